@@ -1,0 +1,276 @@
+/*
+ * newsdex.h - public C API of the newsdex news-archive engine.
+ *
+ * One opaque handle (ndx_index) owns an index directory.  Text always crosses this interface as
+ * (pointer, length) pairs and may hold any byte.  Every function returns an int status: 0 (NDX_OK)
+ * or a negative NDX_E* code; out-parameters are set only on success (NULL otherwise).  The library
+ * never prints and never exits; details of the last failure are in ndx_errmsg().
+ *
+ * Thread safety: one ndx_index handle is used by one thread at a time.  Any number of handles (in
+ * any number of processes) may read one index while one writer handle writes it.
+ */
+#ifndef NEWSDEX_H
+#define NEWSDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define NDX_API __attribute__((visibility("default")))
+#else
+#define NDX_API
+#endif
+
+#define NDX_VERSION_STRING "0.1.0"
+
+/* ---- errors ------------------------------------------------------------------------------- */
+
+/* clang-format off */
+#define NDX_ERRNO_MAP(X)                                           \
+    X(NOMEM,   -1, "out of memory")                                \
+    X(INVAL,   -2, "invalid argument")                             \
+    X(IO,      -3, "input/output error")                           \
+    X(CORRUPT, -4, "index data is corrupt")                        \
+    X(NOTFOUND,-5, "not found")                                    \
+    X(TOOBIG,  -6, "input too big")                                \
+    X(RANGE,   -7, "value out of range")                           \
+    X(SYNTAX,  -8, "syntax error")                                 \
+    X(LOCKED,  -9, "index is locked by another writer")            \
+    X(FORMAT, -10, "unsupported or unrecognised format")           \
+    X(READONLY,-11, "index opened read-only")
+/* clang-format on */
+
+enum ndx_status {
+    NDX_OK = 0,
+#define NDX_X_(name, code, msg) NDX_E##name = code,
+    NDX_ERRNO_MAP(NDX_X_)
+#undef NDX_X_
+};
+
+/** Static description of a status code ("out of memory"); never NULL. */
+NDX_API const char *ndx_strerror(int status);
+/** Symbolic name of a status code ("NDX_ENOMEM"); never NULL. */
+NDX_API const char *ndx_errname(int status);
+
+/* ---- allocator ---------------------------------------------------------------------------- */
+
+/** Allocation hook: behaves like realloc(ptr, size); size 0 frees and returns NULL. */
+typedef void *(*ndx_alloc_fn)(void *ud, void *ptr, size_t size);
+/** Replace the allocator used by the library.  Call once, before any other call. */
+NDX_API void ndx_set_allocator(ndx_alloc_fn fn, void *ud);
+/** Free memory the library handed to the caller ("caller frees with ndx_free"). */
+NDX_API void ndx_free(void *p);
+
+/* ---- articles ----------------------------------------------------------------------------- */
+
+#define NDX_DATE_UNKNOWN INT64_MIN
+
+/**
+ * An article as it goes into the index, or as it comes back from it.  All strings are
+ * (pointer, length) pairs; a NULL pointer with length 0 means "absent".  On input the pointers are
+ * borrowed for the duration of the call only.
+ */
+typedef struct ndx_article {
+    uint64_t id;            /**< index-assigned id (output; ignored on input) */
+    const char *url;        /**< article URL; the update key */
+    size_t nurl;
+    const char *source;     /**< publisher / domain ("bbc.co.uk") */
+    size_t nsource;
+    const char *title;      /**< headline */
+    size_t ntitle;
+    const char *authors;    /**< author names separated by "; " */
+    size_t nauthors;
+    const char *body;       /**< body text, paragraphs separated by '\n' */
+    size_t nbody;
+    const char *lang;       /**< ISO 639-1 code; absent = detect */
+    size_t nlang;
+    const char *copies;     /**< exact copies seen: lines "url\tsource\n" (output only) */
+    size_t ncopies;
+    int64_t published;      /**< publication time, Unix seconds UTC, or NDX_DATE_UNKNOWN */
+    int64_t ingested;       /**< ingest time, Unix seconds (0 on input = now) */
+} ndx_article;
+
+/* ---- index handle ------------------------------------------------------------------------- */
+
+typedef struct ndx_index ndx_index;
+
+enum ndx_open_flags {
+    NDX_OPEN_READ = 0,    /**< read-only; never blocks and is never blocked */
+    NDX_OPEN_WRITE = 1,   /**< writer: takes the index lock (NDX_ELOCKED if held) */
+    NDX_OPEN_CREATE = 2,  /**< with WRITE: create the directory if missing */
+    NDX_OPEN_NOSTEM = 4,  /**< with CREATE: new index without stemming (exact word forms) */
+};
+
+/**
+ * Open the index in directory `path`.  On success *out is a handle the caller closes with
+ * ndx_index_close().  On failure *out is NULL; if `errmsg` is not NULL it receives a message the
+ * caller frees with ndx_free().
+ */
+NDX_API int ndx_index_open(const char *path, int flags, ndx_index **out, char **errmsg);
+/** Close the handle.  A writer's uncommitted changes are discarded.  Accepts NULL. */
+NDX_API void ndx_index_close(ndx_index *ix);
+/** Message for the last failure on this handle; borrowed, valid until the next call. */
+NDX_API const char *ndx_errmsg(const ndx_index *ix);
+
+/** Set the writer's in-memory buffer budget in bytes (default 256 MiB); flushed past it. */
+NDX_API int ndx_index_set_memory_limit(ndx_index *ix, size_t bytes);
+
+enum ndx_add_outcome {
+    NDX_ADDED = 0,     /**< a new article */
+    NDX_UPDATED = 1,   /**< replaced the article stored under the same URL */
+    NDX_DUPLICATE = 2, /**< same normalised text as a stored article: recorded as its copy */
+    NDX_UNCHANGED = 3, /**< same URL, same content: nothing to do */
+};
+
+/**
+ * Add (or update) an article.  Visible to searches after ndx_index_commit().  `outcome` (may be
+ * NULL) receives an ndx_add_outcome; `id` (may be NULL) the article's id.
+ */
+NDX_API int ndx_index_add(ndx_index *ix, const ndx_article *a, int *outcome, uint64_t *id);
+/** Delete by id (decimal digits) or URL.  NDX_ENOTFOUND if nothing matches. */
+NDX_API int ndx_index_delete(ndx_index *ix, const char *key, size_t nkey);
+/**
+ * Make every change so far durable and visible, atomically.  When it returns NDX_OK the changes
+ * survive a crash; on failure the index holds the previous commit.
+ */
+NDX_API int ndx_index_commit(ndx_index *ix);
+/** Merge segments down to at most `max_segments` (>= 1) and commit. */
+NDX_API int ndx_index_optimize(ndx_index *ix, int max_segments);
+/** Re-read the newest commit (readers: see what writers committed since open). */
+NDX_API int ndx_index_refresh(ndx_index *ix);
+
+/** Fetch a stored article by id.  *out is freed by the caller with ndx_article_free(). */
+NDX_API int ndx_index_get(ndx_index *ix, uint64_t id, ndx_article **out);
+/** Look an article up by id (decimal) or URL; *id receives its id. */
+NDX_API int ndx_index_lookup(ndx_index *ix, const char *key, size_t nkey, uint64_t *id);
+NDX_API void ndx_article_free(ndx_article *a);
+
+typedef struct ndx_stats {
+    uint64_t documents;      /**< live articles */
+    uint64_t deleted;        /**< deleted but not yet merged away */
+    uint64_t segments;       /**< segment count */
+    uint64_t terms;          /**< distinct terms, summed over segments */
+    uint64_t postings;       /**< term-document pairs */
+    uint64_t tokens;         /**< indexed token positions */
+    uint64_t index_bytes;    /**< bytes on disk */
+    uint64_t text_bytes;     /**< raw text bytes of stored articles */
+    uint64_t generation;     /**< commit generation */
+    int64_t date_min;        /**< earliest publication date, or NDX_DATE_UNKNOWN */
+    int64_t date_max;        /**< latest */
+    int stemming;            /**< 1 if the index stems words */
+} ndx_stats;
+
+NDX_API int ndx_index_stats(ndx_index *ix, ndx_stats *st);
+
+/**
+ * Verify every structure of the committed index (checksums, postings, dictionaries, columns,
+ * stored text).  Returns NDX_OK or NDX_ECORRUPT with a description in ndx_errmsg().  `report` (may
+ * be NULL) receives one line per problem found, through `on_problem`.
+ */
+NDX_API int ndx_index_check(ndx_index *ix, void (*on_problem)(void *ctx, const char *msg),
+                            void *ctx);
+
+/* ---- search ------------------------------------------------------------------------------- */
+
+enum ndx_sort { NDX_SORT_RELEVANCE = 0, NDX_SORT_DATE = 1, NDX_SORT_DATE_ASC = 2 };
+
+typedef struct ndx_search_opts {
+    size_t limit;            /**< hits to return (default 10) */
+    size_t offset;           /**< hits to skip (pagination) */
+    int sort;                /**< enum ndx_sort */
+    int want_count;          /**< 1: exact total; 0: total may be a lower bound (faster) */
+    int want_snippets;       /**< 1: make snippets and teasers */
+    size_t teaser_words;     /**< teaser length target (default 100) */
+    size_t snippet_words;    /**< words per passage (default 30) */
+    const char *hl_open;     /**< highlight start marker (default "<mark>") */
+    const char *hl_close;    /**< highlight end marker (default "</mark>") */
+    int escape_html;         /**< 1: escape &<>" in snippet/teaser text (markers excepted) */
+    int64_t date_from;       /**< extra filter, NDX_DATE_UNKNOWN = none */
+    int64_t date_to;
+} ndx_search_opts;
+
+/** Fill `o` with defaults. */
+NDX_API void ndx_search_opts_init(ndx_search_opts *o);
+
+typedef struct ndx_hit {
+    uint64_t id;
+    double score;
+    const char *title;  size_t ntitle;
+    const char *url;    size_t nurl;
+    const char *source; size_t nsource;
+    const char *lang;   size_t nlang;
+    int64_t published;
+    const char *snippet; size_t nsnippet;  /**< best passages, "…" between them */
+    const char *teaser;  size_t nteaser;   /**< sentence-bounded start of the body */
+} ndx_hit;
+
+typedef struct ndx_results ndx_results;
+
+/**
+ * Run `query` (see docs/QUERY.md).  On a syntax error returns NDX_ESYNTAX, and `errpos` (may be
+ * NULL) receives the byte offset of the offending position; ndx_errmsg() says what is wrong.
+ * *out is freed with ndx_results_free().
+ */
+NDX_API int ndx_search(ndx_index *ix, const char *query, size_t nquery,
+                       const ndx_search_opts *opts, ndx_results **out, size_t *errpos);
+NDX_API uint64_t ndx_results_total(const ndx_results *r);   /**< matches in all */
+NDX_API int ndx_results_total_exact(const ndx_results *r);  /**< 1 if total is exact */
+NDX_API size_t ndx_results_count(const ndx_results *r);     /**< hits held */
+/** Borrowed: valid until ndx_results_free(). */
+NDX_API const ndx_hit *ndx_results_hit(const ndx_results *r, size_t i);
+NDX_API double ndx_results_took_ms(const ndx_results *r);
+NDX_API void ndx_results_free(ndx_results *r);
+
+/**
+ * Make a teaser for `text`: at most about `words` words from the start, ending at a sentence
+ * boundary (the first sentence whole if it alone is longer).  Caller frees with ndx_free().
+ */
+NDX_API int ndx_teaser(const char *text, size_t ntext, size_t words, char **out, size_t *nout);
+
+/* ---- reading input files ------------------------------------------------------------------ */
+
+typedef struct ndx_reader_opts {
+    const char *field_map;   /**< "body=text,date=published,...": JSON field for each of url,
+                                  source, title, authors, body, lang, date; NULL = news-please */
+    int input_format;        /**< 0 = detect by content; else enum ndx_format */
+} ndx_reader_opts;
+
+enum ndx_format {
+    NDX_FMT_AUTO = 0,
+    NDX_FMT_TEXT = 1,       /**< plain text, paragraph per line */
+    NDX_FMT_JSONL = 2,      /**< one JSON article per line */
+    NDX_FMT_JSON = 3,       /**< one JSON article (news-please) per file */
+};
+
+/** Callbacks of ndx_read_file.  A nonzero return from on_article stops reading. */
+typedef struct ndx_reader_cb {
+    int (*on_article)(void *ctx, const ndx_article *a);
+    /** A problem in the input: `where` is "file:line" or "file@offset"; reading goes on. */
+    void (*on_problem)(void *ctx, const char *where, const char *what);
+    /** Progress: bytes of this file consumed so far (for progress lines). */
+    void (*on_progress)(void *ctx, uint64_t bytes_done);
+    void *ctx;
+} ndx_reader_cb;
+
+/**
+ * Read articles from one file (`path` "-" = stdin; ".gz" and gzip content decompressed).  Each
+ * article goes to cb->on_article (its strings borrowed for the call).  Returns NDX_OK when the
+ * file was read to the end (problems inside it reported through on_problem), NDX_EIO if it could
+ * not be read, NDX_EFORMAT if it holds no articles (binary or empty: reason via on_problem).
+ */
+NDX_API int ndx_read_file(const char *path, const ndx_reader_opts *opts, const ndx_reader_cb *cb);
+
+/**
+ * Parse a date in any common form (ISO 8601, RFC 2822, "2019-03-05", "26-FEB-1987 15:01:01.79",
+ * "March 5, 2019", ...).  *out receives Unix seconds UTC.  NDX_EINVAL if not a date.
+ */
+NDX_API int ndx_parse_date(const char *s, size_t n, int64_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NEWSDEX_H */

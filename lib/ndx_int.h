@@ -1,0 +1,132 @@
+/*
+ * ndx_int.h - base macros, allocation and growable buffers shared by every module of lib/.
+ *
+ * Internal functions are named ndx__<module>_<verb> and have hidden visibility (the library is
+ * built with -fvisibility=hidden; only NDX_API symbols of include/newsdex.h are exported).
+ * Module interfaces live in their own headers (text/text.h, ingest/ingest.h, query/query.h,
+ * index/index.h); this file holds only what all of them need.
+ */
+#ifndef NDX_INT_H
+#define NDX_INT_H
+
+#include "newsdex.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define NDX_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define NDX_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define NDX_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define NDX_UNUSED(x) ((void)(x))
+
+#if defined(__GNUC__)
+#define NDX_LIKELY(x) __builtin_expect(!!(x), 1)
+#define NDX_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define NDX_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define NDX_LIKELY(x) (x)
+#define NDX_UNLIKELY(x) (x)
+#define NDX_PRINTF(f, a)
+#endif
+
+/* Corrupt on-disk data is an error, not a bug.  Debug builds route it through a function one can
+ * set a breakpoint on (ndx__corrupt_hook). */
+int ndx__corrupt_hook(const char *file, int line);
+#define NDX_CORRUPT ndx__corrupt_hook(__FILE__, __LINE__)
+
+/* ---- allocation (util/alloc.c) ------------------------------------------------------------ */
+
+/* Every allocation of lib/ goes through these; raw malloc/free are banned in lib/. */
+void *ndx_malloc(size_t n);
+void *ndx_calloc(size_t count, size_t size);
+void *ndx_realloc(void *p, size_t n);
+/* ndx_free() is public (newsdex.h). */
+char *ndx_strndup(const char *s, size_t n);   /* NUL-terminated copy; NULL on OOM */
+
+/* ---- growable byte buffer (util/buf.c) ---------------------------------------------------- */
+
+/*
+ * A byte buffer with a sticky error: appends take `int *rc` and do nothing once *rc != 0, so a
+ * builder checks once at the end.  `cap_limit` (0 = none) bounds growth: past it the append fails
+ * with NDX_ETOOBIG.  The data is always followed by at least one zero byte once anything has been
+ * appended (so p can be used as a C string when it holds text).
+ */
+struct ndx_buf {
+    uint8_t *p;        /* data, owned */
+    size_t n;          /* bytes used */
+    size_t cap;        /* bytes allocated */
+    size_t limit;      /* 0 = unlimited, else max n */
+};
+
+void ndx__buf_init(struct ndx_buf *b, size_t limit);
+void ndx__buf_free(struct ndx_buf *b);               /* frees and zeroes; accepts zeroed buf */
+void ndx__buf_reset(struct ndx_buf *b);              /* n = 0, keeps memory */
+int ndx__buf_reserve(struct ndx_buf *b, size_t extra);  /* returns status */
+void ndx__buf_append(struct ndx_buf *b, const void *p, size_t n, int *rc);
+void ndx__buf_putc(struct ndx_buf *b, int c, int *rc);
+void ndx__buf_puts(struct ndx_buf *b, const char *s, int *rc);
+void ndx__buf_printf(struct ndx_buf *b, int *rc, const char *fmt, ...) NDX_PRINTF(3, 4);
+void ndx__buf_put_varint(struct ndx_buf *b, uint64_t v, int *rc);
+void ndx__buf_put_u32(struct ndx_buf *b, uint32_t v, int *rc);   /* little-endian */
+void ndx__buf_put_u64(struct ndx_buf *b, uint64_t v, int *rc);   /* little-endian */
+/* Take ownership of the data (NUL-terminated); the buffer is left empty. */
+char *ndx__buf_detach(struct ndx_buf *b, size_t *n);
+
+/* ---- varints and fixed-width little-endian (util/varint.h, inline) ------------------------ */
+
+/* Decode a LEB128 varint from [*p, end).  Returns 0 and advances *p, or -1 if truncated/overlong. */
+static inline int ndx__get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+    const uint8_t *q = *p;
+    uint64_t r = 0;
+    unsigned shift = 0;
+    while (q < end) {
+        uint8_t c = *q++;
+        r |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80)) {
+            *p = q;
+            *v = r;
+            return 0;
+        }
+        shift += 7;
+        if (shift > 63)
+            return -1;
+    }
+    return -1;
+}
+
+static inline uint32_t ndx__rd_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t ndx__rd_u64(const uint8_t *p)
+{
+    return (uint64_t)ndx__rd_u32(p) | (uint64_t)ndx__rd_u32(p + 4) << 32;
+}
+
+/* ---- hashing (util/hash.c, xxhash) -------------------------------------------------------- */
+
+uint64_t ndx__hash64(const void *p, size_t n, uint64_t seed);
+
+/* ---- UTF-8 (util/utf8.c) ------------------------------------------------------------------ */
+
+/* Length of the longest valid UTF-8 prefix of [s, s+n). */
+size_t ndx__utf8_valid_prefix(const char *s, size_t n);
+/*
+ * Copy `s` into `out` replacing every invalid UTF-8 sequence by U+FFFD and dropping NUL and C0
+ * controls other than \t \n \r.  *nfixed (may be NULL) receives the number of replacements, and
+ * *first_bad the byte offset of the first one (or SIZE_MAX).
+ */
+void ndx__utf8_repair(const char *s, size_t n, struct ndx_buf *out, size_t *nfixed,
+                      size_t *first_bad, int *rc);
+
+/* ---- error messages ----------------------------------------------------------------------- */
+
+/* Format a message into a freshly allocated string (NULL on OOM). */
+char *ndx__strfmt(const char *fmt, ...) NDX_PRINTF(1, 2);
+
+#endif /* NDX_INT_H */

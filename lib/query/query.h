@@ -1,0 +1,79 @@
+/*
+ * query.h - the query language: parser (query/parse.c) from text to a syntax tree, and the tree
+ * the evaluator (query/eval.c) compiles against each segment.  The language is documented for users
+ * in docs/QUERY.md.
+ *
+ * Grammar (precedence: NOT/-/+ bind tightest, then AND (explicit or by juxtaposition), then OR):
+ *   query   := or
+ *   or      := and ( "OR" and )*
+ *   and     := unary ( ["AND"] unary )*
+ *   unary   := "NOT" unary | "-" primary | "+" primary | primary
+ *   primary := "(" or ")" | [field ":"] atom
+ *   atom    := word | word"*" | '"' words '"' ["~" N] | "(" or ")"
+ *   field   := title | body | source | url | lang | date
+ * Operators are upper case; "and"/"or"/"not" in lower case are words.  An unknown "xyz:" prefix
+ * is part of the word ("10:30").  date: takes 2019, 2019-03, 2019-03-05 (whole year/month/day),
+ * A..B ranges (either side may be empty), and >=, >, <=, < comparisons.
+ */
+#ifndef NDX_QUERY_H
+#define NDX_QUERY_H
+
+#include "ndx_int.h"
+
+enum ndx_qkind {
+    NDX_Q_TERM = 1,   /* one raw word (analysis happens at compile time; may become a phrase) */
+    NDX_Q_PREFIX,     /* raw prefix, without the '*' */
+    NDX_Q_PHRASE,     /* raw phrase text between the quotes; slop = N of ~N (0 = exact) */
+    NDX_Q_AND,        /* all kids; kids of kind NDX_Q_NOT are exclusions */
+    NDX_Q_OR,         /* any kid */
+    NDX_Q_NOT,        /* exactly one kid; meaningful inside AND (or alone: everything but) */
+    NDX_Q_DATE,       /* published date in [date_from, date_to] (inclusive, Unix seconds) */
+};
+
+enum ndx_qfield {
+    NDX_F_ANY = 0,    /* title and body */
+    NDX_F_TITLE,
+    NDX_F_BODY,
+    NDX_F_SOURCE,
+    NDX_F_URL,
+    NDX_F_LANG,
+};
+
+struct ndx_qnode {
+    int kind;                  /* enum ndx_qkind */
+    int field;                 /* enum ndx_qfield (TERM, PREFIX, PHRASE) */
+    char *text;                /* TERM/PREFIX/PHRASE raw text, NUL-terminated, owned */
+    size_t ntext;
+    uint32_t slop;             /* PHRASE: max extra distance (~N) */
+    int64_t date_from;         /* DATE: inclusive; INT64_MIN = open */
+    int64_t date_to;           /* DATE: inclusive; INT64_MAX = open */
+    struct ndx_qnode **kids;   /* AND/OR/NOT children, owned */
+    size_t nkids;
+    size_t pos;                /* byte offset of this node in the query text */
+};
+
+/* Limits against hostile queries. */
+#define NDX_QUERY_MAX_DEPTH 64
+#define NDX_QUERY_MAX_NODES 1024
+#define NDX_QUERY_MAX_BYTES 65536
+
+/*
+ * Parse `q`.  On success *out is the tree (free with ndx__query_free).  On failure returns
+ * NDX_ESYNTAX (or NDX_ETOOBIG past the limits, NDX_ENOMEM), *out = NULL, *errpos the byte offset
+ * of the problem, and *errmsg (may be NULL) a message the caller frees with ndx_free, e.g.
+ * "unbalanced ')'", "missing closing quote", "AND needs a term after it", "bad date '2019-13'".
+ * An empty query (only spaces) is NDX_ESYNTAX "empty query".  AND/OR nodes with one kid are
+ * collapsed; nested ANDs (and ORs) are flattened.
+ */
+int ndx__query_parse(const char *q, size_t n, struct ndx_qnode **out, size_t *errpos,
+                     char **errmsg);
+void ndx__query_free(struct ndx_qnode *node);   /* accepts NULL */
+
+/*
+ * Canonical S-expression of a tree, for tests and `newsdex search --explain`:
+ *   (and (term "a") (or (term title "b") (prefix "c")) (not (phrase "x y" 2)) (date 1546300800 1577836799))
+ * Fields other than ANY are written before the text; slop only when nonzero; open date bounds as *.
+ */
+int ndx__query_dump(const struct ndx_qnode *node, struct ndx_buf *out);
+
+#endif /* NDX_QUERY_H */

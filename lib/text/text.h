@@ -1,0 +1,111 @@
+/*
+ * text.h - text analysis: normalisation, word segmentation, CJK n-grams, language detection,
+ * stemming, sentence boundaries, snippets and teasers.  Called by the index writer (analysis of
+ * documents), the query compiler (analysis of query words) and the searcher (snippets/teasers).
+ * Implementation in lib/text/*.c.  Input text is assumed valid UTF-8 (readers repair it first), but
+ * invalid bytes must never crash: they are treated as separators.
+ */
+#ifndef NDX_TEXT_H
+#define NDX_TEXT_H
+
+#include "ndx_int.h"
+
+/* ---- tokens ------------------------------------------------------------------------------- */
+
+/* Flags passed with each token. */
+enum {
+    NDX_TOK_CJK_UNI = 1,  /* a single CJK character (unigram) */
+    NDX_TOK_CJK_BI = 2,   /* a CJK bigram; emitted at the position of its first character */
+    NDX_TOK_NUMBER = 4,   /* token is numeric ("2019", "3.5", "1,000") */
+};
+
+/*
+ * Token callback.  `term`/`nterm`: the normalised term (case folded, NFKC, accents removed, stemmed
+ * when the analyzer stems) - borrowed, valid during the call only.  `pos`: token position (0-based,
+ * +1 per word; a CJK unigram and the bigram starting at the same character share a position).
+ * `start`/`end`: byte offsets of the original text the token covers.  Nonzero return stops.
+ */
+typedef int (*ndx_token_fn)(void *ctx, const char *term, size_t nterm, uint32_t pos,
+                            size_t start, size_t end, unsigned flags);
+
+struct ndx_analyzer {
+    int stem;            /* 1: apply the Snowball stemmer of the language */
+    uint32_t max_term;   /* longer terms (bytes) are truncated at a character boundary; 0 = 64 */
+};
+
+/*
+ * Analyze `text` in language `lang` (ISO 639-1 two letters, NUL-terminated; NULL or unknown = no
+ * stemming).  Word rules:
+ *  - letters/digits runs form words; apostrophes inside words are kept out of the term
+ *    ("don't" -> "dont", "China's" -> "china" + possessive 's dropped);
+ *  - hyphenated words give their parts ("well-known" -> "well", "known");
+ *  - numbers keep inner '.' and ',' ("3.5", "1,000" -> "1000");
+ *  - URLs and e-mail addresses are split into their word parts;
+ *  - Han, Hiragana, Katakana and Hangul runs give unigrams + bigrams (see flags); a run of one
+ *    character gives only its unigram.
+ * `pos0` is the position of the first token (so a title and a body can share one position space).
+ * Returns NDX_OK, NDX_ENOMEM, or the callback's nonzero return.  *next_pos (may be NULL) receives
+ * the position after the last token.
+ */
+int ndx__analyze(const struct ndx_analyzer *an, const char *text, size_t ntext, const char *lang,
+                 uint32_t pos0, ndx_token_fn cb, void *ctx, uint32_t *next_pos);
+
+/*
+ * Normalise one query word exactly as ndx__analyze would normalise it as a document word, without
+ * stemming (the query compiler stems per language itself with ndx__stem).  Used for prefix queries.
+ * Writes into `out` (reset first).
+ */
+int ndx__normalize_word(const char *w, size_t n, struct ndx_buf *out);
+
+/*
+ * Stem a normalised term with the Snowball stemmer for `lang`; copies the term unchanged when the
+ * language has no stemmer.  Writes into `out` (reset first).  Thread-compatible (stemmers are
+ * cached per thread).
+ */
+int ndx__stem(const char *lang, const char *term, size_t nterm, struct ndx_buf *out);
+
+/* Languages that have a stemmer: NULL-terminated list of ISO codes. */
+const char *const *ndx__stem_languages(void);
+
+/* ---- language detection ------------------------------------------------------------------- */
+
+/*
+ * Detect the language of `text`: writes a two-letter ISO 639-1 code into out[3] ("en", "zh", "ja",
+ * "ko", "ru", "de", "fr", "es", "it", "pt", "nl", ... or "un" when unknown).  Uses the script
+ * (Han/Kana/Hangul/Cyrillic/...) then common-word profiles for Latin-script languages.
+ */
+void ndx__detect_lang(const char *text, size_t ntext, char out[3]);
+
+/* ---- sentences, teasers, snippets --------------------------------------------------------- */
+
+/*
+ * Sentence boundaries: calls cb(ctx, start, end) for each sentence of `text` (byte offsets; end
+ * exclusive, trailing space excluded).  Ends at . ! ? 。！？ (and closing quotes/brackets after them)
+ * followed by space or end; not after common abbreviations (Mr. Dr. U.S. Jan. ...), initials
+ * ("J. Smith"), or decimals.  Newlines always end a sentence.
+ */
+typedef int (*ndx_sentence_fn)(void *ctx, size_t start, size_t end);
+int ndx__sentences(const char *text, size_t ntext, ndx_sentence_fn cb, void *ctx);
+
+/*
+ * Teaser: whole sentences from the start of `text` while the word count stays <= `words` (CJK
+ * characters count as one word each); at least the first sentence (cut at `words`*3 words with "…"
+ * if that alone is longer).  Paragraph breaks become spaces.  Appends to `out`.
+ */
+int ndx__teaser(const char *text, size_t ntext, size_t words, struct ndx_buf *out);
+
+/*
+ * Highlight spans: byte ranges of `text` to mark.  Snippet: choose up to `max_passages` windows of
+ * about `words` words with the most distinct highlighted spans (ties: earlier), aligned to sentence
+ * starts where possible, joined by " … "; each span wrapped in `open`/`close`.  With `escape_html`
+ * the text (not the markers) is HTML-escaped.  With no spans, behaves like the teaser.  Appends to
+ * `out`.
+ */
+struct ndx_span {
+    size_t start, end;
+};
+int ndx__snippet(const char *text, size_t ntext, const struct ndx_span *spans, size_t nspans,
+                 size_t words, size_t max_passages, const char *open, const char *close,
+                 int escape_html, struct ndx_buf *out);
+
+#endif /* NDX_TEXT_H */

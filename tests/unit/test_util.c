@@ -1,0 +1,65 @@
+/* test_util.c - buffers, varints, UTF-8 repair. */
+#include "harness.h"
+#include "ndx_int.h"
+
+TEST(buf_sticky_error_and_limit)
+{
+    struct ndx_buf b;
+    int rc = 0;
+    ndx__buf_init(&b, 8);
+    ndx__buf_append(&b, "12345", 5, &rc);
+    CHECK_EQ(rc, 0);
+    ndx__buf_append(&b, "6789", 4, &rc);
+    CHECK_EQ(rc, NDX_ETOOBIG);
+    ndx__buf_append(&b, "x", 1, &rc); /* sticky: no effect */
+    CHECK_EQ(b.n, 5);
+    CHECK_STR((char *)b.p, "12345");
+    ndx__buf_free(&b);
+}
+
+TEST(varint_round_trip)
+{
+    struct ndx_buf b;
+    int rc = 0;
+    ndx__buf_init(&b, 0);
+    uint64_t vals[] = {0, 1, 127, 128, 16383, 16384, UINT32_MAX, UINT64_MAX};
+    for (size_t i = 0; i < NDX_ARRAY_LEN(vals); i++)
+        ndx__buf_put_varint(&b, vals[i], &rc);
+    CHECK_EQ(rc, 0);
+    const uint8_t *p = b.p, *end = b.p + b.n;
+    for (size_t i = 0; i < NDX_ARRAY_LEN(vals); i++) {
+        uint64_t v = 0;
+        CHECK_EQ(ndx__get_varint(&p, end, &v), 0);
+        CHECK(v == vals[i]);
+    }
+    CHECK(p == end);
+    uint64_t v;
+    const uint8_t trunc[] = {0x80, 0x80};
+    p = trunc;
+    CHECK_EQ(ndx__get_varint(&p, trunc + 2, &v), -1);
+    ndx__buf_free(&b);
+}
+
+TEST(utf8_repair)
+{
+    struct ndx_buf b;
+    int rc = 0;
+    size_t nfixed = 0, first = 0;
+    ndx__buf_init(&b, 0);
+    const char in[] = "ok \xff caf\xc3\xa9 \xe9\x99\xb3 \xc3 end\x01";
+    ndx__utf8_repair(in, sizeof in - 1, &b, &nfixed, &first, &rc);
+    CHECK_EQ(rc, 0);
+    CHECK_EQ(nfixed, 2);
+    CHECK_EQ(first, 3);
+    CHECK_STR((char *)b.p, "ok \xEF\xBF\xBD caf\xc3\xa9 \xe9\x99\xb3 \xEF\xBF\xBD end");
+    CHECK_EQ(ndx__utf8_valid_prefix((char *)b.p, b.n), b.n);
+    CHECK_EQ(ndx__utf8_valid_prefix(in, sizeof in - 1), 3);
+    ndx__buf_free(&b);
+}
+
+TEST(error_table)
+{
+    CHECK_STR(ndx_errname(NDX_ECORRUPT), "NDX_ECORRUPT");
+    CHECK_STR(ndx_strerror(NDX_ENOMEM), "out of memory");
+    CHECK_STR(ndx_errname(12345), "NDX_E?");
+}
