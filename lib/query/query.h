@@ -14,6 +14,23 @@
  * Operators are upper case; "and"/"or"/"not" in lower case are words.  An unknown "xyz:" prefix
  * is part of the word ("10:30").  date: takes 2019, 2019-03, 2019-03-05 (whole year/month/day),
  * A..B ranges (either side may be empty), and >=, >, <=, < comparisons.
+ *
+ * Details fixed by the parser (docs/QUERY.md is the user-level description):
+ *  - The parser is byte-based.  Spaces are ASCII whitespace and U+3000; ( ) " always end a word;
+ *    every other byte (NUL, invalid UTF-8, CJK, punctuation) is a word byte.
+ *  - "AND"/"OR"/"NOT" are operators only as a whole word in operator position; right after '-',
+ *    '+' or "field:" they are words ("-NOT", "title:AND").  '-'/'+' are operators only at the
+ *    start of a word and must touch their operand ("- x", "--x" are errors); a word made only of
+ *    two or more '-'/'+' ("--") is a plain (punctuation) word.  '+' leaves no trace in the tree.
+ *  - NOT NOT x is x.  A "field:" on a group applies to every TERM/PREFIX/PHRASE inside that has
+ *    no field of its own.  "date:" takes no group or phrase; "field:-x" and "title:body:x" are
+ *    errors.  A word ending in '*' is a PREFIX (all trailing '*' removed, >= 1 byte left).
+ *  - Dates are UTC.  Full ISO datetimes ("2019-03-05T10:00[:00[.f]][Z|+01:00]", no zone = UTC)
+ *    are points.  In A..B the range ends with the whole period of B; >X starts after the period
+ *    of X, <X ends before it.  A > B is an error.
+ *  - Node pos: the first byte of the construct (of "field:", of '-' or "NOT" for NOT nodes, of the
+ *    first kid for AND/OR).  Limits: NDX_QUERY_MAX_DEPTH levels of parentheses, at most
+ *    NDX_QUERY_MAX_NODES nodes allocated while parsing, NDX_QUERY_MAX_BYTES bytes of query.
  */
 #ifndef NDX_QUERY_H
 #define NDX_QUERY_H
@@ -73,6 +90,9 @@ void ndx__query_free(struct ndx_qnode *node);   /* accepts NULL */
  * Canonical S-expression of a tree, for tests and `newsdex search --explain`:
  *   (and (term "a") (or (term title "b") (prefix "c")) (not (phrase "x y" 2)) (date 1546300800 1577836799))
  * Fields other than ANY are written before the text; slop only when nonzero; open date bounds as *.
+ * In strings '"' and '\' are escaped with a backslash, and control bytes (< 0x20, 0x7f) are
+ * written as \xHH so the dump is always printable; other bytes are copied as they are.  Returns
+ * the buffer's sticky status (0, NDX_ENOMEM, NDX_ETOOBIG).
  */
 int ndx__query_dump(const struct ndx_qnode *node, struct ndx_buf *out);
 

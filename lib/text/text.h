@@ -2,8 +2,9 @@
  * text.h - text analysis: normalisation, word segmentation, CJK n-grams, language detection,
  * stemming, sentence boundaries, snippets and teasers.  Called by the index writer (analysis of
  * documents), the query compiler (analysis of query words) and the searcher (snippets/teasers).
- * Implementation in lib/text/*.c.  Input text is assumed valid UTF-8 (readers repair it first), but
- * invalid bytes must never crash: they are treated as separators.
+ * Implementation in the .c files of lib/text/ (rules: docs/internals/text.md).  Input text is
+ * assumed valid UTF-8 (readers repair it first), but invalid bytes must never crash: they are
+ * treated as separators.
  */
 #ifndef NDX_TEXT_H
 #define NDX_TEXT_H
@@ -107,5 +108,48 @@ struct ndx_span {
 int ndx__snippet(const char *text, size_t ntext, const struct ndx_span *spans, size_t nspans,
                  size_t words, size_t max_passages, const char *open, const char *close,
                  int escape_html, struct ndx_buf *out);
+
+/* ---- helpers shared by the files of lib/text/ (usable by other modules) ---------------------- */
+
+/*
+ * Normalise one word exactly as ndx__analyze normalises a document word, stemming included when
+ * `stem` is nonzero and `lang` has a stemmer.  This is what a query word must go through to match
+ * the index: stemming happens on the case-folded *accented* form and accents are stripped after,
+ * so ndx__stem(ndx__normalize_word(w)) can differ for accented words (French "nationalité").
+ * The word is expected to be one word (what ndx__analyze would give as a single token); separators
+ * inside it are dropped.  Writes into `out` (reset first).
+ */
+int ndx__normalize_term(const char *w, size_t n, const char *lang, int stem, struct ndx_buf *out);
+
+/*
+ * Free the calling thread's stemmer objects and stem caches (created lazily by ndx__analyze and
+ * ndx__stem).  Called by the application/CLI before a thread exits; the next use recreates them.
+ */
+void ndx__text_thread_cleanup(void);
+
+/* Per-thread cached Snowball stemmer for ISO code `lang` (NULL: no stemmer for it, or OOM).  Valid
+ * on the calling thread until ndx__text_thread_cleanup(). */
+struct ndx__stemmer;
+struct ndx__stemmer *ndx__stemmer_get(const char *lang);
+/* Stem a case-folded word (accents kept).  *out is borrowed until the next call on this thread.
+ * Results of short words are memoised in a per-thread cache.  NDX_OK or NDX_ENOMEM. */
+int ndx__stemmer_run(struct ndx__stemmer *st, const uint8_t *w, size_t n, const uint8_t **out,
+                     size_t *nout);
+
+/* Decode one UTF-8 character at s (n > 0 bytes available).  Returns its length and sets *cp, or
+ * returns 0 for an invalid/truncated/overlong/surrogate sequence (the caller skips one byte). */
+size_t ndx__text_decode(const uint8_t *s, size_t n, uint32_t *cp);
+
+/* Han (incl. Ext A-F, compatibility ideographs, 々〆〇), Hiragana, Katakana (incl. halfwidth and
+ * the prolonged sound mark), Hangul syllables. */
+bool ndx__text_is_cjk(uint32_t cp);
+
+/* Letter, number or combining mark (a character that belongs inside a word), CJK excluded. */
+bool ndx__text_is_wordchar(uint32_t cp);
+
+/* Word iteration for counting (teasers, snippets): finds the first word at or after byte i - a run
+ * of letters/digits (apostrophes between letters included) or a single CJK character.  Returns
+ * false at the end of the text. */
+bool ndx__text_next_word(const char *text, size_t ntext, size_t i, size_t *ws, size_t *we);
 
 #endif /* NDX_TEXT_H */

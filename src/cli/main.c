@@ -1,1 +1,998 @@
-int main(void){return 0;}
+/*
+ * main.c - the `newsdex` command-line tool: ingest, search, show, delete, stats, check, optimize.
+ * It uses only the public API (include/newsdex.h), plus jansson for JSON output.  Exit status:
+ * 0 success, 1 partial success (inputs skipped, problems found, nothing matched for show/delete),
+ * 2 usage or fatal error.
+ */
+#include "newsdex.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *prog = "newsdex";
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static void die_usage(const char *cmd, const char *msg)
+{
+    fprintf(stderr, "%s %s: %s\nTry '%s %s --help'.\n", prog, cmd, msg, prog, cmd);
+    exit(2);
+}
+
+static const char *index_dir(const char *opt)
+{
+    if (opt)
+        return opt;
+    const char *env = getenv("NEWSDEX_INDEX");
+    return env && *env ? env : "newsdex-index";
+}
+
+static ndx_index *open_index(const char *dir, int flags)
+{
+    ndx_index *ix = NULL;
+    char *msg = NULL;
+    int rc = ndx_index_open(dir, flags, &ix, &msg);
+    if (rc) {
+        fprintf(stderr, "%s: %s\n", prog, msg ? msg : ndx_strerror(rc));
+        ndx_free(msg);
+        exit(2);
+    }
+    return ix;
+}
+
+static void format_date(int64_t t, char *out, size_t n)
+{
+    if (t == NDX_DATE_UNKNOWN) {
+        snprintf(out, n, "-");
+        return;
+    }
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    if (tm.tm_hour == 0 && tm.tm_min == 0 && tm.tm_sec == 0)
+        strftime(out, n, "%Y-%m-%d", &tm);
+    else
+        strftime(out, n, "%Y-%m-%d %H:%M", &tm);
+}
+
+static json_t *json_date(int64_t t)
+{
+    if (t == NDX_DATE_UNKNOWN)
+        return json_null();
+    time_t tt = (time_t)t;
+    struct tm tm;
+    char buf[32];
+    gmtime_r(&tt, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return json_string(buf);
+}
+
+static json_t *jstr(const char *s, size_t n)
+{
+    return json_stringn_nocheck(s ? s : "", s ? n : 0);
+}
+
+static void print_json(json_t *j)
+{
+    char *s = json_dumps(j, JSON_ENSURE_ASCII * 0 | JSON_COMPACT);
+    if (s) {
+        fputs(s, stdout);
+        fputc('\n', stdout);
+        free(s);
+    }
+    json_decref(j);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int parse_size(const char *s, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* ---- ingest ------------------------------------------------------------------------------- */
+
+struct reason {
+    char *what;
+    unsigned long count;
+};
+
+struct ingest {
+    ndx_index *ix;
+    ndx_reader_opts ropts;
+    unsigned long added, updated, duplicates, unchanged, rejected, files, files_failed;
+    unsigned long warnings;
+    struct reason reasons[64];
+    int nreasons;
+    unsigned long long commit_every, since_commit;
+    int log_commits, quiet, tty;
+    double t0, last_progress;
+    uint64_t bytes_total, bytes_done_files, bytes_file;
+    size_t nfiles_total;
+    int fatal;
+};
+
+static void count_reason(struct ingest *g, const char *what)
+{
+    size_t n = strcspn(what, ":(");
+    while (n && what[n - 1] == ' ')
+        n--;
+    for (int i = 0; i < g->nreasons; i++)
+        if (strlen(g->reasons[i].what) == n && strncmp(g->reasons[i].what, what, n) == 0) {
+            g->reasons[i].count++;
+            return;
+        }
+    if (g->nreasons < 64) {
+        g->reasons[g->nreasons].what = strndup(what, n);
+        g->reasons[g->nreasons++].count = 1;
+    }
+}
+
+static int is_warning(const char *what)
+{
+    return strstr(what, "repaired") || strstr(what, "date") || strstr(what, "truncated");
+}
+
+static void clear_progress(struct ingest *g)
+{
+    if (g->tty && !g->quiet && g->last_progress > 0)
+        fprintf(stderr, "\r\033[K");
+}
+
+static void on_problem(void *ctx, const char *where, const char *what)
+{
+    struct ingest *g = ctx;
+    clear_progress(g);
+    fprintf(stderr, "%s: %s\n", where, what);
+    if (is_warning(what))
+        g->warnings++;
+    else
+        count_reason(g, what);
+}
+
+static void progress(struct ingest *g, int force)
+{
+    if (!g->tty || g->quiet)
+        return;
+    double t = now_s();
+    if (!force && t - g->last_progress < 0.5)
+        return;
+    g->last_progress = t;
+    double el = t - g->t0 > 1e-6 ? t - g->t0 : 1e-6;
+    unsigned long docs = g->added + g->updated + g->duplicates + g->unchanged;
+    double done = (double)(g->bytes_done_files + g->bytes_file);
+    double mbs = done / el / 1e6;
+    char eta[32] = "";
+    if (g->bytes_total && done > 0 && done < (double)g->bytes_total) {
+        double left = ((double)g->bytes_total - done) / (done / el);
+        snprintf(eta, sizeof eta, ", ETA %dm%02ds", (int)left / 60, (int)left % 60);
+    }
+    fprintf(stderr, "\r\033[Kingest: %lu docs, %.0f docs/s, %.1f MB/s, files %lu/%zu%s", docs,
+            (double)docs / el, mbs, g->files, g->nfiles_total, eta);
+}
+
+static void on_progress(void *ctx, uint64_t bytes)
+{
+    struct ingest *g = ctx;
+    g->bytes_file = bytes;
+    progress(g, 0);
+}
+
+static int do_commit(struct ingest *g)
+{
+    int rc = ndx_index_commit(g->ix);
+    if (rc) {
+        clear_progress(g);
+        fprintf(stderr, "%s: commit failed: %s\n", prog, ndx_errmsg(g->ix));
+        g->fatal = 1;
+        return rc;
+    }
+    g->since_commit = 0;
+    if (g->log_commits) {
+        ndx_stats st;
+        ndx_index_stats(g->ix, &st);
+        printf("committed %" PRIu64 " documents\n", st.documents);
+        fflush(stdout);
+    }
+    return 0;
+}
+
+static int on_article(void *ctx, const ndx_article *a)
+{
+    struct ingest *g = ctx;
+    int outcome;
+    uint64_t id;
+    int rc = ndx_index_add(g->ix, a, &outcome, &id);
+    if (rc == NDX_EINVAL) {
+        g->rejected++;
+        count_reason(g, "no article text");
+        return 0;
+    }
+    if (rc) {
+        clear_progress(g);
+        fprintf(stderr, "%s: %s\n", prog, ndx_errmsg(g->ix));
+        g->fatal = 1;
+        return 1;
+    }
+    switch (outcome) {
+    case NDX_ADDED:
+        g->added++;
+        break;
+    case NDX_UPDATED:
+        g->updated++;
+        break;
+    case NDX_DUPLICATE:
+        g->duplicates++;
+        break;
+    default:
+        g->unchanged++;
+    }
+    if (g->commit_every && ++g->since_commit >= g->commit_every && do_commit(g))
+        return 1;
+    progress(g, 0);
+    return 0;
+}
+
+struct pathlist {
+    char **p;
+    uint64_t *size;
+    size_t n, cap;
+};
+
+static void pl_add(struct pathlist *l, const char *path, uint64_t size)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->p = realloc(l->p, l->cap * sizeof *l->p);
+        l->size = realloc(l->size, l->cap * sizeof *l->size);
+        if (!l->p || !l->size) {
+            fprintf(stderr, "%s: out of memory\n", prog);
+            exit(2);
+        }
+    }
+    l->p[l->n] = strdup(path);
+    l->size[l->n++] = size;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collect files under path (sorted, hidden entries skipped). */
+static void walk(const char *path, struct pathlist *out, struct ingest *g, int depth)
+{
+    struct stat st;
+    if (strcmp(path, "-") == 0) {
+        pl_add(out, path, 0);
+        return;
+    }
+    if (stat(path, &st) != 0) {
+        on_problem(g, path, strerror(errno));
+        return;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        pl_add(out, path, (uint64_t)st.st_size);
+        return;
+    }
+    if (depth > 64) {
+        on_problem(g, path, "directory nesting too deep");
+        return;
+    }
+    DIR *d = opendir(path);
+    if (!d) {
+        on_problem(g, path, strerror(errno));
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            names = realloc(names, cap * sizeof *names);
+            if (!names)
+                exit(2);
+        }
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        char *child;
+        if (asprintf(&child, "%s/%s", path, names[i]) < 0)
+            exit(2);
+        walk(child, out, g, depth + 1);
+        free(child);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static void usage_ingest(void)
+{
+    printf("Usage: %s ingest [OPTIONS] PATH...\n"
+           "Add articles to the index (created if missing).  PATH is a file, a directory\n"
+           "(read recursively) or - for standard input; .gz files are decompressed.\n"
+           "Formats are detected by content: plain text (headline line, then a paragraph per\n"
+           "line), JSONL (one article per line, news-please field names), or one news-please\n"
+           "JSON article per file.  Re-ingesting a URL updates that article; an exact copy of\n"
+           "a stored text is recorded on the stored article instead of being stored twice.\n\n"
+           "Options:\n"
+           "  --index DIR          index directory (default $NEWSDEX_INDEX or ./newsdex-index)\n"
+           "  --field MAP          JSON field names, e.g. body=text,date=published,title=headline\n"
+           "                       (keys: url source title authors body lang date)\n"
+           "  --format FMT         auto (default), text, jsonl or json\n"
+           "  --commit-every N     commit after every N articles (default: once at the end)\n"
+           "  --memory MB          indexing buffer before a segment is written (default 256)\n"
+           "  --no-stem            when creating the index: index exact word forms\n"
+           "  --log-commits        print a line on standard output after every commit\n"
+           "  -q, --quiet          no progress line\n\n"
+           "Problems are reported on standard error as FILE:LINE: REASON; the batch goes on.\n"
+           "Exit status: 0 all read, 1 something was skipped, 2 fatal error.\n",
+           prog);
+}
+
+static int cmd_ingest(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"index", required_argument, 0, 'i'},  {"field", required_argument, 0, 'f'},
+        {"format", required_argument, 0, 'F'}, {"commit-every", required_argument, 0, 'c'},
+        {"memory", required_argument, 0, 'm'}, {"no-stem", no_argument, 0, 'S'},
+        {"log-commits", no_argument, 0, 'L'},  {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    struct ingest g;
+    memset(&g, 0, sizeof g);
+    const char *dir = NULL;
+    unsigned long long mem = 256;
+    int flags = NDX_OPEN_WRITE | NDX_OPEN_CREATE, c;
+    while ((c = getopt_long(argc, argv, "i:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            dir = optarg;
+            break;
+        case 'f':
+            g.ropts.field_map = optarg;
+            break;
+        case 'F':
+            if (!strcmp(optarg, "auto"))
+                g.ropts.input_format = NDX_FMT_AUTO;
+            else if (!strcmp(optarg, "text"))
+                g.ropts.input_format = NDX_FMT_TEXT;
+            else if (!strcmp(optarg, "jsonl"))
+                g.ropts.input_format = NDX_FMT_JSONL;
+            else if (!strcmp(optarg, "json"))
+                g.ropts.input_format = NDX_FMT_JSON;
+            else
+                die_usage("ingest", "--format takes auto, text, jsonl or json");
+            break;
+        case 'c':
+            if (parse_size(optarg, &g.commit_every))
+                die_usage("ingest", "--commit-every takes a number");
+            break;
+        case 'm':
+            if (parse_size(optarg, &mem) || mem < 1 || mem > (1ull << 20))
+                die_usage("ingest", "--memory takes megabytes (1 or more)");
+            break;
+        case 'S':
+            flags |= NDX_OPEN_NOSTEM;
+            break;
+        case 'L':
+            g.log_commits = 1;
+            break;
+        case 'q':
+            g.quiet = 1;
+            break;
+        case 'h':
+            usage_ingest();
+            return 0;
+        default:
+            die_usage("ingest", "unknown option");
+        }
+    }
+    if (optind >= argc)
+        die_usage("ingest", "no input: give files, directories or - for standard input");
+    g.tty = isatty(2);
+    g.ix = open_index(index_dir(dir), flags);
+    ndx_index_set_memory_limit(g.ix, (size_t)mem << 20);
+    struct pathlist files = {0};
+    for (int i = optind; i < argc; i++)
+        walk(argv[i], &files, &g, 0);
+    g.nfiles_total = files.n;
+    for (size_t i = 0; i < files.n; i++)
+        g.bytes_total += files.size[i];
+    g.t0 = now_s();
+    ndx_reader_cb cb = {on_article, on_problem, on_progress, &g};
+    for (size_t i = 0; i < files.n && !g.fatal; i++) {
+        g.bytes_file = 0;
+        int rc = ndx_read_file(files.p[i], &g.ropts, &cb);
+        if (rc && rc != NDX_EFORMAT && rc != NDX_EIO)
+            fprintf(stderr, "%s: %s\n", files.p[i], ndx_strerror(rc));
+        if (rc)
+            g.files_failed++;
+        g.files++;
+        g.bytes_done_files += files.size[i];
+        progress(&g, 0);
+    }
+    if (!g.fatal)
+        do_commit(&g);
+    progress(&g, 1);
+    clear_progress(&g);
+    double el = now_s() - g.t0;
+    ndx_stats st;
+    ndx_index_stats(g.ix, &st);
+    unsigned long skipped = 0;
+    for (int i = 0; i < g.nreasons; i++)
+        skipped += g.reasons[i].count;
+    if (!g.quiet || skipped || g.fatal) {
+        fprintf(stderr,
+                "ingest: %lu added, %lu updated, %lu duplicates, %lu unchanged, %lu skipped "
+                "in %.2fs (%.1f MB/s); index holds %" PRIu64 " articles\n",
+                g.added, g.updated, g.duplicates, g.unchanged, skipped, el,
+                el > 0 ? (double)g.bytes_done_files / el / 1e6 : 0.0, st.documents);
+        for (int i = 0; i < g.nreasons; i++)
+            fprintf(stderr, "  skipped %lu: %s\n", g.reasons[i].count, g.reasons[i].what);
+        if (g.warnings)
+            fprintf(stderr, "  %lu warnings (see above)\n", g.warnings);
+    }
+    for (int i = 0; i < g.nreasons; i++)
+        free(g.reasons[i].what);
+    for (size_t i = 0; i < files.n; i++)
+        free(files.p[i]);
+    free(files.p);
+    free(files.size);
+    ndx_index_close(g.ix);
+    if (g.fatal)
+        return 2;
+    return skipped ? 1 : 0;
+}
+
+/* ---- search ------------------------------------------------------------------------------- */
+
+static void usage_search(void)
+{
+    printf("Usage: %s search [OPTIONS] QUERY...\n"
+           "Search the index.  The words of QUERY are joined with spaces.\n\n"
+           "Query language (see docs/QUERY.md):\n"
+           "  china diplomats        both words (AND is the default)\n"
+           "  xinjiang OR tibet      either;  NOT camps, -camps  exclude\n"
+           "  \"european envoys\"      exact phrase;  \"china envoys\"~3  within 3 words\n"
+           "  title:xinjiang         field: title body source url lang\n"
+           "  diplom*                prefix\n"
+           "  date:2019-03..2019-06  date range; also date:2019, date:>=2019-03-01\n"
+           "  陳全國                 Chinese/Japanese/Korean text matches as characters\n\n"
+           "Options:\n"
+           "  --index DIR       index directory (default $NEWSDEX_INDEX or ./newsdex-index)\n"
+           "  -n, --limit N     hits to show (default 10)\n"
+           "  --offset N        hits to skip (paging)\n"
+           "  --sort ORDER      relevance (default), date (newest first) or date-asc\n"
+           "  --from DATE       only articles published on or after DATE\n"
+           "  --to DATE         only articles published on or before DATE\n"
+           "  --json            one JSON object (schema in docs/CLI.md)\n"
+           "  --no-snippets     skip snippets and teasers\n"
+           "  --color WHEN      highlight matches: auto (default), always, never\n",
+           prog);
+}
+
+static int parse_date_opt(const char *s, int64_t *out, int end_of_day)
+{
+    if (ndx_parse_date(s, strlen(s), out) != NDX_OK)
+        return -1;
+    if (end_of_day && strlen(s) == 10)
+        *out += 86399;
+    return 0;
+}
+
+static int cmd_search(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"index", required_argument, 0, 'i'}, {"limit", required_argument, 0, 'n'},
+        {"offset", required_argument, 0, 'o'}, {"sort", required_argument, 0, 's'},
+        {"from", required_argument, 0, 'a'},   {"to", required_argument, 0, 'b'},
+        {"json", no_argument, 0, 'j'},         {"no-snippets", no_argument, 0, 'N'},
+        {"color", required_argument, 0, 'C'},  {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *dir = NULL;
+    int json = 0, c, color = -1;
+    ndx_search_opts so;
+    ndx_search_opts_init(&so);
+    unsigned long long v;
+    while ((c = getopt_long(argc, argv, "i:n:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            dir = optarg;
+            break;
+        case 'n':
+            if (parse_size(optarg, &v) || v > 100000)
+                die_usage("search", "--limit takes a number up to 100000");
+            so.limit = (size_t)v;
+            break;
+        case 'o':
+            if (parse_size(optarg, &v) || v > 10000000)
+                die_usage("search", "--offset takes a number");
+            so.offset = (size_t)v;
+            break;
+        case 's':
+            if (!strcmp(optarg, "relevance"))
+                so.sort = NDX_SORT_RELEVANCE;
+            else if (!strcmp(optarg, "date"))
+                so.sort = NDX_SORT_DATE;
+            else if (!strcmp(optarg, "date-asc"))
+                so.sort = NDX_SORT_DATE_ASC;
+            else
+                die_usage("search", "--sort takes relevance, date or date-asc");
+            break;
+        case 'a':
+            if (parse_date_opt(optarg, &so.date_from, 0))
+                die_usage("search", "--from takes a date such as 2019-03-01");
+            break;
+        case 'b':
+            if (parse_date_opt(optarg, &so.date_to, 1))
+                die_usage("search", "--to takes a date such as 2019-06-30");
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'N':
+            so.want_snippets = 0;
+            break;
+        case 'C':
+            color = !strcmp(optarg, "always") ? 1 : !strcmp(optarg, "never") ? 0 : -1;
+            break;
+        case 'h':
+            usage_search();
+            return 0;
+        default:
+            die_usage("search", "unknown option");
+        }
+    }
+    if (optind >= argc)
+        die_usage("search", "no query");
+    size_t qlen = 0;
+    for (int i = optind; i < argc; i++)
+        qlen += strlen(argv[i]) + 1;
+    char *query = malloc(qlen + 1);
+    if (!query)
+        return 2;
+    query[0] = 0;
+    size_t off = 0;
+    for (int i = optind; i < argc; i++) {
+        size_t n = strlen(argv[i]);
+        if (i > optind)
+            query[off++] = ' ';
+        memcpy(query + off, argv[i], n);
+        off += n;
+    }
+    query[off] = 0;
+    if (color < 0)
+        color = !json && isatty(1);
+    if (json) {
+        so.hl_open = "<mark>";
+        so.hl_close = "</mark>";
+        so.escape_html = 1;
+    } else if (color) {
+        so.hl_open = "\033[1m";
+        so.hl_close = "\033[0m";
+    } else {
+        so.hl_open = so.hl_close = "";
+    }
+    ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
+    ndx_results *res = NULL;
+    size_t errpos = 0;
+    int rc = ndx_search(ix, query, off, &so, &res, &errpos);
+    if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG) {
+        if (json) {
+            json_t *j = json_pack("{s:s,s:s,s:I}", "query", query, "error", ndx_errmsg(ix),
+                                  "position", (json_int_t)errpos);
+            print_json(j);
+        } else {
+            fprintf(stderr, "%s: query error: %s\n  %s\n  %*s^\n", prog, ndx_errmsg(ix), query,
+                    (int)errpos, "");
+        }
+        free(query);
+        ndx_index_close(ix);
+        return 2;
+    }
+    if (rc) {
+        fprintf(stderr, "%s: search failed: %s\n", prog, ndx_errmsg(ix));
+        free(query);
+        ndx_index_close(ix);
+        return 2;
+    }
+    size_t n = ndx_results_count(res);
+    if (json) {
+        json_t *hits = json_array();
+        for (size_t i = 0; i < n; i++) {
+            const ndx_hit *h = ndx_results_hit(res, i);
+            json_t *o = json_object();
+            json_object_set_new(o, "id", json_integer((json_int_t)h->id));
+            json_object_set_new(o, "score", json_real(h->score));
+            json_object_set_new(o, "title", jstr(h->title, h->ntitle));
+            json_object_set_new(o, "url", jstr(h->url, h->nurl));
+            json_object_set_new(o, "source", jstr(h->source, h->nsource));
+            json_object_set_new(o, "date", json_date(h->published));
+            json_object_set_new(o, "lang", jstr(h->lang, h->nlang));
+            if (so.want_snippets) {
+                json_object_set_new(o, "snippet", jstr(h->snippet, h->nsnippet));
+                json_object_set_new(o, "teaser", jstr(h->teaser, h->nteaser));
+            }
+            json_array_append_new(hits, o);
+        }
+        json_t *j = json_object();
+        json_object_set_new(j, "query", json_string(query));
+        json_object_set_new(j, "total", json_integer((json_int_t)ndx_results_total(res)));
+        json_object_set_new(j, "took_ms", json_real(ndx_results_took_ms(res)));
+        json_object_set_new(j, "offset", json_integer((json_int_t)so.offset));
+        json_object_set_new(j, "hits", hits);
+        print_json(j);
+    } else {
+        uint64_t total = ndx_results_total(res);
+        printf("%" PRIu64 " result%s (%.1f ms)\n", total, total == 1 ? "" : "s",
+               ndx_results_took_ms(res));
+        for (size_t i = 0; i < n; i++) {
+            const ndx_hit *h = ndx_results_hit(res, i);
+            char date[32];
+            format_date(h->published, date, sizeof date);
+            printf("\n%zu. %s%.*s%s  [%.2f]\n", so.offset + i + 1, color ? "\033[1m" : "",
+                   (int)h->ntitle, h->title, color ? "\033[0m" : "", h->score);
+            printf("   %.*s · %s · id %" PRIu64 "%s%.*s\n", (int)h->nsource,
+                   h->nsource ? h->source : "-", date, h->id, h->nurl ? " · " : "", (int)h->nurl,
+                   h->url);
+            if (so.want_snippets && h->nsnippet)
+                printf("   %.*s\n", (int)h->nsnippet, h->snippet);
+        }
+    }
+    ndx_results_free(res);
+    free(query);
+    ndx_index_close(ix);
+    return 0;
+}
+
+/* ---- show / delete / stats / check / optimize -------------------------------------------- */
+
+static int cmd_show(int argc, char **argv)
+{
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"json", no_argument, 0, 'j'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *dir = NULL;
+    int json = 0, c;
+    while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
+        if (c == 'i')
+            dir = optarg;
+        else if (c == 'j')
+            json = 1;
+        else if (c == 'h') {
+            printf("Usage: %s show [--index DIR] [--json] ID|URL\n"
+                   "Print a stored article: metadata, full text, and the URLs of exact copies.\n",
+                   prog);
+            return 0;
+        } else
+            die_usage("show", "unknown option");
+    }
+    if (optind + 1 != argc)
+        die_usage("show", "give one article id or URL");
+    ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
+    uint64_t id;
+    ndx_article *a = NULL;
+    const char *key = argv[optind];
+    if (ndx_index_lookup(ix, key, strlen(key), &id) || ndx_index_get(ix, id, &a)) {
+        fprintf(stderr, "%s: %s\n", prog, ndx_errmsg(ix));
+        ndx_index_close(ix);
+        return 1;
+    }
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_integer((json_int_t)a->id));
+        json_object_set_new(o, "url", jstr(a->url, a->nurl));
+        json_object_set_new(o, "source", jstr(a->source, a->nsource));
+        json_object_set_new(o, "title", jstr(a->title, a->ntitle));
+        json_object_set_new(o, "authors", jstr(a->authors, a->nauthors));
+        json_object_set_new(o, "date", json_date(a->published));
+        json_object_set_new(o, "ingested", json_date(a->ingested));
+        json_object_set_new(o, "lang", jstr(a->lang, a->nlang));
+        json_object_set_new(o, "text", jstr(a->body, a->nbody));
+        json_t *copies = json_array();
+        const char *p = a->copies, *end = a->copies + a->ncopies;
+        while (p && p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            if (!nl)
+                nl = end;
+            const char *tab = memchr(p, '\t', (size_t)(nl - p));
+            json_t *cp = json_object();
+            json_object_set_new(cp, "url", jstr(p, tab ? (size_t)(tab - p) : (size_t)(nl - p)));
+            json_object_set_new(cp, "source", tab ? jstr(tab + 1, (size_t)(nl - tab - 1)) : jstr("", 0));
+            json_array_append_new(copies, cp);
+            p = nl + 1;
+        }
+        json_object_set_new(o, "copies", copies);
+        print_json(o);
+    } else {
+        char date[32];
+        format_date(a->published, date, sizeof date);
+        printf("%s\n", a->title);
+        printf("id %" PRIu64 " · %s · %s · %s\n", a->id, a->nsource ? a->source : "-", date,
+               a->lang);
+        if (a->nurl)
+            printf("%s\n", a->url);
+        if (a->nauthors)
+            printf("by %s\n", a->authors);
+        printf("\n%s\n", a->body);
+        if (a->ncopies) {
+            printf("\nAlso published as (exact copies):\n");
+            const char *p = a->copies, *end = a->copies + a->ncopies;
+            while (p < end) {
+                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                if (!nl)
+                    nl = end;
+                const char *tab = memchr(p, '\t', (size_t)(nl - p));
+                if (tab)
+                    printf("  %.*s (%.*s)\n", (int)(tab - p), p, (int)(nl - tab - 1), tab + 1);
+                else
+                    printf("  %.*s\n", (int)(nl - p), p);
+                p = nl + 1;
+            }
+        }
+    }
+    ndx_article_free(a);
+    ndx_index_close(ix);
+    return 0;
+}
+
+static int cmd_delete(int argc, char **argv)
+{
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *dir = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
+        if (c == 'i')
+            dir = optarg;
+        else if (c == 'h') {
+            printf("Usage: %s delete [--index DIR] ID|URL...\nDelete articles by id or URL.\n",
+                   prog);
+            return 0;
+        } else
+            die_usage("delete", "unknown option");
+    }
+    if (optind >= argc)
+        die_usage("delete", "give article ids or URLs");
+    ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_WRITE);
+    int missing = 0, deleted = 0;
+    for (int i = optind; i < argc; i++) {
+        int rc = ndx_index_delete(ix, argv[i], strlen(argv[i]));
+        if (rc == NDX_ENOTFOUND) {
+            fprintf(stderr, "%s: %s\n", prog, ndx_errmsg(ix));
+            missing++;
+        } else if (rc) {
+            fprintf(stderr, "%s: %s\n", prog, ndx_errmsg(ix));
+            ndx_index_close(ix);
+            return 2;
+        } else {
+            deleted++;
+        }
+    }
+    int rc = ndx_index_commit(ix);
+    if (rc) {
+        fprintf(stderr, "%s: commit failed: %s\n", prog, ndx_errmsg(ix));
+        ndx_index_close(ix);
+        return 2;
+    }
+    printf("deleted %d article%s\n", deleted, deleted == 1 ? "" : "s");
+    ndx_index_close(ix);
+    return missing ? 1 : 0;
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"json", no_argument, 0, 'j'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *dir = NULL;
+    int json = 0, c;
+    while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
+        if (c == 'i')
+            dir = optarg;
+        else if (c == 'j')
+            json = 1;
+        else if (c == 'h') {
+            printf("Usage: %s stats [--index DIR] [--json]\nCounts and sizes of the index.\n",
+                   prog);
+            return 0;
+        } else
+            die_usage("stats", "unknown option");
+    }
+    ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
+    ndx_stats st;
+    ndx_index_stats(ix, &st);
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "documents", json_integer((json_int_t)st.documents));
+        json_object_set_new(o, "deleted", json_integer((json_int_t)st.deleted));
+        json_object_set_new(o, "segments", json_integer((json_int_t)st.segments));
+        json_object_set_new(o, "terms", json_integer((json_int_t)st.terms));
+        json_object_set_new(o, "postings", json_integer((json_int_t)st.postings));
+        json_object_set_new(o, "tokens", json_integer((json_int_t)st.tokens));
+        json_object_set_new(o, "index_bytes", json_integer((json_int_t)st.index_bytes));
+        json_object_set_new(o, "text_bytes", json_integer((json_int_t)st.text_bytes));
+        json_object_set_new(o, "generation", json_integer((json_int_t)st.generation));
+        json_object_set_new(o, "date_min", json_date(st.date_min));
+        json_object_set_new(o, "date_max", json_date(st.date_max));
+        json_object_set_new(o, "stemming", json_boolean(st.stemming));
+        print_json(o);
+    } else {
+        char a[32], b[32];
+        format_date(st.date_min, a, sizeof a);
+        format_date(st.date_max, b, sizeof b);
+        printf("documents   %" PRIu64 "\ndeleted     %" PRIu64 "\nsegments    %" PRIu64
+               "\nterms       %" PRIu64 "\npostings    %" PRIu64 "\ntokens      %" PRIu64
+               "\nindex size  %.1f MB (%.0f%% of %.1f MB text)\ndates       %s .. %s\n"
+               "stemming    %s\ngeneration  %" PRIu64 "\n",
+               st.documents, st.deleted, st.segments, st.terms, st.postings, st.tokens,
+               (double)st.index_bytes / 1e6,
+               st.text_bytes ? 100.0 * (double)st.index_bytes / (double)st.text_bytes : 0.0,
+               (double)st.text_bytes / 1e6, a, b, st.stemming ? "on" : "off", st.generation);
+    }
+    ndx_index_close(ix);
+    return 0;
+}
+
+static void print_problem(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "problem: %s\n", msg);
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *dir = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
+        if (c == 'i')
+            dir = optarg;
+        else if (c == 'h') {
+            printf("Usage: %s check [--index DIR]\n"
+                   "Verify every structure of the index (checksums, postings, dictionaries,\n"
+                   "stored text).  Exit status 0 if sound, 1 if damaged, 2 if it cannot open.\n",
+                   prog);
+            return 0;
+        } else
+            die_usage("check", "unknown option");
+    }
+    ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
+    int rc = ndx_index_check(ix, print_problem, NULL);
+    ndx_stats st;
+    ndx_index_stats(ix, &st);
+    if (rc)
+        fprintf(stderr, "%s: index is damaged: %s\n", prog, ndx_errmsg(ix));
+    else
+        printf("ok: %" PRIu64 " documents in %" PRIu64 " segments, generation %" PRIu64 "\n",
+               st.documents, st.segments, st.generation);
+    ndx_index_close(ix);
+    return rc ? 1 : 0;
+}
+
+static int cmd_optimize(int argc, char **argv)
+{
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"segments", required_argument, 0, 's'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *dir = NULL;
+    unsigned long long segs = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
+        if (c == 'i')
+            dir = optarg;
+        else if (c == 's') {
+            if (parse_size(optarg, &segs) || segs < 1 || segs > 1000)
+                die_usage("optimize", "--segments takes a number from 1");
+        } else if (c == 'h') {
+            printf("Usage: %s optimize [--index DIR] [--segments N]\n"
+                   "Merge segments (down to N, default 1) and drop deleted articles.\n",
+                   prog);
+            return 0;
+        } else
+            die_usage("optimize", "unknown option");
+    }
+    ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_WRITE);
+    int rc = ndx_index_optimize(ix, (int)segs);
+    if (rc)
+        fprintf(stderr, "%s: optimize failed: %s\n", prog, ndx_errmsg(ix));
+    else {
+        ndx_stats st;
+        ndx_index_stats(ix, &st);
+        printf("%" PRIu64 " documents in %" PRIu64 " segment%s\n", st.documents, st.segments,
+               st.segments == 1 ? "" : "s");
+    }
+    ndx_index_close(ix);
+    return rc ? 2 : 0;
+}
+
+/* ---- main --------------------------------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "newsdex %s - a news archive you can question\n\n"
+            "Usage: %s COMMAND [OPTIONS] [ARGS]\n\n"
+            "Commands:\n"
+            "  ingest PATH...     add articles from files, directories or stdin (-)\n"
+            "  search QUERY       ranked search with snippets (--json for JSON)\n"
+            "  show ID|URL        print one stored article\n"
+            "  delete ID|URL...   delete articles\n"
+            "  stats              counts and sizes\n"
+            "  check              verify the index\n"
+            "  optimize           merge segments\n"
+            "  version            print the version\n\n"
+            "Every command takes --index DIR (default $NEWSDEX_INDEX or ./newsdex-index)\n"
+            "and --help.  Example:\n"
+            "  %s ingest sample/ && %s search 'port strike' --limit 5\n",
+            NDX_VERSION_STRING, prog, prog, prog);
+}
+
+int main(int argc, char **argv)
+{
+    signal(SIGPIPE, SIG_IGN);
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    argc--;
+    argv++;
+    if (!strcmp(cmd, "ingest"))
+        return cmd_ingest(argc, argv);
+    if (!strcmp(cmd, "search"))
+        return cmd_search(argc, argv);
+    if (!strcmp(cmd, "show"))
+        return cmd_show(argc, argv);
+    if (!strcmp(cmd, "delete"))
+        return cmd_delete(argc, argv);
+    if (!strcmp(cmd, "stats"))
+        return cmd_stats(argc, argv);
+    if (!strcmp(cmd, "check"))
+        return cmd_check(argc, argv);
+    if (!strcmp(cmd, "optimize"))
+        return cmd_optimize(argc, argv);
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("newsdex %s\n", NDX_VERSION_STRING);
+        return 0;
+    }
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "%s: unknown command '%s'\n\n", prog, cmd);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,232 @@
+/*
+ * index.h - internal interface of the index: segment builder (segwriter.c), immutable segment
+ * reader and postings iterator (segreader.c, codec.c), and the index handle with its commit
+ * protocol (index.c).  The on-disk format is specified in docs/FORMAT.md.
+ */
+#ifndef NDX_INDEX_H
+#define NDX_INDEX_H
+
+#include "ndx_int.h"
+
+#define NDX_BLOCK 128              /* documents per postings block */
+#define NDX_TITLE_WEIGHT 3         /* a title occurrence counts as 3 body occurrences (BM25F) */
+#define NDX_DOC_END UINT32_MAX     /* iterator exhausted */
+#define NDX_META_PREFIX '\x01'     /* first byte of metadata terms: "\x01S"+source word, ... */
+
+/* ---- codec.c ------------------------------------------------------------------------------ */
+
+/* Pack n values of b bits (0..32) into out (ceil(n*b/8) bytes appended). */
+void ndx__pack(struct ndx_buf *out, const uint32_t *v, size_t n, unsigned b, int *rc);
+/* Unpack n values of b bits from in; in must hold ceil(n*b/8) bytes. */
+void ndx__unpack(const uint8_t *in, uint32_t *v, size_t n, unsigned b);
+/* Bits needed for the largest of n values. */
+unsigned ndx__bits_needed(const uint32_t *v, size_t n);
+
+/* ---- segment reader (segreader.c) --------------------------------------------------------- */
+
+enum {
+    NDX_SEC_POSTINGS = 1,
+    NDX_SEC_POSITIONS,
+    NDX_SEC_TERMS,
+    NDX_SEC_TERMIDX,
+    NDX_SEC_COLUMNS,
+    NDX_SEC_SOURCES,
+    NDX_SEC_DOCSTORE,
+    NDX_SEC_DOCIDX,
+    NDX_SEC_COUNT
+};
+
+struct ndx_section {
+    const uint8_t *p;   /* into the map */
+    uint64_t n;         /* bytes */
+    uint64_t hash;      /* xxh3 of the bytes, from the footer */
+};
+
+/* Per-document columns, arrays of ndocs elements pointing into the map. */
+struct ndx_columns {
+    const uint64_t *gid;        /* global article id */
+    const int64_t *published;   /* Unix seconds or NDX_DATE_UNKNOWN */
+    const uint32_t *dl;         /* weighted length: body tokens + W * title tokens */
+    const uint32_t *title_len;  /* title positions are [0, title_len); body starts after */
+    const uint32_t *source;     /* ordinal into the sources dictionary */
+    const uint64_t *url_hash;   /* 0 = no URL */
+    const uint64_t *content_hash;
+    const uint16_t *lang;       /* two ASCII letters, little-endian */
+};
+
+struct ndx_seg {
+    char *name;                 /* "seg-<gen>" (file name without ".ndx") */
+    uint8_t *map;               /* mmap of the whole file */
+    size_t size;
+    uint32_t ndocs;
+    uint64_t sum_dl;            /* sum of dl over all documents */
+    uint64_t nterms;
+    uint64_t npostings;
+    uint64_t ntokens;
+    uint64_t text_bytes;
+    struct ndx_section sec[NDX_SEC_COUNT];
+    struct ndx_columns col;
+    uint32_t nterm_blocks;      /* dictionary blocks (TERMIDX entries) */
+    uint32_t nsources;
+    uint32_t ndoc_blocks;       /* docstore blocks */
+    uint16_t langs[32];         /* distinct languages of the documents (first 32) */
+    int nlangs;
+};
+
+struct ndx_terminfo {
+    uint32_t df;                /* documents */
+    uint64_t doc_off;           /* into POSTINGS */
+    uint64_t pos_off;           /* into POSITIONS */
+    uint32_t max_wf;            /* largest wf of any posting */
+    uint32_t min_dl;            /* smallest dl of any posting document */
+};
+
+int ndx__seg_open(const char *dir, const char *name, struct ndx_seg **out, char **errmsg);
+void ndx__seg_close(struct ndx_seg *s);
+/* NDX_OK with *ti, NDX_ENOTFOUND, or NDX_ECORRUPT. */
+int ndx__seg_lookup(const struct ndx_seg *s, const char *t, size_t n, struct ndx_terminfo *ti);
+/* Call cb for every term starting with prefix (sorted).  Nonzero from cb stops (returned). */
+typedef int (*ndx_term_fn)(void *ctx, const char *t, size_t n, const struct ndx_terminfo *ti);
+int ndx__seg_terms(const struct ndx_seg *s, const char *prefix, size_t nprefix, ndx_term_fn cb,
+                   void *ctx);
+/* Source string of an ordinal (borrowed from the map). */
+int ndx__seg_source(const struct ndx_seg *s, uint32_t ord, const char **p, size_t *n);
+/*
+ * Load stored article `doc` into *a; strings point into `scratch` (reset first), valid until it is
+ * reused.  a->id is the gid.
+ */
+int ndx__seg_doc(const struct ndx_seg *s, uint32_t doc, struct ndx_buf *scratch, ndx_article *a);
+/* Verify everything; problems reported through cb.  NDX_OK or NDX_ECORRUPT. */
+int ndx__seg_check(const struct ndx_seg *s, void (*cb)(void *, const char *), void *ctx);
+
+/* Postings iterator over one term of one segment.  Caller-allocated; no heap memory. */
+struct ndx_pl {
+    const struct ndx_seg *seg;
+    struct ndx_terminfo ti;
+    const uint8_t *skip;        /* skip table (nblocks > 1) or NULL */
+    const uint8_t *data;        /* first block */
+    const uint8_t *end;         /* end of POSTINGS */
+    const uint8_t *pos_base;    /* positions of the term */
+    const uint8_t *pos_end;
+    uint32_t nblocks;
+    uint32_t block;             /* current block index */
+    const uint8_t *next_block;  /* start of block+1 */
+    uint32_t base;              /* doc base of the current block */
+    uint32_t n, i;              /* docs in the current block, index of the current doc */
+    uint32_t doc;               /* current doc or NDX_DOC_END */
+    const uint8_t *pos;         /* positions cursor (block start, advanced lazily) */
+    uint32_t pos_i;             /* doc index whose positions `pos` points at */
+    int corrupt;                /* set when the data failed to decode */
+    uint32_t docs[NDX_BLOCK];
+    uint32_t wfs[NDX_BLOCK];
+};
+
+void ndx__pl_init(struct ndx_pl *pl, const struct ndx_seg *s, const struct ndx_terminfo *ti);
+/* Move to the first doc >= target (target > current). */
+uint32_t ndx__pl_advance(struct ndx_pl *pl, uint32_t target);
+static inline uint32_t ndx__pl_next(struct ndx_pl *pl)
+{
+    if (pl->doc == NDX_DOC_END)
+        return NDX_DOC_END;
+    if (pl->i + 1 < pl->n) {
+        pl->i++;
+        return pl->doc = pl->docs[pl->i];
+    }
+    return ndx__pl_advance(pl, pl->doc + 1);
+}
+static inline uint32_t ndx__pl_wf(const struct ndx_pl *pl)
+{
+    return pl->wfs[pl->i];
+}
+/*
+ * Positions of the current doc into out (grown as needed); returns the count, or -1 on corrupt
+ * data / OOM.
+ */
+int ndx__pl_positions(struct ndx_pl *pl, uint32_t **out, size_t *cap);
+/* Upper bound of wf in the block holding the current doc, and lower bound of dl there. */
+void ndx__pl_block_bounds(const struct ndx_pl *pl, uint32_t *max_wf, uint32_t *min_dl,
+                          uint32_t *last_doc);
+
+/* ---- segment builder (segwriter.c) -------------------------------------------------------- */
+
+struct ndx_builder;
+
+struct ndx_builder *ndx__builder_new(int stem);
+void ndx__builder_free(struct ndx_builder *b);
+/*
+ * Add one article (all text valid UTF-8) with global id gid; it becomes local doc
+ * ndx__builder_ndocs()-1.  lang must be two letters.  content_hash/url_hash as computed by index.c.
+ */
+int ndx__builder_add(struct ndx_builder *b, uint64_t gid, const ndx_article *a, const char *lang,
+                     uint64_t url_hash, uint64_t content_hash);
+uint32_t ndx__builder_ndocs(const struct ndx_builder *b);
+size_t ndx__builder_memory(const struct ndx_builder *b);
+/* Fetch a buffered article (as ndx__seg_doc). */
+int ndx__builder_doc(struct ndx_builder *b, uint32_t doc, struct ndx_buf *scratch,
+                     ndx_article *a);
+/* Columns of buffered docs, for lookups before the flush. */
+uint64_t ndx__builder_gid(const struct ndx_builder *b, uint32_t doc);
+/*
+ * Write the segment to dir/name.ndx (via name.tmp, fsync, rename).  *sum_dl receives the sum of
+ * dl.  The builder is reset (empty) afterwards, on success or failure.
+ */
+int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name, char **errmsg);
+
+/* ---- content normalisation (segwriter.c) -------------------------------------------------- */
+
+/* Hash of the normalised article text (case-folded ASCII, collapsed white space). */
+uint64_t ndx__content_hash(const ndx_article *a);
+uint64_t ndx__url_hash(const char *url, size_t n);
+
+/* ---- the index handle (index.c) ---------------------------------------------------------- */
+
+#include "util/map.h"
+
+/* A committed segment with its deletions, as seen by one handle. */
+struct ndx_segref {
+    struct ndx_seg *seg;
+    uint8_t *del;              /* deletion bitmap (ndocs bits) or NULL; owned */
+    uint32_t ndel;             /* deleted docs */
+    uint64_t delgen;           /* generation of the deletion file, 0 = none */
+    int dirty;                 /* deletions changed since the last commit */
+};
+
+struct pending_copy {
+    uint64_t gid;
+    struct ndx_buf lines;      /* "url\tsource\n"... */
+};
+
+struct ndx_index {
+    char *dir;
+    int flags;
+    int lockfd;                /* writer lock, -1 for readers */
+    char *err;                 /* last error message, owned */
+    uint64_t gen;              /* generation of the loaded manifest */
+    uint64_t next_id;          /* next article id */
+    uint64_t next_seg;         /* next segment number */
+    int stem;                  /* stemming on (fixed at creation) */
+    struct ndx_segref *segs;
+    size_t nsegs;
+    size_t mem_limit;
+    /* writer state */
+    struct ndx_builder *bld;
+    uint8_t *bld_del;          /* deletions among buffered docs */
+    size_t bld_del_cap;        /* bytes */
+    struct ndx_map url_map;    /* url hash -> gid */
+    struct ndx_map content_map; /* content hash -> gid */
+    struct ndx_map gid_map;    /* gid -> loc: (segment index + 1) << 32 | doc; builder: 0xffffffff */
+    struct pending_copy *copies;
+    size_t ncopies, capcopies;
+    struct ndx_map copy_map;   /* gid -> index + 1 in copies */
+    int dirty;                 /* anything to commit */
+};
+
+static inline int ndx__seg_deleted(const struct ndx_segref *r, uint32_t doc)
+{
+    return r->del && (r->del[doc >> 3] >> (doc & 7) & 1);
+}
+
+/* Set the handle's error message (printf-style) and return rc. */
+int ndx__index_fail(ndx_index *ix, int rc, const char *fmt, ...) NDX_PRINTF(3, 4);
+
+#endif /* NDX_INDEX_H */

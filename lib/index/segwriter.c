@@ -1,0 +1,867 @@
+/*
+ * segwriter.c - the in-memory segment builder.  ndx__builder_add analyzes an article (title, body
+ * and metadata terms), appends its postings to per-term buffers, its columns to arrays and its
+ * stored text to the docstore; ndx__builder_flush sorts the terms and writes one immutable segment
+ * file (format in docs/FORMAT.md) through write-temp, fsync, rename.  Called by index.c.
+ */
+#include "index/index.h"
+#include "text/text.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#define DOCSTORE_BLOCK 65536   /* uncompressed bytes per docstore block (at least one doc) */
+#define TERMS_PER_BLOCK 32     /* dictionary entries per block */
+#define HASH_EMPTY UINT32_MAX
+
+/* Postings accumulated for one term: varint stream of (doc gap, wf, npos, position gaps...). */
+struct tacc {
+    uint32_t term_off;   /* term bytes in b->terms */
+    uint32_t nterm;
+    uint32_t df;
+    uint32_t last_doc;   /* last doc written to post */
+    uint32_t cur_doc;    /* doc+1 whose positions are pending, 0 = none */
+    uint32_t head, tail; /* pending positions list in b->pend */
+    uint32_t npend;
+    uint32_t wf;         /* pending weighted frequency */
+    uint8_t *post;       /* owned */
+    uint32_t npost, cappost;
+};
+
+struct pend {
+    uint32_t pos;
+    uint32_t next;
+};
+
+struct ndx_builder {
+    int stem;
+    struct ndx_analyzer an;
+    struct ndx_buf terms;       /* term bytes */
+    struct tacc *acc;           /* term accumulators */
+    uint32_t nacc, capacc;
+    uint32_t *table;            /* open-addressing hash of term ids */
+    uint32_t tcap;              /* table slots (power of two) */
+    struct pend *pend;          /* pending positions of the current doc */
+    uint32_t npend, cappend;
+    uint32_t *touched;          /* term ids used by the current doc */
+    uint32_t ntouched, captouched;
+    /* columns */
+    struct ndx_buf c_gid, c_pub, c_url, c_content, c_dl, c_tlen, c_src, c_lang;
+    /* sources dictionary */
+    struct ndx_buf src_bytes;   /* concatenated */
+    struct ndx_buf src_offs;    /* u32 offsets (count+1 once finished) */
+    uint32_t nsrc;
+    uint32_t *src_table;        /* hash -> ordinal+1 */
+    uint32_t src_tcap;
+    /* docstore */
+    struct ndx_buf ds_blocks;   /* compressed blocks */
+    struct ndx_buf ds_idx;      /* per block: u32 first_doc, u32 ndocs, u64 off, u32 clen, u32 ulen */
+    struct ndx_buf ds_cur;      /* current uncompressed block */
+    uint32_t ds_first;          /* first doc of the current block */
+    uint32_t ds_ndocs;
+    uint32_t ndoc_blocks;
+    /* counters */
+    uint32_t ndocs;
+    uint64_t sum_dl;
+    uint64_t npostings;
+    uint64_t ntokens;
+    uint64_t text_bytes;
+    size_t post_bytes;          /* bytes held in tacc.post */
+    /* per-doc state */
+    uint32_t doc;               /* current doc id while adding */
+    uint32_t title_len;
+    int rc;                     /* sticky error while adding */
+};
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static void post_put(struct ndx_builder *b, struct tacc *t, uint64_t v)
+{
+    if (t->npost + 10 > t->cappost) {
+        uint32_t cap = t->cappost ? t->cappost * 2 : 16;
+        while (cap < t->npost + 10)
+            cap *= 2;
+        uint8_t *p = ndx_realloc(t->post, cap);
+        if (!p) {
+            b->rc = NDX_ENOMEM;
+            return;
+        }
+        b->post_bytes += cap - t->cappost;
+        t->post = p;
+        t->cappost = cap;
+    }
+    while (v >= 0x80) {
+        t->post[t->npost++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    t->post[t->npost++] = (uint8_t)v;
+}
+
+static int grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
+{
+    if (need <= *cap)
+        return NDX_OK;
+    uint32_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    void *q = ndx_realloc(*p, (size_t)c * elem);
+    if (!q)
+        return NDX_ENOMEM;
+    *p = q;
+    *cap = c;
+    return NDX_OK;
+}
+
+static int table_resize(struct ndx_builder *b, uint32_t cap)
+{
+    uint32_t *t = ndx_malloc((size_t)cap * sizeof *t);
+    if (!t)
+        return NDX_ENOMEM;
+    memset(t, 0xff, (size_t)cap * sizeof *t);
+    for (uint32_t i = 0; i < b->nacc; i++) {
+        struct tacc *a = &b->acc[i];
+        uint64_t h = ndx__hash64(b->terms.p + a->term_off, a->nterm, 0);
+        uint32_t s = (uint32_t)h & (cap - 1);
+        while (t[s] != HASH_EMPTY)
+            s = (s + 1) & (cap - 1);
+        t[s] = i;
+    }
+    ndx_free(b->table);
+    b->table = t;
+    b->tcap = cap;
+    return NDX_OK;
+}
+
+/* Term id of term (created if new); UINT32_MAX on error (b->rc set). */
+static uint32_t term_id(struct ndx_builder *b, const char *term, size_t n)
+{
+    if ((b->nacc + 1) * 2 > b->tcap && (b->rc = table_resize(b, b->tcap ? b->tcap * 2 : 1024)))
+        return UINT32_MAX;
+    uint64_t h = ndx__hash64(term, n, 0);
+    uint32_t s = (uint32_t)h & (b->tcap - 1);
+    for (;;) {
+        uint32_t id = b->table[s];
+        if (id == HASH_EMPTY)
+            break;
+        struct tacc *a = &b->acc[id];
+        if (a->nterm == n && memcmp(b->terms.p + a->term_off, term, n) == 0)
+            return id;
+        s = (s + 1) & (b->tcap - 1);
+    }
+    if ((b->rc = grow((void **)&b->acc, &b->capacc, b->nacc + 1, sizeof *b->acc)))
+        return UINT32_MAX;
+    if (b->terms.n + n > UINT32_MAX) {
+        b->rc = NDX_ETOOBIG;
+        return UINT32_MAX;
+    }
+    uint32_t id = b->nacc++;
+    struct tacc *a = &b->acc[id];
+    memset(a, 0, sizeof *a);
+    a->term_off = (uint32_t)b->terms.n;
+    a->nterm = (uint32_t)n;
+    ndx__buf_append(&b->terms, term, n, &b->rc);
+    b->table[s] = id;
+    return id;
+}
+
+/* Record an occurrence of term at pos (pos UINT32_MAX: metadata term without positions). */
+static void occur(struct ndx_builder *b, const char *term, size_t n, uint32_t pos)
+{
+    if (b->rc)
+        return;
+    uint32_t id = term_id(b, term, n);
+    if (id == UINT32_MAX)
+        return;
+    struct tacc *a = &b->acc[id];
+    if (a->cur_doc != b->doc + 1) {
+        if ((b->rc = grow((void **)&b->touched, &b->captouched, b->ntouched + 1, sizeof(uint32_t))))
+            return;
+        b->touched[b->ntouched++] = id;
+        a->cur_doc = b->doc + 1;
+        a->head = a->tail = UINT32_MAX;
+        a->npend = 0;
+        a->wf = 0;
+    }
+    if (pos == UINT32_MAX) {
+        a->wf = 1;
+        return;
+    }
+    a->wf += pos < b->title_len ? NDX_TITLE_WEIGHT : 1;
+    if ((b->rc = grow((void **)&b->pend, &b->cappend, b->npend + 1, sizeof *b->pend)))
+        return;
+    uint32_t e = b->npend++;
+    b->pend[e].pos = pos;
+    b->pend[e].next = UINT32_MAX;
+    if (a->tail == UINT32_MAX)
+        a->head = e;
+    else
+        b->pend[a->tail].next = e;
+    a->tail = e;
+    a->npend++;
+    b->ntokens++;
+}
+
+static int on_token(void *ctx, const char *term, size_t nterm, uint32_t pos, size_t start,
+                    size_t end, unsigned flags)
+{
+    (void)start, (void)end, (void)flags;
+    struct ndx_builder *b = ctx;
+    occur(b, term, nterm, pos);
+    return b->rc;
+}
+
+/* Metadata terms: prefix byte, kind letter, then each word of the value (no positions). */
+static int on_meta_token(void *ctx, const char *term, size_t nterm, uint32_t pos, size_t start,
+                         size_t end, unsigned flags)
+{
+    (void)pos, (void)start, (void)end, (void)flags;
+    struct ndx_builder *b = ((void **)ctx)[0];
+    const char *kind = ((void **)ctx)[1];
+    char tmp[128];
+    if (nterm > sizeof tmp - 2)
+        nterm = sizeof tmp - 2;
+    tmp[0] = NDX_META_PREFIX;
+    tmp[1] = *kind;
+    memcpy(tmp + 2, term, nterm);
+    occur(b, tmp, nterm + 2, UINT32_MAX);
+    return b->rc;
+}
+
+static void meta_terms(struct ndx_builder *b, char kind, const char *s, size_t n)
+{
+    if (!n || b->rc)
+        return;
+    struct ndx_analyzer an = {0, 0};
+    void *ctx[2] = {b, &kind};
+    int r = ndx__analyze(&an, s, n, NULL, 0, on_meta_token, ctx, NULL);
+    if (r && !b->rc)
+        b->rc = r;
+}
+
+/* Ordinal of a source string in the dictionary (added if new). */
+static uint32_t source_ord(struct ndx_builder *b, const char *s, size_t n)
+{
+    if ((b->nsrc + 1) * 2 > b->src_tcap) {
+        uint32_t cap = b->src_tcap ? b->src_tcap * 2 : 64;
+        uint32_t *t = ndx_calloc(cap, sizeof *t);
+        if (!t) {
+            b->rc = NDX_ENOMEM;
+            return 0;
+        }
+        const uint32_t *offs = (const uint32_t *)b->src_offs.p;
+        for (uint32_t i = 0; i < b->nsrc; i++) {
+            uint64_t h = ndx__hash64(b->src_bytes.p + offs[i], offs[i + 1] - offs[i], 1);
+            uint32_t k = (uint32_t)h & (cap - 1);
+            while (t[k])
+                k = (k + 1) & (cap - 1);
+            t[k] = i + 1;
+        }
+        ndx_free(b->src_table);
+        b->src_table = t;
+        b->src_tcap = cap;
+    }
+    uint64_t h = ndx__hash64(s, n, 1);
+    uint32_t k = (uint32_t)h & (b->src_tcap - 1);
+    for (;;) {
+        uint32_t o = b->src_table[k];
+        if (!o)
+            break;
+        const uint32_t *offs = (const uint32_t *)b->src_offs.p;
+        if (offs[o] - offs[o - 1] == n && memcmp(b->src_bytes.p + offs[o - 1], s, n) == 0)
+            return o - 1;
+        k = (k + 1) & (b->src_tcap - 1);
+    }
+    if (b->nsrc == 0)
+        ndx__buf_put_u32(&b->src_offs, 0, &b->rc);
+    ndx__buf_append(&b->src_bytes, s, n, &b->rc);
+    ndx__buf_put_u32(&b->src_offs, (uint32_t)b->src_bytes.n, &b->rc);
+    if (b->rc)
+        return 0;
+    b->src_table[k] = ++b->nsrc;
+    return b->nsrc - 1;
+}
+
+/* ---- docstore ----------------------------------------------------------------------------- */
+
+static void put_str(struct ndx_buf *o, const char *s, size_t n, int *rc)
+{
+    ndx__buf_put_varint(o, n, rc);
+    ndx__buf_append(o, s, n, rc);
+}
+
+static void ds_close_block(struct ndx_builder *b)
+{
+    if (b->rc || b->ds_ndocs == 0)
+        return;
+    size_t bound = ZSTD_compressBound(b->ds_cur.n);
+    if ((b->rc = ndx__buf_reserve(&b->ds_blocks, bound)))
+        return;
+    size_t c = ZSTD_compress(b->ds_blocks.p + b->ds_blocks.n, bound, b->ds_cur.p, b->ds_cur.n, 3);
+    if (ZSTD_isError(c)) {
+        b->rc = NDX_EIO;
+        return;
+    }
+    uint64_t off = b->ds_blocks.n;
+    b->ds_blocks.n += c;
+    ndx__buf_put_u32(&b->ds_idx, b->ds_first, &b->rc);
+    ndx__buf_put_u32(&b->ds_idx, b->ds_ndocs, &b->rc);
+    ndx__buf_put_u64(&b->ds_idx, off, &b->rc);
+    ndx__buf_put_u32(&b->ds_idx, (uint32_t)c, &b->rc);
+    ndx__buf_put_u32(&b->ds_idx, (uint32_t)b->ds_cur.n, &b->rc);
+    b->ndoc_blocks++;
+    ndx__buf_reset(&b->ds_cur);
+    b->ds_ndocs = 0;
+}
+
+static uint64_t zigzag(int64_t v)
+{
+    return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static void ds_add(struct ndx_builder *b, const ndx_article *a, const char *lang)
+{
+    if (b->ds_ndocs == 0)
+        b->ds_first = b->doc;
+    struct ndx_buf *o = &b->ds_cur;
+    put_str(o, a->url, a->nurl, &b->rc);
+    put_str(o, a->source, a->nsource, &b->rc);
+    put_str(o, a->title, a->ntitle, &b->rc);
+    put_str(o, a->authors, a->nauthors, &b->rc);
+    put_str(o, a->body, a->nbody, &b->rc);
+    put_str(o, lang, 2, &b->rc);
+    put_str(o, a->copies, a->ncopies, &b->rc);
+    ndx__buf_put_varint(o, zigzag(a->published), &b->rc);
+    ndx__buf_put_varint(o, zigzag(a->ingested), &b->rc);
+    b->ds_ndocs++;
+    if (o->n >= DOCSTORE_BLOCK)
+        ds_close_block(b);
+}
+
+static int get_str(const uint8_t **p, const uint8_t *end, const char **s, size_t *n)
+{
+    uint64_t v;
+    if (ndx__get_varint(p, end, &v) || v > (uint64_t)(end - *p))
+        return NDX_CORRUPT;
+    *s = v ? (const char *)*p : NULL;
+    *n = (size_t)v;
+    *p += v;
+    return NDX_OK;
+}
+
+/* Decode one stored record at *p (shared with segreader.c through ndx__doc_decode). */
+int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const char **lang);
+int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const char **lang)
+{
+    size_t nlang;
+    uint64_t v;
+    memset(a, 0, sizeof *a);
+    if (get_str(p, end, &a->url, &a->nurl) || get_str(p, end, &a->source, &a->nsource) ||
+        get_str(p, end, &a->title, &a->ntitle) || get_str(p, end, &a->authors, &a->nauthors) ||
+        get_str(p, end, &a->body, &a->nbody) || get_str(p, end, lang, &nlang) ||
+        get_str(p, end, &a->copies, &a->ncopies) || nlang != 2)
+        return NDX_CORRUPT;
+    if (ndx__get_varint(p, end, &v))
+        return NDX_CORRUPT;
+    a->published = (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+    if (ndx__get_varint(p, end, &v))
+        return NDX_CORRUPT;
+    a->ingested = (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+    a->lang = *lang;
+    a->nlang = 2;
+    return NDX_OK;
+}
+
+/* ---- public builder API ------------------------------------------------------------------- */
+
+struct ndx_builder *ndx__builder_new(int stem)
+{
+    struct ndx_builder *b = ndx_calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->stem = stem;
+    b->an.stem = stem;
+    b->an.max_term = 64;
+    return b;
+}
+
+static void builder_clear(struct ndx_builder *b)
+{
+    for (uint32_t i = 0; i < b->nacc; i++)
+        ndx_free(b->acc[i].post);
+    ndx_free(b->acc);
+    ndx_free(b->table);
+    ndx_free(b->pend);
+    ndx_free(b->touched);
+    ndx_free(b->src_table);
+    struct ndx_buf *bufs[] = {&b->terms,     &b->c_gid,     &b->c_pub,    &b->c_url,
+                              &b->c_content, &b->c_dl,      &b->c_tlen,   &b->c_src,
+                              &b->c_lang,    &b->src_bytes, &b->src_offs, &b->ds_blocks,
+                              &b->ds_idx,    &b->ds_cur};
+    for (size_t i = 0; i < NDX_ARRAY_LEN(bufs); i++)
+        ndx__buf_free(bufs[i]);
+    int stem = b->stem;
+    memset(b, 0, sizeof *b);
+    b->stem = stem;
+    b->an.stem = stem;
+    b->an.max_term = 64;
+}
+
+void ndx__builder_free(struct ndx_builder *b)
+{
+    if (!b)
+        return;
+    builder_clear(b);
+    ndx_free(b);
+}
+
+uint32_t ndx__builder_ndocs(const struct ndx_builder *b)
+{
+    return b->ndocs;
+}
+
+size_t ndx__builder_memory(const struct ndx_builder *b)
+{
+    return b->post_bytes + (size_t)b->capacc * sizeof(struct tacc) +
+           (size_t)b->tcap * sizeof(uint32_t) + b->terms.cap + b->ds_blocks.cap + b->ds_cur.cap +
+           (size_t)b->ndocs * 48 + b->src_bytes.cap;
+}
+
+uint64_t ndx__builder_gid(const struct ndx_builder *b, uint32_t doc)
+{
+    return ndx__rd_u64(b->c_gid.p + (size_t)doc * 8);
+}
+
+int ndx__builder_add(struct ndx_builder *b, uint64_t gid, const ndx_article *a, const char *lang,
+                     uint64_t url_hash, uint64_t content_hash)
+{
+    if (b->rc)
+        return b->rc;
+    if (b->ndocs == UINT32_MAX - 1)
+        return NDX_ETOOBIG;
+    b->doc = b->ndocs;
+    b->ntouched = 0;
+    b->npend = 0;
+    uint32_t next = 0;
+    b->title_len = UINT32_MAX; /* every title token counts as title */
+    int r = ndx__analyze(&b->an, a->title, a->ntitle, lang, 0, on_token, b, &next);
+    if (r && !b->rc)
+        b->rc = r;
+    uint32_t title_len = next;
+    b->title_len = title_len;
+    uint32_t body_start = title_len ? title_len + 1 : 0;
+    r = ndx__analyze(&b->an, a->body, a->nbody, lang, body_start, on_token, b, &next);
+    if (r && !b->rc)
+        b->rc = r;
+    uint64_t body_tokens = next > body_start ? next - body_start : 0;
+    meta_terms(b, 'S', a->source, a->nsource);
+    meta_terms(b, 'U', a->url, a->nurl);
+    meta_terms(b, 'L', lang, 2);
+    if (b->rc)
+        return b->rc;
+    /* flush pending postings of this doc */
+    for (uint32_t k = 0; k < b->ntouched; k++) {
+        struct tacc *t = &b->acc[b->touched[k]];
+        post_put(b, t, t->df ? b->doc - t->last_doc : b->doc);
+        post_put(b, t, t->wf);
+        post_put(b, t, t->npend);
+        uint32_t prev = 0;
+        for (uint32_t e = t->head; e != UINT32_MAX; e = b->pend[e].next) {
+            post_put(b, t, b->pend[e].pos - prev);
+            prev = b->pend[e].pos;
+        }
+        t->df++;
+        t->last_doc = b->doc;
+        t->cur_doc = 0;
+        b->npostings++;
+    }
+    uint64_t dl = body_tokens + (uint64_t)NDX_TITLE_WEIGHT * title_len;
+    if (dl > UINT32_MAX)
+        dl = UINT32_MAX;
+    uint32_t src = source_ord(b, a->source ? a->source : "", a->nsource);
+    uint16_t lg = (uint16_t)((uint8_t)lang[0] | (uint8_t)lang[1] << 8);
+    ndx__buf_put_u64(&b->c_gid, gid, &b->rc);
+    ndx__buf_put_u64(&b->c_pub, (uint64_t)a->published, &b->rc);
+    ndx__buf_put_u64(&b->c_url, url_hash, &b->rc);
+    ndx__buf_put_u64(&b->c_content, content_hash, &b->rc);
+    ndx__buf_put_u32(&b->c_dl, (uint32_t)dl, &b->rc);
+    ndx__buf_put_u32(&b->c_tlen, title_len, &b->rc);
+    ndx__buf_put_u32(&b->c_src, src, &b->rc);
+    ndx__buf_append(&b->c_lang, &lg, 2, &b->rc);
+    ds_add(b, a, lang);
+    if (b->rc)
+        return b->rc;
+    b->sum_dl += dl;
+    b->text_bytes += a->ntitle + a->nbody;
+    b->ndocs++;
+    return NDX_OK;
+}
+
+int ndx__builder_doc(struct ndx_builder *b, uint32_t doc, struct ndx_buf *scratch,
+                     ndx_article *a)
+{
+    if (doc >= b->ndocs)
+        return NDX_ENOTFOUND;
+    const uint8_t *p, *end;
+    uint32_t skip;
+    if (b->ds_ndocs && doc >= b->ds_first) {
+        ndx__buf_reset(scratch);
+        int rc = 0;
+        ndx__buf_append(scratch, b->ds_cur.p, b->ds_cur.n, &rc);
+        if (rc)
+            return rc;
+        skip = doc - b->ds_first;
+    } else {
+        /* find the block */
+        uint32_t lo = 0, hi = b->ndoc_blocks;
+        while (hi - lo > 1) {
+            uint32_t mid = (lo + hi) / 2;
+            if (ndx__rd_u32(b->ds_idx.p + (size_t)mid * 24) <= doc)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        const uint8_t *e = b->ds_idx.p + (size_t)lo * 24;
+        uint64_t off = ndx__rd_u64(e + 8);
+        uint32_t clen = ndx__rd_u32(e + 16), ulen = ndx__rd_u32(e + 20);
+        ndx__buf_reset(scratch);
+        int rc = ndx__buf_reserve(scratch, ulen);
+        if (rc)
+            return rc;
+        size_t got = ZSTD_decompress(scratch->p, ulen, b->ds_blocks.p + off, clen);
+        if (ZSTD_isError(got) || got != ulen)
+            return NDX_EIO;
+        scratch->n = ulen;
+        skip = doc - ndx__rd_u32(e);
+    }
+    p = scratch->p;
+    end = p + scratch->n;
+    const char *lang;
+    for (uint32_t i = 0; i <= skip; i++)
+        if (ndx__doc_decode(&p, end, a, &lang))
+            return NDX_EIO;
+    a->id = ndx__builder_gid(b, doc);
+    return NDX_OK;
+}
+
+/* ---- flush -------------------------------------------------------------------------------- */
+
+static const struct ndx_builder *sort_ctx;
+
+static int cmp_terms(const void *x, const void *y)
+{
+    const struct tacc *a = &sort_ctx->acc[*(const uint32_t *)x];
+    const struct tacc *b = &sort_ctx->acc[*(const uint32_t *)y];
+    size_t n = NDX_MIN(a->nterm, b->nterm);
+    int c = memcmp(sort_ctx->terms.p + a->term_off, sort_ctx->terms.p + b->term_off, n);
+    if (c)
+        return c;
+    return a->nterm < b->nterm ? -1 : a->nterm > b->nterm;
+}
+
+struct flushstate {
+    struct ndx_buf post, pos, dict, dictidx, skip, blk;
+    uint32_t nentries;          /* entries in the current dictionary block */
+    const uint8_t *prev_term;
+    uint32_t prev_nterm;
+    uint64_t prev_doc_off, prev_pos_off;
+    int rc;
+};
+
+static void encode_term(struct ndx_builder *b, struct flushstate *f, struct tacc *t,
+                        const uint32_t *dlcol)
+{
+    uint32_t docs[NDX_BLOCK], wfs[NDX_BLOCK];
+    uint32_t nblocks = (t->df + NDX_BLOCK - 1) / NDX_BLOCK;
+    uint64_t doc_off = f->post.n, pos_off = f->pos.n;
+    uint32_t max_wf = 0, min_dl = UINT32_MAX;
+    const uint8_t *p = t->post, *end = t->post + t->npost;
+    uint32_t doc = 0, prev_last = 0;
+    int first = 1;
+    ndx__buf_reset(&f->skip);
+    ndx__buf_reset(&f->blk);
+    for (uint32_t blk = 0; blk < nblocks && !f->rc; blk++) {
+        uint32_t n = NDX_MIN(NDX_BLOCK, t->df - blk * NDX_BLOCK);
+        uint32_t bmax = 0, bmin = UINT32_MAX;
+        uint64_t blk_pos_off = f->pos.n - pos_off;
+        uint64_t blk_doc_off = f->blk.n;
+        for (uint32_t i = 0; i < n; i++) {
+            uint64_t gap = 0, wf = 1, npos = 0, pg = 0;
+            ndx__get_varint(&p, end, &gap);
+            ndx__get_varint(&p, end, &wf);
+            ndx__get_varint(&p, end, &npos);
+            doc = first ? (uint32_t)gap : doc + (uint32_t)gap;
+            first = 0;
+            docs[i] = doc;
+            wfs[i] = (uint32_t)wf;
+            ndx__buf_put_varint(&f->pos, npos, &f->rc);
+            for (uint64_t k = 0; k < npos; k++) {
+                ndx__get_varint(&p, end, &pg);
+                ndx__buf_put_varint(&f->pos, pg, &f->rc);
+            }
+            bmax = NDX_MAX(bmax, (uint32_t)wf);
+            bmin = NDX_MIN(bmin, dlcol[doc]);
+        }
+        /* gaps: first relative to prev_last+1 (0 for the first block), then doc-prev-1 */
+        uint32_t gaps[NDX_BLOCK];
+        uint32_t base = blk ? prev_last + 1 : 0;
+        for (uint32_t i = 0; i < n; i++) {
+            gaps[i] = docs[i] - base;
+            base = docs[i] + 1;
+            wfs[i] -= 1;
+        }
+        if (n == NDX_BLOCK) {
+            unsigned bd = ndx__bits_needed(gaps, n), bw = ndx__bits_needed(wfs, n);
+            ndx__buf_putc(&f->blk, (int)bd, &f->rc);
+            ndx__pack(&f->blk, gaps, n, bd, &f->rc);
+            ndx__buf_putc(&f->blk, (int)bw, &f->rc);
+            ndx__pack(&f->blk, wfs, n, bw, &f->rc);
+        } else {
+            for (uint32_t i = 0; i < n; i++) {
+                ndx__buf_put_varint(&f->blk, gaps[i], &f->rc);
+                ndx__buf_put_varint(&f->blk, wfs[i], &f->rc);
+            }
+        }
+        prev_last = docs[n - 1];
+        if (nblocks > 1) {
+            ndx__buf_put_u32(&f->skip, prev_last, &f->rc);
+            ndx__buf_put_u32(&f->skip, (uint32_t)blk_doc_off, &f->rc);
+            ndx__buf_put_u32(&f->skip, (uint32_t)blk_pos_off, &f->rc);
+            ndx__buf_put_u32(&f->skip, bmax, &f->rc);
+            ndx__buf_put_u32(&f->skip, bmin, &f->rc);
+        }
+        max_wf = NDX_MAX(max_wf, bmax);
+        min_dl = NDX_MIN(min_dl, bmin);
+    }
+    if (f->blk.n > UINT32_MAX || f->pos.n - pos_off > UINT32_MAX)
+        f->rc = NDX_ETOOBIG;
+    ndx__buf_append(&f->post, f->skip.p, f->skip.n, &f->rc);
+    ndx__buf_append(&f->post, f->blk.p, f->blk.n, &f->rc);
+    /* dictionary entry */
+    const uint8_t *term = b->terms.p + t->term_off;
+    if (f->nentries == TERMS_PER_BLOCK)
+        f->nentries = 0;
+    size_t prefix = 0;
+    if (f->nentries == 0) {
+        ndx__buf_put_u64(&f->dictidx, f->dict.n, &f->rc);
+        f->prev_doc_off = f->prev_pos_off = 0;
+    } else {
+        while (prefix < t->nterm && prefix < f->prev_nterm && term[prefix] == f->prev_term[prefix])
+            prefix++;
+    }
+    ndx__buf_put_varint(&f->dict, prefix, &f->rc);
+    ndx__buf_put_varint(&f->dict, t->nterm - prefix, &f->rc);
+    ndx__buf_append(&f->dict, term + prefix, t->nterm - prefix, &f->rc);
+    ndx__buf_put_varint(&f->dict, t->df, &f->rc);
+    ndx__buf_put_varint(&f->dict, doc_off - f->prev_doc_off, &f->rc);
+    ndx__buf_put_varint(&f->dict, pos_off - f->prev_pos_off, &f->rc);
+    ndx__buf_put_varint(&f->dict, max_wf, &f->rc);
+    ndx__buf_put_varint(&f->dict, min_dl, &f->rc);
+    f->prev_doc_off = doc_off;
+    f->prev_pos_off = pos_off;
+    f->prev_term = term;
+    f->prev_nterm = t->nterm;
+    f->nentries++;
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+    const uint8_t *q = p;
+    while (n) {
+        ssize_t w = write(fd, q, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return NDX_EIO;
+        }
+        q += w;
+        n -= (size_t)w;
+    }
+    return NDX_OK;
+}
+
+int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name, char **errmsg)
+{
+    int rc = b->rc;
+    struct flushstate f;
+    memset(&f, 0, sizeof f);
+    uint32_t *order = NULL;
+    int fd = -1;
+    char *tmp = NULL, *final = NULL;
+    struct ndx_buf cols, srcs;
+    ndx__buf_init(&cols, 0);
+    ndx__buf_init(&srcs, 0);
+    if (rc)
+        goto cleanup;
+    ds_close_block(b);
+    if ((rc = b->rc))
+        goto cleanup;
+    order = ndx_malloc((size_t)(b->nacc ? b->nacc : 1) * sizeof *order);
+    if (!order) {
+        rc = NDX_ENOMEM;
+        goto cleanup;
+    }
+    for (uint32_t i = 0; i < b->nacc; i++)
+        order[i] = i;
+    sort_ctx = b;
+    qsort(order, b->nacc, sizeof *order, cmp_terms);
+    sort_ctx = NULL;
+    const uint32_t *dlcol = (const uint32_t *)b->c_dl.p;
+    for (uint32_t i = 0; i < b->nacc && !f.rc; i++)
+        encode_term(b, &f, &b->acc[order[i]], dlcol);
+    if ((rc = f.rc))
+        goto cleanup;
+    /* columns: 8-byte arrays first, then 4-byte, then 2-byte */
+    ndx__buf_append(&cols, b->c_gid.p, b->c_gid.n, &rc);
+    ndx__buf_append(&cols, b->c_pub.p, b->c_pub.n, &rc);
+    ndx__buf_append(&cols, b->c_url.p, b->c_url.n, &rc);
+    ndx__buf_append(&cols, b->c_content.p, b->c_content.n, &rc);
+    ndx__buf_append(&cols, b->c_dl.p, b->c_dl.n, &rc);
+    ndx__buf_append(&cols, b->c_tlen.p, b->c_tlen.n, &rc);
+    ndx__buf_append(&cols, b->c_src.p, b->c_src.n, &rc);
+    ndx__buf_append(&cols, b->c_lang.p, b->c_lang.n, &rc);
+    ndx__buf_put_u32(&srcs, b->nsrc, &rc);
+    if (b->nsrc)
+        ndx__buf_append(&srcs, b->src_offs.p, b->src_offs.n, &rc);
+    else
+        ndx__buf_put_u32(&srcs, 0, &rc);
+    ndx__buf_append(&srcs, b->src_bytes.p, b->src_bytes.n, &rc);
+    if (rc)
+        goto cleanup;
+
+    tmp = ndx__strfmt("%s/%s.tmp", dir, name);
+    final = ndx__strfmt("%s/%s.ndx", dir, name);
+    if (!tmp || !final) {
+        rc = NDX_ENOMEM;
+        goto cleanup;
+    }
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        rc = NDX_EIO;
+        if (errmsg)
+            *errmsg = ndx__strfmt("cannot create %s: %s", tmp, strerror(errno));
+        goto cleanup;
+    }
+    {
+        struct ndx_buf *secs[NDX_SEC_COUNT] = {NULL,    &f.post, &f.pos,        &f.dict,
+                                               &f.dictidx, &cols, &srcs,        &b->ds_blocks,
+                                               &b->ds_idx};
+        struct ndx_buf footer;
+        ndx__buf_init(&footer, 0);
+        uint8_t header[16] = "NDXSEG01";
+        header[8] = 1; /* format version */
+        uint64_t off = 16;
+        rc = write_all(fd, header, 16);
+        static const uint8_t zeros[8];
+        for (int s = 1; s < NDX_SEC_COUNT && !rc; s++) {
+            uint64_t pad = (8 - off % 8) % 8;
+            if (pad && (rc = write_all(fd, zeros, pad)))
+                break;
+            off += pad;
+            const struct ndx_buf *sb = secs[s];
+            uint64_t h = ndx__hash64(sb->p ? sb->p : zeros, sb->n, 0);
+            ndx__buf_put_u64(&footer, off, &rc);
+            ndx__buf_put_u64(&footer, sb->n, &rc);
+            ndx__buf_put_u64(&footer, h, &rc);
+            if (!rc && sb->n)
+                rc = write_all(fd, sb->p, sb->n);
+            off += sb->n;
+        }
+        uint64_t pad = (8 - off % 8) % 8;
+        if (!rc && pad)
+            rc = write_all(fd, zeros, pad);
+        ndx__buf_put_u64(&footer, b->ndocs, &rc);
+        ndx__buf_put_u64(&footer, b->sum_dl, &rc);
+        ndx__buf_put_u64(&footer, b->nacc, &rc);
+        ndx__buf_put_u64(&footer, b->npostings, &rc);
+        ndx__buf_put_u64(&footer, b->ntokens, &rc);
+        ndx__buf_put_u64(&footer, b->text_bytes, &rc);
+        ndx__buf_put_u32(&footer, (uint32_t)(f.dictidx.n / 8), &rc);
+        ndx__buf_put_u32(&footer, b->nsrc, &rc);
+        ndx__buf_put_u32(&footer, b->ndoc_blocks, &rc);
+        ndx__buf_put_u32(&footer, 0, &rc);
+        if (!rc) {
+            uint64_t fh = ndx__hash64(footer.p, footer.n, 0);
+            ndx__buf_put_u64(&footer, fh, &rc);
+            ndx__buf_append(&footer, "NDXEND01", 8, &rc);
+        }
+        if (!rc)
+            rc = write_all(fd, footer.p, footer.n);
+        ndx__buf_free(&footer);
+    }
+    if (!rc && fsync(fd) != 0)
+        rc = NDX_EIO;
+    if (close(fd) != 0 && !rc)
+        rc = NDX_EIO;
+    fd = -1;
+    if (!rc && rename(tmp, final) != 0)
+        rc = NDX_EIO;
+    if (rc) {
+        if (errmsg && !*errmsg)
+            *errmsg = ndx__strfmt("cannot write segment %s: %s", final, strerror(errno));
+        unlink(tmp);
+    }
+cleanup:
+    if (fd >= 0) {
+        close(fd);
+        unlink(tmp);
+    }
+    ndx_free(tmp);
+    ndx_free(final);
+    ndx_free(order);
+    ndx__buf_free(&cols);
+    ndx__buf_free(&srcs);
+    ndx__buf_free(&f.post);
+    ndx__buf_free(&f.pos);
+    ndx__buf_free(&f.dict);
+    ndx__buf_free(&f.dictidx);
+    ndx__buf_free(&f.skip);
+    ndx__buf_free(&f.blk);
+    builder_clear(b);
+    return rc;
+}
+
+/* ---- hashing of content and URLs ---------------------------------------------------------- */
+
+uint64_t ndx__url_hash(const char *url, size_t n)
+{
+    if (!n)
+        return 0;
+    uint64_t h = ndx__hash64(url, n, 7);
+    return h ? h : 1;
+}
+
+uint64_t ndx__content_hash(const ndx_article *a)
+{
+    const char *s = a->nbody ? a->body : a->title;
+    size_t n = a->nbody ? a->nbody : a->ntitle;
+    char tmp[4096];
+    size_t k = 0;
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    int space = 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (space)
+                continue;
+            space = 1;
+            c = ' ';
+        } else {
+            space = 0;
+            if (c >= 'A' && c <= 'Z')
+                c = (unsigned char)(c + 32);
+        }
+        tmp[k++] = (char)c;
+        if (k == sizeof tmp) {
+            h = ndx__hash64(tmp, k, h);
+            k = 0;
+        }
+    }
+    if (k && tmp[k - 1] == ' ')
+        k--;
+    h = ndx__hash64(tmp, k, h);
+    return h ? h : 1;
+}

@@ -1,0 +1,152 @@
+/*
+ * ingest.h - internal interface of the input readers (lib/ingest/): the byte source (plain file,
+ * stdin or memory, gzip decompressed on the fly with bomb limits), the line reader on top of it,
+ * the reading context shared by the JSON and plain-text article builders, and the in-memory entry
+ * point used by the fuzz targets.  The public entry points are ndx_read_file and ndx_parse_date
+ * (newsdex.h); docs/FORMATS.md describes the formats for users.
+ */
+#ifndef NDX_INGEST_H
+#define NDX_INGEST_H
+
+#include "ndx_int.h"
+
+#include <zlib.h>
+
+/* ---- limits (tests may lower them) -------------------------------------------------------- */
+
+struct ndx__ingest_limits {
+    size_t max_line;        /* longest JSONL line (64 MiB); longer lines are skipped */
+    size_t max_doc;         /* largest single-document file (text, JSON): 256 MiB */
+    uint64_t max_gz_out;    /* most bytes one gzip file may expand to: 4 GiB */
+    uint64_t max_gz_ratio;  /* most expansion ratio of gzip data (1000), ... */
+    uint64_t gz_ratio_min;  /* ... applied to max(compressed size, this) (1 MiB) */
+    uint64_t progress_step; /* on_progress every this many input bytes (1 MiB) */
+};
+extern struct ndx__ingest_limits ndx__ingest_limits;
+
+/* ---- reading context ------------------------------------------------------------------------ */
+
+enum ndx__ingest_field {
+    NDX__F_URL,
+    NDX__F_SOURCE,
+    NDX__F_TITLE,
+    NDX__F_AUTHORS,
+    NDX__F_BODY,
+    NDX__F_LANG,
+    NDX__F_DATE,
+    NDX__F_COUNT
+};
+
+#define NDX__FMAP_ALTS 8
+
+/* JSON member names tried, in order, for each article field (NULL-terminated lists). */
+struct ndx__ingest_fmap {
+    const char *keys[NDX__F_COUNT][NDX__FMAP_ALTS + 1];
+    char *owned; /* storage of the parsed opts->field_map */
+};
+
+struct ndx__ingest_ctx {
+    const char *name;        /* file name used in "where" strings */
+    const ndx_reader_cb *cb;
+    struct ndx__ingest_fmap fmap;
+    char *file_url;          /* "file:///abs/path" for text files, or NULL */
+    uint64_t narticles;      /* delivered */
+    int stopped;             /* on_article returned nonzero */
+    int damaged;             /* a problem ended reading early (gzip damage, bomb) */
+    struct ndx_buf f[NDX__F_COUNT]; /* scratch: cleaned field values */
+    struct ndx_buf tmp, tmp2;       /* scratch */
+};
+
+/* Report a problem at "name:line" (line > 0) or "name" (line 0). */
+void ndx__ingest_problem(struct ndx__ingest_ctx *c, uint64_t line, const char *fmt, ...)
+    NDX_PRINTF(3, 4);
+/* Report a problem at "name@offset". */
+void ndx__ingest_problem_at(struct ndx__ingest_ctx *c, uint64_t off, const char *fmt, ...)
+    NDX_PRINTF(3, 4);
+/* Hand an article to cb->on_article; sets c->stopped if it asks to stop. */
+void ndx__ingest_emit(struct ndx__ingest_ctx *c, const ndx_article *a);
+
+/* Parse opts->field_map (NULL = news-please defaults) into c->fmap.  NDX_EINVAL (reported) on a
+ * malformed map. */
+int ndx__ingest_parse_fmap(struct ndx__ingest_ctx *c, const char *map);
+
+/*
+ * Build an article from a JSON object and emit it.  `line` and `item` locate it for problem
+ * reports (line > 0: "name:line"; item > 0: "name#item"; both 0: "name").  `nrepaired` is the
+ * number of invalid UTF-8 bytes repaired in the raw input of this object (reported here).
+ * Returns NDX_OK (also when the object was skipped with a report) or NDX_ENOMEM.
+ */
+int ndx__ingest_json_article(struct ndx__ingest_ctx *c, void *obj, uint64_t line, uint64_t item,
+                             size_t nrepaired);
+
+/* Build one article from a plain-text document and emit it.  NDX_EFORMAT if it holds no text. */
+int ndx__ingest_text_article(struct ndx__ingest_ctx *c, const char *s, size_t n);
+
+/*
+ * Clean a text field into `out` (reset first): UTF-8 repaired, then for `paragraphs` lines trimmed,
+ * empty lines dropped and joined with '\n', else all whitespace runs collapsed to one space and the
+ * ends trimmed.  Returns the count of repaired bytes; errors go to *rc.
+ */
+size_t ndx__ingest_clean(const char *s, size_t n, int paragraphs, struct ndx_buf *out, int *rc);
+
+/* ---- byte source ----------------------------------------------------------------------------- */
+
+struct ndx__ingest_src {
+    struct ndx__ingest_ctx *c;
+    int fd;                  /* -1 when reading memory */
+    const uint8_t *in;       /* raw input window */
+    uint8_t *inbuf;          /* owned raw buffer (files) */
+    size_t in_pos, in_len;
+    uint64_t raw_size;       /* size of the raw input if known, else 0 */
+    uint64_t raw_done;       /* raw bytes consumed */
+    uint64_t out_done;       /* bytes delivered */
+    uint64_t next_progress;
+    int raw_eof;
+    int gz;                  /* input is gzip */
+    int gz_member_done;      /* between gzip members */
+    int zinit;
+    int eof;                 /* no more bytes will come */
+    int err;                 /* NDX_EIO / NDX_ENOMEM: fatal */
+    z_stream zs;
+};
+
+int ndx__ingest_src_open_fd(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c, int fd,
+                            uint64_t raw_size);
+void ndx__ingest_src_open_mem(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c,
+                              const void *p, size_t n);
+/* Read up to n bytes; returns the count, 0 only at the end (s->eof) or on error (s->err). */
+size_t ndx__ingest_src_read(struct ndx__ingest_src *s, void *buf, size_t n);
+void ndx__ingest_src_close(struct ndx__ingest_src *s);
+
+/* ---- line reader ----------------------------------------------------------------------------- */
+
+struct ndx__ingest_lines {
+    struct ndx__ingest_src *src;
+    uint8_t *buf;
+    size_t cap, beg, end;
+    uint64_t lineno;         /* number of the line last returned */
+    int eof;
+};
+
+void ndx__ingest_lines_init(struct ndx__ingest_lines *l, struct ndx__ingest_src *src);
+void ndx__ingest_lines_free(struct ndx__ingest_lines *l);
+/* Make at least `want` unread bytes available (fewer at the end).  Returns status. */
+int ndx__ingest_lines_fill(struct ndx__ingest_lines *l, size_t want);
+/*
+ * Next line (without "\n" or "\r\n"), borrowed until the next call.  Returns 1, 0 at the end, or
+ * a negative status.  Lines longer than ndx__ingest_limits.max_line are reported and skipped.
+ */
+int ndx__ingest_lines_next(struct ndx__ingest_lines *l, const char **p, size_t *n);
+/* Read everything left (at most `max` bytes: NDX_ETOOBIG past it) into the buffer. */
+int ndx__ingest_lines_rest(struct ndx__ingest_lines *l, size_t max, const char **p, size_t *n);
+
+/* ---- entry points ---------------------------------------------------------------------------- */
+
+/*
+ * Read articles from memory exactly as ndx_read_file reads a file (detection, gzip, all formats);
+ * `name` is used in problem reports and text articles get no file:// URL.  For the fuzz targets.
+ */
+int ndx__ingest_read_mem(const void *data, size_t n, const char *name,
+                         const ndx_reader_opts *opts, const ndx_reader_cb *cb);
+
+#endif /* NDX_INGEST_H */

@@ -1,0 +1,358 @@
+/*
+ * source.c - the byte source of the readers and the line reader on top of it.  A source is a file
+ * descriptor (file or stdin) or a memory block; gzip content (magic 1f 8b, any name) is inflated on
+ * the fly, member after member, with limits against gzip bombs (total size and expansion ratio).
+ * Damage (truncated or corrupt gzip, bomb) is reported as "file@offset" and ends the stream
+ * cleanly, so everything decoded before it is kept.  Progress is reported in raw input bytes.
+ */
+#include "ingest.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#define RAW_CHUNK (256u * 1024)
+#define LINE_CHUNK (256u * 1024)
+
+struct ndx__ingest_limits ndx__ingest_limits = {
+    .max_line = (size_t)64 << 20,
+    .max_doc = (size_t)256 << 20,
+    .max_gz_out = (uint64_t)4 << 30,
+    .max_gz_ratio = 1000,
+    .gz_ratio_min = (uint64_t)1 << 20,
+    .progress_step = (uint64_t)1 << 20,
+};
+
+static void *z_alloc(void *opaque, unsigned items, unsigned size)
+{
+    NDX_UNUSED(opaque);
+    return ndx_calloc(items, size);
+}
+
+static void z_free(void *opaque, void *p)
+{
+    NDX_UNUSED(opaque);
+    ndx_free(p);
+}
+
+static void progress(struct ndx__ingest_src *s)
+{
+    if (s->raw_done >= s->next_progress) {
+        s->next_progress = s->raw_done + ndx__ingest_limits.progress_step;
+        if (s->c->cb->on_progress)
+            s->c->cb->on_progress(s->c->cb->ctx, s->raw_done);
+    }
+}
+
+/* Make raw input available; sets raw_eof or err when none comes. */
+static void raw_fill(struct ndx__ingest_src *s)
+{
+    if (s->in_pos < s->in_len || s->raw_eof || s->err)
+        return;
+    if (s->fd < 0) {
+        s->raw_eof = 1;
+        return;
+    }
+    for (;;) {
+        ssize_t r = read(s->fd, s->inbuf, RAW_CHUNK);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            ndx__ingest_problem(s->c, 0, "%s", strerror(errno));
+            s->err = NDX_EIO;
+            return;
+        }
+        if (r == 0)
+            s->raw_eof = 1;
+        s->in_pos = 0;
+        s->in_len = (size_t)r;
+        return;
+    }
+}
+
+static void start(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c)
+{
+    s->c = c;
+    s->next_progress = ndx__ingest_limits.progress_step;
+    /* gzip magic: make sure two bytes are there (a pipe may deliver one) */
+    raw_fill(s);
+    if (s->fd >= 0 && s->in_len == 1 && !s->raw_eof && !s->err) {
+        ssize_t r;
+        do
+            r = read(s->fd, s->inbuf + 1, RAW_CHUNK - 1);
+        while (r < 0 && errno == EINTR);
+        if (r > 0)
+            s->in_len += (size_t)r;
+    }
+    if (s->in_len >= 2 && s->in[0] == 0x1f && s->in[1] == 0x8b)
+        s->gz = 1;
+}
+
+int ndx__ingest_src_open_fd(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c, int fd,
+                            uint64_t raw_size)
+{
+    memset(s, 0, sizeof *s);
+    s->fd = fd;
+    s->raw_size = raw_size;
+    s->inbuf = ndx_malloc(RAW_CHUNK);
+    if (!s->inbuf)
+        return NDX_ENOMEM;
+    s->in = s->inbuf;
+    start(s, c);
+    return s->err;
+}
+
+void ndx__ingest_src_open_mem(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c,
+                              const void *p, size_t n)
+{
+    memset(s, 0, sizeof *s);
+    s->fd = -1;
+    s->in = p;
+    s->in_len = n;
+    s->raw_size = n;
+    start(s, c);
+}
+
+void ndx__ingest_src_close(struct ndx__ingest_src *s)
+{
+    if (s->zinit)
+        inflateEnd(&s->zs);
+    ndx_free(s->inbuf);
+    s->inbuf = NULL;
+    s->zinit = 0;
+}
+
+static void damage(struct ndx__ingest_src *s, const char *what)
+{
+    ndx__ingest_problem_at(s->c, s->raw_done, "%s", what);
+    s->c->damaged = 1;
+    s->eof = 1;
+}
+
+static size_t read_plain(struct ndx__ingest_src *s, uint8_t *buf, size_t n)
+{
+    raw_fill(s);
+    size_t k = NDX_MIN(n, s->in_len - s->in_pos);
+    if (k == 0) {
+        s->eof = 1;
+        return 0;
+    }
+    memcpy(buf, s->in + s->in_pos, k);
+    s->in_pos += k;
+    s->raw_done += k;
+    return k;
+}
+
+static uint64_t gz_limit(const struct ndx__ingest_src *s)
+{
+    const struct ndx__ingest_limits *L = &ndx__ingest_limits;
+    uint64_t base = NDX_MAX(s->raw_size ? s->raw_size : s->raw_done + s->in_len, L->gz_ratio_min);
+    uint64_t lim = base > UINT64_MAX / L->max_gz_ratio ? UINT64_MAX : base * L->max_gz_ratio;
+    return NDX_MIN(lim, L->max_gz_out);
+}
+
+static size_t read_gz(struct ndx__ingest_src *s, uint8_t *buf, size_t n)
+{
+    size_t got = 0;
+    if (!s->zinit) {
+        s->zs.zalloc = z_alloc;
+        s->zs.zfree = z_free;
+        if (inflateInit2(&s->zs, 16 + MAX_WBITS) != Z_OK) {
+            s->err = NDX_ENOMEM;
+            return 0;
+        }
+        s->zinit = 1;
+    }
+    uint64_t limit = gz_limit(s);
+    if (s->out_done >= limit) {
+        damage(s, "gzip data expands too much (bomb?), rest skipped");
+        return 0;
+    }
+    n = (size_t)NDX_MIN((uint64_t)n, limit - s->out_done);
+    while (got < n && !s->eof && !s->err) {
+        raw_fill(s);
+        if (s->err)
+            break;
+        size_t avail = s->in_len - s->in_pos;
+        if (avail == 0) {
+            if (s->gz_member_done)
+                s->eof = 1;
+            else
+                damage(s, "truncated gzip");
+            break;
+        }
+        if (s->gz_member_done) {
+            if (s->in[s->in_pos] != 0x1f) {
+                damage(s, "data after the end of the gzip stream ignored");
+                break;
+            }
+            inflateReset(&s->zs);
+            s->gz_member_done = 0;
+        }
+        s->zs.next_in = (Bytef *)(s->in + s->in_pos);
+        s->zs.avail_in = (uInt)NDX_MIN(avail, (size_t)UINT32_MAX);
+        s->zs.next_out = buf + got;
+        s->zs.avail_out = (uInt)NDX_MIN(n - got, (size_t)UINT32_MAX);
+        int zr = inflate(&s->zs, Z_NO_FLUSH);
+        size_t used = (size_t)(s->zs.next_in - (s->in + s->in_pos));
+        size_t made = (size_t)(s->zs.next_out - (buf + got));
+        s->in_pos += used;
+        s->raw_done += used;
+        got += made;
+        if (zr == Z_STREAM_END) {
+            s->gz_member_done = 1;
+        } else if (zr == Z_MEM_ERROR) {
+            s->err = NDX_ENOMEM;
+        } else if (zr == Z_DATA_ERROR || zr == Z_NEED_DICT || zr == Z_STREAM_ERROR) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "corrupt gzip data (%s)",
+                     s->zs.msg ? s->zs.msg : "data error");
+            damage(s, msg);
+        } else if (used == 0 && made == 0) {
+            damage(s, "corrupt gzip data (no progress)"); /* never loop without progress */
+        }
+    }
+    s->out_done += got;
+    if (got == 0 && !s->eof && !s->err && s->out_done >= limit)
+        damage(s, "gzip data expands too much (bomb?), rest skipped");
+    return got;
+}
+
+size_t ndx__ingest_src_read(struct ndx__ingest_src *s, void *buf, size_t n)
+{
+    if (s->eof || s->err || n == 0)
+        return 0;
+    size_t k = s->gz ? read_gz(s, buf, n) : read_plain(s, buf, n);
+    if (!s->gz)
+        s->out_done += k;
+    progress(s);
+    if (s->eof || s->err) {
+        /* final progress report */
+        s->next_progress = 0;
+        progress(s);
+        s->next_progress = UINT64_MAX;
+    }
+    return k;
+}
+
+/* ---- line reader --------------------------------------------------------------------------- */
+
+void ndx__ingest_lines_init(struct ndx__ingest_lines *l, struct ndx__ingest_src *src)
+{
+    memset(l, 0, sizeof *l);
+    l->src = src;
+}
+
+void ndx__ingest_lines_free(struct ndx__ingest_lines *l)
+{
+    ndx_free(l->buf);
+    l->buf = NULL;
+    l->cap = l->beg = l->end = 0;
+}
+
+/* Read one chunk more into the buffer (compacting / growing it).  Returns status. */
+static int more(struct ndx__ingest_lines *l, size_t hint)
+{
+    if (l->beg > 0 && (l->beg >= l->cap / 2 || l->cap - l->end < LINE_CHUNK)) {
+        memmove(l->buf, l->buf + l->beg, l->end - l->beg);
+        l->end -= l->beg;
+        l->beg = 0;
+    }
+    size_t chunk = NDX_MAX((size_t)LINE_CHUNK, hint);
+    if (l->cap - l->end < chunk) {
+        size_t cap = l->cap ? l->cap : LINE_CHUNK;
+        while (cap - l->end < chunk)
+            cap *= 2;
+        uint8_t *p = ndx_realloc(l->buf, cap + 1);
+        if (!p)
+            return NDX_ENOMEM;
+        l->buf = p;
+        l->cap = cap;
+    }
+    size_t k = ndx__ingest_src_read(l->src, l->buf + l->end, l->cap - l->end);
+    l->end += k;
+    if (k == 0) {
+        if (l->src->err)
+            return l->src->err;
+        l->eof = 1;
+    }
+    return NDX_OK;
+}
+
+int ndx__ingest_lines_fill(struct ndx__ingest_lines *l, size_t want)
+{
+    while (l->end - l->beg < want && !l->eof) {
+        int rc = more(l, NDX_MIN(want - (l->end - l->beg), (size_t)16 << 20));
+        if (rc)
+            return rc;
+    }
+    return NDX_OK;
+}
+
+int ndx__ingest_lines_next(struct ndx__ingest_lines *l, const char **p, size_t *n)
+{
+    size_t scanned = 0; /* bytes after beg known to hold no '\n' */
+    int skipping = 0;
+    for (;;) {
+        uint8_t *nl = NULL;
+        if (l->end - l->beg > scanned)
+            nl = memchr(l->buf + l->beg + scanned, '\n', l->end - l->beg - scanned);
+        if (nl || (l->eof && l->end > l->beg)) {
+            size_t len = nl ? (size_t)(nl - (l->buf + l->beg)) : l->end - l->beg;
+            uint8_t *s = l->buf + l->beg;
+            l->beg += len + (nl ? 1 : 0);
+            l->lineno++;
+            if (!skipping && len > ndx__ingest_limits.max_line) {
+                ndx__ingest_problem(l->src->c, l->lineno, "line longer than %zu bytes, skipped",
+                                    ndx__ingest_limits.max_line);
+                skipping = 1;
+            }
+            if (skipping) {
+                scanned = 0;
+                skipping = 0;
+                continue;
+            }
+            if (len && s[len - 1] == '\r')
+                len--;
+            *p = (const char *)s;
+            *n = len;
+            return 1;
+        }
+        if (l->eof)
+            return 0;
+        scanned = l->end - l->beg;
+        if (scanned > ndx__ingest_limits.max_line) {
+            if (!skipping)
+                ndx__ingest_problem(l->src->c, l->lineno + 1, "line longer than %zu bytes, skipped",
+                                    ndx__ingest_limits.max_line);
+            skipping = 1;
+            l->beg = l->end;
+            scanned = 0;
+        }
+        int rc = more(l, 0);
+        if (rc)
+            return rc;
+    }
+}
+
+int ndx__ingest_lines_rest(struct ndx__ingest_lines *l, size_t max, const char **p, size_t *n)
+{
+    while (!l->eof) {
+        if (l->end - l->beg > max)
+            return NDX_ETOOBIG;
+        int rc = more(l, NDX_MIN(l->end - l->beg, (size_t)16 << 20));
+        if (rc)
+            return rc;
+    }
+    if (l->end - l->beg > max)
+        return NDX_ETOOBIG;
+    if (!l->buf) {
+        l->buf = ndx_malloc(1);
+        if (!l->buf)
+            return NDX_ENOMEM;
+    }
+    l->buf[l->end] = 0;
+    *p = (const char *)l->buf + l->beg;
+    *n = l->end - l->beg;
+    return NDX_OK;
+}
