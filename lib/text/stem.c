@@ -39,7 +39,8 @@ struct memo_slot {
 
 struct ndx__stemmer {
     struct sb_stemmer *sb;
-    struct memo_slot *memo;   /* MEMO_SLOTS, or NULL if it could not be allocated */
+    struct memo_slot *memo;   /* MEMO_SLOTS, 64-byte aligned, or NULL (no memo) */
+    void *memo_mem;           /* the allocation memo points into */
 };
 
 static _Thread_local struct ndx__stemmer *tls_stemmers[NLANGS];
@@ -74,17 +75,26 @@ struct ndx__stemmer *ndx__stemmer_get(const char *lang)
         tls_failed[i] = true;
         return NULL;
     }
-    st->memo = ndx_calloc(MEMO_SLOTS, sizeof *st->memo);   /* optional: NULL = no memo */
+    st->memo_mem = ndx_calloc(MEMO_SLOTS + 1, sizeof *st->memo);   /* optional */
+    if (st->memo_mem)
+        st->memo = (struct memo_slot *)(((uintptr_t)st->memo_mem + 63) & ~(uintptr_t)63);
     tls_stemmers[i] = st;
     return st;
 }
 
 static inline uint32_t memo_hash(const uint8_t *w, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ w[i]) * 16777619u;
-    return (h ^ (h >> 15)) & (MEMO_SLOTS - 1);
+    uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15ull;
+    while (n > 0) {
+        uint64_t v = 0;
+        size_t k = n < 8 ? n : 8;
+        memcpy(&v, w, k);
+        h = (h ^ v) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 29;
+        w += k;
+        n -= k;
+    }
+    return (uint32_t)(h >> 32) & (MEMO_SLOTS - 1);
 }
 
 int ndx__stemmer_run(struct ndx__stemmer *st, const uint8_t *w, size_t n, const uint8_t **out,
@@ -133,7 +143,7 @@ void ndx__text_thread_cleanup(void)
         struct ndx__stemmer *st = tls_stemmers[i];
         if (st) {
             sb_stemmer_delete(st->sb);
-            ndx_free(st->memo);
+            ndx_free(st->memo_mem);
             ndx_free(st);
             tls_stemmers[i] = NULL;
         }
