@@ -199,7 +199,7 @@ static int load_manifest(ndx_index *ix, uint64_t gen)
     char *endl = text ? strstr(text, "\nend ") : NULL;
     if (!endl || strtoull(endl + 5, NULL, 16) != ndx__hash64(text, (size_t)(endl - text + 1), 0)) {
         ndx__buf_free(&b);
-        return NDX_CORRUPT;
+        return NDX_EFORMAT; /* a torn or foreign manifest file: an older one may be used */
     }
     endl[1] = 0;
     segs_free(ix);
@@ -321,15 +321,16 @@ static int load_newest(ndx_index *ix)
             rc = load_manifest(ix, gens[i]);
             if (rc == NDX_OK)
                 break;
-            if (rc == NDX_ENOTFOUND || (rc == NDX_ECORRUPT && i == 0 && n > 1)) {
-                retry = rc == NDX_ENOTFOUND;
-                if (retry)
-                    break;
-            }
+            if (rc == NDX_EFORMAT)
+                continue; /* unreadable manifest file: fall back to the previous one */
+            retry = rc == NDX_ENOTFOUND;
+            break;
         }
         ndx_free(gens);
         if (rc == NDX_OK)
             return NDX_OK;
+        if (rc == NDX_EFORMAT)
+            return ndx__index_fail(ix, NDX_ECORRUPT, "no readable manifest in %s", ix->dir);
         if (!retry)
             return rc;
         usleep(1000u << (attempt < 8 ? attempt : 8));

@@ -824,10 +824,16 @@ static struct it *build_bool(struct segctx *sc, const struct cnode *c)
             b->excl[b->nexcl++] = e;
             continue;
         }
+        if (k->leaf && k->leaf->kind != NDX_Q_DATE && k->leaf->nslots == 0)
+            continue; /* a word with nothing searchable in it ("—") is ignored */
         struct it *e = build_it(sc, k);
         if (!e)
             goto fail;
         b->kids[b->n++] = e;
+    }
+    if (b->n == 0 && b->nexcl == 0) {
+        bool_free(&b->base);
+        return none_new();
     }
     if (is_and && b->n == 0) {
         /* only exclusions: everything but them */

@@ -26,15 +26,15 @@ enum tok {
     T_WORD,
 };
 
-#define F_DATE (-1)   /* pseudo field for "date:" */
+#define F_DATE (-1) /* pseudo field for "date:" */
 
 struct parser {
     const uint8_t *s;
     size_t n;
     size_t pos;
-    size_t nodes;     /* nodes allocated so far */
-    int depth;        /* open parentheses */
-    int rc;           /* first error, or 0 */
+    size_t nodes; /* nodes allocated so far */
+    int depth;    /* open parentheses */
+    int rc;       /* first error, or 0 */
     size_t errpos;
     char *errmsg;
 };
@@ -45,8 +45,8 @@ struct kidvec {
 };
 
 static const char *const field_names[] = {
-    [NDX_F_ANY] = NULL,      [NDX_F_TITLE] = "title", [NDX_F_BODY] = "body",
-    [NDX_F_SOURCE] = "source", [NDX_F_URL] = "url",   [NDX_F_LANG] = "lang",
+    [NDX_F_ANY] = NULL,        [NDX_F_TITLE] = "title", [NDX_F_BODY] = "body",
+    [NDX_F_SOURCE] = "source", [NDX_F_URL] = "url",     [NDX_F_LANG] = "lang",
 };
 
 /* ---- errors ------------------------------------------------------------------------------- */
@@ -64,7 +64,7 @@ static void fail(struct parser *p, int rc, size_t pos, const char *fmt, ...)
     char tmp[256];
     vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
-    p->errmsg = ndx__strfmt("%s", tmp);   /* NULL on OOM: the status alone still tells */
+    p->errmsg = ndx__strfmt("%s", tmp); /* NULL on OOM: the status alone still tells */
 }
 
 static void fail_oom(struct parser *p)
@@ -393,7 +393,7 @@ static bool parse_date1(const uint8_t *s, size_t n, int64_t *start, int64_t *end
         if (!digits(s, n, &i, 2, &ss) || ss > 60)
             return false;
         if (ss == 60)
-            ss = 59;   /* leap second */
+            ss = 59; /* leap second */
         if (i < n && (s[i] == '.' || s[i] == ',')) {
             size_t f = ++i;
             while (i < n && s[i] >= '0' && s[i] <= '9')
@@ -697,7 +697,7 @@ static struct ndx_qnode *parse_and(struct parser *p, int field)
         if (!nd || kids_push(p, &kv, nd, NDX_Q_AND) != 0)
             goto err;
     }
-    if (kv.n == 0) {   /* unreachable: callers check for an operand first */
+    if (kv.n == 0) { /* unreachable: callers check for an operand first */
         fail(p, NDX_ESYNTAX, p->pos, "a term is missing here");
         goto err;
     }
@@ -737,8 +737,7 @@ err:
     return NULL;
 }
 
-int ndx__query_parse(const char *q, size_t n, struct ndx_qnode **out, size_t *errpos,
-                     char **errmsg)
+int ndx__query_parse(const char *q, size_t n, struct ndx_qnode **out, size_t *errpos, char **errmsg)
 {
     struct parser p = {.s = (const uint8_t *)q, .n = n};
     struct ndx_qnode *root = NULL;
@@ -761,7 +760,7 @@ int ndx__query_parse(const char *q, size_t n, struct ndx_qnode **out, size_t *er
             fail(&p, NDX_ESYNTAX, 0, "empty query");
         else
             root = parse_or(&p, NDX_F_ANY);
-        if (root && peek(&p) != T_END) {   /* unreachable: parse_and rejects a stray ')' */
+        if (root && peek(&p) != T_END) { /* unreachable: parse_and rejects a stray ')' */
             fail(&p, NDX_ESYNTAX, p.pos, "unexpected '%c'", p.s[p.pos]);
         }
     }

@@ -69,8 +69,7 @@ static const struct good good_cases[] = {
     {"(a OR b) OR (c OR d)", "(or (term \"a\") (term \"b\") (term \"c\") (term \"d\"))"},
     {"((a))", "(term \"a\")"},
     {"( a )", "(term \"a\")"},
-    {"(a OR b) (c OR d)",
-     "(and (or (term \"a\") (term \"b\")) (or (term \"c\") (term \"d\")))"},
+    {"(a OR b) (c OR d)", "(and (or (term \"a\") (term \"b\")) (or (term \"c\") (term \"d\")))"},
     /* unary */
     {"NOT a", "(not (term \"a\"))"},
     {"-a", "(not (term \"a\"))"},
@@ -144,18 +143,26 @@ static const struct good good_cases[] = {
      "(and (term \"\xe4\xb8\xad\xe6\x96\x87\") (term \"\xe6\x97\xa5\xe6\x9c\xac\"))"},
     {"\xe4\xb8\xad\xe6\x96\x87\xe3\x80\x80\xe6\x97\xa5\xe6\x9c\xac",
      "(and (term \"\xe4\xb8\xad\xe6\x96\x87\") (term \"\xe6\x97\xa5\xe6\x9c\xac\"))"},
-    {"\xe3\x80\x80" "a" "\xe3\x80\x80", "(term \"a\")"},
+    {"\xe3\x80\x80"
+     "a"
+     "\xe3\x80\x80",
+     "(term \"a\")"},
     {"\"\xe6\x96\xb0\xe9\x97\xbb \xe4\xb8\xad\xe5\x9b\xbd\"",
      "(phrase \"\xe6\x96\xb0\xe9\x97\xbb \xe4\xb8\xad\xe5\x9b\xbd\")"},
     {"title:\xe6\x96\xb0\xe9\x97\xbb", "(term title \"\xe6\x96\xb0\xe9\x97\xbb\")"},
-    {"title\xef\xbc\x9a" "x", "(term \"title\xef\xbc\x9a" "x\")"},   /* fullwidth colon: a word */
+    {"title\xef\xbc\x9a"
+     "x",
+     "(term \"title\xef\xbc\x9a"
+     "x\")"}, /* fullwidth colon: a word */
     {"\xe3\x80\x81", "(term \"\xe3\x80\x81\")"},
     {"\xff\xfe", "(term \"\xff\xfe\")"},
     /* whitespace kinds, escaping in the dump */
     {"a\tb\nc\r\fd\ve", "(and (term \"a\") (term \"b\") (term \"c\") (term \"d\") (term \"e\"))"},
     {"a\\b", "(term \"a\\\\b\")"},
     {"\"a\\\"", "(phrase \"a\\\\\")"},
-    {"a\x01" "b", "(term \"a\\x01b\")"},
+    {"a\x01"
+     "b",
+     "(term \"a\\x01b\")"},
     /* dates: values from `date -u -d ... +%s` */
     {"date:2019", "(date 1546300800 1577836799)"},
     {"DATE:2019", "(date 1546300800 1577836799)"},
@@ -210,7 +217,7 @@ struct bad {
     const char *q;
     int rc;
     size_t pos;
-    const char *msg;   /* substring of the message */
+    const char *msg; /* substring of the message */
 };
 
 static const struct bad bad_cases[] = {
@@ -248,7 +255,9 @@ static const struct bad bad_cases[] = {
     {"(a -)", NDX_ESYNTAX, 3, "'-' needs a term right after it"},
     {"--a", NDX_ESYNTAX, 0, "'-' needs a term right after it"},
     {"-+a", NDX_ESYNTAX, 0, "'-' needs a term right after it"},
-    {"-\xe3\x80\x80" "a", NDX_ESYNTAX, 0, "'-' needs a term right after it"},
+    {"-\xe3\x80\x80"
+     "a",
+     NDX_ESYNTAX, 0, "'-' needs a term right after it"},
     {"+", NDX_ESYNTAX, 0, "'+' needs a term right after it"},
     {"a + b", NDX_ESYNTAX, 2, "'+' needs a term right after it"},
     {"\"abc", NDX_ESYNTAX, 0, "missing closing quote"},
@@ -353,10 +362,10 @@ TEST(query_bytes_not_strings)
     char *got = parse_dump("a\0b c", 5);
     CHECK_STR(got, "(and (term \"a\\x00b\") (term \"c\"))");
     free(got);
-    got = parse_dump("title:x", 5);   /* "title" only: a word, no field */
+    got = parse_dump("title:x", 5); /* "title" only: a word, no field */
     CHECK_STR(got, "(term \"title\")");
     free(got);
-    got = parse_dump("\"ab\"", 3);    /* closing quote outside the length */
+    got = parse_dump("\"ab\"", 3); /* closing quote outside the length */
     CHECK(strstr(got, "missing closing quote") != NULL);
     free(got);
     got = parse_dump("a\xe3\x80", 3); /* truncated U+3000 is a word byte */
@@ -397,7 +406,7 @@ TEST(query_dump_escapes)
     CHECK_EQ(ndx__query_dump(&o, &b), 0);
     CHECK_STR((char *)b.p, "(or (phrase source \"say \\\"hi\\\" \\\\o/\" 3) (date -5 *))");
     ndx__buf_free(&b);
-    ndx__buf_init(&b, 10);   /* a bounded buffer reports its error */
+    ndx__buf_init(&b, 10); /* a bounded buffer reports its error */
     CHECK_EQ(ndx__query_dump(&o, &b), NDX_ETOOBIG);
     ndx__buf_free(&b);
 }
@@ -525,7 +534,7 @@ TEST(query_out_of_memory)
     static const char *const qs[] = {
         "a b OR c d -e \"f g\"~2 title:(h* OR i) date:2019-03..2019-06 NOT NOT j",
         "(a OR (b c)) (d e) -(f OR g) NOT -h",
-        "a AND OR b",   /* the error path itself allocates the message */
+        "a AND OR b", /* the error path itself allocates the message */
     };
     for (size_t k = 0; k < NDX_ARRAY_LEN(qs); k++) {
         int saw_ok = 0;

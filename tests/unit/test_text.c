@@ -393,6 +393,12 @@ TEST(text_snippet)
     const char *w3[] = {"Alpha", "omega", "Finally"};
     CHECK_STR(snip(&b, long_text, w3, 3, 10, 1, 0),
               "<b>Finally</b> the <b>omega</b> word appears in this last sentence.");
+    /* a passage ending inside a long sentence gets a trailing "…", one starting inside it a
+     * leading one */
+    const char *w4[] = {"target"};
+    CHECK_STR(snip(&b, "Short one. Then a very long sentence with the target word in it goes on "
+                       "and on and on without any end in sight at all.", w4, 1, 8, 1, 0),
+              "…with the <b>target</b> word in it goes on…");
     /* no spans: the teaser, escaped */
     CHECK_STR(snip(&b, "A <b> c. D e f g h i j k l m n.", NULL, 0, 3, 2, 1), "A &lt;b&gt; c.");
     /* spans inside a multi-byte character are widened, never split */

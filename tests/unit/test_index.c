@@ -1,0 +1,266 @@
+/*
+ * test_index.c - the index core: bit-packing round trips, postings iterators against brute force
+ * (including skips across blocks), commit/reopen, updates, exact duplicates, deletes, merges,
+ * reader isolation and corruption detection.  Every index test ends with ndx_index_check().
+ */
+#include "harness.h"
+#include "index/index.h"
+#include "text/text.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *tmpdir(void)
+{
+    static char buf[64];
+    snprintf(buf, sizeof buf, "/tmp/ndx-unit-XXXXXX");
+    return mkdtemp(buf);
+}
+
+static void rmrf(const char *dir)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", dir);
+}
+
+static uint32_t rng_state = 12345;
+static uint32_t rnd(void)
+{
+    rng_state = rng_state * 1103515245u + 12345u;
+    return rng_state >> 8;
+}
+
+TEST(pack_round_trip_all_widths)
+{
+    uint32_t in[128], out[128];
+    for (unsigned b = 0; b <= 32; b++) {
+        for (int i = 0; i < 128; i++)
+            in[i] = b == 0 ? 0 : b == 32 ? rnd() * 2654435761u : rnd() & ((1u << b) - 1);
+        struct ndx_buf buf;
+        int rc = 0;
+        ndx__buf_init(&buf, 0);
+        ndx__pack(&buf, in, 128, b, &rc);
+        CHECK_EQ(rc, 0);
+        CHECK_EQ(buf.n, (128 * b + 7) / 8);
+        CHECK(ndx__bits_needed(in, 128) <= b);
+        ndx__unpack(buf.p ? buf.p : (const uint8_t *)"", out, 128, b);
+        CHECK(memcmp(in, out, sizeof in) == 0);
+        ndx__buf_free(&buf);
+    }
+}
+
+static ndx_index *open_w(const char *dir, int extra)
+{
+    ndx_index *ix = NULL;
+    char *msg = NULL;
+    int rc = ndx_index_open(dir, NDX_OPEN_WRITE | NDX_OPEN_CREATE | extra, &ix, &msg);
+    if (rc)
+        fprintf(stderr, "open: %s\n", msg ? msg : "?");
+    ndx_free(msg);
+    return ix;
+}
+
+static ndx_index *open_r(const char *dir)
+{
+    ndx_index *ix = NULL;
+    char *msg = NULL;
+    int rc = ndx_index_open(dir, NDX_OPEN_READ, &ix, &msg);
+    if (rc)
+        fprintf(stderr, "open: %s\n", msg ? msg : "?");
+    ndx_free(msg);
+    return ix;
+}
+
+static int add(ndx_index *ix, const char *url, const char *title, const char *body, int *outcome)
+{
+    ndx_article a;
+    memset(&a, 0, sizeof a);
+    a.url = url;
+    a.nurl = url ? strlen(url) : 0;
+    a.title = title;
+    a.ntitle = strlen(title);
+    a.body = body;
+    a.nbody = strlen(body);
+    a.lang = "en";
+    a.nlang = 2;
+    a.published = NDX_DATE_UNKNOWN;
+    return ndx_index_add(ix, &a, outcome, NULL);
+}
+
+static uint64_t count(ndx_index *ix, const char *q)
+{
+    ndx_results *r = NULL;
+    ndx_search_opts o;
+    ndx_search_opts_init(&o);
+    o.want_snippets = 0;
+    o.limit = 5;
+    if (ndx_search(ix, q, strlen(q), &o, &r, NULL) != NDX_OK) {
+        fprintf(stderr, "search '%s' failed: %s\n", q, ndx_errmsg(ix));
+        return UINT64_MAX;
+    }
+    uint64_t n = ndx_results_total(r);
+    ndx_results_free(r);
+    return n;
+}
+
+/* Documents get words w<k> for every divisor-like rule, so expected counts are computable. */
+static void doc_text(int i, char *buf, size_t n)
+{
+    size_t off = 0;
+    off += (size_t)snprintf(buf + off, n - off, "common doc%d", i);
+    for (int k = 2; k <= 7; k++)
+        if (i % k == 0)
+            off += (size_t)snprintf(buf + off, n - off, " w%d", k);
+    if (i % 3 == 0)
+        off += (size_t)snprintf(buf + off, n - off, " alpha beta");
+    else if (i % 3 == 1)
+        off += (size_t)snprintf(buf + off, n - off, " beta alpha");
+    snprintf(buf + off, n - off, ".");
+}
+
+TEST(index_counts_match_brute_force_across_blocks_and_segments)
+{
+    char *dir = tmpdir();
+    ndx_index *ix = open_w(dir, NDX_OPEN_NOSTEM);
+    CHECK(ix != NULL);
+    if (!ix)
+        return;
+    ndx_index_set_memory_limit(ix, 1 << 20);
+    const int N = 3000;
+    char body[256], url[64];
+    for (int i = 0; i < N; i++) {
+        doc_text(i, body, sizeof body);
+        snprintf(url, sizeof url, "https://example.org/%d", i);
+        CHECK_EQ(add(ix, url, "t", body, NULL), 0);
+        if (i == 1000 || i == 2000)
+            CHECK_EQ(ndx_index_commit(ix), 0);
+    }
+    CHECK_EQ(ndx_index_commit(ix), 0);
+    CHECK_EQ(count(ix, "common"), N);
+    int e2 = 0, e3 = 0, e2and3 = 0, e2or7 = 0, e5not2 = 0;
+    for (int i = 0; i < N; i++) {
+        e2 += i % 2 == 0;
+        e3 += i % 3 == 0;
+        e2and3 += i % 6 == 0;
+        e2or7 += i % 2 == 0 || i % 7 == 0;
+        e5not2 += i % 5 == 0 && i % 2 != 0;
+    }
+    CHECK_EQ(count(ix, "w2"), e2);
+    CHECK_EQ(count(ix, "w2 w3"), e2and3);
+    CHECK_EQ(count(ix, "w2 OR w7"), e2or7);
+    CHECK_EQ(count(ix, "w5 -w2"), e5not2);
+    CHECK_EQ(count(ix, "\"alpha beta\""), e3);
+    CHECK_EQ(count(ix, "\"beta alpha\""), (N + 1) / 3);
+    CHECK_EQ(count(ix, "\"alpha beta\"~1"), e3);                        /* one word between */
+    CHECK_EQ(count(ix, "\"alpha beta\"~2"), (N / 3) * 2 + (N % 3 > 1)); /* either order */
+    CHECK_EQ(count(ix, "doc1234"), 1);
+    CHECK_EQ(count(ix, "doc12*"), 111); /* doc12, doc120..129, doc1200..1299 */
+    ndx_stats st;
+    ndx_index_stats(ix, &st);
+    CHECK_EQ(st.documents, N);
+    CHECK(st.segments >= 3);
+    CHECK_EQ(ndx_index_check(ix, NULL, NULL), 0);
+    CHECK_EQ(ndx_index_optimize(ix, 1), 0);
+    ndx_index_stats(ix, &st);
+    CHECK_EQ(st.segments, 1);
+    CHECK_EQ(count(ix, "w2 w3"), e2and3);
+    CHECK_EQ(ndx_index_check(ix, NULL, NULL), 0);
+    ndx_index_close(ix);
+    rmrf(dir);
+}
+
+TEST(index_updates_duplicates_deletes_survive_reopen)
+{
+    char *dir = tmpdir();
+    ndx_index *ix = open_w(dir, 0);
+    int oc = -1;
+    CHECK_EQ(add(ix, "https://a.example/1", "Port strike", "Dockers walk out in Marrowhaven.", &oc), 0);
+    CHECK_EQ(oc, NDX_ADDED);
+    CHECK_EQ(add(ix, "https://b.example/copy", "Other headline", "Dockers walk  out in MARROWHAVEN.",
+                 &oc),
+             0);
+    CHECK_EQ(oc, NDX_DUPLICATE);
+    CHECK_EQ(add(ix, "https://a.example/1", "Port strike", "Dockers walk out in Marrowhaven.", &oc), 0);
+    CHECK_EQ(oc, NDX_UNCHANGED);
+    CHECK_EQ(add(ix, "https://a.example/2", "Flood", "The river burst its banks.", &oc), 0);
+    CHECK_EQ(ndx_index_commit(ix), 0);
+    CHECK_EQ(add(ix, "https://a.example/2", "Flood", "Water receded on Sunday.", &oc), 0);
+    CHECK_EQ(oc, NDX_UPDATED);
+    CHECK_EQ(ndx_index_commit(ix), 0);
+    ndx_index_close(ix);
+
+    ix = open_r(dir);
+    CHECK(ix != NULL);
+    if (!ix)
+        return;
+    CHECK_EQ(count(ix, "receded"), 1);
+    CHECK_EQ(count(ix, "burst"), 0);
+    CHECK_EQ(count(ix, "dockers"), 1);
+    uint64_t id = 0;
+    CHECK_EQ(ndx_index_lookup(ix, "https://a.example/1", 19, &id), 0);
+    ndx_article *a = NULL;
+    CHECK_EQ(ndx_index_get(ix, id, &a), 0);
+    CHECK(a && a->copies && strstr(a->copies, "https://b.example/copy") != NULL);
+    ndx_article_free(a);
+    ndx_index_close(ix);
+
+    ix = open_w(dir, 0);
+    CHECK_EQ(ndx_index_delete(ix, "https://a.example/2", 19), 0);
+    CHECK_EQ(ndx_index_delete(ix, "https://nowhere", 15), NDX_ENOTFOUND);
+    /* readers see the last commit until the writer commits */
+    ndx_index *r = open_r(dir);
+    CHECK_EQ(count(r, "receded"), 1);
+    CHECK_EQ(ndx_index_commit(ix), 0);
+    CHECK_EQ(count(r, "receded"), 1);
+    CHECK_EQ(ndx_index_refresh(r), 0);
+    CHECK_EQ(count(r, "receded"), 0);
+    ndx_index *w2 = NULL;
+    CHECK_EQ(ndx_index_open(dir, NDX_OPEN_WRITE, &w2, NULL), NDX_ELOCKED);
+    CHECK_EQ(ndx_index_check(r, NULL, NULL), 0);
+    ndx_index_close(r);
+    ndx_index_close(ix);
+    rmrf(dir);
+}
+
+TEST(index_detects_corruption)
+{
+    char *dir = tmpdir();
+    ndx_index *ix = open_w(dir, 0);
+    char body[256];
+    for (int i = 0; i < 300; i++) {
+        doc_text(i, body, sizeof body);
+        add(ix, NULL, "title", body, NULL);
+    }
+    CHECK_EQ(ndx_index_commit(ix), 0);
+    ndx_index_close(ix);
+    char path[128];
+    snprintf(path, sizeof path, "%s/seg-000000000001.ndx", dir);
+    int fd = open(path, O_RDWR);
+    CHECK(fd >= 0);
+    struct stat st;
+    fstat(fd, &st);
+    uint8_t b;
+    CHECK_EQ(pread(fd, &b, 1, st.st_size / 3), 1);
+    b ^= 0x5a;
+    CHECK_EQ(pwrite(fd, &b, 1, st.st_size / 3), 1);
+    close(fd);
+    ix = open_r(dir);
+    CHECK(ix != NULL);
+    if (ix) {
+        CHECK_EQ(ndx_index_check(ix, NULL, NULL), NDX_ECORRUPT);
+        ndx_index_close(ix);
+    }
+    CHECK_EQ(truncate(path, st.st_size - 100), 0);
+    ix = NULL;
+    char *msg = NULL;
+    CHECK(ndx_index_open(dir, NDX_OPEN_READ, &ix, &msg) != NDX_OK);
+    CHECK(ix == NULL);
+    CHECK(msg != NULL);
+    ndx_free(msg);
+    rmrf(dir);
+    ndx__text_thread_cleanup();
+}
