@@ -33,7 +33,7 @@ struct leaf {
     struct slot *slots;     /* TERM: one slot; PHRASE: several; PREFIX: one slot, the prefix */
     size_t nslots;
     uint32_t slop;
-    int meta;               /* metadata terms (no positions) */
+    char meta;              /* metadata kind letter ('S' source, 'U' url, 'L' lang) or 0 */
     int64_t from, to;
     double idf;             /* summed over slots, computed per search */
 };
@@ -267,7 +267,7 @@ static int compile(struct search *S, const struct ndx_qnode *q, struct cnode **o
         l->to = q->date_to;
         char meta = q->field == NDX_F_SOURCE ? 'S' : q->field == NDX_F_URL ? 'U'
                     : q->field == NDX_F_LANG ? 'L' : 0;
-        l->meta = meta != 0;
+        l->meta = meta;
         if (q->kind == NDX_Q_DATE)
             break;
         if (q->kind == NDX_Q_PREFIX && !meta) {
@@ -406,7 +406,7 @@ static int ts_positions(struct termset *t)
             t->merged[t->nmerged++] = p;
         }
     }
-    if (t->npl > 1)
+    if (t->npl > 1 && t->nmerged)
         qsort(t->merged, t->nmerged, sizeof *t->merged, cmp_u32);
     return (int)t->nmerged;
 }
@@ -1254,7 +1254,8 @@ static int spans_for(struct search *S, const struct hlset *hl, const char *text,
         return rc;
     }
     /* sort and merge overlapping spans */
-    qsort(*out, *nout, sizeof **out, cmp_span);
+    if (*nout)
+        qsort(*out, *nout, sizeof **out, cmp_span);
     size_t w = 0;
     for (size_t i = 0; i < *nout; i++) {
         if (w && (*out)[i].start <= (*out)[w - 1].end) {
