@@ -249,24 +249,34 @@ enum ndx_format {
 /** Callbacks of ndx_read_file.  A nonzero return from on_article stops reading. */
 typedef struct ndx_reader_cb {
     int (*on_article)(void *ctx, const ndx_article *a);
-    /** A problem in the input: `where` is "file:line" or "file@offset"; reading goes on. */
+    /** A problem in the input: `where` is "file:line", "file@offset" (byte offset in the stored,
+        possibly compressed file), "file#n" (n-th element of a JSON array) or "file"; reading
+        goes on.  Both strings are borrowed for the call. */
     void (*on_problem)(void *ctx, const char *where, const char *what);
-    /** Progress: bytes of this file consumed so far (for progress lines). */
+    /** Progress: bytes of this file (as stored, i.e. compressed) consumed so far; called about
+        every MiB and once at the end. */
     void (*on_progress)(void *ctx, uint64_t bytes_done);
     void *ctx;
 } ndx_reader_cb;
 
 /**
- * Read articles from one file (`path` "-" = stdin; ".gz" and gzip content decompressed).  Each
- * article goes to cb->on_article (its strings borrowed for the call).  Returns NDX_OK when the
- * file was read to the end (problems inside it reported through on_problem), NDX_EIO if it could
- * not be read, NDX_EFORMAT if it holds no articles (binary or empty: reason via on_problem).
+ * Read articles from one file (`path` "-" = stdin; gzip content, recognised by its magic bytes,
+ * decompressed).  The format is detected by content unless opts->input_format forces it; see
+ * docs/FORMATS.md.  Each article goes to cb->on_article (its strings borrowed for the call); a
+ * nonzero return stops reading and ndx_read_file then returns NDX_OK.  Only on_article is
+ * required (opts may be NULL).  Returns NDX_OK when the file was read to the end (problems inside
+ * it, including a truncated gzip stream after which the articles before the damage were kept,
+ * reported through on_problem), NDX_EIO if it could not be read, NDX_EFORMAT if it gives no
+ * article (binary, empty, too big, invalid JSON, nothing usable: reason via on_problem),
+ * NDX_EINVAL for a directory, a malformed field_map or a bad input_format.
  */
 NDX_API int ndx_read_file(const char *path, const ndx_reader_opts *opts, const ndx_reader_cb *cb);
 
 /**
  * Parse a date in any common form (ISO 8601, RFC 2822, "2019-03-05", "26-FEB-1987 15:01:01.79",
- * "March 5, 2019", ...).  *out receives Unix seconds UTC.  NDX_EINVAL if not a date.
+ * "March 5, 2019", "2021年03月23日", epoch digits, ...; list in docs/FORMATS.md).  *out receives
+ * Unix seconds UTC (no zone = UTC).  NDX_EINVAL if not a date, if anything but white space
+ * follows it, or if it lies outside the years 1800-2200 or names a day that does not exist.
  */
 NDX_API int ndx_parse_date(const char *s, size_t n, int64_t *out);
 

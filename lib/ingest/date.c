@@ -92,9 +92,9 @@ static void skip_ordinal(struct dp *p)
 
 static int month_of(const char *w)
 {
-    static const char *const full[] = {"january", "february", "march",     "april",
-                                       "may",     "june",     "july",      "august",
-                                       "september", "october", "november", "december"};
+    static const char *const full[] = {"january",   "february", "march",    "april",
+                                       "may",       "june",     "july",     "august",
+                                       "september", "october",  "november", "december"};
     size_t l = strlen(w);
     if (l < 3)
         return 0;
@@ -169,10 +169,10 @@ static int zone_name(const char *w, int *off)
     static const struct {
         const char *name;
         int off;
-    } z[] = {{"z", 0},       {"ut", 0},      {"utc", 0},     {"gmt", 0},     {"est", -300},
-             {"edt", -240},  {"cst", -360},  {"cdt", -300},  {"mst", -420},  {"mdt", -360},
-             {"pst", -480},  {"pdt", -420},  {"bst", 60},    {"cet", 60},    {"cest", 120},
-             {"eet", 120},   {"eest", 180},  {"jst", 540},   {"kst", 540},   {"hkt", 480}};
+    } z[] = {{"z", 0},      {"ut", 0},     {"utc", 0},    {"gmt", 0},    {"est", -300},
+             {"edt", -240}, {"cst", -360}, {"cdt", -300}, {"mst", -420}, {"mdt", -360},
+             {"pst", -480}, {"pdt", -420}, {"bst", 60},   {"cet", 60},   {"cest", 120},
+             {"eet", 120},  {"eest", 180}, {"jst", 540},  {"kst", 540},  {"hkt", 480}};
     for (size_t k = 0; k < NDX_ARRAY_LEN(z); k++) {
         if (strcmp(w, z[k].name) == 0) {
             *off = z[k].off;

@@ -191,8 +191,8 @@ static void put_trimmed(struct ndx_buf *out, const uint8_t *s, const uint8_t *e,
     for (;;) {
         const uint8_t *t = e;
         /* trailing spaces: scan back over ASCII ones and the two multi-byte ones */
-        if (t > s && (t[-1] == ' ' || t[-1] == '\t' || t[-1] == '\r' || t[-1] == '\f' ||
-                      t[-1] == '\v'))
+        if (t > s &&
+            (t[-1] == ' ' || t[-1] == '\t' || t[-1] == '\r' || t[-1] == '\f' || t[-1] == '\v'))
             t--;
         else if (t - s >= 2 && t[-2] == 0xC2 && t[-1] == 0xA0)
             t -= 2;
@@ -355,7 +355,7 @@ static void lang_code(struct ndx_buf *b)
 }
 
 #define EPOCH_MIN (-5364662400LL) /* 1800-01-01 */
-#define EPOCH_MAX 7289654399LL     /* 2200-12-31 23:59:59 */
+#define EPOCH_MAX 7289654399LL    /* 2200-12-31 23:59:59 */
 
 static int64_t epoch_of(double v)
 {
@@ -386,8 +386,9 @@ int ndx__ingest_json_article(struct ndx__ingest_ctx *c, void *objp, uint64_t lin
             if (!v || json_is_null(v))
                 continue;
             if (f == NDX__F_DATE) {
-                if (json_is_number(v) || (json_is_string(v) && json_string_length(v) &&
-                                          !all_space(json_string_value(v), json_string_length(v)))) {
+                if (json_is_number(v) ||
+                    (json_is_string(v) && json_string_length(v) &&
+                     !all_space(json_string_value(v), json_string_length(v)))) {
                     datev = v;
                     break;
                 }
@@ -399,8 +400,8 @@ int ndx__ingest_json_article(struct ndx__ingest_ctx *c, void *objp, uint64_t lin
                 return rc;
             if (!c->tmp.n)
                 continue;
-            fixed += ndx__ingest_clean((const char *)c->tmp.p, c->tmp.n, f == NDX__F_BODY, out,
-                                       &rc);
+            fixed +=
+                ndx__ingest_clean((const char *)c->tmp.p, c->tmp.n, f == NDX__F_BODY, out, &rc);
             if (rc)
                 return rc;
             if (f == NDX__F_LANG)

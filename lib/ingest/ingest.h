@@ -46,13 +46,13 @@ struct ndx__ingest_fmap {
 };
 
 struct ndx__ingest_ctx {
-    const char *name;        /* file name used in "where" strings */
+    const char *name; /* file name used in "where" strings */
     const ndx_reader_cb *cb;
     struct ndx__ingest_fmap fmap;
-    char *file_url;          /* "file:///abs/path" for text files, or NULL */
-    uint64_t narticles;      /* delivered */
-    int stopped;             /* on_article returned nonzero */
-    int damaged;             /* a problem ended reading early (gzip damage, bomb) */
+    char *file_url;                 /* "file:///abs/path" for text files, or NULL */
+    uint64_t narticles;             /* delivered */
+    int stopped;                    /* on_article returned nonzero */
+    int damaged;                    /* a problem ended reading early (gzip damage, bomb) */
     struct ndx_buf f[NDX__F_COUNT]; /* scratch: cleaned field values */
     struct ndx_buf tmp, tmp2;       /* scratch */
 };
@@ -93,27 +93,27 @@ size_t ndx__ingest_clean(const char *s, size_t n, int paragraphs, struct ndx_buf
 
 struct ndx__ingest_src {
     struct ndx__ingest_ctx *c;
-    int fd;                  /* -1 when reading memory */
-    const uint8_t *in;       /* raw input window */
-    uint8_t *inbuf;          /* owned raw buffer (files) */
+    int fd;            /* -1 when reading memory */
+    const uint8_t *in; /* raw input window */
+    uint8_t *inbuf;    /* owned raw buffer (files) */
     size_t in_pos, in_len;
-    uint64_t raw_size;       /* size of the raw input if known, else 0 */
-    uint64_t raw_done;       /* raw bytes consumed */
-    uint64_t out_done;       /* bytes delivered */
+    uint64_t raw_size; /* size of the raw input if known, else 0 */
+    uint64_t raw_done; /* raw bytes consumed */
+    uint64_t out_done; /* bytes delivered */
     uint64_t next_progress;
     int raw_eof;
-    int gz;                  /* input is gzip */
-    int gz_member_done;      /* between gzip members */
+    int gz;             /* input is gzip */
+    int gz_member_done; /* between gzip members */
     int zinit;
-    int eof;                 /* no more bytes will come */
-    int err;                 /* NDX_EIO / NDX_ENOMEM: fatal */
+    int eof; /* no more bytes will come */
+    int err; /* NDX_EIO / NDX_ENOMEM: fatal */
     z_stream zs;
 };
 
 int ndx__ingest_src_open_fd(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c, int fd,
                             uint64_t raw_size);
-void ndx__ingest_src_open_mem(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c,
-                              const void *p, size_t n);
+void ndx__ingest_src_open_mem(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c, const void *p,
+                              size_t n);
 /* Read up to n bytes; returns the count, 0 only at the end (s->eof) or on error (s->err). */
 size_t ndx__ingest_src_read(struct ndx__ingest_src *s, void *buf, size_t n);
 void ndx__ingest_src_close(struct ndx__ingest_src *s);
@@ -124,7 +124,7 @@ struct ndx__ingest_lines {
     struct ndx__ingest_src *src;
     uint8_t *buf;
     size_t cap, beg, end;
-    uint64_t lineno;         /* number of the line last returned */
+    uint64_t lineno; /* number of the line last returned */
     int eof;
 };
 
@@ -146,7 +146,7 @@ int ndx__ingest_lines_rest(struct ndx__ingest_lines *l, size_t max, const char *
  * Read articles from memory exactly as ndx_read_file reads a file (detection, gzip, all formats);
  * `name` is used in problem reports and text articles get no file:// URL.  For the fuzz targets.
  */
-int ndx__ingest_read_mem(const void *data, size_t n, const char *name,
-                         const ndx_reader_opts *opts, const ndx_reader_cb *cb);
+int ndx__ingest_read_mem(const void *data, size_t n, const char *name, const ndx_reader_opts *opts,
+                         const ndx_reader_cb *cb);
 
 #endif /* NDX_INGEST_H */

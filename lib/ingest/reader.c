@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SNIFF_BYTES 8192
+#define SNIFF_BYTES       8192
 #define JSONL_PROBE_LINES 4
 
 static int is_space(uint8_t c)
@@ -316,8 +316,8 @@ static int check_args(const ndx_reader_opts *opts, const ndx_reader_cb *cb, int 
     return NDX_OK;
 }
 
-int ndx__ingest_read_mem(const void *data, size_t n, const char *name,
-                         const ndx_reader_opts *opts, const ndx_reader_cb *cb)
+int ndx__ingest_read_mem(const void *data, size_t n, const char *name, const ndx_reader_opts *opts,
+                         const ndx_reader_cb *cb)
 {
     int fmt;
     int rc = check_args(opts, cb, &fmt);

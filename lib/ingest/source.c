@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#define RAW_CHUNK (256u * 1024)
+#define RAW_CHUNK  (256u * 1024)
 #define LINE_CHUNK (256u * 1024)
 
 struct ndx__ingest_limits ndx__ingest_limits = {
@@ -102,8 +102,8 @@ int ndx__ingest_src_open_fd(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c
     return s->err;
 }
 
-void ndx__ingest_src_open_mem(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c,
-                              const void *p, size_t n)
+void ndx__ingest_src_open_mem(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c, const void *p,
+                              size_t n)
 {
     memset(s, 0, sizeof *s);
     s->fd = -1;

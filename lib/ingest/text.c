@@ -7,10 +7,10 @@
  */
 #include "ingest.h"
 
-#define TITLE_MAX_CHARS 150
-#define TITLE_MAX_WORDS 20
-#define DERIVED_WORDS 15
-#define DERIVED_CHARS 120
+#define TITLE_MAX_CHARS  150
+#define TITLE_MAX_WORDS  20
+#define DERIVED_WORDS    15
+#define DERIVED_CHARS    120
 #define DERIVED_HARD_CUT 60
 
 struct span {
@@ -84,8 +84,15 @@ static int ends_with(const char *s, size_t n, const char *suf)
 /* Does the line end like a sentence (. ! ? 。 ！ ？ " ” …)? */
 static int sentence_like(const char *s, size_t n)
 {
-    static const char *const ends[] = {".", "!", "?", "\"", "\xE3\x80\x82", "\xEF\xBC\x81",
-                                       "\xEF\xBC\x9F", "\xE2\x80\x9D", "\xE2\x80\xA6"};
+    static const char *const ends[] = {".",
+                                       "!",
+                                       "?",
+                                       "\"",
+                                       "\xE3\x80\x82",
+                                       "\xEF\xBC\x81",
+                                       "\xEF\xBC\x9F",
+                                       "\xE2\x80\x9D",
+                                       "\xE2\x80\xA6"};
     for (size_t k = 0; k < NDX_ARRAY_LEN(ends); k++) {
         if (ends_with(s, n, ends[k]))
             return 1;
@@ -95,8 +102,7 @@ static int sentence_like(const char *s, size_t n)
 
 static int is_url_line(struct span l)
 {
-    if (!(l.n > 8 && l.n < 4096 &&
-          (!strncmp(l.p, "http://", 7) || !strncmp(l.p, "https://", 8))))
+    if (!(l.n > 8 && l.n < 4096 && (!strncmp(l.p, "http://", 7) || !strncmp(l.p, "https://", 8))))
         return 0;
     for (size_t i = 0; i < l.n; i++) {
         if ((unsigned char)l.p[i] <= ' ')
@@ -108,8 +114,16 @@ static int is_url_line(struct span l)
 /* Length of a closing quote / bracket at s, 0 if none. */
 static size_t closer_len(const char *s, const char *e)
 {
-    static const char *const cl[] = {"\"", "'", ")", "]", "\xE2\x80\x9D", "\xE2\x80\x99",
-                                     "\xC2\xBB", "\xE3\x80\x8D", "\xE3\x80\x8F", "\xEF\xBC\x89"};
+    static const char *const cl[] = {"\"",
+                                     "'",
+                                     ")",
+                                     "]",
+                                     "\xE2\x80\x9D",
+                                     "\xE2\x80\x99",
+                                     "\xC2\xBB",
+                                     "\xE3\x80\x8D",
+                                     "\xE3\x80\x8F",
+                                     "\xEF\xBC\x89"};
     for (size_t k = 0; k < NDX_ARRAY_LEN(cl); k++) {
         size_t l = strlen(cl[k]);
         if ((size_t)(e - s) >= l && !memcmp(s, cl[k], l))
@@ -120,11 +134,11 @@ static size_t closer_len(const char *s, const char *e)
 
 static int is_abbrev(const char *w, size_t n)
 {
-    static const char *const ab[] = {"mr",   "mrs", "ms",  "dr",  "prof", "st",  "jr",  "sr",
-                                     "vs",   "etc", "inc", "co",  "corp", "ltd", "gov", "sen",
-                                     "rep",  "gen", "col", "lt",  "no",   "jan", "feb", "mar",
-                                     "apr",  "jun", "jul", "aug", "sep",  "sept", "oct", "nov",
-                                     "dec",  "mt",  "ft",  "rev", "sgt",  "capt", "cmdr"};
+    static const char *const ab[] = {"mr",  "mrs", "ms",  "dr",  "prof", "st",   "jr",  "sr",
+                                     "vs",  "etc", "inc", "co",  "corp", "ltd",  "gov", "sen",
+                                     "rep", "gen", "col", "lt",  "no",   "jan",  "feb", "mar",
+                                     "apr", "jun", "jul", "aug", "sep",  "sept", "oct", "nov",
+                                     "dec", "mt",  "ft",  "rev", "sgt",  "capt", "cmdr"};
     if (n == 1)
         return 1; /* an initial: "J. Smith" */
     if (memchr(w, '.', n))

@@ -61,7 +61,10 @@ int ndx__normalize_word(const char *w, size_t n, struct ndx_buf *out);
 /*
  * Stem a normalised term with the Snowball stemmer for `lang`; copies the term unchanged when the
  * language has no stemmer.  Writes into `out` (reset first).  Thread-compatible (stemmers are
- * cached per thread).
+ * cached per thread).  The term may also be the case-folded *accented* form: stemming happens on
+ * it and accents are stripped after, as for documents (= ndx__normalize_term(.., stem=1)).  A term
+ * already stripped of accents can stem differently from the document word ("nationalite"); to
+ * match documents exactly, prefer ndx__analyze or ndx__normalize_term on the raw query word.
  */
 int ndx__stem(const char *lang, const char *term, size_t nterm, struct ndx_buf *out);
 
@@ -91,7 +94,8 @@ int ndx__sentences(const char *text, size_t ntext, ndx_sentence_fn cb, void *ctx
 /*
  * Teaser: whole sentences from the start of `text` while the word count stays <= `words` (CJK
  * characters count as one word each); at least the first sentence (cut at `words`*3 words with "…"
- * if that alone is longer).  Paragraph breaks become spaces.  Appends to `out`.
+ * if that alone is longer).  Paragraph breaks (any white-space run) become one space.  `words` 0
+ * means 100.  No HTML escaping.  Appends to `out` (always leaving a NUL-terminated string).
  */
 int ndx__teaser(const char *text, size_t ntext, size_t words, struct ndx_buf *out);
 
@@ -100,7 +104,8 @@ int ndx__teaser(const char *text, size_t ntext, size_t words, struct ndx_buf *ou
  * about `words` words with the most distinct highlighted spans (ties: earlier), aligned to sentence
  * starts where possible, joined by " … "; each span wrapped in `open`/`close`.  With `escape_html`
  * the text (not the markers) is HTML-escaped.  With no spans, behaves like the teaser.  Appends to
- * `out`.
+ * `out`.  `words` 0 = 30, `max_passages` 0 = 1; "…" marks passages starting/ending mid-sentence;
+ * white space is collapsed; spans out of range are ignored, spans splitting a character widened.
  */
 struct ndx_span {
     size_t start, end;

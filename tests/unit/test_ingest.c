@@ -3,7 +3,8 @@
  * good / bad / blank lines, news-please JSON and JSON arrays, plain-text title rules (seed page,
  * BBC, livedoor layout), gzip (magic detection, multi-member, truncation, bomb limits), binary and
  * empty files, UTF-8 repair, field maps, stopping, progress.  Expected epoch values were computed
- * with `date -u -d ... +%s`.  Real corpus files are read from /work/shared (../shared from the repo).
+ * with `date -u -d ... +%s`.  Real corpus files are read from /work/shared (../shared from the
+ * repo).
  */
 #include "harness.h"
 #include "ingest/ingest.h"
@@ -16,7 +17,17 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define SHARED "/work/shared"
+/* The shared corpora live at ../shared relative to the repository root (/work/shared). */
+static const char *shared(const char *rel)
+{
+    static char buf[4][PATH_MAX];
+    static int k;
+    char *p = buf[k++ & 3];
+    const char *tail = strstr(__FILE__, "tests/unit/test_ingest.c");
+    int root = tail ? (int)(tail - __FILE__) : 0;
+    snprintf(p, PATH_MAX, "%.*s../shared/%s", root, tail ? __FILE__ : "", rel);
+    return p;
+}
 
 /* ---- collecting callbacks -------------------------------------------------------------------- */
 
@@ -214,12 +225,32 @@ TEST(ingest_date_cjk_and_epoch)
 TEST(ingest_date_invalid)
 {
     static const char *const bad[] = {
-        "",           "   ",          "2019-13-05",         "2019-02-29",   "2019-04-31",
-        "1900-02-29", "1799-12-31",   "2201-01-01",         "2019-00-10",   "2019-03-00",
-        "2019-03-05T25:00", "2019-03-05T10:60", "2019-03-05 10:00 XYZ", "2019-03-05 junk",
-        "March 32, 2019", "Foo 5, 2019", "yesterday", "2019", "12345", "05/03/2019",
-        "Mar 5, 2019 13:00 PM", "2019-03-05T10:00+25:00", "2019-03", "99999999999",
-        "2019-03-05T10:00:00.Z", "26-FEB-87",
+        "",
+        "   ",
+        "2019-13-05",
+        "2019-02-29",
+        "2019-04-31",
+        "1900-02-29",
+        "1799-12-31",
+        "2201-01-01",
+        "2019-00-10",
+        "2019-03-00",
+        "2019-03-05T25:00",
+        "2019-03-05T10:60",
+        "2019-03-05 10:00 XYZ",
+        "2019-03-05 junk",
+        "March 32, 2019",
+        "Foo 5, 2019",
+        "yesterday",
+        "2019",
+        "12345",
+        "05/03/2019",
+        "Mar 5, 2019 13:00 PM",
+        "2019-03-05T10:00+25:00",
+        "2019-03",
+        "99999999999",
+        "2019-03-05T10:00:00.Z",
+        "26-FEB-87",
     };
     for (size_t i = 0; i < NDX_ARRAY_LEN(bad); i++) {
         int64_t t = 42;
@@ -235,7 +266,8 @@ TEST(ingest_date_invalid)
     CHECK_EQ(t, 1551744000);
 }
 
-/* ---- JSONL ------------------------------------------------------------------------------------ */
+/* ---- JSONL ------------------------------------------------------------------------------------
+ */
 
 TEST(ingest_jsonl_good_bad_blank)
 {
@@ -313,8 +345,8 @@ TEST(ingest_jsonl_all_bad_is_eformat)
 TEST(ingest_jsonl_first_line_invalid_still_jsonl)
 {
     char *dir = tmpdir();
-    char *path =
-        write_str(dir, "x.jsonl", "{\"title\": \"broken\n{\"title\":\"ok1\"}\n{\"title\":\"ok2\"}\n");
+    char *path = write_str(dir, "x.jsonl",
+                           "{\"title\": \"broken\n{\"title\":\"ok1\"}\n{\"title\":\"ok2\"}\n");
     struct coll *c;
     CHECK_EQ(read_path(path, NULL, &c), NDX_OK);
     CHECK_EQ(c->n, 2);
@@ -385,8 +417,8 @@ TEST(ingest_field_map)
 
 TEST(ingest_json_newsplease_file)
 {
-    const char *path = SHARED "/corpora/text/giveme5w1h-dev/data_raw/"
-                              "0046d5ff09e56287742ed727ac712a7806d4dee16d5d46aafd7632f5.json";
+    const char *path = shared("corpora/text/giveme5w1h-dev/data_raw/"
+                              "0046d5ff09e56287742ed727ac712a7806d4dee16d5d46aafd7632f5.json");
     struct coll *c;
     CHECK_EQ(read_path(path, NULL, &c), NDX_OK);
     CHECK_EQ(c->n, 1);
@@ -399,8 +431,10 @@ TEST(ingest_json_newsplease_file)
         CHECK_EQ(c->a[0].published, 1505433600);
         CHECK(c->a[0].authors == NULL);
         CHECK(c->a[0].lang == NULL);
-        CHECK(c->a[0].body && !strncmp(c->a[0].body, "China opposes DPRK's missile launch: FM "
-                                                     "spokesperson\nXinhua | Updated: ", 70));
+        CHECK(c->a[0].body && !strncmp(c->a[0].body,
+                                       "China opposes DPRK's missile launch: FM "
+                                       "spokesperson\nXinhua | Updated: ",
+                                       70));
     }
     coll_free(c);
 }
@@ -433,11 +467,12 @@ TEST(ingest_json_array_and_pretty)
     rm_rf(dir);
 }
 
-/* ---- plain text ------------------------------------------------------------------------------- */
+/* ---- plain text -------------------------------------------------------------------------------
+ */
 
 TEST(ingest_text_seed_page)
 {
-    const char *path = SHARED "/seed/news-page.txt";
+    const char *path = shared("seed/news-page.txt");
     struct coll *c;
     CHECK_EQ(read_path(path, NULL, &c), NDX_OK);
     CHECK_EQ(c->n, 1);
@@ -459,7 +494,7 @@ TEST(ingest_text_seed_page)
 TEST(ingest_text_bbc)
 {
     struct coll *c;
-    CHECK_EQ(read_path(SHARED "/corpora/text/bbc-news-2225/bbc/business/001.txt", NULL, &c),
+    CHECK_EQ(read_path(shared("corpora/text/bbc-news-2225/bbc/business/001.txt"), NULL, &c),
              NDX_OK);
     CHECK_EQ(c->n, 1);
     if (c->n == 1) {
@@ -474,9 +509,9 @@ TEST(ingest_text_bbc)
 TEST(ingest_text_livedoor)
 {
     struct coll *c;
-    CHECK_EQ(read_path(SHARED "/corpora/text/livedoor-news-ja/text/it-life-hack/"
-                              "it-life-hack-6292880.txt",
-                       NULL, &c),
+    CHECK_EQ(read_path(
+                 shared("corpora/text/livedoor-news-ja/text/it-life-hack/it-life-hack-6292880.txt"),
+                 NULL, &c),
              NDX_OK);
     CHECK_EQ(c->n, 1);
     if (c->n == 1) {
@@ -500,7 +535,8 @@ TEST(ingest_text_title_rules)
         CHECK_STR(c->a[0].body, "Mr. Smith went to Washington. He said hello.\nMore.");
     }
     coll_free(c);
-    path = write_str(dir, "b.txt", "\n\n   Short headline here  \n\n\n  Para one.  \n\tPara two.\n");
+    path =
+        write_str(dir, "b.txt", "\n\n   Short headline here  \n\n\n  Para one.  \n\tPara two.\n");
     CHECK_EQ(read_path(path, NULL, &c), NDX_OK);
     if (c->n == 1) {
         CHECK_STR(c->a[0].title, "Short headline here");
