@@ -92,7 +92,15 @@ typedef struct ndx_article {
     size_t ncopies;
     int64_t published;      /**< publication time, Unix seconds UTC, or NDX_DATE_UNKNOWN */
     int64_t ingested;       /**< ingest time, Unix seconds (0 on input = now) */
+    unsigned flags;         /**< NDX_ART_* */
+    const char *parent;     /**< NDX_ART_TEASER: URL of the page the teaser was found on */
+    size_t nparent;
 } ndx_article;
+
+enum ndx_article_flags {
+    NDX_ART_TEASER = 1,     /**< a truncated teaser stub (e.g. from a sidebar), not a full article */
+    NDX_ART_SUMMARY = 2,    /**< the body is only a summary (a feed item without full text) */
+};
 
 /* ---- index handle ------------------------------------------------------------------------- */
 
@@ -103,6 +111,8 @@ enum ndx_open_flags {
     NDX_OPEN_WRITE = 1,   /**< writer: takes the index lock (NDX_ELOCKED if held) */
     NDX_OPEN_CREATE = 2,  /**< with WRITE: create the directory if missing */
     NDX_OPEN_NOSTEM = 4,  /**< with CREATE: new index without stemming (exact word forms) */
+    NDX_OPEN_SIMPLE = 8,  /**< with CREATE: simple analysis (lower-cased runs of letters and
+                               digits, no stemming, no accent folding), for comparisons */
 };
 
 /**
@@ -140,7 +150,8 @@ NDX_API int ndx_index_delete(ndx_index *ix, const char *key, size_t nkey);
 NDX_API int ndx_index_commit(ndx_index *ix);
 /** Merge segments down to at most `max_segments` (>= 1) and commit. */
 NDX_API int ndx_index_optimize(ndx_index *ix, int max_segments);
-/** Re-read the newest commit (readers: see what writers committed since open). */
+/** Re-read the newest commit if there is a newer one (readers: see what writers committed since
+ * open).  Cheap when nothing changed (one directory listing). */
 NDX_API int ndx_index_refresh(ndx_index *ix);
 
 /** Fetch a stored article by id.  *out is freed by the caller with ndx_article_free(). */
@@ -162,6 +173,7 @@ typedef struct ndx_stats {
     int64_t date_min;        /**< earliest publication date, or NDX_DATE_UNKNOWN */
     int64_t date_max;        /**< latest */
     int stemming;            /**< 1 if the index stems words */
+    int simple;              /**< 1 if the index uses simple analysis */
 } ndx_stats;
 
 NDX_API int ndx_index_stats(ndx_index *ix, ndx_stats *st);
@@ -206,6 +218,7 @@ typedef struct ndx_hit {
     int64_t published;
     const char *snippet; size_t nsnippet;  /**< best passages, "…" between them */
     const char *teaser;  size_t nteaser;   /**< sentence-bounded start of the body */
+    unsigned flags;                        /**< NDX_ART_* of the article */
 } ndx_hit;
 
 typedef struct ndx_results ndx_results;
@@ -244,6 +257,9 @@ enum ndx_format {
     NDX_FMT_TEXT = 1,       /**< plain text, paragraph per line */
     NDX_FMT_JSONL = 2,      /**< one JSON article per line */
     NDX_FMT_JSON = 3,       /**< one JSON article (news-please) per file */
+    NDX_FMT_HTML = 4,       /**< one HTML page: the article is extracted */
+    NDX_FMT_FEED = 5,       /**< RSS 0.9x/1.0/2.0, Atom or JSON Feed: one article per item */
+    NDX_FMT_WARC = 6,       /**< WARC or ARC web archive: HTML responses are extracted */
 };
 
 /** Callbacks of ndx_read_file.  A nonzero return from on_article stops reading. */
@@ -279,6 +295,16 @@ NDX_API int ndx_read_file(const char *path, const ndx_reader_opts *opts, const n
  * follows it, or if it lies outside the years 1800-2200 or names a day that does not exist.
  */
 NDX_API int ndx_parse_date(const char *s, size_t n, int64_t *out);
+
+/* ---- article extraction ------------------------------------------------------------------- */
+
+/**
+ * Extract the article (title, byline, date, language, body paragraphs) from an HTML page of
+ * `n` bytes; `url` (may be NULL) is the page address.  *out is freed with ndx_article_free().
+ * Returns NDX_EFORMAT when the page holds no article text.
+ */
+NDX_API int ndx_extract_html(const char *html, size_t n, const char *url, size_t nurl,
+                             ndx_article **out);
 
 #ifdef __cplusplus
 }

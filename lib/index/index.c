@@ -204,7 +204,7 @@ static int load_manifest(ndx_index *ix, uint64_t gen)
     endl[1] = 0;
     segs_free(ix);
     uint64_t mgen = 0, next_id = 1, next_seg = 1;
-    int stem = 1, version = 0;
+    int stem = 1, simple = 0, version = 0;
     char *save = NULL;
     for (char *line = strtok_r(text, "\n", &save); line && !rc;
          line = strtok_r(NULL, "\n", &save)) {
@@ -215,7 +215,7 @@ static int load_manifest(ndx_index *ix, uint64_t gen)
         if (sscanf(line, "generation %" SCNu64, &mgen) == 1 ||
             sscanf(line, "next_id %" SCNu64, &next_id) == 1 ||
             sscanf(line, "next_seg %" SCNu64, &next_seg) == 1 ||
-            sscanf(line, "stemming %d", &stem) == 1)
+            sscanf(line, "stemming %d", &stem) == 1 || sscanf(line, "simple %d", &simple) == 1)
             continue;
         if (sscanf(line, "segment %63s ndocs %llu delgen %llx ndel %llu", name, &ndocs, &delgen,
                    &ndel) == 4) {
@@ -257,6 +257,7 @@ static int load_manifest(ndx_index *ix, uint64_t gen)
     ix->next_id = next_id;
     ix->next_seg = next_seg;
     ix->stem = stem;
+    ix->simple = simple;
     return NDX_OK;
 }
 
@@ -345,8 +346,8 @@ static int write_manifest(ndx_index *ix, uint64_t gen)
     int rc = 0;
     ndx__buf_init(&b, 0);
     ndx__buf_printf(&b, &rc, "newsdex-manifest 1\ngeneration %" PRIu64 "\nnext_id %" PRIu64
-                             "\nnext_seg %" PRIu64 "\nstemming %d\n",
-                    gen, ix->next_id, ix->next_seg, ix->stem);
+                             "\nnext_seg %" PRIu64 "\nstemming %d\nsimple %d\n",
+                    gen, ix->next_id, ix->next_seg, ix->stem, ix->simple);
     for (size_t i = 0; i < ix->nsegs; i++)
         ndx__buf_printf(&b, &rc, "segment %s ndocs %u delgen %" PRIx64 " ndel %u\n",
                         ix->segs[i].seg->name, ix->segs[i].seg->ndocs, ix->segs[i].delgen,
@@ -473,7 +474,8 @@ int ndx_index_open(const char *path, int flags, ndx_index **out, char **errmsg)
     ix->lockfd = -1;
     ix->flags = flags;
     ix->mem_limit = DEFAULT_MEMORY;
-    ix->stem = !(flags & NDX_OPEN_NOSTEM);
+    ix->simple = (flags & NDX_OPEN_SIMPLE) != 0;
+    ix->stem = !(flags & (NDX_OPEN_NOSTEM | NDX_OPEN_SIMPLE));
     int rc = NDX_OK;
     if (!(ix->dir = ndx_strndup(path, strlen(path)))) {
         rc = NDX_ENOMEM;
@@ -533,7 +535,7 @@ int ndx_index_open(const char *path, int flags, ndx_index **out, char **errmsg)
         goto fail;
     }
     if (writer) {
-        if (!(ix->bld = ndx__builder_new(ix->stem))) {
+        if (!(ix->bld = ndx__builder_new(ix->stem, ix->simple))) {
             rc = NDX_ENOMEM;
             goto fail;
         }
@@ -591,6 +593,13 @@ int ndx_index_refresh(ndx_index *ix)
 {
     if (ix->flags & NDX_OPEN_WRITE)
         return NDX_OK; /* a writer always sees its own latest commit */
+    uint64_t *gens;
+    size_t n;
+    if (list_manifests(ix->dir, &gens, &n) == NDX_OK && n && gens[0] == ix->gen) {
+        ndx_free(gens);
+        return NDX_OK;
+    }
+    ndx_free(gens);
     return load_newest(ix);
 }
 
@@ -1136,7 +1145,7 @@ int ndx_index_get(ndx_index *ix, uint64_t id, ndx_article **out)
     }
     /* one allocation: the struct followed by the strings */
     size_t total = sizeof(ndx_article) + a.nurl + a.nsource + a.ntitle + a.nauthors + a.nbody +
-                   a.nlang + a.ncopies + 7;
+                   a.nlang + a.ncopies + a.nparent + 8;
     ndx_article *r = ndx_malloc(total);
     if (!r) {
         ndx__buf_free(&scratch);
@@ -1159,6 +1168,7 @@ int ndx_index_get(ndx_index *ix, uint64_t id, ndx_article **out)
     COPY_FIELD(body, nbody);
     COPY_FIELD(lang, nlang);
     COPY_FIELD(copies, ncopies);
+    COPY_FIELD(parent, nparent);
 #undef COPY_FIELD
     ndx__buf_free(&scratch);
     *out = r;
@@ -1176,6 +1186,7 @@ int ndx_index_stats(ndx_index *ix, ndx_stats *st)
     st->date_min = st->date_max = NDX_DATE_UNKNOWN;
     st->generation = ix->gen;
     st->stemming = ix->stem;
+    st->simple = ix->simple;
     st->segments = ix->nsegs;
     for (size_t i = 0; i < ix->nsegs; i++) {
         const struct ndx_segref *r = &ix->segs[i];

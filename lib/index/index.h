@@ -49,6 +49,7 @@ struct ndx_columns {
     const uint32_t *dl;         /* weighted length: body tokens + W * title tokens */
     const uint32_t *title_len;  /* title positions are [0, title_len); body starts after */
     const uint32_t *source;     /* ordinal into the sources dictionary */
+    const uint32_t *flags;      /* NDX_ART_* */
     const uint64_t *url_hash;   /* 0 = no URL */
     const uint64_t *content_hash;
     const uint16_t *lang;       /* two ASCII letters, little-endian */
@@ -151,7 +152,7 @@ void ndx__pl_block_bounds(const struct ndx_pl *pl, uint32_t *max_wf, uint32_t *m
 
 struct ndx_builder;
 
-struct ndx_builder *ndx__builder_new(int stem);
+struct ndx_builder *ndx__builder_new(int stem, int simple);
 void ndx__builder_free(struct ndx_builder *b);
 /*
  * Add one article (all text valid UTF-8) with global id gid; it becomes local doc
@@ -205,6 +206,7 @@ struct ndx_index {
     uint64_t next_id;          /* next article id */
     uint64_t next_seg;         /* next segment number */
     int stem;                  /* stemming on (fixed at creation) */
+    int simple;                /* simple analysis (fixed at creation) */
     struct ndx_segref *segs;
     size_t nsegs;
     size_t mem_limit;

@@ -39,6 +39,7 @@ struct pend {
 
 struct ndx_builder {
     int stem;
+    int simple;
     struct ndx_analyzer an;
     struct ndx_buf terms;       /* term bytes */
     struct tacc *acc;           /* term accumulators */
@@ -50,7 +51,7 @@ struct ndx_builder {
     uint32_t *touched;          /* term ids used by the current doc */
     uint32_t ntouched, captouched;
     /* columns */
-    struct ndx_buf c_gid, c_pub, c_url, c_content, c_dl, c_tlen, c_src, c_lang;
+    struct ndx_buf c_gid, c_pub, c_url, c_content, c_dl, c_tlen, c_src, c_flags, c_lang;
     /* sources dictionary */
     struct ndx_buf src_bytes;   /* concatenated */
     struct ndx_buf src_offs;    /* u32 offsets (count+1 once finished) */
@@ -235,7 +236,8 @@ static void meta_terms(struct ndx_builder *b, char kind, const char *s, size_t n
 {
     if (!n || b->rc)
         return;
-    struct ndx_analyzer an = {0, 0};
+    struct ndx_analyzer an;
+    memset(&an, 0, sizeof an);
     void *ctx[2] = {b, &kind};
     int r = ndx__analyze(&an, s, n, NULL, 0, on_meta_token, ctx, NULL);
     if (r && !b->rc)
@@ -336,6 +338,8 @@ static void ds_add(struct ndx_builder *b, const ndx_article *a, const char *lang
     put_str(o, a->copies, a->ncopies, &b->rc);
     ndx__buf_put_varint(o, zigzag(a->published), &b->rc);
     ndx__buf_put_varint(o, zigzag(a->ingested), &b->rc);
+    ndx__buf_put_varint(o, a->flags, &b->rc);
+    put_str(o, a->parent, a->nparent, &b->rc);
     b->ds_ndocs++;
     if (o->n >= DOCSTORE_BLOCK)
         ds_close_block(b);
@@ -370,6 +374,10 @@ int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const
     if (ndx__get_varint(p, end, &v))
         return NDX_CORRUPT;
     a->ingested = (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+    if (ndx__get_varint(p, end, &v) || v > UINT32_MAX ||
+        get_str(p, end, &a->parent, &a->nparent))
+        return NDX_CORRUPT;
+    a->flags = (unsigned)v;
     a->lang = *lang;
     a->nlang = 2;
     return NDX_OK;
@@ -377,12 +385,14 @@ int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const
 
 /* ---- public builder API ------------------------------------------------------------------- */
 
-struct ndx_builder *ndx__builder_new(int stem)
+struct ndx_builder *ndx__builder_new(int stem, int simple)
 {
     struct ndx_builder *b = ndx_calloc(1, sizeof *b);
     if (!b)
         return NULL;
     b->stem = stem;
+    b->simple = simple;
+    b->an.simple = simple;
     b->an.stem = stem;
     b->an.max_term = 64;
     return b;
@@ -399,14 +409,16 @@ static void builder_clear(struct ndx_builder *b)
     ndx_free(b->src_table);
     struct ndx_buf *bufs[] = {&b->terms,     &b->c_gid,     &b->c_pub,    &b->c_url,
                               &b->c_content, &b->c_dl,      &b->c_tlen,   &b->c_src,
-                              &b->c_lang,    &b->src_bytes, &b->src_offs, &b->ds_blocks,
-                              &b->ds_idx,    &b->ds_cur};
+                              &b->c_flags,   &b->c_lang,    &b->src_bytes, &b->src_offs,
+                              &b->ds_blocks, &b->ds_idx,    &b->ds_cur};
     for (size_t i = 0; i < NDX_ARRAY_LEN(bufs); i++)
         ndx__buf_free(bufs[i]);
-    int stem = b->stem;
+    int stem = b->stem, simple = b->simple;
     memset(b, 0, sizeof *b);
     b->stem = stem;
+    b->simple = simple;
     b->an.stem = stem;
+    b->an.simple = simple;
     b->an.max_term = 64;
 }
 
@@ -427,7 +439,7 @@ size_t ndx__builder_memory(const struct ndx_builder *b)
 {
     return b->post_bytes + (size_t)b->capacc * sizeof(struct tacc) +
            (size_t)b->tcap * sizeof(uint32_t) + b->terms.cap + b->ds_blocks.cap + b->ds_cur.cap +
-           (size_t)b->ndocs * 48 + b->src_bytes.cap;
+           (size_t)b->ndocs * 52 + b->src_bytes.cap;
 }
 
 uint64_t ndx__builder_gid(const struct ndx_builder *b, uint32_t doc)
@@ -490,6 +502,7 @@ int ndx__builder_add(struct ndx_builder *b, uint64_t gid, const ndx_article *a, 
     ndx__buf_put_u32(&b->c_dl, (uint32_t)dl, &b->rc);
     ndx__buf_put_u32(&b->c_tlen, title_len, &b->rc);
     ndx__buf_put_u32(&b->c_src, src, &b->rc);
+    ndx__buf_put_u32(&b->c_flags, a->flags, &b->rc);
     ndx__buf_append(&b->c_lang, &lg, 2, &b->rc);
     ds_add(b, a, lang);
     if (b->rc)
@@ -722,6 +735,7 @@ int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name,
     ndx__buf_append(&cols, b->c_dl.p, b->c_dl.n, &rc);
     ndx__buf_append(&cols, b->c_tlen.p, b->c_tlen.n, &rc);
     ndx__buf_append(&cols, b->c_src.p, b->c_src.n, &rc);
+    ndx__buf_append(&cols, b->c_flags.p, b->c_flags.n, &rc);
     ndx__buf_append(&cols, b->c_lang.p, b->c_lang.n, &rc);
     ndx__buf_put_u32(&srcs, b->nsrc, &rc);
     if (b->nsrc)

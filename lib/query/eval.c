@@ -1286,6 +1286,7 @@ static int make_hit(struct search *S, const struct hlset *hl, const struct cand 
     h->id = c->gid;
     h->score = c->score;
     h->published = a.published;
+    h->flags = a.flags;
     h->title = dup_field(a.title, a.ntitle);
     h->ntitle = a.ntitle;
     h->url = dup_field(a.url, a.nurl);
@@ -1379,6 +1380,7 @@ int ndx_search(ndx_index *ix, const char *query, size_t nquery, const ndx_search
     S.ix = ix;
     S.o = opts;
     S.an.stem = ix->stem;
+    S.an.simple = ix->simple;
     S.an.max_term = 64;
     ndx__buf_init(&S.tmp, 0);
     uint64_t sum_dl = 0, ndocs = 0;

@@ -32,6 +32,9 @@ typedef int (*ndx_token_fn)(void *ctx, const char *term, size_t nterm, uint32_t 
 struct ndx_analyzer {
     int stem;            /* 1: apply the Snowball stemmer of the language */
     uint32_t max_term;   /* longer terms (bytes) are truncated at a character boundary; 0 = 64 */
+    int simple;          /* 1: simple mode: lower-cased (ASCII and utf8proc case fold) runs of
+                            letters and digits, nothing else (no stemming, no accent folding, no
+                            apostrophe/number rules, no CJK n-grams: a CJK run is one word) */
 };
 
 /*

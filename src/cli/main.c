@@ -5,6 +5,7 @@
  * 2 usage or fatal error.
  */
 #include "newsdex.h"
+#include "cli/commands.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -349,6 +350,8 @@ static void usage_ingest(void)
            "  --commit-every N     commit after every N articles (default: once at the end)\n"
            "  --memory MB          indexing buffer before a segment is written (default 256)\n"
            "  --no-stem            when creating the index: index exact word forms\n"
+           "  --simple             when creating the index: simple analysis (lower-cased letter\n"
+           "                       and digit runs only), to compare counts with other engines\n"
            "  --log-commits        print a line on standard output after every commit\n"
            "  -q, --quiet          no progress line\n\n"
            "Problems are reported on standard error as FILE:LINE: REASON; the batch goes on.\n"
@@ -362,6 +365,7 @@ static int cmd_ingest(int argc, char **argv)
         {"index", required_argument, 0, 'i'},  {"field", required_argument, 0, 'f'},
         {"format", required_argument, 0, 'F'}, {"commit-every", required_argument, 0, 'c'},
         {"memory", required_argument, 0, 'm'}, {"no-stem", no_argument, 0, 'S'},
+        {"simple", no_argument, 0, 'P'},
         {"log-commits", no_argument, 0, 'L'},  {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     struct ingest g;
@@ -399,6 +403,9 @@ static int cmd_ingest(int argc, char **argv)
             break;
         case 'S':
             flags |= NDX_OPEN_NOSTEM;
+            break;
+        case 'P':
+            flags |= NDX_OPEN_SIMPLE;
             break;
         case 'L':
             g.log_commits = 1;
@@ -635,6 +642,8 @@ static int cmd_search(int argc, char **argv)
             json_object_set_new(o, "source", jstr(h->source, h->nsource));
             json_object_set_new(o, "date", json_date(h->published));
             json_object_set_new(o, "lang", jstr(h->lang, h->nlang));
+            if (h->flags & NDX_ART_TEASER)
+                json_object_set_new(o, "truncated", json_true());
             if (so.want_snippets) {
                 json_object_set_new(o, "snippet", jstr(h->snippet, h->nsnippet));
                 json_object_set_new(o, "teaser", jstr(h->teaser, h->nteaser));
@@ -716,6 +725,12 @@ static int cmd_show(int argc, char **argv)
         json_object_set_new(o, "ingested", json_date(a->ingested));
         json_object_set_new(o, "lang", jstr(a->lang, a->nlang));
         json_object_set_new(o, "text", jstr(a->body, a->nbody));
+        if (a->flags & NDX_ART_TEASER) {
+            json_object_set_new(o, "truncated", json_true());
+            json_object_set_new(o, "found_on", jstr(a->parent, a->nparent));
+        }
+        if (a->flags & NDX_ART_SUMMARY)
+            json_object_set_new(o, "summary_only", json_true());
         json_t *copies = json_array();
         const char *p = a->copies, *end = a->copies + a->ncopies;
         while (p && p < end) {
@@ -845,6 +860,7 @@ static int cmd_stats(int argc, char **argv)
         json_object_set_new(o, "date_min", json_date(st.date_min));
         json_object_set_new(o, "date_max", json_date(st.date_max));
         json_object_set_new(o, "stemming", json_boolean(st.stemming));
+        json_object_set_new(o, "simple", json_boolean(st.simple));
         print_json(o);
     } else {
         char a[32], b[32];
@@ -953,6 +969,8 @@ static void usage(FILE *f)
             "  stats              counts and sizes\n"
             "  check              verify the index\n"
             "  optimize           merge segments\n"
+            "  extract FILE...    print the article found in HTML pages (--json)\n"
+            "  serve              HTTP/JSON API and web page on 127.0.0.1:8080\n"
             "  version            print the version\n\n"
             "Every command takes --index DIR (default $NEWSDEX_INDEX or ./newsdex-index)\n"
             "and --help.  Example:\n"
@@ -984,6 +1002,10 @@ int main(int argc, char **argv)
         return cmd_check(argc, argv);
     if (!strcmp(cmd, "optimize"))
         return cmd_optimize(argc, argv);
+    if (!strcmp(cmd, "extract"))
+        return ndx_cmd_extract(argc, argv);
+    if (!strcmp(cmd, "serve"))
+        return ndx_cmd_serve(argc, argv);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("newsdex %s\n", NDX_VERSION_STRING);
         return 0;
