@@ -37,7 +37,7 @@ static int collect(void *ctx, const char *term, size_t nterm, uint32_t pos, size
 static const char *toks_of(struct toks *t, const char *text, size_t n, const char *lang, int stem,
                            int offsets)
 {
-    struct ndx_analyzer an = {stem, 0};
+    struct ndx_analyzer an = {.stem = stem, .max_term = 0};
     memset(t, 0, sizeof *t);
     t->text = text;
     t->with_offsets = offsets;
@@ -114,7 +114,7 @@ static int flags_of_first(void *ctx, const char *term, size_t nterm, uint32_t po
 
 TEST(text_number_flag)
 {
-    struct ndx_analyzer an = {0, 0};
+    struct ndx_analyzer an = {.stem = 0, .max_term = 0};
     unsigned f = 99;
     CHECK_EQ(ndx__analyze(&an, "1,000", 5, NULL, 0, flags_of_first, &f, NULL), 1);
     CHECK_EQ(f, NDX_TOK_NUMBER);
@@ -153,7 +153,7 @@ TEST(text_mixed_and_offsets)
     CHECK_STR(TOKS_OFF("Café's résumé, China\xE2\x80\x99s 陳全"),
               "cafe@0[Café] resume@1[résumé] china@2[China] 陳@3[陳] 陳全@3[陳全] 全@4[全]");
     const char *t = "naïve x";
-    struct ndx_analyzer an = {0, 0};
+    struct ndx_analyzer an = {.stem = 0, .max_term = 0};
     memset(&tk, 0, sizeof tk);
     tk.text = t;
     tk.with_offsets = 1;
@@ -195,7 +195,7 @@ TEST(text_truncation)
         strcat(w3, "\xD0\xB6");   /* ж: 2 bytes, 64 bytes = 32 chars */
     r = toks_of(&tk, w3, strlen(w3), NULL, 0, 0);
     CHECK_EQ(strlen(r), 64 + 2);
-    struct ndx_analyzer an = {0, 5};
+    struct ndx_analyzer an = {.stem = 0, .max_term = 5};
     memset(&tk, 0, sizeof tk);
     CHECK_EQ(ndx__analyze(&an, w3, strlen(w3), NULL, 0, collect, &tk, NULL), 0);
     CHECK_STR(tk.s, "жж@0");
@@ -204,7 +204,7 @@ TEST(text_truncation)
 TEST(text_callback_stops)
 {
     struct toks tk;
-    struct ndx_analyzer an = {1, 0};
+    struct ndx_analyzer an = {.stem = 1, .max_term = 0};
     memset(&tk, 0, sizeof tk);
     tk.stop_after = 2;
     uint32_t next = 77;
