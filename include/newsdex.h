@@ -250,6 +250,9 @@ typedef struct ndx_reader_opts {
     const char *field_map;   /**< "body=text,date=published,...": JSON field for each of url,
                                   source, title, authors, body, lang, date; NULL = news-please */
     int input_format;        /**< 0 = detect by content; else enum ndx_format */
+    int stubs;               /**< teaser stubs found after an article (e.g. a sidebar swept in by a
+                                  crawler): 0 = deliver them as separate NDX_ART_TEASER articles,
+                                  1 = drop them */
 } ndx_reader_opts;
 
 enum ndx_format {

@@ -155,6 +155,12 @@ static int is_warning(const char *what)
     return strstr(what, "repaired") || strstr(what, "date") || strstr(what, "truncated");
 }
 
+/* Informational messages ("note: ...") are printed but neither warnings nor skips. */
+static int is_note(const char *what)
+{
+    return strncmp(what, "note:", 5) == 0;
+}
+
 static void clear_progress(struct ingest *g)
 {
     if (g->tty && !g->quiet && g->last_progress > 0)
@@ -166,6 +172,8 @@ static void on_problem(void *ctx, const char *where, const char *what)
     struct ingest *g = ctx;
     clear_progress(g);
     fprintf(stderr, "%s: %s\n", where, what);
+    if (is_note(what))
+        return;
     if (is_warning(what))
         g->warnings++;
     else
@@ -352,6 +360,8 @@ static void usage_ingest(void)
            "  --no-stem            when creating the index: index exact word forms\n"
            "  --simple             when creating the index: simple analysis (lower-cased letter\n"
            "                       and digit runs only), to compare counts with other engines\n"
+           "  --drop-stubs         drop teaser stubs found after an article (default: keep them\n"
+           "                       as separate articles marked truncated)\n"
            "  --log-commits        print a line on standard output after every commit\n"
            "  -q, --quiet          no progress line\n\n"
            "Problems are reported on standard error as FILE:LINE: REASON; the batch goes on.\n"
@@ -365,7 +375,7 @@ static int cmd_ingest(int argc, char **argv)
         {"index", required_argument, 0, 'i'},  {"field", required_argument, 0, 'f'},
         {"format", required_argument, 0, 'F'}, {"commit-every", required_argument, 0, 'c'},
         {"memory", required_argument, 0, 'm'}, {"no-stem", no_argument, 0, 'S'},
-        {"simple", no_argument, 0, 'P'},
+        {"simple", no_argument, 0, 'P'},       {"drop-stubs", no_argument, 0, 'D'},
         {"log-commits", no_argument, 0, 'L'},  {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     struct ingest g;
@@ -406,6 +416,9 @@ static int cmd_ingest(int argc, char **argv)
             break;
         case 'P':
             flags |= NDX_OPEN_SIMPLE;
+            break;
+        case 'D':
+            g.ropts.stubs = 1;
             break;
         case 'L':
             g.log_commits = 1;
