@@ -95,11 +95,13 @@ typedef struct ndx_article {
     unsigned flags;         /**< NDX_ART_* */
     const char *parent;     /**< NDX_ART_TEASER: URL of the page the teaser was found on */
     size_t nparent;
+    uint64_t story;         /**< output: story cluster id (the id of its first article) */
 } ndx_article;
 
 enum ndx_article_flags {
     NDX_ART_TEASER = 1,     /**< a truncated teaser stub (e.g. from a sidebar), not a full article */
     NDX_ART_SUMMARY = 2,    /**< the body is only a summary (a feed item without full text) */
+    NDX_ART_WIRE = 4,       /**< output: carries a wire-service dateline or credit */
 };
 
 /* ---- index handle ------------------------------------------------------------------------- */
@@ -203,6 +205,7 @@ typedef struct ndx_search_opts {
     int escape_html;         /**< 1: escape &<>" in snippet/teaser text (markers excepted) */
     int64_t date_from;       /**< extra filter, NDX_DATE_UNKNOWN = none */
     int64_t date_to;
+    int collapse;            /**< 1 (default): one hit per story (syndicated copies collapsed) */
 } ndx_search_opts;
 
 /** Fill `o` with defaults. */
@@ -219,6 +222,12 @@ typedef struct ndx_hit {
     const char *snippet; size_t nsnippet;  /**< best passages, "…" between them */
     const char *teaser;  size_t nteaser;   /**< sentence-bounded start of the body */
     unsigned flags;                        /**< NDX_ART_* of the article */
+    uint64_t story;                        /**< story cluster id */
+    uint32_t copies;     /**< articles in the story (near copies, and exact copies recorded on
+                              them), this one included */
+    const char *sources; size_t nsources;  /**< distinct sources of the story, '\n'-separated */
+    int wire;            /**< wire copy: a wire dateline/credit, or the story ran under several
+                              sources */
 } ndx_hit;
 
 typedef struct ndx_results ndx_results;
@@ -231,12 +240,37 @@ typedef struct ndx_results ndx_results;
 NDX_API int ndx_search(ndx_index *ix, const char *query, size_t nquery,
                        const ndx_search_opts *opts, ndx_results **out, size_t *errpos);
 NDX_API uint64_t ndx_results_total(const ndx_results *r);   /**< matches in all */
+/** Matching stories (distinct clusters) and copies (matching articles plus the exact copies
+ * recorded on them). */
+NDX_API uint64_t ndx_results_total_stories(const ndx_results *r);
+NDX_API uint64_t ndx_results_total_copies(const ndx_results *r);
 NDX_API int ndx_results_total_exact(const ndx_results *r);  /**< 1 if total is exact */
 NDX_API size_t ndx_results_count(const ndx_results *r);     /**< hits held */
 /** Borrowed: valid until ndx_results_free(). */
 NDX_API const ndx_hit *ndx_results_hit(const ndx_results *r, size_t i);
 NDX_API double ndx_results_took_ms(const ndx_results *r);
 NDX_API void ndx_results_free(ndx_results *r);
+
+/**
+ * Articles most related to article `id` (more-like-this from its distinctive words and date
+ * proximity; copies of the same story excluded), best first, as search hits with teasers.
+ */
+NDX_API int ndx_related(ndx_index *ix, uint64_t id, const ndx_search_opts *opts,
+                        ndx_results **out);
+
+/** Callback of ndx_export / ndx_story_members: a stored article (borrowed for the call; its
+ * `story` and `flags` filled).  A nonzero return stops (and is returned). */
+typedef int (*ndx_article_fn)(void *ctx, const ndx_article *a);
+
+/**
+ * Every article matching `query` (all of them, no cap; an empty query = every article), in index
+ * order, streamed through cb with constant memory.  NDX_ESYNTAX as ndx_search.
+ */
+NDX_API int ndx_export(ndx_index *ix, const char *query, size_t nquery, ndx_article_fn cb,
+                       void *ctx, size_t *errpos);
+
+/** Every article of story `story`, earliest first. */
+NDX_API int ndx_story_members(ndx_index *ix, uint64_t story, ndx_article_fn cb, void *ctx);
 
 /**
  * Make a teaser for `text`: at most about `words` words from the start, ending at a sentence

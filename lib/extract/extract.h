@@ -36,4 +36,68 @@ int ndx__extract_html(const char *html, size_t n, const char *charset, const cha
  * appending to out; invalid sequences become U+FFFD.  NDX_EINVAL for an unknown charset. */
 int ndx__charset_to_utf8(const char *in, size_t n, const char *charset, struct ndx_buf *out);
 
+/* ---- internal to lib/extract/ -------------------------------------------------------------- */
+
+/* Pages larger than this are refused with NDX_ETOOBIG. */
+#define NDX_EXTRACT_MAX_INPUT ((size_t)64 << 20)
+
+/*
+ * Decode a whole page to UTF-8 (charset.c): BOM, then a <meta> declaration, then `hint`, then
+ * sniffing (see charset.c).  Appends valid UTF-8 without NUL/C0 controls to out; *used (may be
+ * NULL) receives the charset chosen (a static string).
+ */
+int ndx__charset_decode(const char *in, size_t n, const char *hint, struct ndx_buf *out,
+                        const char **used);
+/* iconv name for a declared charset label ("gb2312" -> "GB18030"), NULL if not in the table. */
+const char *ndx__charset_canonical(const char *label);
+
+/* The page as a compact tree built from libxml2's SAX events (html.c).  Node 0 is the root; nodes
+ * are numbered in document order, so a node's descendants are exactly [i + 1, end). */
+struct ndx_xnode {
+    uint32_t parent, first, next, end;
+    uint16_t tag;            /* enum in html.c; 0 = text node */
+    uint16_t flags;
+    uint32_t off, len;       /* text node: its text in doc->text; element: "class id" in doc->attr */
+    uint32_t blk;            /* nearest block-level ancestor (or self) */
+    uint32_t chars;          /* weight of the text below (CJK characters count double) */
+    uint32_t link;           /* ... of which inside links */
+    uint32_t direct;         /* text weight directly inside (block) */
+    uint16_t commas;
+    int16_t cls;             /* class/id weight */
+    float score;
+};
+
+/* Metadata strings found while parsing (first value per key is kept). */
+enum ndx_xkey {
+    XK_OG_TITLE, XK_TW_TITLE, XK_META_TITLE, XK_PUB_META, XK_PUB_ITEMPROP, XK_DATE_META,
+    XK_TIME_DT, XK_AUTHOR_META, XK_AUTHOR_ARTICLE, XK_CANONICAL, XK_OG_URL, XK_SITE_NAME,
+    XK_HTML_LANG, XK_CONTENT_LANG, XK_OG_LOCALE, XK_MOD_META, XK_COUNT
+};
+
+struct ndx_xdoc {
+    struct ndx_xnode *n;
+    uint32_t nn, cap;
+    struct ndx_buf text;      /* text of text nodes */
+    struct ndx_buf attr;      /* lower-cased class/id strings, metadata values */
+    struct ndx_buf title;     /* <title> */
+    struct ndx_buf ldjson;    /* application/ld+json scripts, each followed by a NUL */
+    uint32_t kv_off[XK_COUNT], kv_len[XK_COUNT];
+    bool kv_set[XK_COUNT];
+    uint32_t author_nodes[8], nauthor_nodes;   /* rel/itemprop/class author, byline */
+    uint32_t date_nodes[16], ndate_nodes;      /* <time>, class date/time/publish */
+    uint32_t body_node;                        /* itemprop=articleBody, or 0 */
+    uint32_t h1_node;                          /* first <h1>, or 0 */
+    int rc;
+};
+
+/* Metadata (meta.c): fill e->title/byline/url/source/published/lang from the parsed page.  `body`
+ * is the extracted text (for language detection); `top` the chosen content node (0 = none). */
+int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t top,
+                      struct ndx_extract *e);
+/* Plain text of the subtree of node i (inline, one space between words), appended to out. */
+void ndx__xnode_text(const struct ndx_xdoc *d, uint32_t i, size_t max, struct ndx_buf *out,
+                     int *rc);
+/* The JSON-LD article objects' "articleBody" (longest), appended to out; false if none. */
+bool ndx__ldjson_body(const struct ndx_xdoc *d, struct ndx_buf *out);
+
 #endif

@@ -7,6 +7,7 @@
  */
 #include "index/index.h"
 #include "text/text.h"
+#include "dedup/dedup.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -431,11 +432,67 @@ static void collect_garbage(ndx_index *ix, uint64_t keep_gen)
 
 /* ---- writer maps -------------------------------------------------------------------------- */
 
+static void add_bands(ndx_index *ix, uint64_t gid, const uint16_t *sig, int *rc);
+
+/* Call cb for each URL in a copies list ("url\tsource\n"...). */
+static int each_copy_url(const char *copies, size_t n, int (*cb)(void *, const char *, size_t),
+                         void *ctx)
+{
+    const char *p = copies, *end = copies + n;
+    while (p && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            nl = end;
+        const char *tab = memchr(p, '\t', (size_t)(nl - p));
+        size_t len = tab ? (size_t)(tab - p) : (size_t)(nl - p);
+        int rc = len ? cb(ctx, p, len) : 0;
+        if (rc)
+            return rc;
+        p = nl + 1;
+    }
+    return 0;
+}
+
+struct copy_url_ctx {
+    ndx_index *ix;
+    uint64_t gid;
+    const char *want;
+    size_t nwant;
+};
+
+static int put_copy_url(void *ctx, const char *url, size_t n)
+{
+    struct copy_url_ctx *c = ctx;
+    return ndx__map_put(&c->ix->url_map, ndx__url_hash(url, n), c->gid);
+}
+
+/* The URLs of exact copies recorded on a stored article map to it too (re-ingesting a copy is
+ * then "unchanged", and `show URL` finds it). */
+static int map_copy_urls(ndx_index *ix, const struct ndx_seg *seg, uint32_t doc, uint64_t gid)
+{
+    struct ndx_buf scratch;
+    ndx__buf_init(&scratch, 0);
+    ndx_article a;
+    int rc = ndx__seg_doc(seg, doc, &scratch, &a);
+    struct copy_url_ctx c = {ix, gid, NULL, 0};
+    if (!rc)
+        rc = each_copy_url(a.copies, a.ncopies, put_copy_url, &c);
+    ndx__buf_free(&scratch);
+    return rc;
+}
+
+static int match_copy_url(void *ctx, const char *url, size_t n)
+{
+    struct copy_url_ctx *c = ctx;
+    return n == c->nwant && memcmp(url, c->want, n) == 0;
+}
+
 static int rebuild_maps(ndx_index *ix)
 {
     ndx__map_free(&ix->url_map);
     ndx__map_free(&ix->content_map);
     ndx__map_free(&ix->gid_map);
+    ndx__map_free(&ix->band_map);
     int rc = NDX_OK;
     for (size_t i = 0; i < ix->nsegs && !rc; i++) {
         const struct ndx_segref *r = &ix->segs[i];
@@ -449,14 +506,19 @@ static int rebuild_maps(ndx_index *ix)
                 rc = ndx__map_put(&ix->url_map, c->url_hash[d], gid);
             if (!rc && c->content_hash[d] && !ndx__map_get(&ix->content_map, c->content_hash[d]))
                 rc = ndx__map_put(&ix->content_map, c->content_hash[d], gid);
+            add_bands(ix, gid, c->sig + (size_t)d * NDX_SKETCH_BINS, &rc);
+            if (!rc && NDX_NCOPIES(c->flags[d]))
+                rc = map_copy_urls(ix, r->seg, d, gid);
         }
     }
     if (ix->bld) {
         uint32_t n = ndx__builder_ndocs(ix->bld);
         for (uint32_t d = 0; d < n && !rc; d++)
-            if (!(ix->bld_del && ix->bld_del[d >> 3] >> (d & 7) & 1))
+            if (!(ix->bld_del && ix->bld_del[d >> 3] >> (d & 7) & 1)) {
                 rc = ndx__map_put(&ix->gid_map, ndx__builder_gid(ix->bld, d),
                                   LOC_BUILDER << 32 | d);
+                add_bands(ix, ndx__builder_gid(ix->bld, d), ndx__builder_sig(ix->bld, d), &rc);
+            }
     }
     return rc;
 }
@@ -474,6 +536,7 @@ int ndx_index_open(const char *path, int flags, ndx_index **out, char **errmsg)
     ix->lockfd = -1;
     ix->flags = flags;
     ix->mem_limit = DEFAULT_MEMORY;
+    ix->dup_threshold = NDX_DUP_THRESHOLD;
     ix->simple = (flags & NDX_OPEN_SIMPLE) != 0;
     ix->stem = !(flags & (NDX_OPEN_NOSTEM | NDX_OPEN_SIMPLE));
     int rc = NDX_OK;
@@ -573,6 +636,7 @@ void ndx_index_close(ndx_index *ix)
     ndx__map_free(&ix->url_map);
     ndx__map_free(&ix->content_map);
     ndx__map_free(&ix->gid_map);
+    ndx__map_free(&ix->band_map);
     copies_free(ix);
     if (ix->lockfd >= 0)
         close(ix->lockfd);
@@ -722,10 +786,88 @@ static void norm_lang(const ndx_article *a, char lang[3])
     ndx__detect_lang(t ? t : "", n, lang);
 }
 
-static int builder_add(ndx_index *ix, uint64_t gid, const ndx_article *a, const char *lang,
-                       uint64_t uh, uint64_t ch)
+static const uint16_t *loc_sig(ndx_index *ix, uint64_t loc)
 {
-    int rc = ndx__builder_add(ix->bld, gid, a, lang, uh, ch);
+    uint32_t s = (uint32_t)(loc >> 32), d = (uint32_t)loc;
+    if (s == LOC_BUILDER)
+        return ndx__builder_sig(ix->bld, d);
+    if (s == 0 || s > ix->nsegs)
+        return NULL;
+    return ix->segs[s - 1].seg->col.sig + (size_t)d * NDX_SKETCH_BINS;
+}
+
+static uint64_t loc_story(ndx_index *ix, uint64_t loc)
+{
+    uint32_t s = (uint32_t)(loc >> 32), d = (uint32_t)loc;
+    if (s == LOC_BUILDER)
+        return ndx__builder_story(ix->bld, d);
+    if (s == 0 || s > ix->nsegs)
+        return 0;
+    return ix->segs[s - 1].seg->col.story[d];
+}
+
+/* Register gid under each LSH band of sig (where no live article holds the band yet). */
+static void add_bands(ndx_index *ix, uint64_t gid, const uint16_t *sig, int *rc)
+{
+    if (*rc || ndx__sketch_empty(sig))
+        return;
+    for (int b = 0; b < NDX_SKETCH_BANDS && !*rc; b++) {
+        uint64_t key = ndx__sketch_band(sig, b);
+        uint64_t g = ndx__map_get(&ix->band_map, key);
+        if (g && g != gid && ndx__map_get(&ix->gid_map, g))
+            continue;
+        *rc = ndx__map_put(&ix->band_map, key, gid);
+    }
+}
+
+/* Story of a new article: the story of the most similar stored article sharing an LSH band, when
+ * its estimated Jaccard reaches the threshold; else a story of its own (its id). */
+static uint64_t assign_story(ndx_index *ix, uint64_t gid, const uint16_t *sig)
+{
+    if (ndx__sketch_empty(sig))
+        return gid;
+    double best = 0;
+    uint64_t story = gid;
+    for (int b = 0; b < NDX_SKETCH_BANDS; b++) {
+        uint64_t g = ndx__map_get(&ix->band_map, ndx__sketch_band(sig, b));
+        if (!g || g == gid)
+            continue;
+        uint64_t loc = ndx__map_get(&ix->gid_map, g);
+        const uint16_t *other = loc ? loc_sig(ix, loc) : NULL;
+        if (!other)
+            continue;
+        double sim = ndx__sketch_sim(sig, other);
+        if (sim >= ix->dup_threshold && sim > best) {
+            best = sim;
+            story = loc_story(ix, loc);
+        }
+    }
+    return story ? story : gid;
+}
+
+static uint32_t count_lines(const char *s, size_t n)
+{
+    uint32_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += s[i] == '\n';
+    return k > 0xffff ? 0xffff : k;
+}
+
+/* Add to the builder.  keep_story: the story to keep (re-adds), or 0 to assign one. */
+static int builder_add(ndx_index *ix, uint64_t gid, const ndx_article *a, const char *lang,
+                       uint64_t uh, uint64_t ch, uint64_t keep_story)
+{
+    uint16_t sig[NDX_SKETCH_BINS];
+    ndx__sketch(a->body ? a->body : "", a->nbody, sig);
+    struct ndx_docmeta m;
+    m.url_hash = uh;
+    m.content_hash = ch;
+    m.sig = sig;
+    m.story = keep_story ? keep_story : assign_story(ix, gid, sig);
+    m.flags = (a->flags & (NDX_ART_TEASER | NDX_ART_SUMMARY)) |
+              (ndx__wire_signal(a->body, a->nbody) ? NDX_ART_WIRE : 0) |
+              count_lines(a->copies, a->ncopies) << 16;
+    int rc = ndx__builder_add(ix->bld, gid, a, lang, &m);
     if (rc)
         return ndx__index_fail(ix, rc, "cannot add article: %s", ndx_strerror(rc));
     uint32_t d = ndx__builder_ndocs(ix->bld) - 1;
@@ -734,6 +876,9 @@ static int builder_add(ndx_index *ix, uint64_t gid, const ndx_article *a, const 
     if (uh && (rc = ndx__map_put(&ix->url_map, uh, gid)))
         return rc;
     if (!ndx__map_get(&ix->content_map, ch) && (rc = ndx__map_put(&ix->content_map, ch, gid)))
+        return rc;
+    add_bands(ix, gid, sig, &rc);
+    if (rc)
         return rc;
     ix->dirty = 1;
     if (ndx__builder_memory(ix->bld) > ix->mem_limit)
@@ -764,6 +909,11 @@ static int record_copy(ndx_index *ix, uint64_t gid, const ndx_article *a)
         pc = &ix->copies[k - 1];
     }
     int rc = 0;
+    if (a->nurl) {
+        struct copy_url_ctx c = {ix, gid, a->url, a->nurl};
+        if (each_copy_url((const char *)pc->lines.p, pc->lines.n, match_copy_url, &c))
+            return NDX_OK;
+    }
     ndx__buf_append(&pc->lines, a->url, a->nurl, &rc);
     ndx__buf_putc(&pc->lines, '\t', &rc);
     ndx__buf_append(&pc->lines, a->source, a->nsource, &rc);
@@ -817,7 +967,7 @@ int ndx_index_add(ndx_index *ix, const ndx_article *a, int *outcome, uint64_t *i
             goto out;
         if (ndx__map_get(&ix->content_map, old_ch) == gid)
             ndx__map_put(&ix->content_map, old_ch, 0);
-        rc = builder_add(ix, gid, &copy, lang, uh, ch);
+        rc = builder_add(ix, gid, &copy, lang, uh, ch, 0);
         oc = NDX_UPDATED;
         goto out;
     }
@@ -832,7 +982,7 @@ int ndx_index_add(ndx_index *ix, const ndx_article *a, int *outcome, uint64_t *i
         goto out;
     }
     gid = ix->next_id++;
-    rc = builder_add(ix, gid, &copy, lang, uh, ch);
+    rc = builder_add(ix, gid, &copy, lang, uh, ch, 0);
     oc = NDX_ADDED;
 out:
     ndx__buf_free(&scratch);
@@ -895,6 +1045,25 @@ int ndx_index_lookup(ndx_index *ix, const char *key, size_t nkey, uint64_t *id)
             }
     }
     /* a URL recorded as an exact copy of a stored article */
+    struct ndx_buf scratch;
+    ndx__buf_init(&scratch, 0);
+    for (size_t i = ix->nsegs; uh && i-- > 0;) {
+        const struct ndx_segref *r = &ix->segs[i];
+        for (uint32_t k = 0; k < r->seg->ndocs; k++) {
+            if (!NDX_NCOPIES(r->seg->col.flags[k]) || ndx__seg_deleted(r, k))
+                continue;
+            ndx_article a;
+            if (ndx__seg_doc(r->seg, k, &scratch, &a) != NDX_OK)
+                continue;
+            struct copy_url_ctx c = {ix, 0, key, nkey};
+            if (each_copy_url(a.copies, a.ncopies, match_copy_url, &c)) {
+                *id = r->seg->col.gid[k];
+                ndx__buf_free(&scratch);
+                return NDX_OK;
+            }
+        }
+    }
+    ndx__buf_free(&scratch);
     if (ix->flags & NDX_OPEN_WRITE) {
         gid = uh ? ndx__map_get(&ix->url_map, uh) : 0;
         if (gid && ndx__map_get(&ix->gid_map, gid)) {
@@ -964,12 +1133,13 @@ static int apply_copies(ndx_index *ix)
         a.copies = (const char *)lines.p;
         a.ncopies = lines.n;
         char lang[3] = {a.lang[0], a.lang[1], 0};
+        uint64_t story = loc_story(ix, loc);
         if ((rc = mark_deleted(ix, loc)))
             break;
         /* the builder may flush (and reuse scratch) while adding: a's strings stay valid since
          * they point into scratch, which only this loop writes */
         rc = builder_add(ix, pc->gid, &a, lang, ndx__url_hash(a.url, a.nurl),
-                         ndx__content_hash(&a));
+                         ndx__content_hash(&a), story);
     }
     ndx__buf_free(&scratch);
     ndx__buf_free(&lines);
@@ -1032,8 +1202,10 @@ static int merge_segments(ndx_index *ix, size_t *which, size_t nwhich)
                 break;
             }
             char lang[3] = {a.lang[0], a.lang[1], 0};
-            rc = ndx__builder_add(ix->bld, a.id, &a, lang, r->seg->col.url_hash[d],
-                                  r->seg->col.content_hash[d]);
+            struct ndx_docmeta m = {r->seg->col.url_hash[d], r->seg->col.content_hash[d],
+                                    r->seg->col.story[d], r->seg->col.flags[d],
+                                    r->seg->col.sig + (size_t)d * NDX_SKETCH_BINS};
+            rc = ndx__builder_add(ix->bld, a.id, &a, lang, &m);
         }
     }
     ndx__buf_free(&scratch);

@@ -49,11 +49,18 @@ struct ndx_columns {
     const uint32_t *dl;         /* weighted length: body tokens + W * title tokens */
     const uint32_t *title_len;  /* title positions are [0, title_len); body starts after */
     const uint32_t *source;     /* ordinal into the sources dictionary */
-    const uint32_t *flags;      /* NDX_ART_* */
+    const uint32_t *flags;      /* NDX_ART_* in the low 16 bits; exact copies recorded in the
+                                   high 16 bits (saturating) */
     const uint64_t *url_hash;   /* 0 = no URL */
     const uint64_t *content_hash;
+    const uint64_t *story;      /* story cluster id */
     const uint16_t *lang;       /* two ASCII letters, little-endian */
+    const uint16_t *sig;        /* NDX_SKETCH_BINS values per doc (dedup.h) */
 };
+
+#define NDX_COLUMN_BYTES (5 * 8 + 4 * 4 + 2 + 64 * 2)   /* per document */
+#define NDX_FLAGS_MASK 0xffffu
+#define NDX_NCOPIES(flags) ((flags) >> 16)
 
 struct ndx_seg {
     char *name;                 /* "seg-<gen>" (file name without ".ndx") */
@@ -158,8 +165,18 @@ void ndx__builder_free(struct ndx_builder *b);
  * Add one article (all text valid UTF-8) with global id gid; it becomes local doc
  * ndx__builder_ndocs()-1.  lang must be two letters.  content_hash/url_hash as computed by index.c.
  */
+struct ndx_docmeta {
+    uint64_t url_hash;
+    uint64_t content_hash;
+    uint64_t story;
+    uint32_t flags;             /* column value: NDX_ART_* | ncopies << 16 */
+    const uint16_t *sig;        /* NDX_SKETCH_BINS values */
+};
 int ndx__builder_add(struct ndx_builder *b, uint64_t gid, const ndx_article *a, const char *lang,
-                     uint64_t url_hash, uint64_t content_hash);
+                     const struct ndx_docmeta *m);
+/* Column values of a buffered doc. */
+const uint16_t *ndx__builder_sig(const struct ndx_builder *b, uint32_t doc);
+uint64_t ndx__builder_story(const struct ndx_builder *b, uint32_t doc);
 uint32_t ndx__builder_ndocs(const struct ndx_builder *b);
 size_t ndx__builder_memory(const struct ndx_builder *b);
 /* Fetch a buffered article (as ndx__seg_doc). */
@@ -220,6 +237,8 @@ struct ndx_index {
     struct pending_copy *copies;
     size_t ncopies, capcopies;
     struct ndx_map copy_map;   /* gid -> index + 1 in copies */
+    struct ndx_map band_map;   /* LSH band key -> gid of an article with that band */
+    double dup_threshold;      /* estimated Jaccard for "same story" */
     int dirty;                 /* anything to commit */
 };
 

@@ -96,7 +96,7 @@ int ndx__seg_open(const char *dir, const char *name, struct ndx_seg **out, char 
     s->nterm_blocks = ndx__rd_u32(m + 48);
     s->nsources = ndx__rd_u32(m + 52);
     s->ndoc_blocks = ndx__rd_u32(m + 56);
-    if (ndocs >= UINT32_MAX || s->sec[NDX_SEC_COLUMNS].n != ndocs * 50 ||
+    if (ndocs >= UINT32_MAX || s->sec[NDX_SEC_COLUMNS].n != ndocs * NDX_COLUMN_BYTES ||
         s->sec[NDX_SEC_TERMIDX].n != (uint64_t)s->nterm_blocks * 8 ||
         s->sec[NDX_SEC_DOCIDX].n != (uint64_t)s->ndoc_blocks * 24 ||
         s->sec[NDX_SEC_SOURCES].n < 8 + (uint64_t)s->nsources * 4) {
@@ -110,11 +110,13 @@ int ndx__seg_open(const char *dir, const char *name, struct ndx_seg **out, char 
     s->col.published = (const int64_t *)(c + n * 8);
     s->col.url_hash = (const uint64_t *)(c + n * 16);
     s->col.content_hash = (const uint64_t *)(c + n * 24);
-    s->col.dl = (const uint32_t *)(c + n * 32);
-    s->col.title_len = (const uint32_t *)(c + n * 36);
-    s->col.source = (const uint32_t *)(c + n * 40);
-    s->col.flags = (const uint32_t *)(c + n * 44);
-    s->col.lang = (const uint16_t *)(c + n * 48);
+    s->col.story = (const uint64_t *)(c + n * 32);
+    s->col.dl = (const uint32_t *)(c + n * 40);
+    s->col.title_len = (const uint32_t *)(c + n * 44);
+    s->col.source = (const uint32_t *)(c + n * 48);
+    s->col.flags = (const uint32_t *)(c + n * 52);
+    s->col.lang = (const uint16_t *)(c + n * 56);
+    s->col.sig = (const uint16_t *)(c + n * 58);
     for (uint32_t d = 0; d < s->ndocs; d++) {
         uint16_t lg = s->col.lang[d];
         int k = 0;
@@ -338,6 +340,8 @@ int ndx__seg_doc(const struct ndx_seg *s, uint32_t doc, struct ndx_buf *scratch,
         if (ndx__doc_decode(&p, end, a, &lang))
             return NDX_CORRUPT;
     a->id = s->col.gid[doc];
+    a->story = s->col.story[doc];
+    a->flags = s->col.flags[doc] & NDX_FLAGS_MASK;
     return NDX_OK;
 }
 

@@ -6,6 +6,7 @@
  */
 #include "index/index.h"
 #include "text/text.h"
+#include "dedup/dedup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,7 +52,7 @@ struct ndx_builder {
     uint32_t *touched;          /* term ids used by the current doc */
     uint32_t ntouched, captouched;
     /* columns */
-    struct ndx_buf c_gid, c_pub, c_url, c_content, c_dl, c_tlen, c_src, c_flags, c_lang;
+    struct ndx_buf c_gid, c_pub, c_url, c_content, c_story, c_dl, c_tlen, c_src, c_flags, c_lang, c_sig;
     /* sources dictionary */
     struct ndx_buf src_bytes;   /* concatenated */
     struct ndx_buf src_offs;    /* u32 offsets (count+1 once finished) */
@@ -410,7 +411,8 @@ static void builder_clear(struct ndx_builder *b)
     struct ndx_buf *bufs[] = {&b->terms,     &b->c_gid,     &b->c_pub,    &b->c_url,
                               &b->c_content, &b->c_dl,      &b->c_tlen,   &b->c_src,
                               &b->c_flags,   &b->c_lang,    &b->src_bytes, &b->src_offs,
-                              &b->ds_blocks, &b->ds_idx,    &b->ds_cur};
+                              &b->ds_blocks, &b->ds_idx,    &b->ds_cur,    &b->c_story,
+                              &b->c_sig};
     for (size_t i = 0; i < NDX_ARRAY_LEN(bufs); i++)
         ndx__buf_free(bufs[i]);
     int stem = b->stem, simple = b->simple;
@@ -439,7 +441,7 @@ size_t ndx__builder_memory(const struct ndx_builder *b)
 {
     return b->post_bytes + (size_t)b->capacc * sizeof(struct tacc) +
            (size_t)b->tcap * sizeof(uint32_t) + b->terms.cap + b->ds_blocks.cap + b->ds_cur.cap +
-           (size_t)b->ndocs * 52 + b->src_bytes.cap;
+           (size_t)b->ndocs * (NDX_COLUMN_BYTES + 16) + b->src_bytes.cap;
 }
 
 uint64_t ndx__builder_gid(const struct ndx_builder *b, uint32_t doc)
@@ -447,8 +449,18 @@ uint64_t ndx__builder_gid(const struct ndx_builder *b, uint32_t doc)
     return ndx__rd_u64(b->c_gid.p + (size_t)doc * 8);
 }
 
+const uint16_t *ndx__builder_sig(const struct ndx_builder *b, uint32_t doc)
+{
+    return (const uint16_t *)(b->c_sig.p + (size_t)doc * NDX_SKETCH_BINS * 2);
+}
+
+uint64_t ndx__builder_story(const struct ndx_builder *b, uint32_t doc)
+{
+    return ndx__rd_u64(b->c_story.p + (size_t)doc * 8);
+}
+
 int ndx__builder_add(struct ndx_builder *b, uint64_t gid, const ndx_article *a, const char *lang,
-                     uint64_t url_hash, uint64_t content_hash)
+                     const struct ndx_docmeta *m)
 {
     if (b->rc)
         return b->rc;
@@ -497,12 +509,14 @@ int ndx__builder_add(struct ndx_builder *b, uint64_t gid, const ndx_article *a, 
     uint16_t lg = (uint16_t)((uint8_t)lang[0] | (uint8_t)lang[1] << 8);
     ndx__buf_put_u64(&b->c_gid, gid, &b->rc);
     ndx__buf_put_u64(&b->c_pub, (uint64_t)a->published, &b->rc);
-    ndx__buf_put_u64(&b->c_url, url_hash, &b->rc);
-    ndx__buf_put_u64(&b->c_content, content_hash, &b->rc);
+    ndx__buf_put_u64(&b->c_url, m->url_hash, &b->rc);
+    ndx__buf_put_u64(&b->c_content, m->content_hash, &b->rc);
+    ndx__buf_put_u64(&b->c_story, m->story ? m->story : gid, &b->rc);
+    ndx__buf_append(&b->c_sig, m->sig, NDX_SKETCH_BINS * 2, &b->rc);
     ndx__buf_put_u32(&b->c_dl, (uint32_t)dl, &b->rc);
     ndx__buf_put_u32(&b->c_tlen, title_len, &b->rc);
     ndx__buf_put_u32(&b->c_src, src, &b->rc);
-    ndx__buf_put_u32(&b->c_flags, a->flags, &b->rc);
+    ndx__buf_put_u32(&b->c_flags, m->flags, &b->rc);
     ndx__buf_append(&b->c_lang, &lg, 2, &b->rc);
     ds_add(b, a, lang);
     if (b->rc)
@@ -732,11 +746,13 @@ int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name,
     ndx__buf_append(&cols, b->c_pub.p, b->c_pub.n, &rc);
     ndx__buf_append(&cols, b->c_url.p, b->c_url.n, &rc);
     ndx__buf_append(&cols, b->c_content.p, b->c_content.n, &rc);
+    ndx__buf_append(&cols, b->c_story.p, b->c_story.n, &rc);
     ndx__buf_append(&cols, b->c_dl.p, b->c_dl.n, &rc);
     ndx__buf_append(&cols, b->c_tlen.p, b->c_tlen.n, &rc);
     ndx__buf_append(&cols, b->c_src.p, b->c_src.n, &rc);
     ndx__buf_append(&cols, b->c_flags.p, b->c_flags.n, &rc);
     ndx__buf_append(&cols, b->c_lang.p, b->c_lang.n, &rc);
+    ndx__buf_append(&cols, b->c_sig.p, b->c_sig.n, &rc);
     ndx__buf_put_u32(&srcs, b->nsrc, &rc);
     if (b->nsrc)
         ndx__buf_append(&srcs, b->src_offs.p, b->src_offs.n, &rc);

@@ -1044,11 +1044,22 @@ static int cmp_cand_best_first(const void *a, const void *b)
 
 struct ndx_results {
     uint64_t total;
+    uint64_t total_stories;
+    uint64_t total_copies;
     int exact;
     double took_ms;
     ndx_hit *hits;
     size_t nhits;
 };
+
+uint64_t ndx_results_total_stories(const ndx_results *r)
+{
+    return r->total_stories;
+}
+uint64_t ndx_results_total_copies(const ndx_results *r)
+{
+    return r->total_copies;
+}
 
 uint64_t ndx_results_total(const ndx_results *r)
 {
@@ -1082,6 +1093,7 @@ void ndx_results_free(ndx_results *r)
         ndx_free((void *)r->hits[i].lang);
         ndx_free((void *)r->hits[i].snippet);
         ndx_free((void *)r->hits[i].teaser);
+        ndx_free((void *)r->hits[i].sources);
     }
     ndx_free(r->hits);
     ndx_free(r);
@@ -1099,6 +1111,7 @@ void ndx_search_opts_init(ndx_search_opts *o)
     o->hl_close = "</mark>";
     o->date_from = NDX_DATE_UNKNOWN;
     o->date_to = NDX_DATE_UNKNOWN;
+    o->collapse = 1;
 }
 
 /* ---- highlighting ------------------------------------------------------------------------- */
@@ -1345,13 +1358,271 @@ static int make_hit(struct search *S, const struct hlset *hl, const struct cand 
     return NDX_OK;
 }
 
-/* ---- ndx_search --------------------------------------------------------------------------- */
+/* ---- stories of the hits: copies, sources, wire ------------------------------------------- */
+
+struct story_info {
+    uint64_t story;
+    uint32_t copies;
+    int wire;
+    struct ndx_buf sources;   /* '\n'-separated distinct sources */
+    uint32_t nsources;
+};
+
+static void add_source(struct story_info *si, const char *s, size_t n, int *rc)
+{
+    if (!n)
+        return;
+    /* distinct: look for the line already present */
+    const char *p = (const char *)si->sources.p, *end = p ? p + si->sources.n : NULL;
+    while (p && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (len == n && memcmp(p, s, n) == 0)
+            return;
+        p += len + 1;
+    }
+    if (si->sources.n)
+        ndx__buf_putc(&si->sources, '\n', rc);
+    ndx__buf_append(&si->sources, s, n, rc);
+    si->nsources++;
+}
+
+/* One pass over the story columns of every segment fills the info of the given stories. */
+static int fill_story_info(struct search *S, struct story_info *si, size_t n)
+{
+    struct ndx_map idx;
+    ndx__map_init(&idx);
+    int rc = NDX_OK;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = ndx__map_put(&idx, si[i].story, i + 1);
+    struct ndx_buf scratch;
+    ndx__buf_init(&scratch, 0);
+    for (size_t g = 0; g < S->ix->nsegs && !rc; g++) {
+        const struct ndx_segref *r = &S->ix->segs[g];
+        const struct ndx_columns *c = &r->seg->col;
+        for (uint32_t d = 0; d < r->seg->ndocs && !rc; d++) {
+            uint64_t k = ndx__map_get(&idx, c->story[d]);
+            if (!k || ndx__seg_deleted(r, d))
+                continue;
+            struct story_info *x = &si[k - 1];
+            uint32_t fl = c->flags[d];
+            x->copies += 1 + NDX_NCOPIES(fl);
+            x->wire |= (fl & NDX_ART_WIRE) != 0;
+            const char *src;
+            size_t ns;
+            if (ndx__seg_source(r->seg, c->source[d], &src, &ns) == NDX_OK)
+                add_source(x, src, ns, &rc);
+            if (NDX_NCOPIES(fl)) {
+                ndx_article a;
+                if (ndx__seg_doc(r->seg, d, &scratch, &a) == NDX_OK) {
+                    const char *p = a.copies, *end = a.copies + a.ncopies;
+                    while (p && p < end && !rc) {
+                        const char *nl = memchr(p, '\n', (size_t)(end - p));
+                        if (!nl)
+                            nl = end;
+                        const char *tab = memchr(p, '\t', (size_t)(nl - p));
+                        if (tab)
+                            add_source(x, tab + 1, (size_t)(nl - tab - 1), &rc);
+                        p = nl + 1;
+                    }
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        if (si[i].nsources > 1)
+            si[i].wire = 1;
+    ndx__buf_free(&scratch);
+    ndx__map_free(&idx);
+    return rc;
+}
+
+/* ---- the search driver -------------------------------------------------------------------- */
 
 static double now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void search_init(struct search *S, ndx_index *ix, const ndx_search_opts *opts)
+{
+    memset(S, 0, sizeof *S);
+    S->ix = ix;
+    S->o = opts;
+    S->an.stem = ix->stem;
+    S->an.simple = ix->simple;
+    S->an.max_term = 64;
+    ndx__buf_init(&S->tmp, 0);
+    uint64_t sum_dl = 0, ndocs = 0;
+    for (size_t i = 0; i < ix->nsegs; i++) {
+        const struct ndx_seg *seg = ix->segs[i].seg;
+        ndocs += seg->ndocs;
+        sum_dl += seg->sum_dl;
+        for (int k = 0; k < seg->nlangs; k++) {
+            int j = 0;
+            while (j < S->nlangs && S->langs[j] != seg->langs[k])
+                j++;
+            if (j == S->nlangs && S->nlangs < (int)NDX_ARRAY_LEN(S->langs))
+                S->langs[S->nlangs++] = seg->langs[k];
+        }
+    }
+    S->N = (double)(ndocs ? ndocs : 1);
+    S->avgdl = ndocs ? (double)sum_dl / (double)ndocs : 1;
+}
+
+/* Extra conditions of a run beyond the query. */
+struct run_opts {
+    uint64_t exclude_story;     /* 0 = none */
+    int64_t near_date;          /* NDX_DATE_UNKNOWN = no date boost */
+};
+
+struct story_slot {
+    struct cand best;
+};
+
+/* Evaluate root on every segment: counts, collapse, top hits into res. */
+static int execute(struct search *S, struct cnode *root, const struct run_opts *ro,
+                   ndx_results *res)
+{
+    ndx_index *ix = S->ix;
+    const ndx_search_opts *opts = S->o;
+    size_t want = opts->offset + opts->limit;
+    if (want < opts->offset)
+        return ndx__index_fail(ix, NDX_EINVAL, "offset too large");
+    struct heap heap = {NULL, 0, want};
+    heap.c = ndx_malloc((want ? want : 1) * sizeof *heap.c);
+    struct ndx_map story_map;       /* story -> index + 1 in slots */
+    ndx__map_init(&story_map);
+    struct story_slot *slots = NULL;
+    size_t nslots = 0, capslots = 0;
+    struct hlset hl;
+    memset(&hl, 0, sizeof hl);
+    struct ndx_buf scratch;
+    ndx__buf_init(&scratch, 0);
+    struct story_info *info = NULL;
+    int rc = heap.c ? NDX_OK : NDX_ENOMEM;
+    int has_from = opts->date_from != NDX_DATE_UNKNOWN, has_to = opts->date_to != NDX_DATE_UNKNOWN;
+    uint64_t total = 0, copies = 0;
+    for (size_t g = 0; g < ix->nsegs && !rc; g++) {
+        const struct ndx_segref *ref = &ix->segs[g];
+        struct segctx sc = {S, ref->seg, ref, 0};
+        struct it *it = build_it(&sc, root);
+        if (!it) {
+            rc = S->rc ? S->rc : NDX_ENOMEM;
+            break;
+        }
+        const struct ndx_columns *col = &ref->seg->col;
+        for (uint32_t d = it->doc; d != NDX_DOC_END && !rc; d = it_next(it)) {
+            if (ndx__seg_deleted(ref, d))
+                continue;
+            int64_t pub = col->published[d];
+            if ((has_from || has_to) &&
+                (pub == NDX_DATE_UNKNOWN || (has_from && pub < opts->date_from) ||
+                 (has_to && pub > opts->date_to)))
+                continue;
+            uint64_t story = col->story[d];
+            if (ro && ro->exclude_story && story == ro->exclude_story)
+                continue;
+            total++;
+            copies += 1 + NDX_NCOPIES(col->flags[d]);
+            struct cand c;
+            c.score = it->ops->score(it);
+            if (ro && ro->near_date != NDX_DATE_UNKNOWN && pub != NDX_DATE_UNKNOWN) {
+                double days = fabs((double)(pub - ro->near_date)) / 86400.0;
+                c.score *= 1.0 + 0.5 * exp(-days / 14.0);
+            }
+            c.gid = col->gid[d];
+            c.seg = (uint32_t)g;
+            c.doc = d;
+            if (opts->sort == NDX_SORT_DATE)
+                c.key = pub == NDX_DATE_UNKNOWN ? -1e300 : (double)pub;
+            else if (opts->sort == NDX_SORT_DATE_ASC)
+                c.key = pub == NDX_DATE_UNKNOWN ? -1e300 : -(double)pub;
+            else
+                c.key = c.score;
+            uint64_t k = ndx__map_get(&story_map, story);
+            if (!k) {
+                if (nslots == capslots) {
+                    size_t cap = capslots ? capslots * 2 : 64;
+                    struct story_slot *p = ndx_realloc(slots, cap * sizeof *p);
+                    if (!p) {
+                        rc = NDX_ENOMEM;
+                        break;
+                    }
+                    slots = p;
+                    capslots = cap;
+                }
+                slots[nslots].best = c;
+                if ((rc = ndx__map_put(&story_map, story, ++nslots)))
+                    break;
+            } else if (worse(&slots[k - 1].best, &c)) {
+                slots[k - 1].best = c;
+            }
+            if (!opts->collapse)
+                heap_push(&heap, &c);
+        }
+        it_free(it);
+        if (!rc && S->rc)
+            rc = S->rc;
+        else if (!rc && sc.corrupt)
+            rc = ndx__index_fail(ix, NDX_ECORRUPT, "segment %s is damaged (run 'newsdex check')",
+                                 ref->seg->name);
+    }
+    if (rc)
+        goto out;
+    if (opts->collapse)
+        for (size_t i = 0; i < nslots; i++)
+            heap_push(&heap, &slots[i].best);
+    qsort(heap.c, heap.n, sizeof *heap.c, cmp_cand_best_first);
+    res->total = opts->collapse ? nslots : total;
+    res->total_stories = nslots;
+    res->total_copies = copies;
+    res->exact = 1;
+    size_t from = NDX_MIN(opts->offset, heap.n);
+    size_t n = heap.n - from;
+    res->hits = ndx_calloc(n ? n : 1, sizeof *res->hits);
+    info = ndx_calloc(n ? n : 1, sizeof *info);
+    if (!res->hits || !info) {
+        rc = NDX_ENOMEM;
+        goto out;
+    }
+    hl.root = root;
+    hl_collect(&hl, root, 0);
+    for (size_t i = 0; i < n && !rc; i++) {
+        const struct cand *c = &heap.c[from + i];
+        rc = make_hit(S, &hl, c, &res->hits[i], &scratch);
+        res->nhits++;
+        if (rc && rc != NDX_ENOMEM)
+            ndx__index_fail(ix, rc, "stored article %" PRIu64 " cannot be read", c->gid);
+        info[i].story = ix->segs[c->seg].seg->col.story[c->doc];
+        ndx__buf_init(&info[i].sources, 0);
+    }
+    if (!rc)
+        rc = fill_story_info(S, info, n);
+    for (size_t i = 0; i < n && !rc; i++) {
+        ndx_hit *h = &res->hits[i];
+        h->story = info[i].story;
+        h->copies = info[i].copies;
+        h->wire = info[i].wire;
+        h->sources = ndx__buf_detach(&info[i].sources, &h->nsources);
+        if (!h->sources)
+            rc = NDX_ENOMEM;
+    }
+out:
+    if (info)
+        for (size_t i = 0; i < res->nhits; i++)
+            ndx__buf_free(&info[i].sources);
+    ndx_free(info);
+    ndx__map_free(&hl.terms);
+    ndx_free(hl.prefixes);
+    ndx_free(hl.phrases);
+    ndx__buf_free(&scratch);
+    ndx_free(heap.c);
+    ndx_free(slots);
+    ndx__map_free(&story_map);
+    return rc;
 }
 
 int ndx_search(ndx_index *ix, const char *query, size_t nquery, const ndx_search_opts *opts,
@@ -1376,119 +1647,18 @@ int ndx_search(ndx_index *ix, const char *query, size_t nquery, const ndx_search
         return rc;
     }
     struct search S;
-    memset(&S, 0, sizeof S);
-    S.ix = ix;
-    S.o = opts;
-    S.an.stem = ix->stem;
-    S.an.simple = ix->simple;
-    S.an.max_term = 64;
-    ndx__buf_init(&S.tmp, 0);
-    uint64_t sum_dl = 0, ndocs = 0;
-    for (size_t i = 0; i < ix->nsegs; i++) {
-        const struct ndx_seg *seg = ix->segs[i].seg;
-        ndocs += seg->ndocs;
-        sum_dl += seg->sum_dl;
-        for (int k = 0; k < seg->nlangs; k++) {
-            int j = 0;
-            while (j < S.nlangs && S.langs[j] != seg->langs[k])
-                j++;
-            if (j == S.nlangs && S.nlangs < (int)NDX_ARRAY_LEN(S.langs))
-                S.langs[S.nlangs++] = seg->langs[k];
-        }
-    }
-    S.N = (double)(ndocs ? ndocs : 1);
-    S.avgdl = ndocs ? (double)sum_dl / (double)ndocs : 1;
+    search_init(&S, ix, opts);
     struct cnode *root = NULL;
-    struct heap heap = {NULL, 0, 0};
-    ndx_results *res = NULL;
-    struct hlset hl;
-    memset(&hl, 0, sizeof hl);
-    struct ndx_buf scratch;
-    ndx__buf_init(&scratch, 0);
-    if ((rc = compile(&S, q, &root)))
-        goto out;
-    compute_idf(&S, root);
-    size_t want = opts->offset + opts->limit;
-    if (want < opts->offset) {
-        rc = ndx__index_fail(ix, NDX_EINVAL, "offset too large");
-        goto out;
-    }
-    heap.cap = want;
-    heap.c = ndx_malloc((want ? want : 1) * sizeof *heap.c);
-    res = ndx_calloc(1, sizeof *res);
-    if (!heap.c || !res) {
+    ndx_results *res = ndx_calloc(1, sizeof *res);
+    if (!res)
         rc = NDX_ENOMEM;
-        goto out;
+    if (!rc)
+        rc = compile(&S, q, &root);
+    if (!rc) {
+        compute_idf(&S, root);
+        rc = execute(&S, root, NULL, res);
     }
-    int has_from = opts->date_from != NDX_DATE_UNKNOWN, has_to = opts->date_to != NDX_DATE_UNKNOWN;
-    uint64_t total = 0;
-    for (size_t g = 0; g < ix->nsegs && !rc; g++) {
-        const struct ndx_segref *ref = &ix->segs[g];
-        struct segctx sc = {&S, ref->seg, ref, 0};
-        struct it *it = build_it(&sc, root);
-        if (!it) {
-            rc = S.rc ? S.rc : NDX_ENOMEM;
-            break;
-        }
-        const struct ndx_columns *col = &ref->seg->col;
-        for (uint32_t d = it->doc; d != NDX_DOC_END; d = it_next(it)) {
-            if (ndx__seg_deleted(ref, d))
-                continue;
-            int64_t pub = col->published[d];
-            if ((has_from || has_to) &&
-                (pub == NDX_DATE_UNKNOWN || (has_from && pub < opts->date_from) ||
-                 (has_to && pub > opts->date_to)))
-                continue;
-            total++;
-            struct cand c;
-            c.score = it->ops->score(it);
-            c.gid = col->gid[d];
-            c.seg = (uint32_t)g;
-            c.doc = d;
-            if (opts->sort == NDX_SORT_DATE)
-                c.key = pub == NDX_DATE_UNKNOWN ? -1e300 : (double)pub;
-            else if (opts->sort == NDX_SORT_DATE_ASC)
-                c.key = pub == NDX_DATE_UNKNOWN ? -1e300 : -(double)pub;
-            else
-                c.key = c.score;
-            heap_push(&heap, &c);
-        }
-        it_free(it);
-        if (S.rc)
-            rc = S.rc;
-        else if (sc.corrupt)
-            rc = ndx__index_fail(ix, NDX_ECORRUPT, "segment %s is damaged (run 'newsdex check')",
-                                 ref->seg->name);
-    }
-    if (rc)
-        goto out;
-    qsort(heap.c, heap.n, sizeof *heap.c, cmp_cand_best_first);
-    res->total = total;
-    res->exact = 1;
-    size_t from = NDX_MIN(opts->offset, heap.n);
-    size_t n = heap.n - from;
-    res->hits = ndx_calloc(n ? n : 1, sizeof *res->hits);
-    if (!res->hits) {
-        rc = NDX_ENOMEM;
-        goto out;
-    }
-    hl.root = root;
-    hl_collect(&hl, root, 0);
-    for (size_t i = 0; i < n && !rc; i++) {
-        rc = make_hit(&S, &hl, &heap.c[from + i], &res->hits[i], &scratch);
-        res->nhits++;
-        if (rc && rc != NDX_ENOMEM)
-            ndx__index_fail(ix, rc, "stored article %" PRIu64 " cannot be read",
-                            heap.c[from + i].gid);
-    }
-    res->took_ms = now_ms() - t0;
-out:
-    ndx__map_free(&hl.terms);
-    ndx_free(hl.prefixes);
-    ndx_free(hl.phrases);
-    ndx__buf_free(&scratch);
     ndx__buf_free(&S.tmp);
-    ndx_free(heap.c);
     cnode_free(root);
     ndx__query_free(q);
     if (rc) {
@@ -1497,6 +1667,290 @@ out:
             ndx__index_fail(ix, rc, "out of memory");
         return rc;
     }
+    res->took_ms = now_ms() - t0;
     *out = res;
     return NDX_OK;
+}
+
+/* ---- related stories ---------------------------------------------------------------------- */
+
+struct tf_entry {
+    char *term;
+    uint32_t tf;
+    double weight;
+};
+
+struct tf_ctx {
+    struct ndx_map idx;      /* term hash -> index + 1 */
+    struct tf_entry *e;
+    size_t n, cap;
+    int rc;
+};
+
+static int tf_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size_t start,
+                  size_t end, unsigned flags)
+{
+    (void)pos, (void)start, (void)end;
+    struct tf_ctx *t = ctx;
+    if ((flags & NDX_TOK_CJK_UNI) || (flags & NDX_TOK_NUMBER) || nterm < 3)
+        return 0;
+    uint64_t h = ndx__hash64(term, nterm, 5);
+    uint64_t k = ndx__map_get(&t->idx, h);
+    if (k) {
+        t->e[k - 1].tf++;
+        return 0;
+    }
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 128;
+        struct tf_entry *p = ndx_realloc(t->e, cap * sizeof *p);
+        if (!p)
+            return t->rc = NDX_ENOMEM;
+        t->e = p;
+        t->cap = cap;
+    }
+    if (!(t->e[t->n].term = ndx_strndup(term, nterm)))
+        return t->rc = NDX_ENOMEM;
+    t->e[t->n].tf = 1;
+    t->e[t->n].weight = 0;
+    t->n++;
+    return t->rc = ndx__map_put(&t->idx, h, t->n);
+}
+
+static int cmp_weight(const void *a, const void *b)
+{
+    const struct tf_entry *x = a, *y = b;
+    return x->weight < y->weight ? 1 : x->weight > y->weight ? -1 : strcmp(x->term, y->term);
+}
+
+#define RELATED_TERMS 25
+
+int ndx_related(ndx_index *ix, uint64_t id, const ndx_search_opts *opts, ndx_results **out)
+{
+    *out = NULL;
+    double t0 = now_ms();
+    ndx_search_opts defaults;
+    if (!opts) {
+        ndx_search_opts_init(&defaults);
+        opts = &defaults;
+    }
+    ndx_article *a = NULL;
+    int rc = ndx_index_get(ix, id, &a);
+    if (rc)
+        return rc;
+    struct search S;
+    search_init(&S, ix, opts);
+    struct tf_ctx t;
+    memset(&t, 0, sizeof t);
+    char lang[3] = {a->lang[0], a->nlang > 1 ? a->lang[1] : 0, 0};
+    rc = ndx__analyze(&S.an, a->title, a->ntitle, lang, 0, tf_tok, &t, NULL);
+    if (!rc) /* title words count double */
+        rc = ndx__analyze(&S.an, a->title, a->ntitle, lang, 0, tf_tok, &t, NULL);
+    if (!rc)
+        rc = ndx__analyze(&S.an, a->body, a->nbody, lang, 0, tf_tok, &t, NULL);
+    if (!rc)
+        rc = t.rc;
+    struct cnode *root = NULL;
+    ndx_results *res = NULL;
+    if (rc)
+        goto out;
+    for (size_t i = 0; i < t.n; i++) {
+        uint64_t df = 0;
+        for (size_t g = 0; g < ix->nsegs; g++) {
+            struct ndx_terminfo ti;
+            if (ndx__seg_lookup(ix->segs[g].seg, t.e[i].term, strlen(t.e[i].term), &ti) ==
+                NDX_OK)
+                df += ti.df;
+        }
+        /* terms in most documents say nothing; terms only here say nothing either */
+        if (df <= 1 || (double)df > S.N * 0.3)
+            continue;
+        t.e[i].weight = (1 + log((double)t.e[i].tf)) * idf_of(S.N, (double)df);
+    }
+    qsort(t.e, t.n, sizeof *t.e, cmp_weight);
+    size_t nterms = 0;
+    while (nterms < t.n && nterms < RELATED_TERMS && t.e[nterms].weight > 0)
+        nterms++;
+    res = ndx_calloc(1, sizeof *res);
+    root = ndx_calloc(1, sizeof *root);
+    if (!res || !root) {
+        rc = NDX_ENOMEM;
+        goto out;
+    }
+    root->kind = NDX_Q_OR;
+    root->kids = ndx_calloc(nterms ? nterms : 1, sizeof *root->kids);
+    if (!root->kids) {
+        rc = NDX_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < nterms && !rc; i++) {
+        struct cnode *k = ndx_calloc(1, sizeof *k);
+        struct leaf *l = k ? ndx_calloc(1, sizeof *l) : NULL;
+        struct slot *sl = l ? ndx_calloc(1, sizeof *sl) : NULL;
+        if (!sl) {
+            ndx_free(k);
+            ndx_free(l);
+            rc = NDX_ENOMEM;
+            break;
+        }
+        k->kind = NDX_Q_TERM;
+        k->leaf = l;
+        l->kind = NDX_Q_TERM;
+        l->slots = sl;
+        l->nslots = 1;
+        root->kids[root->nkids++] = k;
+        rc = slot_add(sl, t.e[i].term, strlen(t.e[i].term));
+    }
+    if (rc)
+        goto out;
+    compute_idf(&S, root);
+    struct run_opts ro = {a->story ? a->story : id, a->published};
+    if (nterms)
+        rc = execute(&S, root, &ro, res);
+out:
+    for (size_t i = 0; i < t.n; i++)
+        ndx_free(t.e[i].term);
+    ndx_free(t.e);
+    ndx__map_free(&t.idx);
+    ndx__buf_free(&S.tmp);
+    cnode_free(root);
+    ndx_article_free(a);
+    if (rc) {
+        ndx_results_free(res);
+        return rc;
+    }
+    res->took_ms = now_ms() - t0;
+    *out = res;
+    return NDX_OK;
+}
+
+/* ---- export and story members ------------------------------------------------------------- */
+
+static int only_space(const char *q, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (q[i] != ' ' && q[i] != '\t' && q[i] != '\n' && q[i] != '\r')
+            return 0;
+    return 1;
+}
+
+int ndx_export(ndx_index *ix, const char *query, size_t nquery, ndx_article_fn cb, void *ctx,
+               size_t *errpos)
+{
+    ndx_search_opts o;
+    ndx_search_opts_init(&o);
+    struct search S;
+    search_init(&S, ix, &o);
+    struct ndx_qnode *q = NULL;
+    struct cnode *root = NULL;
+    int rc = NDX_OK;
+    if (!only_space(query, nquery)) {
+        char *msg = NULL;
+        size_t epos = 0;
+        rc = ndx__query_parse(query, nquery, &q, &epos, &msg);
+        if (rc) {
+            if (errpos)
+                *errpos = epos;
+            ndx__index_fail(ix, rc, "%s (at offset %zu)", msg ? msg : ndx_strerror(rc), epos);
+            ndx_free(msg);
+            ndx__buf_free(&S.tmp);
+            return rc;
+        }
+        rc = compile(&S, q, &root);
+    } else {
+        /* everything: NOT of nothing */
+        root = ndx_calloc(1, sizeof *root);
+        if (root)
+            root->kind = NDX_Q_NOT;
+        else
+            rc = NDX_ENOMEM;
+    }
+    struct ndx_buf scratch;
+    ndx__buf_init(&scratch, 0);
+    for (size_t g = 0; g < ix->nsegs && !rc; g++) {
+        const struct ndx_segref *ref = &ix->segs[g];
+        struct segctx sc = {&S, ref->seg, ref, 0};
+        struct it *it = build_it(&sc, root);
+        if (!it) {
+            rc = NDX_ENOMEM;
+            break;
+        }
+        for (uint32_t d = it->doc; d != NDX_DOC_END && !rc; d = it_next(it)) {
+            if (ndx__seg_deleted(ref, d))
+                continue;
+            ndx_article a;
+            if ((rc = ndx__seg_doc(ref->seg, d, &scratch, &a))) {
+                ndx__index_fail(ix, rc, "segment %s: stored document %u is damaged",
+                                ref->seg->name, d);
+                break;
+            }
+            a.flags = ref->seg->col.flags[d] & NDX_FLAGS_MASK;
+            rc = cb(ctx, &a);
+        }
+        it_free(it);
+        if (!rc && sc.corrupt)
+            rc = ndx__index_fail(ix, NDX_ECORRUPT, "segment %s is damaged", ref->seg->name);
+    }
+    ndx__buf_free(&scratch);
+    ndx__buf_free(&S.tmp);
+    cnode_free(root);
+    ndx__query_free(q);
+    return rc;
+}
+
+struct member {
+    int64_t published;
+    uint64_t gid;
+    uint32_t seg, doc, len;
+};
+
+static int cmp_member(const void *a, const void *b)
+{
+    const struct member *x = a, *y = b;
+    int64_t px = x->published == NDX_DATE_UNKNOWN ? INT64_MAX : x->published;
+    int64_t py = y->published == NDX_DATE_UNKNOWN ? INT64_MAX : y->published;
+    if (px != py)
+        return px < py ? -1 : 1;
+    if (x->len != y->len)
+        return x->len > y->len ? -1 : 1;
+    return x->gid < y->gid ? -1 : x->gid > y->gid;
+}
+
+int ndx_story_members(ndx_index *ix, uint64_t story, ndx_article_fn cb, void *ctx)
+{
+    struct member *m = NULL;
+    size_t n = 0, cap = 0;
+    int rc = NDX_OK;
+    for (size_t g = 0; g < ix->nsegs && !rc; g++) {
+        const struct ndx_segref *r = &ix->segs[g];
+        for (uint32_t d = 0; d < r->seg->ndocs; d++) {
+            if (r->seg->col.story[d] != story || ndx__seg_deleted(r, d))
+                continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 16;
+                struct member *p = ndx_realloc(m, cap * sizeof *p);
+                if (!p) {
+                    rc = NDX_ENOMEM;
+                    break;
+                }
+                m = p;
+            }
+            m[n++] = (struct member){r->seg->col.published[d], r->seg->col.gid[d], (uint32_t)g, d,
+                                     r->seg->col.dl[d]};
+        }
+    }
+    if (!rc && n)
+        qsort(m, n, sizeof *m, cmp_member);
+    struct ndx_buf scratch;
+    ndx__buf_init(&scratch, 0);
+    for (size_t i = 0; i < n && !rc; i++) {
+        ndx_article a;
+        if ((rc = ndx__seg_doc(ix->segs[m[i].seg].seg, m[i].doc, &scratch, &a)))
+            break;
+        rc = cb(ctx, &a);
+    }
+    ndx__buf_free(&scratch);
+    ndx_free(m);
+    if (!rc && n == 0)
+        return ndx__index_fail(ix, NDX_ENOTFOUND, "no story %" PRIu64, story);
+    return rc;
 }

@@ -78,9 +78,57 @@ static json_t *json_date(int64_t t)
     return json_string(buf);
 }
 
+/* Length of the valid UTF-8 sequence at p (1..4), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+    if (p[0] < 0x80)
+        return 1;
+    size_t len = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+    if (!len || len > n || p[0] > 0xF4)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0) ||
+        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90))
+        return 0;
+    return len;
+}
+
+/* A JSON string of s; invalid UTF-8 (possible in command-line arguments) becomes U+FFFD. */
 static json_t *jstr(const char *s, size_t n)
 {
-    return json_stringn_nocheck(s ? s : "", s ? n : 0);
+    if (!s)
+        return json_string("");
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        size_t l = utf8_seq(p + i, n - i);
+        if (!l || p[i] == 0)
+            break;
+        i += l;
+    }
+    if (i == n)
+        return json_stringn_nocheck(s, n);
+    char *fixed = malloc(n * 3 + 1);
+    if (!fixed)
+        return json_string("");
+    size_t o = 0;
+    for (i = 0; i < n;) {
+        size_t l = p[i] ? utf8_seq(p + i, n - i) : 0;
+        if (l) {
+            memcpy(fixed + o, p + i, l);
+            o += l;
+            i += l;
+        } else {
+            memcpy(fixed + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        }
+    }
+    json_t *j = json_stringn_nocheck(fixed, o);
+    free(fixed);
+    return j;
 }
 
 static void print_json(json_t *j)
@@ -152,7 +200,8 @@ static void count_reason(struct ingest *g, const char *what)
 
 static int is_warning(const char *what)
 {
-    return strstr(what, "repaired") || strstr(what, "date") || strstr(what, "truncated");
+    return strstr(what, "repaired") || strstr(what, "unparseable date") ||
+           strstr(what, "truncated");
 }
 
 /* Informational messages ("note: ...") are printed but neither warnings nor skips. */
@@ -449,6 +498,13 @@ static int cmd_ingest(int argc, char **argv)
     for (size_t i = 0; i < files.n && !g.fatal; i++) {
         g.bytes_file = 0;
         int rc = ndx_read_file(files.p[i], &g.ropts, &cb);
+        if (rc == NDX_EINVAL && g.ropts.field_map) {
+            /* a bad --field map fails every file alike: stop */
+            clear_progress(&g);
+            fprintf(stderr, "%s ingest: invalid --field map\n", prog);
+            g.fatal = 1;
+            break;
+        }
         if (rc && rc != NDX_EFORMAT && rc != NDX_EIO)
             fprintf(stderr, "%s: %s\n", files.p[i], ndx_strerror(rc));
         if (rc)
@@ -512,9 +568,64 @@ static void usage_search(void)
            "  --from DATE       only articles published on or after DATE\n"
            "  --to DATE         only articles published on or before DATE\n"
            "  --json            one JSON object (schema in docs/CLI.md)\n"
+           "  --no-collapse     one hit per article (default: one per story, copies collapsed)\n"
            "  --no-snippets     skip snippets and teasers\n"
            "  --color WHEN      highlight matches: auto (default), always, never\n",
            prog);
+}
+
+/*
+ * Query words may start with '-' ("-camps" excludes a word).  Reorder argv so that the options
+ * this command knows come first and every other word follows a "--", where getopt leaves it.
+ * `valued`/`flags` list the known options (long "--x" or short "-x"); valued ones take the next
+ * word (or "--x=v").  Returns a new argv (static lifetime for the process).
+ */
+static char **split_query_args(int argc, char **argv, const char *const *valued,
+                               const char *const *flags, int *nargc)
+{
+    char **out = calloc((size_t)argc + 2, sizeof *out);
+    char **words = calloc((size_t)argc + 1, sizeof *words);
+    if (!out || !words)
+        exit(2);
+    int n = 0, nw = 0, i = 1;
+    out[n++] = argv[0];
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--")) {
+            for (i++; i < argc; i++)
+                words[nw++] = argv[i];
+            break;
+        }
+        int known = 0;
+        for (const char *const *v = valued; *v && !known; v++) {
+            size_t l = strlen(*v);
+            if (!strcmp(a, *v)) {
+                out[n++] = argv[i];
+                if (i + 1 < argc)
+                    out[n++] = argv[++i];
+                known = 1;
+            } else if (!strncmp(a, *v, l) && a[l] == '=' && a[1] == '-') {
+                out[n++] = argv[i];
+                known = 1;
+            } else if (a[1] != '-' && (*v)[1] != '-' && a[0] == '-' && a[1] == (*v)[1] && a[2]) {
+                out[n++] = argv[i]; /* -n5 */
+                known = 1;
+            }
+        }
+        for (const char *const *f = flags; *f && !known; f++)
+            if (!strcmp(a, *f)) {
+                out[n++] = argv[i];
+                known = 1;
+            }
+        if (!known)
+            words[nw++] = argv[i];
+    }
+    out[n++] = (char *)"--";
+    for (int k = 0; k < nw; k++)
+        out[n++] = words[k];
+    free(words);
+    *nargc = n;
+    return out;
 }
 
 static int parse_date_opt(const char *s, int64_t *out, int end_of_day)
@@ -526,7 +637,22 @@ static int parse_date_opt(const char *s, int64_t *out, int end_of_day)
     return 0;
 }
 
+static int search_main(int argc, char **argv);
+
 static int cmd_search(int argc, char **argv)
+{
+    static const char *const valued[] = {"--index", "-i", "--limit", "-n", "--offset", "--sort",
+                                         "--from", "--to", "--color", NULL};
+    static const char *const flagopts[] = {"--json", "--no-snippets", "--no-collapse", "--help",
+                                           "-h", NULL};
+    int nargc;
+    char **nargv = split_query_args(argc, argv, valued, flagopts, &nargc);
+    int rc = search_main(nargc, nargv);
+    free(nargv);
+    return rc;
+}
+
+static int search_main(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"index", required_argument, 0, 'i'}, {"limit", required_argument, 0, 'n'},
@@ -534,7 +660,7 @@ static int cmd_search(int argc, char **argv)
         {"from", required_argument, 0, 'a'},   {"to", required_argument, 0, 'b'},
         {"json", no_argument, 0, 'j'},         {"no-snippets", no_argument, 0, 'N'},
         {"color", required_argument, 0, 'C'},  {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"no-collapse", no_argument, 0, 'U'},  {0, 0, 0, 0}};
     const char *dir = NULL;
     int json = 0, c, color = -1;
     ndx_search_opts so;
@@ -578,6 +704,9 @@ static int cmd_search(int argc, char **argv)
             break;
         case 'N':
             so.want_snippets = 0;
+            break;
+        case 'U':
+            so.collapse = 0;
             break;
         case 'C':
             color = !strcmp(optarg, "always") ? 1 : !strcmp(optarg, "never") ? 0 : -1;
@@ -625,8 +754,11 @@ static int cmd_search(int argc, char **argv)
     int rc = ndx_search(ix, query, off, &so, &res, &errpos);
     if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG) {
         if (json) {
-            json_t *j = json_pack("{s:s,s:s,s:I}", "query", query, "error", ndx_errmsg(ix),
-                                  "position", (json_int_t)errpos);
+            json_t *j = json_object();
+            json_object_set_new(j, "query", jstr(query, strlen(query)));
+            const char *em = ndx_errmsg(ix);
+            json_object_set_new(j, "error", jstr(em, strlen(em)));
+            json_object_set_new(j, "position", json_integer((json_int_t)errpos));
             print_json(j);
         } else {
             fprintf(stderr, "%s: query error: %s\n  %s\n  %*s^\n", prog, ndx_errmsg(ix), query,
@@ -657,6 +789,19 @@ static int cmd_search(int argc, char **argv)
             json_object_set_new(o, "lang", jstr(h->lang, h->nlang));
             if (h->flags & NDX_ART_TEASER)
                 json_object_set_new(o, "truncated", json_true());
+            json_object_set_new(o, "story", json_integer((json_int_t)h->story));
+            json_object_set_new(o, "copies", json_integer((json_int_t)h->copies));
+            json_t *srcs = json_array();
+            const char *sp = h->sources, *se = h->sources + h->nsources;
+            while (sp && sp < se) {
+                const char *nl = memchr(sp, '\n', (size_t)(se - sp));
+                if (!nl)
+                    nl = se;
+                json_array_append_new(srcs, jstr(sp, (size_t)(nl - sp)));
+                sp = nl + 1;
+            }
+            json_object_set_new(o, "sources", srcs);
+            json_object_set_new(o, "wire", json_boolean(h->wire));
             if (so.want_snippets) {
                 json_object_set_new(o, "snippet", jstr(h->snippet, h->nsnippet));
                 json_object_set_new(o, "teaser", jstr(h->teaser, h->nteaser));
@@ -664,15 +809,23 @@ static int cmd_search(int argc, char **argv)
             json_array_append_new(hits, o);
         }
         json_t *j = json_object();
-        json_object_set_new(j, "query", json_string(query));
+        json_object_set_new(j, "query", jstr(query, strlen(query)));
         json_object_set_new(j, "total", json_integer((json_int_t)ndx_results_total(res)));
+        json_object_set_new(j, "total_stories",
+                            json_integer((json_int_t)ndx_results_total_stories(res)));
+        json_object_set_new(j, "total_copies",
+                            json_integer((json_int_t)ndx_results_total_copies(res)));
+        json_object_set_new(j, "collapsed", json_boolean(so.collapse));
         json_object_set_new(j, "took_ms", json_real(ndx_results_took_ms(res)));
         json_object_set_new(j, "offset", json_integer((json_int_t)so.offset));
         json_object_set_new(j, "hits", hits);
         print_json(j);
     } else {
         uint64_t total = ndx_results_total(res);
-        printf("%" PRIu64 " result%s (%.1f ms)\n", total, total == 1 ? "" : "s",
+        printf("%" PRIu64 " %s%s (%" PRIu64 " stories, %" PRIu64 " copies; %.1f ms)\n", total,
+               so.collapse ? "stor" : "result",
+               so.collapse ? (total == 1 ? "y" : "ies") : (total == 1 ? "" : "s"),
+               ndx_results_total_stories(res), ndx_results_total_copies(res),
                ndx_results_took_ms(res));
         for (size_t i = 0; i < n; i++) {
             const ndx_hit *h = ndx_results_hit(res, i);
@@ -683,6 +836,15 @@ static int cmd_search(int argc, char **argv)
             printf("   %.*s · %s · id %" PRIu64 "%s%.*s\n", (int)h->nsource,
                    h->nsource ? h->source : "-", date, h->id, h->nurl ? " · " : "", (int)h->nurl,
                    h->url);
+            if (h->copies > 1 || h->wire) {
+                printf("   %s%u copies", h->wire ? "wire story, " : "", h->copies);
+                if (h->nsources) {
+                    printf(" from ");
+                    for (size_t k = 0; k < h->nsources; k++)
+                        putchar(h->sources[k] == '\n' ? ',' : h->sources[k]);
+                }
+                putchar('\n');
+            }
             if (so.want_snippets && h->nsnippet)
                 printf("   %.*s\n", (int)h->nsnippet, h->snippet);
         }
@@ -694,6 +856,18 @@ static int cmd_search(int argc, char **argv)
 }
 
 /* ---- show / delete / stats / check / optimize -------------------------------------------- */
+
+static int collect_member(void *ctx, const ndx_article *a)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer((json_int_t)a->id));
+    json_object_set_new(o, "url", jstr(a->url, a->nurl));
+    json_object_set_new(o, "source", jstr(a->source, a->nsource));
+    json_object_set_new(o, "date", json_date(a->published));
+    json_object_set_new(o, "title", jstr(a->title, a->ntitle));
+    json_array_append_new((json_t *)ctx, o);
+    return 0;
+}
 
 static int cmd_show(int argc, char **argv)
 {
@@ -727,9 +901,14 @@ static int cmd_show(int argc, char **argv)
         ndx_index_close(ix);
         return 1;
     }
+    json_t *story = json_array();
+    ndx_story_members(ix, a->story, collect_member, story);
     if (json) {
         json_t *o = json_object();
         json_object_set_new(o, "id", json_integer((json_int_t)a->id));
+        json_object_set_new(o, "story", json_integer((json_int_t)a->story));
+        json_object_set_new(o, "wire", json_boolean(a->flags & NDX_ART_WIRE));
+        json_object_set_new(o, "story_articles", json_incref(story));
         json_object_set_new(o, "url", jstr(a->url, a->nurl));
         json_object_set_new(o, "source", jstr(a->source, a->nsource));
         json_object_set_new(o, "title", jstr(a->title, a->ntitle));
@@ -770,6 +949,20 @@ static int cmd_show(int argc, char **argv)
         if (a->nauthors)
             printf("by %s\n", a->authors);
         printf("\n%s\n", a->body);
+        if (json_array_size(story) > 1) {
+            printf("\nThe same story (%zu articles, earliest first):\n", json_array_size(story));
+            for (size_t k = 0; k < json_array_size(story); k++) {
+                json_t *m = json_array_get(story, k);
+                json_t *d = json_object_get(m, "date");
+                printf("  %s%" JSON_INTEGER_FORMAT " %s · %s · %s\n",
+                       json_integer_value(json_object_get(m, "id")) == (json_int_t)a->id ? "*"
+                                                                                          : " ",
+                       json_integer_value(json_object_get(m, "id")),
+                       json_string_value(json_object_get(m, "source")),
+                       json_is_string(d) ? json_string_value(d) : "-",
+                       json_string_value(json_object_get(m, "title")));
+            }
+        }
         if (a->ncopies) {
             printf("\nAlso published as (exact copies):\n");
             const char *p = a->copies, *end = a->copies + a->ncopies;
@@ -786,6 +979,7 @@ static int cmd_show(int argc, char **argv)
             }
         }
     }
+    json_decref(story);
     ndx_article_free(a);
     ndx_index_close(ix);
     return 0;
@@ -967,6 +1161,185 @@ static int cmd_optimize(int argc, char **argv)
     return rc ? 2 : 0;
 }
 
+/* ---- export / related --------------------------------------------------------------------- */
+
+struct export_ctx {
+    int csv;
+    unsigned long n;
+};
+
+static void csv_field(const char *s, size_t n, int last)
+{
+    putchar('"');
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            putchar('"');
+        putchar(s[i] == '\n' || s[i] == '\r' ? ' ' : s[i]);
+    }
+    putchar('"');
+    putchar(last ? '\n' : ',');
+}
+
+static int export_one(void *ctx, const ndx_article *a)
+{
+    struct export_ctx *e = ctx;
+    e->n++;
+    char date[32] = "";
+    if (a->published != NDX_DATE_UNKNOWN) {
+        time_t tt = (time_t)a->published;
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    if (e->csv) {
+        printf("%" PRIu64 ",", a->id);
+        csv_field(a->url, a->nurl, 0);
+        csv_field(a->source, a->nsource, 0);
+        printf("%s,", date);
+        csv_field(a->title, a->ntitle, 0);
+        printf("%" PRIu64 ",%d,", a->story, (a->flags & NDX_ART_WIRE) != 0);
+        csv_field(a->lang, a->nlang, 1);
+    } else {
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_integer((json_int_t)a->id));
+        json_object_set_new(o, "url", jstr(a->url, a->nurl));
+        json_object_set_new(o, "source", jstr(a->source, a->nsource));
+        json_object_set_new(o, "date", json_date(a->published));
+        json_object_set_new(o, "title", jstr(a->title, a->ntitle));
+        json_object_set_new(o, "story", json_integer((json_int_t)a->story));
+        json_object_set_new(o, "wire", json_boolean(a->flags & NDX_ART_WIRE));
+        json_object_set_new(o, "lang", jstr(a->lang, a->nlang));
+        print_json(o);
+    }
+    return ferror(stdout) ? 1 : 0;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"query", required_argument, 0, 'q'},
+                                         {"format", required_argument, 0, 'f'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *dir = NULL, *query = "";
+    struct export_ctx e = {0, 0};
+    int c;
+    while ((c = getopt_long(argc, argv, "i:q:f:h", opts, NULL)) != -1) {
+        if (c == 'i')
+            dir = optarg;
+        else if (c == 'q')
+            query = optarg;
+        else if (c == 'f') {
+            if (!strcmp(optarg, "csv"))
+                e.csv = 1;
+            else if (strcmp(optarg, "jsonl"))
+                die_usage("export", "--format takes jsonl or csv");
+        } else if (c == 'h') {
+            printf("Usage: %s export [--index DIR] [--query Q] [--format jsonl|csv]\n"
+                   "Stream every matching article (all of them; no query = every article) with\n"
+                   "id, url, source, date, title, story id, wire flag and language.\n",
+                   prog);
+            return 0;
+        } else
+            die_usage("export", "unknown option");
+    }
+    if (optind < argc)
+        die_usage("export", "give the query with --query");
+    ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
+    if (e.csv)
+        printf("id,url,source,date,title,story,wire,lang\n");
+    size_t errpos = 0;
+    int rc = ndx_export(ix, query, strlen(query), export_one, &e, &errpos);
+    if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG)
+        fprintf(stderr, "%s: query error: %s\n  %s\n  %*s^\n", prog, ndx_errmsg(ix), query,
+                (int)errpos, "");
+    else if (rc < 0)
+        fprintf(stderr, "%s: export failed: %s\n", prog, ndx_errmsg(ix));
+    else
+        fprintf(stderr, "export: %lu articles\n", e.n);
+    ndx_index_close(ix);
+    return rc < 0 ? 2 : 0;
+}
+
+static int cmd_related(int argc, char **argv)
+{
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"limit", required_argument, 0, 'n'},
+                                         {"json", no_argument, 0, 'j'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *dir = NULL;
+    int json = 0, c;
+    ndx_search_opts so;
+    ndx_search_opts_init(&so);
+    so.limit = 5;
+    so.hl_open = so.hl_close = "";
+    unsigned long long v;
+    while ((c = getopt_long(argc, argv, "i:n:h", opts, NULL)) != -1) {
+        if (c == 'i')
+            dir = optarg;
+        else if (c == 'n') {
+            if (parse_size(optarg, &v) || v > 1000)
+                die_usage("related", "--limit takes a number up to 1000");
+            so.limit = (size_t)v;
+        } else if (c == 'j')
+            json = 1;
+        else if (c == 'h') {
+            printf("Usage: %s related [--index DIR] [--limit N] [--json] ID|URL\n"
+                   "Articles related to one: more-like-this from its distinctive words, favouring\n"
+                   "nearby dates; copies of the same story are left out.  Each with its teaser.\n",
+                   prog);
+            return 0;
+        } else
+            die_usage("related", "unknown option");
+    }
+    if (optind + 1 != argc)
+        die_usage("related", "give one article id or URL");
+    ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
+    uint64_t id;
+    ndx_results *res = NULL;
+    const char *key = argv[optind];
+    if (ndx_index_lookup(ix, key, strlen(key), &id) || ndx_related(ix, id, &so, &res)) {
+        fprintf(stderr, "%s: %s\n", prog, ndx_errmsg(ix));
+        ndx_index_close(ix);
+        return 1;
+    }
+    size_t n = ndx_results_count(res);
+    if (json) {
+        json_t *hits = json_array();
+        for (size_t i = 0; i < n; i++) {
+            const ndx_hit *h = ndx_results_hit(res, i);
+            json_t *o = json_object();
+            json_object_set_new(o, "id", json_integer((json_int_t)h->id));
+            json_object_set_new(o, "score", json_real(h->score));
+            json_object_set_new(o, "title", jstr(h->title, h->ntitle));
+            json_object_set_new(o, "url", jstr(h->url, h->nurl));
+            json_object_set_new(o, "source", jstr(h->source, h->nsource));
+            json_object_set_new(o, "date", json_date(h->published));
+            json_object_set_new(o, "story", json_integer((json_int_t)h->story));
+            json_object_set_new(o, "copies", json_integer((json_int_t)h->copies));
+            json_object_set_new(o, "teaser", jstr(h->teaser, h->nteaser));
+            json_array_append_new(hits, o);
+        }
+        json_t *j = json_object();
+        json_object_set_new(j, "id", json_integer((json_int_t)id));
+        json_object_set_new(j, "hits", hits);
+        print_json(j);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            const ndx_hit *h = ndx_results_hit(res, i);
+            char date[32];
+            format_date(h->published, date, sizeof date);
+            printf("%s%.*s\n   %.*s · %s · id %" PRIu64 "\n   %.*s\n", i ? "\n" : "",
+                   (int)h->ntitle, h->title, (int)h->nsource, h->nsource ? h->source : "-", date,
+                   h->id, (int)h->nteaser, h->teaser);
+        }
+    }
+    ndx_results_free(res);
+    ndx_index_close(ix);
+    return 0;
+}
+
 /* ---- main --------------------------------------------------------------------------------- */
 
 static void usage(FILE *f)
@@ -978,6 +1351,8 @@ static void usage(FILE *f)
             "  ingest PATH...     add articles from files, directories or stdin (-)\n"
             "  search QUERY       ranked search with snippets (--json for JSON)\n"
             "  show ID|URL        print one stored article\n"
+            "  related ID|URL     related stories, with teasers\n"
+            "  export             stream every matching article (JSONL or CSV)\n"
             "  delete ID|URL...   delete articles\n"
             "  stats              counts and sizes\n"
             "  check              verify the index\n"
@@ -1015,6 +1390,10 @@ int main(int argc, char **argv)
         return cmd_check(argc, argv);
     if (!strcmp(cmd, "optimize"))
         return cmd_optimize(argc, argv);
+    if (!strcmp(cmd, "export"))
+        return cmd_export(argc, argv);
+    if (!strcmp(cmd, "related"))
+        return cmd_related(argc, argv);
     if (!strcmp(cmd, "extract"))
         return ndx_cmd_extract(argc, argv);
     if (!strcmp(cmd, "serve"))

@@ -65,7 +65,9 @@ class Runner:
                            timeout=timeout, env=self.env, cwd=cwd)
         out = p.stdout.decode("utf-8", "replace")
         err = p.stderr.decode("utf-8", "replace")
-        check_process(argv[:6], p.returncode, err)
+        shown = [a[:200] if isinstance(a, str) else a[:200].decode("utf-8", "replace")
+                 for a in argv[1:]]
+        check_process(shown, p.returncode, err)
         return p.returncode, out, err
 
     # -- convenience wrappers ------------------------------------------------------------------
@@ -75,9 +77,11 @@ class Runner:
             assert rc == expect_rc, f"ingest rc={rc}\n{err[-3000:]}"
         return rc, out, err
 
-    def search(self, index, query, *opts, expect_rc=0):
+    def search(self, index, query, *opts, expect_rc=0, collapse=False):
+        # Counts in most tests are of articles: copies are collapsed only when asked.
         q = query if isinstance(query, list) else [query]
-        rc, out, err = self("search", "--index", index, "--json", *opts, "--", *q)
+        extra = () if collapse else ("--no-collapse",)
+        rc, out, err = self("search", "--index", index, "--json", *extra, *opts, "--", *q)
         assert rc == expect_rc, f"search {query!r} rc={rc}\nstdout={out[:2000]}\nstderr={err[:2000]}"
         return json.loads(out)
 

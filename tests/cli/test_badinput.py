@@ -166,6 +166,31 @@ def test_truncated_segment(nd, committed_index, keep):
         assert seg.name in err or "segment" in err.lower() or "corrupt" in err.lower() or "truncat" in err.lower(), err
 
 
+def test_truncated_segment_never_crashes(nd, committed_index):
+    ix, seg = committed_index
+    size = seg.stat().st_size
+    for keep in (0.5, 0.1, 0.0):
+        with open(seg, "r+b") as f:
+            f.truncate(int(size * keep))
+        for args in (("search", "--json", "strike"), ("stats", "--json"), ("check",), ("show", "1")):
+            rc, out, err = nd(args[0], "--index", ix, *args[1:])
+            assert rc >= 0
+
+
+def test_writer_does_not_destroy_damaged_segment(nd, committed_index, tmp_path):
+    """A writer must refuse a damaged index rather than commit over it (no silent fallback to an
+    older generation, which would then overwrite the damaged segment for good)."""
+    ix, seg = committed_index
+    with open(seg, "r+b") as f:
+        f.truncate(seg.stat().st_size // 2)
+    damaged = seg.read_bytes()
+    f = tmp_path / "one.txt"
+    f.write_text("A headline\nSome body text.\n", encoding="utf-8")
+    rc, out, err = nd("ingest", "--index", ix, f)
+    assert rc == 2, f"ingest into a damaged index: rc={rc} {err}"
+    assert seg.exists() and seg.read_bytes() == damaged
+
+
 def test_missing_index_dir(nd, tmp_path):
     for args in (("search", "x"), ("stats",), ("check",), ("show", "1")):
         rc, out, err = nd(args[0], "--index", tmp_path / "none", *args[1:])

@@ -129,14 +129,15 @@ def test_kill9_during_ingest(nd, newsdex_bin, synthetic, tmp_path):
     assert n >= COMMIT_EVERY
     seen = [assert_prefix_present(nd, ix, n, rng)]
     committed = max(committed, n)
-    # Rounds 2..: kill right after the k-th commit line, or k lines plus a random delay, or a
-    # plain random delay.  Each round restarts the same file on the same index.
-    plans = [("after", 3, 0.0), ("after", 2, None), ("delay", 0, None), ("after", 5, None),
-             ("delay", 0, None), ("after", 1, 0.0), ("after", 4, None)]
+    # Rounds 2..: kill right after the k-th commit line past the work already done (the restarted
+    # ingest re-commits the unchanged prefix first), or k lines plus a random delay, or a plain
+    # random delay.  Each round restarts the same file on the same index.
+    plans = [("after", 2, 0.0), ("after", 1, None), ("delay", 0, None), ("after", 2, None),
+             ("delay", 0, None), ("after", 1, 0.0), ("after", 2, None)]
     for kind, k, extra in plans:
         ing = Ingest(newsdex_bin, ix, synthetic)
         if kind == "after":
-            ing.wait_lines(k)
+            ing.wait_lines(committed // COMMIT_EVERY + k)
             time.sleep(rng.uniform(0, 0.03) if extra is None else extra)
         else:
             time.sleep(rng.uniform(0.0, 0.25))
@@ -189,4 +190,40 @@ def test_readers_during_ingest(nd, newsdex_bin, synthetic, tmp_path):
     assert totals == sorted(totals), "a reader saw the document count go backwards"
     assert totals[0] >= 100 and totals[-1] == N_DOCS
     assert len(totals) >= 2
+    assert nd.check(ix)[0] == 0
+
+
+def test_second_writer_is_refused(nd, newsdex_bin, synthetic, tmp_path):
+    ix = tmp_path / "ix"
+    ing = Ingest(newsdex_bin, ix, synthetic, commit_every=100)
+    try:
+        assert ing.wait_lines(1)
+        if ing.p.poll() is None:
+            other = tmp_path / "other.txt"
+            other.write_text("Other headline\nOther body text.\n", encoding="utf-8")
+            rc, out, err = nd("ingest", "--index", ix, other)
+            if ing.p.poll() is None:      # still overlapping: the lock must have refused us
+                assert rc == 2, f"second writer rc={rc} {err}"
+                assert "lock" in err.lower() or "another process" in err, err
+    finally:
+        rc, err = ing.finish()
+    assert rc == 0, err
+    assert nd.check(ix)[0] == 0
+    assert nd.stats(ix)["documents"] in (N_DOCS, N_DOCS + 1)
+
+
+def test_optimize_keeps_everything(nd, synthetic, tmp_path):
+    ix = tmp_path / "ix"
+    nd.ingest(ix, synthetic, opts=("--commit-every", "500", "-q"))
+    rc, out, err = nd("delete", "--index", ix, "https://synthetic.example/0007")
+    assert rc == 0, err
+    st = nd.stats(ix)
+    assert st["segments"] > 1 and st["documents"] == N_DOCS - 1
+    before = {q: nd.total(ix, q) for q in ("harbour", "doc*", "doc0007", "doc2999", "museum -garden")}
+    rc, out, err = nd("optimize", "--index", ix)
+    assert rc == 0, err
+    st = nd.stats(ix)
+    assert st["segments"] == 1 and st["documents"] == N_DOCS - 1 and st["deleted"] == 0
+    assert {q: nd.total(ix, q) for q in before} == before
+    assert before["doc0007"] == 0 and before["doc*"] == N_DOCS - 1
     assert nd.check(ix)[0] == 0

@@ -59,9 +59,6 @@ def test_reingest_adds_nothing(nd, tmp_path):
     assert nd.check(ix)[0] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="re-ingesting an exact copy (same URL, same text) counts as "
-                   "'duplicate' again instead of 'unchanged' (summary says '2 duplicates, 39 "
-                   "unchanged')")
 def test_reingest_is_all_unchanged(nd, tmp_path):
     ix = tmp_path / "ix"
     nd.ingest(ix, SAMPLE_JSONL, SAMPLE_PAGES)
@@ -72,8 +69,6 @@ def test_reingest_is_all_unchanged(nd, tmp_path):
     assert s["unchanged"] == n_inputs
 
 
-@pytest.mark.xfail(strict=True, reason="each re-ingest of an exact copy appends its URL again to "
-                   "the stored article's copies (show --json lists the same URL 2, 3, ... times)")
 def test_reingest_does_not_repeat_copies(nd, tmp_path):
     ix = tmp_path / "ix"
     _, _, pairs = sample_expectations()
@@ -134,8 +129,6 @@ def test_show_lists_exact_copies(nd, sample_index):
         assert b["url"] == first and b["text"] == a["text"]
 
 
-@pytest.mark.xfail(strict=True, reason="`show COPY-URL` (URL of an exact copy) says 'no article "
-                   "with id or URL' once the index is reopened: copy URLs are not looked up")
 def test_show_by_copy_url(nd, sample_index):
     ix, _ = sample_index
     _, _, pairs = sample_expectations()
@@ -255,9 +248,6 @@ def test_field_map(nd, tmp_path):
     assert nd.total(ix, "date:2021-02") == 1
 
 
-@pytest.mark.xfail(strict=True, reason="an invalid --field map ('unknown field bogus ... date)') is "
-                   "classified as a warning because the message contains 'date' (is_warning in "
-                   "src/cli/main.c): nothing is ingested, yet exit status 0 and '0 skipped'")
 def test_field_map_unknown_key_fails(nd, tmp_path):
     f = tmp_path / "custom.jsonl"
     f.write_text(json.dumps({"link": "https://ex.example/a", "story": "Some text here."}) + "\n",

@@ -75,8 +75,6 @@ def test_seed_exclusion_gives_zero(nd, seed_index):
     assert nd.search(seed_index, "china -zzyzxqq")["total"] == 1
 
 
-@pytest.mark.xfail(strict=True, reason="search parses a query word starting with '-' as an option "
-                   "(getopt permutes argv): `newsdex search -xinjiang` exits 2 'invalid option'")
 def test_seed_exclusion_as_first_argv_word(nd, seed_index):
     """`newsdex search -xinjiang` without `--`: the query word starts with '-'."""
     rc, out, err = nd("search", "--index", seed_index, "--json", "-xinjiang")

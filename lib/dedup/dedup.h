@@ -1,0 +1,36 @@
+/*
+ * dedup.h - near-duplicate sketches (dedup/sketch.c) and wire-copy signals (dedup/wire.c).
+ *
+ * A sketch is a one-permutation MinHash of an article's word 4-shingles: NDX_SKETCH_BINS bins of
+ * 16 bits each.  Two sketches agree in a fraction of bins that estimates the Jaccard similarity
+ * of the two shingle sets.  Locality-sensitive hashing bands (NDX_SKETCH_BANDS bands of
+ * NDX_SKETCH_ROWS bins) find candidates: two articles with Jaccard 0.5 share a band with
+ * probability 1-(1-0.5^4)^16 = 0.64, with Jaccard 0.7 with probability 0.98.  Used by index.c at
+ * ingest to assign story clusters.  Why this design: docs/DEDUP.md.
+ */
+#ifndef NDX_DEDUP_H
+#define NDX_DEDUP_H
+
+#include "ndx_int.h"
+
+#define NDX_SKETCH_BINS 64
+#define NDX_SKETCH_BANDS 16
+#define NDX_SKETCH_ROWS 4
+#define NDX_SKETCH_MIN_SHINGLES 8   /* shorter texts get no sketch (all-zero) */
+#define NDX_DUP_THRESHOLD 0.5       /* default estimated Jaccard for "same story" */
+
+/* Compute the sketch of text into sig.  Returns the number of shingles (0: sig is all zero, the
+ * text is too short to compare). */
+size_t ndx__sketch(const char *text, size_t n, uint16_t sig[NDX_SKETCH_BINS]);
+/* Fraction of equal bins (0..1); 0 when either sketch is empty. */
+double ndx__sketch_sim(const uint16_t *a, const uint16_t *b);
+/* Key of band `band` (0..NDX_SKETCH_BANDS-1), never 0. */
+uint64_t ndx__sketch_band(const uint16_t *sig, int band);
+/* 1 if the sketch is empty (too short a text). */
+int ndx__sketch_empty(const uint16_t *sig);
+
+/* 1 if the text carries a wire-service dateline or credit: "LISBON (AP) —", "(Reuters) -",
+ * "— AFP", "Reporting by ...", "(Continental Press)" at the start or end of the body. */
+int ndx__wire_signal(const char *body, size_t n);
+
+#endif

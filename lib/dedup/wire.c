@@ -1,0 +1,99 @@
+/*
+ * wire.c - wire-service signals in an article body (dedup.h): a dateline with an agency credit
+ * at the start ("LISBON (AP) — ", "BEIJING, March 5 (Reuters) - "), or a credit at the end
+ * ("— AFP", "(Continental Press)", "Reporting by ...; Editing by ...").  General patterns only: a
+ * parenthesised short credit of capitalised words or initials followed by a dash near the start,
+ * or a credit line near the end.
+ */
+#include "dedup/dedup.h"
+
+#include <ctype.h>
+
+/* Does [p, e) hold "(" Credit ")" where Credit is 1..4 capitalised words or an acronym? */
+static int paren_credit(const char *p, const char *e)
+{
+    if (p >= e || *p != '(')
+        return 0;
+    const char *q = p + 1;
+    int words = 0;
+    while (q < e && *q != ')') {
+        if (!isupper((unsigned char)*q))
+            return 0;
+        while (q < e && (isalpha((unsigned char)*q) || *q == '.' || *q == '-' || *q == '\''))
+            q++;
+        words++;
+        if (q < e && *q == ' ')
+            q++;
+        if (words > 4 || q - p > 40)
+            return 0;
+    }
+    return q < e && *q == ')' && words >= 1;
+}
+
+static int is_dash(const char *p, const char *e)
+{
+    if (p < e && *p == '-')
+        return 1;
+    /* en dash U+2013, em dash U+2014 */
+    return e - p >= 3 && (uint8_t)p[0] == 0xE2 && (uint8_t)p[1] == 0x80 &&
+           ((uint8_t)p[2] == 0x93 || (uint8_t)p[2] == 0x94);
+}
+
+static int dash_len(const char *p)
+{
+    return *p == '-' ? 1 : 3;
+}
+
+int ndx__wire_signal(const char *body, size_t n)
+{
+    if (!body || n < 10)
+        return 0;
+    const char *e = body + n;
+    /* dateline: up to ~80 bytes of upper-case place (and optional date), a credit, a dash */
+    const char *lim = body + NDX_MIN(n, (size_t)120);
+    for (const char *p = body; p < lim; p++) {
+        if (*p == '(' && paren_credit(p, lim)) {
+            const char *q = memchr(p, ')', (size_t)(lim - p));
+            if (!q)
+                break;
+            q++;
+            while (q < lim && *q == ' ')
+                q++;
+            if (q < lim && is_dash(q, lim))
+                return 1;
+            break;
+        }
+        if (*p == '\n')
+            break;
+    }
+    /* a closing credit line in the last ~200 bytes */
+    const char *tail = n > 200 ? e - 200 : body;
+    const char *last = e;
+    while (last > body && (last[-1] == '\n' || last[-1] == ' ' || last[-1] == '.'))
+        last--;
+    const char *ls = last;
+    while (ls > tail && ls[-1] != '\n')
+        ls--;
+    size_t ll = (size_t)(last - ls);
+    if (ll >= 3 && ll < 160) {
+        if ((ll > 12 && strncmp(ls, "Reporting by", 12) == 0) ||
+            (ll > 11 && strncmp(ls, "Writing by", 10) == 0) || (ll > 11 && strncmp(ls, "Editing by", 10) == 0))
+            return 1;
+        if (paren_credit(ls, last) && memchr(ls, ')', ll) == last - 1)
+            return 1;
+        if (is_dash(ls, last)) {
+            const char *q = ls + dash_len(ls);
+            while (q < last && *q == ' ')
+                q++;
+            int caps = 0, ok = q < last;
+            for (const char *r = q; r < last && ok; r++)
+                if (isalpha((unsigned char)*r))
+                    caps += isupper((unsigned char)*r) != 0;
+                else if (*r != ' ' && *r != '.')
+                    ok = 0;
+            if (ok && caps >= 2 && last - q <= 40)
+                return 1;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,406 @@
+/*
+ * charset.c - character sets of web pages: find what a page declares (BOM, <meta charset>,
+ * http-equiv Content-Type), check the declaration against the bytes, sniff when there is none,
+ * and convert to UTF-8 with iconv (invalid sequences become U+FFFD).
+ *
+ * Decision order (ndx__charset_decide): BOM; a <meta> declaration in the first 32 KiB; the caller's
+ * hint; sniffing.  A declaration is overruled when the bytes are valid UTF-8 holding multi-byte
+ * sequences (a page saved as UTF-8 that still says latin-1 or GBK is common; the converse - legacy
+ * bytes that happen to form valid UTF-8 - is very rare past a few characters).  Sniffing: valid
+ * UTF-8 -> UTF-8; else each of GB18030, Big5, CP932 (Shift_JIS), CP949 (EUC-KR) is tried on a
+ * sample and scored by conversion errors and by how many of its language's most frequent
+ * characters come out; the best wins unless all of them fail, then windows-1252.
+ */
+#include "extract/extract.h"
+
+#include <errno.h>
+#include <iconv.h>
+
+static int lc(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static bool ieq(const char *a, const char *b)
+{
+    while (*a && *b)
+        if (lc((unsigned char)*a++) != lc((unsigned char)*b++))
+            return false;
+    return *a == *b;
+}
+
+/* Map a declared label to the iconv name we use (WHATWG-style supersets). */
+const char *ndx__charset_canonical(const char *label)
+{
+    static const struct {
+        const char *label, *name;
+    } map[] = {
+        {"utf-8", "UTF-8"},          {"utf8", "UTF-8"},
+        {"unicode-1-1-utf-8", "UTF-8"},
+        {"gb2312", "GB18030"},       {"gbk", "GB18030"},
+        {"x-gbk", "GB18030"},        {"gb18030", "GB18030"},
+        {"gb_2312-80", "GB18030"},   {"chinese", "GB18030"},
+        {"euc-cn", "GB18030"},       {"cp936", "GB18030"},
+        {"big5", "BIG5-HKSCS"},      {"big5-hkscs", "BIG5-HKSCS"},
+        {"x-x-big5", "BIG5-HKSCS"},  {"cn-big5", "BIG5-HKSCS"},
+        {"shift_jis", "CP932"},      {"shift-jis", "CP932"},
+        {"sjis", "CP932"},           {"x-sjis", "CP932"},
+        {"windows-31j", "CP932"},    {"ms_kanji", "CP932"},
+        {"cp932", "CP932"},          {"euc-jp", "EUC-JP"},
+        {"x-euc-jp", "EUC-JP"},      {"iso-2022-jp", "ISO-2022-JP"},
+        {"euc-kr", "CP949"},         {"ks_c_5601-1987", "CP949"},
+        {"windows-949", "CP949"},    {"cp949", "CP949"},
+        {"iso-8859-1", "WINDOWS-1252"}, {"iso8859-1", "WINDOWS-1252"},
+        {"latin1", "WINDOWS-1252"},  {"latin-1", "WINDOWS-1252"},
+        {"l1", "WINDOWS-1252"},      {"us-ascii", "WINDOWS-1252"},
+        {"ascii", "WINDOWS-1252"},   {"windows-1252", "WINDOWS-1252"},
+        {"cp1252", "WINDOWS-1252"},  {"iso-8859-9", "WINDOWS-1254"},
+        {"tis-620", "CP874"},        {"iso-8859-11", "CP874"},
+        {"windows-874", "CP874"},    {"koi8-r", "KOI8-R"},
+        {"koi8-u", "KOI8-U"},        {"utf-16", "UTF-8"},   /* a meta cannot be UTF-16 */
+        {"utf-16le", "UTF-8"},       {"utf-16be", "UTF-8"},
+    };
+    for (size_t i = 0; i < NDX_ARRAY_LEN(map); i++)
+        if (ieq(label, map[i].label))
+            return map[i].name;
+    return NULL;
+}
+
+/* Find a charset declared in a <meta> tag within the first 32 KiB.  Writes the label into out. */
+static bool meta_charset(const char *s, size_t n, char *out, size_t nout)
+{
+    if (n > 32768)
+        n = 32768;
+    for (size_t i = 0; i + 7 < n; i++) {
+        if (lc((unsigned char)s[i]) != 'c' || lc((unsigned char)s[i + 1]) != 'h' ||
+            lc((unsigned char)s[i + 2]) != 'a' || lc((unsigned char)s[i + 3]) != 'r' ||
+            lc((unsigned char)s[i + 4]) != 's' || lc((unsigned char)s[i + 5]) != 'e' ||
+            lc((unsigned char)s[i + 6]) != 't')
+            continue;
+        /* inside a <meta ...> tag? look back for '<' without crossing '>' */
+        size_t j = i;
+        bool ok = false;
+        while (j > 0 && i - j < 1024) {
+            j--;
+            if (s[j] == '>')
+                break;
+            if (s[j] == '<') {
+                ok = j + 5 <= n && lc((unsigned char)s[j + 1]) == 'm' &&
+                     lc((unsigned char)s[j + 2]) == 'e' && lc((unsigned char)s[j + 3]) == 't' &&
+                     lc((unsigned char)s[j + 4]) == 'a';
+                break;
+            }
+        }
+        if (!ok)
+            continue;
+        size_t k = i + 7;
+        while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r'))
+            k++;
+        if (k >= n || s[k] != '=')
+            continue;
+        k++;
+        while (k < n && (s[k] == ' ' || s[k] == '"' || s[k] == '\'' || s[k] == '\t'))
+            k++;
+        size_t m = 0;
+        while (k < n && m + 1 < nout &&
+               ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') ||
+                (s[k] >= '0' && s[k] <= '9') || s[k] == '-' || s[k] == '_' || s[k] == '.' ||
+                s[k] == ':'))
+            out[m++] = s[k++];
+        out[m] = 0;
+        if (m)
+            return true;
+    }
+    return false;
+}
+
+/* Append U+FFFD */
+static void put_fffd(struct ndx_buf *out, int *rc)
+{
+    ndx__buf_append(out, "\xEF\xBF\xBD", 3, rc);
+}
+
+/* Convert; *nerr (may be NULL) receives the number of invalid sequences. */
+static int convert(const char *in, size_t n, const char *charset, struct ndx_buf *out, size_t *nerr)
+{
+    iconv_t cd = iconv_open("UTF-8", charset);
+    if (cd == (iconv_t)-1)
+        return NDX_EINVAL;
+    int rc = 0;
+    size_t errs = 0;
+    char *ip = (char *)in;
+    size_t left = n;
+    while (left > 0 && !rc) {
+        rc = ndx__buf_reserve(out, left * 2 + 16);
+        if (rc)
+            break;
+        char *op = (char *)out->p + out->n;
+        size_t oleft = out->cap - out->n - 1;
+        size_t r = iconv(cd, &ip, &left, &op, &oleft);
+        out->n = (size_t)((uint8_t *)op - out->p);
+        out->p[out->n] = 0;
+        if (r == (size_t)-1) {
+            if (errno == E2BIG)
+                continue;
+            /* EILSEQ or EINVAL (truncated at end): replace one byte and go on */
+            errs++;
+            put_fffd(out, &rc);
+            ip++;
+            left--;
+            iconv(cd, NULL, NULL, NULL, NULL);
+        }
+    }
+    iconv_close(cd);
+    if (nerr)
+        *nerr = errs;
+    return rc;
+}
+
+int ndx__charset_to_utf8(const char *in, size_t n, const char *charset, struct ndx_buf *out)
+{
+    if (!charset)
+        return NDX_EINVAL;
+    const char *canon = ndx__charset_canonical(charset);
+    const char *cs = canon ? canon : charset;
+    if (ieq(cs, "UTF-8")) {
+        int rc = 0;
+        ndx__utf8_repair(in, n, out, NULL, NULL, &rc);
+        return rc;
+    }
+    return convert(in, n, cs, out, NULL);
+}
+
+/* ---- sniffing ----------------------------------------------------------------------------- */
+
+static size_t dec(const uint8_t *s, size_t n, uint32_t *cp)
+{
+    uint8_t c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c < 0xE0 && n >= 2) {
+        *cp = (uint32_t)(c & 0x1f) << 6 | (s[1] & 0x3f);
+        return 2;
+    }
+    if (c >= 0xE0 && c < 0xF0 && n >= 3) {
+        *cp = (uint32_t)(c & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+        return 3;
+    }
+    if (c >= 0xF0 && n >= 4) {
+        *cp = (uint32_t)(c & 0x07) << 18 | (uint32_t)(s[1] & 0x3f) << 12 |
+              (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+        return 4;
+    }
+    *cp = 0xFFFD;
+    return 1;
+}
+
+static bool in_list(uint32_t cp, const char *list)
+{
+    const uint8_t *p = (const uint8_t *)list;
+    size_t n = strlen(list);
+    while (n) {
+        uint32_t c;
+        size_t k = dec(p, n, &c);
+        if (c == cp)
+            return true;
+        p += k;
+        n -= k;
+    }
+    return false;
+}
+
+static const char ZH_HANS[] = "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会也你对生能而"
+                              "子那得于着下自之年过发后作里经日月市新闻记者说将与及等已";
+static const char ZH_HANT[] = "的一是不了在人有我他這個們中來上大為和國地到以說時要就出會也你對生能而"
+                              "子那得於著下自之年過發後作裡經日月市新聞記者說將與及等已";
+
+enum sniff_kind { SN_GB, SN_BIG5, SN_SJIS, SN_KR };
+
+/* Score a decoded sample: fraction of its non-ASCII characters typical of the language. */
+static double sniff_score(const struct ndx_buf *b, enum sniff_kind k, size_t nerr)
+{
+    size_t total = 0, good = 0;
+    const uint8_t *p = b->p;
+    size_t n = b->n;
+    while (n) {
+        uint32_t cp;
+        size_t m = dec(p, n, &cp);
+        p += m;
+        n -= m;
+        if (cp < 0x80)
+            continue;
+        total++;
+        switch (k) {
+        case SN_GB:
+            good += in_list(cp, ZH_HANS) ? 3 : (cp >= 0x4E00 && cp <= 0x9FFF) ? 1 : 0;
+            break;
+        case SN_BIG5:
+            good += in_list(cp, ZH_HANT) ? 3 : (cp >= 0x4E00 && cp <= 0x9FFF) ? 1 : 0;
+            break;
+        case SN_SJIS:
+            good += (cp >= 0x3040 && cp <= 0x30FF) ? 3 : (cp >= 0x4E00 && cp <= 0x9FFF) ? 1 : 0;
+            break;
+        case SN_KR:
+            good += (cp >= 0xAC00 && cp <= 0xD7A3) ? 3 : 0;
+            break;
+        }
+    }
+    if (!total)
+        return 0;
+    return (double)good / (double)total - 10.0 * (double)nerr / (double)total;
+}
+
+/* A sample of the page: its non-ASCII-bearing part, at most 64 KiB, cut at a line boundary. */
+static const char *sniff(const char *s, size_t n)
+{
+    static const struct {
+        const char *cs;
+        enum sniff_kind k;
+    } cand[] = {{"GB18030", SN_GB}, {"BIG5-HKSCS", SN_BIG5}, {"CP932", SN_SJIS}, {"CP949", SN_KR}};
+    /* start the sample at the first non-ASCII byte's line */
+    size_t i = 0;
+    while (i < n && (unsigned char)s[i] < 0x80)
+        i++;
+    while (i > 0 && s[i - 1] != '\n' && s[i - 1] != '>')
+        i--;
+    size_t len = NDX_MIN(n - i, (size_t)65536);
+    /* do not cut a multi-byte character: end at an ASCII byte */
+    while (len > 0 && i + len < n && (unsigned char)s[i + len - 1] >= 0x80)
+        len--;
+    double best = 0.05;
+    const char *res = "WINDOWS-1252";
+    struct ndx_buf b;
+    ndx__buf_init(&b, 0);
+    for (size_t c = 0; c < NDX_ARRAY_LEN(cand); c++) {
+        ndx__buf_reset(&b);
+        size_t nerr = 0;
+        if (convert(s + i, len, cand[c].cs, &b, &nerr))
+            continue;
+        double sc = sniff_score(&b, cand[c].k, nerr);
+        if (sc > best) {
+            best = sc;
+            res = cand[c].cs;
+        }
+    }
+    ndx__buf_free(&b);
+    return res;
+}
+
+/* Does [s, n) hold multi-byte UTF-8 and nothing invalid (a truncated last char is tolerated)? */
+static bool utf8_clean(const char *s, size_t n, bool *has_multi)
+{
+    size_t ok = ndx__utf8_valid_prefix(s, n);
+    *has_multi = false;
+    for (size_t i = 0; i < ok; i++)
+        if ((unsigned char)s[i] >= 0x80) {
+            *has_multi = true;
+            break;
+        }
+    return ok == n || (n - ok < 4 && (unsigned char)s[ok] >= 0xC0);
+}
+
+int ndx__charset_decode(const char *in, size_t n, const char *hint, struct ndx_buf *out,
+                        const char **used)
+{
+    const unsigned char *u = (const unsigned char *)in;
+    const char *cs = NULL;
+    int rc = 0;
+    if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+        in += 3;
+        n -= 3;
+        cs = "UTF-8";
+    } else if (n >= 2 && u[0] == 0xFF && u[1] == 0xFE) {
+        cs = "UTF-16LE";
+        in += 2;
+        n -= 2;
+    } else if (n >= 2 && u[0] == 0xFE && u[1] == 0xFF) {
+        cs = "UTF-16BE";
+        in += 2;
+        n -= 2;
+    }
+    bool multi = false;
+    bool clean = false;
+    bool checked = false;
+    if (!cs) {
+        char label[48];
+        const char *decl = NULL;
+        if (meta_charset(in, n, label, sizeof label))
+            decl = ndx__charset_canonical(label);
+        if (!decl && hint && *hint)
+            decl = ndx__charset_canonical(hint);
+        if (!decl && hint && *hint) {
+            /* an unknown name iconv might still know */
+            iconv_t cd = iconv_open("UTF-8", hint);
+            if (cd != (iconv_t)-1) {
+                iconv_close(cd);
+                decl = hint;
+            }
+        }
+        clean = utf8_clean(in, n, &multi);
+        checked = true;
+        if (decl && !ieq(decl, "UTF-8") && clean && multi)
+            decl = "UTF-8";   /* the declaration lies: the bytes are UTF-8 */
+        if (decl && ieq(decl, "UTF-8") && !clean) {
+            /* declared UTF-8 but broken: keep UTF-8 unless most of it is not */
+            size_t bad = 0, hi = 0;
+            for (size_t i = 0; i < n;) {
+                if ((unsigned char)in[i] < 0x80) {
+                    i++;
+                    continue;
+                }
+                size_t v = ndx__utf8_valid_prefix(in + i, NDX_MIN(n - i, (size_t)4));
+                hi++;
+                if (v == 0) {
+                    bad++;
+                    i++;
+                } else
+                    i += v;
+            }
+            if (bad * 4 > hi)
+                decl = NULL;
+        }
+        cs = decl;
+    }
+    if (!cs) {
+        if (!checked)
+            clean = utf8_clean(in, n, &multi);
+        cs = clean ? "UTF-8" : sniff(in, n);
+    }
+    if (used)
+        *used = cs;
+    if (ieq(cs, "UTF-8")) {
+        ndx__utf8_repair(in, n, out, NULL, NULL, &rc);
+        return rc;
+    }
+    size_t start = out->n;
+    rc = convert(in, n, cs, out, NULL);
+    if (rc == NDX_EINVAL) {
+        /* iconv does not know the declared name: sniff instead */
+        out->n = start;
+        cs = clean ? "UTF-8" : sniff(in, n);
+        if (used)
+            *used = cs;
+        if (ieq(cs, "UTF-8")) {
+            rc = 0;
+            ndx__utf8_repair(in, n, out, NULL, NULL, &rc);
+            return rc;
+        }
+        rc = convert(in, n, cs, out, NULL);
+    }
+    if (rc)
+        return rc;
+    /* drop NUL and C0 controls that the conversion may have produced */
+    size_t w = start;
+    for (size_t r = start; r < out->n; r++) {
+        uint8_t c = out->p[r];
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            continue;
+        out->p[w++] = c;
+    }
+    out->n = w;
+    if (out->p)
+        out->p[w] = 0;
+    return 0;
+}

@@ -1,0 +1,137 @@
+/*
+ * server.h - internals of `newsdex serve`, the HTTP/JSON API and web page (docs/API.md).
+ *
+ * The server is a client of the public API only (include/newsdex.h).  libmicrohttpd runs a pool
+ * of worker threads; every request that reads the index borrows a read handle from a pool (a
+ * handle is used by one thread at a time), refreshes it so that commits made since appear, and
+ * gives it back.  Writes (POST /api/ingest, DELETE /api/doc/ID) open a writer handle for the one
+ * request and close it.
+ */
+#ifndef NDX_SERVER_H
+#define NDX_SERVER_H
+
+#include "newsdex.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if MHD_VERSION < 0x00097002
+typedef int srv_result;
+#else
+typedef enum MHD_Result srv_result;
+#endif
+
+/* Fixed limits (the adjustable ones are options of `newsdex serve`). */
+#define SRV_MAX_LIMIT 1000         /* hits per page */
+#define SRV_MAX_OFFSET 100000      /* deepest offset */
+#define SRV_MAX_QUERY 4096         /* bytes of a query */
+#define SRV_MAX_RELATED 50         /* related hits */
+#define SRV_EXPORT_BATCH 1000      /* hits per page while exporting */
+#define SRV_MEMORY_LIMIT 32768     /* bytes per connection for the request line and headers */
+
+struct srv_config {
+    const char *index;
+    const char *listen;
+    const char *token;        /* NULL: read-only server */
+    unsigned threads;
+    unsigned timeout;         /* seconds of inactivity before a connection is closed */
+    unsigned max_connections;
+    unsigned max_queries;     /* concurrent index reads (searches, documents, exports) */
+    unsigned max_exports;     /* concurrent exports (each holds a read handle while streaming) */
+    size_t max_body;          /* bytes of an ingest body */
+    int verbose;
+};
+
+struct srv_pool {
+    pthread_mutex_t mu;
+    ndx_index **free;         /* handles not in use */
+    size_t nfree, cap;
+    size_t total;             /* handles open */
+};
+
+struct server {
+    struct srv_config cfg;
+    size_t ntoken;
+    struct srv_pool pool;
+    atomic_uint inflight;     /* index reads in progress */
+    atomic_uint exports;      /* exports in progress */
+    pthread_mutex_t write_mu; /* one write request at a time inside this server */
+};
+
+/* Per-request state, created on the first call of the access handler. */
+enum srv_kind { REQ_PLAIN = 0, REQ_INGEST = 1 };
+
+struct srv_request {
+    int kind;
+    int fd;                   /* ingest: temporary file holding the body, or -1 */
+    char tmppath[256];
+    size_t nbody;
+    int too_big;
+    int format;               /* ingest: enum ndx_format */
+    double t0;
+};
+
+/* ---- serve.c: responses and helpers ---- */
+srv_result srv_send(struct MHD_Connection *c, unsigned status, const char *ctype, char *body,
+                    size_t n, int must_free);
+/** Send `j` (reference stolen) as the response. */
+srv_result srv_send_json(struct MHD_Connection *c, unsigned status, json_t *j);
+/** {"error": msg, "status": status}; `extra` (may be NULL, stolen) is merged in. */
+srv_result srv_send_error(struct MHD_Connection *c, unsigned status, const char *msg,
+                          json_t *extra);
+/** An error response with a Retry-After header. */
+srv_result srv_send_retry(struct MHD_Connection *c, unsigned status, const char *msg,
+                          unsigned seconds);
+void srv_add_common_headers(struct MHD_Response *r, int is_page);
+
+/** Borrow a refreshed read handle (NULL: *status and *msg say why).  Counts against
+ * max_queries: on NULL with status 429 the server is busy. */
+ndx_index *srv_acquire(struct server *s, unsigned *status, const char **msg);
+void srv_release(struct server *s, ndx_index *ix);
+
+/** Query-string argument (decoded); NULL if absent.  *n receives its length. */
+const char *srv_arg(struct MHD_Connection *c, const char *name, size_t *n);
+/** Parse an unsigned decimal argument in [0, max]; returns 0 if absent (*out = dflt), 1 if
+ * valid, -1 if malformed or out of range. */
+int srv_arg_uint(struct MHD_Connection *c, const char *name, uint64_t max, uint64_t dflt,
+                 uint64_t *out);
+
+json_t *srv_jstr(const char *s, size_t n);
+json_t *srv_json_date(int64_t t);
+json_t *srv_hit_json(const ndx_hit *h, int snippets);
+json_t *srv_article_json(const ndx_article *a);
+double srv_now(void);
+
+/* ---- api.c: read endpoints ---- */
+srv_result api_search(struct server *s, struct MHD_Connection *c);
+srv_result api_doc(struct server *s, struct MHD_Connection *c, const char *key, size_t nkey);
+srv_result api_related(struct server *s, struct MHD_Connection *c, const char *key, size_t nkey);
+srv_result api_stats(struct server *s, struct MHD_Connection *c, int health);
+srv_result api_export(struct server *s, struct MHD_Connection *c);
+
+/* ---- write.c: write endpoints ---- */
+/** 0 if the request may write; otherwise the error response was queued (*ret). */
+int api_check_token(struct server *s, struct MHD_Connection *c, srv_result *ret);
+srv_result api_delete(struct server *s, struct MHD_Connection *c, const char *key, size_t nkey);
+srv_result api_ingest(struct server *s, struct MHD_Connection *c, struct srv_request *rq);
+
+/* ---- mlt.c: "more like this" query of an article ---- */
+/** An OR query of the article's most distinctive words (see docs/API.md); caller frees with
+ * free().  NULL if the article has no usable word. */
+char *srv_mlt_query(const ndx_article *a, size_t max_terms);
+
+/* ---- web_assets.c (generated by src/server/web/embed.sh) ---- */
+struct srv_asset {
+    const char *path;          /* "/app.js" */
+    const char *ctype;
+    const unsigned char *data;
+    size_t len;
+};
+extern const struct srv_asset srv_assets[];
+extern const size_t srv_nassets;
+
+#endif
