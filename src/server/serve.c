@@ -1,9 +1,813 @@
-/* serve.c - `newsdex serve` (being written). */
+/*
+ * serve.c - `newsdex serve`: options, listening socket, libmicrohttpd daemon, request routing,
+ * the read-handle pool and response helpers.  Endpoints live in api.c and write.c; the API is
+ * described in docs/API.md and served as OpenAPI at /api/openapi.json.
+ */
+#include "server/server.h"
 #include "cli/commands.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+double srv_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+json_t *srv_jstr(const char *s, size_t n)
+{
+    /* Stored text is UTF-8 (the library validates it); json_stringn checks anyway and falls back
+       to an empty string rather than emit invalid JSON. */
+    json_t *j = json_stringn(s ? s : "", s ? n : 0);
+    return j ? j : json_string("");
+}
+
+json_t *srv_json_date(int64_t t)
+{
+    if (t == NDX_DATE_UNKNOWN)
+        return json_null();
+    time_t tt = (time_t)t;
+    struct tm tm;
+    char buf[48];
+    if (!gmtime_r(&tt, &tm))
+        return json_null();
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return json_string(buf);
+}
+
+/* The same object as one hit of `newsdex search --json` (src/cli/main.c), keys in that order. */
+json_t *srv_hit_json(const ndx_hit *h, int snippets)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer((json_int_t)h->id));
+    json_object_set_new(o, "score", json_real(h->score));
+    json_object_set_new(o, "title", srv_jstr(h->title, h->ntitle));
+    json_object_set_new(o, "url", srv_jstr(h->url, h->nurl));
+    json_object_set_new(o, "source", srv_jstr(h->source, h->nsource));
+    json_object_set_new(o, "date", srv_json_date(h->published));
+    json_object_set_new(o, "lang", srv_jstr(h->lang, h->nlang));
+    if (h->flags & NDX_ART_TEASER)
+        json_object_set_new(o, "truncated", json_true());
+    if (snippets) {
+        json_object_set_new(o, "snippet", srv_jstr(h->snippet, h->nsnippet));
+        json_object_set_new(o, "teaser", srv_jstr(h->teaser, h->nteaser));
+    }
+    return o;
+}
+
+/* The same object as `newsdex show --json`. */
+json_t *srv_article_json(const ndx_article *a)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer((json_int_t)a->id));
+    json_object_set_new(o, "url", srv_jstr(a->url, a->nurl));
+    json_object_set_new(o, "source", srv_jstr(a->source, a->nsource));
+    json_object_set_new(o, "title", srv_jstr(a->title, a->ntitle));
+    json_object_set_new(o, "authors", srv_jstr(a->authors, a->nauthors));
+    json_object_set_new(o, "date", srv_json_date(a->published));
+    json_object_set_new(o, "ingested", srv_json_date(a->ingested));
+    json_object_set_new(o, "lang", srv_jstr(a->lang, a->nlang));
+    json_object_set_new(o, "text", srv_jstr(a->body, a->nbody));
+    if (a->flags & NDX_ART_TEASER) {
+        json_object_set_new(o, "truncated", json_true());
+        json_object_set_new(o, "found_on", srv_jstr(a->parent, a->nparent));
+    }
+    if (a->flags & NDX_ART_SUMMARY)
+        json_object_set_new(o, "summary_only", json_true());
+    json_t *copies = json_array();
+    const char *p = a->copies, *end = a->copies + a->ncopies;
+    while (p && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            nl = end;
+        const char *tab = memchr(p, '\t', (size_t)(nl - p));
+        json_t *cp = json_object();
+        json_object_set_new(cp, "url", srv_jstr(p, tab ? (size_t)(tab - p) : (size_t)(nl - p)));
+        json_object_set_new(cp, "source",
+                            tab ? srv_jstr(tab + 1, (size_t)(nl - tab - 1)) : srv_jstr("", 0));
+        json_array_append_new(copies, cp);
+        p = nl + 1;
+    }
+    json_object_set_new(o, "copies", copies);
+    return o;
+}
+
+const char *srv_arg(struct MHD_Connection *c, const char *name, size_t *n)
+{
+    const char *v = NULL;
+    size_t len = 0;
+    if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, name, strlen(name), &v, &len) !=
+            MHD_YES ||
+        !v) {
+        *n = 0;
+        return NULL;
+    }
+    *n = len;
+    return v;
+}
+
+int srv_arg_uint(struct MHD_Connection *c, const char *name, uint64_t max, uint64_t dflt,
+                 uint64_t *out)
+{
+    size_t n;
+    const char *v = srv_arg(c, name, &n);
+    *out = dflt;
+    if (!v || n == 0)
+        return 0;
+    if (n > 12)
+        return -1;
+    uint64_t x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return -1;
+        x = x * 10 + (uint64_t)(v[i] - '0');
+    }
+    if (x > max)
+        return -1;
+    *out = x;
+    return 1;
+}
+
+/* ---- responses ---------------------------------------------------------------------------- */
+
+#define CSP_PAGE                                                                                  \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "            \
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+#define CSP_API "default-src 'none'; frame-ancestors 'none'"
+
+void srv_add_common_headers(struct MHD_Response *r, int is_page)
+{
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Content-Security-Policy", is_page ? CSP_PAGE : CSP_API);
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+    if (!is_page)
+        MHD_add_response_header(r, "Cache-Control", "no-store");
+}
+
+srv_result srv_send(struct MHD_Connection *c, unsigned status, const char *ctype, char *body,
+                    size_t n, int must_free)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        n, body, must_free ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!r) {
+        if (must_free)
+            free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    srv_add_common_headers(r, 0);
+    srv_result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static srv_result send_json_hdr(struct MHD_Connection *c, unsigned status, json_t *j,
+                                const char *hname, const char *hvalue)
+{
+    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!s)
+        return MHD_NO;
+    size_t n = strlen(s);
+    /* a trailing newline, like the CLI's output */
+    char *t = realloc(s, n + 2);
+    if (!t) {
+        free(s);
+        return MHD_NO;
+    }
+    t[n] = '\n';
+    t[n + 1] = 0;
+    struct MHD_Response *r = MHD_create_response_from_buffer(n + 1, t, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(t);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+    srv_add_common_headers(r, 0);
+    if (hname)
+        MHD_add_response_header(r, hname, hvalue);
+    srv_result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+srv_result srv_send_json(struct MHD_Connection *c, unsigned status, json_t *j)
+{
+    return send_json_hdr(c, status, j, NULL, NULL);
+}
+
+static json_t *error_json(unsigned status, const char *msg, json_t *extra)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "error", json_string(msg ? msg : "error"));
+    if (!json_object_get(j, "error"))
+        json_object_set_new(j, "error", json_string("error"));
+    json_object_set_new(j, "status", json_integer((json_int_t)status));
+    if (extra) {
+        json_object_update(j, extra);
+        json_decref(extra);
+    }
+    return j;
+}
+
+srv_result srv_send_error(struct MHD_Connection *c, unsigned status, const char *msg,
+                          json_t *extra)
+{
+    return srv_send_json(c, status, error_json(status, msg, extra));
+}
+
+srv_result srv_send_retry(struct MHD_Connection *c, unsigned status, const char *msg,
+                          unsigned seconds)
+{
+    char v[16];
+    snprintf(v, sizeof v, "%u", seconds);
+    return send_json_hdr(c, status, error_json(status, msg, NULL), "Retry-After", v);
+}
+
+static srv_result send_405(struct MHD_Connection *c, const char *allow)
+{
+    return send_json_hdr(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+                         error_json(MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", NULL),
+                         "Allow", allow);
+}
+
+/* ---- read-handle pool --------------------------------------------------------------------- */
+
+ndx_index *srv_acquire(struct server *s, unsigned *status, const char **msg)
+{
+    unsigned prev = atomic_fetch_add(&s->inflight, 1);
+    if (prev >= s->cfg.max_queries) {
+        atomic_fetch_sub(&s->inflight, 1);
+        *status = MHD_HTTP_TOO_MANY_REQUESTS;
+        *msg = "too many concurrent queries";
+        return NULL;
+    }
+    ndx_index *ix = NULL;
+    pthread_mutex_lock(&s->pool.mu);
+    if (s->pool.nfree)
+        ix = s->pool.free[--s->pool.nfree];
+    pthread_mutex_unlock(&s->pool.mu);
+    if (!ix) {
+        char *emsg = NULL;
+        if (ndx_index_open(s->cfg.index, NDX_OPEN_READ, &ix, &emsg) != NDX_OK) {
+            if (s->cfg.verbose)
+                fprintf(stderr, "newsdex serve: cannot open index: %s\n", emsg ? emsg : "?");
+            ndx_free(emsg);
+            atomic_fetch_sub(&s->inflight, 1);
+            *status = MHD_HTTP_SERVICE_UNAVAILABLE;
+            *msg = "index unavailable";
+            return NULL;
+        }
+        pthread_mutex_lock(&s->pool.mu);
+        s->pool.total++;
+        pthread_mutex_unlock(&s->pool.mu);
+    }
+    if (ndx_index_refresh(ix) != NDX_OK) {
+        /* the handle keeps serving its last commit; report and go on */
+        if (s->cfg.verbose)
+            fprintf(stderr, "newsdex serve: refresh failed: %s\n", ndx_errmsg(ix));
+    }
+    return ix;
+}
+
+void srv_release(struct server *s, ndx_index *ix)
+{
+    if (!ix)
+        return;
+    pthread_mutex_lock(&s->pool.mu);
+    if (s->pool.nfree == s->pool.cap) {
+        size_t cap = s->pool.cap ? s->pool.cap * 2 : 16;
+        ndx_index **f = realloc(s->pool.free, cap * sizeof *f);
+        if (!f) {
+            s->pool.total--;
+            pthread_mutex_unlock(&s->pool.mu);
+            ndx_index_close(ix);
+            atomic_fetch_sub(&s->inflight, 1);
+            return;
+        }
+        s->pool.free = f;
+        s->pool.cap = cap;
+    }
+    s->pool.free[s->pool.nfree++] = ix;
+    pthread_mutex_unlock(&s->pool.mu);
+    atomic_fetch_sub(&s->inflight, 1);
+}
+
+static void pool_close(struct server *s)
+{
+    for (size_t i = 0; i < s->pool.nfree; i++)
+        ndx_index_close(s->pool.free[i]);
+    free(s->pool.free);
+    s->pool.free = NULL;
+    s->pool.nfree = s->pool.cap = s->pool.total = 0;
+}
+
+/* ---- static files (embedded; never the file system) -------------------------------------- */
+
+static srv_result send_asset(struct MHD_Connection *c, const struct srv_asset *a)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(a->len, (void *)a->data,
+                                                             MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, a->ctype);
+    srv_add_common_headers(r, 1);
+    MHD_add_response_header(r, "Cache-Control", "no-cache");
+    srv_result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static const struct srv_asset *find_asset(const char *path)
+{
+    if (!strcmp(path, "/"))
+        path = "/index.html";
+    for (size_t i = 0; i < srv_nassets; i++)
+        if (!strcmp(srv_assets[i].path, path))
+            return &srv_assets[i];
+    return NULL;
+}
+
+/* ---- routing ------------------------------------------------------------------------------ */
+
+static int is_get(const char *m)
+{
+    return !strcmp(m, MHD_HTTP_METHOD_GET) || !strcmp(m, MHD_HTTP_METHOD_HEAD);
+}
+
+static srv_result route(struct server *s, struct MHD_Connection *c, const char *url,
+                        const char *method)
+{
+    static const char doc_prefix[] = "/api/doc/";
+    static const char rel_suffix[] = "/related";
+    if (!strncmp(url, doc_prefix, sizeof doc_prefix - 1)) {
+        const char *key = url + sizeof doc_prefix - 1;
+        size_t n = strlen(key);
+        size_t ns = sizeof rel_suffix - 1;
+        if (n > ns && !strcmp(key + n - ns, rel_suffix)) {
+            if (!is_get(method))
+                return send_405(c, "GET, HEAD");
+            return api_related(s, c, key, n - ns);
+        }
+        if (n == 0)
+            return srv_send_error(c, MHD_HTTP_NOT_FOUND, "not found", NULL);
+        if (is_get(method))
+            return api_doc(s, c, key, n);
+        if (!strcmp(method, MHD_HTTP_METHOD_DELETE)) {
+            srv_result ret;
+            if (api_check_token(s, c, &ret))
+                return ret;
+            return api_delete(s, c, key, n);
+        }
+        return send_405(c, "GET, HEAD, DELETE");
+    }
+    static const struct {
+        const char *path;
+        int id;
+    } gets[] = {{"/api/search", 1}, {"/api/stats", 2}, {"/api/health", 3}, {"/api/export", 4}};
+    for (size_t i = 0; i < sizeof gets / sizeof gets[0]; i++) {
+        if (strcmp(url, gets[i].path))
+            continue;
+        if (!is_get(method))
+            return send_405(c, "GET, HEAD");
+        switch (gets[i].id) {
+        case 1:
+            return api_search(s, c);
+        case 2:
+            return api_stats(s, c, 0);
+        case 3:
+            return api_stats(s, c, 1);
+        default:
+            return api_export(s, c);
+        }
+    }
+    if (!strcmp(url, "/api/ingest"))
+        return send_405(c, "POST"); /* POST is handled before routing */
+    const struct srv_asset *a = find_asset(!strcmp(url, "/api/openapi.json") ? "/openapi.json"
+                                                                              : url);
+    if (a && strcmp(url, "/openapi.json")) {
+        if (!is_get(method))
+            return send_405(c, "GET, HEAD");
+        return send_asset(c, a);
+    }
+    return srv_send_error(c, MHD_HTTP_NOT_FOUND, "not found", NULL);
+}
+
+static srv_result handler(void *cls, struct MHD_Connection *c, const char *url,
+                          const char *method, const char *version, const char *upload_data,
+                          size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    struct server *s = cls;
+    struct srv_request *rq = *con_cls;
+    if (!rq) {
+        rq = calloc(1, sizeof *rq);
+        if (!rq)
+            return MHD_NO;
+        rq->fd = -1;
+        rq->t0 = srv_now();
+        *con_cls = rq;
+        if (!strcmp(url, "/api/ingest")) {
+            if (strcmp(method, MHD_HTTP_METHOD_POST))
+                return send_405(c, "POST");
+            srv_result ret;
+            if (api_check_token(s, c, &ret))
+                return ret;
+            const char *cl =
+                MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+            if (cl) {
+                char *end;
+                errno = 0;
+                unsigned long long v = strtoull(cl, &end, 10);
+                if (errno || *end || v > s->cfg.max_body)
+                    return srv_send_error(c, 413, "request body too large",
+                                          NULL);
+            }
+            size_t n;
+            const char *fmt = srv_arg(c, "format", &n);
+            rq->format = NDX_FMT_JSONL;
+            if (fmt && !strcmp(fmt, "json"))
+                rq->format = NDX_FMT_JSON;
+            else if (fmt && !strcmp(fmt, "auto"))
+                rq->format = NDX_FMT_AUTO;
+            else if (fmt && strcmp(fmt, "jsonl"))
+                return srv_send_error(c, MHD_HTTP_BAD_REQUEST,
+                                      "format must be jsonl, json or auto", NULL);
+            const char *tmp = getenv("TMPDIR");
+            snprintf(rq->tmppath, sizeof rq->tmppath, "%s/newsdex-upload-XXXXXX",
+                     tmp && *tmp && strlen(tmp) < 200 ? tmp : "/tmp");
+            rq->fd = mkostemp(rq->tmppath, O_CLOEXEC);
+            if (rq->fd < 0) {
+                rq->tmppath[0] = 0;
+                return srv_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                                      "cannot store the request body", NULL);
+            }
+            rq->kind = REQ_INGEST;
+            return MHD_YES;
+        }
+        return route(s, c, url, method);
+    }
+    if (rq->kind != REQ_INGEST) {
+        /* a body sent to an endpoint that takes none: the response is already queued */
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (rq->too_big)
+            return rq->nbody > 2 * s->cfg.max_body ? MHD_NO : MHD_YES;
+        rq->nbody += n;
+        if (rq->nbody > s->cfg.max_body) {
+            rq->too_big = 1;
+            return MHD_YES;
+        }
+        while (n) {
+            ssize_t w = write(rq->fd, upload_data, n);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                rq->too_big = 2; /* write error */
+                return MHD_YES;
+            }
+            upload_data += w;
+            n -= (size_t)w;
+        }
+        return MHD_YES;
+    }
+    if (rq->too_big == 1)
+        return srv_send_error(c, 413, "request body too large", NULL);
+    if (rq->too_big)
+        return srv_send_error(c, 507, "cannot store the request body",
+                              NULL);
+    return api_ingest(s, c, rq);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    struct server *s = cls;
+    struct srv_request *rq = *con_cls;
+    if (s->cfg.verbose) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
+        fprintf(stderr, "newsdex serve: request done (status %u, %s, %.1f ms)\n",
+                ci ? ci->http_status : 0, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "ok" : "aborted",
+                rq ? (srv_now() - rq->t0) * 1e3 : 0.0);
+    }
+    if (!rq)
+        return;
+    if (rq->fd >= 0)
+        close(rq->fd);
+    if (rq->tmppath[0])
+        unlink(rq->tmppath);
+    free(rq);
+    *con_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    fputs("newsdex serve: ", stderr);
+    vfprintf(stderr, fmt, ap);
+}
+
+/* ---- startup ------------------------------------------------------------------------------ */
+
+static void usage(void)
+{
+    printf("Usage: newsdex serve [OPTIONS]\n"
+           "Serve the index over HTTP: a JSON API (docs/API.md) and a search page at /.\n"
+           "Ingestion may go on while it serves: every request sees the newest commit.\n\n"
+           "Options:\n"
+           "  --index DIR            index directory (default $NEWSDEX_INDEX or ./newsdex-index)\n"
+           "  --listen HOST:PORT     address to listen on (default 127.0.0.1:8080; port 0 picks\n"
+           "                         a free port, printed at startup)\n"
+           "  --write-token TOKEN    allow POST /api/ingest and DELETE /api/doc/ID for requests\n"
+           "                         carrying 'Authorization: Bearer TOKEN' (default: read-only);\n"
+           "                         also read from $NEWSDEX_WRITE_TOKEN\n"
+           "  --threads N            worker threads (default: number of CPUs)\n"
+           "  --timeout SEC          close idle connections after SEC seconds (default 30)\n"
+           "  --max-connections N    concurrent connections (default 512)\n"
+           "  --max-queries N        concurrent index reads before 429 (default 64)\n"
+           "  --max-exports N        concurrent exports before 429 (default 4)\n"
+           "  --max-body MB          largest ingest body (default 32)\n"
+           "  -v, --verbose          log every request and server errors on standard error\n");
+}
+
+static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s || *s == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Create the listening socket for "HOST:PORT" ("[v6]:PORT" for IPv6); the address actually bound
+ * (with the real port) goes to `shown`. */
+static int open_listener(const char *spec, char *shown, size_t nshown)
+{
+    char host[256];
+    const char *port;
+    if (spec[0] == '[') {
+        const char *rb = strchr(spec, ']');
+        if (!rb || rb[1] != ':' || (size_t)(rb - spec - 1) >= sizeof host)
+            return -1;
+        memcpy(host, spec + 1, (size_t)(rb - spec - 1));
+        host[rb - spec - 1] = 0;
+        port = rb + 2;
+    } else {
+        const char *colon = strrchr(spec, ':');
+        if (!colon || (size_t)(colon - spec) >= sizeof host)
+            return -1;
+        memcpy(host, spec, (size_t)(colon - spec));
+        host[colon - spec] = 0;
+        port = colon + 1;
+    }
+    unsigned long long p;
+    if (parse_uint(port, 65535, &p))
+        return -1;
+    struct addrinfo hints = {0}, *res = NULL;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    if (getaddrinfo(host[0] ? host : NULL, port, &hints, &res) != 0 || !res) {
+        fprintf(stderr, "newsdex serve: cannot resolve '%s'\n", host);
+        return -2;
+    }
+    int fd = -1;
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                    ai->ai_protocol);
+        if (fd < 0)
+            continue;
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 1024) == 0)
+            break;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        fprintf(stderr, "newsdex serve: cannot listen on %s: %s\n", spec, strerror(errno));
+        return -2;
+    }
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    char addr[INET6_ADDRSTRLEN] = "?";
+    unsigned realport = 0;
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+        if (ss.ss_family == AF_INET6) {
+            struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+            inet_ntop(AF_INET6, &a6->sin6_addr, addr, sizeof addr);
+            realport = ntohs(a6->sin6_port);
+            snprintf(shown, nshown, "[%s]:%u", addr, realport);
+        } else {
+            struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+            inet_ntop(AF_INET, &a4->sin_addr, addr, sizeof addr);
+            realport = ntohs(a4->sin_port);
+            snprintf(shown, nshown, "%s:%u", addr, realport);
+        }
+    }
+    return fd;
+}
+
 int ndx_cmd_serve(int argc, char **argv)
 {
-    (void)argc, (void)argv;
-    fprintf(stderr, "newsdex serve: not available yet\n");
-    return 2;
+    static const struct option opts[] = {
+        {"index", required_argument, 0, 'i'},       {"listen", required_argument, 0, 'l'},
+        {"write-token", required_argument, 0, 'w'}, {"threads", required_argument, 0, 't'},
+        {"timeout", required_argument, 0, 'T'},     {"max-connections", required_argument, 0, 'C'},
+        {"max-queries", required_argument, 0, 'Q'}, {"max-exports", required_argument, 0, 'E'},
+        {"max-body", required_argument, 0, 'B'},    {"verbose", no_argument, 0, 'v'},
+        {"help", no_argument, 0, 'h'},              {0, 0, 0, 0}};
+    struct server *s = calloc(1, sizeof *s);
+    if (!s)
+        return 2;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    s->cfg.listen = "127.0.0.1:8080";
+    s->cfg.threads = ncpu > 0 && ncpu < 256 ? (unsigned)ncpu : 2;
+    s->cfg.timeout = 30;
+    s->cfg.max_connections = 512;
+    s->cfg.max_queries = 64;
+    s->cfg.max_exports = 4;
+    s->cfg.max_body = (size_t)32 << 20;
+    const char *env_token = getenv("NEWSDEX_WRITE_TOKEN");
+    if (env_token && *env_token)
+        s->cfg.token = env_token;
+    int c, bad = 0;
+    unsigned long long v;
+    const char *what = NULL;
+    while ((c = getopt_long(argc, argv, "i:vh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            s->cfg.index = optarg;
+            break;
+        case 'l':
+            s->cfg.listen = optarg;
+            break;
+        case 'w':
+            s->cfg.token = optarg;
+            break;
+        case 't':
+            if (parse_uint(optarg, 256, &v) || v < 1)
+                bad = 1, what = "--threads takes a number from 1 to 256";
+            else
+                s->cfg.threads = (unsigned)v;
+            break;
+        case 'T':
+            if (parse_uint(optarg, 3600, &v) || v < 1)
+                bad = 1, what = "--timeout takes seconds from 1 to 3600";
+            else
+                s->cfg.timeout = (unsigned)v;
+            break;
+        case 'C':
+            if (parse_uint(optarg, 100000, &v) || v < 1)
+                bad = 1, what = "--max-connections takes a number from 1";
+            else
+                s->cfg.max_connections = (unsigned)v;
+            break;
+        case 'Q':
+            if (parse_uint(optarg, 100000, &v) || v < 1)
+                bad = 1, what = "--max-queries takes a number from 1";
+            else
+                s->cfg.max_queries = (unsigned)v;
+            break;
+        case 'E':
+            if (parse_uint(optarg, 10000, &v) || v < 1)
+                bad = 1, what = "--max-exports takes a number from 1";
+            else
+                s->cfg.max_exports = (unsigned)v;
+            break;
+        case 'B':
+            if (parse_uint(optarg, 4096, &v) || v < 1)
+                bad = 1, what = "--max-body takes megabytes from 1 to 4096";
+            else
+                s->cfg.max_body = (size_t)v << 20;
+            break;
+        case 'v':
+            s->cfg.verbose = 1;
+            break;
+        case 'h':
+            usage();
+            free(s);
+            return 0;
+        default:
+            bad = 1, what = "unknown option";
+        }
+        if (bad)
+            break;
+    }
+    if (!bad && optind < argc)
+        bad = 1, what = "unexpected argument";
+    if (bad) {
+        fprintf(stderr, "newsdex serve: %s\nTry 'newsdex serve --help'.\n", what);
+        free(s);
+        return 2;
+    }
+    if (!s->cfg.index) {
+        const char *env = getenv("NEWSDEX_INDEX");
+        s->cfg.index = env && *env ? env : "newsdex-index";
+    }
+    if (s->cfg.token && !*s->cfg.token)
+        s->cfg.token = NULL;
+    s->ntoken = s->cfg.token ? strlen(s->cfg.token) : 0;
+    pthread_mutex_init(&s->pool.mu, NULL);
+    pthread_mutex_init(&s->write_mu, NULL);
+
+    /* Open one handle now: a missing or damaged index is reported at startup. */
+    ndx_index *first = NULL;
+    char *emsg = NULL;
+    int rc = ndx_index_open(s->cfg.index, NDX_OPEN_READ, &first, &emsg);
+    if (rc) {
+        fprintf(stderr, "newsdex serve: %s: %s\n", s->cfg.index, emsg ? emsg : ndx_strerror(rc));
+        ndx_free(emsg);
+        pthread_mutex_destroy(&s->pool.mu);
+        pthread_mutex_destroy(&s->write_mu);
+        free(s);
+        return 2;
+    }
+    s->pool.total = 1;
+    atomic_fetch_add(&s->inflight, 1);
+    srv_release(s, first);
+
+    char shown[300] = "";
+    int fd = open_listener(s->cfg.listen, shown, sizeof shown);
+    if (fd < 0) {
+        if (fd == -1)
+            fprintf(stderr, "newsdex serve: --listen takes HOST:PORT, e.g. 127.0.0.1:8080\n");
+        pool_close(s);
+        pthread_mutex_destroy(&s->pool.mu);
+        pthread_mutex_destroy(&s->write_mu);
+        free(s);
+        return 2;
+    }
+
+    json_object_seed(0); /* before threads: jansson seeds its hash function once */
+
+    /* Worker threads inherit this mask; the main thread waits for the signals with sigwait. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+    if (s->cfg.verbose)
+        flags |= MHD_USE_ERROR_LOG;
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, 0, NULL, NULL, handler, s, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(s->cfg.threads > 1 ? s->cfg.threads : 0),
+        MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+        s->cfg.timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_MEMORY_LIMIT,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "newsdex serve: cannot start the HTTP server\n");
+        close(fd);
+        pool_close(s);
+        pthread_mutex_destroy(&s->pool.mu);
+        pthread_mutex_destroy(&s->write_mu);
+        free(s);
+        return 2;
+    }
+    printf("newsdex: serving %s on http://%s/\n", s->cfg.index, shown);
+    fflush(stdout);
+
+    int sig = 0;
+    while (sigwait(&set, &sig) != 0)
+        ;
+    if (s->cfg.verbose)
+        fprintf(stderr, "newsdex serve: %s, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    MHD_stop_daemon(d);
+    close(fd);
+    pool_close(s);
+    pthread_mutex_destroy(&s->pool.mu);
+    pthread_mutex_destroy(&s->write_mu);
+    free(s);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    return 0;
 }

@@ -107,7 +107,7 @@ static void coll_free(struct coll *c)
 static int read_path(const char *path, const char *fmap, struct coll **out)
 {
     struct coll *c = calloc(1, sizeof *c);
-    ndx_reader_opts o = {fmap, 0};
+    ndx_reader_opts o = {.field_map = fmap, .input_format = 0};
     ndx_reader_cb cb = {on_article, on_problem, on_progress, c};
     *out = c;
     return ndx_read_file(path, &o, &cb);
@@ -740,7 +740,7 @@ TEST(ingest_stop_and_mem)
     coll_free(c);
     c = calloc(1, sizeof *c);
     cb.ctx = c;
-    ndx_reader_opts o = {NULL, NDX_FMT_TEXT};
+    ndx_reader_opts o = {.field_map = NULL, .input_format = NDX_FMT_TEXT};
     CHECK_EQ(ndx__ingest_read_mem(data, strlen(data), "mem", &o, &cb), NDX_OK);
     CHECK_EQ(c->n, 1);
     if (c->n == 1)
