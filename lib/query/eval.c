@@ -1482,6 +1482,139 @@ struct story_slot {
     struct cand best;
 };
 
+/* ---- top-k with dynamic pruning (MaxScore, block-max) ------------------------------------- */
+
+/* Leaves that are plain term sets over title and body: what MaxScore can prune. */
+static int prunable_leaf(const struct cnode *c)
+{
+    const struct leaf *l = c->leaf;
+    return l && (l->kind == NDX_Q_TERM || l->kind == NDX_Q_PREFIX) && l->nslots == 1 &&
+           l->field == NDX_F_ANY && !l->meta;
+}
+
+static int prunable(const struct cnode *root)
+{
+    if (prunable_leaf(root))
+        return 1;
+    if (root->kind != NDX_Q_OR || root->nkids == 0)
+        return 0;
+    for (size_t i = 0; i < root->nkids; i++)
+        if (!prunable_leaf(root->kids[i]))
+            return 0;
+    return 1;
+}
+
+static double ts_upper(const struct termset *t)
+{
+    double wf = 0;
+    uint32_t mindl = UINT32_MAX;
+    for (size_t i = 0; i < t->npl; i++) {
+        wf += t->pls[i].ti.max_wf;
+        mindl = NDX_MIN(mindl, t->pls[i].ti.min_dl);
+    }
+    return t->npl ? bm25(t->sc->S, t->idf, wf, mindl) : 0;
+}
+
+static int cmp_ub(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    return *x < *y ? -1 : *x > *y;
+}
+
+struct ms_term {
+    double ub;              /* first: sorted by it */
+    struct termset *t;
+};
+
+static double heap_threshold(const struct heap *h)
+{
+    return h->n == h->cap && h->cap ? h->c[0].key : -1.0;
+}
+
+/*
+ * MaxScore over one segment: terms sorted by score upper bound; the lowest ones, whose bounds sum
+ * to no more than the heap's threshold, are only probed for documents the others found.  A single
+ * postings list also skips whole blocks whose block-max bound cannot beat the threshold.
+ * *matched counts the documents scored (a lower bound of the matches).
+ */
+static int maxscore_segment(struct segctx *sc, const struct cnode *root, struct heap *heap,
+                            uint32_t gidx, uint64_t *matched)
+{
+    size_t n = prunable_leaf(root) ? 1 : root->nkids;
+    struct ms_term *m = ndx_calloc(n, sizeof *m);
+    double *prefix = ndx_calloc(n, sizeof *prefix);
+    int rc = m && prefix ? NDX_OK : NDX_ENOMEM;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const struct cnode *k = prunable_leaf(root) ? root : root->kids[i];
+        const struct leaf *l = k->leaf;
+        m[i].t = termset_new(sc, &l->slots[0], l->kind == NDX_Q_PREFIX, NDX_F_ANY, l->idf);
+        if (!m[i].t)
+            rc = NDX_ENOMEM;
+        else
+            m[i].ub = ts_upper(m[i].t);
+    }
+    if (rc)
+        goto out;
+    qsort(m, n, sizeof *m, cmp_ub);
+    for (size_t i = 0; i < n; i++)
+        prefix[i] = (i ? prefix[i - 1] : 0) + m[i].ub;
+    const struct ndx_segref *ref = sc->ref;
+    const struct ndx_columns *col = &sc->seg->col;
+    const struct search *S = sc->S;
+    double theta = heap_threshold(heap);
+    size_t e = 0;
+    while (e < n && prefix[e] <= theta)
+        e++;
+    while (e < n) {
+        uint32_t d = NDX_DOC_END;
+        for (size_t i = e; i < n; i++)
+            d = NDX_MIN(d, m[i].t->base.doc);
+        if (d == NDX_DOC_END)
+            break;
+        if (n == 1 && m[0].t->npl == 1 && theta >= 0) {
+            uint32_t bwf, bdl, last;
+            ndx__pl_block_bounds(&m[0].t->pls[0], &bwf, &bdl, &last);
+            if (bm25(S, m[0].t->idf, bwf, bdl) <= theta && last != NDX_DOC_END - 1) {
+                it_advance(&m[0].t->base, last + 1);
+                continue;
+            }
+        }
+        double score = 0;
+        for (size_t i = e; i < n; i++)
+            if (m[i].t->base.doc == d)
+                score += ts_score(&m[i].t->base);
+        int keep = 1;
+        for (size_t i = e; i-- > 0;) {
+            if (score + prefix[i] <= theta) {
+                keep = 0;
+                break;
+            }
+            if (it_advance(&m[i].t->base, d) == d)
+                score += ts_score(&m[i].t->base);
+        }
+        if (keep && !ndx__seg_deleted(ref, d)) {
+            (*matched)++;
+            struct cand c = {score, score, col->gid[d], gidx, d};
+            heap_push(heap, &c);
+            theta = heap_threshold(heap);
+            while (e < n && prefix[e] <= theta)
+                e++;
+        }
+        for (size_t i = e; i < n; i++)
+            if (m[i].t->base.doc == d)
+                it_next(&m[i].t->base);
+        if (sc->corrupt)
+            break;
+    }
+out:
+    for (size_t i = 0; m && i < n; i++)
+        if (m[i].t)
+            ts_free(&m[i].t->base);
+    ndx_free(m);
+    ndx_free(prefix);
+    return rc;
+}
+
 /* Evaluate root on every segment: counts, collapse, top hits into res. */
 static int execute(struct search *S, struct cnode *root, const struct run_opts *ro,
                    ndx_results *res)
@@ -1505,7 +1638,17 @@ static int execute(struct search *S, struct cnode *root, const struct run_opts *
     int rc = heap.c ? NDX_OK : NDX_ENOMEM;
     int has_from = opts->date_from != NDX_DATE_UNKNOWN, has_to = opts->date_to != NDX_DATE_UNKNOWN;
     uint64_t total = 0, copies = 0;
-    for (size_t g = 0; g < ix->nsegs && !rc; g++) {
+    int prune = !opts->want_count && !opts->collapse && opts->sort == NDX_SORT_RELEVANCE &&
+                !has_from && !has_to && !ro && want > 0 && prunable(root);
+    for (size_t g = 0; g < ix->nsegs && !rc && prune; g++) {
+        struct segctx sc = {S, ix->segs[g].seg, &ix->segs[g], 0};
+        rc = maxscore_segment(&sc, root, &heap, (uint32_t)g, &total);
+        if (!rc && sc.corrupt)
+            rc = ndx__index_fail(ix, NDX_ECORRUPT, "segment %s is damaged (run 'newsdex check')",
+                                 ix->segs[g].seg->name);
+    }
+    copies = total;
+    for (size_t g = 0; g < ix->nsegs && !rc && !prune; g++) {
         const struct ndx_segref *ref = &ix->segs[g];
         struct segctx sc = {S, ref->seg, ref, 0};
         struct it *it = build_it(&sc, root);
@@ -1577,9 +1720,9 @@ static int execute(struct search *S, struct cnode *root, const struct run_opts *
             heap_push(&heap, &slots[i].best);
     qsort(heap.c, heap.n, sizeof *heap.c, cmp_cand_best_first);
     res->total = opts->collapse ? nslots : total;
-    res->total_stories = nslots;
+    res->total_stories = prune ? 0 : nslots;
     res->total_copies = copies;
-    res->exact = 1;
+    res->exact = !prune;
     size_t from = NDX_MIN(opts->offset, heap.n);
     size_t n = heap.n - from;
     res->hits = ndx_calloc(n ? n : 1, sizeof *res->hits);

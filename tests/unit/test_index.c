@@ -264,3 +264,65 @@ TEST(index_detects_corruption)
     rmrf(dir);
     ndx__text_thread_cleanup();
 }
+
+/* Top-k with pruning (no exact count) must return the same scores as exhaustive evaluation. */
+static void topk_scores(ndx_index *ix, const char *q, int want_count, double *out, size_t *n)
+{
+    ndx_results *r = NULL;
+    ndx_search_opts o;
+    ndx_search_opts_init(&o);
+    o.want_snippets = 0;
+    o.collapse = 0;
+    o.want_count = want_count;
+    o.limit = 10;
+    *n = 0;
+    if (ndx_search(ix, q, strlen(q), &o, &r, NULL) != NDX_OK)
+        return;
+    *n = ndx_results_count(r);
+    for (size_t i = 0; i < *n; i++)
+        out[i] = ndx_results_hit(r, i)->score;
+    ndx_results_free(r);
+}
+
+TEST(index_pruned_topk_equals_exhaustive)
+{
+    char *dir = tmpdir();
+    ndx_index *ix = open_w(dir, NDX_OPEN_NOSTEM);
+    ndx_index_set_memory_limit(ix, 1 << 20);
+    static const char *words[] = {"alpha", "beta", "gamma", "delta", "omega", "zeta", "kappa"};
+    char body[4096];
+    for (int i = 0; i < 4000; i++) {
+        size_t off = 0;
+        int len = 5 + (int)(rnd() % 60);
+        for (int k = 0; k < len; k++) {
+            /* Zipf-like: alpha common, kappa rare */
+            uint32_t r = rnd() % 1000;
+            int w = r < 400 ? 0 : r < 650 ? 1 : r < 800 ? 2 : r < 900 ? 3 : r < 960 ? 4 : r < 990 ? 5 : 6;
+            off += (size_t)snprintf(body + off, sizeof body - off, "%s filler%u ", words[w],
+                                    rnd() % 500);
+        }
+        add(ix, NULL, "t", body, NULL);
+        if (i % 1500 == 1499)
+            ndx_index_commit(ix);
+    }
+    CHECK_EQ(ndx_index_commit(ix), 0);
+    const char *queries[] = {"alpha", "kappa", "alpha OR kappa", "beta OR gamma OR zeta",
+                             "alpha OR beta OR gamma OR delta OR omega OR zeta OR kappa",
+                             "filler7 OR filler8 OR alpha"};
+    for (size_t qi = 0; qi < NDX_ARRAY_LEN(queries); qi++) {
+        double a[10], b[10];
+        size_t na, nb;
+        topk_scores(ix, queries[qi], 1, a, &na);
+        topk_scores(ix, queries[qi], 0, b, &nb);
+        CHECK_EQ(na, nb);
+        for (size_t i = 0; i < na && i < nb; i++)
+            if (a[i] - b[i] > 1e-9 || b[i] - a[i] > 1e-9) {
+                fprintf(stderr, "  query '%s' rank %zu: %f vs %f\n", queries[qi], i, a[i], b[i]);
+                ndx_test_failures++;
+                break;
+            }
+    }
+    ndx_index_close(ix);
+    rmrf(dir);
+    ndx__text_thread_cleanup();
+}
