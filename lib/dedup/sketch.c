@@ -57,9 +57,13 @@ size_t ndx__sketch(const char *text, size_t n, uint16_t sig[NDX_SKETCH_BINS])
         nwords++;
         if (nwords < SHINGLE)
             continue;
+        /* order-dependent combination of the last SHINGLE word hashes, then one mix */
+        static const uint64_t K[SHINGLE] = {0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full,
+                                            0x165667b19e3779f9ull, 0xd6e8feb86659fd93ull};
         uint64_t sh = 0;
         for (size_t k = 0; k < SHINGLE; k++)
-            sh = mix(sh ^ win[(nwords + k) % SHINGLE]);
+            sh += win[(nwords + k) % SHINGLE] * K[k];
+        sh = mix(sh);
         unsigned bin = (unsigned)(sh >> 58);
         if (sh < mins[bin] || mins[bin] == UINT64_MAX)
             mins[bin] = sh;

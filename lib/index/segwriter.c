@@ -17,7 +17,6 @@
 
 #define DOCSTORE_BLOCK 65536   /* uncompressed bytes per docstore block (at least one doc) */
 #define TERMS_PER_BLOCK 32     /* dictionary entries per block */
-#define HASH_EMPTY UINT32_MAX
 
 /* Postings accumulated for one term: varint stream of (doc gap, wf, npos, position gaps...). */
 struct tacc {
@@ -45,7 +44,7 @@ struct ndx_builder {
     struct ndx_buf terms;       /* term bytes */
     struct tacc *acc;           /* term accumulators */
     uint32_t nacc, capacc;
-    uint32_t *table;            /* open-addressing hash of term ids */
+    uint64_t *table;            /* open-addressing hash: hash tag << 32 | term id */
     uint32_t tcap;              /* table slots (power of two) */
     struct pend *pend;          /* pending positions of the current doc */
     uint32_t npend, cappend;
@@ -81,26 +80,35 @@ struct ndx_builder {
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
-static void post_put(struct ndx_builder *b, struct tacc *t, uint64_t v)
+static void post_grow(struct ndx_builder *b, struct tacc *t)
 {
-    if (t->npost + 10 > t->cappost) {
-        uint32_t cap = t->cappost ? t->cappost * 2 : 16;
-        while (cap < t->npost + 10)
-            cap *= 2;
-        uint8_t *p = ndx_realloc(t->post, cap);
-        if (!p) {
-            b->rc = NDX_ENOMEM;
-            return;
-        }
-        b->post_bytes += cap - t->cappost;
-        t->post = p;
-        t->cappost = cap;
+    uint32_t cap = t->cappost ? t->cappost * 2 : 16;
+    while (cap < t->npost + 10)
+        cap *= 2;
+    uint8_t *p = ndx_realloc(t->post, cap);
+    if (!p) {
+        b->rc = NDX_ENOMEM;
+        return;
     }
+    b->post_bytes += cap - t->cappost;
+    t->post = p;
+    t->cappost = cap;
+}
+
+static inline void post_put(struct ndx_builder *b, struct tacc *t, uint64_t v)
+{
+    if (NDX_UNLIKELY(t->npost + 10 > t->cappost)) {
+        post_grow(b, t);
+        if (b->rc)
+            return;
+    }
+    uint8_t *o = t->post + t->npost;
     while (v >= 0x80) {
-        t->post[t->npost++] = (uint8_t)(v | 0x80);
+        *o++ = (uint8_t)(v | 0x80);
         v >>= 7;
     }
-    t->post[t->npost++] = (uint8_t)v;
+    *o++ = (uint8_t)v;
+    t->npost = (uint32_t)(o - t->post);
 }
 
 static int grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
@@ -118,9 +126,11 @@ static int grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
     return NDX_OK;
 }
 
+#define SLOT_EMPTY UINT64_MAX
+
 static int table_resize(struct ndx_builder *b, uint32_t cap)
 {
-    uint32_t *t = ndx_malloc((size_t)cap * sizeof *t);
+    uint64_t *t = ndx_malloc((size_t)cap * sizeof *t);
     if (!t)
         return NDX_ENOMEM;
     memset(t, 0xff, (size_t)cap * sizeof *t);
@@ -128,9 +138,9 @@ static int table_resize(struct ndx_builder *b, uint32_t cap)
         struct tacc *a = &b->acc[i];
         uint64_t h = ndx__hash64(b->terms.p + a->term_off, a->nterm, 0);
         uint32_t s = (uint32_t)h & (cap - 1);
-        while (t[s] != HASH_EMPTY)
+        while (t[s] != SLOT_EMPTY)
             s = (s + 1) & (cap - 1);
-        t[s] = i;
+        t[s] = (h >> 32) << 32 | i;
     }
     ndx_free(b->table);
     b->table = t;
@@ -145,13 +155,17 @@ static uint32_t term_id(struct ndx_builder *b, const char *term, size_t n)
         return UINT32_MAX;
     uint64_t h = ndx__hash64(term, n, 0);
     uint32_t s = (uint32_t)h & (b->tcap - 1);
+    uint64_t tag = h >> 32;
     for (;;) {
-        uint32_t id = b->table[s];
-        if (id == HASH_EMPTY)
+        uint64_t slot = b->table[s];
+        if (slot == SLOT_EMPTY)
             break;
-        struct tacc *a = &b->acc[id];
-        if (a->nterm == n && memcmp(b->terms.p + a->term_off, term, n) == 0)
-            return id;
+        if (slot >> 32 == tag) {
+            uint32_t id = (uint32_t)slot;
+            struct tacc *a = &b->acc[id];
+            if (a->nterm == n && memcmp(b->terms.p + a->term_off, term, n) == 0)
+                return id;
+        }
         s = (s + 1) & (b->tcap - 1);
     }
     if ((b->rc = grow((void **)&b->acc, &b->capacc, b->nacc + 1, sizeof *b->acc)))
@@ -166,7 +180,7 @@ static uint32_t term_id(struct ndx_builder *b, const char *term, size_t n)
     a->term_off = (uint32_t)b->terms.n;
     a->nterm = (uint32_t)n;
     ndx__buf_append(&b->terms, term, n, &b->rc);
-    b->table[s] = id;
+    b->table[s] = tag << 32 | id;
     return id;
 }
 
@@ -440,7 +454,7 @@ uint32_t ndx__builder_ndocs(const struct ndx_builder *b)
 size_t ndx__builder_memory(const struct ndx_builder *b)
 {
     return b->post_bytes + (size_t)b->capacc * sizeof(struct tacc) +
-           (size_t)b->tcap * sizeof(uint32_t) + b->terms.cap + b->ds_blocks.cap + b->ds_cur.cap +
+           (size_t)b->tcap * sizeof(uint64_t) + b->terms.cap + b->ds_blocks.cap + b->ds_cur.cap +
            (size_t)b->ndocs * (NDX_COLUMN_BYTES + 16) + b->src_bytes.cap;
 }
 
