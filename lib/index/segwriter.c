@@ -111,6 +111,14 @@ static inline void post_put(struct ndx_builder *b, struct tacc *t, uint64_t v)
     t->npost = (uint32_t)(o - t->post);
 }
 
+/* Record a failure in the builder's sticky error; returns nonzero when rc is an error. */
+static int fail_if(struct ndx_builder *b, int rc)
+{
+    if (rc && !b->rc)
+        b->rc = rc;
+    return rc != 0;
+}
+
 static int grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
 {
     if (need <= *cap)
@@ -151,7 +159,7 @@ static int table_resize(struct ndx_builder *b, uint32_t cap)
 /* Term id of term (created if new); UINT32_MAX on error (b->rc set). */
 static uint32_t term_id(struct ndx_builder *b, const char *term, size_t n)
 {
-    if ((b->nacc + 1) * 2 > b->tcap && (b->rc = table_resize(b, b->tcap ? b->tcap * 2 : 1024)))
+    if ((b->nacc + 1) * 2 > b->tcap && fail_if(b, table_resize(b, b->tcap ? b->tcap * 2 : 1024)))
         return UINT32_MAX;
     uint64_t h = ndx__hash64(term, n, 0);
     uint32_t s = (uint32_t)h & (b->tcap - 1);
@@ -168,7 +176,7 @@ static uint32_t term_id(struct ndx_builder *b, const char *term, size_t n)
         }
         s = (s + 1) & (b->tcap - 1);
     }
-    if ((b->rc = grow((void **)&b->acc, &b->capacc, b->nacc + 1, sizeof *b->acc)))
+    if (fail_if(b, grow((void **)&b->acc, &b->capacc, b->nacc + 1, sizeof *b->acc)))
         return UINT32_MAX;
     if (b->terms.n + n > UINT32_MAX) {
         b->rc = NDX_ETOOBIG;
@@ -180,6 +188,10 @@ static uint32_t term_id(struct ndx_builder *b, const char *term, size_t n)
     a->term_off = (uint32_t)b->terms.n;
     a->nterm = (uint32_t)n;
     ndx__buf_append(&b->terms, term, n, &b->rc);
+    if (b->rc) {
+        b->nacc--;
+        return UINT32_MAX;
+    }
     b->table[s] = tag << 32 | id;
     return id;
 }
@@ -194,7 +206,7 @@ static void occur(struct ndx_builder *b, const char *term, size_t n, uint32_t po
         return;
     struct tacc *a = &b->acc[id];
     if (a->cur_doc != b->doc + 1) {
-        if ((b->rc = grow((void **)&b->touched, &b->captouched, b->ntouched + 1, sizeof(uint32_t))))
+        if (fail_if(b, grow((void **)&b->touched, &b->captouched, b->ntouched + 1, sizeof(uint32_t))))
             return;
         b->touched[b->ntouched++] = id;
         a->cur_doc = b->doc + 1;
@@ -207,7 +219,7 @@ static void occur(struct ndx_builder *b, const char *term, size_t n, uint32_t po
         return;
     }
     a->wf += pos < b->title_len ? NDX_TITLE_WEIGHT : 1;
-    if ((b->rc = grow((void **)&b->pend, &b->cappend, b->npend + 1, sizeof *b->pend)))
+    if (fail_if(b, grow((void **)&b->pend, &b->cappend, b->npend + 1, sizeof *b->pend)))
         return;
     uint32_t e = b->npend++;
     b->pend[e].pos = pos;
@@ -315,7 +327,7 @@ static void ds_close_block(struct ndx_builder *b)
     if (b->rc || b->ds_ndocs == 0)
         return;
     size_t bound = ZSTD_compressBound(b->ds_cur.n);
-    if ((b->rc = ndx__buf_reserve(&b->ds_blocks, bound)))
+    if (fail_if(b, ndx__buf_reserve(&b->ds_blocks, bound)))
         return;
     size_t c = ZSTD_compress(b->ds_blocks.p + b->ds_blocks.n, bound, b->ds_cur.p, b->ds_cur.n, 3);
     if (ZSTD_isError(c)) {

@@ -1,0 +1,115 @@
+/*
+ * test_oom.c - allocation-failure torture: the allocator hook fails the Nth allocation, for every
+ * N of a small ingest-and-commit workload.  Each run must end with a clean error or success (no
+ * crash), and the index must then open, pass ndx_index_check() and hold either none or all of the
+ * articles of the failed commit (commits are atomic).  Leaks are caught by LeakSanitizer in the
+ * sanitizer build.
+ */
+#include "harness.h"
+#include "ndx_int.h"
+#include "text/text.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static long fail_at, count;
+
+static void *failing_alloc(void *ud, void *ptr, size_t size)
+{
+    (void)ud;
+    if (size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    if (++count == fail_at)
+        return NULL;
+    return realloc(ptr, size);
+}
+
+static int workload(const char *dir)
+{
+    ndx_index *ix = NULL;
+    int rc = ndx_index_open(dir, NDX_OPEN_WRITE | NDX_OPEN_CREATE, &ix, NULL);
+    if (rc)
+        return rc;
+    char body[256], url[64];
+    for (int i = 0; i < 12 && !rc; i++) {
+        snprintf(body, sizeof body,
+                 "Story %d about the port strike in Marrowhaven. Dockers voted on pay. "
+                 "梁文浩 visited Lisbon on day %d.",
+                 i, i);
+        snprintf(url, sizeof url, "https://example.org/%d", i);
+        ndx_article a;
+        memset(&a, 0, sizeof a);
+        a.url = url;
+        a.nurl = strlen(url);
+        a.title = "Port news";
+        a.ntitle = 9;
+        a.body = body;
+        a.nbody = strlen(body);
+        a.published = NDX_DATE_UNKNOWN;
+        rc = ndx_index_add(ix, &a, NULL, NULL);
+    }
+    if (!rc)
+        rc = ndx_index_commit(ix);
+    if (!rc) {
+        ndx_results *r = NULL;
+        rc = ndx_search(ix, "port strike", 11, NULL, &r, NULL);
+        ndx_results_free(r);
+    }
+    ndx_index_close(ix);
+    return rc;
+}
+
+TEST(oom_every_allocation_of_ingest_and_commit)
+{
+    char dir[] = "/tmp/ndx-oom-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    /* count the allocations of one clean run */
+    char sub[64];
+    snprintf(sub, sizeof sub, "%s/probe", dir);
+    fail_at = -1;
+    count = 0;
+    ndx_set_allocator(failing_alloc, NULL);
+    CHECK_EQ(workload(sub), 0);
+    long total = count;
+    CHECK(total > 100);
+    int failures_seen = 0;
+    for (long n = 1; n <= total; n += (total > 3000 ? 7 : 1)) {
+        snprintf(sub, sizeof sub, "%s/run%ld", dir, n);
+        fail_at = n;
+        count = 0;
+        ndx_set_allocator(failing_alloc, NULL);
+        int rc = workload(sub);
+        ndx_set_allocator(NULL, NULL);
+        if (rc) {
+            failures_seen++;
+            if (rc != NDX_ENOMEM && rc != NDX_EIO) {
+                fprintf(stderr, "  allocation %ld: unexpected status %s\n", n, ndx_errname(rc));
+                ndx_test_failures++;
+            }
+        }
+        /* whatever happened, what is on disk is a sound index with 0 or 12 articles */
+        ndx_index *ix = NULL;
+        if (ndx_index_open(sub, NDX_OPEN_READ, &ix, NULL) == NDX_OK) {
+            ndx_stats st;
+            ndx_index_stats(ix, &st);
+            if (ndx_index_check(ix, NULL, NULL) != NDX_OK ||
+                (st.documents != 0 && st.documents != 12)) {
+                fprintf(stderr, "  allocation %ld: index damaged (%llu documents)\n", n,
+                        (unsigned long long)st.documents);
+                ndx_test_failures++;
+            }
+            ndx_index_close(ix);
+        }
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", sub);
+        if (system(cmd) != 0)
+            ndx_test_failures++;
+        ndx__text_thread_cleanup();
+    }
+    CHECK(failures_seen > 0);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK_EQ(system(cmd), 0);
+}
