@@ -323,7 +323,8 @@ int ndx__seg_doc(const struct ndx_seg *s, uint32_t doc, struct ndx_buf *scratch,
     uint64_t off = ndx__rd_u64(e + 8);
     uint32_t clen = ndx__rd_u32(e + 16), ulen = ndx__rd_u32(e + 20);
     const struct ndx_section *ds = &s->sec[NDX_SEC_DOCSTORE];
-    if (doc < first || doc - first >= nd || off > ds->n || clen > ds->n - off)
+    if (doc < first || doc - first >= nd || off > ds->n || clen > ds->n - off ||
+        ulen > (1u << 30) || ZSTD_getFrameContentSize(ds->p + off, clen) != ulen)
         return NDX_CORRUPT;
     ndx__buf_reset(scratch);
     int rc = ndx__buf_reserve(scratch, ulen);
