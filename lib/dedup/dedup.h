@@ -4,9 +4,11 @@
  * A sketch is a one-permutation MinHash of an article's word 4-shingles: NDX_SKETCH_BINS bins of
  * 16 bits each.  Two sketches agree in a fraction of bins that estimates the Jaccard similarity
  * of the two shingle sets.  Locality-sensitive hashing bands (NDX_SKETCH_BANDS bands of
- * NDX_SKETCH_ROWS bins) find candidates: two articles with Jaccard 0.5 share a band with
- * probability 1-(1-0.5^4)^16 = 0.64, with Jaccard 0.7 with probability 0.98.  Used by index.c at
- * ingest to assign story clusters.  Why this design: docs/DEDUP.md.
+ * NDX_SKETCH_ROWS bins) find candidates: two articles with Jaccard 0.4 share a band with
+ * probability 1-(1-0.4^2)^32 = 0.996, with Jaccard 0.2 with probability 0.73 (then rejected by
+ * the threshold).  Datelines, credit lines and short boilerplate paragraphs at either end are left
+ * out of the sketch (ndx__sketch_core).  Used by index.c at ingest to assign story clusters.  Why
+ * this design and these parameters: docs/DEDUP.md.
  */
 #ifndef NDX_DEDUP_H
 #define NDX_DEDUP_H
@@ -14,10 +16,11 @@
 #include "ndx_int.h"
 
 #define NDX_SKETCH_BINS 64
-#define NDX_SKETCH_BANDS 16
-#define NDX_SKETCH_ROWS 4
-#define NDX_SKETCH_MIN_SHINGLES 8   /* shorter texts get no sketch (all-zero) */
-#define NDX_DUP_THRESHOLD 0.5       /* default estimated Jaccard for "same story" */
+#define NDX_SKETCH_BANDS 32
+#define NDX_SKETCH_ROWS 2
+#define NDX_SKETCH_MIN_SHINGLES 30  /* shorter texts get no sketch (all-zero): short templated
+                                       items (dividend notices) look alike without being copies */
+#define NDX_DUP_THRESHOLD 0.4       /* default estimated Jaccard for "same story" */
 
 /* Compute the sketch of text into sig.  Returns the number of shingles (0: sig is all zero, the
  * text is too short to compare). */
@@ -28,6 +31,10 @@ double ndx__sketch_sim(const uint16_t *a, const uint16_t *b);
 uint64_t ndx__sketch_band(const uint16_t *sig, int band);
 /* 1 if the sketch is empty (too short a text). */
 int ndx__sketch_empty(const uint16_t *sig);
+
+/* The part of a body to sketch: without a leading dateline/credit ("LISBON (AP) — ") or short
+ * byline paragraph, and without trailing credit lines and short boilerplate paragraphs. */
+void ndx__sketch_core(const char *body, size_t n, size_t *start, size_t *end);
 
 /* 1 if the text carries a wire-service dateline or credit: "LISBON (AP) —", "(Reuters) -",
  * "— AFP", "Reporting by ...", "(Continental Press)" at the start or end of the body. */

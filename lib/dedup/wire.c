@@ -97,3 +97,77 @@ int ndx__wire_signal(const char *body, size_t n)
     }
     return 0;
 }
+
+/* Words in [p, e) (runs of non-space bytes). */
+static size_t count_words(const char *p, const char *e)
+{
+    size_t w = 0;
+    int in = 0;
+    for (; p < e; p++) {
+        int sp = *p == ' ' || *p == '\t' || *p == '\r';
+        if (!sp && !in)
+            w++;
+        in = !sp;
+    }
+    return w;
+}
+
+static int credit_line(const char *ls, const char *last)
+{
+    size_t ll = (size_t)(last - ls);
+    if (ll >= 12 && (strncmp(ls, "Reporting by", 12) == 0 || strncmp(ls, "Writing by", 10) == 0 ||
+                     strncmp(ls, "Editing by", 10) == 0 || strncmp(ls, "Additional reporting", 20) == 0))
+        return 1;
+    if (paren_credit(ls, last) && last[-1] == ')')
+        return 1;
+    return 0;
+}
+
+void ndx__sketch_core(const char *body, size_t n, size_t *start, size_t *end)
+{
+    *start = 0;
+    *end = n;
+    if (!body || n == 0)
+        return;
+    const char *b = body, *e = body + n;
+    /* leading dateline with a credit and a dash */
+    const char *lim = b + NDX_MIN(n, (size_t)120);
+    for (const char *p = b; p < lim && *p != '\n'; p++) {
+        if (*p == '(' && paren_credit(p, lim)) {
+            const char *q = memchr(p, ')', (size_t)(lim - p));
+            if (!q)
+                break;
+            q++;
+            while (q < lim && *q == ' ')
+                q++;
+            if (q < lim && is_dash(q, lim)) {
+                q += dash_len(q);
+                while (q < e && *q == ' ')
+                    q++;
+                b = q;
+            }
+            break;
+        }
+    }
+    /* a short first paragraph (byline, kicker) when more follow */
+    const char *nl = b < e ? memchr(b, '\n', (size_t)(e - b)) : NULL;
+    if (nl && count_words(b, nl) < 8 && count_words(nl, e) > 40)
+        b = nl + 1;
+    /* trailing credit lines and short paragraphs, at most three */
+    for (int k = 0; k < 3 && e > b; k++) {
+        const char *last = e;
+        while (last > b && (last[-1] == '\n' || last[-1] == ' ' || last[-1] == '\r'))
+            last--;
+        const char *ls = last;
+        while (ls > b && ls[-1] != '\n')
+            ls--;
+        if (ls == b)
+            break;
+        if (credit_line(ls, last) || count_words(ls, last) < 8)
+            e = ls;
+        else
+            break;
+    }
+    *start = (size_t)(b - body);
+    *end = (size_t)(e - body);
+}

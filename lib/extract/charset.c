@@ -156,6 +156,30 @@ static int convert(const char *in, size_t n, const char *charset, struct ndx_buf
     return rc;
 }
 
+/* UTF-8 input: copy when valid (dropping NUL and C0 controls), else repair. */
+static void utf8_copy(const char *in, size_t n, struct ndx_buf *out, int *rc, bool valid)
+{
+    if (!valid && ndx__utf8_valid_prefix(in, n) != n) {
+        ndx__utf8_repair(in, n, out, NULL, NULL, rc);
+        return;
+    }
+    if (*rc || ndx__buf_reserve(out, n)) {
+        if (!*rc)
+            *rc = NDX_ENOMEM;
+        return;
+    }
+    uint8_t *o = out->p + out->n;
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = (uint8_t)in[i];
+        if (NDX_UNLIKELY(c < 0x20) && c != '\t' && c != '\n' && c != '\r')
+            continue;
+        o[w++] = c;
+    }
+    out->n += w;
+    out->p[out->n] = 0;
+}
+
 int ndx__charset_to_utf8(const char *in, size_t n, const char *charset, struct ndx_buf *out)
 {
     if (!charset)
@@ -164,7 +188,7 @@ int ndx__charset_to_utf8(const char *in, size_t n, const char *charset, struct n
     const char *cs = canon ? canon : charset;
     if (ieq(cs, "UTF-8")) {
         int rc = 0;
-        ndx__utf8_repair(in, n, out, NULL, NULL, &rc);
+        utf8_copy(in, n, out, &rc, false);
         return rc;
     }
     return convert(in, n, cs, out, NULL);
@@ -216,12 +240,16 @@ static const char ZH_HANS[] = "的一是不了在人有我他这个们中来上�
 static const char ZH_HANT[] = "的一是不了在人有我他這個們中來上大為和國地到以說時要就出會也你對生能而"
                               "子那得於著下自之年過發後作裡經日月市新聞記者說將與及等已";
 
+static const char KO_COMMON[] = "이의다는에가을를한하고서로지기도사자시으인대리수정나부아일그해전국있어것보게주"
+                                "우만제성들여요습니까니했며면과원년월발표밝혔계획오늘새로운교통시";
+
 enum sniff_kind { SN_GB, SN_BIG5, SN_SJIS, SN_KR };
 
 /* Score a decoded sample: fraction of its non-ASCII characters typical of the language. */
 static double sniff_score(const struct ndx_buf *b, enum sniff_kind k, size_t nerr)
 {
-    size_t total = 0, good = 0;
+    size_t total = 0;
+    double good = 0;
     const uint8_t *p = b->p;
     size_t n = b->n;
     while (n) {
@@ -243,13 +271,13 @@ static double sniff_score(const struct ndx_buf *b, enum sniff_kind k, size_t ner
             good += (cp >= 0x3040 && cp <= 0x30FF) ? 3 : (cp >= 0x4E00 && cp <= 0x9FFF) ? 1 : 0;
             break;
         case SN_KR:
-            good += (cp >= 0xAC00 && cp <= 0xD7A3) ? 3 : 0;
+            good += in_list(cp, KO_COMMON) ? 3 : (cp >= 0xAC00 && cp <= 0xD7A3) ? 0.3 : 0;
             break;
         }
     }
     if (!total)
         return 0;
-    return (double)good / (double)total - 10.0 * (double)nerr / (double)total;
+    return good / (double)total - 10.0 * (double)nerr / (double)total;
 }
 
 /* A sample of the page: its non-ASCII-bearing part, at most 64 KiB, cut at a line boundary. */
@@ -289,9 +317,10 @@ static const char *sniff(const char *s, size_t n)
 }
 
 /* Does [s, n) hold multi-byte UTF-8 and nothing invalid (a truncated last char is tolerated)? */
-static bool utf8_clean(const char *s, size_t n, bool *has_multi)
+static bool utf8_clean(const char *s, size_t n, bool *has_multi, bool *full)
 {
     size_t ok = ndx__utf8_valid_prefix(s, n);
+    *full = ok == n;
     *has_multi = false;
     for (size_t i = 0; i < ok; i++)
         if ((unsigned char)s[i] >= 0x80) {
@@ -322,6 +351,7 @@ int ndx__charset_decode(const char *in, size_t n, const char *hint, struct ndx_b
     }
     bool multi = false;
     bool clean = false;
+    bool full_valid = false;
     bool checked = false;
     if (!cs) {
         char label[48];
@@ -338,7 +368,7 @@ int ndx__charset_decode(const char *in, size_t n, const char *hint, struct ndx_b
                 decl = hint;
             }
         }
-        clean = utf8_clean(in, n, &multi);
+        clean = utf8_clean(in, n, &multi, &full_valid);
         checked = true;
         if (decl && !ieq(decl, "UTF-8") && clean && multi)
             decl = "UTF-8";   /* the declaration lies: the bytes are UTF-8 */
@@ -365,13 +395,13 @@ int ndx__charset_decode(const char *in, size_t n, const char *hint, struct ndx_b
     }
     if (!cs) {
         if (!checked)
-            clean = utf8_clean(in, n, &multi);
+            clean = utf8_clean(in, n, &multi, &full_valid);
         cs = clean ? "UTF-8" : sniff(in, n);
     }
     if (used)
         *used = cs;
     if (ieq(cs, "UTF-8")) {
-        ndx__utf8_repair(in, n, out, NULL, NULL, &rc);
+        utf8_copy(in, n, out, &rc, full_valid);
         return rc;
     }
     size_t start = out->n;
@@ -384,7 +414,7 @@ int ndx__charset_decode(const char *in, size_t n, const char *hint, struct ndx_b
             *used = cs;
         if (ieq(cs, "UTF-8")) {
             rc = 0;
-            ndx__utf8_repair(in, n, out, NULL, NULL, &rc);
+            utf8_copy(in, n, out, &rc, full_valid);
             return rc;
         }
         rc = convert(in, n, cs, out, NULL);

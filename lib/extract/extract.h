@@ -1,7 +1,8 @@
 /*
  * extract.h - article extraction from web pages (extract/html.c) and character-set conversion
  * (extract/charset.c).  Called by the ingest readers for HTML files, feed items with HTML content
- * and WARC/ARC response records, and by the public ndx_extract_html().
+ * and WARC/ARC response records, and by the public ndx_extract_html().  How it works:
+ * docs/EXTRACTION.md.  The second half of this header is private to lib/extract/.
  */
 #ifndef NDX_EXTRACT_H
 #define NDX_EXTRACT_H

@@ -858,7 +858,9 @@ static int builder_add(ndx_index *ix, uint64_t gid, const ndx_article *a, const 
                        uint64_t uh, uint64_t ch, uint64_t keep_story)
 {
     uint16_t sig[NDX_SKETCH_BINS];
-    ndx__sketch(a->body ? a->body : "", a->nbody, sig);
+    size_t cs, ce;
+    ndx__sketch_core(a->body, a->nbody, &cs, &ce);
+    ndx__sketch(a->body ? a->body + cs : "", ce - cs, sig);
     struct ndx_docmeta m;
     m.url_hash = uh;
     m.content_hash = ch;

@@ -4,7 +4,9 @@
  * CJK runs; each word is cleaned (apostrophes, possessive 's, thousands commas), case folded + NFKC
  * (utf8proc), stemmed on the accented form, then stripped of diacritics.  ASCII words take a fast
  * path without utf8proc; scratch space lives on the stack and spills to the heap only for long
- * words (freed before return), so steady state allocates nothing.
+ * words (freed before return), so steady state allocates nothing.  The simple mode
+ * (an->simple: lower-cased runs of letters and digits, as SQLite FTS5's unicode61) has its own
+ * scanner, analyze_simple.
  */
 #include "text/text.h"
 
@@ -34,6 +36,23 @@ static int scratch_reserve(struct scratch *s, size_t n)
     if (!p)
         return NDX_ENOMEM;
     s->p = p;   /* contents are not preserved: callers reserve before writing */
+    s->cap = cap;
+    s->heap = true;
+    return NDX_OK;
+}
+
+/* Grow s to hold at least n bytes, keeping its first `keep` bytes. */
+static int scratch_grow(struct scratch *s, size_t keep, size_t n)
+{
+    if (n <= s->cap)
+        return NDX_OK;
+    size_t cap = s->cap * 2 > n ? s->cap * 2 : n;
+    uint8_t *p = ndx_realloc(s->heap ? s->p : NULL, cap);
+    if (!p)
+        return NDX_ENOMEM;
+    if (!s->heap)
+        memcpy(p, s->p, keep);
+    s->p = p;
     s->cap = cap;
     s->heap = true;
     return NDX_OK;
@@ -405,9 +424,133 @@ static int scan_cjk(struct norm *nm, const uint8_t *s, size_t n, size_t *pi, uin
     return rc;
 }
 
+/* ---- simple mode -------------------------------------------------------------------------- */
+
+/*
+ * Simple analysis (an->simple), the common denominator used to compare engines term for term: a
+ * word is a run of characters of the Unicode categories L*, N* and Co, plus the combining
+ * diacritics listed below when they follow such a character; each character is lower-cased on
+ * its own (utf8proc_tolower, a 1:1 mapping; U+0130 is left as is because its lower case is two
+ * characters).  Nothing else: no NFKC, no accent removal, no apostrophe or number rules, no
+ * stemming, and a CJK run is one word.  This is the token definition of SQLite FTS5's unicode61
+ * tokenizer with remove_diacritics 0 (whose Unicode tables are those of Unicode 6.1: characters
+ * assigned since then may be classed differently).  Positions go +1 per word.
+ */
+
+/* Combining diacritics that continue (never start) a simple word: U+0300-0304, 0306-030C, 030F,
+ * 0311, 031B, 0323-0328, 032D, 032E, 0330, 0331. */
+static inline bool simple_is_diacritic(uint32_t cp)
+{
+    if (cp < 0x300 || cp > 0x331)
+        return false;
+    static const uint8_t bits[7] = {0xDF, 0x9F, 0x02, 0x08,   /* U+0300-031F, bit k = U+0300+k */
+                                    0xF8, 0x61, 0x03};        /* U+0320-0332 */
+    unsigned k = cp - 0x300;
+    return (bits[k >> 3] >> (k & 7)) & 1;
+}
+
+static inline bool simple_is_wordchar(uint32_t cp)
+{
+    switch (utf8proc_category((utf8proc_int32_t)cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+    case UTF8PROC_CATEGORY_CO:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static inline size_t simple_encode(uint32_t cp, uint8_t *o)
+{
+    if (cp < 0x80) {
+        o[0] = (uint8_t)cp;
+        return 1;
+    }
+    return (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, o);
+}
+
+static int analyze_simple(const struct ndx_analyzer *an, const uint8_t *s, size_t n,
+                          uint32_t pos0, ndx_token_fn cb, void *ctx, uint32_t *next_pos)
+{
+    size_t max_term = an->max_term ? an->max_term : DEFAULT_MAX_TERM;
+    uint8_t stack[STACK_BYTES];
+    struct scratch sc = {stack, sizeof stack, false};
+    uint32_t pos = pos0;
+    size_t i = 0;
+    int rc = 0;
+
+    while (i < n) {
+        uint8_t c = s[i];
+        uint32_t cp;
+        size_t len;
+        if (c < 0x80) {
+            if (!is_alnum(c)) {
+                i++;
+                continue;
+            }
+        } else {
+            len = ndx__text_decode(s + i, n - i, &cp);
+            if (!len) {
+                i++;
+                continue;
+            }
+            if (!simple_is_wordchar(cp)) {
+                i += len;
+                continue;
+            }
+        }
+        /* a word starts at i: lower-case it into sc up to the first separator */
+        size_t ws = i, k = 0;
+        bool digits = true;
+        while (i < n) {
+            c = s[i];
+            if (NDX_LIKELY(c < 0x80)) {
+                if (!is_alnum(c))
+                    break;
+                if (!is_digit(c))
+                    digits = false;
+                if (k + 1 > sc.cap && (rc = scratch_grow(&sc, k, k + 1)))
+                    goto out;
+                sc.p[k++] = (c >= 'A' && c <= 'Z') ? (uint8_t)(c | 0x20) : c;
+                i++;
+                continue;
+            }
+            len = ndx__text_decode(s + i, n - i, &cp);
+            if (!len || !(simple_is_wordchar(cp) || simple_is_diacritic(cp)))
+                break;
+            digits = false;
+            uint32_t lo = cp == 0x130 ? cp : (uint32_t)utf8proc_tolower((utf8proc_int32_t)cp);
+            if (k + 4 > sc.cap && (rc = scratch_grow(&sc, k, k + 4)))
+                goto out;
+            k += simple_encode(lo, sc.p + k);
+            i += len;
+        }
+        size_t nt = truncate_utf8(sc.p, k, max_term);
+        if ((rc = cb(ctx, (const char *)sc.p, nt, pos, ws, i, digits ? NDX_TOK_NUMBER : 0)))
+            goto out;
+        pos++;
+    }
+out:
+    if (sc.heap)
+        ndx_free(sc.p);
+    if (next_pos && rc == 0)
+        *next_pos = pos;
+    return rc;
+}
+
 int ndx__analyze(const struct ndx_analyzer *an, const char *text, size_t ntext, const char *lang,
                  uint32_t pos0, ndx_token_fn cb, void *ctx, uint32_t *next_pos)
 {
+    if (an && an->simple)
+        return analyze_simple(an, (const uint8_t *)text, text ? ntext : 0, pos0, cb, ctx,
+                              next_pos);
     struct norm nm;
     norm_init(&nm, an && an->stem ? ndx__stemmer_get(lang) : NULL, an ? an->max_term : 0);
     const uint8_t *s = (const uint8_t *)text;

@@ -63,6 +63,19 @@ json_t *srv_hit_json(const ndx_hit *h, int snippets)
     json_object_set_new(o, "lang", srv_jstr(h->lang, h->nlang));
     if (h->flags & NDX_ART_TEASER)
         json_object_set_new(o, "truncated", json_true());
+    json_object_set_new(o, "story", json_integer((json_int_t)h->story));
+    json_object_set_new(o, "copies", json_integer((json_int_t)h->copies));
+    json_t *srcs = json_array();
+    const char *sp = h->sources, *se = h->sources + h->nsources;
+    while (sp && sp < se) {
+        const char *nl = memchr(sp, '\n', (size_t)(se - sp));
+        if (!nl)
+            nl = se;
+        json_array_append_new(srcs, srv_jstr(sp, (size_t)(nl - sp)));
+        sp = nl + 1;
+    }
+    json_object_set_new(o, "sources", srcs);
+    json_object_set_new(o, "wire", json_boolean(h->wire));
     if (snippets) {
         json_object_set_new(o, "snippet", srv_jstr(h->snippet, h->nsnippet));
         json_object_set_new(o, "teaser", srv_jstr(h->teaser, h->nteaser));
@@ -70,11 +83,29 @@ json_t *srv_hit_json(const ndx_hit *h, int snippets)
     return o;
 }
 
-/* The same object as `newsdex show --json`. */
-json_t *srv_article_json(const ndx_article *a)
+static int collect_member(void *ctx, const ndx_article *a)
 {
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer((json_int_t)a->id));
+    json_object_set_new(o, "url", srv_jstr(a->url, a->nurl));
+    json_object_set_new(o, "source", srv_jstr(a->source, a->nsource));
+    json_object_set_new(o, "date", srv_json_date(a->published));
+    json_object_set_new(o, "title", srv_jstr(a->title, a->ntitle));
+    json_array_append_new((json_t *)ctx, o);
+    return 0;
+}
+
+/* The same object as `newsdex show --json` (story_articles: the story's articles, earliest
+ * first, read through `ix`). */
+json_t *srv_article_json(ndx_index *ix, const ndx_article *a)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer((json_int_t)a->id));
+    json_object_set_new(o, "story", json_integer((json_int_t)a->story));
+    json_object_set_new(o, "wire", json_boolean(a->flags & NDX_ART_WIRE));
+    json_t *story = json_array();
+    ndx_story_members(ix, a->story, collect_member, story);
+    json_object_set_new(o, "story_articles", story);
     json_object_set_new(o, "url", srv_jstr(a->url, a->nurl));
     json_object_set_new(o, "source", srv_jstr(a->source, a->nsource));
     json_object_set_new(o, "title", srv_jstr(a->title, a->ntitle));
@@ -141,6 +172,17 @@ int srv_arg_uint(struct MHD_Connection *c, const char *name, uint64_t max, uint6
         return -1;
     *out = x;
     return 1;
+}
+
+static int hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
 }
 
 /* ---- responses ---------------------------------------------------------------------------- */
@@ -522,6 +564,27 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     *con_cls = NULL;
 }
 
+/* Percent-decoding of the path and the query arguments, in place.  Unlike the default it
+ * leaves "%00" undecoded, so that no decoded path or argument holds a NUL byte that would cut it
+ * short ("/index.html%00.js" is not "/index.html"). */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls, (void)c;
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        int hi, lo;
+        if (r[0] == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0 &&
+            (hi | lo) != 0) {
+            *w++ = (char)(hi * 16 + lo);
+            r += 2;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = 0;
+    return (size_t)(w - s);
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
@@ -784,6 +847,7 @@ int ndx_cmd_serve(int argc, char **argv)
         MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
         s->cfg.timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_MEMORY_LIMIT,
         MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "newsdex serve: cannot start the HTTP server\n");

@@ -1,0 +1,734 @@
+/*
+ * meta.c - article metadata from a parsed page: title (og:title, JSON-LD headline, twitter:title,
+ * <title>, <h1>; site-name suffixes stripped), byline (JSON-LD author, meta author, rel/itemprop
+ * author, class byline/author), publication date (JSON-LD datePublished, article:published_time
+ * and similar metas, itemprop datePublished, <time datetime>, a date in the URL, a date written in
+ * elements named date/time/publish), canonical URL, site name, language.
+ */
+#include "extract/extract.h"
+#include "text/text.h"
+
+#include <jansson.h>
+
+static int lc(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static bool is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* Append s collapsed to single spaces and trimmed. */
+static void put_clean(struct ndx_buf *b, const char *s, size_t n, int *rc)
+{
+    bool sp = true;
+    size_t start = b->n;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+            i++;
+            c = ' ';
+        }
+        if (is_space(c) || c < 0x20) {
+            if (!sp)
+                ndx__buf_putc(b, ' ', rc);
+            sp = true;
+            continue;
+        }
+        sp = false;
+        ndx__buf_putc(b, (char)c, rc);
+    }
+    while (b->n > start && b->p[b->n - 1] == ' ')
+        b->n--;
+    if (b->p)
+        b->p[b->n] = 0;
+}
+
+/* Decode the few HTML entities left in meta values by double-escaping. */
+static void put_clean_unescaped(struct ndx_buf *b, const char *s, size_t n, int *rc)
+{
+    struct ndx_buf t;
+    ndx__buf_init(&t, 0);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '&') {
+            static const struct {
+                const char *e;
+                const char *r;
+            } ents[] = {{"&amp;", "&"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&apos;", "'"},
+                        {"&lt;", "<"},  {"&gt;", ">"},    {"&nbsp;", " "}, {"&#039;", "'"}};
+            bool done = false;
+            for (size_t k = 0; k < NDX_ARRAY_LEN(ents); k++) {
+                size_t m = strlen(ents[k].e);
+                if (i + m <= n && !memcmp(s + i, ents[k].e, m)) {
+                    ndx__buf_puts(&t, ents[k].r, rc);
+                    i += m - 1;
+                    done = true;
+                    break;
+                }
+            }
+            if (done)
+                continue;
+        }
+        ndx__buf_putc(&t, s[i], rc);
+    }
+    put_clean(b, (const char *)t.p, t.n, rc);
+    ndx__buf_free(&t);
+}
+
+static const char *kv(const struct ndx_xdoc *d, int k, size_t *n)
+{
+    if (!d->kv_set[k]) {
+        *n = 0;
+        return NULL;
+    }
+    *n = d->kv_len[k];
+    return (const char *)d->attr.p + d->kv_off[k];
+}
+
+/* ---- JSON-LD ------------------------------------------------------------------------------ */
+
+struct ld {
+    json_t *roots[16];
+    size_t nroots;
+    const char *headline, *date, *body, *site, *lang;
+    int prio;   /* of the object that gave headline/date: 2 article, 1 other */
+    char authors[512];
+};
+
+static bool type_is_article(json_t *t, int *prio)
+{
+    static const char *const art[] = {"NewsArticle", "Article", "BlogPosting", "ReportageNews",
+                                      "AnalysisNewsArticle", "OpinionNewsArticle",
+                                      "LiveBlogPosting", "Report", "ScholarlyArticle",
+                                      "TechArticle", "BackgroundNewsArticle", "SocialMediaPosting",
+                                      "ReviewNewsArticle", "AskPublicNewsArticle", "Blog",
+                                      "SatiricalArticle", "Review"};
+    const char *s = json_string_value(t);
+    if (json_is_array(t) && json_array_size(t))
+        s = json_string_value(json_array_get(t, 0));
+    if (!s)
+        return false;
+    for (size_t i = 0; i < NDX_ARRAY_LEN(art); i++)
+        if (!strcmp(s, art[i])) {
+            *prio = 2;
+            return true;
+        }
+    if (!strcmp(s, "WebPage") || !strcmp(s, "ItemPage")) {
+        *prio = 1;
+        return true;
+    }
+    return false;
+}
+
+static void add_author(struct ld *L, const char *name)
+{
+    if (!name || !*name)
+        return;
+    size_t n = strlen(name);
+    if (n > 100 || strstr(name, "http"))
+        return;
+    size_t cur = strlen(L->authors);
+    if (strstr(L->authors, name))
+        return;
+    if (cur + n + 3 >= sizeof L->authors)
+        return;
+    if (cur)
+        strcat(L->authors, "; ");
+    strcat(L->authors, name);
+}
+
+static void ld_authors(struct ld *L, json_t *a)
+{
+    if (json_is_string(a)) {
+        add_author(L, json_string_value(a));
+    } else if (json_is_object(a)) {
+        add_author(L, json_string_value(json_object_get(a, "name")));
+    } else if (json_is_array(a)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(a, i, v)
+        {
+            if (i >= 10)
+                break;
+            if (json_is_string(v))
+                add_author(L, json_string_value(v));
+            else if (json_is_object(v))
+                add_author(L, json_string_value(json_object_get(v, "name")));
+        }
+    }
+}
+
+static void ld_object(struct ld *L, json_t *o)
+{
+    int prio = 0;
+    if (!type_is_article(json_object_get(o, "@type"), &prio))
+        return;
+    json_t *h = json_object_get(o, "headline");
+    if (!json_is_string(h))
+        h = json_object_get(o, "name");
+    json_t *dp = json_object_get(o, "datePublished");
+    if (!json_is_string(dp))
+        dp = json_object_get(o, "dateCreated");
+    if (prio > L->prio || (prio == L->prio && !L->headline)) {
+        if (json_is_string(h))
+            L->headline = json_string_value(h);
+    }
+    if (json_is_string(dp) && (prio > L->prio || !L->date))
+        L->date = json_string_value(dp);
+    if (prio == 2 || !L->authors[0])
+        ld_authors(L, json_object_get(o, "author"));
+    json_t *b = json_object_get(o, "articleBody");
+    if (!json_is_string(b))
+        b = json_object_get(o, "text");
+    if (json_is_string(b) && (!L->body || strlen(json_string_value(b)) > strlen(L->body)))
+        L->body = json_string_value(b);
+    json_t *pub = json_object_get(o, "publisher");
+    if (json_is_object(pub) && json_is_string(json_object_get(pub, "name")) && !L->site)
+        L->site = json_string_value(json_object_get(pub, "name"));
+    json_t *lang = json_object_get(o, "inLanguage");
+    if (json_is_string(lang) && !L->lang)
+        L->lang = json_string_value(lang);
+    if (prio > L->prio)
+        L->prio = prio;
+}
+
+static void ld_parse(const struct ndx_xdoc *d, struct ld *L)
+{
+    memset(L, 0, sizeof *L);
+    size_t i = 0;
+    while (i < d->ldjson.n && L->nroots < NDX_ARRAY_LEN(L->roots)) {
+        const char *s = (const char *)d->ldjson.p + i;
+        size_t n = strlen(s);
+        i += n + 1;
+        /* strip HTML comment / CDATA wrappers */
+        while (n && (is_space((unsigned char)*s) || *s == ';')) {
+            s++;
+            n--;
+        }
+        if (n >= 4 && !memcmp(s, "<!--", 4)) {
+            s += 4;
+            n -= 4;
+        }
+        json_error_t err;
+        json_t *root = json_loadb(s, n, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &err);
+        if (!root)
+            continue;
+        L->roots[L->nroots++] = root;
+        /* walk: top-level object/array, @graph arrays, mainEntity - bounded explicit stack */
+        json_t *stack[64];
+        size_t sp = 0;
+        stack[sp++] = root;
+        size_t visited = 0;
+        while (sp && visited < 500) {
+            json_t *v = stack[--sp];
+            visited++;
+            if (json_is_array(v)) {
+                size_t k;
+                json_t *e;
+                json_array_foreach(v, k, e)
+                {
+                    if (sp < NDX_ARRAY_LEN(stack) && (json_is_object(e) || json_is_array(e)))
+                        stack[sp++] = e;
+                }
+            } else if (json_is_object(v)) {
+                ld_object(L, v);
+                static const char *const sub[] = {"@graph", "mainEntity", "mainEntityOfPage",
+                                                  "itemListElement"};
+                for (size_t k = 0; k < NDX_ARRAY_LEN(sub); k++) {
+                    json_t *g = json_object_get(v, sub[k]);
+                    if (g && (json_is_object(g) || json_is_array(g)) &&
+                        sp < NDX_ARRAY_LEN(stack))
+                        stack[sp++] = g;
+                }
+            }
+        }
+    }
+}
+
+static void ld_free(struct ld *L)
+{
+    for (size_t i = 0; i < L->nroots; i++)
+        json_decref(L->roots[i]);
+    L->nroots = 0;
+}
+
+bool ndx__ldjson_body(const struct ndx_xdoc *d, struct ndx_buf *out)
+{
+    if (!d->ldjson.n)
+        return false;
+    struct ld L;
+    ld_parse(d, &L);
+    bool ok = false;
+    int rc = 0;
+    if (L.body && *L.body) {
+        ndx__buf_puts(out, L.body, &rc);
+        ok = !rc;
+    }
+    ld_free(&L);
+    return ok;
+}
+
+/* ---- dates -------------------------------------------------------------------------------- */
+
+static bool dig(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Find a numeric date in s: Y-M-D, Y/M/D, Y.M.D, Y年M月D日, D.M.Y, with an optional time.
+ * Writes "YYYY-MM-DD[ HH:MM]" into out. */
+static bool find_numeric_date(const char *s, size_t n, char *out, size_t nout)
+{
+    for (size_t i = 0; i + 8 <= n; i++) {
+        if (!dig(s[i]) || (i > 0 && dig(s[i - 1])))
+            continue;
+        size_t j = i;
+        int a = 0, la = 0;
+        while (j < n && dig(s[j]) && la < 5) {
+            a = a * 10 + (s[j] - '0');
+            j++;
+            la++;
+        }
+        int y = 0, m = 0, dd = 0;
+        size_t k = j;
+        /* separator */
+        size_t sepl = 0;
+        const char *sep = s + j;
+        if (j < n && (s[j] == '-' || s[j] == '/' || s[j] == '.'))
+            sepl = 1;
+        else if (j + 3 <= n && !memcmp(s + j, "\xE5\xB9\xB4", 3)) /* 年 */
+            sepl = 3;
+        if (!sepl)
+            continue;
+        k = j + sepl;
+        while (k < n && s[k] == ' ')
+            k++;
+        int b = 0, lb = 0;
+        while (k < n && dig(s[k]) && lb < 3) {
+            b = b * 10 + (s[k] - '0');
+            k++;
+            lb++;
+        }
+        if (!lb || lb > 2)
+            continue;
+        size_t sep2l = 0;
+        if (sepl == 1 && k < n && s[k] == *sep)
+            sep2l = 1;
+        else if (sepl == 3 && k + 3 <= n && !memcmp(s + k, "\xE6\x9C\x88", 3)) /* 月 */
+            sep2l = 3;
+        if (!sep2l)
+            continue;
+        k += sep2l;
+        while (k < n && s[k] == ' ')
+            k++;
+        int c = 0, lcnt = 0;
+        while (k < n && dig(s[k]) && lcnt < 5) {
+            c = c * 10 + (s[k] - '0');
+            k++;
+            lcnt++;
+        }
+        if (la == 4 && lcnt >= 1 && lcnt <= 2) {
+            y = a;
+            m = b;
+            dd = c;
+        } else if (la <= 2 && lcnt == 4 && sepl == 1 && *sep != '-') {
+            /* D.M.Y (European order; US M/D/Y is read when D > 12) */
+            y = c;
+            if (*sep == '/' && b > 12) {
+                m = a;
+                dd = b;
+            } else {
+                m = b;
+                dd = a;
+            }
+        } else
+            continue;
+        if (y < 1990 || y > 2100 || m < 1 || m > 12 || dd < 1 || dd > 31)
+            continue;
+        if (sepl == 3 && k + 3 <= n && !memcmp(s + k, "\xE6\x97\xA5", 3)) /* 日 */
+            k += 3;
+        /* time */
+        int hh = -1, mm = -1;
+        size_t t = k;
+        while (t < n && (s[t] == ' ' || s[t] == ',' || s[t] == 'T'))
+            t++;
+        if (t + 4 <= n && dig(s[t])) {
+            int h = s[t] - '0';
+            size_t u = t + 1;
+            if (u < n && dig(s[u]))
+                h = h * 10 + (s[u++] - '0');
+            if (u + 2 < n && (s[u] == ':' || s[u] == 'h') && dig(s[u + 1]) && dig(s[u + 2])) {
+                int mi = (s[u + 1] - '0') * 10 + (s[u + 2] - '0');
+                if (h < 24 && mi < 60) {
+                    hh = h;
+                    mm = mi;
+                }
+            }
+        }
+        if (hh >= 0)
+            snprintf(out, nout, "%04d-%02d-%02d %02d:%02d", y, m, dd, hh, mm);
+        else
+            snprintf(out, nout, "%04d-%02d-%02d", y, m, dd);
+        return true;
+    }
+    return false;
+}
+
+static bool parse_loose(const char *s, size_t n, int64_t *t)
+{
+    while (n && is_space((unsigned char)*s)) {
+        s++;
+        n--;
+    }
+    while (n && is_space((unsigned char)s[n - 1]))
+        n--;
+    if (!n || n > 200)
+        return false;
+    if (ndx_parse_date(s, n, t) == NDX_OK)
+        return true;
+    char buf[40];
+    if (find_numeric_date(s, n, buf, sizeof buf) && ndx_parse_date(buf, strlen(buf), t) == NDX_OK)
+        return true;
+    /* "Published: March 5, 2019 ..." - try from each word start, with up to 5 words */
+    for (size_t i = 0; i < n && i < 120; i++) {
+        if (i && !is_space((unsigned char)s[i - 1]))
+            continue;
+        size_t words = 0, j = i;
+        while (j < n && words < 5) {
+            while (j < n && !is_space((unsigned char)s[j]))
+                j++;
+            words++;
+            if (words >= 3) {
+                size_t e = j;
+                while (e > i && (s[e - 1] == ',' || s[e - 1] == '.' || s[e - 1] == '|'))
+                    e--;
+                if (ndx_parse_date(s + i, e - i, t) == NDX_OK)
+                    return true;
+            }
+            while (j < n && is_space((unsigned char)s[j]))
+                j++;
+        }
+    }
+    return false;
+}
+
+static bool url_date(const char *u, size_t n, int64_t *t)
+{
+    /* /2019/03/05/ or /2019-03-05/ or /20190305/ */
+    for (size_t i = 0; i + 10 <= n; i++) {
+        if (u[i] != '/' && u[i] != '-' && u[i] != '_')
+            continue;
+        const char *p = u + i + 1;
+        size_t left = n - i - 1;
+        if (left >= 10 && dig(p[0]) && dig(p[1]) && dig(p[2]) && dig(p[3]) &&
+            (p[4] == '/' || p[4] == '-') && dig(p[5]) && dig(p[6]) && p[7] == p[4] &&
+            dig(p[8]) && dig(p[9]) && (left == 10 || !dig(p[10]))) {
+            char b[11];
+            snprintf(b, sizeof b, "%.4s-%.2s-%.2s", p, p + 5, p + 8);
+            if (b[0] == '1' || b[0] == '2')
+                if (ndx_parse_date(b, 10, t) == NDX_OK)
+                    return true;
+        }
+        if (left >= 8 && (p[0] == '2') && p[1] == '0' && dig(p[2]) && dig(p[3]) && dig(p[4]) &&
+            dig(p[5]) && dig(p[6]) && dig(p[7]) && (left == 8 || !dig(p[8]))) {
+            char b[11];
+            snprintf(b, sizeof b, "%.4s-%.2s-%.2s", p, p + 4, p + 6);
+            if (ndx_parse_date(b, 10, t) == NDX_OK)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* ---- title -------------------------------------------------------------------------------- */
+
+static size_t count_words(const char *s, size_t n)
+{
+    size_t w = 0;
+    bool in = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ') {
+            in = false;
+        } else if (c >= 0xE3 && c <= 0xED) {
+            w++; /* CJK: a character is a word */
+            in = false;
+        } else if (!in && (c & 0xC0) != 0x80) {
+            w++;
+            in = true;
+        }
+    }
+    return w;
+}
+
+static bool ci_contains(const char *hay, size_t nh, const char *needle, size_t nn)
+{
+    if (!nn || nn > nh)
+        return false;
+    for (size_t i = 0; i + nn <= nh; i++) {
+        size_t k = 0;
+        while (k < nn && lc((unsigned char)hay[i + k]) == lc((unsigned char)needle[k]))
+            k++;
+        if (k == nn)
+            return true;
+    }
+    return false;
+}
+
+/* Strip " | Site", " - Site", "Site | " from a title held in b. */
+static void strip_site(struct ndx_buf *b, const char *site, size_t nsite)
+{
+    static const char *const seps[] = {" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ",
+                                       " • ", " ~ ", " / ", "_", "｜", " |", "| "};
+    for (int round = 0; round < 2; round++) {
+        const char *s = (const char *)b->p;
+        size_t n = b->n;
+        if (!n)
+            return;
+        /* last separator */
+        size_t best = SIZE_MAX, bl = 0;
+        for (size_t k = 0; k < NDX_ARRAY_LEN(seps); k++) {
+            size_t m = strlen(seps[k]);
+            for (size_t i = n; i-- > 0;) {
+                if (i + m <= n && !memcmp(s + i, seps[k], m)) {
+                    if (best == SIZE_MAX || i > best) {
+                        best = i;
+                        bl = m;
+                    }
+                    break;
+                }
+            }
+        }
+        if (best == SIZE_MAX || best == 0)
+            return;
+        const char *tail = s + best + bl;
+        size_t ntail = n - best - bl;
+        size_t wh = count_words(s, best), wt = count_words(tail, ntail);
+        bool tail_site = nsite && (ci_contains(tail, ntail, site, nsite) ||
+                                   (ntail >= 4 && ci_contains(site, nsite, tail, ntail)));
+        bool head_site = nsite && (ci_contains(s, best, site, nsite) ||
+                                   (best >= 4 && ci_contains(site, nsite, s, best))) && wh <= 4;
+        if (tail_site || (wt <= 4 && wt * 2 < wh + 1 && wh >= 2)) {
+            b->n = best;
+            while (b->n && b->p[b->n - 1] == ' ')
+                b->n--;
+            b->p[b->n] = 0;
+        } else if (head_site && wt >= 2) {
+            memmove(b->p, tail, ntail);
+            b->n = ntail;
+            b->p[b->n] = 0;
+        } else
+            return;
+    }
+}
+
+/* ---- main --------------------------------------------------------------------------------- */
+
+static void host_of(const char *u, size_t n, struct ndx_buf *out, int *rc)
+{
+    const char *p = memmem(u, n, "://", 3);
+    if (!p)
+        return;
+    p += 3;
+    const char *e = p;
+    while (e < u + n && *e != '/' && *e != ':' && *e != '?' && *e != '#')
+        e++;
+    if (e - p > 4 && !memcmp(p, "www.", 4))
+        p += 4;
+    ndx__buf_append(out, p, (size_t)(e - p), rc);
+}
+
+static bool is_url(const char *s, size_t n)
+{
+    return (n > 7 && !memcmp(s, "http", 4)) || (n > 1 && s[0] == '/');
+}
+
+static void clean_byline(struct ndx_buf *b)
+{
+    static const char *const pre[] = {"by ", "von ", "par ", "por ", "di ", "door ", "av ",
+                                      "written by ", "text: ", "author: ", "autor: ",
+                                      "\xE4\xBD\x9C\xE8\x80\x85\xEF\xBC\x9A", /* 作者： */
+                                      "\xE8\xA8\x98\xE8\x80\x85"};            /* 記者 */
+    bool again = true;
+    while (again && b->n) {
+        again = false;
+        for (size_t k = 0; k < NDX_ARRAY_LEN(pre); k++) {
+            size_t m = strlen(pre[k]);
+            if (b->n > m) {
+                size_t j = 0;
+                while (j < m && lc(b->p[j]) == pre[k][j])
+                    j++;
+                if (j == m) {
+                    memmove(b->p, b->p + m, b->n - m);
+                    b->n -= m;
+                    b->p[b->n] = 0;
+                    again = true;
+                }
+            }
+        }
+    }
+    /* trim punctuation */
+    while (b->n && (b->p[b->n - 1] == ',' || b->p[b->n - 1] == '|' || b->p[b->n - 1] == ' '))
+        b->p[--b->n] = 0;
+}
+
+int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t top,
+                      struct ndx_extract *e)
+{
+    (void)top;
+    int rc = 0;
+    struct ld L;
+    ld_parse(d, &L);
+    size_t n;
+    const char *v;
+
+    /* url */
+    ndx__buf_reset(&e->url);
+    if ((v = kv(d, XK_CANONICAL, &n)) && n > 8 && !memcmp(v, "http", 4))
+        put_clean(&e->url, v, n, &rc);
+    else if ((v = kv(d, XK_OG_URL, &n)) && n > 8 && !memcmp(v, "http", 4))
+        put_clean(&e->url, v, n, &rc);
+    else if (url && nurl)
+        put_clean(&e->url, url, nurl, &rc);
+
+    /* source */
+    ndx__buf_reset(&e->source);
+    if ((v = kv(d, XK_SITE_NAME, &n)) && n < 100 && v[0] != '@')
+        put_clean_unescaped(&e->source, v, n, &rc);
+    else if (L.site && strlen(L.site) < 100)
+        put_clean_unescaped(&e->source, L.site, strlen(L.site), &rc);
+    else if (e->url.n)
+        host_of((const char *)e->url.p, e->url.n, &e->source, &rc);
+    else if (url)
+        host_of(url, nurl, &e->source, &rc);
+
+    /* title */
+    ndx__buf_reset(&e->title);
+    struct ndx_buf h1;
+    ndx__buf_init(&h1, 0);
+    if (d->h1_node) {
+        struct ndx_buf t;
+        ndx__buf_init(&t, 0);
+        ndx__xnode_text(d, d->h1_node, 1000, &t, &rc);
+        put_clean(&h1, (const char *)t.p, t.n, &rc);
+        ndx__buf_free(&t);
+    }
+    struct ndx_buf tt;
+    ndx__buf_init(&tt, 0);
+    put_clean(&tt, (const char *)d->title.p, d->title.n, &rc);
+    if ((v = kv(d, XK_OG_TITLE, &n)))
+        put_clean_unescaped(&e->title, v, n, &rc);
+    else if (L.headline && *L.headline)
+        put_clean_unescaped(&e->title, L.headline, strlen(L.headline), &rc);
+    else if ((v = kv(d, XK_TW_TITLE, &n)))
+        put_clean_unescaped(&e->title, v, n, &rc);
+    else if (h1.n && tt.n && ci_contains((const char *)tt.p, tt.n, (const char *)h1.p, h1.n))
+        ndx__buf_append(&e->title, h1.p, h1.n, &rc);
+    else if (tt.n)
+        ndx__buf_append(&e->title, tt.p, tt.n, &rc);
+    else if ((v = kv(d, XK_META_TITLE, &n)))
+        put_clean_unescaped(&e->title, v, n, &rc);
+    else if (h1.n)
+        ndx__buf_append(&e->title, h1.p, h1.n, &rc);
+    if (!rc && e->title.n) {
+        strip_site(&e->title, (const char *)e->source.p, e->source.n);
+        /* the host without its TLD is also a site name ("nytimes" in "... - NYTimes.com") */
+    }
+    ndx__buf_free(&h1);
+    ndx__buf_free(&tt);
+
+    /* date */
+    int64_t t = NDX_DATE_UNKNOWN, tmp;
+    if (L.date && parse_loose(L.date, strlen(L.date), &tmp))
+        t = tmp;
+    static const int keys[] = {XK_PUB_META, XK_PUB_ITEMPROP, XK_DATE_META, XK_TIME_DT};
+    for (size_t k = 0; t == NDX_DATE_UNKNOWN && k < NDX_ARRAY_LEN(keys); k++)
+        if ((v = kv(d, keys[k], &n)) && parse_loose(v, n, &tmp))
+            t = tmp;
+    if (t == NDX_DATE_UNKNOWN && e->url.n && url_date((const char *)e->url.p, e->url.n, &tmp))
+        t = tmp;
+    if (t == NDX_DATE_UNKNOWN && url && url_date(url, nurl, &tmp))
+        t = tmp;
+    for (uint32_t k = 0; t == NDX_DATE_UNKNOWN && k < d->ndate_nodes; k++) {
+        struct ndx_buf s;
+        ndx__buf_init(&s, 0);
+        ndx__xnode_text(d, d->date_nodes[k], 300, &s, &rc);
+        if (s.n && parse_loose((const char *)s.p, s.n, &tmp))
+            t = tmp;
+        ndx__buf_free(&s);
+    }
+    if (t == NDX_DATE_UNKNOWN && (v = kv(d, XK_MOD_META, &n)) && parse_loose(v, n, &tmp))
+        t = tmp;
+    if (t == NDX_DATE_UNKNOWN) {
+        /* a date written near the headline: the text around the first <h1> */
+        uint32_t from = d->h1_node ? d->h1_node : (top ? top : 0);
+        if (from) {
+            struct ndx_buf s;
+            ndx__buf_init(&s, 0);
+            for (uint32_t k = from; k < d->nn && s.n < 1500; k++)
+                if (d->n[k].tag == 0) {
+                    ndx__buf_append(&s, d->text.p + d->n[k].off, d->n[k].len, &rc);
+                    ndx__buf_putc(&s, ' ', &rc);
+                }
+            char buf[40];
+            if (s.n && find_numeric_date((const char *)s.p, s.n, buf, sizeof buf) &&
+                ndx_parse_date(buf, strlen(buf), &tmp) == NDX_OK)
+                t = tmp;
+            ndx__buf_free(&s);
+        }
+    }
+    e->published = t;
+
+    /* byline */
+    ndx__buf_reset(&e->byline);
+    if (L.authors[0])
+        put_clean(&e->byline, L.authors, strlen(L.authors), &rc);
+    else if ((v = kv(d, XK_AUTHOR_META, &n)) && !is_url(v, n) && n < 200)
+        put_clean_unescaped(&e->byline, v, n, &rc);
+    else if ((v = kv(d, XK_AUTHOR_ARTICLE, &n)) && !is_url(v, n) && n < 200)
+        put_clean_unescaped(&e->byline, v, n, &rc);
+    else {
+        for (uint32_t k = 0; k < d->nauthor_nodes && !e->byline.n; k++) {
+            struct ndx_buf s;
+            ndx__buf_init(&s, 0);
+            ndx__xnode_text(d, d->author_nodes[k], 200, &s, &rc);
+            struct ndx_buf c;
+            ndx__buf_init(&c, 0);
+            put_clean(&c, (const char *)s.p, s.n, &rc);
+            if (c.n && c.n < 100 && count_words((const char *)c.p, c.n) <= 8)
+                ndx__buf_append(&e->byline, c.p, c.n, &rc);
+            ndx__buf_free(&s);
+            ndx__buf_free(&c);
+        }
+    }
+    if (!rc)
+        clean_byline(&e->byline);
+
+    /* language */
+    ndx__buf_reset(&e->lang);
+    const char *lv = NULL;
+    size_t ln = 0;
+    if ((v = kv(d, XK_HTML_LANG, &n)))
+        lv = v, ln = n;
+    else if ((v = kv(d, XK_CONTENT_LANG, &n)))
+        lv = v, ln = n;
+    else if (L.lang)
+        lv = L.lang, ln = strlen(L.lang);
+    else if ((v = kv(d, XK_OG_LOCALE, &n)))
+        lv = v, ln = n;
+    if (lv && ln >= 2 && ((lv[0] | 32) >= 'a' && (lv[0] | 32) <= 'z') &&
+        ((lv[1] | 32) >= 'a' && (lv[1] | 32) <= 'z') &&
+        (ln == 2 || lv[2] == '-' || lv[2] == '_')) {
+        ndx__buf_putc(&e->lang, lc((unsigned char)lv[0]), &rc);
+        ndx__buf_putc(&e->lang, lc((unsigned char)lv[1]), &rc);
+    } else if (e->body.n) {
+        char code[3];
+        ndx__detect_lang((const char *)e->body.p, e->body.n, code);
+        if (strcmp(code, "un"))
+            ndx__buf_append(&e->lang, code, 2, &rc);
+    }
+    ld_free(&L);
+    return rc;
+}

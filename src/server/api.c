@@ -1,0 +1,590 @@
+/*
+ * api.c - the read endpoints of `newsdex serve`: search, document, related, stats, health and
+ * the streamed export.  JSON shapes match the CLI (`search --json`, `show --json`,
+ * `stats --json`); docs/API.md describes them.
+ */
+#include "server/server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- shared ------------------------------------------------------------------------------- */
+
+static srv_result busy(struct MHD_Connection *c, unsigned status, const char *msg)
+{
+    if (status == MHD_HTTP_TOO_MANY_REQUESTS || status == MHD_HTTP_SERVICE_UNAVAILABLE)
+        return srv_send_retry(c, status, msg, 1);
+    return srv_send_error(c, status, msg, NULL);
+}
+
+static srv_result internal(struct MHD_Connection *c, ndx_index *ix, int rc)
+{
+    const char *m = ix ? ndx_errmsg(ix) : ndx_strerror(rc);
+    unsigned st = rc == NDX_ENOMEM ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_INTERNAL_SERVER_ERROR;
+    return srv_send_error(c, st, m && *m ? m : ndx_strerror(rc), NULL);
+}
+
+static int parse_date_arg(struct MHD_Connection *c, const char *name, int end_of_day,
+                          int64_t *out)
+{
+    size_t n;
+    const char *v = srv_arg(c, name, &n);
+    if (!v || n == 0)
+        return 0;
+    if (n > 64 || ndx_parse_date(v, n, out) != NDX_OK)
+        return -1;
+    if (end_of_day && n == 10)
+        *out += 86399;
+    return 1;
+}
+
+/* Query text from ?q=: 400 when missing or too long. */
+static const char *get_query(struct MHD_Connection *c, size_t *n, srv_result *ret)
+{
+    const char *q = srv_arg(c, "q", n);
+    if (!q || *n == 0) {
+        *ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST, "missing parameter q", NULL);
+        return NULL;
+    }
+    if (*n > SRV_MAX_QUERY) {
+        *ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST, "query too long (at most 4096 bytes)",
+                              NULL);
+        return NULL;
+    }
+    return q;
+}
+
+static srv_result syntax_error(struct MHD_Connection *c, ndx_index *ix, const char *q, size_t nq,
+                               size_t pos)
+{
+    json_t *extra = json_object();
+    json_object_set_new(extra, "position", json_integer((json_int_t)pos));
+    json_object_set_new(extra, "query", srv_jstr(q, nq));
+    return srv_send_error(c, MHD_HTTP_BAD_REQUEST, ndx_errmsg(ix), extra);
+}
+
+/* ---- GET /api/search ---------------------------------------------------------------------- */
+
+srv_result api_search(struct server *s, struct MHD_Connection *c)
+{
+    srv_result ret;
+    size_t nq;
+    const char *q = get_query(c, &nq, &ret);
+    if (!q)
+        return ret;
+    ndx_search_opts so;
+    ndx_search_opts_init(&so);
+    uint64_t v;
+    if (srv_arg_uint(c, "limit", SRV_MAX_LIMIT, 10, &v) < 0)
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "limit must be a number from 0 to 1000",
+                              NULL);
+    so.limit = (size_t)v;
+    if (srv_arg_uint(c, "offset", SRV_MAX_OFFSET, 0, &v) < 0)
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST,
+                              "offset must be a number from 0 to 100000", NULL);
+    so.offset = (size_t)v;
+    size_t n;
+    const char *sort = srv_arg(c, "sort", &n);
+    if (sort && n) {
+        if (!strcmp(sort, "relevance"))
+            so.sort = NDX_SORT_RELEVANCE;
+        else if (!strcmp(sort, "date"))
+            so.sort = NDX_SORT_DATE;
+        else if (!strcmp(sort, "date-asc"))
+            so.sort = NDX_SORT_DATE_ASC;
+        else
+            return srv_send_error(c, MHD_HTTP_BAD_REQUEST,
+                                  "sort must be relevance, date or date-asc", NULL);
+    }
+    if (parse_date_arg(c, "from", 0, &so.date_from) < 0)
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "from must be a date such as 2019-03-01",
+                              NULL);
+    if (parse_date_arg(c, "to", 1, &so.date_to) < 0)
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "to must be a date such as 2019-06-30",
+                              NULL);
+    const char *col = srv_arg(c, "collapse", &n);
+    if (col && n) {
+        if (!strcmp(col, "0") || !strcmp(col, "false"))
+            so.collapse = 0;
+        else if (!strcmp(col, "1") || !strcmp(col, "true"))
+            so.collapse = 1;
+        else
+            return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "collapse must be 0 or 1", NULL);
+    }
+    const char *snip = srv_arg(c, "snippets", &n);
+    if (snip && !strcmp(snip, "0"))
+        so.want_snippets = 0;
+    so.hl_open = "<mark>";
+    so.hl_close = "</mark>";
+    so.escape_html = 1;
+
+    unsigned st;
+    const char *msg;
+    ndx_index *ix = srv_acquire(s, &st, &msg);
+    if (!ix)
+        return busy(c, st, msg);
+    ndx_results *res = NULL;
+    size_t errpos = 0;
+    int rc = ndx_search(ix, q, nq, &so, &res, &errpos);
+    if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG) {
+        ret = syntax_error(c, ix, q, nq, errpos);
+        srv_release(s, ix);
+        return ret;
+    }
+    if (rc) {
+        ret = internal(c, ix, rc);
+        srv_release(s, ix);
+        return ret;
+    }
+    json_t *hits = json_array();
+    size_t cnt = ndx_results_count(res);
+    for (size_t i = 0; i < cnt; i++)
+        json_array_append_new(hits, srv_hit_json(ndx_results_hit(res, i), so.want_snippets));
+    json_t *j = json_object();
+    json_object_set_new(j, "query", srv_jstr(q, nq));
+    json_object_set_new(j, "total", json_integer((json_int_t)ndx_results_total(res)));
+    json_object_set_new(j, "total_stories",
+                        json_integer((json_int_t)ndx_results_total_stories(res)));
+    json_object_set_new(j, "total_copies", json_integer((json_int_t)ndx_results_total_copies(res)));
+    json_object_set_new(j, "collapsed", json_boolean(so.collapse));
+    json_object_set_new(j, "took_ms", json_real(ndx_results_took_ms(res)));
+    json_object_set_new(j, "offset", json_integer((json_int_t)so.offset));
+    json_object_set_new(j, "hits", hits);
+    ndx_results_free(res);
+    srv_release(s, ix);
+    return srv_send_json(c, MHD_HTTP_OK, j);
+}
+
+/* ---- GET /api/doc/{id} -------------------------------------------------------------------- */
+
+/* Look the key (id or URL) up and fetch the article; on failure the response is queued. */
+static ndx_article *fetch(struct MHD_Connection *c, ndx_index *ix, const char *key, size_t nkey,
+                          srv_result *ret)
+{
+    uint64_t id;
+    ndx_article *a = NULL;
+    int rc = ndx_index_lookup(ix, key, nkey, &id);
+    if (rc == NDX_OK)
+        rc = ndx_index_get(ix, id, &a);
+    if (rc == NDX_ENOTFOUND || rc == NDX_EINVAL || rc == NDX_ERANGE) {
+        *ret = srv_send_error(c, MHD_HTTP_NOT_FOUND, "no such article", NULL);
+        return NULL;
+    }
+    if (rc) {
+        *ret = internal(c, ix, rc);
+        return NULL;
+    }
+    return a;
+}
+
+srv_result api_doc(struct server *s, struct MHD_Connection *c, const char *key, size_t nkey)
+{
+    unsigned st;
+    const char *msg;
+    ndx_index *ix = srv_acquire(s, &st, &msg);
+    if (!ix)
+        return busy(c, st, msg);
+    srv_result ret;
+    ndx_article *a = fetch(c, ix, key, nkey, &ret);
+    if (!a) {
+        srv_release(s, ix);
+        return ret;
+    }
+    json_t *j = srv_article_json(ix, a);
+    ndx_article_free(a);
+    srv_release(s, ix);
+    return srv_send_json(c, MHD_HTTP_OK, j);
+}
+
+/* ---- GET /api/doc/{id}/related ------------------------------------------------------------ */
+
+/* Is `url` the article's own URL or one of its exact copies? */
+static int same_article_url(const ndx_article *a, const char *url, size_t n)
+{
+    if (!n)
+        return 0;
+    if (a->nurl == n && !memcmp(a->url, url, n))
+        return 1;
+    const char *p = a->copies, *end = a->copies + a->ncopies;
+    while (p && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            nl = end;
+        const char *tab = memchr(p, '\t', (size_t)(nl - p));
+        size_t len = tab ? (size_t)(tab - p) : (size_t)(nl - p);
+        if (len == n && !memcmp(p, url, n))
+            return 1;
+        p = nl + 1;
+    }
+    return 0;
+}
+
+srv_result api_related(struct server *s, struct MHD_Connection *c, const char *key, size_t nkey)
+{
+    uint64_t lim;
+    if (srv_arg_uint(c, "limit", SRV_MAX_RELATED, 8, &lim) < 0)
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "limit must be a number from 0 to 50",
+                              NULL);
+    unsigned st;
+    const char *msg;
+    ndx_index *ix = srv_acquire(s, &st, &msg);
+    if (!ix)
+        return busy(c, st, msg);
+    srv_result ret;
+    ndx_article *a = fetch(c, ix, key, nkey, &ret);
+    if (!a) {
+        srv_release(s, ix);
+        return ret;
+    }
+    json_t *hits = json_array();
+    if (lim) {
+        ndx_search_opts so;
+        ndx_search_opts_init(&so);
+        so.limit = (size_t)lim + 4; /* room for hits filtered out below */
+        so.want_count = 0;
+        so.hl_open = "<mark>";
+        so.hl_close = "</mark>";
+        so.escape_html = 1;
+        ndx_results *res = NULL;
+        int rc = ndx_related(ix, a->id, &so, &res);
+        if (rc) {
+            ret = internal(c, ix, rc);
+            json_decref(hits);
+            ndx_article_free(a);
+            srv_release(s, ix);
+            return ret;
+        }
+        size_t cnt = ndx_results_count(res);
+        for (size_t i = 0; i < cnt && json_array_size(hits) < lim; i++) {
+            const ndx_hit *h = ndx_results_hit(res, i);
+            if (h->id == a->id || same_article_url(a, h->url, h->nurl))
+                continue;
+            json_array_append_new(hits, srv_hit_json(h, 1));
+        }
+        ndx_results_free(res);
+    }
+    json_t *j = json_object();
+    json_object_set_new(j, "id", json_integer((json_int_t)a->id));
+    json_object_set_new(j, "hits", hits);
+    ndx_article_free(a);
+    srv_release(s, ix);
+    return srv_send_json(c, MHD_HTTP_OK, j);
+}
+
+/* ---- GET /api/stats, /api/health ---------------------------------------------------------- */
+
+srv_result api_stats(struct server *s, struct MHD_Connection *c, int health)
+{
+    unsigned st;
+    const char *msg;
+    ndx_index *ix = srv_acquire(s, &st, &msg);
+    if (!ix)
+        return busy(c, st, msg);
+    ndx_stats t;
+    int rc = ndx_index_stats(ix, &t);
+    if (rc) {
+        srv_result ret = internal(c, ix, rc);
+        srv_release(s, ix);
+        return ret;
+    }
+    srv_release(s, ix);
+    json_t *o = json_object();
+    if (health) {
+        json_object_set_new(o, "status", json_string("ok"));
+        json_object_set_new(o, "documents", json_integer((json_int_t)t.documents));
+        json_object_set_new(o, "generation", json_integer((json_int_t)t.generation));
+        return srv_send_json(c, MHD_HTTP_OK, o);
+    }
+    json_object_set_new(o, "documents", json_integer((json_int_t)t.documents));
+    json_object_set_new(o, "deleted", json_integer((json_int_t)t.deleted));
+    json_object_set_new(o, "segments", json_integer((json_int_t)t.segments));
+    json_object_set_new(o, "terms", json_integer((json_int_t)t.terms));
+    json_object_set_new(o, "postings", json_integer((json_int_t)t.postings));
+    json_object_set_new(o, "tokens", json_integer((json_int_t)t.tokens));
+    json_object_set_new(o, "index_bytes", json_integer((json_int_t)t.index_bytes));
+    json_object_set_new(o, "text_bytes", json_integer((json_int_t)t.text_bytes));
+    json_object_set_new(o, "generation", json_integer((json_int_t)t.generation));
+    json_object_set_new(o, "date_min", srv_json_date(t.date_min));
+    json_object_set_new(o, "date_max", srv_json_date(t.date_max));
+    json_object_set_new(o, "stemming", json_boolean(t.stemming));
+    json_object_set_new(o, "simple", json_boolean(t.simple));
+    return srv_send_json(c, MHD_HTTP_OK, o);
+}
+
+/* ---- GET /api/export ---------------------------------------------------------------------- */
+
+/*
+ * Every match, streamed as chunked JSONL or CSV with constant memory: the export pages through
+ * ndx_search (date-asc, SRV_EXPORT_BATCH hits a page, increasing offset) on one read handle that
+ * is not refreshed meanwhile, so the pages come from one commit; every hit is fetched with
+ * ndx_index_get and written out.  Each page costs a full evaluation of the query (O(n log n)).
+ */
+struct export_state {
+    struct server *s;
+    ndx_index *ix;
+    char *query;
+    size_t nquery;
+    int csv, text;
+    ndx_search_opts so;
+    ndx_results *res;
+    size_t i, n;          /* position in the current page */
+    size_t next_offset;
+    int done, failed;
+    char *buf;            /* pending output */
+    size_t len, pos, cap;
+};
+
+static int buf_put(struct export_state *e, const char *p, size_t n)
+{
+    if (e->len + n > e->cap) {
+        size_t cap = e->cap ? e->cap : 4096;
+        while (cap < e->len + n)
+            cap *= 2;
+        char *b = realloc(e->buf, cap);
+        if (!b)
+            return -1;
+        e->buf = b;
+        e->cap = cap;
+    }
+    memcpy(e->buf + e->len, p, n);
+    e->len += n;
+    return 0;
+}
+
+/* A quoted CSV field, as `newsdex export --format csv` writes it: '"' doubled, CR and LF made
+ * spaces (one line per article). */
+static int csv_field(struct export_state *e, const char *p, size_t n, int last)
+{
+    int rc = buf_put(e, "\"", 1);
+    const char *start = p, *end = p + n;
+    for (const char *q = p; q < end; q++) {
+        if (*q != '"' && *q != '\n' && *q != '\r')
+            continue;
+        rc |= buf_put(e, start, (size_t)(q - start));
+        rc |= buf_put(e, *q == '"' ? "\"\"" : " ", *q == '"' ? 2 : 1);
+        start = q + 1;
+    }
+    rc |= buf_put(e, start, (size_t)(end - start));
+    rc |= buf_put(e, last ? "\"\n" : "\",", 2);
+    return rc;
+}
+
+/* One article as a line of `newsdex export` (src/cli/main.c), plus its text when asked. */
+static int emit_article(struct export_state *e, const ndx_article *a)
+{
+    if (!e->csv) {
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_integer((json_int_t)a->id));
+        json_object_set_new(o, "url", srv_jstr(a->url, a->nurl));
+        json_object_set_new(o, "source", srv_jstr(a->source, a->nsource));
+        json_object_set_new(o, "date", srv_json_date(a->published));
+        json_object_set_new(o, "title", srv_jstr(a->title, a->ntitle));
+        json_object_set_new(o, "story", json_integer((json_int_t)a->story));
+        json_object_set_new(o, "wire", json_boolean(a->flags & NDX_ART_WIRE));
+        json_object_set_new(o, "lang", srv_jstr(a->lang, a->nlang));
+        if (e->text)
+            json_object_set_new(o, "text", srv_jstr(a->body, a->nbody));
+        char *s = json_dumps(o, JSON_COMPACT);
+        json_decref(o);
+        if (!s)
+            return -1;
+        int rc = buf_put(e, s, strlen(s)) | buf_put(e, "\n", 1);
+        free(s);
+        return rc;
+    }
+    char num[64], date[48] = "";
+    json_t *d = srv_json_date(a->published);
+    if (json_is_string(d))
+        snprintf(date, sizeof date, "%s", json_string_value(d));
+    json_decref(d);
+    snprintf(num, sizeof num, "%llu,", (unsigned long long)a->id);
+    int rc = buf_put(e, num, strlen(num));
+    rc |= csv_field(e, a->url ? a->url : "", a->nurl, 0);
+    rc |= csv_field(e, a->source ? a->source : "", a->nsource, 0);
+    rc |= buf_put(e, date, strlen(date)) | buf_put(e, ",", 1);
+    rc |= csv_field(e, a->title ? a->title : "", a->ntitle, 0);
+    snprintf(num, sizeof num, "%llu,%d,", (unsigned long long)a->story,
+             (a->flags & NDX_ART_WIRE) != 0);
+    rc |= buf_put(e, num, strlen(num));
+    rc |= csv_field(e, a->lang ? a->lang : "", a->nlang, !e->text);
+    if (e->text)
+        rc |= csv_field(e, a->body ? a->body : "", a->nbody, 1);
+    return rc;
+}
+
+/* Fill the buffer with the next article: 1 done so, 0 no more, -1 failure. */
+static int export_next(struct export_state *e)
+{
+    for (;;) {
+        if (e->i < e->n) {
+            const ndx_hit *h = ndx_results_hit(e->res, e->i++);
+            ndx_article *a = NULL;
+            int rc = ndx_index_get(e->ix, h->id, &a);
+            if (rc == NDX_ENOTFOUND)
+                continue;
+            if (rc)
+                return -1;
+            rc = emit_article(e, a);
+            ndx_article_free(a);
+            return rc ? -1 : 1;
+        }
+        if (e->done)
+            return 0;
+        ndx_results_free(e->res);
+        e->res = NULL;
+        e->i = e->n = 0;
+        e->so.offset = e->next_offset;
+        size_t errpos;
+        if (ndx_search(e->ix, e->query, e->nquery, &e->so, &e->res, &errpos) != NDX_OK)
+            return -1;
+        e->n = ndx_results_count(e->res);
+        e->next_offset += e->n;
+        if (e->n < e->so.limit)
+            e->done = 1;
+        if (e->n == 0)
+            return 0;
+    }
+}
+
+static ssize_t export_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+    (void)pos;
+    struct export_state *e = cls;
+    size_t w = 0;
+    while (w < max) {
+        if (e->pos < e->len) {
+            size_t k = e->len - e->pos;
+            if (k > max - w)
+                k = max - w;
+            memcpy(out + w, e->buf + e->pos, k);
+            e->pos += k;
+            w += k;
+            continue;
+        }
+        e->pos = e->len = 0;
+        if (e->failed)
+            break;
+        int rc = export_next(e);
+        if (rc < 0) {
+            e->failed = 1;
+            if (e->s->cfg.verbose)
+                fprintf(stderr, "newsdex serve: export failed: %s\n", ndx_errmsg(e->ix));
+        }
+        if (rc <= 0)
+            break;
+    }
+    if (w)
+        return (ssize_t)w;
+    return e->failed ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+static void export_free(void *cls)
+{
+    struct export_state *e = cls;
+    ndx_results_free(e->res);
+    srv_release(e->s, e->ix);
+    atomic_fetch_sub(&e->s->exports, 1);
+    free(e->query);
+    free(e->buf);
+    free(e);
+}
+
+srv_result api_export(struct server *s, struct MHD_Connection *c)
+{
+    srv_result ret;
+    size_t nq, n;
+    const char *q = get_query(c, &nq, &ret);
+    if (!q)
+        return ret;
+    const char *fmt = srv_arg(c, "format", &n);
+    int csv = 0;
+    if (fmt && !strcmp(fmt, "csv"))
+        csv = 1;
+    else if (fmt && n && strcmp(fmt, "jsonl"))
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "format must be jsonl or csv", NULL);
+    ndx_search_opts so;
+    ndx_search_opts_init(&so);
+    if (parse_date_arg(c, "from", 0, &so.date_from) < 0)
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "from must be a date such as 2019-03-01",
+                              NULL);
+    if (parse_date_arg(c, "to", 1, &so.date_to) < 0)
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "to must be a date such as 2019-06-30",
+                              NULL);
+    if (atomic_fetch_add(&s->exports, 1) >= s->cfg.max_exports) {
+        atomic_fetch_sub(&s->exports, 1);
+        return srv_send_retry(c, MHD_HTTP_TOO_MANY_REQUESTS, "too many concurrent exports", 1);
+    }
+    unsigned st;
+    const char *msg;
+    ndx_index *ix = srv_acquire(s, &st, &msg);
+    if (!ix) {
+        atomic_fetch_sub(&s->exports, 1);
+        return busy(c, st, msg);
+    }
+    /* count first: a syntax error becomes a 400 before any byte of the stream is sent */
+    so.collapse = 0;
+    so.limit = 0;
+    so.want_snippets = 0;
+    so.want_count = 1;
+    ndx_results *res = NULL;
+    size_t errpos = 0;
+    int rc = ndx_search(ix, q, nq, &so, &res, &errpos);
+    if (rc) {
+        ret = rc == NDX_ESYNTAX || rc == NDX_ETOOBIG ? syntax_error(c, ix, q, nq, errpos)
+                                                     : internal(c, ix, rc);
+        srv_release(s, ix);
+        atomic_fetch_sub(&s->exports, 1);
+        return ret;
+    }
+    uint64_t total = ndx_results_total(res);
+    ndx_results_free(res);
+
+    struct export_state *e = calloc(1, sizeof *e);
+    char *qcopy = malloc(nq + 1);
+    if (!e || !qcopy) {
+        free(e);
+        free(qcopy);
+        srv_release(s, ix);
+        atomic_fetch_sub(&s->exports, 1);
+        return MHD_NO;
+    }
+    memcpy(qcopy, q, nq);
+    qcopy[nq] = 0;
+    e->s = s;
+    e->ix = ix;
+    e->query = qcopy;
+    e->nquery = nq;
+    e->csv = csv;
+    e->so = so;
+    e->so.limit = SRV_EXPORT_BATCH;
+    e->so.want_count = 0;
+    e->so.sort = NDX_SORT_DATE_ASC;
+    e->so.collapse = 0; /* every article, not one per story */
+    const char *txt = srv_arg(c, "text", &n);
+    e->text = txt && !strcmp(txt, "1");
+    const char *head = e->text ? "id,url,source,date,title,story,wire,lang,text\n"
+                               : "id,url,source,date,title,story,wire,lang\n";
+    if (csv && buf_put(e, head, strlen(head))) {
+        export_free(e);
+        return MHD_NO;
+    }
+    struct MHD_Response *r =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, export_read, e, export_free);
+    if (!r) {
+        export_free(e);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8");
+    MHD_add_response_header(r, "Content-Disposition",
+                            csv ? "attachment; filename=\"newsdex-export.csv\""
+                                : "attachment; filename=\"newsdex-export.jsonl\"");
+    char tot[32];
+    snprintf(tot, sizeof tot, "%llu", (unsigned long long)total);
+    MHD_add_response_header(r, "X-Total-Count", tot);
+    srv_add_common_headers(r, 0);
+    ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    return ret;
+}

@@ -1,0 +1,451 @@
+/*
+ * test_extract.c - article extraction (lib/extract): boilerplate removal on hand-written pages
+ * (tests/data/extract), JSON-LD and metadata, title clean-up, charsets (GBK, Shift_JIS written
+ * with iconv here, a lying <meta charset>), hostile input (deep nesting, a 20 MB page, binary
+ * junk), and a few real pages of the shared newspaper3k corpus (first and last sentence of the
+ * expected text must be found).
+ */
+#include "harness.h"
+
+#include "extract/extract.h"
+#include "newsdex.h"
+
+#include <iconv.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <time.h>
+#include <zlib.h>
+
+static const char *repo_path(const char *rel)
+{
+    static char buf[4][PATH_MAX];
+    static int k;
+    char *p = buf[k++ & 3];
+    const char *tail = strstr(__FILE__, "tests/unit/test_extract.c");
+    int root = tail ? (int)(tail - __FILE__) : 0;
+    snprintf(p, PATH_MAX, "%.*s%s", root, tail ? __FILE__ : "", rel);
+    return p;
+}
+
+/* read a file, gunzipping if needed; NULL if missing */
+static char *slurp(const char *path, size_t *n)
+{
+    gzFile f = gzopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, len = 0;
+    char *b = malloc(cap);
+    int k;
+    while ((k = gzread(f, b + len, (unsigned)(cap - len))) > 0) {
+        len += (size_t)k;
+        if (len == cap)
+            b = realloc(b, cap *= 2);
+    }
+    gzclose(f);
+    b[len] = 0;
+    *n = len;
+    return b;
+}
+
+static int extract_file(const char *rel, struct ndx_extract *e)
+{
+    size_t n;
+    char *html = slurp(repo_path(rel), &n);
+    if (!html) {
+        fprintf(stderr, "  missing %s\n", rel);
+        return -100;
+    }
+    ndx__extract_init(e);
+    int rc = ndx__extract_html(html, n, NULL, NULL, 0, e);
+    free(html);
+    return rc;
+}
+
+static const char *S(const struct ndx_buf *b)
+{
+    return b->p ? (const char *)b->p : "";
+}
+
+static bool valid_utf8(const struct ndx_buf *b)
+{
+    return ndx__utf8_valid_prefix((const char *)b->p, b->n) == b->n;
+}
+
+TEST(extract_boilerplate_removed)
+{
+    struct ndx_extract e;
+    CHECK_EQ(extract_file("tests/data/extract/boilerplate.html", &e), NDX_OK);
+    const char *want =
+        "Dock workers at the northern harbour returned to work on Tuesday morning after their "
+        "union accepted a revised pay offer, ending a nine-day strike that had left dozens of "
+        "container ships waiting offshore.\n"
+        "The agreement, reached late on Monday after twelve hours of talks, raises wages by six "
+        "percent this year and by four percent next year, and limits the length of night shifts.\n"
+        "Ships begin to move\n"
+        "By noon the first three vessels had berthed, and the port authority said it expected the "
+        "backlog to be cleared within a week, although some shipping lines warned of delays "
+        "lasting until the end of the month.\n"
+        "Local businesses, several of which had run short of imported goods, welcomed the news but "
+        "called on both sides to agree on a procedure that would prevent a repeat of the dispute.";
+    CHECK_STR(S(&e.body), want);
+    CHECK_STR(S(&e.title), "Harbour strike ends after nine days");
+    CHECK_STR(S(&e.byline), "Jane Porter");
+    CHECK_STR(S(&e.lang), "en");
+    CHECK_STR(S(&e.source), "The Coastal Courier");
+    ndx__extract_free(&e);
+}
+
+TEST(extract_jsonld_body)
+{
+    struct ndx_extract e;
+    CHECK_EQ(extract_file("tests/data/extract/jsonld.html", &e), NDX_OK);
+    CHECK(strstr(S(&e.body), "three percent smaller than this year's") != NULL);
+    CHECK(strstr(S(&e.body), "\nOpposition members argued") != NULL);
+    CHECK(strstr(S(&e.body), "Loading") == NULL);
+    CHECK_STR(S(&e.title), "Council approves a smaller budget for next year");
+    CHECK_STR(S(&e.byline), "Alex Moreau; Sam Lee");
+    CHECK_EQ(e.published, 1699381800); /* 2023-11-07T18:30:00Z */
+    CHECK_STR(S(&e.source), "Valley Times");
+    ndx__extract_free(&e);
+}
+
+TEST(extract_meta_tags)
+{
+    struct ndx_extract e;
+    CHECK_EQ(extract_file("tests/data/extract/meta.html", &e), NDX_OK);
+    CHECK_STR(S(&e.title), "Neue Brücke über den Fluss eröffnet");
+    CHECK_EQ(e.published, 1551773700); /* 2019-03-05T09:15:00+01:00 beats <time> */
+    CHECK_STR(S(&e.byline), "Maria Schneider");
+    CHECK_STR(S(&e.lang), "de");
+    CHECK_STR(S(&e.url), "https://example.org/lokales/neue-bruecke");
+    CHECK(strstr(S(&e.body), "Nach drei Jahren Bauzeit") != NULL);
+    ndx__extract_free(&e);
+}
+
+TEST(extract_date_in_text_and_title_suffix)
+{
+    struct ndx_extract e;
+    CHECK_EQ(extract_file("tests/data/extract/textdate.html", &e), NDX_OK);
+    CHECK_EQ(e.published, 1616496480); /* 2021-03-23 10:48 UTC */
+    CHECK_STR(S(&e.title), "市政府公布新交通计划");
+    CHECK_STR(S(&e.lang), "zh");
+    CHECK(strstr(S(&e.body), "版权所有") == NULL);
+    CHECK(strstr(S(&e.body), "市民对这一计划普遍表示欢迎") != NULL);
+    ndx__extract_free(&e);
+}
+
+static int extract_str(const char *html, struct ndx_extract *e)
+{
+    ndx__extract_init(e);
+    return ndx__extract_html(html, strlen(html), NULL, NULL, 0, e);
+}
+
+static const char ARTICLE_P[] =
+    "<p>The regional parliament passed the new water law on Thursday, after a debate that "
+    "lasted most of the day and ended with a narrow vote.</p><p>Farmers' groups said the "
+    "limits on irrigation were too strict, while environmental groups said they did not go far "
+    "enough to protect the rivers.</p>";
+
+TEST(extract_title_suffixes)
+{
+    static const struct {
+        const char *title, *want;
+    } cases[] = {
+        {"Water law passed after long debate | Daily Planet", "Water law passed after long debate"},
+        {"Water law passed after long debate - Daily Planet", "Water law passed after long debate"},
+        {"Water law passed after long debate – Politics – Daily Planet",
+         "Water law passed after long debate"},
+        {"Daily Planet | Water law passed after long debate", "Water law passed after long debate"},
+        {"A - B testing explained in full detail for beginners", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char html[2048];
+        snprintf(html, sizeof html,
+                 "<html><head><title>%s</title><meta property=\"og:site_name\" "
+                 "content=\"Daily Planet\"></head><body><article>%s</article></body></html>",
+                 cases[i].title, ARTICLE_P);
+        struct ndx_extract e;
+        CHECK_EQ(extract_str(html, &e), NDX_OK);
+        CHECK_STR(S(&e.title), cases[i].want ? cases[i].want : cases[i].title);
+        ndx__extract_free(&e);
+    }
+}
+
+/* UTF-8 -> charset with iconv */
+static char *to_charset(const char *utf8, const char *cs, size_t *n)
+{
+    iconv_t cd = iconv_open(cs, "UTF-8");
+    if (cd == (iconv_t)-1)
+        return NULL;
+    size_t in = strlen(utf8), cap = in * 2 + 16, out = cap;
+    char *buf = malloc(cap), *op = buf, *ip = (char *)utf8;
+    size_t r = iconv(cd, &ip, &in, &op, &out);
+    iconv_close(cd);
+    if (r == (size_t)-1) {
+        free(buf);
+        return NULL;
+    }
+    *n = cap - out;
+    return buf;
+}
+
+static void check_charset_page(const char *cs, const char *meta, const char *para)
+{
+    char html[4096];
+    snprintf(html, sizeof html,
+             "<html><head>%s<title>t</title></head><body><div class=\"content\"><p>%s</p><p>%s</p>"
+             "</div></body></html>",
+             meta, para, para);
+    size_t n;
+    char *enc = to_charset(html, cs, &n);
+    CHECK(enc != NULL);
+    if (!enc)
+        return;
+    struct ndx_extract e;
+    ndx__extract_init(&e);
+    CHECK_EQ(ndx__extract_html(enc, n, NULL, NULL, 0, &e), NDX_OK);
+    if (!strstr(S(&e.body), para))
+        fprintf(stderr, "  charset %s meta '%s': got '%.200s'\n", cs, meta, S(&e.body));
+    CHECK(strstr(S(&e.body), para) != NULL);
+    CHECK(valid_utf8(&e.body));
+    ndx__extract_free(&e);
+    free(enc);
+}
+
+static const char ZH[] = "国务院新闻办公室今天举行发布会，介绍了今年前三个月国民经济运行情况，"
+                         "有关负责人表示经济总体保持稳定增长，就业形势基本稳定。";
+static const char JA[] = "東京都は今日、新しい防災計画を発表しました。地震や台風などの災害に備えて、"
+                         "避難所の数を増やし、住民への情報提供を強化するということです。";
+static const char KO[] = "서울시는 오늘 새로운 교통 계획을 발표했습니다. 시는 앞으로 오년 동안 "
+                         "지하철 노선을 늘리고 버스를 전기차로 바꿀 예정이라고 밝혔습니다.";
+static const char ZHT[] = "行政院今天召開記者會，說明今年上半年經濟發展情況，"
+                          "有關官員表示經濟整體維持穩定成長，就業情況也大致穩定。";
+
+TEST(extract_charsets_declared)
+{
+    check_charset_page("GBK", "<meta charset=\"gbk\">", ZH);
+    check_charset_page("GB2312", "<meta http-equiv=\"Content-Type\" "
+                                 "content=\"text/html; charset=gb2312\">", ZH);
+    check_charset_page("SHIFT_JIS", "<meta charset=\"Shift_JIS\">", JA);
+    check_charset_page("EUC-KR", "<meta charset=\"euc-kr\">", KO);
+    check_charset_page("BIG5", "<meta charset=\"big5\">", ZHT);
+}
+
+TEST(extract_charsets_sniffed)
+{
+    check_charset_page("GBK", "", ZH);
+    check_charset_page("SHIFT_JIS", "", JA);
+    check_charset_page("EUC-KR", "", KO);
+    check_charset_page("BIG5", "", ZHT);
+    check_charset_page("WINDOWS-1252", "",
+                       "Le conseil municipal a approuvé le budget de l'année prochaine après un "
+                       "débat très animé sur la rénovation des écoles.");
+}
+
+TEST(extract_charset_hint_and_lie)
+{
+    struct ndx_extract e;
+    /* declares latin-1, is UTF-8 */
+    CHECK_EQ(extract_file("tests/data/extract/lying-charset.html", &e), NDX_OK);
+    CHECK(strstr(S(&e.body), "crème brûlée") != NULL);
+    CHECK(strstr(S(&e.body), "€2.50") != NULL);
+    CHECK_STR(S(&e.title), "Café culture — a review");
+    CHECK(valid_utf8(&e.body));
+    ndx__extract_free(&e);
+    /* a hint is used when the page declares nothing */
+    char html[2048];
+    snprintf(html, sizeof html, "<html><body><div class=\"content\"><p>%s</p></div></body></html>",
+             ZH);
+    size_t n;
+    char *enc = to_charset(html, "GBK", &n);
+    ndx__extract_init(&e);
+    CHECK_EQ(ndx__extract_html(enc, n, "gb2312", NULL, 0, &e), NDX_OK);
+    CHECK(strstr(S(&e.body), ZH) != NULL);
+    ndx__extract_free(&e);
+    free(enc);
+    /* an unknown charset name falls back to sniffing */
+    struct ndx_buf b;
+    ndx__buf_init(&b, 0);
+    CHECK_EQ(ndx__charset_to_utf8("abc", 3, "no-such-charset", &b), NDX_EINVAL);
+    CHECK_EQ(ndx__charset_to_utf8("caf\xe9", 4, "latin1", &b), NDX_OK);
+    CHECK_STR((const char *)b.p, "café");
+    ndx__buf_free(&b);
+}
+
+TEST(extract_no_article)
+{
+    struct ndx_extract e;
+    CHECK_EQ(extract_file("tests/data/extract/nav-only.html", &e), NDX_EFORMAT);
+    CHECK_EQ(e.body.n, 0);
+    ndx__extract_free(&e);
+    CHECK_EQ(extract_str("", &e), NDX_EFORMAT);
+    ndx__extract_free(&e);
+    ndx_article *a = (ndx_article *)1;
+    CHECK_EQ(ndx_extract_html("<html></html>", 13, NULL, 0, &a), NDX_EFORMAT);
+    CHECK(a == NULL);
+}
+
+TEST(extract_public_api)
+{
+    size_t n;
+    char *html = slurp(repo_path("tests/data/extract/meta.html"), &n);
+    CHECK(html != NULL);
+    if (!html)
+        return;
+    ndx_article *a = NULL;
+    CHECK_EQ(ndx_extract_html(html, n, "https://x.example/2019/03/05/a", 31, &a), NDX_OK);
+    CHECK(a && a->title && strcmp(a->title, "Neue Brücke über den Fluss eröffnet") == 0);
+    CHECK(a && a->body && a->nbody == strlen(a->body));
+    CHECK(a && a->lang && strcmp(a->lang, "de") == 0);
+    CHECK(a && a->published == 1551773700);
+    ndx_article_free(a);
+    free(html);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+TEST(extract_deep_nesting)
+{
+    const int depth = 10000;
+    size_t cap = (size_t)depth * 24 + 4096;
+    char *html = malloc(cap);
+    size_t n = 0;
+    n += (size_t)sprintf(html + n, "<html><body>");
+    for (int i = 0; i < depth; i++)
+        n += (size_t)sprintf(html + n, i % 2 ? "<div>" : "<span><b>");
+    n += (size_t)sprintf(html + n, "<p>%s</p>", "Deep inside there is a paragraph of text that is "
+                                                "long enough to count as an article paragraph.");
+    for (int i = 0; i < depth; i++)
+        n += (size_t)sprintf(html + n, i % 2 ? "</div>" : "</b></span>");
+    n += (size_t)sprintf(html + n, "</body></html>");
+    struct ndx_extract e;
+    ndx__extract_init(&e);
+    double t0 = now();
+    int rc = ndx__extract_html(html, n, NULL, NULL, 0, &e);
+    CHECK(rc == NDX_OK || rc == NDX_EFORMAT);
+    CHECK(now() - t0 < 10.0);
+    CHECK(valid_utf8(&e.body));
+    ndx__extract_free(&e);
+    /* unclosed nesting, no end tags at all */
+    n = 0;
+    for (int i = 0; i < depth; i++)
+        n += (size_t)sprintf(html + n, "<div><p><table><tr><td>");
+    (void)cap;
+    ndx__extract_init(&e);
+    rc = ndx__extract_html(html, n, NULL, NULL, 0, &e);
+    CHECK(rc == NDX_OK || rc == NDX_EFORMAT);
+    ndx__extract_free(&e);
+    free(html);
+}
+
+TEST(extract_huge_page)
+{
+    size_t target = (size_t)20 << 20;
+    char *html = malloc(target + 4096);
+    size_t n = (size_t)sprintf(html, "<html><body><div class=\"sidebar\">");
+    int i = 0;
+    while (n < target / 2)
+        n += (size_t)sprintf(html + n, "<a href=\"/x%d\">link number %d</a> ", i, i), i++;
+    n += (size_t)sprintf(html + n, "</div><article>");
+    while (n < target)
+        n += (size_t)sprintf(html + n, "<p>Paragraph %d of a very long article, with commas, and "
+                                       "enough words to look like text.</p>\n", i++);
+    n += (size_t)sprintf(html + n, "</article></body></html>");
+    char lastp[64];
+    snprintf(lastp, sizeof lastp, "Paragraph %d of a very long article", i - 1);
+    struct ndx_extract e;
+    ndx__extract_init(&e);
+    double t0 = now();
+    int rc = ndx__extract_html(html, n, NULL, NULL, 0, &e);
+    double dt = now() - t0;
+    CHECK_EQ(rc, NDX_OK);
+    CHECK(dt < 30.0);
+    CHECK(strstr(S(&e.body), "link number") == NULL);
+    CHECK(strstr(S(&e.body), lastp) != NULL);
+    ndx__extract_free(&e);
+    /* past the cap */
+    ndx__extract_init(&e);
+    CHECK_EQ(ndx__extract_html(html, NDX_EXTRACT_MAX_INPUT + 1, NULL, NULL, 0, &e), NDX_ETOOBIG);
+    ndx__extract_free(&e);
+    free(html);
+}
+
+TEST(extract_binary_junk)
+{
+    unsigned seed = 12345;
+    char *buf = malloc(1 << 20);
+    for (int round = 0; round < 20; round++) {
+        size_t n = (size_t)(round + 1) * 40000;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[i] = (char)(seed >> 16);
+            if (round % 2 && (seed >> 8) % 7 == 0)
+                buf[i] = "<>/p =\"'&;"[(seed >> 3) % 10];
+        }
+        struct ndx_extract e;
+        ndx__extract_init(&e);
+        int rc = ndx__extract_html(buf, n, NULL, NULL, 0, &e);
+        CHECK(rc == NDX_OK || rc == NDX_EFORMAT);
+        CHECK(valid_utf8(&e.body) && valid_utf8(&e.title) && valid_utf8(&e.byline));
+        ndx__extract_free(&e);
+    }
+    free(buf);
+}
+
+/* Real pages: the expected text's first and last sentence must be in the body. */
+TEST(extract_real_pages)
+{
+    static const char *const pages[] = {"bloomberg.com1",       "telegraph.co.uk1",
+                                        "wired.com1",           "mashable.com1",
+                                        "theglobeandmail.com1", "huffingtonpost.com1"};
+    int tried = 0;
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "../shared/corpora/extraction/newspaper3k-tests/html/%s.html.gz",
+                 pages[i]);
+        size_t n, tn;
+        char *html = slurp(repo_path(rel), &n);
+        snprintf(rel, sizeof rel, "../shared/corpora/extraction/newspaper3k-tests/text/%s.txt",
+                 pages[i]);
+        char *text = slurp(repo_path(rel), &tn);
+        if (!html || !text) {
+            fprintf(stderr, "  skipping %s (corpus not found)\n", pages[i]);
+            free(html);
+            free(text);
+            continue;
+        }
+        tried++;
+        /* first sentence: up to the first ". "; last: after the last ". " of the last line */
+        while (tn && (text[tn - 1] == '\n' || text[tn - 1] == ' '))
+            text[--tn] = 0;
+        char first[200] = "", last[200] = "";
+        const char *dot = strstr(text, ". ");
+        const char *nl = strchr(text, '\n');
+        size_t fl = dot ? (size_t)(dot - text) + 1 : tn;
+        if (nl && (size_t)(nl - text) < fl)
+            fl = (size_t)(nl - text);
+        snprintf(first, sizeof first, "%.*s", (int)NDX_MIN(fl, (size_t)150), text);
+        const char *ll = strrchr(text, '\n');
+        ll = ll ? ll + 1 : text;
+        const char *ls = ll;
+        for (const char *p = ll; (p = strstr(p, ". ")) != NULL; p += 2)
+            ls = p + 2;
+        snprintf(last, sizeof last, "%.150s", ls);
+        struct ndx_extract e;
+        ndx__extract_init(&e);
+        CHECK_EQ(ndx__extract_html(html, n, NULL, NULL, 0, &e), NDX_OK);
+        if (!strstr(S(&e.body), first) || !strstr(S(&e.body), last))
+            fprintf(stderr, "  %s:\n    first '%s'\n    last '%s'\n", pages[i], first, last);
+        CHECK(strstr(S(&e.body), first) != NULL);
+        CHECK(strstr(S(&e.body), last) != NULL);
+        ndx__extract_free(&e);
+        free(html);
+        free(text);
+    }
+    CHECK(tried > 0);
+}
