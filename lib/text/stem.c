@@ -6,6 +6,8 @@
  */
 #include "text/text.h"
 
+#include <pthread.h>
+
 #include <libstemmer.h>
 
 static const struct {
@@ -46,6 +48,21 @@ struct ndx__stemmer {
 static _Thread_local struct ndx__stemmer *tls_stemmers[NLANGS];
 static _Thread_local bool tls_failed[NLANGS];   /* sb_stemmer_new failed: don't retry per word */
 
+/* A thread that made stemmers frees them when it exits (the key's destructor runs then). */
+static pthread_key_t tls_key;
+static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
+
+static void tls_destroy(void *unused)
+{
+    (void)unused;
+    ndx__text_thread_cleanup();
+}
+
+static void tls_key_init(void)
+{
+    (void)pthread_key_create(&tls_key, tls_destroy);
+}
+
 const char *const *ndx__stem_languages(void)
 {
     return stem_isos;
@@ -79,6 +96,8 @@ struct ndx__stemmer *ndx__stemmer_get(const char *lang)
     if (st->memo_mem)
         st->memo = (struct memo_slot *)(((uintptr_t)st->memo_mem + 63) & ~(uintptr_t)63);
     tls_stemmers[i] = st;
+    pthread_once(&tls_once, tls_key_init);
+    (void)pthread_setspecific(tls_key, (void *)1);
     return st;
 }
 

@@ -22,10 +22,7 @@ const pageErrors = [];
 
 function startServer(index) {
   return new Promise((ok, fail) => {
-    // with an ASan build: the library's known per-thread stemmer leak is suppressed (see the file)
-    const supp = 'suppressions=' + join(root, 'tests', 'server', 'lsan.supp');
-    const env = { ...process.env,
-      LSAN_OPTIONS: [process.env.LSAN_OPTIONS, supp].filter(Boolean).join(':') };
+    const env = { ...process.env };
     const p = spawn(bin, ['serve', '--index', index, '--listen', '127.0.0.1:0'],
       { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';

@@ -40,8 +40,6 @@ def child_env():
     env.pop("NEWSDEX_WRITE_TOKEN", None)
     env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
-    supp = f"suppressions={Path(__file__).resolve().parent / 'lsan.supp'}"
-    env["LSAN_OPTIONS"] = ":".join(x for x in (env.get("LSAN_OPTIONS"), supp) if x)
     env["LC_ALL"] = "C.UTF-8"
     return env
 
