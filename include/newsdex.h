@@ -206,6 +206,12 @@ typedef struct ndx_search_opts {
     int64_t date_from;       /**< extra filter, NDX_DATE_UNKNOWN = none */
     int64_t date_to;
     int collapse;            /**< 1 (default): one hit per story (syndicated copies collapsed) */
+    int ids_only;            /**< 1: hits carry only id, score, date and story (no stored text is
+                                  read, no copies/sources), for callers that fetch articles
+                                  themselves; default 0 */
+    int count_stories;       /**< 1 (default): compute total_stories and total_copies; 0: skip
+                                  (total_copies = articles matched, total_stories = 0) unless
+                                  collapse needs them */
 } ndx_search_opts;
 
 /** Fill `o` with defaults. */

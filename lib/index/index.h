@@ -77,6 +77,7 @@ struct ndx_seg {
     uint32_t nterm_blocks;      /* dictionary blocks (TERMIDX entries) */
     uint32_t nsources;
     uint32_t ndoc_blocks;       /* docstore blocks */
+    uint32_t *by_story;         /* docs sorted by story (lazy, ndx__seg_story_docs), owned */
     uint16_t langs[32];         /* distinct languages of the documents (first 32) */
     int nlangs;
 };
@@ -104,6 +105,9 @@ int ndx__seg_source(const struct ndx_seg *s, uint32_t ord, const char **p, size_
  * reused.  a->id is the gid.
  */
 int ndx__seg_doc(const struct ndx_seg *s, uint32_t doc, struct ndx_buf *scratch, ndx_article *a);
+/* The docs of `story` in this segment: *docs points into a per-segment index built on first use
+ * (docs sorted by story id, then doc).  NDX_OK (possibly *n = 0) or NDX_ENOMEM. */
+int ndx__seg_story_docs(struct ndx_seg *s, uint64_t story, const uint32_t **docs, size_t *n);
 /* Verify everything; problems reported through cb.  NDX_OK or NDX_ECORRUPT. */
 int ndx__seg_check(const struct ndx_seg *s, void (*cb)(void *, const char *), void *ctx);
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -140,6 +141,7 @@ void ndx__seg_close(struct ndx_seg *s)
         return;
     if (s->map)
         munmap(s->map, s->size);
+    ndx_free(s->by_story);
     ndx_free(s->name);
     ndx_free(s);
 }
@@ -343,6 +345,51 @@ int ndx__seg_doc(const struct ndx_seg *s, uint32_t doc, struct ndx_buf *scratch,
     a->id = s->col.gid[doc];
     a->story = s->col.story[doc];
     a->flags = s->col.flags[doc] & NDX_FLAGS_MASK;
+    return NDX_OK;
+}
+
+static const struct ndx_seg *story_sort_seg;
+
+static int cmp_story_doc(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    uint64_t sx = story_sort_seg->col.story[x], sy = story_sort_seg->col.story[y];
+    if (sx != sy)
+        return sx < sy ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+int ndx__seg_story_docs(struct ndx_seg *s, uint64_t story, const uint32_t **docs, size_t *n)
+{
+    *docs = NULL;
+    *n = 0;
+    if (s->ndocs == 0)
+        return NDX_OK;
+    if (!s->by_story) {
+        uint32_t *v = ndx_malloc((size_t)s->ndocs * sizeof *v);
+        if (!v)
+            return NDX_ENOMEM;
+        for (uint32_t d = 0; d < s->ndocs; d++)
+            v[d] = d;
+        story_sort_seg = s;
+        qsort(v, s->ndocs, sizeof *v, cmp_story_doc);
+        story_sort_seg = NULL;
+        s->by_story = v;
+    }
+    const uint32_t *v = s->by_story;
+    size_t lo = 0, hi = s->ndocs;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->col.story[v[mid]] < story)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < s->ndocs && s->col.story[v[end]] == story)
+        end++;
+    *docs = v + lo;
+    *n = end - lo;
     return NDX_OK;
 }
 

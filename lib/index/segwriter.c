@@ -15,7 +15,8 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#define DOCSTORE_BLOCK 65536   /* uncompressed bytes per docstore block (at least one doc) */
+#define DOCSTORE_BLOCK 16384   /* uncompressed bytes per docstore block (at least one doc): small
+                                  blocks keep fetching one article for a hit cheap */
 #define TERMS_PER_BLOCK 32     /* dictionary entries per block */
 
 /* Postings accumulated for one term: varint stream of (doc gap, wf, npos, position gaps...). */

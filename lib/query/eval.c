@@ -1112,6 +1112,8 @@ void ndx_search_opts_init(ndx_search_opts *o)
     o->date_from = NDX_DATE_UNKNOWN;
     o->date_to = NDX_DATE_UNKNOWN;
     o->collapse = 1;
+    o->ids_only = 0;
+    o->count_stories = 1;
 }
 
 /* ---- highlighting ------------------------------------------------------------------------- */
@@ -1387,53 +1389,53 @@ static void add_source(struct story_info *si, const char *s, size_t n, int *rc)
     si->nsources++;
 }
 
-/* One pass over the story columns of every segment fills the info of the given stories. */
+/* Fill the info of the given stories from each segment's story index. */
 static int fill_story_info(struct search *S, struct story_info *si, size_t n)
 {
-    struct ndx_map idx;
-    ndx__map_init(&idx);
     int rc = NDX_OK;
-    for (size_t i = 0; i < n && !rc; i++)
-        rc = ndx__map_put(&idx, si[i].story, i + 1);
     struct ndx_buf scratch;
     ndx__buf_init(&scratch, 0);
-    for (size_t g = 0; g < S->ix->nsegs && !rc; g++) {
-        const struct ndx_segref *r = &S->ix->segs[g];
-        const struct ndx_columns *c = &r->seg->col;
-        for (uint32_t d = 0; d < r->seg->ndocs && !rc; d++) {
-            uint64_t k = ndx__map_get(&idx, c->story[d]);
-            if (!k || ndx__seg_deleted(r, d))
-                continue;
-            struct story_info *x = &si[k - 1];
-            uint32_t fl = c->flags[d];
-            x->copies += 1 + NDX_NCOPIES(fl);
-            x->wire |= (fl & NDX_ART_WIRE) != 0;
-            const char *src;
-            size_t ns;
-            if (ndx__seg_source(r->seg, c->source[d], &src, &ns) == NDX_OK)
-                add_source(x, src, ns, &rc);
-            if (NDX_NCOPIES(fl)) {
+    for (size_t i = 0; i < n && !rc; i++) {
+        struct story_info *x = &si[i];
+        for (size_t g = 0; g < S->ix->nsegs && !rc; g++) {
+            const struct ndx_segref *r = &S->ix->segs[g];
+            const struct ndx_columns *c = &r->seg->col;
+            const uint32_t *docs;
+            size_t nd;
+            if ((rc = ndx__seg_story_docs(r->seg, x->story, &docs, &nd)))
+                break;
+            for (size_t k = 0; k < nd && !rc; k++) {
+                uint32_t d = docs[k];
+                if (ndx__seg_deleted(r, d))
+                    continue;
+                uint32_t fl = c->flags[d];
+                x->copies += 1 + NDX_NCOPIES(fl);
+                x->wire |= (fl & NDX_ART_WIRE) != 0;
+                const char *src;
+                size_t ns;
+                if (ndx__seg_source(r->seg, c->source[d], &src, &ns) == NDX_OK)
+                    add_source(x, src, ns, &rc);
+                if (!NDX_NCOPIES(fl))
+                    continue;
                 ndx_article a;
-                if (ndx__seg_doc(r->seg, d, &scratch, &a) == NDX_OK) {
-                    const char *p = a.copies, *end = a.copies + a.ncopies;
-                    while (p && p < end && !rc) {
-                        const char *nl = memchr(p, '\n', (size_t)(end - p));
-                        if (!nl)
-                            nl = end;
-                        const char *tab = memchr(p, '\t', (size_t)(nl - p));
-                        if (tab)
-                            add_source(x, tab + 1, (size_t)(nl - tab - 1), &rc);
-                        p = nl + 1;
-                    }
+                if (ndx__seg_doc(r->seg, d, &scratch, &a) != NDX_OK)
+                    continue;
+                const char *p = a.copies, *end = a.copies + a.ncopies;
+                while (p && p < end && !rc) {
+                    const char *nl = memchr(p, '\n', (size_t)(end - p));
+                    if (!nl)
+                        nl = end;
+                    const char *tab = memchr(p, '\t', (size_t)(nl - p));
+                    if (tab)
+                        add_source(x, tab + 1, (size_t)(nl - tab - 1), &rc);
+                    p = nl + 1;
                 }
             }
         }
+        if (x->nsources > 1)
+            x->wire = 1;
     }
-    for (size_t i = 0; i < n; i++)
-        if (si[i].nsources > 1)
-            si[i].wire = 1;
     ndx__buf_free(&scratch);
-    ndx__map_free(&idx);
     return rc;
 }
 
@@ -1648,9 +1650,23 @@ static int execute(struct search *S, struct cnode *root, const struct run_opts *
                                  ix->segs[g].seg->name);
     }
     copies = total;
+    int stories = opts->collapse || opts->count_stories;
+    int scoring = want > 0 || opts->collapse;
     for (size_t g = 0; g < ix->nsegs && !rc && !prune; g++) {
         const struct ndx_segref *ref = &ix->segs[g];
         struct segctx sc = {S, ref->seg, ref, 0};
+        /* a count of one plain term in a segment without deletions is its document frequency */
+        if (!scoring && !stories && !has_from && !has_to && !ro && ref->ndel == 0 &&
+            prunable_leaf(root) && root->leaf->kind == NDX_Q_TERM &&
+            root->leaf->slots[0].nterms == 1) {
+            struct ndx_terminfo ti;
+            const char *t = root->leaf->slots[0].terms[0];
+            int lr = ndx__seg_lookup(ref->seg, t, strlen(t), &ti);
+            if (lr == NDX_OK || lr == NDX_ENOTFOUND) {
+                total += lr == NDX_OK ? ti.df : 0;
+                continue;
+            }
+        }
         struct it *it = build_it(&sc, root);
         if (!it) {
             rc = S->rc ? S->rc : NDX_ENOMEM;
@@ -1665,11 +1681,17 @@ static int execute(struct search *S, struct cnode *root, const struct run_opts *
                 (pub == NDX_DATE_UNKNOWN || (has_from && pub < opts->date_from) ||
                  (has_to && pub > opts->date_to)))
                 continue;
-            uint64_t story = col->story[d];
-            if (ro && ro->exclude_story && story == ro->exclude_story)
-                continue;
+            uint64_t story = 0;
+            if (stories || ro) {
+                story = col->story[d];
+                if (ro && ro->exclude_story && story == ro->exclude_story)
+                    continue;
+            }
             total++;
-            copies += 1 + NDX_NCOPIES(col->flags[d]);
+            if (stories)
+                copies += 1 + NDX_NCOPIES(col->flags[d]);
+            if (!scoring)
+                continue;
             struct cand c;
             c.score = it->ops->score(it);
             if (ro && ro->near_date != NDX_DATE_UNKNOWN && pub != NDX_DATE_UNKNOWN) {
@@ -1685,23 +1707,25 @@ static int execute(struct search *S, struct cnode *root, const struct run_opts *
                 c.key = pub == NDX_DATE_UNKNOWN ? -1e300 : -(double)pub;
             else
                 c.key = c.score;
-            uint64_t k = ndx__map_get(&story_map, story);
-            if (!k) {
-                if (nslots == capslots) {
-                    size_t cap = capslots ? capslots * 2 : 64;
-                    struct story_slot *p = ndx_realloc(slots, cap * sizeof *p);
-                    if (!p) {
-                        rc = NDX_ENOMEM;
-                        break;
+            if (stories) {
+                uint64_t k = ndx__map_get(&story_map, story);
+                if (!k) {
+                    if (nslots == capslots) {
+                        size_t cap = capslots ? capslots * 2 : 64;
+                        struct story_slot *p = ndx_realloc(slots, cap * sizeof *p);
+                        if (!p) {
+                            rc = NDX_ENOMEM;
+                            break;
+                        }
+                        slots = p;
+                        capslots = cap;
                     }
-                    slots = p;
-                    capslots = cap;
+                    slots[nslots].best = c;
+                    if ((rc = ndx__map_put(&story_map, story, ++nslots)))
+                        break;
+                } else if (worse(&slots[k - 1].best, &c)) {
+                    slots[k - 1].best = c;
                 }
-                slots[nslots].best = c;
-                if ((rc = ndx__map_put(&story_map, story, ++nslots)))
-                    break;
-            } else if (worse(&slots[k - 1].best, &c)) {
-                slots[k - 1].best = c;
             }
             if (!opts->collapse)
                 heap_push(&heap, &c);
@@ -1713,6 +1737,8 @@ static int execute(struct search *S, struct cnode *root, const struct run_opts *
             rc = ndx__index_fail(ix, NDX_ECORRUPT, "segment %s is damaged (run 'newsdex check')",
                                  ref->seg->name);
     }
+    if (!stories)
+        copies = total;
     if (rc)
         goto out;
     if (opts->collapse)
@@ -1720,7 +1746,7 @@ static int execute(struct search *S, struct cnode *root, const struct run_opts *
             heap_push(&heap, &slots[i].best);
     qsort(heap.c, heap.n, sizeof *heap.c, cmp_cand_best_first);
     res->total = opts->collapse ? nslots : total;
-    res->total_stories = prune ? 0 : nslots;
+    res->total_stories = prune || !stories ? 0 : nslots;
     res->total_copies = copies;
     res->exact = !prune;
     size_t from = NDX_MIN(opts->offset, heap.n);
@@ -1735,16 +1761,27 @@ static int execute(struct search *S, struct cnode *root, const struct run_opts *
     hl_collect(&hl, root, 0);
     for (size_t i = 0; i < n && !rc; i++) {
         const struct cand *c = &heap.c[from + i];
+        const struct ndx_seg *seg = ix->segs[c->seg].seg;
+        info[i].story = seg->col.story[c->doc];
+        ndx__buf_init(&info[i].sources, 0);
+        if (opts->ids_only) {
+            ndx_hit *h = &res->hits[i];
+            h->id = c->gid;
+            h->score = c->score;
+            h->published = seg->col.published[c->doc];
+            h->story = info[i].story;
+            h->flags = seg->col.flags[c->doc] & NDX_FLAGS_MASK;
+            res->nhits++;
+            continue;
+        }
         rc = make_hit(S, &hl, c, &res->hits[i], &scratch);
         res->nhits++;
         if (rc && rc != NDX_ENOMEM)
             ndx__index_fail(ix, rc, "stored article %" PRIu64 " cannot be read", c->gid);
-        info[i].story = ix->segs[c->seg].seg->col.story[c->doc];
-        ndx__buf_init(&info[i].sources, 0);
     }
-    if (!rc)
+    if (!rc && !opts->ids_only)
         rc = fill_story_info(S, info, n);
-    for (size_t i = 0; i < n && !rc; i++) {
+    for (size_t i = 0; i < n && !rc && !opts->ids_only; i++) {
         ndx_hit *h = &res->hits[i];
         h->story = info[i].story;
         h->copies = info[i].copies;
@@ -2065,8 +2102,13 @@ int ndx_story_members(ndx_index *ix, uint64_t story, ndx_article_fn cb, void *ct
     int rc = NDX_OK;
     for (size_t g = 0; g < ix->nsegs && !rc; g++) {
         const struct ndx_segref *r = &ix->segs[g];
-        for (uint32_t d = 0; d < r->seg->ndocs; d++) {
-            if (r->seg->col.story[d] != story || ndx__seg_deleted(r, d))
+        const uint32_t *docs;
+        size_t nd;
+        if ((rc = ndx__seg_story_docs(r->seg, story, &docs, &nd)))
+            break;
+        for (size_t k = 0; k < nd; k++) {
+            uint32_t d = docs[k];
+            if (ndx__seg_deleted(r, d))
                 continue;
             if (n == cap) {
                 cap = cap ? cap * 2 : 16;
