@@ -98,16 +98,25 @@ int ndx__wire_signal(const char *body, size_t n)
     return 0;
 }
 
-/* Words in [p, e) (runs of non-space bytes). */
+/* Words in [p, e): runs of non-space bytes, and every CJK character (3-byte UTF-8 sequences led
+ * by 0xE2..0xED, as in sketch.c) on its own, since those scripts do not use spaces. */
 static size_t count_words(const char *p, const char *e)
 {
     size_t w = 0;
     int in = 0;
-    for (; p < e; p++) {
-        int sp = *p == ' ' || *p == '\t' || *p == '\r';
+    while (p < e) {
+        uint8_t c = (uint8_t)*p;
+        if (c >= 0xE2 && c <= 0xED && e - p >= 3) {
+            w++;
+            in = 0;
+            p += 3;
+            continue;
+        }
+        int sp = c == ' ' || c == '\t' || c == '\r';
         if (!sp && !in)
             w++;
         in = !sp;
+        p++;
     }
     return w;
 }

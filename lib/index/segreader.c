@@ -204,7 +204,7 @@ static int find_block(const struct ndx_seg *s, const char *t, size_t n, uint32_t
     uint32_t lo = 0, hi = s->nterm_blocks;
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
-        const uint8_t *p, *end;
+        const uint8_t *p = NULL, *end = NULL;
         struct dentry e;
         e.nterm = 0;
         e.ti.doc_off = e.ti.pos_off = 0;
@@ -235,7 +235,7 @@ int ndx__seg_lookup(const struct ndx_seg *s, const char *t, size_t n, struct ndx
     int rc = find_block(s, t, n, &blk);
     if (rc)
         return rc;
-    const uint8_t *p, *end;
+    const uint8_t *p = NULL, *end = NULL;
     if (block_span(s, blk, &p, &end))
         return NDX_CORRUPT;
     struct dentry e;
@@ -267,7 +267,7 @@ int ndx__seg_terms(const struct ndx_seg *s, const char *prefix, size_t nprefix, 
     if (rc)
         return rc;
     for (; blk < s->nterm_blocks; blk++) {
-        const uint8_t *p, *end;
+        const uint8_t *p = NULL, *end = NULL;
         if (block_span(s, blk, &p, &end))
             return NDX_CORRUPT;
         struct dentry e;

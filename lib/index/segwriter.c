@@ -388,7 +388,7 @@ static int get_str(const uint8_t **p, const uint8_t *end, const char **s, size_t
 int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const char **lang);
 int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const char **lang)
 {
-    size_t nlang;
+    size_t nlang = 0;
     uint64_t v;
     memset(a, 0, sizeof *a);
     if (get_str(p, end, &a->url, &a->nurl) || get_str(p, end, &a->source, &a->nsource) ||

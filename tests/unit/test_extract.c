@@ -49,7 +49,7 @@ static char *slurp(const char *path, size_t *n)
 
 static int extract_file(const char *rel, struct ndx_extract *e)
 {
-    size_t n;
+    size_t n = 0;
     char *html = slurp(repo_path(rel), &n);
     if (!html) {
         fprintf(stderr, "  missing %s\n", rel);
@@ -196,7 +196,7 @@ static void check_charset_page(const char *cs, const char *meta, const char *par
              "<html><head>%s<title>t</title></head><body><div class=\"content\"><p>%s</p><p>%s</p>"
              "</div></body></html>",
              meta, para, para);
-    size_t n;
+    size_t n = 0;
     char *enc = to_charset(html, cs, &n);
     CHECK(enc != NULL);
     if (!enc)
@@ -256,7 +256,7 @@ TEST(extract_charset_hint_and_lie)
     char html[2048];
     snprintf(html, sizeof html, "<html><body><div class=\"content\"><p>%s</p></div></body></html>",
              ZH);
-    size_t n;
+    size_t n = 0;
     char *enc = to_charset(html, "GBK", &n);
     ndx__extract_init(&e);
     CHECK_EQ(ndx__extract_html(enc, n, "gb2312", NULL, 0, &e), NDX_OK);
@@ -287,7 +287,7 @@ TEST(extract_no_article)
 
 TEST(extract_public_api)
 {
-    size_t n;
+    size_t n = 0;
     char *html = slurp(repo_path("tests/data/extract/meta.html"), &n);
     CHECK(html != NULL);
     if (!html)
@@ -408,7 +408,7 @@ TEST(extract_real_pages)
         char rel[256];
         snprintf(rel, sizeof rel, "../shared/corpora/extraction/newspaper3k-tests/html/%s.html.gz",
                  pages[i]);
-        size_t n, tn;
+        size_t n = 0, tn = 0;
         char *html = slurp(repo_path(rel), &n);
         snprintf(rel, sizeof rel, "../shared/corpora/extraction/newspaper3k-tests/text/%s.txt",
                  pages[i]);
