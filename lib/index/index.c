@@ -1011,19 +1011,29 @@ static int parse_id(const char *key, size_t n, uint64_t *gid)
     return v != 0;
 }
 
-/* Find gid's segment and doc by scanning the columns (readers have no maps). */
-static int scan_gid(ndx_index *ix, uint64_t gid, size_t *seg, uint32_t *doc)
+/* Find the live doc with id gid (which = 0) or URL hash (which = 1) through each segment's
+ * sorted index (readers have no maps). */
+static int find_live(ndx_index *ix, int which, uint64_t key, size_t *seg, uint32_t *doc)
 {
     for (size_t i = ix->nsegs; i-- > 0;) {
         const struct ndx_segref *r = &ix->segs[i];
-        for (uint32_t d = 0; d < r->seg->ndocs; d++)
-            if (r->seg->col.gid[d] == gid && !ndx__seg_deleted(r, d)) {
+        const uint32_t *docs;
+        size_t n;
+        if (ndx__seg_docs_with(r->seg, which, key, &docs, &n))
+            return 0;
+        for (size_t k = 0; k < n; k++)
+            if (!ndx__seg_deleted(r, docs[k])) {
                 *seg = i;
-                *doc = d;
+                *doc = docs[k];
                 return 1;
             }
     }
     return 0;
+}
+
+static int scan_gid(ndx_index *ix, uint64_t gid, size_t *seg, uint32_t *doc)
+{
+    return find_live(ix, 0, gid, seg, doc);
 }
 
 int ndx_index_lookup(ndx_index *ix, const char *key, size_t nkey, uint64_t *id)
@@ -1038,13 +1048,9 @@ int ndx_index_lookup(ndx_index *ix, const char *key, size_t nkey, uint64_t *id)
         }
     }
     uint64_t uh = ndx__url_hash(key, nkey);
-    for (size_t i = ix->nsegs; uh && i-- > 0;) {
-        const struct ndx_segref *r = &ix->segs[i];
-        for (uint32_t k = 0; k < r->seg->ndocs; k++)
-            if (r->seg->col.url_hash[k] == uh && !ndx__seg_deleted(r, k)) {
-                *id = r->seg->col.gid[k];
-                return NDX_OK;
-            }
+    if (uh && find_live(ix, 1, uh, &s, &d)) {
+        *id = ix->segs[s].seg->col.gid[d];
+        return NDX_OK;
     }
     /* a URL recorded as an exact copy of a stored article */
     struct ndx_buf scratch;

@@ -78,6 +78,8 @@ struct ndx_seg {
     uint32_t nsources;
     uint32_t ndoc_blocks;       /* docstore blocks */
     uint32_t *by_story;         /* docs sorted by story (lazy, ndx__seg_story_docs), owned */
+    uint32_t *by_gid;           /* docs sorted by id (lazy, ndx__seg_docs_with), owned */
+    uint32_t *by_url;           /* docs sorted by URL hash (lazy), owned */
     uint16_t langs[32];         /* distinct languages of the documents (first 32) */
     int nlangs;
 };
@@ -108,6 +110,9 @@ int ndx__seg_doc(const struct ndx_seg *s, uint32_t doc, struct ndx_buf *scratch,
 /* The docs of `story` in this segment: *docs points into a per-segment index built on first use
  * (docs sorted by story id, then doc).  NDX_OK (possibly *n = 0) or NDX_ENOMEM. */
 int ndx__seg_story_docs(struct ndx_seg *s, uint64_t story, const uint32_t **docs, size_t *n);
+/* Likewise for the docs whose id (which = 0) or URL hash (which = 1) equals key. */
+int ndx__seg_docs_with(struct ndx_seg *s, int which, uint64_t key, const uint32_t **docs,
+                       size_t *n);
 /* Verify everything; problems reported through cb.  NDX_OK or NDX_ECORRUPT. */
 int ndx__seg_check(const struct ndx_seg *s, void (*cb)(void *, const char *), void *ctx);
 

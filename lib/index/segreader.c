@@ -142,6 +142,8 @@ void ndx__seg_close(struct ndx_seg *s)
     if (s->map)
         munmap(s->map, s->size);
     ndx_free(s->by_story);
+    ndx_free(s->by_gid);
+    ndx_free(s->by_url);
     ndx_free(s->name);
     ndx_free(s);
 }
@@ -348,49 +350,63 @@ int ndx__seg_doc(const struct ndx_seg *s, uint32_t doc, struct ndx_buf *scratch,
     return NDX_OK;
 }
 
-static const struct ndx_seg *story_sort_seg;
+/* Lazily built indexes of a u64 column: doc numbers sorted by the column's value. */
+static const uint64_t *sort_col;
 
-static int cmp_story_doc(const void *a, const void *b)
+static int cmp_by_col(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    uint64_t sx = story_sort_seg->col.story[x], sy = story_sort_seg->col.story[y];
-    if (sx != sy)
-        return sx < sy ? -1 : 1;
+    if (sort_col[x] != sort_col[y])
+        return sort_col[x] < sort_col[y] ? -1 : 1;
     return x < y ? -1 : x > y;
 }
 
-int ndx__seg_story_docs(struct ndx_seg *s, uint64_t story, const uint32_t **docs, size_t *n)
+static int col_docs(struct ndx_seg *s, uint32_t **index, const uint64_t *col, uint64_t key,
+                    const uint32_t **docs, size_t *n)
 {
     *docs = NULL;
     *n = 0;
     if (s->ndocs == 0)
         return NDX_OK;
-    if (!s->by_story) {
+    if (!*index) {
         uint32_t *v = ndx_malloc((size_t)s->ndocs * sizeof *v);
         if (!v)
             return NDX_ENOMEM;
         for (uint32_t d = 0; d < s->ndocs; d++)
             v[d] = d;
-        story_sort_seg = s;
-        qsort(v, s->ndocs, sizeof *v, cmp_story_doc);
-        story_sort_seg = NULL;
-        s->by_story = v;
+        sort_col = col;
+        qsort(v, s->ndocs, sizeof *v, cmp_by_col);
+        sort_col = NULL;
+        *index = v;
     }
-    const uint32_t *v = s->by_story;
+    const uint32_t *v = *index;
     size_t lo = 0, hi = s->ndocs;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (s->col.story[v[mid]] < story)
+        if (col[v[mid]] < key)
             lo = mid + 1;
         else
             hi = mid;
     }
     size_t end = lo;
-    while (end < s->ndocs && s->col.story[v[end]] == story)
+    while (end < s->ndocs && col[v[end]] == key)
         end++;
     *docs = v + lo;
     *n = end - lo;
     return NDX_OK;
+}
+
+int ndx__seg_story_docs(struct ndx_seg *s, uint64_t story, const uint32_t **docs, size_t *n)
+{
+    return col_docs(s, &s->by_story, s->col.story, story, docs, n);
+}
+
+int ndx__seg_docs_with(struct ndx_seg *s, int which, uint64_t key, const uint32_t **docs,
+                       size_t *n)
+{
+    if (which == 0)
+        return col_docs(s, &s->by_gid, s->col.gid, key, docs, n);
+    return col_docs(s, &s->by_url, s->col.url_hash, key, docs, n);
 }
 
 /* ---- postings iterator -------------------------------------------------------------------- */
@@ -524,14 +540,20 @@ uint32_t ndx__pl_advance(struct ndx_pl *pl, uint32_t target)
     return pl->doc = pl->docs[pl->i];
 }
 
+/* Skip one document's positions: its count, then that many varints (counted by their final
+ * bytes, without decoding them). */
 static int skip_doc_positions(const uint8_t **p, const uint8_t *end)
 {
-    uint64_t np, v;
+    uint64_t np;
     if (ndx__get_varint(p, end, &np) || np > (uint64_t)(end - *p))
         return -1;
-    for (uint64_t k = 0; k < np; k++)
-        if (ndx__get_varint(p, end, &v))
+    const uint8_t *q = *p;
+    while (np) {
+        if (q >= end)
             return -1;
+        np -= (*q++ & 0x80) == 0;
+    }
+    *p = q;
     return 0;
 }
 

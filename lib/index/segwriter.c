@@ -77,6 +77,7 @@ struct ndx_builder {
     uint32_t doc;               /* current doc id while adding */
     uint32_t title_len;
     int rc;                     /* sticky error while adding */
+    ZSTD_CCtx *zc;              /* compression context, reused for every docstore block */
 };
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -330,7 +331,12 @@ static void ds_close_block(struct ndx_builder *b)
     size_t bound = ZSTD_compressBound(b->ds_cur.n);
     if (fail_if(b, ndx__buf_reserve(&b->ds_blocks, bound)))
         return;
-    size_t c = ZSTD_compress(b->ds_blocks.p + b->ds_blocks.n, bound, b->ds_cur.p, b->ds_cur.n, 3);
+    if (!b->zc && !(b->zc = ZSTD_createCCtx())) {
+        b->rc = NDX_ENOMEM;
+        return;
+    }
+    size_t c = ZSTD_compressCCtx(b->zc, b->ds_blocks.p + b->ds_blocks.n, bound, b->ds_cur.p,
+                                 b->ds_cur.n, 3);
     if (ZSTD_isError(c)) {
         b->rc = NDX_EIO;
         return;
@@ -443,7 +449,9 @@ static void builder_clear(struct ndx_builder *b)
     for (size_t i = 0; i < NDX_ARRAY_LEN(bufs); i++)
         ndx__buf_free(bufs[i]);
     int stem = b->stem, simple = b->simple;
+    ZSTD_CCtx *zc = b->zc;
     memset(b, 0, sizeof *b);
+    b->zc = zc;
     b->stem = stem;
     b->simple = simple;
     b->an.stem = stem;
@@ -456,6 +464,7 @@ void ndx__builder_free(struct ndx_builder *b)
     if (!b)
         return;
     builder_clear(b);
+    ZSTD_freeCCtx(b->zc);
     ndx_free(b);
 }
 

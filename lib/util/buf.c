@@ -98,6 +98,17 @@ void ndx__buf_printf(struct ndx_buf *b, int *rc, const char *fmt, ...)
 
 void ndx__buf_put_varint(struct ndx_buf *b, uint64_t v, int *rc)
 {
+    if (NDX_LIKELY(!*rc && b->n + 11 <= b->cap)) {
+        uint8_t *o = b->p + b->n;
+        while (v >= 0x80) {
+            *o++ = (uint8_t)(v | 0x80);
+            v >>= 7;
+        }
+        *o++ = (uint8_t)v;
+        b->n = (size_t)(o - b->p);
+        b->p[b->n] = 0;
+        return;
+    }
     uint8_t tmp[10];
     size_t n = 0;
     while (v >= 0x80) {
