@@ -338,6 +338,11 @@ static void url_host(const char *u, size_t n, struct ndx_buf *out, int *rc)
         ndx__buf_putc(out, *q >= 'A' && *q <= 'Z' ? *q + 32 : *q, rc);
 }
 
+void ndx__ingest_url_host(const char *u, size_t n, struct ndx_buf *out, int *rc)
+{
+    url_host(u, n, out, rc);
+}
+
 /* "en", "EN", "en-US", "en_GB" -> "en"; anything else is dropped. */
 static void lang_code(struct ndx_buf *b)
 {

@@ -1,8 +1,9 @@
 /*
  * ingest.h - internal interface of the input readers (lib/ingest/): the byte source (plain file,
  * stdin or memory, gzip decompressed on the fly with bomb limits), the line reader on top of it,
- * the reading context shared by the JSON and plain-text article builders, and the in-memory entry
- * point used by the fuzz targets.  The public entry points are ndx_read_file and ndx_parse_date
+ * the reading context shared by the JSON and plain-text article builders, the feed (feed.c), HTML
+ * page (page.c) and web-archive (warc.c) readers, teaser-stub detection (stubs.c), and the
+ * in-memory entry point used by the fuzz targets.  The public entry points are ndx_read_file and ndx_parse_date
  * (newsdex.h); docs/FORMATS.md describes the formats for users.
  */
 #ifndef NDX_INGEST_H
@@ -53,6 +54,7 @@ struct ndx__ingest_ctx {
     uint64_t narticles;             /* delivered */
     int stopped;                    /* on_article returned nonzero */
     int damaged;                    /* a problem ended reading early (gzip damage, bomb) */
+    int stubs;                      /* opts->stubs: 0 keep teaser stubs as articles, 1 drop */
     struct ndx_buf f[NDX__F_COUNT]; /* scratch: cleaned field values */
     struct ndx_buf tmp, tmp2;       /* scratch */
 };
@@ -82,6 +84,60 @@ int ndx__ingest_json_article(struct ndx__ingest_ctx *c, void *obj, uint64_t line
 /* Build one article from a plain-text document and emit it.  NDX_EFORMAT if it holds no text. */
 int ndx__ingest_text_article(struct ndx__ingest_ctx *c, const char *s, size_t n);
 
+/* Host of a URL ("scheme://host..."), lower-cased, into out (reset first; left alone when the
+ * URL has no scheme) (fields.c). */
+void ndx__ingest_url_host(const char *u, size_t n, struct ndx_buf *out, int *rc);
+
+/* ---- teaser stubs (stubs.c) ------------------------------------------------------------------ */
+
+/*
+ * Find teaser stubs at the end of a body (paragraphs separated by '\n'): returns the byte length
+ * of the article part (== n when there are none) and the number of stubs in *nstubs.  Pure
+ * function of the text (see docs/FORMATS.md, "Teaser stubs").
+ */
+size_t ndx__stubs_split(const char *body, size_t n, size_t *nstubs);
+
+/*
+ * Emit an article, first splitting teaser stubs off its body: the article goes out with the body
+ * cut before them, then each stub as its own NDX_ART_TEASER article (parent = the article's url,
+ * url = parent + "#teaser-N") unless c->stubs asks to drop them.  A note is reported.
+ */
+void ndx__ingest_emit_split(struct ndx__ingest_ctx *c, const ndx_article *a);
+
+/* ---- feeds (feed.c), HTML pages, web archives (warc.c) -------------------------------------- */
+
+/* Is the document (first bytes) an RSS / RDF / Atom feed by its root element? */
+int ndx__feed_sniff_xml(const uint8_t *p, size_t n);
+/* Does it look like an HTML page (doctype or <html>/<head>/<body> near the start)? */
+int ndx__html_sniff(const uint8_t *p, size_t n);
+/* Is this parsed JSON value (json_t *) a JSON Feed (object with "version" naming jsonfeed.org)? */
+int ndx__feed_is_jsonfeed(void *root);
+/* Read an XML feed document: one article per item.  NDX_EFORMAT when nothing usable. */
+int ndx__ingest_feed_xml(struct ndx__ingest_ctx *c, const char *p, size_t n);
+/* Read a parsed JSON Feed (json_t *). */
+int ndx__ingest_feed_json(struct ndx__ingest_ctx *c, void *root);
+/* Read one HTML page (ndx__extract_html), charset hint may be NULL. */
+int ndx__ingest_html_page(struct ndx__ingest_ctx *c, const char *p, size_t n, const char *charset,
+                          const char *url, size_t nurl, int64_t fallback_date);
+/*
+ * HTML (a fragment or a page) to plain text paragraphs ('\n'-separated, cleaned): block elements
+ * break paragraphs, script/style dropped.  Appends to out (reset first).
+ */
+void ndx__html_to_text(const char *p, size_t n, struct ndx_buf *out, int *rc);
+
+/* Is the stream a WARC ("WARC/") or ARC ("filedesc://") archive? 1 WARC, 2 ARC, 0 neither. */
+int ndx__warc_sniff(const uint8_t *p, size_t n);
+struct ndx__ingest_lines;
+/* Stream a WARC or ARC archive from the line reader (nothing consumed yet). */
+int ndx__ingest_warc(struct ndx__ingest_ctx *c, struct ndx__ingest_lines *l, int kind);
+
+/* Limits of the archive reader (tests lower them). */
+struct ndx__warc_limits {
+    size_t max_payload;    /* largest HTML payload kept (64 MiB); bigger ones are skipped */
+    size_t max_header;     /* largest WARC / HTTP header block (256 KiB) */
+};
+extern struct ndx__warc_limits ndx__warc_limits;
+
 /*
  * Clean a text field into `out` (reset first): UTF-8 repaired, then for `paragraphs` lines trimmed,
  * empty lines dropped and joined with '\n', else all whitespace runs collapsed to one space and the
@@ -108,6 +164,9 @@ struct ndx__ingest_src {
     int eof; /* no more bytes will come */
     int err; /* NDX_EIO / NDX_ENOMEM: fatal */
     z_stream zs;
+    /* starts of the most recent gzip members: decompressed offset -> raw offset (ring) */
+    uint64_t mem_out[64], mem_raw[64];
+    unsigned nmem;
 };
 
 int ndx__ingest_src_open_fd(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c, int fd,
@@ -116,6 +175,9 @@ void ndx__ingest_src_open_mem(struct ndx__ingest_src *s, struct ndx__ingest_ctx 
                               size_t n);
 /* Read up to n bytes; returns the count, 0 only at the end (s->eof) or on error (s->err). */
 size_t ndx__ingest_src_read(struct ndx__ingest_src *s, void *buf, size_t n);
+/* Offset in the stored file of decompressed offset `out`: itself for plain input; for gzip the
+ * start of the member holding it when known (recent members), else 0.  *exact is 1 when it is. */
+uint64_t ndx__ingest_src_raw_offset(const struct ndx__ingest_src *s, uint64_t out, int *exact);
 void ndx__ingest_src_close(struct ndx__ingest_src *s);
 
 /* ---- line reader ----------------------------------------------------------------------------- */

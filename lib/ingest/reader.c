@@ -1,10 +1,14 @@
 /*
  * reader.c - ndx_read_file: opens the input (file, stdin or memory for the fuzz targets), rejects
- * empty and binary content, detects the format by content (JSONL, JSON object or array, plain
- * text; gzip is undone by the source first) and drives the JSONL line loop or the single-document
- * readers.  Articles and problems go to the caller's callbacks; see docs/FORMATS.md.
+ * empty and binary content, detects the format by content (WARC/ARC archives, RSS/RDF/Atom feeds,
+ * HTML pages, JSONL, JSON object or array - a JSON Feed among them -, plain text; gzip is undone by
+ * the source first) and drives the streaming readers (JSONL lines, archive records) or the
+ * single-document readers.  Articles and problems go to the caller's callbacks; see
+ * docs/FORMATS.md.
  */
 #include "ingest.h"
+
+#include "extract/extract.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -138,7 +142,8 @@ static int read_jsonl(struct ndx__ingest_ctx *c, struct ndx__ingest_lines *l)
                                 err.column);
             continue;
         }
-        int rc = ndx__ingest_json_article(c, v, l->lineno, 0, fixed);
+        int rc = ndx__feed_is_jsonfeed(v) ? ndx__ingest_feed_json(c, v)
+                                          : ndx__ingest_json_article(c, v, l->lineno, 0, fixed);
         json_decref(v);
         if (rc)
             return rc;
@@ -191,7 +196,9 @@ static int read_json(struct ndx__ingest_ctx *c, struct ndx__ingest_lines *l)
                                 "invalid JSON: %s at column %d", err.text, err.column);
         return NDX_EFORMAT;
     }
-    if (json_is_array(root)) {
+    if (ndx__feed_is_jsonfeed(root)) {
+        rc = ndx__ingest_feed_json(c, root);
+    } else if (json_is_array(root)) {
         size_t i;
         json_t *e;
         json_array_foreach(root, i, e)
@@ -215,6 +222,45 @@ static int read_text(struct ndx__ingest_ctx *c, struct ndx__ingest_lines *l)
     if (rc)
         return rc;
     return ndx__ingest_text_article(c, p, n);
+}
+
+static int read_feed(struct ndx__ingest_ctx *c, struct ndx__ingest_lines *l)
+{
+    const char *p;
+    size_t n;
+    int rc = read_doc(c, l, &p, &n);
+    if (rc)
+        return rc;
+    return ndx__ingest_feed_xml(c, p, n);
+}
+
+static int read_html(struct ndx__ingest_ctx *c, struct ndx__ingest_lines *l)
+{
+    const char *p;
+    size_t n;
+    int rc = read_doc(c, l, &p, &n);
+    if (rc)
+        return rc;
+    rc = ndx__ingest_html_page(c, p, n, NULL, NULL, 0, NDX_DATE_UNKNOWN);
+    if (rc == NDX_EFORMAT)
+        ndx__ingest_problem(c, 0, "no article text in the page");
+    else if (rc == NDX_ETOOBIG)
+        ndx__ingest_problem(c, 0, "page larger than %zu bytes, skipped", NDX_EXTRACT_MAX_INPUT);
+    return rc == NDX_ETOOBIG ? NDX_EFORMAT : rc;
+}
+
+/* A UTF-16 document (BOM) whose first character is '<': an XML feed, if its root says so. */
+static int utf16_feed(const uint8_t *b, size_t n)
+{
+    if (n < 4 || !((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
+        return 0;
+    uint8_t ascii[1024];
+    size_t k = 0;
+    for (size_t i = 2; i + 1 < n && k < sizeof ascii; i += 2) {
+        uint8_t lo = b[0] == 0xFF ? b[i] : b[i + 1], hi = b[0] == 0xFF ? b[i + 1] : b[i];
+        ascii[k++] = hi ? '?' : lo;
+    }
+    return ndx__feed_sniff_xml(ascii, k);
 }
 
 static int read_src(struct ndx__ingest_ctx *c, struct ndx__ingest_src *src, int fmt)
@@ -243,7 +289,32 @@ static int read_src(struct ndx__ingest_ctx *c, struct ndx__ingest_src *src, int 
         rc = NDX_EFORMAT;
         goto out;
     }
-    if (looks_binary(b, NDX_MIN(avail, (size_t)SNIFF_BYTES), l.eof && avail <= SNIFF_BYTES)) {
+    int archive = fmt == NDX_FMT_AUTO || fmt == NDX_FMT_WARC ? ndx__warc_sniff(b + first, avail - first)
+                                                             : 0;
+    if (fmt == NDX_FMT_WARC && !archive) {
+        ndx__ingest_problem(c, 0, "not a WARC or ARC file");
+        rc = NDX_EFORMAT;
+        goto out;
+    }
+    if (archive) {
+        l.beg += first;
+        rc = ndx__ingest_warc(c, &l, archive);
+        goto out;
+    }
+    if ((fmt == NDX_FMT_AUTO || fmt == NDX_FMT_FEED) && utf16_feed(b, avail)) {
+        rc = read_feed(c, &l);
+        goto out;
+    }
+    /* markup (a feed or a page) declares its own charset: only NUL bytes make it binary */
+    if (fmt == NDX_FMT_AUTO && b[first] == '<') {
+        size_t k = NDX_MIN(avail - first, (size_t)SNIFF_BYTES);
+        if (!memchr(b, 0, NDX_MIN(avail, (size_t)SNIFF_BYTES)))
+            fmt = ndx__feed_sniff_xml(b + first, k) ? NDX_FMT_FEED
+                  : ndx__html_sniff(b + first, k)   ? NDX_FMT_HTML
+                                                    : NDX_FMT_AUTO;
+    }
+    if (fmt != NDX_FMT_FEED && fmt != NDX_FMT_HTML &&
+        looks_binary(b, NDX_MIN(avail, (size_t)SNIFF_BYTES), l.eof && avail <= SNIFF_BYTES)) {
         ndx__ingest_problem(c, 0, "binary file, skipped");
         rc = NDX_EFORMAT;
         goto out;
@@ -272,6 +343,12 @@ static int read_src(struct ndx__ingest_ctx *c, struct ndx__ingest_src *src, int 
     case NDX_FMT_JSON:
         rc = read_json(c, &l);
         break;
+    case NDX_FMT_FEED:
+        rc = read_feed(c, &l);
+        break;
+    case NDX_FMT_HTML:
+        rc = read_html(c, &l);
+        break;
     default:
         rc = read_text(c, &l);
         break;
@@ -285,11 +362,13 @@ out:
     return rc;
 }
 
-static void ctx_init(struct ndx__ingest_ctx *c, const char *name, const ndx_reader_cb *cb)
+static void ctx_init(struct ndx__ingest_ctx *c, const char *name, const ndx_reader_opts *opts,
+                     const ndx_reader_cb *cb)
 {
     memset(c, 0, sizeof *c);
     c->name = name;
     c->cb = cb;
+    c->stubs = opts ? opts->stubs : 0;
     for (int f = 0; f < NDX__F_COUNT; f++)
         ndx__buf_init(&c->f[f], 0);
     ndx__buf_init(&c->tmp, 0);
@@ -311,7 +390,7 @@ static int check_args(const ndx_reader_opts *opts, const ndx_reader_cb *cb, int 
     if (!cb || !cb->on_article)
         return NDX_EINVAL;
     *fmt = opts ? opts->input_format : NDX_FMT_AUTO;
-    if (*fmt < NDX_FMT_AUTO || *fmt > NDX_FMT_JSON)
+    if (*fmt < NDX_FMT_AUTO || *fmt > NDX_FMT_WARC)
         return NDX_EINVAL;
     return NDX_OK;
 }
@@ -324,7 +403,7 @@ int ndx__ingest_read_mem(const void *data, size_t n, const char *name, const ndx
     if (rc)
         return rc;
     struct ndx__ingest_ctx c;
-    ctx_init(&c, name ? name : "<memory>", cb);
+    ctx_init(&c, name ? name : "<memory>", opts, cb);
     rc = ndx__ingest_parse_fmap(&c, opts ? opts->field_map : NULL);
     if (!rc) {
         struct ndx__ingest_src src;
@@ -344,7 +423,7 @@ int ndx_read_file(const char *path, const ndx_reader_opts *opts, const ndx_reade
         return rc;
     int is_stdin = strcmp(path, "-") == 0;
     struct ndx__ingest_ctx c;
-    ctx_init(&c, is_stdin ? "<stdin>" : path, cb);
+    ctx_init(&c, is_stdin ? "<stdin>" : path, opts, cb);
     rc = ndx__ingest_parse_fmap(&c, opts ? opts->field_map : NULL);
     if (rc) {
         ctx_free(&c);

@@ -162,6 +162,9 @@ static size_t read_gz(struct ndx__ingest_src *s, uint8_t *buf, size_t n)
             return 0;
         }
         s->zinit = 1;
+        s->mem_out[0] = 0;
+        s->mem_raw[0] = s->raw_done;
+        s->nmem = 1;
     }
     uint64_t limit = gz_limit(s);
     if (s->out_done >= limit) {
@@ -188,6 +191,9 @@ static size_t read_gz(struct ndx__ingest_src *s, uint8_t *buf, size_t n)
             }
             inflateReset(&s->zs);
             s->gz_member_done = 0;
+            s->mem_out[s->nmem % 64] = s->out_done + got;
+            s->mem_raw[s->nmem % 64] = s->raw_done;
+            s->nmem++;
         }
         s->zs.next_in = (Bytef *)(s->in + s->in_pos);
         s->zs.avail_in = (uInt)NDX_MIN(avail, (size_t)UINT32_MAX);
@@ -216,6 +222,24 @@ static size_t read_gz(struct ndx__ingest_src *s, uint8_t *buf, size_t n)
     if (got == 0 && !s->eof && !s->err && s->out_done >= limit)
         damage(s, "gzip data expands too much (bomb?), rest skipped");
     return got;
+}
+
+uint64_t ndx__ingest_src_raw_offset(const struct ndx__ingest_src *s, uint64_t out, int *exact)
+{
+    *exact = 1;
+    if (!s->gz)
+        return out;
+    unsigned lo = s->nmem > 64 ? s->nmem - 64 : 0;
+    for (unsigned i = s->nmem; i-- > lo;) {
+        if (s->mem_out[i % 64] == out)
+            return s->mem_raw[i % 64];
+        if (s->mem_out[i % 64] < out) {
+            *exact = 0;
+            return s->mem_raw[i % 64];
+        }
+    }
+    *exact = 0;
+    return 0;
 }
 
 size_t ndx__ingest_src_read(struct ndx__ingest_src *s, void *buf, size_t n)

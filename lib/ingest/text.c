@@ -3,7 +3,8 @@
  * only a URL or only a date (the livedoor layout) become the url and date; then the first line is
  * the title if it looks like one (short, no sentence punctuation at the end), else a title is
  * derived from its first sentence and the whole text is the body.  Paragraphs are trimmed, empty
- * ones dropped, and joined with '\n'.
+ * ones dropped, and joined with '\n'.  Teaser stubs at the end of the body (a sidebar kept by the
+ * crawler) are split off by stubs.c.
  */
 #include "ingest.h"
 
@@ -330,6 +331,6 @@ int ndx__ingest_text_article(struct ndx__ingest_ctx *c, const char *raw, size_t 
         a.url = c->file_url;
         a.nurl = strlen(c->file_url);
     }
-    ndx__ingest_emit(c, &a);
+    ndx__ingest_emit_split(c, &a);
     return NDX_OK;
 }

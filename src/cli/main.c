@@ -396,14 +396,16 @@ static void usage_ingest(void)
            "Add articles to the index (created if missing).  PATH is a file, a directory\n"
            "(read recursively) or - for standard input; .gz files are decompressed.\n"
            "Formats are detected by content: plain text (headline line, then a paragraph per\n"
-           "line), JSONL (one article per line, news-please field names), or one news-please\n"
-           "JSON article per file.  Re-ingesting a URL updates that article; an exact copy of\n"
-           "a stored text is recorded on the stored article instead of being stored twice.\n\n"
+           "line), JSONL (one article per line, news-please field names), one news-please JSON\n"
+           "article per file, HTML pages (the article is extracted), RSS/Atom/JSON Feed (one\n"
+           "article per item) and WARC/ARC web archives (HTML responses are extracted).\n"
+           "Re-ingesting a URL updates that article; an exact copy of a stored text is\n"
+           "recorded on the stored article instead of being stored twice.\n\n"
            "Options:\n"
            "  --index DIR          index directory (default $NEWSDEX_INDEX or ./newsdex-index)\n"
            "  --field MAP          JSON field names, e.g. body=text,date=published,title=headline\n"
            "                       (keys: url source title authors body lang date)\n"
-           "  --format FMT         auto (default), text, jsonl or json\n"
+           "  --format FMT         auto (default), text, jsonl, json, html, feed or warc\n"
            "  --commit-every N     commit after every N articles (default: once at the end)\n"
            "  --memory MB          indexing buffer before a segment is written (default 256)\n"
            "  --no-stem            when creating the index: index exact word forms\n"
@@ -449,8 +451,14 @@ static int cmd_ingest(int argc, char **argv)
                 g.ropts.input_format = NDX_FMT_JSONL;
             else if (!strcmp(optarg, "json"))
                 g.ropts.input_format = NDX_FMT_JSON;
+            else if (!strcmp(optarg, "html"))
+                g.ropts.input_format = NDX_FMT_HTML;
+            else if (!strcmp(optarg, "feed"))
+                g.ropts.input_format = NDX_FMT_FEED;
+            else if (!strcmp(optarg, "warc"))
+                g.ropts.input_format = NDX_FMT_WARC;
             else
-                die_usage("ingest", "--format takes auto, text, jsonl or json");
+                die_usage("ingest", "--format takes auto, text, jsonl, json, html, feed or warc");
             break;
         case 'c':
             if (parse_size(optarg, &g.commit_every))
@@ -831,8 +839,9 @@ static int search_main(int argc, char **argv)
             const ndx_hit *h = ndx_results_hit(res, i);
             char date[32];
             format_date(h->published, date, sizeof date);
-            printf("\n%zu. %s%.*s%s  [%.2f]\n", so.offset + i + 1, color ? "\033[1m" : "",
-                   (int)h->ntitle, h->title, color ? "\033[0m" : "", h->score);
+            printf("\n%zu. %s%.*s%s  [%.2f]%s\n", so.offset + i + 1, color ? "\033[1m" : "",
+                   (int)h->ntitle, h->title, color ? "\033[0m" : "", h->score,
+                   h->flags & NDX_ART_TEASER ? "  (teaser stub, truncated)" : "");
             printf("   %.*s · %s · id %" PRIu64 "%s%.*s\n", (int)h->nsource,
                    h->nsource ? h->source : "-", date, h->id, h->nurl ? " · " : "", (int)h->nurl,
                    h->url);

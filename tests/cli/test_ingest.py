@@ -37,7 +37,7 @@ def test_sample_ingest_summary_and_count(nd, tmp_path):
     page_bodies = {norm_body(p.read_text(encoding="utf-8")) for p in pages}
     assert len(page_bodies) == len(pages)
     assert len(pairs) == 2  # the README's E1 and E2
-    rc, out, err = nd.ingest(tmp_path / "ix", SAMPLE_JSONL, SAMPLE_PAGES)
+    rc, out, err = nd.ingest(tmp_path / "ix", SAMPLE_JSONL, SAMPLE_PAGES, opts=("--drop-stubs",))
     s = parse_summary(err)
     assert s["duplicates"] == len(pairs)
     assert "2 duplicates" in err
@@ -61,8 +61,8 @@ def test_reingest_adds_nothing(nd, tmp_path):
 
 def test_reingest_is_all_unchanged(nd, tmp_path):
     ix = tmp_path / "ix"
-    nd.ingest(ix, SAMPLE_JSONL, SAMPLE_PAGES)
-    rc, out, err = nd.ingest(ix, SAMPLE_JSONL, SAMPLE_PAGES)
+    nd.ingest(ix, SAMPLE_JSONL, SAMPLE_PAGES, opts=("--drop-stubs",))
+    rc, out, err = nd.ingest(ix, SAMPLE_JSONL, SAMPLE_PAGES, opts=("--drop-stubs",))
     s = parse_summary(err)
     n_inputs = len(load_sample_jsonl()) + len(page_files())
     assert s["duplicates"] == 0
@@ -322,3 +322,18 @@ def test_giveme_titles_searchable(nd, giveme_index):
     d = next(d for d in stored if d.get("title") and d.get("url"))
     a = nd.show(ix, d["url"])
     assert a["title"] == " ".join(d["title"].split())
+
+
+def test_sample_sidebar_page_keeps_stubs_apart(nd, tmp_path):
+    # sample/README.md: one page ends with 3 sidebar stubs cut mid-sentence
+    page = SAMPLE_PAGES / "lestovia-first-budget-with-sidebar.txt"
+    lines = [l for l in page.read_text(encoding="utf-8").splitlines() if l.strip()]
+    ix = tmp_path / "ix"
+    rc, out, err = nd.ingest(ix, page)
+    assert "3 teaser stubs" in err
+    assert nd.stats(ix)["documents"] == 4
+    rc, out, err = nd.ingest(tmp_path / "ix2", page, opts=("--drop-stubs",))
+    assert nd.stats(tmp_path / "ix2")["documents"] == 1
+    art = nd.show(tmp_path / "ix2", "file://" + str(page.resolve()))
+    assert lines[-1] not in art["text"] and lines[-3] not in art["text"]
+    assert lines[-4] in art["text"]

@@ -1,5 +1,6 @@
 """The seed page (../shared/seed/news-page.txt): a one-article index and the searches the original
 issue asked for, plus the JSON result schema, teasers and snippet highlighting."""
+import json
 import re
 
 import pytest
@@ -12,8 +13,9 @@ TEASER_END = (".", "!", "?", "\u201d", '"', "\u3002")
 
 @pytest.fixture(scope="module")
 def seed_index(nd, tmp_path_factory):
+    # the article alone: the sidebar stubs are dropped (their handling is tested below)
     d = tmp_path_factory.mktemp("seed") / "ix"
-    nd.ingest(d, SEED)
+    nd.ingest(d, SEED, opts=("--drop-stubs",))
     return d
 
 
@@ -27,6 +29,37 @@ def test_seed_is_one_article(nd, seed_index):
     assert st["documents"] == 1
     rc, out, err = nd.check(seed_index)
     assert rc == 0, err
+
+
+def test_seed_sidebar_stubs_are_separate_truncated_items(nd, tmp_path, seed_text):
+    # The page is an article (a paragraph per line) followed by four sidebar teasers, each cut
+    # mid-sentence (the product description); by default they are kept as separate records.
+    lines = [l for l in seed_text.splitlines() if l.strip()]
+    article_lines, stub_lines = lines[:-4], lines[-4:]
+    assert all(not l.rstrip().endswith((".", "”", '"')) for l in stub_lines)
+    ix = tmp_path / "ix"
+    rc, out, err = nd.ingest(ix, SEED)
+    assert "4 teaser stubs" in err
+    assert nd.stats(ix)["documents"] == 5
+    rc, out, err = nd("export", "--index", ix)
+    rows = [json.loads(l) for l in out.splitlines()]
+    page = [r for r in rows if "#teaser" not in r["url"]]
+    stubs = [r for r in rows if "#teaser" in r["url"]]
+    assert len(page) == 1 and len(stubs) == 4
+    art = nd.show(ix, str(page[0]["id"]))
+    assert art["text"].splitlines() == article_lines[1:] or \
+        art["text"].splitlines() == article_lines, "body must stop before the stubs"
+    for r in stubs:
+        st = nd.show(ix, str(r["id"]))
+        assert st["truncated"] is True
+        assert st["found_on"] == page[0]["url"]
+        assert st["text"] in stub_lines
+    # a word only in a stub finds the stub, not the article
+    res = nd.search(ix, "Poland")
+    assert res["total"] == 1 and res["hits"][0].get("truncated") is True
+    # re-ingesting the page updates nothing and duplicates nothing
+    rc, out, err = nd.ingest(ix, SEED)
+    assert nd.stats(ix)["documents"] == 5
 
 
 @pytest.mark.parametrize("query,marked", [

@@ -475,8 +475,8 @@ TEST(ingest_text_seed_page)
     const char *path = shared("seed/news-page.txt");
     struct coll *c;
     CHECK_EQ(read_path(path, NULL, &c), NDX_OK);
-    CHECK_EQ(c->n, 1);
-    if (c->n == 1) {
+    CHECK_EQ(c->n, 5); /* the article and its four teaser stubs (test_stubs.c) */
+    if (c->n >= 1) {
         CHECK_STR(c->a[0].title, "China is to invite Beijing-based European diplomats to visit "
                                  "Xinjiang, the Chinese Ministry of Foreign\xE2\x80\xA6");
         CHECK(c->a[0].body && !strncmp(c->a[0].body, "China is to invite Beijing-based", 32));
