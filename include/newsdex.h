@@ -130,6 +130,11 @@ NDX_API const char *ndx_errmsg(const ndx_index *ix);
 
 /** Set the writer's in-memory buffer budget in bytes (default 256 MiB); flushed past it. */
 NDX_API int ndx_index_set_memory_limit(ndx_index *ix, size_t bytes);
+/**
+ * Set the estimated shingle Jaccard similarity (0.1 .. 1.0, default 0.4) from which an added
+ * article joins the story of a stored one (docs/DEDUP.md).  Affects articles added afterwards.
+ */
+NDX_API int ndx_index_set_dup_threshold(ndx_index *ix, double threshold);
 
 enum ndx_add_outcome {
     NDX_ADDED = 0,     /**< a new article */

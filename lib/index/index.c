@@ -653,6 +653,14 @@ int ndx_index_set_memory_limit(ndx_index *ix, size_t bytes)
     return NDX_OK;
 }
 
+int ndx_index_set_dup_threshold(ndx_index *ix, double threshold)
+{
+    if (!(threshold >= 0.1 && threshold <= 1.0))
+        return ndx__index_fail(ix, NDX_EINVAL, "story threshold must be between 0.1 and 1");
+    ix->dup_threshold = threshold;
+    return NDX_OK;
+}
+
 int ndx_index_refresh(ndx_index *ix)
 {
     if (ix->flags & NDX_OPEN_WRITE)

@@ -411,6 +411,8 @@ static void usage_ingest(void)
            "  --no-stem            when creating the index: index exact word forms\n"
            "  --simple             when creating the index: simple analysis (lower-cased letter\n"
            "                       and digit runs only), to compare counts with other engines\n"
+           "  --story-threshold J  similarity (0.1-1, default 0.4) from which an article joins\n"
+           "                       the story of a stored one (syndicated copies)\n"
            "  --drop-stubs         drop teaser stubs found after an article (default: keep them\n"
            "                       as separate articles marked truncated)\n"
            "  --log-commits        print a line on standard output after every commit\n"
@@ -427,12 +429,14 @@ static int cmd_ingest(int argc, char **argv)
         {"format", required_argument, 0, 'F'}, {"commit-every", required_argument, 0, 'c'},
         {"memory", required_argument, 0, 'm'}, {"no-stem", no_argument, 0, 'S'},
         {"simple", no_argument, 0, 'P'},       {"drop-stubs", no_argument, 0, 'D'},
+        {"story-threshold", required_argument, 0, 'T'},
         {"log-commits", no_argument, 0, 'L'},  {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     struct ingest g;
     memset(&g, 0, sizeof g);
     const char *dir = NULL;
     unsigned long long mem = 256;
+    double threshold = 0;
     int flags = NDX_OPEN_WRITE | NDX_OPEN_CREATE, c;
     while ((c = getopt_long(argc, argv, "i:qh", opts, NULL)) != -1) {
         switch (c) {
@@ -477,6 +481,13 @@ static int cmd_ingest(int argc, char **argv)
         case 'D':
             g.ropts.stubs = 1;
             break;
+        case 'T': {
+            char *end;
+            threshold = strtod(optarg, &end);
+            if (*end || !(threshold >= 0.1 && threshold <= 1.0))
+                die_usage("ingest", "--story-threshold takes a number from 0.1 to 1");
+            break;
+        }
         case 'L':
             g.log_commits = 1;
             break;
@@ -495,6 +506,8 @@ static int cmd_ingest(int argc, char **argv)
     g.tty = isatty(2);
     g.ix = open_index(index_dir(dir), flags);
     ndx_index_set_memory_limit(g.ix, (size_t)mem << 20);
+    if (threshold > 0)
+        ndx_index_set_dup_threshold(g.ix, threshold);
     struct pathlist files = {0};
     for (int i = optind; i < argc; i++)
         walk(argv[i], &files, &g, 0);

@@ -126,3 +126,12 @@ def test_related_excludes_own_story_and_finds_same_topic(nd, ix):
     top = hits[0]["title"] + " " + hits[0]["teaser"]
     assert "Lestovia" in top or "Dravik" in top
     assert all(h["teaser"] for h in hits)
+
+
+def test_story_threshold_option(nd, tmp_path):
+    # edited wire copies are below identity: a threshold of 1.0 keeps them apart
+    strict = tmp_path / "strict"
+    nd.ingest(strict, SAMPLE_JSONL, opts=("--story-threshold", "1.0"))
+    assert len({nd.show(strict, u)["story"] for u in W2}) == len(W2)
+    rc, out, err = nd("ingest", "--index", tmp_path / "bad", "--story-threshold", "7", SAMPLE_JSONL)
+    assert rc == 2 and "story-threshold" in err
