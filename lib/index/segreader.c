@@ -350,14 +350,15 @@ int ndx__seg_doc(const struct ndx_seg *s, uint32_t doc, struct ndx_buf *scratch,
     return NDX_OK;
 }
 
-/* Lazily built indexes of a u64 column: doc numbers sorted by the column's value. */
-static const uint64_t *sort_col;
-
-static int cmp_by_col(const void *a, const void *b)
+/* Lazily built indexes of a u64 column: doc numbers sorted by the column's value.  The column is
+ * passed to the comparator (qsort_r), so threads sorting different handles' segments at once do
+ * not share state. */
+static int cmp_by_col(const void *a, const void *b, void *ctx)
 {
+    const uint64_t *col = ctx;
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    if (sort_col[x] != sort_col[y])
-        return sort_col[x] < sort_col[y] ? -1 : 1;
+    if (col[x] != col[y])
+        return col[x] < col[y] ? -1 : 1;
     return x < y ? -1 : x > y;
 }
 
@@ -374,9 +375,7 @@ static int col_docs(struct ndx_seg *s, uint32_t **index, const uint64_t *col, ui
             return NDX_ENOMEM;
         for (uint32_t d = 0; d < s->ndocs; d++)
             v[d] = d;
-        sort_col = col;
-        qsort(v, s->ndocs, sizeof *v, cmp_by_col);
-        sort_col = NULL;
+        qsort_r(v, s->ndocs, sizeof *v, cmp_by_col, (void *)col);
         *index = v;
     }
     const uint32_t *v = *index;

@@ -612,10 +612,9 @@ int ndx__builder_doc(struct ndx_builder *b, uint32_t doc, struct ndx_buf *scratc
 
 /* ---- flush -------------------------------------------------------------------------------- */
 
-static const struct ndx_builder *sort_ctx;
-
-static int cmp_terms(const void *x, const void *y)
+static int cmp_terms(const void *x, const void *y, void *ctx)
 {
+    const struct ndx_builder *sort_ctx = ctx;
     const struct tacc *a = &sort_ctx->acc[*(const uint32_t *)x];
     const struct tacc *b = &sort_ctx->acc[*(const uint32_t *)y];
     size_t n = NDX_MIN(a->nterm, b->nterm);
@@ -769,9 +768,7 @@ int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name,
     }
     for (uint32_t i = 0; i < b->nacc; i++)
         order[i] = i;
-    sort_ctx = b;
-    qsort(order, b->nacc, sizeof *order, cmp_terms);
-    sort_ctx = NULL;
+    qsort_r(order, b->nacc, sizeof *order, cmp_terms, b);
     const uint32_t *dlcol = (const uint32_t *)b->c_dl.p;
     for (uint32_t i = 0; i < b->nacc && !f.rc; i++)
         encode_term(b, &f, &b->acc[order[i]], dlcol);

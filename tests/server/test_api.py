@@ -602,3 +602,28 @@ def test_bad_options(sample_index, tmp_path):
         rc, out, err = run_cli("serve", "--index", sample_index, *args, timeout=30)
         assert rc == 2, (args, out, err)
         assert "newsdex serve:" in err
+
+
+def test_cold_concurrent_lookups_on_many_workers(tmp_path):
+    # Every worker's handle builds its per-segment lookup indexes on first use; many workers
+    # doing so at the same moment must not disturb each other (this once crashed the server).
+    from conftest import Server, run_cli, synthetic_articles
+    src = tmp_path / "a.jsonl"
+    src.write_text(synthetic_articles(6000, words=30, tag="coldstart"), encoding="utf-8")
+    ix = tmp_path / "ix"
+    rc, out, err = run_cli("ingest", "-q", "--index", ix, src)
+    assert rc == 0, err
+    srv = Server(ix, "--threads", "8", "--max-queries", "1024")
+    try:
+        paths = [f"/api/doc/{i}" for i in range(1, 6001, 37)] + \
+                [f"/api/doc/{i}/related" for i in range(1, 6001, 301)]
+
+        def one(p):
+            st, _, body = srv.get(p, timeout=60)
+            return st
+        with ThreadPoolExecutor(32) as ex:
+            statuses = list(ex.map(one, paths * 2))
+        assert statuses == [200] * len(statuses)
+        assert srv.json("/api/health")["status"] == "ok"
+    finally:
+        srv.stop()
