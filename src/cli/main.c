@@ -219,6 +219,8 @@ static void clear_progress(struct ingest *g)
 static void on_problem(void *ctx, const char *where, const char *what)
 {
     struct ingest *g = ctx;
+    if (is_note(what) && g->quiet)
+        return;
     clear_progress(g);
     fprintf(stderr, "%s: %s\n", where, what);
     if (is_note(what))
@@ -416,7 +418,8 @@ static void usage_ingest(void)
            "  --drop-stubs         drop teaser stubs found after an article (default: keep them\n"
            "                       as separate articles marked truncated)\n"
            "  --log-commits        print a line on standard output after every commit\n"
-           "  -q, --quiet          no progress line\n\n"
+           "  -q, --quiet          no progress line, no notes, no summary unless something\n"
+           "                       was skipped\n\n"
            "Problems are reported on standard error as FILE:LINE: REASON; the batch goes on.\n"
            "Exit status: 0 all read, 1 something was skipped, 2 fatal error.\n",
            prog);
