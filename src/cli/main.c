@@ -6,6 +6,7 @@
  */
 #include "newsdex.h"
 #include "cli/commands.h"
+#include "common/json_out.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -64,71 +65,6 @@ static void format_date(int64_t t, char *out, size_t n)
         strftime(out, n, "%Y-%m-%d", &tm);
     else
         strftime(out, n, "%Y-%m-%d %H:%M", &tm);
-}
-
-static json_t *json_date(int64_t t)
-{
-    if (t == NDX_DATE_UNKNOWN)
-        return json_null();
-    time_t tt = (time_t)t;
-    struct tm tm;
-    char buf[32];
-    gmtime_r(&tt, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return json_string(buf);
-}
-
-/* Length of the valid UTF-8 sequence at p (1..4), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-    if (p[0] < 0x80)
-        return 1;
-    size_t len = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
-    if (!len || len > n || p[0] > 0xF4)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0) ||
-        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90))
-        return 0;
-    return len;
-}
-
-/* A JSON string of s; invalid UTF-8 (possible in command-line arguments) becomes U+FFFD. */
-static json_t *jstr(const char *s, size_t n)
-{
-    if (!s)
-        return json_string("");
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < n) {
-        size_t l = utf8_seq(p + i, n - i);
-        if (!l || p[i] == 0)
-            break;
-        i += l;
-    }
-    if (i == n)
-        return json_stringn_nocheck(s, n);
-    char *fixed = malloc(n * 3 + 1);
-    if (!fixed)
-        return json_string("");
-    size_t o = 0;
-    for (i = 0; i < n;) {
-        size_t l = p[i] ? utf8_seq(p + i, n - i) : 0;
-        if (l) {
-            memcpy(fixed + o, p + i, l);
-            o += l;
-            i += l;
-        } else {
-            memcpy(fixed + o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            i++;
-        }
-    }
-    json_t *j = json_stringn_nocheck(fixed, o);
-    free(fixed);
-    return j;
 }
 
 static void print_json(json_t *j)
@@ -779,9 +715,9 @@ static int search_main(int argc, char **argv)
     if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG) {
         if (json) {
             json_t *j = json_object();
-            json_object_set_new(j, "query", jstr(query, strlen(query)));
+            json_object_set_new(j, "query", ndxx_jstr(query, strlen(query)));
             const char *em = ndx_errmsg(ix);
-            json_object_set_new(j, "error", jstr(em, strlen(em)));
+            json_object_set_new(j, "error", ndxx_jstr(em, strlen(em)));
             json_object_set_new(j, "position", json_integer((json_int_t)errpos));
             print_json(j);
         } else {
@@ -802,38 +738,10 @@ static int search_main(int argc, char **argv)
     if (json) {
         json_t *hits = json_array();
         for (size_t i = 0; i < n; i++) {
-            const ndx_hit *h = ndx_results_hit(res, i);
-            json_t *o = json_object();
-            json_object_set_new(o, "id", json_integer((json_int_t)h->id));
-            json_object_set_new(o, "score", json_real(h->score));
-            json_object_set_new(o, "title", jstr(h->title, h->ntitle));
-            json_object_set_new(o, "url", jstr(h->url, h->nurl));
-            json_object_set_new(o, "source", jstr(h->source, h->nsource));
-            json_object_set_new(o, "date", json_date(h->published));
-            json_object_set_new(o, "lang", jstr(h->lang, h->nlang));
-            if (h->flags & NDX_ART_TEASER)
-                json_object_set_new(o, "truncated", json_true());
-            json_object_set_new(o, "story", json_integer((json_int_t)h->story));
-            json_object_set_new(o, "copies", json_integer((json_int_t)h->copies));
-            json_t *srcs = json_array();
-            const char *sp = h->sources, *se = h->sources + h->nsources;
-            while (sp && sp < se) {
-                const char *nl = memchr(sp, '\n', (size_t)(se - sp));
-                if (!nl)
-                    nl = se;
-                json_array_append_new(srcs, jstr(sp, (size_t)(nl - sp)));
-                sp = nl + 1;
-            }
-            json_object_set_new(o, "sources", srcs);
-            json_object_set_new(o, "wire", json_boolean(h->wire));
-            if (so.want_snippets) {
-                json_object_set_new(o, "snippet", jstr(h->snippet, h->nsnippet));
-                json_object_set_new(o, "teaser", jstr(h->teaser, h->nteaser));
-            }
-            json_array_append_new(hits, o);
+            json_array_append_new(hits, ndxx_hit_json(ndx_results_hit(res, i), so.want_snippets));
         }
         json_t *j = json_object();
-        json_object_set_new(j, "query", jstr(query, strlen(query)));
+        json_object_set_new(j, "query", ndxx_jstr(query, strlen(query)));
         json_object_set_new(j, "total", json_integer((json_int_t)ndx_results_total(res)));
         json_object_set_new(j, "total_stories",
                             json_integer((json_int_t)ndx_results_total_stories(res)));
@@ -884,13 +792,7 @@ static int search_main(int argc, char **argv)
 
 static int collect_member(void *ctx, const ndx_article *a)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_integer((json_int_t)a->id));
-    json_object_set_new(o, "url", jstr(a->url, a->nurl));
-    json_object_set_new(o, "source", jstr(a->source, a->nsource));
-    json_object_set_new(o, "date", json_date(a->published));
-    json_object_set_new(o, "title", jstr(a->title, a->ntitle));
-    json_array_append_new((json_t *)ctx, o);
+    json_array_append_new((json_t *)ctx, ndxx_member_json(a));
     return 0;
 }
 
@@ -929,39 +831,7 @@ static int cmd_show(int argc, char **argv)
     json_t *story = json_array();
     ndx_story_members(ix, a->story, collect_member, story);
     if (json) {
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_integer((json_int_t)a->id));
-        json_object_set_new(o, "story", json_integer((json_int_t)a->story));
-        json_object_set_new(o, "wire", json_boolean(a->flags & NDX_ART_WIRE));
-        json_object_set_new(o, "story_articles", json_incref(story));
-        json_object_set_new(o, "url", jstr(a->url, a->nurl));
-        json_object_set_new(o, "source", jstr(a->source, a->nsource));
-        json_object_set_new(o, "title", jstr(a->title, a->ntitle));
-        json_object_set_new(o, "authors", jstr(a->authors, a->nauthors));
-        json_object_set_new(o, "date", json_date(a->published));
-        json_object_set_new(o, "ingested", json_date(a->ingested));
-        json_object_set_new(o, "lang", jstr(a->lang, a->nlang));
-        json_object_set_new(o, "text", jstr(a->body, a->nbody));
-        if (a->flags & NDX_ART_TEASER) {
-            json_object_set_new(o, "truncated", json_true());
-            json_object_set_new(o, "found_on", jstr(a->parent, a->nparent));
-        }
-        if (a->flags & NDX_ART_SUMMARY)
-            json_object_set_new(o, "summary_only", json_true());
-        json_t *copies = json_array();
-        const char *p = a->copies, *end = a->copies + a->ncopies;
-        while (p && p < end) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            if (!nl)
-                nl = end;
-            const char *tab = memchr(p, '\t', (size_t)(nl - p));
-            json_t *cp = json_object();
-            json_object_set_new(cp, "url", jstr(p, tab ? (size_t)(tab - p) : (size_t)(nl - p)));
-            json_object_set_new(cp, "source", tab ? jstr(tab + 1, (size_t)(nl - tab - 1)) : jstr("", 0));
-            json_array_append_new(copies, cp);
-            p = nl + 1;
-        }
-        json_object_set_new(o, "copies", copies);
+        json_t *o = ndxx_article_json(ix, a);
         print_json(o);
     } else {
         char date[32];
@@ -1079,20 +949,7 @@ static int cmd_stats(int argc, char **argv)
     ndx_stats st;
     ndx_index_stats(ix, &st);
     if (json) {
-        json_t *o = json_object();
-        json_object_set_new(o, "documents", json_integer((json_int_t)st.documents));
-        json_object_set_new(o, "deleted", json_integer((json_int_t)st.deleted));
-        json_object_set_new(o, "segments", json_integer((json_int_t)st.segments));
-        json_object_set_new(o, "terms", json_integer((json_int_t)st.terms));
-        json_object_set_new(o, "postings", json_integer((json_int_t)st.postings));
-        json_object_set_new(o, "tokens", json_integer((json_int_t)st.tokens));
-        json_object_set_new(o, "index_bytes", json_integer((json_int_t)st.index_bytes));
-        json_object_set_new(o, "text_bytes", json_integer((json_int_t)st.text_bytes));
-        json_object_set_new(o, "generation", json_integer((json_int_t)st.generation));
-        json_object_set_new(o, "date_min", json_date(st.date_min));
-        json_object_set_new(o, "date_max", json_date(st.date_max));
-        json_object_set_new(o, "stemming", json_boolean(st.stemming));
-        json_object_set_new(o, "simple", json_boolean(st.simple));
+        json_t *o = ndxx_stats_json(&st);
         print_json(o);
     } else {
         char a[32], b[32];
@@ -1225,15 +1082,7 @@ static int export_one(void *ctx, const ndx_article *a)
         printf("%" PRIu64 ",%d,", a->story, (a->flags & NDX_ART_WIRE) != 0);
         csv_field(a->lang, a->nlang, 1);
     } else {
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_integer((json_int_t)a->id));
-        json_object_set_new(o, "url", jstr(a->url, a->nurl));
-        json_object_set_new(o, "source", jstr(a->source, a->nsource));
-        json_object_set_new(o, "date", json_date(a->published));
-        json_object_set_new(o, "title", jstr(a->title, a->ntitle));
-        json_object_set_new(o, "story", json_integer((json_int_t)a->story));
-        json_object_set_new(o, "wire", json_boolean(a->flags & NDX_ART_WIRE));
-        json_object_set_new(o, "lang", jstr(a->lang, a->nlang));
+        json_t *o = ndxx_export_json(a);
         print_json(o);
     }
     return ferror(stdout) ? 1 : 0;
@@ -1333,18 +1182,7 @@ static int cmd_related(int argc, char **argv)
     if (json) {
         json_t *hits = json_array();
         for (size_t i = 0; i < n; i++) {
-            const ndx_hit *h = ndx_results_hit(res, i);
-            json_t *o = json_object();
-            json_object_set_new(o, "id", json_integer((json_int_t)h->id));
-            json_object_set_new(o, "score", json_real(h->score));
-            json_object_set_new(o, "title", jstr(h->title, h->ntitle));
-            json_object_set_new(o, "url", jstr(h->url, h->nurl));
-            json_object_set_new(o, "source", jstr(h->source, h->nsource));
-            json_object_set_new(o, "date", json_date(h->published));
-            json_object_set_new(o, "story", json_integer((json_int_t)h->story));
-            json_object_set_new(o, "copies", json_integer((json_int_t)h->copies));
-            json_object_set_new(o, "teaser", jstr(h->teaser, h->nteaser));
-            json_array_append_new(hits, o);
+            json_array_append_new(hits, ndxx_hit_json(ndx_results_hit(res, i), 1));
         }
         json_t *j = json_object();
         json_object_set_new(j, "id", json_integer((json_int_t)id));

@@ -60,7 +60,7 @@ static srv_result syntax_error(struct MHD_Connection *c, ndx_index *ix, const ch
 {
     json_t *extra = json_object();
     json_object_set_new(extra, "position", json_integer((json_int_t)pos));
-    json_object_set_new(extra, "query", srv_jstr(q, nq));
+    json_object_set_new(extra, "query", ndxx_jstr(q, nq));
     return srv_send_error(c, MHD_HTTP_BAD_REQUEST, ndx_errmsg(ix), extra);
 }
 
@@ -140,9 +140,9 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
     json_t *hits = json_array();
     size_t cnt = ndx_results_count(res);
     for (size_t i = 0; i < cnt; i++)
-        json_array_append_new(hits, srv_hit_json(ndx_results_hit(res, i), so.want_snippets));
+        json_array_append_new(hits, ndxx_hit_json(ndx_results_hit(res, i), so.want_snippets));
     json_t *j = json_object();
-    json_object_set_new(j, "query", srv_jstr(q, nq));
+    json_object_set_new(j, "query", ndxx_jstr(q, nq));
     json_object_set_new(j, "total", json_integer((json_int_t)ndx_results_total(res)));
     json_object_set_new(j, "total_stories",
                         json_integer((json_int_t)ndx_results_total_stories(res)));
@@ -191,7 +191,7 @@ srv_result api_doc(struct server *s, struct MHD_Connection *c, const char *key, 
         srv_release(s, ix);
         return ret;
     }
-    json_t *j = srv_article_json(ix, a);
+    json_t *j = ndxx_article_json(ix, a);
     ndx_article_free(a);
     srv_release(s, ix);
     return srv_send_json(c, MHD_HTTP_OK, j);
@@ -260,7 +260,7 @@ srv_result api_related(struct server *s, struct MHD_Connection *c, const char *k
             const ndx_hit *h = ndx_results_hit(res, i);
             if (h->id == a->id || same_article_url(a, h->url, h->nurl))
                 continue;
-            json_array_append_new(hits, srv_hit_json(h, 1));
+            json_array_append_new(hits, ndxx_hit_json(h, 1));
         }
         ndx_results_free(res);
     }
@@ -296,20 +296,8 @@ srv_result api_stats(struct server *s, struct MHD_Connection *c, int health)
         json_object_set_new(o, "generation", json_integer((json_int_t)t.generation));
         return srv_send_json(c, MHD_HTTP_OK, o);
     }
-    json_object_set_new(o, "documents", json_integer((json_int_t)t.documents));
-    json_object_set_new(o, "deleted", json_integer((json_int_t)t.deleted));
-    json_object_set_new(o, "segments", json_integer((json_int_t)t.segments));
-    json_object_set_new(o, "terms", json_integer((json_int_t)t.terms));
-    json_object_set_new(o, "postings", json_integer((json_int_t)t.postings));
-    json_object_set_new(o, "tokens", json_integer((json_int_t)t.tokens));
-    json_object_set_new(o, "index_bytes", json_integer((json_int_t)t.index_bytes));
-    json_object_set_new(o, "text_bytes", json_integer((json_int_t)t.text_bytes));
-    json_object_set_new(o, "generation", json_integer((json_int_t)t.generation));
-    json_object_set_new(o, "date_min", srv_json_date(t.date_min));
-    json_object_set_new(o, "date_max", srv_json_date(t.date_max));
-    json_object_set_new(o, "stemming", json_boolean(t.stemming));
-    json_object_set_new(o, "simple", json_boolean(t.simple));
-    return srv_send_json(c, MHD_HTTP_OK, o);
+    json_decref(o);
+    return srv_send_json(c, MHD_HTTP_OK, ndxx_stats_json(&t));
 }
 
 /* ---- GET /api/export ---------------------------------------------------------------------- */
@@ -374,17 +362,9 @@ static int csv_field(struct export_state *e, const char *p, size_t n, int last)
 static int emit_article(struct export_state *e, const ndx_article *a)
 {
     if (!e->csv) {
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_integer((json_int_t)a->id));
-        json_object_set_new(o, "url", srv_jstr(a->url, a->nurl));
-        json_object_set_new(o, "source", srv_jstr(a->source, a->nsource));
-        json_object_set_new(o, "date", srv_json_date(a->published));
-        json_object_set_new(o, "title", srv_jstr(a->title, a->ntitle));
-        json_object_set_new(o, "story", json_integer((json_int_t)a->story));
-        json_object_set_new(o, "wire", json_boolean(a->flags & NDX_ART_WIRE));
-        json_object_set_new(o, "lang", srv_jstr(a->lang, a->nlang));
+        json_t *o = ndxx_export_json(a);
         if (e->text)
-            json_object_set_new(o, "text", srv_jstr(a->body, a->nbody));
+            json_object_set_new(o, "text", ndxx_jstr(a->body, a->nbody));
         char *s = json_dumps(o, JSON_COMPACT);
         json_decref(o);
         if (!s)
@@ -394,7 +374,7 @@ static int emit_article(struct export_state *e, const ndx_article *a)
         return rc;
     }
     char num[64], date[48] = "";
-    json_t *d = srv_json_date(a->published);
+    json_t *d = ndxx_json_date(a->published);
     if (json_is_string(d))
         snprintf(date, sizeof date, "%s", json_string_value(d));
     json_decref(d);

@@ -100,10 +100,8 @@ const char *srv_arg(struct MHD_Connection *c, const char *name, size_t *n);
 int srv_arg_uint(struct MHD_Connection *c, const char *name, uint64_t max, uint64_t dflt,
                  uint64_t *out);
 
-json_t *srv_jstr(const char *s, size_t n);
-json_t *srv_json_date(int64_t t);
-json_t *srv_hit_json(const ndx_hit *h, int snippets);
-json_t *srv_article_json(ndx_index *ix, const ndx_article *a);
+/* JSON shapes shared with the CLI: ndxx_hit_json, ndxx_article_json, ... */
+#include "common/json_out.h"
 double srv_now(void);
 
 /* ---- api.c: read endpoints ---- */

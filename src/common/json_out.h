@@ -1,0 +1,32 @@
+/*
+ * json_out.h - the JSON shapes newsdex prints, shared by the CLI (src/cli) and the server
+ * (src/server) so `newsdex search --json` and GET /api/search (and show/doc, stats, export) stay
+ * identical.  Built on jansson and the public API only.  Every function returns a new reference.
+ */
+#ifndef NDXX_JSON_OUT_H
+#define NDXX_JSON_OUT_H
+
+#include "newsdex.h"
+
+#include <jansson.h>
+
+/* A JSON string of (s, n); bytes that are not valid UTF-8 become U+FFFD (command-line input may
+ * hold any bytes).  NULL s gives "". */
+json_t *ndxx_jstr(const char *s, size_t n);
+/* "2019-03-05T10:00:00Z", or null for NDX_DATE_UNKNOWN. */
+json_t *ndxx_json_date(int64_t t);
+/* One search hit: id, score, title, url, source, date, lang, [truncated], story, copies,
+ * sources, wire, and snippet/teaser when `snippets`. */
+json_t *ndxx_hit_json(const ndx_hit *h, int snippets);
+/* A stored article as `show --json`: id, story, wire, story_articles (read through ix), url,
+ * source, title, authors, date, ingested, lang, text, [truncated, found_on], [summary_only],
+ * copies. */
+json_t *ndxx_article_json(ndx_index *ix, const ndx_article *a);
+/* A short article record (id, url, source, date, title): story members. */
+json_t *ndxx_member_json(const ndx_article *a);
+/* One line of `export`: id, url, source, date, title, story, wire, lang. */
+json_t *ndxx_export_json(const ndx_article *a);
+/* `stats --json`. */
+json_t *ndxx_stats_json(const ndx_stats *st);
+
+#endif
