@@ -1121,6 +1121,7 @@ void ndx_search_opts_init(ndx_search_opts *o)
 struct hlset {
     const struct cnode *root;
     struct ndx_map terms;   /* hash of a term to highlight -> 1 */
+    struct ndx_map phrase_first; /* hash of a term that can start a highlighted phrase -> 1 */
     const char **prefixes;
     size_t nprefixes;
     const struct leaf **phrases;
@@ -1141,6 +1142,10 @@ static void hl_collect(struct hlset *h, const struct cnode *c, int negated)
         if (p) {
             h->phrases = p;
             h->phrases[h->nphrases++] = l;
+        }
+        for (size_t k = 0; l->nslots && k < l->slots[0].nterms; k++) {
+            const char *t = l->slots[0].terms[k];
+            ndx__map_put(&h->phrase_first, ndx__hash64(t, strlen(t), 11), 1);
         }
         return;
     }
@@ -1171,7 +1176,13 @@ struct dtoks {
     size_t n, cap;
     const struct hlset *hl;
     int rc;
+    size_t hits;            /* tokens that start a highlight */
+    size_t last_hit;        /* index of the last of them */
+    int stopped;            /* analysis ended early: enough to choose passages from */
 };
+
+#define HL_ENOUGH_HITS 32   /* after this many highlights (and some text past the last one) the */
+#define HL_TAIL_TOKENS 80   /* rest of a long article is not analysed for snippets */
 
 static int doc_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size_t start,
                    size_t end, unsigned flags)
@@ -1191,7 +1202,15 @@ static int doc_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size
         size_t n = strlen(d->hl->prefixes[i]);
         ph = nterm >= n && memcmp(term, d->hl->prefixes[i], n) == 0;
     }
-    d->t[d->n++] = (struct dtok){ndx__hash64(term, nterm, 11), pos, start, end, ph};
+    uint64_t h = ndx__hash64(term, nterm, 11);
+    d->t[d->n++] = (struct dtok){h, pos, start, end, ph};
+    if (ph || ndx__map_get(&d->hl->terms, h) || ndx__map_get(&d->hl->phrase_first, h)) {
+        d->hits++;
+        d->last_hit = d->n - 1;
+    } else if (d->hits >= HL_ENOUGH_HITS && d->n - 1 - d->last_hit > HL_TAIL_TOKENS) {
+        d->stopped = 1;
+        return 1;
+    }
     return 0;
 }
 
@@ -1229,10 +1248,14 @@ static int spans_for(struct search *S, const struct hlset *hl, const char *text,
 {
     *out = NULL;
     *nout = 0;
-    struct dtoks d = {NULL, 0, 0, hl, 0};
+    struct dtoks d;
+    memset(&d, 0, sizeof d);
+    d.hl = hl;
     struct ndx_analyzer an = S->an;
     an.stem = S->ix->stem;
     int rc = ndx__analyze(&an, text, n, lang, 0, doc_tok, &d, NULL);
+    if (rc == 1 && d.stopped)
+        rc = 0;
     if (!rc)
         rc = d.rc;
     size_t cap = 0;
@@ -1796,6 +1819,7 @@ out:
             ndx__buf_free(&info[i].sources);
     ndx_free(info);
     ndx__map_free(&hl.terms);
+    ndx__map_free(&hl.phrase_first);
     ndx_free(hl.prefixes);
     ndx_free(hl.phrases);
     ndx__buf_free(&scratch);
