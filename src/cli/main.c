@@ -790,6 +790,33 @@ static int search_main(int argc, char **argv)
 
 /* ---- show / delete / stats / check / optimize -------------------------------------------- */
 
+/*
+ * Options of the small commands (show, delete, stats, check): --index DIR, --help, and --json
+ * when `json` is not NULL.  Prints `help` (a printf format taking the program name) for --help
+ * and returns 1 (the command then exits 0); 0 to go on; exits 2 on an unknown option.
+ */
+static int simple_opts(int argc, char **argv, const char *cmd, const char *help,
+                       const char **dir, int *json)
+{
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"json", no_argument, 0, 'j'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
+        if (c == 'i')
+            *dir = optarg;
+        else if (c == 'j' && json)
+            *json = 1;
+        else if (c == 'h') {
+            printf(help, prog);
+            return 1;
+        } else
+            die_usage(cmd, "unknown option");
+    }
+    return 0;
+}
+
 static int collect_member(void *ctx, const ndx_article *a)
 {
     json_array_append_new((json_t *)ctx, ndxx_member_json(a));
@@ -798,25 +825,14 @@ static int collect_member(void *ctx, const ndx_article *a)
 
 static int cmd_show(int argc, char **argv)
 {
-    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
-                                         {"json", no_argument, 0, 'j'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
     const char *dir = NULL;
-    int json = 0, c;
-    while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
-        if (c == 'i')
-            dir = optarg;
-        else if (c == 'j')
-            json = 1;
-        else if (c == 'h') {
-            printf("Usage: %s show [--index DIR] [--json] ID|URL\n"
-                   "Print a stored article: metadata, full text, and the URLs of exact copies.\n",
-                   prog);
-            return 0;
-        } else
-            die_usage("show", "unknown option");
-    }
+    int json = 0;
+    if (simple_opts(argc, argv, "show",
+                    "Usage: %s show [--index DIR] [--json] ID|URL\n"
+                    "Print a stored article: metadata, full text, its story's articles and the\n"
+                    "URLs of exact copies.\n",
+                    &dir, &json))
+        return 0;
     if (optind + 1 != argc)
         die_usage("show", "give one article id or URL");
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
@@ -882,21 +898,11 @@ static int cmd_show(int argc, char **argv)
 
 static int cmd_delete(int argc, char **argv)
 {
-    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
     const char *dir = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
-        if (c == 'i')
-            dir = optarg;
-        else if (c == 'h') {
-            printf("Usage: %s delete [--index DIR] ID|URL...\nDelete articles by id or URL.\n",
-                   prog);
-            return 0;
-        } else
-            die_usage("delete", "unknown option");
-    }
+    if (simple_opts(argc, argv, "delete",
+                    "Usage: %s delete [--index DIR] ID|URL...\nDelete articles by id or URL.\n",
+                    &dir, NULL))
+        return 0;
     if (optind >= argc)
         die_usage("delete", "give article ids or URLs");
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_WRITE);
@@ -927,24 +933,12 @@ static int cmd_delete(int argc, char **argv)
 
 static int cmd_stats(int argc, char **argv)
 {
-    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
-                                         {"json", no_argument, 0, 'j'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
     const char *dir = NULL;
-    int json = 0, c;
-    while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
-        if (c == 'i')
-            dir = optarg;
-        else if (c == 'j')
-            json = 1;
-        else if (c == 'h') {
-            printf("Usage: %s stats [--index DIR] [--json]\nCounts and sizes of the index.\n",
-                   prog);
-            return 0;
-        } else
-            die_usage("stats", "unknown option");
-    }
+    int json = 0;
+    if (simple_opts(argc, argv, "stats",
+                    "Usage: %s stats [--index DIR] [--json]\nCounts and sizes of the index.\n",
+                    &dir, &json))
+        return 0;
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
     ndx_stats st;
     ndx_index_stats(ix, &st);
@@ -976,23 +970,13 @@ static void print_problem(void *ctx, const char *msg)
 
 static int cmd_check(int argc, char **argv)
 {
-    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
     const char *dir = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
-        if (c == 'i')
-            dir = optarg;
-        else if (c == 'h') {
-            printf("Usage: %s check [--index DIR]\n"
-                   "Verify every structure of the index (checksums, postings, dictionaries,\n"
-                   "stored text).  Exit status 0 if sound, 1 if damaged, 2 if it cannot open.\n",
-                   prog);
-            return 0;
-        } else
-            die_usage("check", "unknown option");
-    }
+    if (simple_opts(argc, argv, "check",
+                    "Usage: %s check [--index DIR]\n"
+                    "Verify every structure of the index (checksums, postings, dictionaries,\n"
+                    "stored text).  Exit status 0 if sound, 1 if damaged, 2 if it cannot open.\n",
+                    &dir, NULL))
+        return 0;
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
     int rc = ndx_index_check(ix, print_problem, NULL);
     ndx_stats st;
