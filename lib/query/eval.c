@@ -1181,8 +1181,8 @@ struct dtoks {
     int stopped;            /* analysis ended early: enough to choose passages from */
 };
 
-#define HL_ENOUGH_HITS 32   /* after this many highlights (and some text past the last one) the */
-#define HL_TAIL_TOKENS 80   /* rest of a long article is not analysed for snippets */
+#define HL_ENOUGH_HITS 12   /* after this many highlights (and some text past the last one) the */
+#define HL_TAIL_TOKENS 60   /* rest of a long article is not analysed for snippets */
 
 static int doc_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size_t start,
                    size_t end, unsigned flags)

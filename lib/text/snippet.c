@@ -314,8 +314,21 @@ int ndx__snippet(const char *text, size_t ntext, const struct ndx_span *spans, s
         }
     }
 
+    /* Windows lie within a few hundred bytes of a span: words and sentences past the last span
+     * (plus a margin) are never needed, so a long article is not walked to its end. */
+    size_t nscan = n;
+    if (sn.nspans > 0) {
+        size_t last = 0;
+        for (size_t k = 0; k < sn.nspans; k++)
+            last = NDX_MAX(last, sn.spans[k].b);
+        if (last + 4096 < n) {
+            nscan = last + 4096;
+            while (nscan < n && (s[nscan] & 0xC0) == 0x80)
+                nscan++;
+        }
+    }
     size_t wa, wb;
-    for (size_t i = 0; sn.nspans > 0 && ndx__text_next_word(text, n, i, &wa, &wb); i = wb)
+    for (size_t i = 0; sn.nspans > 0 && ndx__text_next_word(text, nscan, i, &wa, &wb); i = wb)
         if ((rc = ranges_push(&sn.words, wa, wb)) != 0)
             goto done;
     if (sn.words.n == 0 || sn.nspans == 0) {
@@ -326,7 +339,7 @@ int ndx__snippet(const char *text, size_t ntext, const struct ndx_span *spans, s
             rc = escape_copy((const char *)tmp.p, tmp.n, escape_html, out);
         goto done;
     }
-    if (ndx__sentences(text, n, on_sentence, &sn.sents) != 0) {
+    if (ndx__sentences(text, nscan, on_sentence, &sn.sents) != 0) {
         rc = NDX_ENOMEM;
         goto done;
     }
