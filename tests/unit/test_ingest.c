@@ -3,7 +3,7 @@
  * good / bad / blank lines, news-please JSON and JSON arrays, plain-text title rules (seed page,
  * BBC, livedoor layout), gzip (magic detection, multi-member, truncation, bomb limits), binary and
  * empty files, UTF-8 repair, field maps, stopping, progress.  Expected epoch values were computed
- * with `date -u -d ... +%s`.  Real corpus files are read from /work/shared (../shared from the
+ * with `date -u -d ... +%s`.  Real corpus files are read from ../shared (relative to the
  * repo).
  */
 #include "harness.h"
@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-/* The shared corpora live at ../shared relative to the repository root (/work/shared). */
+/* The shared corpora live at ../shared relative to the repository root. */
 static const char *shared(const char *rel)
 {
     static char buf[4][PATH_MAX];
