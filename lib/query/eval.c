@@ -15,31 +15,31 @@
 #include <stdlib.h>
 #include <time.h>
 
-#define BM25_K1 1.2
-#define BM25_B 0.75
+#define BM25_K1      1.2
+#define BM25_B       0.75
 #define HL_MAX_TERMS 4096
 
 /* ---- analysed query: what to look up, independent of segments ------------------------------ */
 
-struct slot {               /* one position of a phrase: alternative terms */
+struct slot { /* one position of a phrase: alternative terms */
     char **terms;
     size_t nterms;
-    uint32_t rel;           /* position relative to the first slot */
+    uint32_t rel; /* position relative to the first slot */
 };
 
 struct leaf {
-    int kind;               /* NDX_Q_TERM (a term set), NDX_Q_PREFIX, NDX_Q_PHRASE, NDX_Q_DATE */
+    int kind; /* NDX_Q_TERM (a term set), NDX_Q_PREFIX, NDX_Q_PHRASE, NDX_Q_DATE */
     int field;
-    struct slot *slots;     /* TERM: one slot; PHRASE: several; PREFIX: one slot, the prefix */
+    struct slot *slots; /* TERM: one slot; PHRASE: several; PREFIX: one slot, the prefix */
     size_t nslots;
     uint32_t slop;
-    char meta;              /* metadata kind letter ('S' source, 'U' url, 'L' lang) or 0 */
+    char meta; /* metadata kind letter ('S' source, 'U' url, 'L' lang) or 0 */
     int64_t from, to;
-    double idf;             /* summed over slots, computed per search */
+    double idf; /* summed over slots, computed per search */
 };
 
-struct cnode {              /* compiled node */
-    int kind;               /* NDX_Q_AND, NDX_Q_OR, NDX_Q_NOT, or leaf kinds */
+struct cnode { /* compiled node */
+    int kind;  /* NDX_Q_AND, NDX_Q_OR, NDX_Q_NOT, or leaf kinds */
     struct leaf *leaf;
     struct cnode **kids;
     size_t nkids;
@@ -106,7 +106,7 @@ struct qtoks {
     struct qtok *t;
     size_t n, cap;
     int rc;
-    char meta;              /* 0, or the metadata kind letter to prefix */
+    char meta; /* 0, or the metadata kind letter to prefix */
 };
 
 static int collect_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size_t start,
@@ -265,8 +265,10 @@ static int compile(struct search *S, const struct ndx_qnode *q, struct cnode **o
         l->slop = q->slop;
         l->from = q->date_from;
         l->to = q->date_to;
-        char meta = q->field == NDX_F_SOURCE ? 'S' : q->field == NDX_F_URL ? 'U'
-                    : q->field == NDX_F_LANG ? 'L' : 0;
+        char meta = q->field == NDX_F_SOURCE ? 'S'
+                    : q->field == NDX_F_URL  ? 'U'
+                    : q->field == NDX_F_LANG ? 'L'
+                                             : 0;
         l->meta = meta;
         if (q->kind == NDX_Q_DATE)
             break;
@@ -319,7 +321,7 @@ struct it_ops {
 struct it {
     const struct it_ops *ops;
     uint32_t doc;
-    uint64_t cost;          /* estimated matches, to order AND kids */
+    uint64_t cost; /* estimated matches, to order AND kids */
 };
 
 static inline uint32_t it_advance(struct it *it, uint32_t target)
@@ -356,11 +358,11 @@ struct termset {
     size_t npl;
     int field;
     double idf;
-    uint32_t *pos;          /* scratch positions */
+    uint32_t *pos; /* scratch positions */
     size_t cap;
-    uint32_t *merged;       /* merged positions of the current doc */
+    uint32_t *merged; /* merged positions of the current doc */
     size_t nmerged, capmerged;
-    uint32_t wf;            /* weighted frequency of the current doc */
+    uint32_t wf; /* weighted frequency of the current doc */
 };
 
 static double bm25(const struct search *S, double idf, double wf, double dl)
@@ -542,7 +544,7 @@ struct phrase {
     struct termset **slots;
     uint32_t *rel;
     size_t n;
-    uint32_t slop;          /* UINT32_MAX: only all-present (metadata words) */
+    uint32_t slop; /* UINT32_MAX: only all-present (metadata words) */
     double idf;
     uint32_t freq;
 };
@@ -640,9 +642,9 @@ struct boolit {
     struct it base;
     struct it **kids;
     size_t n;
-    struct it **excl;       /* AND: exclusions */
+    struct it **excl; /* AND: exclusions */
     size_t nexcl;
-    uint32_t ndocs;         /* ALL */
+    uint32_t ndocs; /* ALL */
 };
 
 static uint32_t and_advance(struct it *it, uint32_t target)
@@ -979,7 +981,7 @@ static void compute_idf(struct search *S, struct cnode *c)
 /* ---- hits: heap, results ------------------------------------------------------------------ */
 
 struct cand {
-    double key;             /* score, or date */
+    double key; /* score, or date */
     double score;
     uint64_t gid;
     uint32_t seg, doc;
@@ -1120,7 +1122,7 @@ void ndx_search_opts_init(ndx_search_opts *o)
 
 struct hlset {
     const struct cnode *root;
-    struct ndx_map terms;   /* hash of a term to highlight -> 1 */
+    struct ndx_map terms;        /* hash of a term to highlight -> 1 */
     struct ndx_map phrase_first; /* hash of a term that can start a highlighted phrase -> 1 */
     const char **prefixes;
     size_t nprefixes;
@@ -1176,13 +1178,13 @@ struct dtoks {
     size_t n, cap;
     const struct hlset *hl;
     int rc;
-    size_t hits;            /* tokens that start a highlight */
-    size_t last_hit;        /* index of the last of them */
-    int stopped;            /* analysis ended early: enough to choose passages from */
+    size_t hits;     /* tokens that start a highlight */
+    size_t last_hit; /* index of the last of them */
+    int stopped;     /* analysis ended early: enough to choose passages from */
 };
 
-#define HL_ENOUGH_HITS 12   /* after this many highlights (and some text past the last one) the */
-#define HL_TAIL_TOKENS 60   /* rest of a long article is not analysed for snippets */
+#define HL_ENOUGH_HITS 12 /* after this many highlights (and some text past the last one) the */
+#define HL_TAIL_TOKENS 60 /* rest of a long article is not analysed for snippets */
 
 static int doc_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size_t start,
                    size_t end, unsigned flags)
@@ -1239,7 +1241,9 @@ static int add_span(struct ndx_span **sp, size_t *n, size_t *cap, size_t s, size
 static int cmp_span(const void *a, const void *b)
 {
     const struct ndx_span *x = a, *y = b;
-    return x->start < y->start ? -1 : x->start > y->start ? 1 : (x->end > y->end) - (x->end < y->end);
+    return x->start < y->start   ? -1
+           : x->start > y->start ? 1
+                                 : (x->end > y->end) - (x->end < y->end);
 }
 
 /* Highlight spans of the query in text (analyzed in lang). */
@@ -1389,7 +1393,7 @@ struct story_info {
     uint64_t story;
     uint32_t copies;
     int wire;
-    struct ndx_buf sources;   /* '\n'-separated distinct sources */
+    struct ndx_buf sources; /* '\n'-separated distinct sources */
     uint32_t nsources;
 };
 
@@ -1499,8 +1503,8 @@ static void search_init(struct search *S, ndx_index *ix, const ndx_search_opts *
 
 /* Extra conditions of a run beyond the query. */
 struct run_opts {
-    uint64_t exclude_story;     /* 0 = none */
-    int64_t near_date;          /* NDX_DATE_UNKNOWN = no date boost */
+    uint64_t exclude_story; /* 0 = none */
+    int64_t near_date;      /* NDX_DATE_UNKNOWN = no date boost */
 };
 
 struct story_slot {
@@ -1547,7 +1551,7 @@ static int cmp_ub(const void *a, const void *b)
 }
 
 struct ms_term {
-    double ub;              /* first: sorted by it */
+    double ub; /* first: sorted by it */
     struct termset *t;
 };
 
@@ -1651,7 +1655,7 @@ static int execute(struct search *S, struct cnode *root, const struct run_opts *
         return ndx__index_fail(ix, NDX_EINVAL, "offset too large");
     struct heap heap = {NULL, 0, want};
     heap.c = ndx_malloc((want ? want : 1) * sizeof *heap.c);
-    struct ndx_map story_map;       /* story -> index + 1 in slots */
+    struct ndx_map story_map; /* story -> index + 1 in slots */
     ndx__map_init(&story_map);
     struct story_slot *slots = NULL;
     size_t nslots = 0, capslots = 0;
@@ -1885,14 +1889,14 @@ struct tf_entry {
 };
 
 struct tf_ctx {
-    struct ndx_map idx;      /* term hash -> index + 1 */
+    struct ndx_map idx; /* term hash -> index + 1 */
     struct tf_entry *e;
     size_t n, cap;
     int rc;
 };
 
-static int tf_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size_t start,
-                  size_t end, unsigned flags)
+static int tf_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size_t start, size_t end,
+                  unsigned flags)
 {
     (void)pos, (void)start, (void)end;
     struct tf_ctx *t = ctx;
@@ -1961,8 +1965,7 @@ int ndx_related(ndx_index *ix, uint64_t id, const ndx_search_opts *opts, ndx_res
         uint64_t df = 0;
         for (size_t g = 0; g < ix->nsegs; g++) {
             struct ndx_terminfo ti;
-            if (ndx__seg_lookup(ix->segs[g].seg, t.e[i].term, strlen(t.e[i].term), &ti) ==
-                NDX_OK)
+            if (ndx__seg_lookup(ix->segs[g].seg, t.e[i].term, strlen(t.e[i].term), &ti) == NDX_OK)
                 df += ti.df;
         }
         /* terms in most documents say nothing; terms only here say nothing either */
@@ -2083,8 +2086,8 @@ int ndx_export(ndx_index *ix, const char *query, size_t nquery, ndx_article_fn c
                 continue;
             ndx_article a;
             if ((rc = ndx__seg_doc(ref->seg, d, &scratch, &a))) {
-                ndx__index_fail(ix, rc, "segment %s: stored document %u is damaged",
-                                ref->seg->name, d);
+                ndx__index_fail(ix, rc, "segment %s: stored document %u is damaged", ref->seg->name,
+                                d);
                 break;
             }
             a.flags = ref->seg->col.flags[d] & NDX_FLAGS_MASK;

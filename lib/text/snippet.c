@@ -10,9 +10,9 @@
 #include <stdlib.h>
 
 #define DEFAULT_SNIPPET_WORDS 30
-#define MAX_SPANS 1024        /* spans considered (the first ones in the text) */
-#define MAX_DISTINCT 64       /* distinct span texts counted per passage */
-#define ELLIPSIS "\xE2\x80\xA6"
+#define MAX_SPANS             1024 /* spans considered (the first ones in the text) */
+#define MAX_DISTINCT          64   /* distinct span texts counted per passage */
+#define ELLIPSIS              "\xE2\x80\xA6"
 
 struct range {
     size_t a, b;
@@ -53,7 +53,7 @@ static size_t lower_bound(const struct range *v, size_t n, size_t x)
 
 struct span_info {
     size_t a, b;
-    uint64_t h;   /* hash of the normalised span text: "distinct" means distinct h */
+    uint64_t h; /* hash of the normalised span text: "distinct" means distinct h */
 };
 
 static int cmp_span(const void *x, const void *y)
@@ -65,8 +65,8 @@ static int cmp_span(const void *x, const void *y)
 }
 
 struct passage {
-    size_t a, b;             /* byte range */
-    bool open_start, open_end;   /* starts/ends inside a sentence: "…" */
+    size_t a, b;               /* byte range */
+    bool open_start, open_end; /* starts/ends inside a sentence: "…" */
     size_t distinct, count, fresh;
 };
 
@@ -84,7 +84,7 @@ static void w_text(struct writer *w, const char *s, size_t a, size_t b)
     size_t run = a;
 #define FLUSH(k)                                                                                   \
     do {                                                                                           \
-        ndx__buf_append(w->out, s + run, (k) - run, &w->rc);                                       \
+        ndx__buf_append(w->out, s + run, (k)-run, &w->rc);                                         \
     } while (0)
     for (size_t k = a; k < b; k++) {
         uint8_t c = (uint8_t)s[k];
@@ -191,7 +191,7 @@ static void make_window(const struct snip *sn, const struct span_info *sp, struc
 {
     const struct range *wv = sn->words.v;
     size_t nw = sn->words.n, W = sn->W;
-    size_t wk = lower_bound(wv, nw, sp->a + 1);   /* word containing/after the span start */
+    size_t wk = lower_bound(wv, nw, sp->a + 1); /* word containing/after the span start */
     wk = wk > 0 && wv[wk - 1].b > sp->a ? wk - 1 : wk;
     if (wk >= nw)
         wk = nw - 1;
@@ -225,7 +225,7 @@ static void make_window(const struct snip *sn, const struct span_info *sp, struc
     if (qe != SIZE_MAX) {
         const struct range *s = &sn->sents.v[qe];
         if (s->b >= e && (b == nw || wv[b].a >= s->b)) {
-            e = s->b;   /* the window ends with its sentence's last word: take the full stop */
+            e = s->b; /* the window ends with its sentence's last word: take the full stop */
             p->open_end = false;
         } else if (s->a > sa && s->a > sp->b) {
             /* a sentence starts inside the window after the span: end before it if that loses
@@ -243,7 +243,7 @@ static void make_window(const struct snip *sn, const struct span_info *sp, struc
         }
     }
     if (p->open_end && b == nw)
-        p->open_end = false;   /* text end */
+        p->open_end = false; /* text end */
     p->b = e;
 }
 
@@ -265,8 +265,8 @@ int ndx__snippet(const char *text, size_t ntext, const struct ndx_span *spans, s
                  size_t words, size_t max_passages, const char *open, const char *close,
                  int escape_html, struct ndx_buf *out)
 {
-    struct snip sn = {text, text ? ntext : 0, words ? words : DEFAULT_SNIPPET_WORDS,
-                      {0}, {0}, NULL, 0};
+    struct snip sn = {text, text ? ntext : 0, words ? words : DEFAULT_SNIPPET_WORDS, {0}, {0}, NULL,
+                      0};
     const uint8_t *s = (const uint8_t *)text;
     size_t n = sn.n;
     int rc = 0;
@@ -309,8 +309,8 @@ int ndx__snippet(const char *text, size_t ntext, const struct ndx_span *spans, s
             rc = ndx__normalize_word(text + sp->a, sp->b - sp->a, &tmp);
             if (rc)
                 goto done;
-            sp->h = tmp.n ? ndx__hash64(tmp.p, tmp.n, 1)
-                          : ndx__hash64(text + sp->a, sp->b - sp->a, 2);
+            sp->h =
+                tmp.n ? ndx__hash64(tmp.p, tmp.n, 1) : ndx__hash64(text + sp->a, sp->b - sp->a, 2);
         }
     }
 
@@ -382,7 +382,7 @@ int ndx__snippet(const char *text, size_t ntext, const struct ndx_span *spans, s
         if (best == SIZE_MAX)
             break;
         if (nchosen > 0 && cand[best].fresh == 0)
-            break;   /* nothing new to show */
+            break; /* nothing new to show */
         chosen[nchosen++] = cand[best];
         for (size_t k = 0; k < sn.nspans; k++) {
             const struct span_info *sp = &sn.spans[k];
@@ -400,7 +400,7 @@ int ndx__snippet(const char *text, size_t ntext, const struct ndx_span *spans, s
     /* output */
     struct writer w = {out, escape_html, false, true, 0};
     ndx__buf_append(out, "", 0, &w.rc);
-    size_t sk = 0;   /* spans are marked in order; merged when they overlap */
+    size_t sk = 0; /* spans are marked in order; merged when they overlap */
     for (size_t c = 0; c < nchosen; c++) {
         const struct passage *p = &chosen[c];
         if (c == 0) {
@@ -410,8 +410,9 @@ int ndx__snippet(const char *text, size_t ntext, const struct ndx_span *spans, s
             bool gap = false;
             for (size_t k = chosen[c - 1].b; k < p->a && !gap; k++)
                 gap = !(s[k] == ' ' || s[k] == '\n' || s[k] == '\t' || s[k] == '\r');
-            ndx__buf_puts(out, gap || chosen[c - 1].open_end || p->open_start ? " " ELLIPSIS " "
-                                                                               : " ", &w.rc);
+            ndx__buf_puts(out,
+                          gap || chosen[c - 1].open_end || p->open_start ? " " ELLIPSIS " " : " ",
+                          &w.rc);
         }
         w.pending_space = false;
         w.at_start = true;
@@ -420,7 +421,7 @@ int ndx__snippet(const char *text, size_t ntext, const struct ndx_span *spans, s
             sk++;
         while (sk < sn.nspans && sn.spans[sk].a < p->b) {
             size_t a = NDX_MAX(sn.spans[sk].a, pos), b = NDX_MIN(sn.spans[sk].b, p->b);
-            while (sk + 1 < sn.nspans && sn.spans[sk + 1].a <= b) {   /* merge overlaps */
+            while (sk + 1 < sn.nspans && sn.spans[sk + 1].a <= b) { /* merge overlaps */
                 sk++;
                 b = NDX_MIN(NDX_MAX(b, sn.spans[sk].b), p->b);
             }
@@ -428,7 +429,7 @@ int ndx__snippet(const char *text, size_t ntext, const struct ndx_span *spans, s
                 w_text(&w, text, pos, a);
                 w_raw(&w, open);
                 w_text(&w, text, a, b);
-                w.pending_space = false;   /* keep the close marker on the span */
+                w.pending_space = false; /* keep the close marker on the span */
                 ndx__buf_puts(out, close, &w.rc);
                 pos = b;
             }

@@ -363,14 +363,19 @@ static void usage_ingest(void)
 
 static int cmd_ingest(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"index", required_argument, 0, 'i'},  {"field", required_argument, 0, 'f'},
-        {"format", required_argument, 0, 'F'}, {"commit-every", required_argument, 0, 'c'},
-        {"memory", required_argument, 0, 'm'}, {"no-stem", no_argument, 0, 'S'},
-        {"simple", no_argument, 0, 'P'},       {"drop-stubs", no_argument, 0, 'D'},
-        {"story-threshold", required_argument, 0, 'T'},
-        {"log-commits", no_argument, 0, 'L'},  {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"field", required_argument, 0, 'f'},
+                                         {"format", required_argument, 0, 'F'},
+                                         {"commit-every", required_argument, 0, 'c'},
+                                         {"memory", required_argument, 0, 'm'},
+                                         {"no-stem", no_argument, 0, 'S'},
+                                         {"simple", no_argument, 0, 'P'},
+                                         {"drop-stubs", no_argument, 0, 'D'},
+                                         {"story-threshold", required_argument, 0, 'T'},
+                                         {"log-commits", no_argument, 0, 'L'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     struct ingest g;
     memset(&g, 0, sizeof g);
     const char *dir = NULL;
@@ -601,10 +606,10 @@ static int search_main(int argc, char **argv);
 
 static int cmd_search(int argc, char **argv)
 {
-    static const char *const valued[] = {"--index", "-i", "--limit", "-n", "--offset", "--sort",
-                                         "--from", "--to", "--color", NULL};
-    static const char *const flagopts[] = {"--json", "--no-snippets", "--no-collapse", "--help",
-                                           "-h", NULL};
+    static const char *const valued[] = {"--index", "-i",     "--limit", "-n",      "--offset",
+                                         "--sort",  "--from", "--to",    "--color", NULL};
+    static const char *const flagopts[] = {
+        "--json", "--no-snippets", "--no-collapse", "--help", "-h", NULL};
     int nargc;
     char **nargv = split_query_args(argc, argv, valued, flagopts, &nargc);
     int rc = search_main(nargc, nargv);
@@ -615,7 +620,7 @@ static int cmd_search(int argc, char **argv)
 static int search_main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"index", required_argument, 0, 'i'}, {"limit", required_argument, 0, 'n'},
+        {"index", required_argument, 0, 'i'},  {"limit", required_argument, 0, 'n'},
         {"offset", required_argument, 0, 'o'}, {"sort", required_argument, 0, 's'},
         {"from", required_argument, 0, 'a'},   {"to", required_argument, 0, 'b'},
         {"json", no_argument, 0, 'j'},         {"no-snippets", no_argument, 0, 'N'},
@@ -795,8 +800,8 @@ static int search_main(int argc, char **argv)
  * when `json` is not NULL.  Prints `help` (a printf format taking the program name) for --help
  * and returns 1 (the command then exits 0); 0 to go on; exits 2 on an unknown option.
  */
-static int simple_opts(int argc, char **argv, const char *cmd, const char *help,
-                       const char **dir, int *json)
+static int simple_opts(int argc, char **argv, const char *cmd, const char *help, const char **dir,
+                       int *json)
 {
     static const struct option opts[] = {{"index", required_argument, 0, 'i'},
                                          {"json", no_argument, 0, 'j'},
@@ -867,7 +872,7 @@ static int cmd_show(int argc, char **argv)
                 json_t *d = json_object_get(m, "date");
                 printf("  %s%" JSON_INTEGER_FORMAT " %s · %s · %s\n",
                        json_integer_value(json_object_get(m, "id")) == (json_int_t)a->id ? "*"
-                                                                                          : " ",
+                                                                                         : " ",
                        json_integer_value(json_object_get(m, "id")),
                        json_string_value(json_object_get(m, "source")),
                        json_is_string(d) ? json_string_value(d) : "-",
