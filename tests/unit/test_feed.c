@@ -6,6 +6,7 @@
  * expected item count.
  */
 #include "harness.h"
+#include "collect.h"
 #include "ingest/ingest.h"
 #include "ndx_int.h"
 
@@ -14,88 +15,15 @@
 #include <stdlib.h>
 #include <time.h>
 
-static const char *shared(const char *rel)
+static struct coll *read_mem(const char *s, int *rc)
 {
-    static char buf[4][PATH_MAX];
-    static int k;
-    char *p = buf[k++ & 3];
-    const char *tail = strstr(__FILE__, "tests/unit/test_feed.c");
-    int root = tail ? (int)(tail - __FILE__) : 0;
-    snprintf(p, PATH_MAX, "%.*s../shared/%s", root, tail ? __FILE__ : "", rel);
-    return p;
-}
-
-struct fart {
-    char *url, *source, *title, *authors, *body, *lang;
-    int64_t published;
-    unsigned flags;
-};
-
-struct fcoll {
-    struct fart a[128];
-    int n;
-    char where[16][256];
-    char what[16][512];
-    int nprob;
-};
-
-static char *dupn(const char *s, size_t n)
-{
-    if (!s)
-        return NULL;
-    char *p = malloc(n + 1);
-    memcpy(p, s, n);
-    p[n] = 0;
-    return p;
-}
-
-static int on_article(void *ctx, const ndx_article *a)
-{
-    struct fcoll *c = ctx;
-    if (c->n < 128) {
-        struct fart *t = &c->a[c->n];
-        t->url = dupn(a->url, a->nurl);
-        t->source = dupn(a->source, a->nsource);
-        t->title = dupn(a->title, a->ntitle);
-        t->authors = dupn(a->authors, a->nauthors);
-        t->body = dupn(a->body, a->nbody);
-        t->lang = dupn(a->lang, a->nlang);
-        t->published = a->published;
-        t->flags = a->flags;
-    }
-    c->n++;
-    return 0;
-}
-
-static void on_problem(void *ctx, const char *where, const char *what)
-{
-    struct fcoll *c = ctx;
-    if (c->nprob < 16) {
-        snprintf(c->where[c->nprob], sizeof c->where[0], "%s", where);
-        snprintf(c->what[c->nprob], sizeof c->what[0], "%s", what);
-    }
-    c->nprob++;
-}
-
-static void fcoll_free(struct fcoll *c)
-{
-    for (int i = 0; i < c->n && i < 128; i++) {
-        struct fart *t = &c->a[i];
-        free(t->url), free(t->source), free(t->title), free(t->authors), free(t->body),
-            free(t->lang);
-    }
-    free(c);
-}
-
-static struct fcoll *read_mem(const char *s, int *rc)
-{
-    struct fcoll *c = calloc(1, sizeof *c);
+    struct coll *c = calloc(1, sizeof *c);
     ndx_reader_cb cb = {on_article, on_problem, NULL, c};
     *rc = ndx__ingest_read_mem(s, strlen(s), "feed", NULL, &cb);
     return c;
 }
 
-static int has_problem(const struct fcoll *c, const char *where, const char *what)
+static int has_problem(const struct coll *c, const char *where, const char *what)
 {
     for (int i = 0; i < c->nprob && i < 16; i++) {
         if (!strcmp(c->where[i], where) && strstr(c->what[i], what))
@@ -104,7 +32,7 @@ static int has_problem(const struct fcoll *c, const char *where, const char *wha
     return 0;
 }
 
-static void dump(const struct fcoll *c)
+static void dump(const struct coll *c)
 {
     for (int i = 0; i < c->nprob && i < 16; i++)
         fprintf(stderr, "    problem: %s: %s\n", c->where[i], c->what[i]);
@@ -128,7 +56,7 @@ TEST(feed_rss2)
         "<author>bob@example.com (Bob)</author></item>\n"
         "</channel></rss>\n";
     int rc;
-    struct fcoll *c = read_mem(x, &rc);
+    struct coll *c = read_mem(x, &rc);
     CHECK_EQ(rc, NDX_OK);
     CHECK_EQ(c->n, 2);
     if (c->n == 2) {
@@ -146,7 +74,7 @@ TEST(feed_rss2)
         CHECK_EQ(c->a[1].published, NDX_DATE_UNKNOWN);
     }
     CHECK_EQ(c->nprob, 0);
-    fcoll_free(c);
+    coll_free(c);
 }
 
 TEST(feed_rdf_and_namespace_clash)
@@ -164,7 +92,7 @@ TEST(feed_rdf_and_namespace_clash)
         "<dc:creator>B</dc:creator></item>\n"
         "</rdf:RDF>\n";
     int rc;
-    struct fcoll *c = read_mem(x, &rc);
+    struct coll *c = read_mem(x, &rc);
     CHECK_EQ(rc, NDX_OK);
     CHECK_EQ(c->n, 1);
     if (c->n == 1) {
@@ -175,7 +103,7 @@ TEST(feed_rdf_and_namespace_clash)
         CHECK_EQ(c->a[0].published, 1033246802);
         CHECK_EQ(c->a[0].flags, NDX_ART_SUMMARY);
     }
-    fcoll_free(c);
+    coll_free(c);
 }
 
 TEST(feed_atom)
@@ -197,7 +125,7 @@ TEST(feed_atom)
         "<content type=\"text\">Plain &lt;b&gt; text</content></entry>\n"
         "</feed>\n";
     int rc;
-    struct fcoll *c = read_mem(x, &rc);
+    struct coll *c = read_mem(x, &rc);
     CHECK_EQ(rc, NDX_OK);
     CHECK_EQ(c->n, 2);
     if (c->n == 2) {
@@ -210,7 +138,7 @@ TEST(feed_atom)
         CHECK_EQ(c->a[0].flags, 0);
         CHECK_STR(c->a[1].body, "Plain <b> text");
     }
-    fcoll_free(c);
+    coll_free(c);
 }
 
 TEST(feed_json)
@@ -226,7 +154,7 @@ TEST(feed_json)
         "    {\"id\": \"3\"}\n"
         "  ]\n}\n";
     int rc;
-    struct fcoll *c = read_mem(x, &rc);
+    struct coll *c = read_mem(x, &rc);
     CHECK_EQ(rc, NDX_OK);
     CHECK_EQ(c->n, 2);
     if (c->n == 2) {
@@ -239,14 +167,14 @@ TEST(feed_json)
         CHECK_EQ(c->a[1].flags, NDX_ART_SUMMARY);
     }
     CHECK(has_problem(c, "feed", "item 3: no article text"));
-    fcoll_free(c);
+    coll_free(c);
     /* one line: read through the JSONL path, still a feed */
     c = read_mem("{\"version\":\"https://jsonfeed.org/version/1\",\"items\":[{\"title\":\"T\","
                  "\"content_text\":\"Body.\"}]}",
                  &rc);
     CHECK_EQ(rc, NDX_OK);
     CHECK_EQ(c->n, 1);
-    fcoll_free(c);
+    coll_free(c);
 }
 
 TEST(feed_broken_xml_reported_and_recovered)
@@ -256,7 +184,7 @@ TEST(feed_broken_xml_reported_and_recovered)
                     "<item><title>Broken <b>bold</title><description>Text two.</description>"
                     "</item>\n</channel>\n";
     int rc;
-    struct fcoll *c = read_mem(x, &rc);
+    struct coll *c = read_mem(x, &rc);
     CHECK_EQ(rc, NDX_OK);
     CHECK(c->n >= 1);
     if (c->n >= 1)
@@ -265,7 +193,7 @@ TEST(feed_broken_xml_reported_and_recovered)
           !strncmp(c->where[0], "feed:", 5));
     if (!(c->nprob >= 1))
         dump(c);
-    fcoll_free(c);
+    coll_free(c);
 }
 
 TEST(feed_billion_laughs_and_deep_nesting)
@@ -280,11 +208,11 @@ TEST(feed_billion_laughs_and_deep_nesting)
         "<description>&i;</description></item></channel></rss>\n";
     clock_t t0 = clock();
     int rc;
-    struct fcoll *c = read_mem(bomb, &rc);
+    struct coll *c = read_mem(bomb, &rc);
     CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
     for (int i = 0; i < c->n && i < 128; i++)
         CHECK(!c->a[i].body || strlen(c->a[i].body) < 1000000);
-    fcoll_free(c);
+    coll_free(c);
 
     /* 100,000 nested elements inside an item: libxml2's depth limit, reported */
     size_t depth = 100000;
@@ -296,7 +224,7 @@ TEST(feed_billion_laughs_and_deep_nesting)
     strcpy(p, "</description></item></channel></rss>");
     c = read_mem(deep, &rc);
     CHECK(c->nprob >= 1 && strstr(c->what[0], "ill-formed XML"));
-    fcoll_free(c);
+    coll_free(c);
     free(deep);
 }
 
@@ -313,22 +241,22 @@ TEST(feed_detection)
         "<p>Opponents said the council had underestimated the cost and ignored the "
         "environmental study of the harbour and its seagrass beds near the terminal.</p>"
         "</article></body></html>";
-    struct fcoll *c = read_mem(page, &rc);
+    struct coll *c = read_mem(page, &rc);
     CHECK(rc == NDX_OK || rc == NDX_EFORMAT); /* depends on the extractor's thresholds */
     for (int i = 0; i < c->n && i < 128; i++)
         CHECK(!c->a[i].body || !strstr(c->a[i].body, "<p>"));
-    fcoll_free(c);
+    coll_free(c);
     c = read_mem("<rss version=\"2.0\"><channel><title>Empty</title></channel></rss>", &rc);
     CHECK_EQ(rc, NDX_EFORMAT);
     CHECK(has_problem(c, "feed", "no feed items found"));
-    fcoll_free(c);
+    coll_free(c);
     CHECK(ndx__feed_sniff_xml((const uint8_t *)"<?xml version='1.0'?><!-- x --><feed>", 37));
     CHECK(!ndx__feed_sniff_xml((const uint8_t *)"<html><feed>", 12));
 }
 
 TEST(feed_rss_parser_guardian)
 {
-    struct fcoll *c = calloc(1, sizeof *c);
+    struct coll *c = calloc(1, sizeof *c);
     ndx_reader_cb cb = {on_article, on_problem, NULL, c};
     CHECK_EQ(ndx_read_file(shared("corpora/feeds/rss-parser/input/guardian.rss"), NULL, &cb),
              NDX_OK);
@@ -350,5 +278,5 @@ TEST(feed_rss_parser_guardian)
         CHECK(c->a[i].published != NDX_DATE_UNKNOWN);
         CHECK(c->a[i].title && c->a[i].body);
     }
-    fcoll_free(c);
+    coll_free(c);
 }

@@ -7,6 +7,7 @@
  * repo).
  */
 #include "harness.h"
+#include "collect.h"
 #include "ingest/ingest.h"
 #include "ndx_int.h"
 
@@ -16,93 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
-
-/* The shared corpora live at ../shared relative to the repository root. */
-static const char *shared(const char *rel)
-{
-    static char buf[4][PATH_MAX];
-    static int k;
-    char *p = buf[k++ & 3];
-    const char *tail = strstr(__FILE__, "tests/unit/test_ingest.c");
-    int root = tail ? (int)(tail - __FILE__) : 0;
-    snprintf(p, PATH_MAX, "%.*s../shared/%s", root, tail ? __FILE__ : "", rel);
-    return p;
-}
-
-/* ---- collecting callbacks -------------------------------------------------------------------- */
-
-struct art {
-    char *url, *source, *title, *authors, *body, *lang;
-    int64_t published;
-};
-
-struct coll {
-    struct art a[2100];
-    int n;
-    char where[64][512];
-    char what[64][512];
-    int nprob;
-    int stop_after;
-    uint64_t last_progress;
-    int nprogress;
-};
-
-static char *dupn(const char *s, size_t n)
-{
-    if (!s)
-        return NULL;
-    char *p = malloc(n + 1);
-    memcpy(p, s, n);
-    p[n] = 0;
-    return p;
-}
-
-static int on_article(void *ctx, const ndx_article *a)
-{
-    struct coll *c = ctx;
-    if (c->n < (int)NDX_ARRAY_LEN(c->a)) {
-        struct art *t = &c->a[c->n];
-        t->url = dupn(a->url, a->nurl);
-        t->source = dupn(a->source, a->nsource);
-        t->title = dupn(a->title, a->ntitle);
-        t->authors = dupn(a->authors, a->nauthors);
-        t->body = dupn(a->body, a->nbody);
-        t->lang = dupn(a->lang, a->nlang);
-        t->published = a->published;
-    }
-    c->n++;
-    return c->stop_after && c->n >= c->stop_after;
-}
-
-static void on_problem(void *ctx, const char *where, const char *what)
-{
-    struct coll *c = ctx;
-    if (c->nprob < 64) {
-        snprintf(c->where[c->nprob], sizeof c->where[0], "%s", where);
-        snprintf(c->what[c->nprob], sizeof c->what[0], "%s", what);
-    }
-    c->nprob++;
-}
-
-static void on_progress(void *ctx, uint64_t done)
-{
-    struct coll *c = ctx;
-    c->last_progress = done;
-    c->nprogress++;
-}
-
-static void coll_free(struct coll *c)
-{
-    for (int i = 0; i < c->n && i < (int)NDX_ARRAY_LEN(c->a); i++) {
-        free(c->a[i].url);
-        free(c->a[i].source);
-        free(c->a[i].title);
-        free(c->a[i].authors);
-        free(c->a[i].body);
-        free(c->a[i].lang);
-    }
-    free(c);
-}
 
 static int read_path(const char *path, const char *fmap, struct coll **out)
 {

@@ -6,6 +6,7 @@
  * "Reporting by ...; editing by ..." credit) stay one article.
  */
 #include "harness.h"
+#include "collect.h"
 #include "ingest/ingest.h"
 #include "ndx_int.h"
 
@@ -13,76 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char *shared(const char *rel)
+static struct coll *read_seed(int drop)
 {
-    static char buf[4][PATH_MAX];
-    static int k;
-    char *p = buf[k++ & 3];
-    const char *tail = strstr(__FILE__, "tests/unit/test_stubs.c");
-    int root = tail ? (int)(tail - __FILE__) : 0;
-    snprintf(p, PATH_MAX, "%.*s../shared/%s", root, tail ? __FILE__ : "", rel);
-    return p;
-}
-
-struct sart {
-    char *url, *title, *body, *parent;
-    unsigned flags;
-};
-
-struct scoll {
-    struct sart a[16];
-    int n;
-    char what[16][512];
-    int nprob;
-};
-
-static char *dupn(const char *s, size_t n)
-{
-    if (!s)
-        return NULL;
-    char *p = malloc(n + 1);
-    memcpy(p, s, n);
-    p[n] = 0;
-    return p;
-}
-
-static int on_article(void *ctx, const ndx_article *a)
-{
-    struct scoll *c = ctx;
-    if (c->n < 16) {
-        c->a[c->n].url = dupn(a->url, a->nurl);
-        c->a[c->n].title = dupn(a->title, a->ntitle);
-        c->a[c->n].body = dupn(a->body, a->nbody);
-        c->a[c->n].parent = dupn(a->parent, a->nparent);
-        c->a[c->n].flags = a->flags;
-    }
-    c->n++;
-    return 0;
-}
-
-static void on_problem(void *ctx, const char *where, const char *what)
-{
-    (void)where;
-    struct scoll *c = ctx;
-    if (c->nprob < 16)
-        snprintf(c->what[c->nprob], sizeof c->what[0], "%s", what);
-    c->nprob++;
-}
-
-static void scoll_free(struct scoll *c)
-{
-    for (int i = 0; i < c->n && i < 16; i++) {
-        free(c->a[i].url);
-        free(c->a[i].title);
-        free(c->a[i].body);
-        free(c->a[i].parent);
-    }
-    free(c);
-}
-
-static struct scoll *read_seed(int drop)
-{
-    struct scoll *c = calloc(1, sizeof *c);
+    struct coll *c = calloc(1, sizeof *c);
     ndx_reader_opts o = {.stubs = drop};
     ndx_reader_cb cb = {on_article, on_problem, NULL, c};
     CHECK_EQ(ndx_read_file(shared("seed/news-page.txt"), &o, &cb), NDX_OK);
@@ -97,10 +31,10 @@ static int ends_with(const char *s, const char *suf)
 
 TEST(stubs_seed_page_split)
 {
-    struct scoll *c = read_seed(0);
+    struct coll *c = read_seed(0);
     CHECK_EQ(c->n, 5);
     if (c->n == 5) {
-        const struct sart *art = &c->a[0];
+        const struct art *art = &c->a[0];
         CHECK_EQ(art->flags & NDX_ART_TEASER, 0);
         CHECK(ends_with(art->body, "There have also been at least two other trips to Xinjiang "
                                    "for foreign diplomats."));
@@ -108,7 +42,7 @@ TEST(stubs_seed_page_split)
         static const char *const starts[] = {"Four people jailed", "Poland is set",
                                              "North Korea has detained", "The collapse of the"};
         for (int i = 1; i < 5; i++) {
-            const struct sart *s = &c->a[i];
+            const struct art *s = &c->a[i];
             CHECK_EQ(s->flags, NDX_ART_TEASER);
             CHECK_STR(s->parent, art->url);
             char want[PATH_MAX + 32];
@@ -120,17 +54,17 @@ TEST(stubs_seed_page_split)
         }
     }
     CHECK(c->nprob == 1 && !strncmp(c->what[0], "note: 4 teaser stubs", 20));
-    scoll_free(c);
+    coll_free(c);
 }
 
 TEST(stubs_seed_page_dropped)
 {
-    struct scoll *c = read_seed(1);
+    struct coll *c = read_seed(1);
     CHECK_EQ(c->n, 1);
     if (c->n == 1)
         CHECK(ends_with(c->a[0].body, "foreign diplomats."));
     CHECK(c->nprob == 1 && strstr(c->what[0], "dropped"));
-    scoll_free(c);
+    coll_free(c);
 }
 
 /* An on-topic article of `paras` paragraphs about a harbour bridge (~45 words each). */

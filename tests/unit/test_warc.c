@@ -7,6 +7,7 @@
  * (resiliparse, warcio, ukwa) read without harm.
  */
 #include "harness.h"
+#include "collect.h"
 #include "ingest/ingest.h"
 #include "ndx_int.h"
 
@@ -15,79 +16,15 @@
 #include <stdlib.h>
 #include <zlib.h>
 
-static const char *shared(const char *rel)
+static struct coll *read_mem(const void *p, size_t n, int *rc)
 {
-    static char buf[4][PATH_MAX];
-    static int k;
-    char *p = buf[k++ & 3];
-    const char *tail = strstr(__FILE__, "tests/unit/test_warc.c");
-    int root = tail ? (int)(tail - __FILE__) : 0;
-    snprintf(p, PATH_MAX, "%.*s../shared/%s", root, tail ? __FILE__ : "", rel);
-    return p;
-}
-
-struct wart {
-    char *url, *title, *body;
-    int64_t published;
-};
-
-struct wcoll {
-    struct wart a[64];
-    int n;
-    char where[32][256];
-    char what[32][512];
-    int nprob;
-};
-
-static char *dupn(const char *s, size_t n)
-{
-    if (!s)
-        return NULL;
-    char *p = malloc(n + 1);
-    memcpy(p, s, n);
-    p[n] = 0;
-    return p;
-}
-
-static int on_article(void *ctx, const ndx_article *a)
-{
-    struct wcoll *c = ctx;
-    if (c->n < 64) {
-        c->a[c->n].url = dupn(a->url, a->nurl);
-        c->a[c->n].title = dupn(a->title, a->ntitle);
-        c->a[c->n].body = dupn(a->body, a->nbody);
-        c->a[c->n].published = a->published;
-    }
-    c->n++;
-    return 0;
-}
-
-static void on_problem(void *ctx, const char *where, const char *what)
-{
-    struct wcoll *c = ctx;
-    if (c->nprob < 32) {
-        snprintf(c->where[c->nprob], sizeof c->where[0], "%s", where);
-        snprintf(c->what[c->nprob], sizeof c->what[0], "%s", what);
-    }
-    c->nprob++;
-}
-
-static void wcoll_free(struct wcoll *c)
-{
-    for (int i = 0; i < c->n && i < 64; i++)
-        free(c->a[i].url), free(c->a[i].title), free(c->a[i].body);
-    free(c);
-}
-
-static struct wcoll *read_mem(const void *p, size_t n, int *rc)
-{
-    struct wcoll *c = calloc(1, sizeof *c);
+    struct coll *c = calloc(1, sizeof *c);
     ndx_reader_cb cb = {on_article, on_problem, NULL, c};
     *rc = ndx__ingest_read_mem(p, n, "w", NULL, &cb);
     return c;
 }
 
-static const char *find_problem(const struct wcoll *c, const char *what)
+static const char *find_problem(const struct coll *c, const char *what)
 {
     for (int i = 0; i < c->nprob && i < 32; i++) {
         if (strstr(c->what[i], what))
@@ -96,7 +33,7 @@ static const char *find_problem(const struct wcoll *c, const char *what)
     return NULL;
 }
 
-static void dump(const struct wcoll *c)
+static void dump(const struct coll *c)
 {
     for (int i = 0; i < c->nprob && i < 32; i++)
         fprintf(stderr, "    problem: %s: %s\n", c->where[i], c->what[i]);
@@ -229,7 +166,7 @@ TEST(warc_plain_and_gzip_members)
     for (int gzip = 0; gzip < 2; gzip++) {
         struct mem m = archive(gzip);
         int rc;
-        struct wcoll *c = read_mem(m.p, m.n, &rc);
+        struct coll *c = read_mem(m.p, m.n, &rc);
         CHECK_EQ(rc, NDX_OK);
         CHECK_EQ(c->n, 2);
         if (c->n == 2) {
@@ -245,7 +182,7 @@ TEST(warc_plain_and_gzip_members)
                               "2xx 1)"));
         if (c->nprob != 1)
             dump(c);
-        wcoll_free(c);
+        coll_free(c);
         free(m.p);
     }
 }
@@ -257,14 +194,14 @@ TEST(warc_truncated_keeps_records_before)
         /* cut inside the last record (the resource) */
         size_t cut = m.n - 200;
         int rc;
-        struct wcoll *c = read_mem(m.p, cut, &rc);
+        struct coll *c = read_mem(m.p, cut, &rc);
         CHECK_EQ(rc, NDX_OK);
         CHECK_EQ(c->n, 1);
         const char *w = find_problem(c, "truncated");
         CHECK(w && !strncmp(w, "w@", 2));
         if (!w)
             dump(c);
-        wcoll_free(c);
+        coll_free(c);
         free(m.p);
     }
 }
@@ -283,7 +220,7 @@ TEST(warc_corrupt_header_resync)
     puts_(&m, "WARC/1.0\r\nWARC-Type: response\r\n\r\nxx\r\n\r\n");
     record(&m, 0, "resource", "http://news.example.com/bridge2", "text/html", PAGE, strlen(PAGE));
     int rc;
-    struct wcoll *c = read_mem(m.p, m.n, &rc);
+    struct coll *c = read_mem(m.p, m.n, &rc);
     CHECK_EQ(rc, NDX_OK);
     CHECK_EQ(c->n, 2);
     char want[64];
@@ -293,7 +230,7 @@ TEST(warc_corrupt_header_resync)
     CHECK(find_problem(c, "corrupt WARC record (no valid Content-Length)"));
     if (!w)
         dump(c);
-    wcoll_free(c);
+    coll_free(c);
     free(m.p);
     free(resp.p);
 }
@@ -304,14 +241,14 @@ TEST(warc_payload_cap)
     size_t saved = ndx__warc_limits.max_payload;
     ndx__warc_limits.max_payload = strlen(PAGE) - 1;
     int rc;
-    struct wcoll *c = read_mem(m.p, m.n, &rc);
+    struct coll *c = read_mem(m.p, m.n, &rc);
     ndx__warc_limits.max_payload = saved;
     CHECK_EQ(rc, NDX_OK);
     CHECK_EQ(c->n, 1); /* the chunked response is small; the resource is not */
     char want[64];
     snprintf(want, sizeof want, "larger than %zu, skipped", strlen(PAGE) - 1);
     CHECK(find_problem(c, want));
-    wcoll_free(c);
+    coll_free(c);
     free(m.p);
 }
 
@@ -332,7 +269,7 @@ TEST(warc_arc_v1)
     puts_(&m, http);
     puts_(&m, "\n");
     int rc;
-    struct wcoll *c = read_mem(m.p, m.n, &rc);
+    struct coll *c = read_mem(m.p, m.n, &rc);
     CHECK_EQ(rc, NDX_OK);
     CHECK_EQ(c->n, 1);
     if (c->n == 1) {
@@ -340,13 +277,13 @@ TEST(warc_arc_v1)
         CHECK_EQ(c->a[0].published, 1551780000);
     }
     CHECK(find_problem(c, "note: 2 ARC records, 1 HTML pages, 1 articles"));
-    wcoll_free(c);
+    coll_free(c);
     free(m.p);
 }
 
-static struct wcoll *read_file(const char *rel, int *rc)
+static struct coll *read_file(const char *rel, int *rc)
 {
-    struct wcoll *c = calloc(1, sizeof *c);
+    struct coll *c = calloc(1, sizeof *c);
     ndx_reader_cb cb = {on_article, on_problem, NULL, c};
     *rc = ndx_read_file(shared(rel), NULL, &cb);
     return c;
@@ -355,17 +292,17 @@ static struct wcoll *read_file(const char *rel, int *rc)
 TEST(warc_corpus_resiliparse)
 {
     int rc;
-    struct wcoll *c = read_file("corpora/warc/resiliparse/warcfile.warc.gz", &rc);
+    struct coll *c = read_file("corpora/warc/resiliparse/warcfile.warc.gz", &rc);
     CHECK_EQ(rc, NDX_OK);
     CHECK(c->n >= 10 && c->n <= 16);
     CHECK(find_problem(c, "note: 50 WARC records, 16 HTML pages"));
     for (int i = 0; i < c->n && i < 64; i++)
         CHECK(c->a[i].url && !strncmp(c->a[i].url, "http", 4));
-    wcoll_free(c);
+    coll_free(c);
     c = read_file("corpora/warc/resiliparse/clipped.warc.gz", &rc);
     const char *w = find_problem(c, "truncated gzip");
     CHECK(w && strstr(w, "clipped.warc.gz@"));
-    wcoll_free(c);
+    coll_free(c);
 }
 
 TEST(warc_corpus_fixtures_no_harm)
@@ -383,11 +320,11 @@ TEST(warc_corpus_fixtures_no_harm)
     static const int min_articles[] = {1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0};
     for (size_t i = 0; i < NDX_ARRAY_LEN(files); i++) {
         int rc;
-        struct wcoll *c = read_file(files[i], &rc);
+        struct coll *c = read_file(files[i], &rc);
         CHECK(rc == NDX_OK || rc == NDX_EFORMAT);
         if (c->n < min_articles[i])
             fprintf(stderr, "  %s: %d articles\n", files[i], c->n);
         CHECK(c->n >= min_articles[i]);
-        wcoll_free(c);
+        coll_free(c);
     }
 }
