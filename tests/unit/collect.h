@@ -34,11 +34,11 @@ struct art {
 
 struct coll {
     struct art a[2100];
-    int n;                      /* articles delivered (may exceed the array) */
+    int n; /* articles delivered (may exceed the array) */
     char where[64][512];
     char what[64][512];
-    int nprob;                  /* problems reported (may exceed the arrays) */
-    int stop_after;             /* nonzero: on_article asks to stop after this many */
+    int nprob;      /* problems reported (may exceed the arrays) */
+    int stop_after; /* nonzero: on_article asks to stop after this many */
     uint64_t last_progress;
     int nprogress;
 };

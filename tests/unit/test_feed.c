@@ -198,14 +198,17 @@ TEST(feed_broken_xml_reported_and_recovered)
 
 TEST(feed_billion_laughs_and_deep_nesting)
 {
-    const char *bomb =
-        "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n<!ENTITY a \"aaaaaaaaaa\">\n"
-        "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
-        "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n<!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
-        "<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n<!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n"
-        "<!ENTITY h \"&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;\">\n<!ENTITY i \"&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;\">\n"
-        "]>\n<rss version=\"2.0\"><channel><item><title>Laughs</title>"
-        "<description>&i;</description></item></channel></rss>\n";
+    const char *bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n<!ENTITY a \"aaaaaaaaaa\">\n"
+                       "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n<!ENTITY c "
+                       "\"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
+                       "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n<!ENTITY e "
+                       "\"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
+                       "<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n<!ENTITY g "
+                       "\"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n"
+                       "<!ENTITY h \"&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;\">\n<!ENTITY i "
+                       "\"&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;\">\n"
+                       "]>\n<rss version=\"2.0\"><channel><item><title>Laughs</title>"
+                       "<description>&i;</description></item></channel></rss>\n";
     clock_t t0 = clock();
     int rc;
     struct coll *c = read_mem(bomb, &rc);

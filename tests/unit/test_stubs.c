@@ -114,10 +114,11 @@ TEST(stubs_negative_cut_on_topic_last_paragraph)
     char buf[8192];
     article(buf, sizeof buf, 5);
     /* a crawl cut mid-sentence in a long last paragraph that is still about the bridge */
-    strcat(buf, "The ferry operators and the council agreed that the harbour bridge design would be "
-                "reviewed by the transport authority before construction, and that the cost of "
-                "the crossing, the ferry terminals and the seagrass study would be published "
-                "with the final plan, which the mayor said would");
+    strcat(buf,
+           "The ferry operators and the council agreed that the harbour bridge design would be "
+           "reviewed by the transport authority before construction, and that the cost of "
+           "the crossing, the ferry terminals and the seagrass study would be published "
+           "with the final plan, which the mayor said would");
     size_t nst = 9;
     CHECK_EQ(split(buf, &nst), strlen(buf));
     CHECK_EQ(nst, 0);

@@ -39,7 +39,8 @@ static void dump(const struct coll *c)
         fprintf(stderr, "    problem: %s: %s\n", c->where[i], c->what[i]);
 }
 
-/* ---- building archives ------------------------------------------------------------------------- */
+/* ---- building archives -------------------------------------------------------------------------
+ */
 
 struct mem {
     char *p;
@@ -146,8 +147,8 @@ static struct mem archive(int gzip)
     record(&m, gzip, "response", "http://news.example.com/bridge",
            "application/http; msgtype=response", resp.p, resp.n);
     const char *meta = "fetchTimeMs: 12\r\n";
-    record(&m, gzip, "metadata", "http://news.example.com/bridge", "application/warc-fields",
-           meta, strlen(meta));
+    record(&m, gzip, "metadata", "http://news.example.com/bridge", "application/warc-fields", meta,
+           strlen(meta));
     const char *png = "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n\x1a\n\0\0\0";
     record(&m, gzip, "response", "http://news.example.com/logo.png",
            "application/http; msgtype=response", png, 52);
@@ -261,8 +262,8 @@ TEST(warc_arc_v1)
              strlen(ver), ver);
     puts_(&m, h);
     char http[4096];
-    snprintf(http, sizeof http, "HTTP/1.0 200 OK\nContent-Type: text/html; charset=iso-8859-1\n\n%s",
-             PAGE);
+    snprintf(http, sizeof http,
+             "HTTP/1.0 200 OK\nContent-Type: text/html; charset=iso-8859-1\n\n%s", PAGE);
     snprintf(h, sizeof h, "http://news.example.com/a b 1.2.3.4 20190305100000 text/html %zu\n",
              strlen(http));
     puts_(&m, h);
@@ -308,13 +309,18 @@ TEST(warc_corpus_resiliparse)
 TEST(warc_corpus_fixtures_no_harm)
 {
     static const char *const files[] = {
-        "corpora/warc/warcio/example.warc.gz",        "corpora/warc/warcio/example.warc",
-        "corpora/warc/warcio/example.arc",            "corpora/warc/warcio/example.arc.gz",
-        "corpora/warc/warcio/example-trunc.warc",     "corpora/warc/warcio/bad.arc",
-        "corpora/warc/warcio/example-bad.warc.gz.bad", "corpora/warc/warcio/example-wrong-chunks.warc.gz",
+        "corpora/warc/warcio/example.warc.gz",
+        "corpora/warc/warcio/example.warc",
+        "corpora/warc/warcio/example.arc",
+        "corpora/warc/warcio/example.arc.gz",
+        "corpora/warc/warcio/example-trunc.warc",
+        "corpora/warc/warcio/bad.arc",
+        "corpora/warc/warcio/example-bad.warc.gz.bad",
+        "corpora/warc/warcio/example-wrong-chunks.warc.gz",
         "corpora/warc/warcio/example-iana.org-chunked.warc",
         "corpora/warc/warcio/example-resource.warc.gz",
-        "corpora/warc/ukwa/small-arcs-and-warcs/IAH-20080430204825-00000-blackbook-truncated.arc.gz",
+        "corpora/warc/ukwa/small-arcs-and-warcs/"
+        "IAH-20080430204825-00000-blackbook-truncated.arc.gz",
         "corpora/warc/resiliparse/clueweb-quirk.warc.gz",
     };
     static const int min_articles[] = {1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0};
