@@ -125,11 +125,19 @@ enum ndx_open_flags {
 NDX_API int ndx_index_open(const char *path, int flags, ndx_index **out, char **errmsg);
 /** Close the handle.  A writer's uncommitted changes are discarded.  Accepts NULL. */
 NDX_API void ndx_index_close(ndx_index *ix);
+/** Generation of the commit the handle sees (changes with every commit; see ndx_index_refresh). */
+NDX_API uint64_t ndx_index_generation(const ndx_index *ix);
 /** Message for the last failure on this handle; borrowed, valid until the next call. */
 NDX_API const char *ndx_errmsg(const ndx_index *ix);
 
 /** Set the writer's in-memory buffer budget in bytes (default 256 MiB); flushed past it. */
 NDX_API int ndx_index_set_memory_limit(ndx_index *ix, size_t bytes);
+/**
+ * Set the budget in bytes of the handle's cache of decompressed stored text (default 32 MiB for
+ * read handles, 0 for writers; 0 turns it off).  Articles read again (result lists, article pages,
+ * related stories) then skip decompression.  Drops what the cache held.
+ */
+NDX_API int ndx_index_set_cache_limit(ndx_index *ix, size_t bytes);
 /**
  * Set the estimated shingle Jaccard similarity (0.1 .. 1.0, default 0.4) from which an added
  * article joins the story of a stored one (docs/DEDUP.md).  Affects articles added afterwards.

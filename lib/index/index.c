@@ -21,9 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_SEGMENTS 8               /* merge when more than this many segments */
-#define DEFAULT_MEMORY (256u << 20)
-#define LOC_BUILDER 0xffffffffull
+#define MAX_SEGMENTS       8 /* merge when more than this many segments */
+#define DEFAULT_MEMORY     (256u << 20)
+#define DEFAULT_READ_CACHE (32u << 20) /* decompressed stored-text blocks of a read handle */
+#define LOC_BUILDER        0xffffffffull
 
 int ndx__index_fail(ndx_index *ix, int rc, const char *fmt, ...)
 {
@@ -177,6 +178,7 @@ static int add_segref(ndx_index *ix, struct ndx_seg *seg)
         return NDX_ENOMEM;
     ix->segs = s;
     memset(&s[ix->nsegs], 0, sizeof *s);
+    seg->dc = &ix->dc;
     s[ix->nsegs++].seg = seg;
     return NDX_OK;
 }
@@ -230,8 +232,9 @@ static int load_manifest(ndx_index *ix, uint64_t gen)
             }
             if (seg->ndocs != ndocs) {
                 ndx__seg_close(seg);
-                rc = ndx__index_fail(ix, NDX_ECORRUPT, "segment %s: %llu documents, manifest says %llu",
-                                     name, (unsigned long long)seg->ndocs, ndocs);
+                rc = ndx__index_fail(ix, NDX_ECORRUPT,
+                                     "segment %s: %llu documents, manifest says %llu", name,
+                                     (unsigned long long)seg->ndocs, ndocs);
                 break;
             }
             if ((rc = add_segref(ix, seg))) {
@@ -346,8 +349,9 @@ static int write_manifest(ndx_index *ix, uint64_t gen)
     struct ndx_buf b;
     int rc = 0;
     ndx__buf_init(&b, 0);
-    ndx__buf_printf(&b, &rc, "newsdex-manifest 1\ngeneration %" PRIu64 "\nnext_id %" PRIu64
-                             "\nnext_seg %" PRIu64 "\nstemming %d\nsimple %d\n",
+    ndx__buf_printf(&b, &rc,
+                    "newsdex-manifest 1\ngeneration %" PRIu64 "\nnext_id %" PRIu64
+                    "\nnext_seg %" PRIu64 "\nstemming %d\nsimple %d\n",
                     gen, ix->next_id, ix->next_seg, ix->stem, ix->simple);
     for (size_t i = 0; i < ix->nsegs; i++)
         ndx__buf_printf(&b, &rc, "segment %s ndocs %u delgen %" PRIx64 " ndel %u\n",
@@ -515,8 +519,8 @@ static int rebuild_maps(ndx_index *ix)
         uint32_t n = ndx__builder_ndocs(ix->bld);
         for (uint32_t d = 0; d < n && !rc; d++)
             if (!(ix->bld_del && ix->bld_del[d >> 3] >> (d & 7) & 1)) {
-                rc = ndx__map_put(&ix->gid_map, ndx__builder_gid(ix->bld, d),
-                                  LOC_BUILDER << 32 | d);
+                rc =
+                    ndx__map_put(&ix->gid_map, ndx__builder_gid(ix->bld, d), LOC_BUILDER << 32 | d);
                 add_bands(ix, ndx__builder_gid(ix->bld, d), ndx__builder_sig(ix->bld, d), &rc);
             }
     }
@@ -537,6 +541,8 @@ int ndx_index_open(const char *path, int flags, ndx_index **out, char **errmsg)
     ix->flags = flags;
     ix->mem_limit = DEFAULT_MEMORY;
     ix->dup_threshold = NDX_DUP_THRESHOLD;
+    if (!(flags & NDX_OPEN_WRITE))
+        (void)ndx__dcache_init(&ix->dc, DEFAULT_READ_CACHE); /* optional: no cache on failure */
     ix->simple = (flags & NDX_OPEN_SIMPLE) != 0;
     ix->stem = !(flags & (NDX_OPEN_NOSTEM | NDX_OPEN_SIMPLE));
     int rc = NDX_OK;
@@ -548,8 +554,8 @@ int ndx_index_open(const char *path, int flags, ndx_index **out, char **errmsg)
     int writer = flags & NDX_OPEN_WRITE;
     if (stat(path, &st) != 0) {
         if (!(writer && (flags & NDX_OPEN_CREATE))) {
-            rc = ndx__index_fail(ix, NDX_ENOTFOUND, "no index at %s (create one with 'newsdex ingest')",
-                                 path);
+            rc = ndx__index_fail(ix, NDX_ENOTFOUND,
+                                 "no index at %s (create one with 'newsdex ingest')", path);
             goto fail;
         }
         if (mkdir(path, 0755) != 0 && errno != EEXIST) {
@@ -631,6 +637,7 @@ void ndx_index_close(ndx_index *ix)
     if (!ix)
         return;
     segs_free(ix);
+    ndx__dcache_free(&ix->dc);
     ndx__builder_free(ix->bld);
     ndx_free(ix->bld_del);
     ndx__map_free(&ix->url_map);
@@ -650,6 +657,18 @@ int ndx_index_set_memory_limit(ndx_index *ix, size_t bytes)
     if (bytes < (1u << 20))
         return ndx__index_fail(ix, NDX_EINVAL, "memory limit below 1 MiB");
     ix->mem_limit = bytes;
+    return NDX_OK;
+}
+
+uint64_t ndx_index_generation(const ndx_index *ix)
+{
+    return ix ? ix->gen : 0;
+}
+
+int ndx_index_set_cache_limit(ndx_index *ix, size_t bytes)
+{
+    if (ndx__dcache_init(&ix->dc, bytes) != NDX_OK)
+        return ndx__index_fail(ix, NDX_ENOMEM, "cannot allocate the block cache");
     return NDX_OK;
 }
 
@@ -783,8 +802,8 @@ static void norm_lang(const ndx_article *a, char lang[3])
 {
     lang[0] = lang[1] = 0;
     lang[2] = 0;
-    if (a->nlang >= 2 && isalpha((unsigned char)a->lang[0]) &&
-        isalpha((unsigned char)a->lang[1]) && (a->nlang == 2 || !isalpha((unsigned char)a->lang[2]))) {
+    if (a->nlang >= 2 && isalpha((unsigned char)a->lang[0]) && isalpha((unsigned char)a->lang[1]) &&
+        (a->nlang == 2 || !isalpha((unsigned char)a->lang[2]))) {
         lang[0] = (char)tolower((unsigned char)a->lang[0]);
         lang[1] = (char)tolower((unsigned char)a->lang[1]);
         return;
@@ -1154,8 +1173,8 @@ static int apply_copies(ndx_index *ix)
             break;
         /* the builder may flush (and reuse scratch) while adding: a's strings stay valid since
          * they point into scratch, which only this loop writes */
-        rc = builder_add(ix, pc->gid, &a, lang, ndx__url_hash(a.url, a.nurl),
-                         ndx__content_hash(&a), story);
+        rc = builder_add(ix, pc->gid, &a, lang, ndx__url_hash(a.url, a.nurl), ndx__content_hash(&a),
+                         story);
     }
     ndx__buf_free(&scratch);
     ndx__buf_free(&lines);
@@ -1259,8 +1278,8 @@ static int cmp_size(const void *a, const void *b, void *ctx)
 
 static int maybe_merge(ndx_index *ix, int max_segments)
 {
-    while (ix->nsegs > (size_t)max_segments || (max_segments == 1 && ix->nsegs == 1 &&
-                                                ix->segs[0].ndel > 0)) {
+    while (ix->nsegs > (size_t)max_segments ||
+           (max_segments == 1 && ix->nsegs == 1 && ix->segs[0].ndel > 0)) {
         size_t n = ix->nsegs;
         size_t *order = ndx_malloc(n * sizeof *order);
         if (!order)

@@ -62,8 +62,26 @@ struct ndx_columns {
 #define NDX_FLAGS_MASK 0xffffu
 #define NDX_NCOPIES(flags) ((flags) >> 16)
 
+/* ---- decompressed docstore blocks (dcache.c) ----------------------------------------------- */
+
+struct ndx_dcache {
+    struct dc_slot *slots;
+    size_t nslots;
+    size_t budget, used;        /* bytes */
+    uint64_t hits, misses;
+};
+
+int ndx__dcache_init(struct ndx_dcache *dc, size_t budget);
+void ndx__dcache_free(struct ndx_dcache *dc);
+/* The cached block (len bytes) or NULL; valid until the next put. */
+const uint8_t *ndx__dcache_get(struct ndx_dcache *dc, uint64_t uid, uint32_t blk, uint32_t len);
+void ndx__dcache_put(struct ndx_dcache *dc, uint64_t uid, uint32_t blk, const uint8_t *p,
+                     uint32_t len);
+
 struct ndx_seg {
     char *name;                 /* "seg-<gen>" (file name without ".ndx") */
+    uint64_t uid;               /* unique in the process, never reused (cache key) */
+    struct ndx_dcache *dc;      /* the owning handle's block cache, or NULL */
     uint8_t *map;               /* mmap of the whole file */
     size_t size;
     uint32_t ndocs;
@@ -236,6 +254,7 @@ struct ndx_index {
     struct ndx_segref *segs;
     size_t nsegs;
     size_t mem_limit;
+    struct ndx_dcache dc;      /* decompressed docstore blocks */
     /* writer state */
     struct ndx_builder *bld;
     uint8_t *bld_del;          /* deletions among buffered docs */

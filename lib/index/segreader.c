@@ -6,6 +6,8 @@
  */
 #include "index/index.h"
 
+#include <stdatomic.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,8 +17,8 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#define FOOTER_SIZE ((NDX_SEC_COUNT - 1) * 24 + 48 + 16 + 8 + 8)
-#define SKIP_ENTRY 20
+#define FOOTER_SIZE     ((NDX_SEC_COUNT - 1) * 24 + 48 + 16 + 8 + 8)
+#define SKIP_ENTRY      20
 #define TERMS_PER_BLOCK 32
 
 int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const char **lang);
@@ -65,6 +67,8 @@ int ndx__seg_open(const char *dir, const char *name, struct ndx_seg **out, char 
     }
     s->map = map;
     s->size = size;
+    static _Atomic uint64_t next_uid = 1;
+    s->uid = atomic_fetch_add(&next_uid, 1);
     int rc = NDX_OK;
     const uint8_t *ft = map + size - FOOTER_SIZE;
     if (memcmp(map, "NDXSEG01", 8) != 0 || map[8] != 1) {
@@ -160,8 +164,8 @@ struct dentry {
 static int dict_next(const uint8_t **p, const uint8_t *end, struct dentry *e)
 {
     uint64_t prefix, suffix, df, doff, poff, mwf, mdl;
-    if (ndx__get_varint(p, end, &prefix) || ndx__get_varint(p, end, &suffix) ||
-        prefix > e->nterm || prefix + suffix > sizeof e->term || suffix > (uint64_t)(end - *p))
+    if (ndx__get_varint(p, end, &prefix) || ndx__get_varint(p, end, &suffix) || prefix > e->nterm ||
+        prefix + suffix > sizeof e->term || suffix > (uint64_t)(end - *p))
         return NDX_CORRUPT;
     memcpy(e->term + prefix, *p, suffix);
     *p += suffix;
@@ -334,9 +338,15 @@ int ndx__seg_doc(const struct ndx_seg *s, uint32_t doc, struct ndx_buf *scratch,
     int rc = ndx__buf_reserve(scratch, ulen);
     if (rc)
         return rc;
-    size_t got = ZSTD_decompress(scratch->p, ulen, ds->p + off, clen);
-    if (ZSTD_isError(got) || got != ulen)
-        return NDX_CORRUPT;
+    const uint8_t *cached = ndx__dcache_get(s->dc, s->uid, lo, ulen);
+    if (cached) {
+        memcpy(scratch->p, cached, ulen);
+    } else {
+        size_t got = ZSTD_decompress(scratch->p, ulen, ds->p + off, clen);
+        if (ZSTD_isError(got) || got != ulen)
+            return NDX_CORRUPT;
+        ndx__dcache_put(s->dc, s->uid, lo, scratch->p, ulen);
+    }
     scratch->n = ulen;
     scratch->p[ulen] = 0;
     const uint8_t *p = scratch->p, *end = p + ulen;
@@ -400,8 +410,7 @@ int ndx__seg_story_docs(struct ndx_seg *s, uint64_t story, const uint32_t **docs
     return col_docs(s, &s->by_story, s->col.story, story, docs, n);
 }
 
-int ndx__seg_docs_with(struct ndx_seg *s, int which, uint64_t key, const uint32_t **docs,
-                       size_t *n)
+int ndx__seg_docs_with(struct ndx_seg *s, int which, uint64_t key, const uint32_t **docs, size_t *n)
 {
     if (which == 0)
         return col_docs(s, &s->by_gid, s->col.gid, key, docs, n);
@@ -679,9 +688,8 @@ int ndx__seg_check(const struct ndx_seg *s, void (*cb)(void *, const char *), vo
     c.cb = cb;
     c.ctx = ctx;
     c.first = 1;
-    static const char *names[] = {"",        "postings", "positions", "terms",
-                                  "termidx", "columns",  "sources",   "docstore",
-                                  "docidx"};
+    static const char *names[] = {"",        "postings", "positions", "terms", "termidx",
+                                  "columns", "sources",  "docstore",  "docidx"};
     for (int i = 1; i < NDX_SEC_COUNT; i++)
         if (ndx__hash64(s->sec[i].n ? s->sec[i].p : (const uint8_t *)"", s->sec[i].n, 0) !=
             s->sec[i].hash)
