@@ -33,21 +33,46 @@ static inline size_t decode_or_1(const uint8_t *s, size_t n, size_t i, uint32_t 
     return len;
 }
 
+static inline bool ascii_word(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
 bool ndx__text_next_word(const char *text, size_t ntext, size_t i, size_t *ws, size_t *we)
 {
     const uint8_t *s = (const uint8_t *)text;
     while (i < ntext) {
         uint32_t cp;
-        size_t len = decode_or_1(s, ntext, i, &cp);
+        size_t len;
+        if (s[i] < 0x80) {
+            if (!ascii_word(s[i])) {
+                i++;
+                continue;
+            }
+            cp = s[i];
+            len = 1;
+        } else {
+            len = decode_or_1(s, ntext, i, &cp);
+        }
         if (ndx__text_is_cjk(cp)) {
             *ws = i;
             *we = i + len;
             return true;
         }
-        if (ndx__text_is_wordchar(cp) && cp != 0xFFFD) {
+        if ((cp < 0x80 || ndx__text_is_wordchar(cp)) && cp != 0xFFFD) {
             size_t j = i + len;
             while (j < ntext) {
-                size_t l = decode_or_1(s, ntext, j, &cp);
+                size_t l;
+                if (s[j] < 0x80) {
+                    if (ascii_word(s[j])) {
+                        j++;
+                        continue;
+                    }
+                    cp = s[j];
+                    l = 1;
+                } else {
+                    l = decode_or_1(s, ntext, j, &cp);
+                }
                 if ((cp == '\'' || cp == 0x2019) && j + l < ntext) {
                     uint32_t nx;
                     decode_or_1(s, ntext, j + l, &nx);
@@ -56,7 +81,7 @@ bool ndx__text_next_word(const char *text, size_t ntext, size_t i, size_t *ws, s
                         continue;
                     }
                 }
-                if (cp == 0xFFFD || ndx__text_is_cjk(cp) || !ndx__text_is_wordchar(cp))
+                if (cp < 0x80 || cp == 0xFFFD || ndx__text_is_cjk(cp) || !ndx__text_is_wordchar(cp))
                     break;
                 j += l;
             }
@@ -73,9 +98,10 @@ bool ndx__text_next_word(const char *text, size_t ntext, size_t i, size_t *ws, s
 
 /* Abbreviations that never end a sentence (compared with the word before the dot). */
 static const char *const abbrev_never[] = {
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Gen", "Gov", "Sen", "Rep", "Rev", "Lt", "Col", "Capt",
-    "Sgt", "Hon", "Mt", "No", "Nos", "vs", "v", "e.g", "i.e", "cf", "approx", "Jan", "Feb", "Mar",
-    "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Fig", "Vol", "pp", "ca",
+    "Mr",   "Mrs", "Ms",     "Dr",  "Prof", "St",  "Gen", "Gov", "Sen", "Rep", "Rev",
+    "Lt",   "Col", "Capt",   "Sgt", "Hon",  "Mt",  "No",  "Nos", "vs",  "v",   "e.g",
+    "i.e",  "cf",  "approx", "Jan", "Feb",  "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+    "Sept", "Oct", "Nov",    "Dec", "Fig",  "Vol", "pp",  "ca",
 };
 /* Abbreviations that end a sentence only when an upper-case word follows. */
 static const char *const abbrev_maybe[] = {
@@ -99,9 +125,22 @@ static bool is_terminator(uint32_t cp, bool *cjk)
 static bool is_closer(uint32_t cp)
 {
     switch (cp) {
-    case '"': case '\'': case ')': case ']': case '}':
-    case 0x2019: case 0x201D: case 0x00BB: case 0x203A:
-    case 0x300D: case 0x300F: case 0xFF09: case 0x300B: case 0x3009: case 0x3011: case 0xFF63:
+    case '"':
+    case '\'':
+    case ')':
+    case ']':
+    case '}':
+    case 0x2019:
+    case 0x201D:
+    case 0x00BB:
+    case 0x203A:
+    case 0x300D:
+    case 0x300F:
+    case 0xFF09:
+    case 0x300B:
+    case 0x3009:
+    case 0x3011:
+    case 0xFF63:
         return true;
     default:
         return false;
@@ -120,9 +159,9 @@ static bool dot_ends_sentence(const uint8_t *s, size_t n, size_t dot, size_t nex
     if (nw == 0)
         return true;
     if (t > 0 && s[t - 1] >= 0x80)
-        return true;   /* the word goes on with non-ASCII letters: not an abbreviation */
+        return true; /* the word goes on with non-ASCII letters: not an abbreviation */
     if (nw == 1 && is_upper(w[0]))
-        return false;  /* an initial: "J. Smith" */
+        return false; /* an initial: "J. Smith" */
     if (in_list(abbrev_never, NDX_ARRAY_LEN(abbrev_never), w, nw))
         return false;
     if (in_list(abbrev_maybe, NDX_ARRAY_LEN(abbrev_maybe), w, nw))
@@ -144,7 +183,7 @@ int ndx__sentences(const char *text, size_t ntext, ndx_sentence_fn cb, void *ctx
 {
     const uint8_t *s = (const uint8_t *)text;
     size_t n = text ? ntext : 0;
-    size_t i = 0, start = SIZE_MAX, last = 0;   /* last: end of the last non-space char */
+    size_t i = 0, start = SIZE_MAX, last = 0; /* last: end of the last non-space char */
     int rc;
     while (i < n) {
         uint8_t c = s[i];
@@ -189,7 +228,7 @@ int ndx__sentences(const char *text, size_t ntext, ndx_sentence_fn cb, void *ctx
         if (any_cjk) {
             boundary = true;
         } else if (j < n && !is_space(s[j])) {
-            boundary = false;   /* "3.5", "U.S.-China", "Yahoo!'s" */
+            boundary = false; /* "3.5", "U.S.-China", "Yahoo!'s" */
         } else {
             size_t k = j;
             while (k < n && (s[k] == ' ' || s[k] == '\t'))
@@ -238,7 +277,7 @@ static void append_collapsed(struct ndx_buf *out, const char *text, size_t a, si
 struct teaser_ctx {
     const char *text;
     size_t ntext;
-    size_t limit;   /* words */
+    size_t limit; /* words */
     size_t count;
     bool first;
     struct ndx_buf *out;
@@ -282,10 +321,10 @@ static int teaser_sentence(void *vctx, size_t start, size_t end)
 
 int ndx__teaser(const char *text, size_t ntext, size_t words, struct ndx_buf *out)
 {
-    struct teaser_ctx t = {text, text ? ntext : 0, words ? words : DEFAULT_TEASER_WORDS, 0, true,
-                           out, 0};
+    struct teaser_ctx t = {
+        text, text ? ntext : 0, words ? words : DEFAULT_TEASER_WORDS, 0, true, out, 0};
     int rc = 0;
-    ndx__buf_append(out, "", 0, &rc);   /* the result is a string even when empty */
+    ndx__buf_append(out, "", 0, &rc); /* the result is a string even when empty */
     if (rc)
         return rc;
     ndx__sentences(text, t.ntext, teaser_sentence, &t);
