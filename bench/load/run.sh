@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Load benchmark of `newsdex serve` with wrk: requests/s and latency percentiles of /api/search
 # (rotating through queries.txt) and /api/doc/ID on the BBC corpus, idle and while an ingest
-# commits into the same index.  Prints a table and writes bench/results/load-latest.json.
+# commits into the same index.  Searches are measured twice when idle: answered from the response
+# cache (the default server; the 40 queries repeat) and computed every time (a second server with
+# --cache-mb 0).  Prints a table and writes bench/results/load-latest.json.
 #
 #   bench/load/run.sh [--duration SEC] [--connections N] [--threads N]
 #
@@ -32,8 +34,10 @@ fi
 tmp=$(mktemp -d)
 server_pid=
 ingest_pid=
+nocache_pid=
 cleanup() {
     [ -n "$ingest_pid" ] && kill "$ingest_pid" 2>/dev/null
+    [ -n "$nocache_pid" ] && kill "$nocache_pid" 2>/dev/null
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
     rm -rf "$tmp"
 }
@@ -84,9 +88,9 @@ to_ms() { # "1.23ms" / "850.00us" / "1.02s" -> milliseconds
                            else print v }'
 }
 run() {
-    local name=$1 lua=$2 out
+    local name=$1 lua=$2 target=${3:-$url} out
     out=$(cd "$here" && NDX_DOCS=$ndocs wrk -t"$wthreads" -c"$conns" -d"${duration}s" --latency \
-          -s "$lua" "$url" 2>&1)
+          -s "$lua" "$target" 2>&1)
     echo "$out" >"$tmp/wrk-$name.txt"
     local rps p50 p90 p99 errs non2xx
     rps=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
@@ -99,7 +103,16 @@ run() {
         "$name" "${rps:-0}" "${p50:-0}" "${p90:-0}" "${p99:-0}" "${errs:-0}" "${non2xx:-0}" >>"$tmp/results"
 }
 
-echo "== /api/search, idle index (${duration}s, $conns connections)"
+echo "== /api/search, idle index, response cache off (${duration}s, $conns connections)"
+"$bin" serve --index "$tmp/ix" --listen 127.0.0.1:0 --max-queries 1024 --cache-mb 0 \
+    >"$tmp/nocache.out" 2>"$tmp/nocache.err" &
+nocache_pid=$!
+for _ in $(seq 100); do grep -q serving "$tmp/nocache.out" 2>/dev/null && break; sleep 0.1; done
+nocache_url=$(sed -nE 's/.* on (http:[^ ]*)\/$/\1/p' "$tmp/nocache.out")
+[ -n "$nocache_url" ] || { echo "server did not start"; cat "$tmp/nocache.err"; exit 1; }
+run search_uncached search.lua "$nocache_url"
+kill "$nocache_pid"; wait "$nocache_pid" || true; nocache_pid=
+echo "== /api/search, idle index, response cache on (${duration}s, $conns connections)"
 run search search.lua
 echo "== /api/doc/ID, idle index"
 run doc doc.lua

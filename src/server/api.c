@@ -25,8 +25,7 @@ static srv_result internal(struct MHD_Connection *c, ndx_index *ix, int rc)
     return srv_send_error(c, st, m && *m ? m : ndx_strerror(rc), NULL);
 }
 
-static int parse_date_arg(struct MHD_Connection *c, const char *name, int end_of_day,
-                          int64_t *out)
+static int parse_date_arg(struct MHD_Connection *c, const char *name, int end_of_day, int64_t *out)
 {
     size_t n;
     const char *v = srv_arg(c, name, &n);
@@ -48,8 +47,7 @@ static const char *get_query(struct MHD_Connection *c, size_t *n, srv_result *re
         return NULL;
     }
     if (*n > SRV_MAX_QUERY) {
-        *ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST, "query too long (at most 4096 bytes)",
-                              NULL);
+        *ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST, "query too long (at most 4096 bytes)", NULL);
         return NULL;
     }
     return q;
@@ -81,8 +79,8 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
                               NULL);
     so.limit = (size_t)v;
     if (srv_arg_uint(c, "offset", SRV_MAX_OFFSET, 0, &v) < 0)
-        return srv_send_error(c, MHD_HTTP_BAD_REQUEST,
-                              "offset must be a number from 0 to 100000", NULL);
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "offset must be a number from 0 to 100000",
+                              NULL);
     so.offset = (size_t)v;
     size_t n;
     const char *sort = srv_arg(c, "sort", &n);
@@ -119,11 +117,27 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
     so.hl_close = "</mark>";
     so.escape_html = 1;
 
+    /* the canonical request: cache key */
+    char key[160 + SRV_MAX_QUERY];
+    int nk = snprintf(key, sizeof key, "search %zu %zu %d %d %d %lld %lld\n", so.limit, so.offset,
+                      (int)so.sort, so.collapse, so.want_snippets, (long long)so.date_from,
+                      (long long)so.date_to);
+    size_t nkey = 0;
+    if (nk > 0 && (size_t)nk + nq <= sizeof key) {
+        memcpy(key + nk, q, nq);
+        nkey = (size_t)nk + nq;
+    }
+
     unsigned st;
     const char *msg;
     ndx_index *ix = srv_acquire(s, &st, &msg);
     if (!ix)
         return busy(c, st, msg);
+    uint64_t gen = ndx_index_generation(ix);
+    if (nkey && srv_send_from_cache(s, c, key, nkey, gen, &ret)) {
+        srv_release(s, ix);
+        return ret;
+    }
     ndx_results *res = NULL;
     size_t errpos = 0;
     int rc = ndx_search(ix, q, nq, &so, &res, &errpos);
@@ -153,7 +167,9 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
     json_object_set_new(j, "hits", hits);
     ndx_results_free(res);
     srv_release(s, ix);
-    return srv_send_json(c, MHD_HTTP_OK, j);
+    if (!nkey)
+        return srv_send_json(c, MHD_HTTP_OK, j);
+    return srv_send_json_cached(s, c, j, key, nkey, gen);
 }
 
 /* ---- GET /api/doc/{id} -------------------------------------------------------------------- */
@@ -224,14 +240,25 @@ srv_result api_related(struct server *s, struct MHD_Connection *c, const char *k
 {
     uint64_t lim;
     if (srv_arg_uint(c, "limit", SRV_MAX_RELATED, 8, &lim) < 0)
-        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "limit must be a number from 0 to 50",
-                              NULL);
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "limit must be a number from 0 to 50", NULL);
+    char ckey[64 + 2048];
+    size_t nckey = 0;
+    int nk = snprintf(ckey, sizeof ckey, "related %llu\n", (unsigned long long)lim);
+    if (nk > 0 && (size_t)nk + nkey <= sizeof ckey) {
+        memcpy(ckey + nk, key, nkey);
+        nckey = (size_t)nk + nkey;
+    }
     unsigned st;
     const char *msg;
     ndx_index *ix = srv_acquire(s, &st, &msg);
     if (!ix)
         return busy(c, st, msg);
     srv_result ret;
+    uint64_t gen = ndx_index_generation(ix);
+    if (nckey && srv_send_from_cache(s, c, ckey, nckey, gen, &ret)) {
+        srv_release(s, ix);
+        return ret;
+    }
     ndx_article *a = fetch(c, ix, key, nkey, &ret);
     if (!a) {
         srv_release(s, ix);
@@ -269,7 +296,9 @@ srv_result api_related(struct server *s, struct MHD_Connection *c, const char *k
     json_object_set_new(j, "hits", hits);
     ndx_article_free(a);
     srv_release(s, ix);
-    return srv_send_json(c, MHD_HTTP_OK, j);
+    if (!nckey)
+        return srv_send_json(c, MHD_HTTP_OK, j);
+    return srv_send_json_cached(s, c, j, ckey, nckey, gen);
 }
 
 /* ---- GET /api/stats, /api/health ---------------------------------------------------------- */
@@ -297,7 +326,18 @@ srv_result api_stats(struct server *s, struct MHD_Connection *c, int health)
         return srv_send_json(c, MHD_HTTP_OK, o);
     }
     json_decref(o);
-    return srv_send_json(c, MHD_HTTP_OK, ndxx_stats_json(&t));
+    json_t *j = ndxx_stats_json(&t);
+    uint64_t hits, misses;
+    size_t entries, bytes;
+    srv_cache_stats(&s->cache, &hits, &misses, &entries, &bytes);
+    json_t *cj = json_object();
+    json_object_set_new(cj, "budget_bytes", json_integer((json_int_t)s->cache.budget));
+    json_object_set_new(cj, "bytes", json_integer((json_int_t)bytes));
+    json_object_set_new(cj, "entries", json_integer((json_int_t)entries));
+    json_object_set_new(cj, "hits", json_integer((json_int_t)hits));
+    json_object_set_new(cj, "misses", json_integer((json_int_t)misses));
+    json_object_set_new(j, "response_cache", cj);
+    return srv_send_json(c, MHD_HTTP_OK, j);
 }
 
 /* ---- GET /api/export ---------------------------------------------------------------------- */
@@ -316,10 +356,10 @@ struct export_state {
     int csv, text;
     ndx_search_opts so;
     ndx_results *res;
-    size_t i, n;          /* position in the current page */
+    size_t i, n; /* position in the current page */
     size_t next_offset;
     int done, failed;
-    char *buf;            /* pending output */
+    char *buf; /* pending output */
     size_t len, pos, cap;
 };
 
@@ -556,7 +596,8 @@ srv_result api_export(struct server *s, struct MHD_Connection *c)
         return MHD_NO;
     }
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-                            csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8");
+                            csv ? "text/csv; charset=utf-8"
+                                : "application/x-ndjson; charset=utf-8");
     MHD_add_response_header(r, "Content-Disposition",
                             csv ? "attachment; filename=\"newsdex-export.csv\""
                                 : "attachment; filename=\"newsdex-export.jsonl\"");

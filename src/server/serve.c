@@ -78,8 +78,8 @@ static int hexval(char ch)
 
 /* ---- responses ---------------------------------------------------------------------------- */
 
-#define CSP_PAGE                                                                                  \
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "            \
+#define CSP_PAGE                                                                                   \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 #define CSP_API "default-src 'none'; frame-ancestors 'none'"
 
@@ -111,23 +111,30 @@ srv_result srv_send(struct MHD_Connection *c, unsigned status, const char *ctype
     return ret;
 }
 
-static srv_result send_json_hdr(struct MHD_Connection *c, unsigned status, json_t *j,
-                                const char *hname, const char *hvalue)
+/* Compact JSON plus a trailing newline, like the CLI's output (malloc'd; j is released). */
+static char *dump_json(json_t *j, size_t *n)
 {
     char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     if (!s)
-        return MHD_NO;
-    size_t n = strlen(s);
-    /* a trailing newline, like the CLI's output */
-    char *t = realloc(s, n + 2);
+        return NULL;
+    size_t len = strlen(s);
+    char *t = realloc(s, len + 2);
     if (!t) {
         free(s);
-        return MHD_NO;
+        return NULL;
     }
-    t[n] = '\n';
-    t[n + 1] = 0;
-    struct MHD_Response *r = MHD_create_response_from_buffer(n + 1, t, MHD_RESPMEM_MUST_FREE);
+    t[len] = '\n';
+    t[len + 1] = 0;
+    *n = len + 1;
+    return t;
+}
+
+/* Send a JSON body (malloc'd, freed here) with an optional extra header. */
+static srv_result send_json_body(struct MHD_Connection *c, unsigned status, char *t, size_t n,
+                                 const char *hname, const char *hvalue)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(n, t, MHD_RESPMEM_MUST_FREE);
     if (!r) {
         free(t);
         return MHD_NO;
@@ -139,6 +146,38 @@ static srv_result send_json_hdr(struct MHD_Connection *c, unsigned status, json_
     srv_result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+static srv_result send_json_hdr(struct MHD_Connection *c, unsigned status, json_t *j,
+                                const char *hname, const char *hvalue)
+{
+    size_t n;
+    char *t = dump_json(j, &n);
+    if (!t)
+        return MHD_NO;
+    return send_json_body(c, status, t, n, hname, hvalue);
+}
+
+int srv_send_from_cache(struct server *s, struct MHD_Connection *c, const char *key, size_t nkey,
+                        uint64_t gen, srv_result *ret)
+{
+    size_t n;
+    char *body = srv_cache_get(&s->cache, key, nkey, gen, &n);
+    if (!body)
+        return 0;
+    *ret = send_json_body(c, MHD_HTTP_OK, body, n, "X-Cache", "hit");
+    return 1;
+}
+
+srv_result srv_send_json_cached(struct server *s, struct MHD_Connection *c, json_t *j,
+                                const char *key, size_t nkey, uint64_t gen)
+{
+    size_t n;
+    char *t = dump_json(j, &n);
+    if (!t)
+        return MHD_NO;
+    srv_cache_put(&s->cache, key, nkey, gen, t, n);
+    return send_json_body(c, MHD_HTTP_OK, t, n, "X-Cache", s->cache.budget ? "miss" : "off");
 }
 
 srv_result srv_send_json(struct MHD_Connection *c, unsigned status, json_t *j)
@@ -160,8 +199,7 @@ static json_t *error_json(unsigned status, const char *msg, json_t *extra)
     return j;
 }
 
-srv_result srv_send_error(struct MHD_Connection *c, unsigned status, const char *msg,
-                          json_t *extra)
+srv_result srv_send_error(struct MHD_Connection *c, unsigned status, const char *msg, json_t *extra)
 {
     return srv_send_json(c, status, error_json(status, msg, extra));
 }
@@ -256,8 +294,8 @@ static void pool_close(struct server *s)
 
 static srv_result send_asset(struct MHD_Connection *c, const struct srv_asset *a)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(a->len, (void *)a->data,
-                                                             MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
     if (!r)
         return MHD_NO;
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, a->ctype);
@@ -333,8 +371,8 @@ static srv_result route(struct server *s, struct MHD_Connection *c, const char *
     }
     if (!strcmp(url, "/api/ingest"))
         return send_405(c, "POST"); /* POST is handled before routing */
-    const struct srv_asset *a = find_asset(!strcmp(url, "/api/openapi.json") ? "/openapi.json"
-                                                                              : url);
+    const struct srv_asset *a =
+        find_asset(!strcmp(url, "/api/openapi.json") ? "/openapi.json" : url);
     if (a && strcmp(url, "/openapi.json")) {
         if (!is_get(method))
             return send_405(c, "GET, HEAD");
@@ -343,9 +381,9 @@ static srv_result route(struct server *s, struct MHD_Connection *c, const char *
     return srv_send_error(c, MHD_HTTP_NOT_FOUND, "not found", NULL);
 }
 
-static srv_result handler(void *cls, struct MHD_Connection *c, const char *url,
-                          const char *method, const char *version, const char *upload_data,
-                          size_t *upload_data_size, void **con_cls)
+static srv_result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                          const char *version, const char *upload_data, size_t *upload_data_size,
+                          void **con_cls)
 {
     (void)version;
     struct server *s = cls;
@@ -370,8 +408,7 @@ static srv_result handler(void *cls, struct MHD_Connection *c, const char *url,
                 errno = 0;
                 unsigned long long v = strtoull(cl, &end, 10);
                 if (errno || *end || v > s->cfg.max_body)
-                    return srv_send_error(c, 413, "request body too large",
-                                          NULL);
+                    return srv_send_error(c, 413, "request body too large", NULL);
             }
             size_t n;
             const char *fmt = srv_arg(c, "format", &n);
@@ -381,8 +418,8 @@ static srv_result handler(void *cls, struct MHD_Connection *c, const char *url,
             else if (fmt && !strcmp(fmt, "auto"))
                 rq->format = NDX_FMT_AUTO;
             else if (fmt && strcmp(fmt, "jsonl"))
-                return srv_send_error(c, MHD_HTTP_BAD_REQUEST,
-                                      "format must be jsonl, json or auto", NULL);
+                return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "format must be jsonl, json or auto",
+                                      NULL);
             const char *tmp = getenv("TMPDIR");
             snprintf(rq->tmppath, sizeof rq->tmppath, "%s/newsdex-upload-XXXXXX",
                      tmp && *tmp && strlen(tmp) < 200 ? tmp : "/tmp");
@@ -428,8 +465,7 @@ static srv_result handler(void *cls, struct MHD_Connection *c, const char *url,
     if (rq->too_big == 1)
         return srv_send_error(c, 413, "request body too large", NULL);
     if (rq->too_big)
-        return srv_send_error(c, 507, "cannot store the request body",
-                              NULL);
+        return srv_send_error(c, 507, "cannot store the request body", NULL);
     return api_ingest(s, c, rq);
 }
 
@@ -442,7 +478,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
         const union MHD_ConnectionInfo *ci =
             MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
         fprintf(stderr, "newsdex serve: request done (status %u, %s, %.1f ms)\n",
-                ci ? ci->http_status : 0, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "ok" : "aborted",
+                ci ? ci->http_status : 0,
+                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "ok" : "aborted",
                 rq ? (srv_now() - rq->t0) * 1e3 : 0.0);
     }
     if (!rq)
@@ -464,8 +501,7 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
     char *w = s;
     for (const char *r = s; *r; r++) {
         int hi, lo;
-        if (r[0] == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0 &&
-            (hi | lo) != 0) {
+        if (r[0] == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0 && (hi | lo) != 0) {
             *w++ = (char)(hi * 16 + lo);
             r += 2;
         } else {
@@ -503,6 +539,8 @@ static void usage(void)
            "  --max-queries N        concurrent index reads before 429 (default 64)\n"
            "  --max-exports N        concurrent exports before 429 (default 4)\n"
            "  --max-body MB          largest ingest body (default 32)\n"
+           "  --cache-mb MB          memory for answers to repeated searches and related-story\n"
+           "                         lists, valid until the next commit (default 64; 0: off)\n"
            "  -v, --verbose          log every request and server errors on standard error\n");
 }
 
@@ -553,8 +591,7 @@ static int open_listener(const char *spec, char *shown, size_t nshown)
     }
     int fd = -1;
     for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                    ai->ai_protocol);
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
         if (fd < 0)
             continue;
         int one = 1;
@@ -591,13 +628,19 @@ static int open_listener(const char *spec, char *shown, size_t nshown)
 
 int ndx_cmd_serve(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"index", required_argument, 0, 'i'},       {"listen", required_argument, 0, 'l'},
-        {"write-token", required_argument, 0, 'w'}, {"threads", required_argument, 0, 't'},
-        {"timeout", required_argument, 0, 'T'},     {"max-connections", required_argument, 0, 'C'},
-        {"max-queries", required_argument, 0, 'Q'}, {"max-exports", required_argument, 0, 'E'},
-        {"max-body", required_argument, 0, 'B'},    {"verbose", no_argument, 0, 'v'},
-        {"help", no_argument, 0, 'h'},              {0, 0, 0, 0}};
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"listen", required_argument, 0, 'l'},
+                                         {"write-token", required_argument, 0, 'w'},
+                                         {"threads", required_argument, 0, 't'},
+                                         {"timeout", required_argument, 0, 'T'},
+                                         {"max-connections", required_argument, 0, 'C'},
+                                         {"max-queries", required_argument, 0, 'Q'},
+                                         {"max-exports", required_argument, 0, 'E'},
+                                         {"max-body", required_argument, 0, 'B'},
+                                         {"verbose", no_argument, 0, 'v'},
+                                         {"cache-mb", required_argument, 0, 'M'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     struct server *s = calloc(1, sizeof *s);
     if (!s)
         return 2;
@@ -609,6 +652,7 @@ int ndx_cmd_serve(int argc, char **argv)
     s->cfg.max_queries = 64;
     s->cfg.max_exports = 4;
     s->cfg.max_body = (size_t)32 << 20;
+    s->cfg.cache_bytes = (size_t)64 << 20;
     const char *env_token = getenv("NEWSDEX_WRITE_TOKEN");
     if (env_token && *env_token)
         s->cfg.token = env_token;
@@ -661,6 +705,12 @@ int ndx_cmd_serve(int argc, char **argv)
                 bad = 1, what = "--max-body takes megabytes from 1 to 4096";
             else
                 s->cfg.max_body = (size_t)v << 20;
+            break;
+        case 'M':
+            if (parse_uint(optarg, 65536, &v))
+                bad = 1, what = "--cache-mb takes megabytes from 0 to 65536";
+            else
+                s->cfg.cache_bytes = (size_t)v << 20;
             break;
         case 'v':
             s->cfg.verbose = 1;
@@ -721,6 +771,8 @@ int ndx_cmd_serve(int argc, char **argv)
     }
 
     json_object_seed(0); /* before threads: jansson seeds its hash function once */
+    if (srv_cache_init(&s->cache, s->cfg.cache_bytes) != 0)
+        fprintf(stderr, "newsdex serve: no memory for the response cache; serving without it\n");
 
     /* Worker threads inherit this mask; the main thread waits for the signals with sigwait. */
     sigset_t set;
@@ -738,11 +790,11 @@ int ndx_cmd_serve(int argc, char **argv)
         MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
         s->cfg.timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_MEMORY_LIMIT,
         MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-        MHD_OPTION_END);
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "newsdex serve: cannot start the HTTP server\n");
         close(fd);
+        srv_cache_free(&s->cache);
         pool_close(s);
         pthread_mutex_destroy(&s->pool.mu);
         pthread_mutex_destroy(&s->write_mu);
@@ -759,6 +811,7 @@ int ndx_cmd_serve(int argc, char **argv)
         fprintf(stderr, "newsdex serve: %s, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     MHD_stop_daemon(d);
     close(fd);
+    srv_cache_free(&s->cache);
     pool_close(s);
     pthread_mutex_destroy(&s->pool.mu);
     pthread_mutex_destroy(&s->write_mu);

@@ -43,6 +43,7 @@ struct srv_config {
     unsigned max_queries;     /* concurrent index reads (searches, documents, exports) */
     unsigned max_exports;     /* concurrent exports (each holds a read handle while streaming) */
     size_t max_body;          /* bytes of an ingest body */
+    size_t cache_bytes;       /* response cache budget; 0: off */
     int verbose;
 };
 
@@ -53,6 +54,26 @@ struct srv_pool {
     size_t total;             /* handles open */
 };
 
+/* Response cache (cache.c). */
+struct srv_centry;
+struct srv_cache {
+    pthread_mutex_t mu;
+    struct srv_centry **buckets;
+    size_t nbuckets;
+    struct srv_centry *head, *tail; /* LRU order */
+    size_t budget, used, entries;
+    uint64_t hits, misses;
+};
+
+int srv_cache_init(struct srv_cache *c, size_t budget);
+void srv_cache_free(struct srv_cache *c);
+/** A malloc'd copy of the body cached under key for generation gen, or NULL. */
+char *srv_cache_get(struct srv_cache *c, const char *key, size_t nkey, uint64_t gen, size_t *n);
+void srv_cache_put(struct srv_cache *c, const char *key, size_t nkey, uint64_t gen,
+                   const char *body, size_t nbody);
+void srv_cache_stats(struct srv_cache *c, uint64_t *hits, uint64_t *misses, size_t *entries,
+                     size_t *bytes);
+
 struct server {
     struct srv_config cfg;
     size_t ntoken;
@@ -60,6 +81,7 @@ struct server {
     atomic_uint inflight;     /* index reads in progress */
     atomic_uint exports;      /* exports in progress */
     pthread_mutex_t write_mu; /* one write request at a time inside this server */
+    struct srv_cache cache;   /* JSON of recent searches and related lists */
 };
 
 /* Per-request state, created on the first call of the access handler. */
@@ -87,6 +109,12 @@ srv_result srv_send_error(struct MHD_Connection *c, unsigned status, const char 
 srv_result srv_send_retry(struct MHD_Connection *c, unsigned status, const char *msg,
                           unsigned seconds);
 void srv_add_common_headers(struct MHD_Response *r, int is_page);
+/** If the cache holds key for generation gen, queue it (X-Cache: hit), set *ret and return 1. */
+int srv_send_from_cache(struct server *s, struct MHD_Connection *c, const char *key, size_t nkey,
+                        uint64_t gen, srv_result *ret);
+/** Send `j` (stolen) with status 200 and keep its text in the cache under key (X-Cache: miss). */
+srv_result srv_send_json_cached(struct server *s, struct MHD_Connection *c, json_t *j,
+                                const char *key, size_t nkey, uint64_t gen);
 
 /** Borrow a refreshed read handle (NULL: *status and *msg say why).  Counts against
  * max_queries: on NULL with status 429 the server is busy. */

@@ -70,7 +70,11 @@ def test_openapi(server):
 
 def test_health_and_stats(server, sample_index):
     cli = cli_json("stats", "--index", sample_index, "--json")
-    assert server.json("/api/stats") == cli
+    st = server.json("/api/stats")
+    cache = st.pop("response_cache")   # the server's own: its response cache
+    assert st == cli
+    assert set(cache) == {"budget_bytes", "bytes", "entries", "hits", "misses"}
+    assert cache["budget_bytes"] == 64 << 20
     h = server.json("/api/health")
     assert h == {"status": "ok", "documents": cli["documents"], "generation": cli["generation"]}
 
@@ -345,6 +349,49 @@ def test_ingest_then_search_then_delete(rw_server):
     rw_server.json(f"/api/doc/{victim}", expect=404)
     rw_server.json(f"/api/doc/{victim}", expect=404, method="DELETE", headers=AUTH)
     assert rw_server.json(q("/api/search", q="quokkaplanet"))["total"] == 3
+
+
+def test_response_cache_never_stale(rw_index, rw_server):
+    """Repeated searches and related lists come from the cache (X-Cache: hit) with the same body;
+    a commit, by the server or by the CLI, makes the next answer fresh."""
+    path = q("/api/search", q="kiwifruitorbit", limit=5)
+    st, h, first = rw_server.get(path)
+    assert st == 200 and h["x-cache"] == "miss" and json.loads(first)["total"] == 0
+    st, h, again = rw_server.get(path)
+    assert st == 200 and h["x-cache"] == "hit" and again == first
+    # different parameters are a different answer
+    st, h, _ = rw_server.get(q("/api/search", q="kiwifruitorbit", limit=6))
+    assert h["x-cache"] == "miss"
+    # a commit through the server
+    body = synthetic_articles(2, tag="kiwifruitorbit").encode()
+    assert rw_server.json("/api/ingest", method="POST", body=body, headers=AUTH)["added"] == 2
+    st, h, b = rw_server.get(path)
+    assert h["x-cache"] == "miss" and json.loads(b)["total"] == 2
+    # a commit by another process
+    rc, out, err = run_cli("ingest", "-q", "--index", str(rw_index), "-",
+                           input=synthetic_articles(1, start=10, tag="kiwifruitorbit").encode())
+    assert rc == 0, err
+    st, h, b = rw_server.get(path)
+    assert h["x-cache"] == "miss" and json.loads(b)["total"] == 3
+    doc = json.loads(b)["hits"][0]["id"]
+    r1 = rw_server.get(f"/api/doc/{doc}/related")
+    r2 = rw_server.get(f"/api/doc/{doc}/related")
+    assert r1[1]["x-cache"] == "miss" and r2[1]["x-cache"] == "hit" and r1[2] == r2[2]
+    c = rw_server.json("/api/stats")["response_cache"]
+    assert c["hits"] >= 2 and c["entries"] >= 2 and 0 < c["bytes"] <= c["budget_bytes"]
+
+
+def test_response_cache_off(rw_index):
+    s = Server(rw_index, "--cache-mb", "0")
+    try:
+        for _ in range(2):
+            st, h, _ = s.get(q("/api/search", q="china"))
+            assert st == 200 and h["x-cache"] == "off"
+        assert s.json("/api/stats")["response_cache"]["entries"] == 0
+    finally:
+        s.stop()
+    rc, _, err = run_cli("serve", "--cache-mb", "x")
+    assert rc == 2 and "--cache-mb" in err
 
 
 def test_ingest_bad_bodies(rw_server):
