@@ -1128,7 +1128,19 @@ struct hlset {
     size_t nprefixes;
     const struct leaf **phrases;
     size_t nphrases;
+    uint8_t first[256]; /* first bytes of every term above (ndx_analyzer.stem_first) */
+    int any_first;      /* an empty term or prefix: no first-letter filter */
 };
+
+static void hl_first(struct hlset *h, const char *t)
+{
+    uint8_t c = (uint8_t)t[0];
+    if (!c)
+        h->any_first = 1;
+    h->first[c] = 1;
+    if (c >= 'a' && c <= 'z')
+        h->first[c - 0x20] = 1;
+}
 
 static void hl_collect(struct hlset *h, const struct cnode *c, int negated)
 {
@@ -1149,11 +1161,15 @@ static void hl_collect(struct hlset *h, const struct cnode *c, int negated)
             const char *t = l->slots[0].terms[k];
             ndx__map_put(&h->phrase_first, ndx__hash64(t, strlen(t), 11), 1);
         }
+        for (size_t s = 0; s < l->nslots; s++)
+            for (size_t k = 0; k < l->slots[s].nterms; k++)
+                hl_first(h, l->slots[s].terms[k]);
         return;
     }
     for (size_t s = 0; s < l->nslots; s++)
         for (size_t k = 0; k < l->slots[s].nterms; k++) {
             const char *t = l->slots[s].terms[k];
+            hl_first(h, t);
             if (l->kind == NDX_Q_PREFIX) {
                 const char **p = ndx_realloc(h->prefixes, (h->nprefixes + 1) * sizeof *p);
                 if (p) {
@@ -1198,6 +1214,15 @@ static int doc_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size
             return d->rc = NDX_ENOMEM;
         d->t = p;
         d->cap = cap;
+    }
+    if (nterm && !d->hl->any_first && !d->hl->first[(uint8_t)term[0]]) {
+        /* cannot be a query term, a phrase word or a prefix match */
+        d->t[d->n++] = (struct dtok){0, pos, start, end, 0};
+        if (d->hits >= HL_ENOUGH_HITS && d->n - 1 - d->last_hit > HL_TAIL_TOKENS) {
+            d->stopped = 1;
+            return 1;
+        }
+        return 0;
     }
     int ph = 0;
     for (size_t i = 0; i < d->hl->nprefixes && !ph; i++) {
@@ -1257,6 +1282,8 @@ static int spans_for(struct search *S, const struct hlset *hl, const char *text,
     d.hl = hl;
     struct ndx_analyzer an = S->an;
     an.stem = S->ix->stem;
+    if (!hl->any_first)
+        an.stem_first = hl->first; /* words that cannot match are not stemmed */
     int rc = ndx__analyze(&an, text, n, lang, 0, doc_tok, &d, NULL);
     if (rc == 1 && d.stopped)
         rc = 0;

@@ -13,8 +13,8 @@
 #include <utf8proc.h>
 
 #define DEFAULT_MAX_TERM 64
-#define STACK_BYTES 512
-#define CJK_MAX 24   /* bytes kept of one normalised CJK character */
+#define STACK_BYTES      512
+#define CJK_MAX          24 /* bytes kept of one normalised CJK character */
 
 #define FOLD_OPTS                                                                                  \
     (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE)
@@ -35,7 +35,7 @@ static int scratch_reserve(struct scratch *s, size_t n)
     uint8_t *p = ndx_realloc(s->heap ? s->p : NULL, cap);
     if (!p)
         return NDX_ENOMEM;
-    s->p = p;   /* contents are not preserved: callers reserve before writing */
+    s->p = p; /* contents are not preserved: callers reserve before writing */
     s->cap = cap;
     s->heap = true;
     return NDX_OK;
@@ -59,9 +59,10 @@ static int scratch_grow(struct scratch *s, size_t keep, size_t n)
 }
 
 struct norm {
-    struct ndx__stemmer *stemmer;   /* NULL: no stemming */
+    struct ndx__stemmer *stemmer; /* NULL: no stemming */
+    const uint8_t *stem_first;    /* ndx_analyzer.stem_first, or NULL */
     size_t max_term;
-    size_t raw_limit;               /* longer raw words are cut before normalisation */
+    size_t raw_limit; /* longer raw words are cut before normalisation */
     struct scratch clean, fold, u32;
     uint8_t clean_stack[STACK_BYTES];
     uint8_t fold_stack[STACK_BYTES];
@@ -71,6 +72,7 @@ struct norm {
 static void norm_init(struct norm *nm, struct ndx__stemmer *st, uint32_t max_term)
 {
     nm->stemmer = st;
+    nm->stem_first = NULL;
     nm->max_term = max_term ? max_term : DEFAULT_MAX_TERM;
     nm->raw_limit = nm->max_term * 4 + 64;
     nm->clean = (struct scratch){nm->clean_stack, sizeof nm->clean_stack, false};
@@ -170,9 +172,9 @@ static int utf8proc_pass(struct norm *nm, const uint8_t *in, size_t n, utf8proc_
     utf8proc_ssize_t cnt;
     for (;;) {
         utf8proc_ssize_t room = (utf8proc_ssize_t)(nm->u32.cap / sizeof(utf8proc_int32_t)) - 1;
-        cnt = utf8proc_decompose(in, (utf8proc_ssize_t)n, (utf8proc_int32_t *)nm->u32.p, room,
-                                 opts);
-        if (cnt < 0) {   /* cannot happen on valid input; be safe: empty result */
+        cnt =
+            utf8proc_decompose(in, (utf8proc_ssize_t)n, (utf8proc_int32_t *)nm->u32.p, room, opts);
+        if (cnt < 0) { /* cannot happen on valid input; be safe: empty result */
             *out = nm->u32.p;
             *nout = 0;
             return NDX_OK;
@@ -243,14 +245,15 @@ static int norm_word(struct norm *nm, const uint8_t *w, size_t n, bool ascii, bo
                 digit = true;
             } else if (!(c == '.' && k > 0 && is_digit(o[k - 1]) && i + 1 < n &&
                          is_digit(w[i + 1]))) {
-                continue;   /* apostrophes, thousands commas, stray punctuation */
+                continue; /* apostrophes, thousands commas, stray punctuation */
             }
             o[k++] = c;
         }
         t = o;
         nt = k;
         num = digit && !alpha;
-        if (nm->stemmer && may_stem && !num && nt > 0) {
+        if (nm->stemmer && may_stem && !num && nt > 0 &&
+            (!nm->stem_first || nm->stem_first[t[0]])) {
             int rc = ndx__stemmer_run(nm->stemmer, t, nt, &t, &nt);
             if (rc)
                 return rc;
@@ -265,8 +268,8 @@ static int norm_word(struct norm *nm, const uint8_t *w, size_t n, bool ascii, bo
     for (size_t i = 0; i < n;) {
         uint8_t c = w[i];
         if (c < 0x80) {
-            if (is_alnum(c) || (c == '.' && k > 0 && is_digit(o[k - 1]) && i + 1 < n &&
-                                is_digit(w[i + 1])))
+            if (is_alnum(c) ||
+                (c == '.' && k > 0 && is_digit(o[k - 1]) && i + 1 < n && is_digit(w[i + 1])))
                 o[k++] = c;
             i++;
             continue;
@@ -443,8 +446,8 @@ static inline bool simple_is_diacritic(uint32_t cp)
 {
     if (cp < 0x300 || cp > 0x331)
         return false;
-    static const uint8_t bits[7] = {0xDF, 0x9F, 0x02, 0x08,   /* U+0300-031F, bit k = U+0300+k */
-                                    0xF8, 0x61, 0x03};        /* U+0320-0332 */
+    static const uint8_t bits[7] = {0xDF, 0x9F, 0x02, 0x08, /* U+0300-031F, bit k = U+0300+k */
+                                    0xF8, 0x61, 0x03};      /* U+0320-0332 */
     unsigned k = cp - 0x300;
     return (bits[k >> 3] >> (k & 7)) & 1;
 }
@@ -476,8 +479,8 @@ static inline size_t simple_encode(uint32_t cp, uint8_t *o)
     return (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, o);
 }
 
-static int analyze_simple(const struct ndx_analyzer *an, const uint8_t *s, size_t n,
-                          uint32_t pos0, ndx_token_fn cb, void *ctx, uint32_t *next_pos)
+static int analyze_simple(const struct ndx_analyzer *an, const uint8_t *s, size_t n, uint32_t pos0,
+                          ndx_token_fn cb, void *ctx, uint32_t *next_pos)
 {
     size_t max_term = an->max_term ? an->max_term : DEFAULT_MAX_TERM;
     uint8_t stack[STACK_BYTES];
@@ -545,14 +548,28 @@ out:
     return rc;
 }
 
+/* Languages whose Snowball stemmer only removes or rewrites endings: the first letter of an ASCII
+ * word survives stemming (Arabic, Indonesian, Irish and others also strip prefixes). */
+static bool suffix_only_stemmer(const char *lang)
+{
+    static const char list[] = "en de fr es it pt nl sv no nb nn da fi ru ro hu ca ";
+    if (!lang || !lang[0] || !lang[1] || lang[2])
+        return false;
+    for (const char *p = list; *p; p += 3)
+        if (p[0] == (lang[0] | 0x20) && p[1] == (lang[1] | 0x20))
+            return true;
+    return false;
+}
+
 int ndx__analyze(const struct ndx_analyzer *an, const char *text, size_t ntext, const char *lang,
                  uint32_t pos0, ndx_token_fn cb, void *ctx, uint32_t *next_pos)
 {
     if (an && an->simple)
-        return analyze_simple(an, (const uint8_t *)text, text ? ntext : 0, pos0, cb, ctx,
-                              next_pos);
+        return analyze_simple(an, (const uint8_t *)text, text ? ntext : 0, pos0, cb, ctx, next_pos);
     struct norm nm;
     norm_init(&nm, an && an->stem ? ndx__stemmer_get(lang) : NULL, an ? an->max_term : 0);
+    if (an && an->stem_first && nm.stemmer && suffix_only_stemmer(lang))
+        nm.stem_first = an->stem_first;
     const uint8_t *s = (const uint8_t *)text;
     size_t n = text ? ntext : 0;
     size_t i = 0;
@@ -632,7 +649,7 @@ int ndx__analyze(const struct ndx_analyzer *an, const char *text, size_t ntext, 
         }
         size_t we = j;
         if (apos_at != SIZE_MAX && apos_at + apos_len + 1 == j && (s[j - 1] | 0x20) == 's')
-            we = apos_at;   /* possessive / contraction 's: dropped */
+            we = apos_at; /* possessive / contraction 's: dropped */
         i = j;
 
         const uint8_t *term;

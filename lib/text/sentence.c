@@ -111,12 +111,18 @@ static const char *const abbrev_maybe[] = {
 static bool in_list(const char *const *list, size_t nlist, const uint8_t *w, size_t n)
 {
     for (size_t k = 0; k < nlist; k++)
-        if (strlen(list[k]) == n && memcmp(list[k], w, n) == 0)
+        if (list[k][0] == (char)w[0] && strlen(list[k]) == n && memcmp(list[k], w, n) == 0)
             return true;
     return false;
 }
 
-static bool is_terminator(uint32_t cp, bool *cjk)
+/* An ASCII character that neither ends a sentence nor is white space. */
+static inline bool plain_ascii(uint8_t c)
+{
+    return c > ' ' && c != '.' && c != '!' && c != '?';
+}
+
+static inline bool is_terminator(uint32_t cp, bool *cjk)
 {
     *cjk = cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F || cp == 0xFF61;
     return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026 || *cjk;
@@ -187,6 +193,16 @@ int ndx__sentences(const char *text, size_t ntext, ndx_sentence_fn cb, void *ctx
     int rc;
     while (i < n) {
         uint8_t c = s[i];
+        if (NDX_LIKELY(c < 0x80) && plain_ascii(c)) {
+            /* a run of ordinary characters: no decision to make */
+            if (start == SIZE_MAX)
+                start = i;
+            i++;
+            while (i < n && s[i] < 0x80 && plain_ascii(s[i]))
+                i++;
+            last = i;
+            continue;
+        }
         if (c == '\n' || c == '\r') {
             if (start != SIZE_MAX && (rc = cb(ctx, start, last)) != 0)
                 return rc;

@@ -35,6 +35,11 @@ struct ndx_analyzer {
     int simple;          /* 1: simple mode: lower-cased (ASCII and utf8proc case fold) runs of
                             letters and digits, nothing else (no stemming, no accent folding, no
                             apostrophe/number rules, no CJK n-grams: a CJK run is one word) */
+    const uint8_t *stem_first; /* NULL, or 256 flags: an all-ASCII word whose lower-cased first
+                            letter is not flagged is left unstemmed.  For callers that only look
+                            for given stems (highlighting): in the languages whose Snowball
+                            stemmer only strips suffixes, stemming never changes the first letter
+                            of an ASCII word, so such a word cannot stem to one of them. */
 };
 
 /*

@@ -12,7 +12,7 @@ struct toks {
     size_t n;
     const char *text;
     int with_offsets;
-    int stop_after;   /* 0 = never */
+    int stop_after; /* 0 = never */
     int count;
 };
 
@@ -49,7 +49,7 @@ static const char *toks_of(struct toks *t, const char *text, size_t n, const cha
 }
 
 #define TOKS(text, lang, stem) toks_of(&tk, text, strlen(text), lang, stem, 0)
-#define TOKS_OFF(text) toks_of(&tk, text, strlen(text), "en", 0, 1)
+#define TOKS_OFF(text)         toks_of(&tk, text, strlen(text), "en", 0, 1)
 
 static const char *norm(struct ndx_buf *b, const char *w)
 {
@@ -67,7 +67,7 @@ TEST(text_english_stemming)
     CHECK_STR(TOKS("They invite us", "en", 1), "they@0 invit@1 us@2");
     CHECK_STR(TOKS("Running RUNS", "en", 1), "run@0 run@1");
     CHECK_STR(TOKS("Running RUNS", "en", 0), "running@0 runs@1");
-    CHECK_STR(TOKS("Running", NULL, 1), "running@0");    /* no language: no stemming */
+    CHECK_STR(TOKS("Running", NULL, 1), "running@0"); /* no language: no stemming */
     CHECK_STR(TOKS("Running", "xx", 1), "running@0");
     ndx__text_thread_cleanup();
 }
@@ -81,8 +81,8 @@ TEST(text_accents_and_french)
     CHECK_STR(TOKS("nationalité", "fr", 1), "national@0");
     CHECK_STR(TOKS("Straße ÜBER", "de", 0), "strasse@0 uber@1");
     CHECK_STR(TOKS("\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3 \xEF\xBC\x91\xEF\xBC\x92", NULL, 0),
-              "abc@0 12@1");   /* fullwidth ABC 12 */
-    CHECK_STR(TOKS("cafe\xCC\x81", NULL, 0), "cafe@0");   /* decomposed accent */
+              "abc@0 12@1");                            /* fullwidth ABC 12 */
+    CHECK_STR(TOKS("cafe\xCC\x81", NULL, 0), "cafe@0"); /* decomposed accent */
     ndx__text_thread_cleanup();
 }
 
@@ -137,8 +137,7 @@ TEST(text_cjk)
     CHECK_STR(TOKS("陳全國", NULL, 0), "陳@0 陳全@0 全@1 全國@1 國@2");
     CHECK_STR(TOKS("中", NULL, 0), "中@0");
     /* Japanese: kanji + kana in one run, the prolonged sound mark in katakana */
-    CHECK_STR(TOKS("東京タワー", "ja", 1),
-              "東@0 東京@0 京@1 京タ@1 タ@2 タワ@2 ワ@3 ワー@3 ー@4");
+    CHECK_STR(TOKS("東京タワー", "ja", 1), "東@0 東京@0 京@1 京タ@1 タ@2 タワ@2 ワ@3 ワー@3 ー@4");
     /* halfwidth katakana with a voicing mark becomes one fullwidth character */
     CHECK_STR(TOKS("\xEF\xBD\xB6\xEF\xBE\x9E\xEF\xBD\xB2", NULL, 0), "ガ@0 ガイ@0 イ@1");
     /* Korean syllables; a space splits runs */
@@ -166,7 +165,8 @@ TEST(text_mixed_and_offsets)
 TEST(text_invalid_utf8)
 {
     struct toks tk;
-    const char bad[] = "ok\xff" "caf\xc3\xa9 \xe9\x99 bad\xc3 \xf0\x9f\x98 end \xed\xa0\x80x";
+    const char bad[] = "ok\xff"
+                       "caf\xc3\xa9 \xe9\x99 bad\xc3 \xf0\x9f\x98 end \xed\xa0\x80x";
     CHECK_STR(toks_of(&tk, bad, sizeof bad - 1, "en", 1, 0), "ok@0 cafe@1 bad@2 end@3 x@4");
     /* truncated at the very end of the buffer */
     const char trunc[] = "ab\xe9\x99";
@@ -183,16 +183,16 @@ TEST(text_truncation)
     word[200] = 0;
     struct toks tk;
     const char *r = toks_of(&tk, word, 200, NULL, 0, 0);
-    CHECK_EQ(strlen(r), 64 + 2);   /* 64 a's + "@0" */
+    CHECK_EQ(strlen(r), 64 + 2); /* 64 a's + "@0" */
     /* multi-byte: never cut inside a character */
     char w2[300] = "";
     for (int i = 0; i < 100; i++)
-        strcat(w2, "\xC3\xA9");   /* é -> e after stripping: 1 byte each */
+        strcat(w2, "\xC3\xA9"); /* é -> e after stripping: 1 byte each */
     r = toks_of(&tk, w2, strlen(w2), NULL, 0, 0);
     CHECK_EQ(strlen(r), 64 + 2);
     char w3[400] = "";
     for (int i = 0; i < 100; i++)
-        strcat(w3, "\xD0\xB6");   /* ж: 2 bytes, 64 bytes = 32 chars */
+        strcat(w3, "\xD0\xB6"); /* ж: 2 bytes, 64 bytes = 32 chars */
     r = toks_of(&tk, w3, strlen(w3), NULL, 0, 0);
     CHECK_EQ(strlen(r), 64 + 2);
     struct ndx_analyzer an = {.stem = 0, .max_term = 5};
@@ -253,7 +253,8 @@ TEST(text_detect_lang)
     char l[3];
     CHECK_STR(lang_of(l, "The government said on Monday that it would raise taxes."), "en");
     CHECK_STR(lang_of(l, "Die Regierung hat am Montag neue Maßnahmen beschlossen, die für alle "
-                         "gelten."), "de");
+                         "gelten."),
+              "de");
     CHECK_STR(lang_of(l, "Le gouvernement a annoncé lundi une nouvelle réforme des retraites."),
               "fr");
     CHECK_STR(lang_of(l, "El gobierno anunció el lunes una nueva reforma de las pensiones."), "es");
@@ -264,7 +265,8 @@ TEST(text_detect_lang)
     CHECK_STR(lang_of(l, "Правительство в понедельник объявило о новых мерах поддержки."), "ru");
     CHECK_STR(lang_of(l, "Уряд оголосив про нові заходи підтримки економіки України."), "uk");
     CHECK_STR(lang_of(l, "Chen Quanguo (陳全國) said the region was stable and that the camps "
-                         "were schools."), "en");
+                         "were schools."),
+              "en");
     CHECK_STR(lang_of(l, "Η κυβέρνηση ανακοίνωσε νέα μέτρα."), "el");
     CHECK_STR(lang_of(l, "xkcd qwrtp zzv"), "un");
     CHECK_STR(lang_of(l, ""), "un");
@@ -309,7 +311,8 @@ TEST(text_sentences)
               "[“Stop!” he said.][On Jan. 5 the No. 2 firm, Acme Inc., e.g. sold.]");
     CHECK_STR(sents_of(&st, "First line\nSecond line.  \n\n Third"),
               "[First line][Second line.][Third]");
-    CHECK_STR(sents_of(&st, "今天天气很好。我们去公园吧！好的"), "[今天天气很好。][我们去公园吧！][好的]");
+    CHECK_STR(sents_of(&st, "今天天气很好。我们去公园吧！好的"),
+              "[今天天气很好。][我们去公园吧！][好的]");
     CHECK_STR(sents_of(&st, "「行こう。」と彼は言った。"), "[「行こう。」][と彼は言った。]");
     CHECK_STR(sents_of(&st, "   "), "");
 }
@@ -330,12 +333,12 @@ TEST(text_teaser)
     CHECK_STR(t, "One two three. Four five six.");
     ndx_free(t);
     t = teaser("One two three. Four five six. Seven eight nine.", 5);
-    CHECK_STR(t, "One two three.");   /* never cut mid-sentence */
+    CHECK_STR(t, "One two three."); /* never cut mid-sentence */
     ndx_free(t);
-    t = teaser("One two three four five six seven. Eight.", 3);   /* first sentence <= 3x */
+    t = teaser("One two three four five six seven. Eight.", 3); /* first sentence <= 3x */
     CHECK_STR(t, "One two three four five six seven.");
     ndx_free(t);
-    t = teaser("a b c d e f g h i j k l. m n.", 3);   /* first sentence > 3x: cut */
+    t = teaser("a b c d e f g h i j k l. m n.", 3); /* first sentence > 3x: cut */
     CHECK_STR(t, "a b c d e f g h i…");
     ndx_free(t);
     t = teaser("Para one.\n\nPara  two.\tMore.", 100);
@@ -344,7 +347,7 @@ TEST(text_teaser)
     t = teaser("", 10);
     CHECK_STR(t, "");
     ndx_free(t);
-    t = teaser("今天天气很好。我们去公园吧！", 8);   /* CJK characters count as words */
+    t = teaser("今天天气很好。我们去公园吧！", 8); /* CJK characters count as words */
     CHECK_STR(t, "今天天气很好。");
     ndx_free(t);
 }
@@ -396,8 +399,10 @@ TEST(text_snippet)
     /* a passage ending inside a long sentence gets a trailing "…", one starting inside it a
      * leading one */
     const char *w4[] = {"target"};
-    CHECK_STR(snip(&b, "Short one. Then a very long sentence with the target word in it goes on "
-                       "and on and on without any end in sight at all.", w4, 1, 8, 1, 0),
+    CHECK_STR(snip(&b,
+                   "Short one. Then a very long sentence with the target word in it goes on "
+                   "and on and on without any end in sight at all.",
+                   w4, 1, 8, 1, 0),
               "…with the <b>target</b> word in it goes on…");
     /* no spans: the teaser, escaped */
     CHECK_STR(snip(&b, "A <b> c. D e f g h i j k l m n.", NULL, 0, 3, 2, 1), "A &lt;b&gt; c.");
@@ -408,4 +413,26 @@ TEST(text_snippet)
     CHECK_STR((char *)b.p, "[é]");
     ndx__buf_free(&b);
     ndx__text_thread_cleanup();
+}
+
+/* stem_first: only words whose first letter is flagged are stemmed, positions are unchanged, and
+ * languages whose stemmer strips prefixes ignore the filter. */
+TEST(analyze_stem_first_filter)
+{
+    struct toks tk;
+    uint8_t first[256] = {0};
+    first['r'] = 1;
+    struct ndx_analyzer an = {.stem = 1, .stem_first = first};
+    const char *text = "Running economies running";
+    memset(&tk, 0, sizeof tk);
+    tk.text = text;
+    CHECK_EQ(ndx__analyze(&an, text, strlen(text), "en", 0, collect, &tk, NULL), 0);
+    CHECK_STR(tk.s, "run@0 economies@1 run@2");
+    /* without the filter: everything stemmed */
+    CHECK_STR(TOKS(text, "en", 1), "run@0 economi@1 run@2");
+    /* Indonesian strips prefixes ("menulis" -> "ulis"): the filter is not applied */
+    memset(&tk, 0, sizeof tk);
+    tk.text = "menulis";
+    CHECK_EQ(ndx__analyze(&an, "menulis", 7, "id", 0, collect, &tk, NULL), 0);
+    CHECK_STR(tk.s, "ulis@0");
 }
