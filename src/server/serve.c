@@ -381,6 +381,111 @@ static srv_result route(struct server *s, struct MHD_Connection *c, const char *
     return srv_send_error(c, MHD_HTTP_NOT_FOUND, "not found", NULL);
 }
 
+/* ---- header deadline (slowloris) --------------------------------------------------------- */
+
+/*
+ * libmicrohttpd's timeout counts inactivity only, so a client that sends one header byte every
+ * few seconds would hold its connection for ever.  Every connection is tracked from the moment it
+ * opens; while no request is being handled (before its headers are complete, or between
+ * keep-alive requests) it must deliver a complete request head within --header-timeout seconds,
+ * or a reaper thread shuts its socket down and libmicrohttpd closes it.  libmicrohttpd reports a
+ * connection closed before it closes the socket, so the reaper never touches a reused fd.
+ */
+static void notify_conn(void *cls, struct MHD_Connection *c, void **socket_context,
+                        enum MHD_ConnectionNotificationCode code)
+{
+    struct server *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        struct srv_conn *t = calloc(1, sizeof *t);
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!t || !ci) {
+            free(t);
+            *socket_context = NULL;
+            return;
+        }
+        t->fd = ci->connect_fd;
+        t->since = srv_now();
+        pthread_mutex_lock(&s->conns_mu);
+        t->next = s->conns;
+        if (s->conns)
+            s->conns->prev = t;
+        s->conns = t;
+        pthread_mutex_unlock(&s->conns_mu);
+        *socket_context = t;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        struct srv_conn *t = *socket_context;
+        if (!t)
+            return;
+        pthread_mutex_lock(&s->conns_mu);
+        if (t->prev)
+            t->prev->next = t->next;
+        else
+            s->conns = t->next;
+        if (t->next)
+            t->next->prev = t->prev;
+        pthread_mutex_unlock(&s->conns_mu);
+        free(t);
+        *socket_context = NULL;
+    }
+}
+
+static void conn_set_busy(struct server *s, struct MHD_Connection *c, int busy)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct srv_conn *t = ci ? ci->socket_context : NULL;
+    if (!t)
+        return;
+    pthread_mutex_lock(&s->conns_mu);
+    t->busy = busy;
+    t->since = srv_now();
+    pthread_mutex_unlock(&s->conns_mu);
+}
+
+static void conns_free(struct server *s)
+{
+    while (s->conns) {
+        struct srv_conn *t = s->conns;
+        s->conns = t->next;
+        free(t);
+    }
+    pthread_mutex_destroy(&s->conns_mu);
+    pthread_mutex_destroy(&s->stop_mu);
+    pthread_cond_destroy(&s->stop_cv);
+}
+
+static void *reaper_main(void *arg)
+{
+    struct server *s = arg;
+    pthread_mutex_lock(&s->stop_mu);
+    while (!s->stopping) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 250 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&s->stop_cv, &s->stop_mu, &ts);
+        if (s->stopping)
+            break;
+        double now = srv_now();
+        pthread_mutex_lock(&s->conns_mu);
+        for (struct srv_conn *t = s->conns; t; t = t->next)
+            if (!t->busy && !t->reaped && now - t->since > s->cfg.header_timeout) {
+                t->reaped = 1;
+                shutdown(t->fd, SHUT_RDWR);
+                if (s->cfg.verbose)
+                    fprintf(stderr, "newsdex serve: no complete request in %u s, closing\n",
+                            s->cfg.header_timeout);
+            }
+        pthread_mutex_unlock(&s->conns_mu);
+    }
+    pthread_mutex_unlock(&s->stop_mu);
+    return NULL;
+}
+
 static srv_result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                           const char *version, const char *upload_data, size_t *upload_data_size,
                           void **con_cls)
@@ -389,6 +494,7 @@ static srv_result handler(void *cls, struct MHD_Connection *c, const char *url, 
     struct server *s = cls;
     struct srv_request *rq = *con_cls;
     if (!rq) {
+        conn_set_busy(s, c, 1);
         rq = calloc(1, sizeof *rq);
         if (!rq)
             return MHD_NO;
@@ -432,12 +538,22 @@ static srv_result handler(void *cls, struct MHD_Connection *c, const char *url, 
             rq->kind = REQ_INGEST;
             return MHD_YES;
         }
-        return route(s, c, url, method);
+        /* Answer on the next call: libmicrohttpd closes a connection whose response was queued
+         * in the first call (it cannot know the request is complete), which would cost every
+         * client a new TCP connection per request. */
+        return MHD_YES;
     }
     if (rq->kind != REQ_INGEST) {
-        /* a body sent to an endpoint that takes none: the response is already queued */
-        *upload_data_size = 0;
-        return MHD_YES;
+        if (*upload_data_size) {
+            /* a body sent to an endpoint that takes none: skipped (up to a small cap) */
+            rq->nbody += *upload_data_size;
+            *upload_data_size = 0;
+            return rq->nbody > SRV_MAX_IGNORED_BODY ? MHD_NO : MHD_YES;
+        }
+        if (rq->responded)
+            return MHD_YES;
+        rq->responded = 1;
+        return route(s, c, url, method);
     }
     if (*upload_data_size) {
         size_t n = *upload_data_size;
@@ -482,6 +598,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "ok" : "aborted",
                 rq ? (srv_now() - rq->t0) * 1e3 : 0.0);
     }
+    conn_set_busy(s, c, 0);
     if (!rq)
         return;
     if (rq->fd >= 0)
@@ -535,6 +652,9 @@ static void usage(void)
            "                         also read from $NEWSDEX_WRITE_TOKEN\n"
            "  --threads N            worker threads (default: number of CPUs)\n"
            "  --timeout SEC          close idle connections after SEC seconds (default 30)\n"
+           "  --header-timeout SEC   a client must send a complete request head within SEC\n"
+           "                         seconds of connecting or of its previous response\n"
+           "                         (default 10; 0: no limit)\n"
            "  --max-connections N    concurrent connections (default 512)\n"
            "  --max-queries N        concurrent index reads before 429 (default 64)\n"
            "  --max-exports N        concurrent exports before 429 (default 4)\n"
@@ -639,6 +759,7 @@ int ndx_cmd_serve(int argc, char **argv)
                                          {"max-body", required_argument, 0, 'B'},
                                          {"verbose", no_argument, 0, 'v'},
                                          {"cache-mb", required_argument, 0, 'M'},
+                                         {"header-timeout", required_argument, 0, 'H'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     struct server *s = calloc(1, sizeof *s);
@@ -648,6 +769,7 @@ int ndx_cmd_serve(int argc, char **argv)
     s->cfg.listen = "127.0.0.1:8080";
     s->cfg.threads = ncpu > 0 && ncpu < 256 ? (unsigned)ncpu : 2;
     s->cfg.timeout = 30;
+    s->cfg.header_timeout = 10;
     s->cfg.max_connections = 512;
     s->cfg.max_queries = 64;
     s->cfg.max_exports = 4;
@@ -705,6 +827,12 @@ int ndx_cmd_serve(int argc, char **argv)
                 bad = 1, what = "--max-body takes megabytes from 1 to 4096";
             else
                 s->cfg.max_body = (size_t)v << 20;
+            break;
+        case 'H':
+            if (parse_uint(optarg, 3600, &v))
+                bad = 1, what = "--header-timeout takes seconds from 0 to 3600";
+            else
+                s->cfg.header_timeout = (unsigned)v;
             break;
         case 'M':
             if (parse_uint(optarg, 65536, &v))
@@ -771,6 +899,9 @@ int ndx_cmd_serve(int argc, char **argv)
     }
 
     json_object_seed(0); /* before threads: jansson seeds its hash function once */
+    pthread_mutex_init(&s->conns_mu, NULL);
+    pthread_mutex_init(&s->stop_mu, NULL);
+    pthread_cond_init(&s->stop_cv, NULL);
     if (srv_cache_init(&s->cache, s->cfg.cache_bytes) != 0)
         fprintf(stderr, "newsdex serve: no memory for the response cache; serving without it\n");
 
@@ -789,11 +920,13 @@ int ndx_cmd_serve(int argc, char **argv)
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(s->cfg.threads > 1 ? s->cfg.threads : 0),
         MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
         s->cfg.timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_MEMORY_LIMIT,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_NOTIFY_CONNECTION, notify_conn, s,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+        MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "newsdex serve: cannot start the HTTP server\n");
         close(fd);
+        conns_free(s);
         srv_cache_free(&s->cache);
         pool_close(s);
         pthread_mutex_destroy(&s->pool.mu);
@@ -801,6 +934,8 @@ int ndx_cmd_serve(int argc, char **argv)
         free(s);
         return 2;
     }
+    if (s->cfg.header_timeout)
+        s->reaper_running = pthread_create(&s->reaper, NULL, reaper_main, s) == 0;
     printf("newsdex: serving %s on http://%s/\n", s->cfg.index, shown);
     fflush(stdout);
 
@@ -809,8 +944,16 @@ int ndx_cmd_serve(int argc, char **argv)
         ;
     if (s->cfg.verbose)
         fprintf(stderr, "newsdex serve: %s, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    if (s->reaper_running) {
+        pthread_mutex_lock(&s->stop_mu);
+        s->stopping = 1;
+        pthread_cond_signal(&s->stop_cv);
+        pthread_mutex_unlock(&s->stop_mu);
+        pthread_join(s->reaper, NULL);
+    }
     MHD_stop_daemon(d);
     close(fd);
+    conns_free(s);
     srv_cache_free(&s->cache);
     pool_close(s);
     pthread_mutex_destroy(&s->pool.mu);

@@ -31,6 +31,7 @@ typedef enum MHD_Result srv_result;
 #define SRV_MAX_QUERY 4096         /* bytes of a query */
 #define SRV_MAX_RELATED 50         /* related hits */
 #define SRV_EXPORT_BATCH 1000      /* hits per page while exporting */
+#define SRV_MAX_IGNORED_BODY 65536 /* bytes of a body skipped on endpoints that take none */
 #define SRV_MEMORY_LIMIT 32768     /* bytes per connection for the request line and headers */
 
 struct srv_config {
@@ -39,6 +40,7 @@ struct srv_config {
     const char *token;        /* NULL: read-only server */
     unsigned threads;
     unsigned timeout;         /* seconds of inactivity before a connection is closed */
+    unsigned header_timeout;  /* seconds to deliver a request's headers (slowloris); 0: none */
     unsigned max_connections;
     unsigned max_queries;     /* concurrent index reads (searches, documents, exports) */
     unsigned max_exports;     /* concurrent exports (each holds a read handle while streaming) */
@@ -74,6 +76,15 @@ void srv_cache_put(struct srv_cache *c, const char *key, size_t nkey, uint64_t g
 void srv_cache_stats(struct srv_cache *c, uint64_t *hits, uint64_t *misses, size_t *entries,
                      size_t *bytes);
 
+/* Connections waiting for a request's headers (serve.c): closed past cfg.header_timeout. */
+struct srv_conn {
+    struct srv_conn *prev, *next;
+    int fd;
+    int busy;                 /* a request is being handled (headers complete) */
+    int reaped;               /* shut down by the reaper */
+    double since;             /* connection opened or last response finished */
+};
+
 struct server {
     struct srv_config cfg;
     size_t ntoken;
@@ -82,6 +93,13 @@ struct server {
     atomic_uint exports;      /* exports in progress */
     pthread_mutex_t write_mu; /* one write request at a time inside this server */
     struct srv_cache cache;   /* JSON of recent searches and related lists */
+    pthread_mutex_t conns_mu;
+    struct srv_conn *conns;   /* every open connection */
+    pthread_t reaper;
+    int reaper_running;
+    pthread_mutex_t stop_mu;
+    pthread_cond_t stop_cv;
+    int stopping;
 };
 
 /* Per-request state, created on the first call of the access handler. */
@@ -93,6 +111,7 @@ struct srv_request {
     char tmppath[256];
     size_t nbody;
     int too_big;
+    int responded;            /* plain requests: the response is queued */
     int format;               /* ingest: enum ndx_format */
     double t0;
 };

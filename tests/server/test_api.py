@@ -536,6 +536,67 @@ def test_slow_client_disconnected(server):
     assert time.time() - t0 < 8
 
 
+def test_keep_alive(server):
+    """Several requests on one connection (no "Connection: close"), also after a request that
+    carried an unexpected small body."""
+    c = server.conn()
+    try:
+        c.request("GET", "/api/health")
+        r = c.getresponse()
+        r.read()
+        assert r.status == 200 and r.getheader("Connection", "").lower() != "close"
+        sock = c.sock
+        c.request("GET", q("/api/search", q="port strike"), body=b"ignored")
+        r = c.getresponse()
+        assert r.status == 200 and json.loads(r.read())["total"] >= 1
+        c.request("GET", "/api/stats")
+        r = c.getresponse()
+        assert r.status == 200 and "documents" in json.loads(r.read())
+        assert c.sock is sock and sock is not None   # the same TCP connection throughout
+    finally:
+        c.close()
+
+
+def test_slowloris_header_deadline(sample_index):
+    """A client that trickles its headers one byte at a time (never idle for --timeout) is cut off
+    after --header-timeout; a normal request on another connection is served meanwhile, and a
+    keep-alive connection gets the same deadline for its next request."""
+    srv = Server(sample_index, "--timeout", "30", "--header-timeout", "2")
+    try:
+        s = socket.create_connection((srv.host, srv.port), timeout=15)
+        t0 = time.time()
+        closed = False
+        try:
+            s.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+            while time.time() - t0 < 12:
+                s.sendall(b"X")   # one byte of a never-ending header every 0.3 s
+                time.sleep(0.3)
+                assert srv.json("/api/health")["status"] == "ok"
+        except (BrokenPipeError, ConnectionResetError):
+            closed = True
+        if not closed:
+            s.settimeout(5)
+            try:
+                closed = s.recv(4096) == b""
+            except (ConnectionResetError, socket.timeout):
+                closed = True
+        s.close()
+        elapsed = time.time() - t0
+        assert closed and 1.5 < elapsed < 8, elapsed
+        # keep-alive: one request served, then silence is cut off after the deadline too
+        k = socket.create_connection((srv.host, srv.port), timeout=15)
+        k.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert k.recv(4096).startswith(b"HTTP/1.1 200")
+        t1 = time.time()
+        assert k.recv(4096) == b""
+        assert 1.5 < time.time() - t1 < 8
+        k.close()
+    finally:
+        srv.stop()
+    rc, _, err = run_cli("serve", "--header-timeout", "x")
+    assert rc == 2 and "--header-timeout" in err
+
+
 def test_garbage_requests(server):
     for data in (b"\x00\xff\r\n\r\n", b"GET\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n",
                  b"BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n",
