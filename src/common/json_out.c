@@ -200,3 +200,200 @@ json_t *ndxx_stats_json(const ndx_stats *st)
     json_object_set_new(o, "simple", json_boolean(st->simple));
     return o;
 }
+
+/* ---- search results as text, without building a jansson tree ------------------------------ */
+
+static void tx_grow(struct ndxx_text *t, size_t more)
+{
+    if (t->err || t->n + more + 1 <= t->cap)
+        return;
+    size_t cap = t->cap ? t->cap : 4096;
+    while (cap < t->n + more + 1)
+        cap *= 2;
+    char *p = realloc(t->p, cap);
+    if (!p) {
+        t->err = 1;
+        return;
+    }
+    t->p = p;
+    t->cap = cap;
+}
+
+static void tx_put(struct ndxx_text *t, const char *s, size_t n)
+{
+    tx_grow(t, n);
+    if (t->err)
+        return;
+    memcpy(t->p + t->n, s, n);
+    t->n += n;
+    t->p[t->n] = 0;
+}
+
+static void tx_puts(struct ndxx_text *t, const char *s)
+{
+    tx_put(t, s, strlen(s));
+}
+
+/* A JSON string: escapes as jansson does, invalid UTF-8 and NUL replaced by U+FFFD. */
+static void tx_str(struct ndxx_text *t, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    if (!s)
+        n = 0;
+    tx_grow(t, n + 2);
+    tx_put(t, "\"", 1);
+    size_t run = 0, i = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t l = c >= 0x80 ? utf8_seq(p + i, n - i) : 0;
+        if (l) {
+            i += l;
+            continue;
+        }
+        tx_put(t, (const char *)p + run, i - run);
+        char esc[8];
+        switch (c) {
+        case '"':
+            tx_put(t, "\\\"", 2);
+            break;
+        case '\\':
+            tx_put(t, "\\\\", 2);
+            break;
+        case '\n':
+            tx_put(t, "\\n", 2);
+            break;
+        case '\r':
+            tx_put(t, "\\r", 2);
+            break;
+        case '\t':
+            tx_put(t, "\\t", 2);
+            break;
+        case '\b':
+            tx_put(t, "\\b", 2);
+            break;
+        case '\f':
+            tx_put(t, "\\f", 2);
+            break;
+        default:
+            if (c == 0 || c >= 0x80) {
+                tx_put(t, "\xEF\xBF\xBD", 3);
+            } else {
+                snprintf(esc, sizeof esc, "\\u%04X", c);
+                tx_put(t, esc, 6);
+            }
+        }
+        i++;
+        run = i;
+    }
+    tx_put(t, (const char *)p + run, n - run);
+    tx_put(t, "\"", 1);
+}
+
+static void tx_u64(struct ndxx_text *t, uint64_t v)
+{
+    char b[24];
+    int k = snprintf(b, sizeof b, "%llu", (unsigned long long)v);
+    tx_put(t, b, (size_t)k);
+}
+
+static void tx_real(struct ndxx_text *t, double v)
+{
+    if (v != v || v - v != 0) {
+        tx_puts(t, "null");
+        return;
+    }
+    char b[40];
+    int k = snprintf(b, sizeof b, "%.17g", v);
+    tx_put(t, b, (size_t)k);
+    if (!strpbrk(b, ".eE"))
+        tx_put(t, ".0", 2);
+}
+
+static void tx_date(struct ndxx_text *t, int64_t v)
+{
+    time_t tt = (time_t)v;
+    struct tm tm;
+    char buf[48];
+    if (v == NDX_DATE_UNKNOWN || !gmtime_r(&tt, &tm)) {
+        tx_puts(t, "null");
+        return;
+    }
+    size_t k = strftime(buf, sizeof buf, "\"%Y-%m-%dT%H:%M:%SZ\"", &tm);
+    tx_put(t, buf, k);
+}
+
+void ndxx_hit_text(struct ndxx_text *t, const ndx_hit *h, int snippets)
+{
+    tx_puts(t, "{\"id\":");
+    tx_u64(t, h->id);
+    tx_puts(t, ",\"score\":");
+    tx_real(t, h->score);
+    tx_puts(t, ",\"title\":");
+    tx_str(t, h->title, h->ntitle);
+    tx_puts(t, ",\"url\":");
+    tx_str(t, h->url, h->nurl);
+    tx_puts(t, ",\"source\":");
+    tx_str(t, h->source, h->nsource);
+    tx_puts(t, ",\"date\":");
+    tx_date(t, h->published);
+    tx_puts(t, ",\"lang\":");
+    tx_str(t, h->lang, h->nlang);
+    if (h->flags & NDX_ART_TEASER)
+        tx_puts(t, ",\"truncated\":true");
+    tx_puts(t, ",\"story\":");
+    tx_u64(t, h->story);
+    tx_puts(t, ",\"copies\":");
+    tx_u64(t, h->copies);
+    tx_puts(t, ",\"sources\":[");
+    const char *p = h->sources, *end = h->sources ? h->sources + h->nsources : NULL;
+    int first = 1;
+    while (p && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            nl = end;
+        if (!first)
+            tx_put(t, ",", 1);
+        first = 0;
+        tx_str(t, p, (size_t)(nl - p));
+        p = nl + 1;
+    }
+    tx_puts(t, h->wire ? "],\"wire\":true" : "],\"wire\":false");
+    if (snippets) {
+        tx_puts(t, ",\"snippet\":");
+        tx_str(t, h->snippet, h->nsnippet);
+        tx_puts(t, ",\"teaser\":");
+        tx_str(t, h->teaser, h->nteaser);
+    }
+    tx_put(t, "}", 1);
+}
+
+int ndxx_search_text(struct ndxx_text *t, const char *q, size_t nq, const ndx_results *res,
+                     int collapse, size_t offset, int snippets)
+{
+    tx_puts(t, "{\"query\":");
+    tx_str(t, q, nq);
+    tx_puts(t, ",\"total\":");
+    tx_u64(t, ndx_results_total(res));
+    tx_puts(t, ",\"total_stories\":");
+    tx_u64(t, ndx_results_total_stories(res));
+    tx_puts(t, ",\"total_copies\":");
+    tx_u64(t, ndx_results_total_copies(res));
+    tx_puts(t, collapse ? ",\"collapsed\":true" : ",\"collapsed\":false");
+    tx_puts(t, ",\"took_ms\":");
+    tx_real(t, ndx_results_took_ms(res));
+    tx_puts(t, ",\"offset\":");
+    tx_u64(t, offset);
+    tx_puts(t, ",\"hits\":[");
+    size_t cnt = ndx_results_count(res);
+    for (size_t i = 0; i < cnt; i++) {
+        if (i)
+            tx_put(t, ",", 1);
+        ndxx_hit_text(t, ndx_results_hit(res, i), snippets);
+    }
+    tx_puts(t, "]}\n");
+    return t->err ? -1 : 0;
+}

@@ -29,4 +29,16 @@ json_t *ndxx_export_json(const ndx_article *a);
 /* `stats --json`. */
 json_t *ndxx_stats_json(const ndx_stats *st);
 
+/* JSON text built directly (the hot path of the server): a growing NUL-terminated buffer. */
+struct ndxx_text {
+    char *p;   /* malloc'd */
+    size_t n, cap;
+    int err;   /* an allocation failed */
+};
+/** One hit, the same object as ndxx_hit_json. */
+void ndxx_hit_text(struct ndxx_text *t, const ndx_hit *h, int snippets);
+/** The `search --json` document plus a newline; 0, or -1 when out of memory. */
+int ndxx_search_text(struct ndxx_text *t, const char *q, size_t nq, const ndx_results *res,
+                     int collapse, size_t offset, int snippets);
+
 #endif

@@ -151,25 +151,15 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
         srv_release(s, ix);
         return ret;
     }
-    json_t *hits = json_array();
-    size_t cnt = ndx_results_count(res);
-    for (size_t i = 0; i < cnt; i++)
-        json_array_append_new(hits, ndxx_hit_json(ndx_results_hit(res, i), so.want_snippets));
-    json_t *j = json_object();
-    json_object_set_new(j, "query", ndxx_jstr(q, nq));
-    json_object_set_new(j, "total", json_integer((json_int_t)ndx_results_total(res)));
-    json_object_set_new(j, "total_stories",
-                        json_integer((json_int_t)ndx_results_total_stories(res)));
-    json_object_set_new(j, "total_copies", json_integer((json_int_t)ndx_results_total_copies(res)));
-    json_object_set_new(j, "collapsed", json_boolean(so.collapse));
-    json_object_set_new(j, "took_ms", json_real(ndx_results_took_ms(res)));
-    json_object_set_new(j, "offset", json_integer((json_int_t)so.offset));
-    json_object_set_new(j, "hits", hits);
+    struct ndxx_text t = {0};
+    int bad = ndxx_search_text(&t, q, nq, res, so.collapse, so.offset, so.want_snippets);
     ndx_results_free(res);
     srv_release(s, ix);
-    if (!nkey)
-        return srv_send_json(c, MHD_HTTP_OK, j);
-    return srv_send_json_cached(s, c, j, key, nkey, gen);
+    if (bad) {
+        free(t.p);
+        return srv_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory", NULL);
+    }
+    return srv_send_text_cached(s, c, t.p, t.n, key, nkey, gen);
 }
 
 /* ---- GET /api/doc/{id} -------------------------------------------------------------------- */

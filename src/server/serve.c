@@ -176,7 +176,14 @@ srv_result srv_send_json_cached(struct server *s, struct MHD_Connection *c, json
     char *t = dump_json(j, &n);
     if (!t)
         return MHD_NO;
-    srv_cache_put(&s->cache, key, nkey, gen, t, n);
+    return srv_send_text_cached(s, c, t, n, key, nkey, gen);
+}
+
+srv_result srv_send_text_cached(struct server *s, struct MHD_Connection *c, char *t, size_t n,
+                                const char *key, size_t nkey, uint64_t gen)
+{
+    if (nkey)
+        srv_cache_put(&s->cache, key, nkey, gen, t, n);
     return send_json_body(c, MHD_HTTP_OK, t, n, "X-Cache", s->cache.budget ? "miss" : "off");
 }
 

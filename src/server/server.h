@@ -131,6 +131,10 @@ void srv_add_common_headers(struct MHD_Response *r, int is_page);
 /** If the cache holds key for generation gen, queue it (X-Cache: hit), set *ret and return 1. */
 int srv_send_from_cache(struct server *s, struct MHD_Connection *c, const char *key, size_t nkey,
                         uint64_t gen, srv_result *ret);
+/** Send the JSON text t (malloc'd, n bytes, freed) with status 200 and keep it in the cache under
+ * key unless nkey is 0 (X-Cache: miss). */
+srv_result srv_send_text_cached(struct server *s, struct MHD_Connection *c, char *t, size_t n,
+                                const char *key, size_t nkey, uint64_t gen);
 /** Send `j` (stolen) with status 200 and keep its text in the cache under key (X-Cache: miss). */
 srv_result srv_send_json_cached(struct server *s, struct MHD_Connection *c, json_t *j,
                                 const char *key, size_t nkey, uint64_t gen);

@@ -351,6 +351,26 @@ def test_ingest_then_search_then_delete(rw_server):
     assert rw_server.json(q("/api/search", q="quokkaplanet"))["total"] == 3
 
 
+def test_search_json_hostile_text_matches_cli(rw_index, rw_server):
+    """Quotes, backslashes, control characters, U+2028, astral characters and broken UTF-8 in
+    stored text: the server's search JSON parses and equals the CLI's."""
+    body = (b'{"url":"https://x.example/1","title":"Tab\\there \\"quoted\\" back\\\\slash '
+            b'\\u0001ctl \\u2028 ok","maintext":"Weirdword \\u0007 bell \\"q\\" \\\\ '
+            b'line\\nsecond weirdword. Caf\\u00e9 \\ud83d\\ude00.","source_domain":"x.example"}\n'
+            b'{"url":"https://x.example/2","title":"Bad \xff\xfe weirdword","maintext":"weirdword '
+            b'\xc3\x28 broken"}\n')
+    r = rw_server.json("/api/ingest", method="POST", body=body, headers=AUTH)
+    assert r["added"] == 2, r
+    for params, cli in (({"q": "weirdword", "collapse": 0}, ["--no-collapse"]),
+                        ({"q": "weirdword"}, [])):
+        st, h, raw = rw_server.get(q("/api/search", **params))
+        assert st == 200
+        srv = json.loads(raw.decode("utf-8"))
+        ref = cli_json("search", "--index", rw_index, "--json", *cli, "weirdword")
+        assert strip_took(srv) == strip_took(ref)
+        assert len(srv["hits"]) == 2 and any("\ufffd" in x["title"] for x in srv["hits"])
+
+
 def test_response_cache_never_stale(rw_index, rw_server):
     """Repeated searches and related lists come from the cache (X-Cache: hit) with the same body;
     a commit, by the server or by the CLI, makes the next answer fresh."""
