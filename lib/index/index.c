@@ -684,14 +684,32 @@ int ndx_index_refresh(ndx_index *ix)
 {
     if (ix->flags & NDX_OPEN_WRITE)
         return NDX_OK; /* a writer always sees its own latest commit */
+    /* A commit publishes a new MANIFEST by renaming it into the directory, which changes the
+     * directory's mtime.  An mtime equal to the one seen at the last full check, when it was
+     * already more than two seconds old then, means no commit since: one stat() instead of
+     * reading the directory. */
+    struct stat st;
+    struct timespec now;
+    int have_st = stat(ix->dir, &st) == 0 && clock_gettime(CLOCK_REALTIME, &now) == 0;
+    if (have_st && ix->dir_checked && st.st_mtim.tv_sec == ix->dir_mtime.tv_sec &&
+        st.st_mtim.tv_nsec == ix->dir_mtime.tv_nsec)
+        return NDX_OK;
     uint64_t *gens;
     size_t n;
+    int rc;
     if (list_manifests(ix->dir, &gens, &n) == NDX_OK && n && gens[0] == ix->gen) {
         ndx_free(gens);
-        return NDX_OK;
+        rc = NDX_OK;
+    } else {
+        ndx_free(gens);
+        rc = load_newest(ix);
     }
-    ndx_free(gens);
-    return load_newest(ix);
+    /* trust the mtime next time only if it was already old when the listing was made: a change
+     * in the same tick as the one seen could not have moved it */
+    ix->dir_checked = have_st && rc == NDX_OK && now.tv_sec - st.st_mtim.tv_sec > 2;
+    if (have_st)
+        ix->dir_mtime = st.st_mtim;
+    return rc;
 }
 
 /* ---- adding ------------------------------------------------------------------------------- */

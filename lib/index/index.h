@@ -227,6 +227,8 @@ uint64_t ndx__url_hash(const char *url, size_t n);
 
 #include "util/map.h"
 
+#include <time.h>
+
 /* A committed segment with its deletions, as seen by one handle. */
 struct ndx_segref {
     struct ndx_seg *seg;
@@ -255,6 +257,8 @@ struct ndx_index {
     size_t nsegs;
     size_t mem_limit;
     struct ndx_dcache dc;      /* decompressed docstore blocks */
+    struct timespec dir_mtime; /* readers: the directory's mtime at the last refresh check */
+    int dir_checked;           /* dir_mtime is valid and that check found nothing new */
     /* writer state */
     struct ndx_builder *bld;
     uint8_t *bld_del;          /* deletions among buffered docs */

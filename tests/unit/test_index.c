@@ -398,3 +398,38 @@ TEST(index_block_cache_returns_the_right_articles)
     ndx_index_close(w);
     rmrf(dir);
 }
+
+/* A reader's refresh skips reading the directory while its mtime is old and unchanged, and still
+ * sees every new commit (the commit's rename moves the mtime). */
+TEST(index_refresh_sees_commits_after_quiet_periods)
+{
+    char *dir = tmpdir();
+    ndx_index *w = open_w(dir, 0);
+    CHECK(w != NULL);
+    int oc;
+    CHECK_EQ(add(w, "https://r.example/0", "Quiet zero", "quietword zero", &oc), 0);
+    CHECK_EQ(ndx_index_commit(w), 0);
+    ndx_index *r = open_r(dir);
+    CHECK(r != NULL);
+    for (int round = 1; round <= 3; round++) {
+        /* the directory looks untouched for a minute */
+        struct timespec old[2];
+        clock_gettime(CLOCK_REALTIME, &old[0]);
+        old[0].tv_sec -= 60;
+        old[1] = old[0];
+        CHECK_EQ(utimensat(AT_FDCWD, dir, old, 0), 0);
+        CHECK_EQ(ndx_index_refresh(r), 0); /* full check: records the old mtime */
+        CHECK_EQ(ndx_index_refresh(r), 0); /* stat only */
+        CHECK_EQ(count(r, "quietword"), (uint64_t)round);
+        char url[64], body[64];
+        snprintf(url, sizeof url, "https://r.example/%d", round);
+        snprintf(body, sizeof body, "quietword again, round %d", round);
+        CHECK_EQ(add(w, url, "Quiet more", body, &oc), 0);
+        CHECK_EQ(ndx_index_commit(w), 0);
+        CHECK_EQ(ndx_index_refresh(r), 0);
+        CHECK_EQ(count(r, "quietword"), (uint64_t)round + 1);
+    }
+    ndx_index_close(r);
+    ndx_index_close(w);
+    rmrf(dir);
+}
