@@ -166,7 +166,8 @@ NDX_API int ndx_index_commit(ndx_index *ix);
 /** Merge segments down to at most `max_segments` (>= 1) and commit. */
 NDX_API int ndx_index_optimize(ndx_index *ix, int max_segments);
 /** Re-read the newest commit if there is a newer one (readers: see what writers committed since
- * open).  Cheap when nothing changed (one directory listing). */
+ * open).  Cheap when nothing changed: one stat() of the directory (a listing when its mtime is
+ * recent or moved since the last check). */
 NDX_API int ndx_index_refresh(ndx_index *ix);
 
 /** Fetch a stored article by id.  *out is freed by the caller with ndx_article_free(). */
