@@ -655,6 +655,14 @@ int ndx__analyze(const struct ndx_analyzer *an, const char *text, size_t ntext, 
         const uint8_t *term;
         size_t nterm;
         unsigned flags;
+        if (nm.stem_first && ascii && !nm.stem_first[s[ws] | 0x20] && is_alnum(s[ws])) {
+            /* cannot match (stem_first): passed on as it stands, unnormalised */
+            rc = cb(ctx, (const char *)s + ws, we - ws, pos, ws, we, 0);
+            if (rc)
+                break;
+            pos++;
+            continue;
+        }
         rc = norm_word(&nm, s + ws, we - ws, ascii, true, &term, &nterm, &flags);
         if (rc)
             break;

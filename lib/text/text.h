@@ -35,11 +35,13 @@ struct ndx_analyzer {
     int simple;          /* 1: simple mode: lower-cased (ASCII and utf8proc case fold) runs of
                             letters and digits, nothing else (no stemming, no accent folding, no
                             apostrophe/number rules, no CJK n-grams: a CJK run is one word) */
-    const uint8_t *stem_first; /* NULL, or 256 flags: an all-ASCII word whose lower-cased first
-                            letter is not flagged is left unstemmed.  For callers that only look
-                            for given stems (highlighting): in the languages whose Snowball
-                            stemmer only strips suffixes, stemming never changes the first letter
-                            of an ASCII word, so such a word cannot stem to one of them. */
+    const uint8_t *stem_first; /* NULL, or 256 flags for callers that only look for given terms
+                            (highlighting): an all-ASCII word whose lower-cased first character
+                            is not flagged reaches the callback as it stands, neither normalised
+                            nor stemmed (same position as otherwise).  Only applied in languages
+                            whose Snowball stemmer strips suffixes alone: there stemming never
+                            changes the first letter of an ASCII word, so such a word cannot
+                            become one of the looked-for terms. */
 };
 
 /*
