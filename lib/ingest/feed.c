@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
+#include <libxml/uri.h>
 #include <libxml/tree.h>
 #include <limits.h>
 #include <stdio.h>
@@ -115,8 +116,8 @@ int ndx__feed_sniff_xml(const uint8_t *p, size_t n)
 int ndx__html_sniff(const uint8_t *p, size_t n)
 {
     const uint8_t *e = p + n, *q = first_element(p, n);
-    static const char *const tags[] = {"<!doctype html", "<html", "<head", "<body", "<meta",
-                                       "<title", "<link", "<script", "<style"};
+    static const char *const tags[] = {"<!doctype html", "<html", "<head",   "<body", "<meta",
+                                       "<title",         "<link", "<script", "<style"};
     if (!q) {
         /* a doctype / comment run past the window: look for <html anywhere in it */
         q = p;
@@ -155,17 +156,16 @@ struct h2t {
 };
 
 static const char *const block_tags[] = {
-    "p",      "div",        "br",     "li",      "ul",      "ol",     "h1",     "h2",
-    "h3",     "h4",         "h5",     "h6",      "blockquote", "pre", "table",  "tr",
-    "dl",     "dt",         "dd",     "section", "article", "header", "footer", "aside",
-    "nav",    "figure",     "figcaption", "hr",  "address", "center", "main",   "form",
-    "fieldset", "details",  "summary", "caption", "tbody",  "thead",  "tfoot",  "body",
+    "p",        "div",     "br",         "li",      "ul",         "ol",     "h1",     "h2",
+    "h3",       "h4",      "h5",         "h6",      "blockquote", "pre",    "table",  "tr",
+    "dl",       "dt",      "dd",         "section", "article",    "header", "footer", "aside",
+    "nav",      "figure",  "figcaption", "hr",      "address",    "center", "main",   "form",
+    "fieldset", "details", "summary",    "caption", "tbody",      "thead",  "tfoot",  "body",
 };
 /* elements whose text is not content (void elements such as embed must not be here: they never
  * close) */
-static const char *const skip_tags[] = {"script", "style", "noscript", "template", "svg",
-                                        "math",   "head",  "title",    "select",   "textarea",
-                                        "button"};
+static const char *const skip_tags[] = {"script", "style", "noscript", "template", "svg",   "math",
+                                        "head",   "title", "select",   "textarea", "button"};
 
 static int in_list(const char *name, const char *const *list, size_t n)
 {
@@ -255,15 +255,14 @@ void ndx__html_to_text(const char *p, size_t n, struct ndx_buf *out, int *rc)
     sax.warning = h2t_silent;
     sax.error = h2t_silent;
     sax.initialized = 1;
-    htmlParserCtxtPtr ctxt = htmlCreatePushParserCtxt(&sax, &h, NULL, 0, NULL,
-                                                      XML_CHAR_ENCODING_UTF8);
+    htmlParserCtxtPtr ctxt =
+        htmlCreatePushParserCtxt(&sax, &h, NULL, 0, NULL, XML_CHAR_ENCODING_UTF8);
     if (!ctxt) {
         *rc = NDX_ENOMEM;
         return;
     }
     htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC |
-                                 HTML_PARSE_NODEFDTD);
+                                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NODEFDTD);
     size_t off = 0;
     const size_t CH = (size_t)1 << 20;
     while (off < n && !*rc) {
@@ -414,8 +413,8 @@ static void xhtml_text(const xmlNode *n, struct ndx_buf *out, int *rc)
 static int looks_markup(const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i + 1 < n; i++) {
-        if (p[i] == '<' && (p[i + 1] == '/' || p[i + 1] == '!' || (lc(p[i + 1]) >= 'a' &&
-                                                                   lc(p[i + 1]) <= 'z')))
+        if (p[i] == '<' &&
+            (p[i + 1] == '/' || p[i + 1] == '!' || (lc(p[i + 1]) >= 'a' && lc(p[i + 1]) <= 'z')))
             return 1;
         if (p[i] == '&' && (p[i + 1] == '#' || (lc(p[i + 1]) >= 'a' && lc(p[i + 1]) <= 'z')))
             return 1;
@@ -512,8 +511,7 @@ static void content_text(const xmlNode *n, enum ctype t, struct ndx_buf *out, st
 }
 
 /* A one-line field: markup removed when it looks like markup, white space collapsed. */
-static void line_text(const xmlNode *n, int atom, struct ndx_buf *out, struct ndx_buf *tmp,
-                      int *rc)
+static void line_text(const xmlNode *n, int atom, struct ndx_buf *out, struct ndx_buf *tmp, int *rc)
 {
     ndx__buf_reset(out);
     if (!n)
@@ -573,7 +571,8 @@ static int is_http(const struct ndx_buf *b)
 }
 
 /* The link of an item or channel: Atom <link rel="alternate" href>, else RSS <link>text. */
-static void find_link(const xmlNode *parent, struct ndx_buf *out, struct ndx_buf *tmp, int *rc)
+static const xmlNode *find_link(const xmlNode *parent, struct ndx_buf *out, struct ndx_buf *tmp,
+                                int *rc)
 {
     ndx__buf_reset(out);
     const xmlNode *best = NULL;
@@ -589,7 +588,8 @@ static void find_link(const xmlNode *parent, struct ndx_buf *out, struct ndx_buf
             else if (!strcasecmp((const char *)rel, "self") ||
                      !strcasecmp((const char *)rel, "enclosure") ||
                      !strcasecmp((const char *)rel, "replies") ||
-                     !strcasecmp((const char *)rel, "edit") || !strcasecmp((const char *)rel, "hub"))
+                     !strcasecmp((const char *)rel, "edit") ||
+                     !strcasecmp((const char *)rel, "hub"))
                 score = -1;
             else
                 score = 0;
@@ -602,11 +602,50 @@ static void find_link(const xmlNode *parent, struct ndx_buf *out, struct ndx_buf
             node_text(k, tmp, rc);
             ndx__ingest_clean(tmp->p ? (const char *)tmp->p : "", tmp->n, 0, out, rc);
             if (out->n)
-                return; /* RSS <link>: takes precedence */
+                return k; /* RSS <link>: takes precedence */
         }
     }
     if (best)
         attr_into(best, "href", out, rc);
+    return best;
+}
+
+static int has_scheme(const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n &&
+           (((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z') ||
+            (i > 0 && ((p[i] >= '0' && p[i] <= '9') || p[i] == '+' || p[i] == '-' || p[i] == '.'))))
+        i++;
+    return i > 0 && i < n && p[i] == ':';
+}
+
+/* Make a relative link absolute: against the xml:base in scope at `at`, else against `fallback`
+ * (the feed's own link); only http(s) bases count.  Left as it is when nothing resolves it. */
+static void resolve_link(const xmlNode *at, struct ndx_buf *link, const struct ndx_buf *fallback,
+                         struct ndx_buf *tmp, int *rc)
+{
+    if (!link->n || has_scheme(link->p, link->n) || *rc)
+        return;
+    xmlChar *base = at ? xmlNodeGetBase(at->doc, at) : NULL;
+    const char *b = (const char *)base;
+    if (b && strncmp(b, "http://", 7) && strncmp(b, "https://", 8))
+        b = NULL;
+    if (!b && fallback && fallback->n && has_scheme(fallback->p, fallback->n))
+        b = (const char *)fallback->p;
+    if (b) {
+        ndx__buf_reset(tmp);
+        ndx__buf_append(tmp, link->p, link->n, rc);
+        ndx__buf_append(tmp, "", 0, rc); /* NUL-terminated */
+        xmlChar *abs = *rc ? NULL : xmlBuildURI(tmp->p, (const xmlChar *)b);
+        if (abs && (!strncmp((const char *)abs, "http://", 7) ||
+                    !strncmp((const char *)abs, "https://", 8))) {
+            ndx__buf_reset(link);
+            ndx__buf_append(link, abs, strlen((const char *)abs), rc);
+        }
+        xmlFree(abs);
+    }
+    xmlFree(base);
 }
 
 static void lang_norm(struct ndx_buf *b)
@@ -624,7 +663,8 @@ static void lang_norm(struct ndx_buf *b)
     }
 }
 
-/* ---- XML feeds -------------------------------------------------------------------------------- */
+/* ---- XML feeds --------------------------------------------------------------------------------
+ */
 
 struct xml_errs {
     int count;
@@ -652,13 +692,14 @@ struct feed {
     struct ndx__ingest_ctx *c;
     int atom;
     struct ndx_buf source, lang, link, title, body, authors, date, tmp, tmp2;
+    struct ndx_buf home; /* the feed's own (absolute) link: base of relative item links */
     uint64_t items, skipped;
 };
 
 static void feed_free(struct feed *f)
 {
-    struct ndx_buf *b[] = {&f->source, &f->lang, &f->link, &f->title, &f->body,
-                           &f->authors, &f->date, &f->tmp, &f->tmp2};
+    struct ndx_buf *b[] = {&f->source,  &f->lang, &f->link, &f->title, &f->body,
+                           &f->authors, &f->date, &f->tmp,  &f->tmp2,  &f->home};
     for (size_t k = 0; k < NDX_ARRAY_LEN(b); k++)
         ndx__buf_free(b[k]);
 }
@@ -707,7 +748,8 @@ static int item_article(struct feed *f, const xmlNode *item)
     /* title */
     line_text(child_core(item, "title"), f->atom, &f->title, &f->tmp, &rc);
     /* link */
-    find_link(item, &f->link, &f->tmp, &rc);
+    const xmlNode *ln = find_link(item, &f->link, &f->tmp, &rc);
+    resolve_link(ln, &f->link, &f->home, &f->tmp, &rc);
     if (!f->link.n) {
         const xmlNode *g = child_core(item, "guid");
         if (!g)
@@ -719,7 +761,7 @@ static int item_article(struct feed *f, const xmlNode *item)
         }
     }
     /* date: published before updated */
-    static const char *const date_els[] = {"published", "pubDate", "issued",   "created",
+    static const char *const date_els[] = {"published", "pubDate",  "issued",       "created",
                                            "updated",   "modified", "lastBuildDate"};
     const xmlNode *dn = NULL;
     for (size_t k = 0; k < NDX_ARRAY_LEN(date_els) && !dn; k++)
@@ -827,10 +869,10 @@ int ndx__ingest_feed_xml(struct ndx__ingest_ctx *c, const char *p, size_t n)
     memset(&errs, 0, sizeof errs);
     ctxt->_private = &errs;
     ctxt->sax->serror = xml_error;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, p, (int)n, NULL, NULL,
-                                      XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                          XML_PARSE_NOWARNING | XML_PARSE_NOCDATA |
-                                          XML_PARSE_BIG_LINES);
+    xmlDocPtr doc =
+        xmlCtxtReadMemory(ctxt, p, (int)n, NULL, NULL,
+                          XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
+                              XML_PARSE_NOWARNING | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES);
     int rc = NDX_OK;
     if (errs.count) {
         ndx__ingest_problem(c, errs.line > 0 ? (uint64_t)errs.line : 0,
@@ -849,8 +891,8 @@ int ndx__ingest_feed_xml(struct ndx__ingest_ctx *c, const char *p, size_t n)
     memset(&f, 0, sizeof f);
     f.c = c;
     f.atom = is_el(root, "feed");
-    struct ndx_buf *bufs[] = {&f.source, &f.lang, &f.link, &f.title, &f.body,
-                              &f.authors, &f.date, &f.tmp, &f.tmp2};
+    struct ndx_buf *bufs[] = {&f.source,  &f.lang, &f.link, &f.title, &f.body,
+                              &f.authors, &f.date, &f.tmp,  &f.tmp2,  &f.home};
     for (size_t k = 0; k < NDX_ARRAY_LEN(bufs); k++)
         ndx__buf_init(bufs[k], 0);
     root_ns = root->ns ? root->ns->href : NULL;
@@ -858,7 +900,12 @@ int ndx__ingest_feed_xml(struct ndx__ingest_ctx *c, const char *p, size_t n)
     if (!chan)
         chan = root;
     /* feed metadata: source from the feed's own link, else its title; language */
-    find_link(chan, &f.link, &f.tmp, &rc);
+    const xmlNode *home = find_link(chan, &f.link, &f.tmp, &rc);
+    resolve_link(home, &f.link, NULL, &f.tmp, &rc);
+    if (f.link.n && is_http(&f.link)) {
+        ndx__buf_append(&f.home, f.link.p, f.link.n, &rc);
+        ndx__buf_append(&f.home, "", 0, &rc); /* NUL-terminated */
+    }
     if (f.link.n)
         ndx__ingest_url_host((const char *)f.link.p, f.link.n, &f.source, &rc);
     if (!f.source.n)
@@ -921,8 +968,8 @@ int ndx__ingest_feed_json(struct ndx__ingest_ctx *c, void *rootp)
     struct feed f;
     memset(&f, 0, sizeof f);
     f.c = c;
-    struct ndx_buf *bufs[] = {&f.source, &f.lang, &f.link, &f.title, &f.body,
-                              &f.authors, &f.date, &f.tmp, &f.tmp2};
+    struct ndx_buf *bufs[] = {&f.source,  &f.lang, &f.link, &f.title, &f.body,
+                              &f.authors, &f.date, &f.tmp,  &f.tmp2};
     for (size_t k = 0; k < NDX_ARRAY_LEN(bufs); k++)
         ndx__buf_init(bufs[k], 0);
     size_t n;
@@ -961,8 +1008,7 @@ int ndx__ingest_feed_json(struct ndx__ingest_ctx *c, void *rootp)
         if ((s = jstr(it, "title", &n))) {
             if (looks_markup((const uint8_t *)s, n)) {
                 ndx__html_to_text(s, n, &f.tmp, &rc);
-                ndx__ingest_clean(f.tmp.p ? (const char *)f.tmp.p : "", f.tmp.n, 0, &f.title,
-                                  &rc);
+                ndx__ingest_clean(f.tmp.p ? (const char *)f.tmp.p : "", f.tmp.n, 0, &f.title, &rc);
             } else {
                 ndx__ingest_clean(s, n, 0, &f.title, &rc);
             }

@@ -283,3 +283,52 @@ TEST(feed_rss_parser_guardian)
     }
     coll_free(c);
 }
+
+/* Relative item links resolve against xml:base in scope (Atom), else the feed's own link (RSS);
+ * absolute ones and non-http bases are left alone. */
+TEST(feed_relative_links)
+{
+    const char *rss = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Rel</title>"
+                      "<link>https://news.example/section/</link>"
+                      "<item><title>One</title><link>/2024/one.html</link>"
+                      "<description>First.</description></item>"
+                      "<item><title>Two</title><link>two.html?a=1#x</link>"
+                      "<description>Second.</description></item>"
+                      "<item><title>Three</title><link>https://other.example/three</link>"
+                      "<description>Third.</description></item></channel></rss>";
+    int rc;
+    struct coll *c = read_mem(rss, &rc);
+    CHECK_EQ(rc, NDX_OK);
+    CHECK_EQ(c->n, 3);
+    if (c->n == 3) {
+        CHECK_STR(c->a[0].url, "https://news.example/2024/one.html");
+        CHECK_STR(c->a[1].url, "https://news.example/section/two.html?a=1#x");
+        CHECK_STR(c->a[2].url, "https://other.example/three");
+    }
+    coll_free(c);
+    const char *atom =
+        "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\" "
+        "xml:base=\"https://atom.example/blog/\"><title>A</title><link href=\"/\"/><id>urn:x</id>"
+        "<entry xml:base=\"posts/\"><title>E1</title><link href=\"e1\"/><id>urn:1</id>"
+        "<summary>One.</summary></entry>"
+        "<entry><title>E2</title><link href=\"../e2\"/><id>urn:2</id>"
+        "<summary>Two.</summary></entry></feed>";
+    c = read_mem(atom, &rc);
+    CHECK_EQ(rc, NDX_OK);
+    CHECK_EQ(c->n, 2);
+    if (c->n == 2) {
+        CHECK_STR(c->a[0].url, "https://atom.example/blog/posts/e1");
+        CHECK_STR(c->a[1].url, "https://atom.example/e2");
+        CHECK_STR(c->a[0].source, "atom.example");
+    }
+    coll_free(c);
+    /* no usable base: the link stays as written */
+    const char *bare = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>B</title>"
+                       "<item><title>One</title><link>one.html</link>"
+                       "<description>Bare.</description></item></channel></rss>";
+    c = read_mem(bare, &rc);
+    CHECK_EQ(c->n, 1);
+    if (c->n == 1)
+        CHECK_STR(c->a[0].url, "one.html");
+    coll_free(c);
+}
