@@ -63,28 +63,34 @@ const uint8_t *ndx__dcache_get(struct ndx_dcache *dc, uint64_t uid, uint32_t blk
     return NULL;
 }
 
-void ndx__dcache_put(struct ndx_dcache *dc, uint64_t uid, uint32_t blk, const uint8_t *p,
-                     uint32_t len)
+uint8_t *ndx__dcache_slot(struct ndx_dcache *dc, uint64_t uid, uint32_t blk, uint32_t len)
 {
     if (!dc || !dc->nslots || len > DC_MAX_BLOCK || len == 0)
-        return;
+        return NULL;
     struct dc_slot *s = &dc->slots[dc_index(dc, uid, blk)];
-    if (s->data && s->len == len) {
-        memcpy(s->data, p, len);
-    } else {
+    if (!s->data || s->len != len) {
         /* stay within the budget: a larger block only replaces when it fits */
         size_t used = dc->used - (s->data ? s->len : 0);
         if (used + len > dc->budget)
-            return;
+            return NULL;
         uint8_t *d = ndx_malloc(len);
         if (!d)
-            return; /* caching is optional */
+            return NULL; /* caching is optional */
         ndx_free(s->data);
         s->data = d;
+        s->len = len;
         dc->used = used + len;
-        memcpy(d, p, len);
     }
     s->uid = uid;
     s->blk = blk;
-    s->len = len;
+    return s->data;
+}
+
+void ndx__dcache_drop(struct ndx_dcache *dc, uint64_t uid, uint32_t blk)
+{
+    if (!dc || !dc->nslots)
+        return;
+    struct dc_slot *s = &dc->slots[dc_index(dc, uid, blk)];
+    if (s->uid == uid && s->blk == blk)
+        s->uid = 0;
 }

@@ -75,8 +75,10 @@ int ndx__dcache_init(struct ndx_dcache *dc, size_t budget);
 void ndx__dcache_free(struct ndx_dcache *dc);
 /* The cached block (len bytes) or NULL; valid until the next put. */
 const uint8_t *ndx__dcache_get(struct ndx_dcache *dc, uint64_t uid, uint32_t blk, uint32_t len);
-void ndx__dcache_put(struct ndx_dcache *dc, uint64_t uid, uint32_t blk, const uint8_t *p,
-                     uint32_t len);
+/* The slot's buffer (len bytes) for the block, to be filled by the caller, or NULL (no room);
+ * a caller that fails to fill it calls ndx__dcache_drop. */
+uint8_t *ndx__dcache_slot(struct ndx_dcache *dc, uint64_t uid, uint32_t blk, uint32_t len);
+void ndx__dcache_drop(struct ndx_dcache *dc, uint64_t uid, uint32_t blk);
 
 struct ndx_seg {
     char *name;                 /* "seg-<gen>" (file name without ".ndx") */

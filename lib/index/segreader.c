@@ -334,26 +334,51 @@ int ndx__seg_doc(const struct ndx_seg *s, uint32_t doc, struct ndx_buf *scratch,
     if (doc < first || doc - first >= nd || off > ds->n || clen > ds->n - off ||
         ulen > (1u << 30) || ZSTD_getFrameContentSize(ds->p + off, clen) != ulen)
         return NDX_CORRUPT;
+    const char *lang;
+    const uint8_t *blk = ndx__dcache_get(s->dc, s->uid, lo, ulen);
+    if (!blk) {
+        uint8_t *dst = ndx__dcache_slot(s->dc, s->uid, lo, ulen);
+        if (dst) {
+            size_t got = ZSTD_decompress(dst, ulen, ds->p + off, clen);
+            if (ZSTD_isError(got) || got != ulen) {
+                ndx__dcache_drop(s->dc, s->uid, lo);
+                return NDX_CORRUPT;
+            }
+            blk = dst;
+        }
+    }
     ndx__buf_reset(scratch);
-    int rc = ndx__buf_reserve(scratch, ulen);
-    if (rc)
-        return rc;
-    const uint8_t *cached = ndx__dcache_get(s->dc, s->uid, lo, ulen);
-    if (cached) {
-        memcpy(scratch->p, cached, ulen);
+    int rc;
+    if (blk) {
+        /* find the record in the cached block and copy only it */
+        const uint8_t *p = blk, *end = blk + ulen, *rec = blk;
+        for (uint32_t i = 0; i <= doc - first; i++) {
+            rec = p;
+            if (ndx__doc_decode(&p, end, a, &lang))
+                return NDX_CORRUPT;
+        }
+        size_t nrec = (size_t)(p - rec);
+        if ((rc = ndx__buf_reserve(scratch, nrec)))
+            return rc;
+        memcpy(scratch->p, rec, nrec);
+        scratch->n = nrec;
+        scratch->p[nrec] = 0;
+        const uint8_t *q = scratch->p;
+        if (ndx__doc_decode(&q, q + nrec, a, &lang))
+            return NDX_CORRUPT;
     } else {
+        if ((rc = ndx__buf_reserve(scratch, ulen)))
+            return rc;
         size_t got = ZSTD_decompress(scratch->p, ulen, ds->p + off, clen);
         if (ZSTD_isError(got) || got != ulen)
             return NDX_CORRUPT;
-        ndx__dcache_put(s->dc, s->uid, lo, scratch->p, ulen);
+        scratch->n = ulen;
+        scratch->p[ulen] = 0;
+        const uint8_t *p = scratch->p, *end = p + ulen;
+        for (uint32_t i = 0; i <= doc - first; i++)
+            if (ndx__doc_decode(&p, end, a, &lang))
+                return NDX_CORRUPT;
     }
-    scratch->n = ulen;
-    scratch->p[ulen] = 0;
-    const uint8_t *p = scratch->p, *end = p + ulen;
-    const char *lang;
-    for (uint32_t i = 0; i <= doc - first; i++)
-        if (ndx__doc_decode(&p, end, a, &lang))
-            return NDX_CORRUPT;
     a->id = s->col.gid[doc];
     a->story = s->col.story[doc];
     a->flags = s->col.flags[doc] & NDX_FLAGS_MASK;

@@ -33,9 +33,21 @@ static inline size_t decode_or_1(const uint8_t *s, size_t n, size_t i, uint32_t 
     return len;
 }
 
+/* ASCII word characters (letters and digits): 1. */
+static const uint8_t ascii_cls[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
 static inline bool ascii_word(uint8_t c)
 {
-    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+    return c < 0x80 && ascii_cls[c] == 1;
 }
 
 bool ndx__text_next_word(const char *text, size_t ntext, size_t i, size_t *ws, size_t *we)
@@ -54,7 +66,7 @@ bool ndx__text_next_word(const char *text, size_t ntext, size_t i, size_t *ws, s
         } else {
             len = decode_or_1(s, ntext, i, &cp);
         }
-        if (ndx__text_is_cjk(cp)) {
+        if (cp >= 0x80 && ndx__text_is_cjk(cp)) {
             *ws = i;
             *we = i + len;
             return true;
@@ -193,14 +205,18 @@ int ndx__sentences(const char *text, size_t ntext, ndx_sentence_fn cb, void *ctx
     int rc;
     while (i < n) {
         uint8_t c = s[i];
-        if (NDX_LIKELY(c < 0x80) && plain_ascii(c)) {
-            /* a run of ordinary characters: no decision to make */
-            if (start == SIZE_MAX)
-                start = i;
-            i++;
-            while (i < n && s[i] < 0x80 && plain_ascii(s[i]))
-                i++;
-            last = i;
+        if (NDX_LIKELY(c < 0x80) && (plain_ascii(c) || c == ' ')) {
+            /* a run of ordinary characters and spaces: no decision to make */
+            size_t j = i, lastns = SIZE_MAX;
+            for (; j < n && s[j] < 0x80 && (plain_ascii(s[j]) || s[j] == ' '); j++)
+                if (s[j] != ' ') {
+                    if (start == SIZE_MAX)
+                        start = j;
+                    lastns = j;
+                }
+            if (lastns != SIZE_MAX)
+                last = lastns + 1;
+            i = j;
             continue;
         }
         if (c == '\n' || c == '\r') {
