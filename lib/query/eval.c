@@ -1280,6 +1280,9 @@ static int spans_for(struct search *S, const struct hlset *hl, const char *text,
     struct dtoks d;
     memset(&d, 0, sizeof d);
     d.hl = hl;
+    d.cap = NDX_MIN(n / 5 + 16, (size_t)8192); /* ~ a token per 5-6 bytes: rarely regrown */
+    if (!(d.t = ndx_malloc(d.cap * sizeof *d.t)))
+        return NDX_ENOMEM;
     struct ndx_analyzer an = S->an;
     an.stem = S->ix->stem;
     if (!hl->any_first)
@@ -1390,19 +1393,34 @@ static int make_hit(struct search *S, const struct hlset *hl, const struct cand 
         /* escape after the fact: the teaser holds no markers */
         struct ndx_buf esc;
         ndx__buf_init(&esc, 0);
+        size_t run = 0;
+        rc = ndx__buf_reserve(&esc, out.n + out.n / 8 + 16);
         for (size_t i = 0; i < out.n && !rc; i++) {
-            char ch = (char)out.p[i];
-            if (ch == '&')
-                ndx__buf_puts(&esc, "&amp;", &rc);
-            else if (ch == '<')
-                ndx__buf_puts(&esc, "&lt;", &rc);
-            else if (ch == '>')
-                ndx__buf_puts(&esc, "&gt;", &rc);
-            else if (ch == '"')
-                ndx__buf_puts(&esc, "&quot;", &rc);
-            else
-                ndx__buf_putc(&esc, ch, &rc);
+            const char *e;
+            switch (out.p[i]) {
+            case '&':
+                e = "&amp;";
+                break;
+            case '<':
+                e = "&lt;";
+                break;
+            case '>':
+                e = "&gt;";
+                break;
+            case '"':
+                e = "&quot;";
+                break;
+            default:
+                continue;
+            }
+            ndx__buf_append(&esc, out.p + run, i - run, &rc);
+            ndx__buf_puts(&esc, e, &rc);
+            run = i + 1;
         }
+        if (!rc)
+            ndx__buf_append(&esc, out.p + run, out.n - run, &rc);
+        if (!rc && !esc.p)
+            ndx__buf_append(&esc, "", 0, &rc);
         ndx__buf_free(&out);
         out = esc;
     }

@@ -128,6 +128,23 @@ static bool in_list(const char *const *list, size_t nlist, const uint8_t *w, siz
     return false;
 }
 
+/* ASCII characters that change nothing in the sentence splitter's state but `last`: everything
+ * printable but . ! ? (and ' ' itself, skipped). */
+static const uint8_t run_tab[256] = {
+    [' '] = 1, ['"'] = 1,  ['#'] = 1, ['$'] = 1, ['%'] = 1,  ['&'] = 1, ['\''] = 1, ['('] = 1,
+    [')'] = 1, ['*'] = 1,  ['+'] = 1, [','] = 1, ['-'] = 1,  ['/'] = 1, ['0'] = 1,  ['1'] = 1,
+    ['2'] = 1, ['3'] = 1,  ['4'] = 1, ['5'] = 1, ['6'] = 1,  ['7'] = 1, ['8'] = 1,  ['9'] = 1,
+    [':'] = 1, [';'] = 1,  ['<'] = 1, ['='] = 1, ['>'] = 1,  ['@'] = 1, ['A'] = 1,  ['B'] = 1,
+    ['C'] = 1, ['D'] = 1,  ['E'] = 1, ['F'] = 1, ['G'] = 1,  ['H'] = 1, ['I'] = 1,  ['J'] = 1,
+    ['K'] = 1, ['L'] = 1,  ['M'] = 1, ['N'] = 1, ['O'] = 1,  ['P'] = 1, ['Q'] = 1,  ['R'] = 1,
+    ['S'] = 1, ['T'] = 1,  ['U'] = 1, ['V'] = 1, ['W'] = 1,  ['X'] = 1, ['Y'] = 1,  ['Z'] = 1,
+    ['['] = 1, ['\\'] = 1, [']'] = 1, ['^'] = 1, ['_'] = 1,  ['`'] = 1, ['a'] = 1,  ['b'] = 1,
+    ['c'] = 1, ['d'] = 1,  ['e'] = 1, ['f'] = 1, ['g'] = 1,  ['h'] = 1, ['i'] = 1,  ['j'] = 1,
+    ['k'] = 1, ['l'] = 1,  ['m'] = 1, ['n'] = 1, ['o'] = 1,  ['p'] = 1, ['q'] = 1,  ['r'] = 1,
+    ['s'] = 1, ['t'] = 1,  ['u'] = 1, ['v'] = 1, ['w'] = 1,  ['x'] = 1, ['y'] = 1,  ['z'] = 1,
+    ['{'] = 1, ['|'] = 1,  ['}'] = 1, ['~'] = 1, [0x7F] = 1,
+};
+
 /* An ASCII character that neither ends a sentence nor is white space. */
 static inline bool plain_ascii(uint8_t c)
 {
@@ -205,17 +222,23 @@ int ndx__sentences(const char *text, size_t ntext, ndx_sentence_fn cb, void *ctx
     int rc;
     while (i < n) {
         uint8_t c = s[i];
-        if (NDX_LIKELY(c < 0x80) && (plain_ascii(c) || c == ' ')) {
+        if (run_tab[c]) {
             /* a run of ordinary characters and spaces: no decision to make */
-            size_t j = i, lastns = SIZE_MAX;
-            for (; j < n && s[j] < 0x80 && (plain_ascii(s[j]) || s[j] == ' '); j++)
-                if (s[j] != ' ') {
-                    if (start == SIZE_MAX)
-                        start = j;
-                    lastns = j;
+            size_t j = i + 1;
+            while (j < n && run_tab[s[j]])
+                j++;
+            size_t e = j;
+            while (e > i && s[e - 1] == ' ')
+                e--;
+            if (e > i) {
+                if (start == SIZE_MAX) {
+                    size_t f = i;
+                    while (s[f] == ' ')
+                        f++;
+                    start = f;
                 }
-            if (lastns != SIZE_MAX)
-                last = lastns + 1;
+                last = e;
+            }
             i = j;
             continue;
         }

@@ -328,6 +328,16 @@ int ndx__snippet(const char *text, size_t ntext, const struct ndx_span *spans, s
         }
     }
     size_t wa, wb;
+    if (sn.nspans > 0) { /* ~ a word per 5-6 bytes, a sentence per 100: rarely regrown */
+        sn.words.cap = NDX_MIN(nscan / 5 + 16, (size_t)16384);
+        sn.sents.cap = NDX_MIN(nscan / 64 + 16, (size_t)2048);
+        sn.words.v = ndx_malloc(sn.words.cap * sizeof *sn.words.v);
+        sn.sents.v = ndx_malloc(sn.sents.cap * sizeof *sn.sents.v);
+        if (!sn.words.v || !sn.sents.v) {
+            rc = NDX_ENOMEM;
+            goto done;
+        }
+    }
     for (size_t i = 0; sn.nspans > 0 && ndx__text_next_word(text, nscan, i, &wa, &wb); i = wb)
         if ((rc = ranges_push(&sn.words, wa, wb)) != 0)
             goto done;
