@@ -10,7 +10,7 @@
 #include "index/index.h"
 
 #define DC_MAX_BLOCK  (256u << 10) /* larger blocks (one huge article) are not cached */
-#define DC_SLOT_BYTES (16u << 10)  /* budget / this = slots */
+#define DC_SLOT_BYTES (4u << 10)   /* budget / this = slots: 4 per 16 KiB block, few collisions */
 
 struct dc_slot {
     uint64_t uid; /* 0 = empty */
@@ -34,6 +34,7 @@ void ndx__dcache_free(struct ndx_dcache *dc)
     dc->slots = NULL;
     dc->nslots = 0;
     dc->used = 0;
+    dc->hand = 0;
 }
 
 int ndx__dcache_init(struct ndx_dcache *dc, size_t budget)
@@ -69,17 +70,32 @@ uint8_t *ndx__dcache_slot(struct ndx_dcache *dc, uint64_t uid, uint32_t blk, uin
         return NULL;
     struct dc_slot *s = &dc->slots[dc_index(dc, uid, blk)];
     if (!s->data || s->len != len) {
-        /* stay within the budget: a larger block only replaces when it fits */
-        size_t used = dc->used - (s->data ? s->len : 0);
-        if (used + len > dc->budget)
+        if (len > dc->budget)
+            return NULL;
+        ndx_free(s->data);
+        dc->used -= s->data ? s->len : 0;
+        s->data = NULL;
+        s->uid = 0;
+        /* stay within the budget: evict other blocks, going round the table from a moving hand
+         * (roughly the oldest first, as slots fill in no particular order) */
+        for (size_t tries = 0; dc->used + len > dc->budget && tries < dc->nslots; tries++) {
+            struct dc_slot *v = &dc->slots[dc->hand];
+            dc->hand = (dc->hand + 1) % dc->nslots;
+            if (v->data && v != s) {
+                dc->used -= v->len;
+                ndx_free(v->data);
+                v->data = NULL;
+                v->uid = 0;
+            }
+        }
+        if (dc->used + len > dc->budget)
             return NULL;
         uint8_t *d = ndx_malloc(len);
         if (!d)
             return NULL; /* caching is optional */
-        ndx_free(s->data);
         s->data = d;
         s->len = len;
-        dc->used = used + len;
+        dc->used += len;
     }
     s->uid = uid;
     s->blk = blk;

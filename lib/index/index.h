@@ -66,7 +66,7 @@ struct ndx_columns {
 
 struct ndx_dcache {
     struct dc_slot *slots;
-    size_t nslots;
+    size_t nslots, hand;        /* hand: next slot looked at for eviction */
     size_t budget, used;        /* bytes */
     uint64_t hits, misses;
 };

@@ -12,6 +12,8 @@
 #define DEFAULT_SNIPPET_WORDS 30
 #define MAX_SPANS             1024 /* spans considered (the first ones in the text) */
 #define MAX_DISTINCT          64   /* distinct span texts counted per passage */
+#define REGION_MARGIN         512  /* bytes around a span whose lines are walked for windows */
+#define REGION_TAIL           4096 /* never more than this past a span */
 #define ELLIPSIS              "\xE2\x80\xA6"
 
 struct range {
@@ -147,9 +149,36 @@ struct snip {
     size_t nspans;
 };
 
-static int on_sentence(void *ctx, size_t a, size_t b)
+struct sent_ctx {
+    struct ranges *r;
+    size_t off; /* the sentence splitter ran from text + off */
+};
+
+static int on_sentence_at(void *ctx, size_t a, size_t b)
 {
-    return ranges_push(ctx, a, b) ? 1 : 0;
+    struct sent_ctx *c = ctx;
+    return ranges_push(c->r, c->off + a, c->off + b) ? 1 : 0;
+}
+
+/* Start of the region of a span starting at a: the line holding a - REGION_MARGIN. */
+static size_t line_start(const uint8_t *s, size_t a)
+{
+    size_t x = a > REGION_MARGIN ? a - REGION_MARGIN : 0;
+    const uint8_t *nl = x ? memrchr(s, '\n', x) : NULL;
+    return nl ? (size_t)(nl - s) + 1 : 0;
+}
+
+/* End of the region of a span ending at b: the end of the line holding b + REGION_MARGIN, at most
+ * REGION_TAIL past b (at a character boundary), at most n. */
+static size_t region_end(const uint8_t *s, size_t n, size_t b)
+{
+    size_t x = NDX_MIN(b + REGION_MARGIN, n);
+    size_t cap = NDX_MIN(b + REGION_TAIL, n);
+    const uint8_t *nl = x < cap ? memchr(s + x, '\n', cap - x) : NULL;
+    size_t e = nl ? (size_t)(nl - s) : cap;
+    while (e < n && (s[e] & 0xC0) == 0x80)
+        e++;
+    return e;
 }
 
 /* Sentence index containing byte x (last sentence starting at or before x), or SIZE_MAX. */
@@ -314,23 +343,15 @@ int ndx__snippet(const char *text, size_t ntext, const struct ndx_span *spans, s
         }
     }
 
-    /* Windows lie within a few hundred bytes of a span: words and sentences past the last span
-     * (plus a margin) are never needed, so a long article is not walked to its end. */
-    size_t nscan = n;
-    if (sn.nspans > 0) {
-        size_t last = 0;
-        for (size_t k = 0; k < sn.nspans; k++)
-            last = NDX_MAX(last, sn.spans[k].b);
-        if (last + 4096 < n) {
-            nscan = last + 4096;
-            while (nscan < n && (s[nscan] & 0xC0) == 0x80)
-                nscan++;
-        }
-    }
+    /* Windows lie within a few hundred bytes of a span: words and sentences are only needed in
+     * the lines (paragraphs) around the spans.  A region runs from the start of the line holding
+     * the point REGION_MARGIN bytes before a span to the end of the line holding the point as far
+     * after it (at most REGION_TAIL bytes past the span); a line start is a sentence start, so
+     * sentences found from there are the same as from the top of the text. */
     size_t wa, wb;
     if (sn.nspans > 0) { /* ~ a word per 5-6 bytes, a sentence per 100: rarely regrown */
-        sn.words.cap = NDX_MIN(nscan / 5 + 16, (size_t)16384);
-        sn.sents.cap = NDX_MIN(nscan / 64 + 16, (size_t)2048);
+        sn.words.cap = NDX_MIN(n / 5 + 16, (size_t)16384);
+        sn.sents.cap = NDX_MIN(n / 64 + 16, (size_t)2048);
         sn.words.v = ndx_malloc(sn.words.cap * sizeof *sn.words.v);
         sn.sents.v = ndx_malloc(sn.sents.cap * sizeof *sn.sents.v);
         if (!sn.words.v || !sn.sents.v) {
@@ -338,19 +359,30 @@ int ndx__snippet(const char *text, size_t ntext, const struct ndx_span *spans, s
             goto done;
         }
     }
-    for (size_t i = 0; sn.nspans > 0 && ndx__text_next_word(text, nscan, i, &wa, &wb); i = wb)
-        if ((rc = ranges_push(&sn.words, wa, wb)) != 0)
+    struct sent_ctx sc = {&sn.sents, 0};
+    for (size_t k = 0; k < sn.nspans && !rc;) {
+        size_t rs = line_start(s, sn.spans[k].a), re = 0;
+        /* spans whose regions overlap share one */
+        for (; k < sn.nspans; k++) {
+            if (re && line_start(s, sn.spans[k].a) > re)
+                break;
+            re = NDX_MAX(re, region_end(s, n, sn.spans[k].b));
+        }
+        for (size_t i = rs; ndx__text_next_word(text, re, i, &wa, &wb); i = wb)
+            if ((rc = ranges_push(&sn.words, wa, wb)) != 0)
+                goto done;
+        sc.off = rs;
+        if (ndx__sentences(text + rs, re - rs, on_sentence_at, &sc) != 0) {
+            rc = NDX_ENOMEM;
             goto done;
+        }
+    }
     if (sn.words.n == 0 || sn.nspans == 0) {
         /* no highlights: the teaser */
         ndx__buf_reset(&tmp);
         rc = ndx__teaser(text, n, sn.W, &tmp);
         if (!rc)
             rc = escape_copy((const char *)tmp.p, tmp.n, escape_html, out);
-        goto done;
-    }
-    if (ndx__sentences(text, nscan, on_sentence, &sn.sents) != 0) {
-        rc = NDX_ENOMEM;
         goto done;
     }
 
