@@ -15,6 +15,9 @@
 
 #include <errno.h>
 #include <iconv.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static int lc(int c)
 {
@@ -35,30 +38,53 @@ const char *ndx__charset_canonical(const char *label)
     static const struct {
         const char *label, *name;
     } map[] = {
-        {"utf-8", "UTF-8"},          {"utf8", "UTF-8"},
+        {"utf-8", "UTF-8"},
+        {"utf8", "UTF-8"},
         {"unicode-1-1-utf-8", "UTF-8"},
-        {"gb2312", "GB18030"},       {"gbk", "GB18030"},
-        {"x-gbk", "GB18030"},        {"gb18030", "GB18030"},
-        {"gb_2312-80", "GB18030"},   {"chinese", "GB18030"},
-        {"euc-cn", "GB18030"},       {"cp936", "GB18030"},
-        {"big5", "BIG5-HKSCS"},      {"big5-hkscs", "BIG5-HKSCS"},
-        {"x-x-big5", "BIG5-HKSCS"},  {"cn-big5", "BIG5-HKSCS"},
-        {"shift_jis", "CP932"},      {"shift-jis", "CP932"},
-        {"sjis", "CP932"},           {"x-sjis", "CP932"},
-        {"windows-31j", "CP932"},    {"ms_kanji", "CP932"},
-        {"cp932", "CP932"},          {"euc-jp", "EUC-JP"},
-        {"x-euc-jp", "EUC-JP"},      {"iso-2022-jp", "ISO-2022-JP"},
-        {"euc-kr", "CP949"},         {"ks_c_5601-1987", "CP949"},
-        {"windows-949", "CP949"},    {"cp949", "CP949"},
-        {"iso-8859-1", "WINDOWS-1252"}, {"iso8859-1", "WINDOWS-1252"},
-        {"latin1", "WINDOWS-1252"},  {"latin-1", "WINDOWS-1252"},
-        {"l1", "WINDOWS-1252"},      {"us-ascii", "WINDOWS-1252"},
-        {"ascii", "WINDOWS-1252"},   {"windows-1252", "WINDOWS-1252"},
-        {"cp1252", "WINDOWS-1252"},  {"iso-8859-9", "WINDOWS-1254"},
-        {"tis-620", "CP874"},        {"iso-8859-11", "CP874"},
-        {"windows-874", "CP874"},    {"koi8-r", "KOI8-R"},
-        {"koi8-u", "KOI8-U"},        {"utf-16", "UTF-8"},   /* a meta cannot be UTF-16 */
-        {"utf-16le", "UTF-8"},       {"utf-16be", "UTF-8"},
+        {"gb2312", "GB18030"},
+        {"gbk", "GB18030"},
+        {"x-gbk", "GB18030"},
+        {"gb18030", "GB18030"},
+        {"gb_2312-80", "GB18030"},
+        {"chinese", "GB18030"},
+        {"euc-cn", "GB18030"},
+        {"cp936", "GB18030"},
+        {"big5", "BIG5-HKSCS"},
+        {"big5-hkscs", "BIG5-HKSCS"},
+        {"x-x-big5", "BIG5-HKSCS"},
+        {"cn-big5", "BIG5-HKSCS"},
+        {"shift_jis", "CP932"},
+        {"shift-jis", "CP932"},
+        {"sjis", "CP932"},
+        {"x-sjis", "CP932"},
+        {"windows-31j", "CP932"},
+        {"ms_kanji", "CP932"},
+        {"cp932", "CP932"},
+        {"euc-jp", "EUC-JP"},
+        {"x-euc-jp", "EUC-JP"},
+        {"iso-2022-jp", "ISO-2022-JP"},
+        {"euc-kr", "CP949"},
+        {"ks_c_5601-1987", "CP949"},
+        {"windows-949", "CP949"},
+        {"cp949", "CP949"},
+        {"iso-8859-1", "WINDOWS-1252"},
+        {"iso8859-1", "WINDOWS-1252"},
+        {"latin1", "WINDOWS-1252"},
+        {"latin-1", "WINDOWS-1252"},
+        {"l1", "WINDOWS-1252"},
+        {"us-ascii", "WINDOWS-1252"},
+        {"ascii", "WINDOWS-1252"},
+        {"windows-1252", "WINDOWS-1252"},
+        {"cp1252", "WINDOWS-1252"},
+        {"iso-8859-9", "WINDOWS-1254"},
+        {"tis-620", "CP874"},
+        {"iso-8859-11", "CP874"},
+        {"windows-874", "CP874"},
+        {"koi8-r", "KOI8-R"},
+        {"koi8-u", "KOI8-U"},
+        {"utf-16", "UTF-8"}, /* a meta cannot be UTF-16 */
+        {"utf-16le", "UTF-8"},
+        {"utf-16be", "UTF-8"},
     };
     for (size_t i = 0; i < NDX_ARRAY_LEN(map); i++)
         if (ieq(label, map[i].label))
@@ -66,50 +92,45 @@ const char *ndx__charset_canonical(const char *label)
     return NULL;
 }
 
-/* Find a charset declared in a <meta> tag within the first 32 KiB.  Writes the label into out. */
+/* Find a charset declared in a <meta> tag starting in the first 32 KiB.  Writes the label to out.
+ */
 static bool meta_charset(const char *s, size_t n, char *out, size_t nout)
 {
-    if (n > 32768)
-        n = 32768;
-    for (size_t i = 0; i + 7 < n; i++) {
-        if (lc((unsigned char)s[i]) != 'c' || lc((unsigned char)s[i + 1]) != 'h' ||
-            lc((unsigned char)s[i + 2]) != 'a' || lc((unsigned char)s[i + 3]) != 'r' ||
-            lc((unsigned char)s[i + 4]) != 's' || lc((unsigned char)s[i + 5]) != 'e' ||
-            lc((unsigned char)s[i + 6]) != 't')
+    size_t lim = NDX_MIN(n, (size_t)32768);
+    const char *p = s, *e = s + n;
+    while ((size_t)(p - s) < lim) {
+        const char *lt = memchr(p, '<', lim - (size_t)(p - s));
+        if (!lt)
+            return false;
+        p = lt + 1;
+        if (e - p < 5 || lc((unsigned char)p[0]) != 'm' || lc((unsigned char)p[1]) != 'e' ||
+            lc((unsigned char)p[2]) != 't' || lc((unsigned char)p[3]) != 'a')
             continue;
-        /* inside a <meta ...> tag? look back for '<' without crossing '>' */
-        size_t j = i;
-        bool ok = false;
-        while (j > 0 && i - j < 1024) {
-            j--;
-            if (s[j] == '>')
-                break;
-            if (s[j] == '<') {
-                ok = j + 5 <= n && lc((unsigned char)s[j + 1]) == 'm' &&
-                     lc((unsigned char)s[j + 2]) == 'e' && lc((unsigned char)s[j + 3]) == 't' &&
-                     lc((unsigned char)s[j + 4]) == 'a';
-                break;
-            }
+        const char *gt = memchr(p, '>', (size_t)NDX_MIN((size_t)(e - p), (size_t)2048));
+        const char *te = gt ? gt : p + NDX_MIN((size_t)(e - p), (size_t)2048);
+        for (const char *c = p + 4; c + 7 <= te; c++) {
+            if (lc((unsigned char)c[0]) != 'c' || lc((unsigned char)c[1]) != 'h' ||
+                lc((unsigned char)c[2]) != 'a' || lc((unsigned char)c[3]) != 'r' ||
+                lc((unsigned char)c[4]) != 's' || lc((unsigned char)c[5]) != 'e' ||
+                lc((unsigned char)c[6]) != 't')
+                continue;
+            const char *k = c + 7;
+            while (k < te && (*k == ' ' || *k == '\t' || *k == '\n' || *k == '\r'))
+                k++;
+            if (k >= te || *k != '=')
+                continue;
+            k++;
+            while (k < te && (*k == ' ' || *k == '"' || *k == '\'' || *k == '\t'))
+                k++;
+            size_t m = 0;
+            while (k < te && m + 1 < nout &&
+                   ((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
+                    (*k >= '0' && *k <= '9') || *k == '-' || *k == '_' || *k == '.' || *k == ':'))
+                out[m++] = *k++;
+            out[m] = 0;
+            if (m)
+                return true;
         }
-        if (!ok)
-            continue;
-        size_t k = i + 7;
-        while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r'))
-            k++;
-        if (k >= n || s[k] != '=')
-            continue;
-        k++;
-        while (k < n && (s[k] == ' ' || s[k] == '"' || s[k] == '\'' || s[k] == '\t'))
-            k++;
-        size_t m = 0;
-        while (k < n && m + 1 < nout &&
-               ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') ||
-                (s[k] >= '0' && s[k] <= '9') || s[k] == '-' || s[k] == '_' || s[k] == '.' ||
-                s[k] == ':'))
-            out[m++] = s[k++];
-        out[m] = 0;
-        if (m)
-            return true;
     }
     return false;
 }
@@ -235,13 +256,16 @@ static bool in_list(uint32_t cp, const char *list)
     return false;
 }
 
-static const char ZH_HANS[] = "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会也你对生能而"
-                              "子那得于着下自之年过发后作里经日月市新闻记者说将与及等已";
-static const char ZH_HANT[] = "的一是不了在人有我他這個們中來上大為和國地到以說時要就出會也你對生能而"
-                              "子那得於著下自之年過發後作裡經日月市新聞記者說將與及等已";
+static const char ZH_HANS[] =
+    "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会也你对生能而"
+    "子那得于着下自之年过发后作里经日月市新闻记者说将与及等已";
+static const char ZH_HANT[] =
+    "的一是不了在人有我他這個們中來上大為和國地到以說時要就出會也你對生能而"
+    "子那得於著下自之年過發後作裡經日月市新聞記者說將與及等已";
 
-static const char KO_COMMON[] = "이의다는에가을를한하고서로지기도사자시으인대리수정나부아일그해전국있어것보게주"
-                                "우만제성들여요습니까니했며면과원년월발표밝혔계획오늘새로운교통시";
+static const char KO_COMMON[] =
+    "이의다는에가을를한하고서로지기도사자시으인대리수정나부아일그해전국있어것보게주"
+    "우만제성들여요습니까니했며면과원년월발표밝혔계획오늘새로운교통시";
 
 enum sniff_kind { SN_GB, SN_BIG5, SN_SJIS, SN_KR };
 
@@ -297,6 +321,17 @@ static const char *sniff(const char *s, size_t n)
     /* do not cut a multi-byte character: end at an ASCII byte */
     while (len > 0 && i + len < n && (unsigned char)s[i + len - 1] >= 0x80)
         len--;
+    /* double-byte CJK text puts non-ASCII bytes next to each other; single-byte European text
+     * mostly has them alone between ASCII letters: then none of the candidates fits */
+    size_t hi = 0, pairs = 0;
+    for (size_t k = i; k < i + len; k++)
+        if ((unsigned char)s[k] >= 0x80) {
+            hi++;
+            if (k + 1 < i + len && (unsigned char)s[k + 1] >= 0x80)
+                pairs++;
+        }
+    if (pairs * 5 < hi)
+        return "WINDOWS-1252";
     double best = 0.05;
     const char *res = "WINDOWS-1252";
     struct ndx_buf b;
@@ -316,22 +351,94 @@ static const char *sniff(const char *s, size_t n)
     return res;
 }
 
-/* Does [s, n) hold multi-byte UTF-8 and nothing invalid (a truncated last char is tolerated)? */
-static bool utf8_clean(const char *s, size_t n, bool *has_multi, bool *full)
+/* One pass over the bytes: length of the valid UTF-8 prefix, whether it holds multi-byte
+ * sequences, and whether it holds NUL/C0 controls other than \t \n \r.  ASCII goes 8 bytes at a
+ * time. */
+struct u8scan {
+    size_t valid;
+    bool multi, ctl;
+};
+
+static void utf8_scan(const char *in, size_t n, struct u8scan *r)
 {
-    size_t ok = ndx__utf8_valid_prefix(s, n);
-    *full = ok == n;
-    *has_multi = false;
-    for (size_t i = 0; i < ok; i++)
-        if ((unsigned char)s[i] >= 0x80) {
-            *has_multi = true;
-            break;
+    const uint8_t *s = (const uint8_t *)in;
+    size_t i = 0;
+    bool multi = false, ctl = false;
+    while (i < n) {
+#ifdef __SSE2__
+        if (i + 16 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+            if (!_mm_movemask_epi8(v)) {
+                if (!ctl) {
+                    /* bytes below 0x20 other than \t \n \r */
+                    __m128i lo = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+                    __m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
+                                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
+                                              _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
+                    if (_mm_movemask_epi8(_mm_andnot_si128(ok, lo)))
+                        ctl = true;
+                }
+                i += 16;
+                continue;
+            }
         }
-    return ok == n || (n - ok < 4 && (unsigned char)s[ok] >= 0xC0);
+#endif
+        if (i + 8 <= n) {
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            if (!(v & 0x8080808080808080ull)) {
+                /* any byte below 0x20? then look at them one by one */
+                if (!ctl && ((v - 0x2020202020202020ull) & ~v & 0x8080808080808080ull)) {
+                    for (size_t k = 0; k < 8; k++) {
+                        uint8_t c = s[i + k];
+                        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                            ctl = true;
+                    }
+                }
+                i += 8;
+                continue;
+            }
+        }
+        uint8_t c = s[i];
+        if (c < 0x80) {
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                ctl = true;
+            i++;
+            continue;
+        }
+        size_t left = n - i;
+        size_t l = 0;
+        if (c >= 0xC2 && c < 0xE0) {
+            if (left >= 2 && (s[i + 1] & 0xC0) == 0x80)
+                l = 2;
+        } else if (c >= 0xE0 && c < 0xF0) {
+            if (left >= 3 && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80 &&
+                !(c == 0xE0 && s[i + 1] < 0xA0) && !(c == 0xED && s[i + 1] >= 0xA0))
+                l = 3;
+        } else if (c >= 0xF0 && c < 0xF5) {
+            if (left >= 4 && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80 &&
+                (s[i + 3] & 0xC0) == 0x80 && !(c == 0xF0 && s[i + 1] < 0x90) &&
+                !(c == 0xF4 && s[i + 1] >= 0x90))
+                l = 4;
+        }
+        if (!l)
+            break;
+        multi = true;
+        i += l;
+    }
+    r->valid = i;
+    r->multi = multi;
+    r->ctl = ctl;
 }
 
-int ndx__charset_decode(const char *in, size_t n, const char *hint, struct ndx_buf *out,
-                        const char **used)
+/* Valid UTF-8 (a truncated last character is tolerated)? */
+static bool utf8_clean(const char *s, size_t n, const struct u8scan *r)
+{
+    return r->valid == n || (n - r->valid < 4 && (unsigned char)s[r->valid] >= 0xC0);
+}
+
+static int decode(const char *in, size_t n, const char *hint, struct ndx_buf *out,
+                  const char **used, const char **view, size_t *nview)
 {
     const unsigned char *u = (const unsigned char *)in;
     const char *cs = NULL;
@@ -349,9 +456,8 @@ int ndx__charset_decode(const char *in, size_t n, const char *hint, struct ndx_b
         in += 2;
         n -= 2;
     }
-    bool multi = false;
+    struct u8scan sc = {0, false, false};
     bool clean = false;
-    bool full_valid = false;
     bool checked = false;
     if (!cs) {
         char label[48];
@@ -368,10 +474,11 @@ int ndx__charset_decode(const char *in, size_t n, const char *hint, struct ndx_b
                 decl = hint;
             }
         }
-        clean = utf8_clean(in, n, &multi, &full_valid);
+        utf8_scan(in, n, &sc);
+        clean = utf8_clean(in, n, &sc);
         checked = true;
-        if (decl && !ieq(decl, "UTF-8") && clean && multi)
-            decl = "UTF-8";   /* the declaration lies: the bytes are UTF-8 */
+        if (decl && !ieq(decl, "UTF-8") && clean && sc.multi)
+            decl = "UTF-8"; /* the declaration lies: the bytes are UTF-8 */
         if (decl && ieq(decl, "UTF-8") && !clean) {
             /* declared UTF-8 but broken: keep UTF-8 unless most of it is not */
             size_t bad = 0, hi = 0;
@@ -393,29 +500,42 @@ int ndx__charset_decode(const char *in, size_t n, const char *hint, struct ndx_b
         }
         cs = decl;
     }
-    if (!cs) {
-        if (!checked)
-            clean = utf8_clean(in, n, &multi, &full_valid);
-        cs = clean ? "UTF-8" : sniff(in, n);
+    if (!cs || ieq(cs, "UTF-8")) {
+        if (!checked) {
+            utf8_scan(in, n, &sc);
+            clean = utf8_clean(in, n, &sc);
+            checked = true;
+        }
+        if (!cs)
+            cs = clean ? "UTF-8" : sniff(in, n);
     }
     if (used)
         *used = cs;
     if (ieq(cs, "UTF-8")) {
-        utf8_copy(in, n, out, &rc, full_valid);
-        return rc;
+        if (view && sc.valid == n && !sc.ctl) {
+            *view = in;
+            *nview = n;
+            return 0;
+        }
+        utf8_copy(in, n, out, &rc, sc.valid == n);
+        goto done;
     }
     size_t start = out->n;
     rc = convert(in, n, cs, out, NULL);
     if (rc == NDX_EINVAL) {
         /* iconv does not know the declared name: sniff instead */
         out->n = start;
+        if (!checked) {
+            utf8_scan(in, n, &sc);
+            clean = utf8_clean(in, n, &sc);
+        }
         cs = clean ? "UTF-8" : sniff(in, n);
         if (used)
             *used = cs;
         if (ieq(cs, "UTF-8")) {
             rc = 0;
-            utf8_copy(in, n, out, &rc, full_valid);
-            return rc;
+            utf8_copy(in, n, out, &rc, sc.valid == n);
+            goto done;
         }
         rc = convert(in, n, cs, out, NULL);
     }
@@ -432,5 +552,24 @@ int ndx__charset_decode(const char *in, size_t n, const char *hint, struct ndx_b
     out->n = w;
     if (out->p)
         out->p[w] = 0;
-    return 0;
+done:
+    if (!rc && view) {
+        *view = out->p ? (const char *)out->p : "";
+        *nview = out->n;
+    }
+    return rc;
+}
+
+int ndx__charset_decode(const char *in, size_t n, const char *hint, struct ndx_buf *out,
+                        const char **used)
+{
+    return decode(in, n, hint, out, used, NULL, NULL);
+}
+
+int ndx__charset_view(const char *in, size_t n, const char *hint, struct ndx_buf *buf,
+                      const char **page, size_t *npage)
+{
+    *page = "";
+    *npage = 0;
+    return decode(in, n, hint, buf, NULL, page, npage);
 }

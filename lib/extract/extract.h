@@ -11,17 +11,17 @@
 
 /* What was found in a page.  Every buffer holds valid UTF-8 (possibly empty); owned. */
 struct ndx_extract {
-    struct ndx_buf url;       /* canonical / og:url, else the url passed in */
+    struct ndx_buf url; /* canonical / og:url, else the url passed in */
     struct ndx_buf title;
-    struct ndx_buf byline;    /* authors joined with "; " */
-    struct ndx_buf body;      /* article paragraphs separated by '\n' */
-    struct ndx_buf lang;      /* ISO 639-1 from <html lang>, meta, or empty */
-    struct ndx_buf source;    /* site name (og:site_name) or host of the url */
-    int64_t published;        /* NDX_DATE_UNKNOWN if none */
+    struct ndx_buf byline; /* authors joined with "; " */
+    struct ndx_buf body;   /* article paragraphs separated by '\n' */
+    struct ndx_buf lang;   /* ISO 639-1 from <html lang>, meta, or empty */
+    struct ndx_buf source; /* site name (og:site_name) or host of the url */
+    int64_t published;     /* NDX_DATE_UNKNOWN if none */
 };
 
 void ndx__extract_init(struct ndx_extract *e);
-void ndx__extract_free(struct ndx_extract *e);   /* frees and re-inits; accepts an inited struct */
+void ndx__extract_free(struct ndx_extract *e); /* frees and re-inits; accepts an inited struct */
 
 /*
  * Extract the article from an HTML page of n bytes.  `charset` (may be NULL) is a hint from HTTP
@@ -49,45 +49,67 @@ int ndx__charset_to_utf8(const char *in, size_t n, const char *charset, struct n
  */
 int ndx__charset_decode(const char *in, size_t n, const char *hint, struct ndx_buf *out,
                         const char **used);
+/*
+ * The same decision as ndx__charset_decode, for parsing: when the page is already valid UTF-8
+ * without NUL/C0 controls, *page points into `in` (past a BOM) and nothing is copied; otherwise
+ * the converted text is written to buf and *page points to it.
+ */
+int ndx__charset_view(const char *in, size_t n, const char *hint, struct ndx_buf *buf,
+                      const char **page, size_t *npage);
 /* iconv name for a declared charset label ("gb2312" -> "GB18030"), NULL if not in the table. */
 const char *ndx__charset_canonical(const char *label);
 
 /* The page as a compact tree built from libxml2's SAX events (html.c).  Node 0 is the root; nodes
- * are numbered in document order, so a node's descendants are exactly [i + 1, end). */
+ * are numbered in document order, so a node's descendants are exactly [i + 1, end).  Identical
+ * "class id" strings of a page share one copy in doc->attr. */
 struct ndx_xnode {
     uint32_t parent, first, next, end;
-    uint16_t tag;            /* enum in html.c; 0 = text node */
+    uint16_t tag; /* enum in html.c; 0 = text node */
     uint16_t flags;
-    uint32_t off, len;       /* text node: its text in doc->text; element: "class id" in doc->attr */
-    uint32_t blk;            /* nearest block-level ancestor (or self) */
-    uint32_t chars;          /* weight of the text below (CJK characters count double) */
-    uint32_t link;           /* ... of which inside links */
-    uint32_t direct;         /* text weight directly inside (block) */
+    uint32_t off, len; /* text node: its text in doc->text; element: "class id" in doc->attr */
+    uint32_t blk;      /* nearest block-level ancestor (or self) */
+    uint32_t chars;    /* weight of the text below (CJK characters count double) */
+    uint32_t link;     /* ... of which inside links */
+    uint32_t direct;   /* text weight directly inside (block) */
     uint16_t commas;
-    int16_t cls;             /* class/id weight */
+    int16_t cls; /* class/id weight */
     float score;
 };
 
 /* Metadata strings found while parsing (first value per key is kept). */
 enum ndx_xkey {
-    XK_OG_TITLE, XK_TW_TITLE, XK_META_TITLE, XK_PUB_META, XK_PUB_ITEMPROP, XK_DATE_META,
-    XK_TIME_DT, XK_AUTHOR_META, XK_AUTHOR_ARTICLE, XK_CANONICAL, XK_OG_URL, XK_SITE_NAME,
-    XK_HTML_LANG, XK_CONTENT_LANG, XK_OG_LOCALE, XK_MOD_META, XK_COUNT
+    XK_OG_TITLE,
+    XK_TW_TITLE,
+    XK_META_TITLE,
+    XK_PUB_META,
+    XK_PUB_ITEMPROP,
+    XK_DATE_META,
+    XK_TIME_DT,
+    XK_AUTHOR_META,
+    XK_AUTHOR_ARTICLE,
+    XK_CANONICAL,
+    XK_OG_URL,
+    XK_SITE_NAME,
+    XK_HTML_LANG,
+    XK_CONTENT_LANG,
+    XK_OG_LOCALE,
+    XK_MOD_META,
+    XK_COUNT
 };
 
 struct ndx_xdoc {
     struct ndx_xnode *n;
     uint32_t nn, cap;
-    struct ndx_buf text;      /* text of text nodes */
-    struct ndx_buf attr;      /* lower-cased class/id strings, metadata values */
-    struct ndx_buf title;     /* <title> */
-    struct ndx_buf ldjson;    /* application/ld+json scripts, each followed by a NUL */
+    struct ndx_buf text;   /* text of text nodes */
+    struct ndx_buf attr;   /* lower-cased class/id strings, metadata values */
+    struct ndx_buf title;  /* <title> */
+    struct ndx_buf ldjson; /* application/ld+json scripts, each followed by a NUL */
     uint32_t kv_off[XK_COUNT], kv_len[XK_COUNT];
     bool kv_set[XK_COUNT];
-    uint32_t author_nodes[8], nauthor_nodes;   /* rel/itemprop/class author, byline */
-    uint32_t date_nodes[16], ndate_nodes;      /* <time>, class date/time/publish */
-    uint32_t body_node;                        /* itemprop=articleBody, or 0 */
-    uint32_t h1_node;                          /* first <h1>, or 0 */
+    uint32_t author_nodes[8], nauthor_nodes; /* rel/itemprop/class author, byline */
+    uint32_t date_nodes[16], ndate_nodes;    /* <time>, class date/time/publish */
+    uint32_t body_node;                      /* itemprop=articleBody, or 0 */
+    uint32_t h1_node;                        /* first <h1>, or 0 */
     int rc;
 };
 

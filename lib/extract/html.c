@@ -1,12 +1,14 @@
 /*
  * html.c - article extraction: the page goes through libxml2's tolerant HTML parser in SAX mode
- * into a compact tree (struct ndx_xdoc: no libxml2 tree, no recursion, depth capped), boilerplate
- * is marked (navigation, headers, footers, asides, forms, hidden elements, and class/id names such
- * as "comment", "related", "share", "cookie"), paragraphs are scored (length, commas, link
- * density) and their scores given to their ancestors; the best container wins, its siblings that
- * look like article text join it, and its text is written paragraph by paragraph with link lists
- * and short link-heavy blocks left out.  JSON-LD articleBody and itemprop=articleBody are used
- * when present.  All walks over the tree are loops over the node array (document order).
+ * into a compact tree (struct ndx_xdoc: one array of nodes, no libxml2 tree, no recursion, depth
+ * capped); the SAX layer also lets block-level end tags close unclosed elements inside them (see
+ * "libxml2 SAX layer").  Boilerplate is marked (navigation, headers, footers, asides, forms,
+ * hidden elements, and class/id names such as "comment", "related", "share", "cookie"),
+ * paragraphs are scored (length, commas, link density) and their scores given to their
+ * ancestors; the best container wins, its siblings that look like article text join it, and its
+ * text is written paragraph by paragraph with link lists and short link-heavy blocks left out.
+ * JSON-LD articleBody and itemprop=articleBody are used when present.  All walks over the tree
+ * are loops over the node array (document order).
  * Rules: docs/EXTRACTION.md.
  */
 #include "extract/extract.h"
@@ -14,6 +16,7 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/xmlerror.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -21,22 +24,96 @@
 
 enum {
     TX = 0, /* text node */
-    T_OTHER, T_A, T_ADDRESS, T_ARTICLE, T_ASIDE, T_B, T_BLOCKQUOTE, T_BODY, T_BR, T_BUTTON,
-    T_CAPTION, T_CENTER, T_DD, T_DETAILS, T_DIALOG, T_DIV, T_DL, T_DT, T_FIGCAPTION, T_FIGURE,
-    T_FOOTER, T_FORM, T_H1, T_H2, T_H3, T_H4, T_H5, T_H6, T_HEAD, T_HEADER, T_HR, T_HTML, T_IMG,
-    T_INPUT, T_LI, T_LINK, T_MAIN, T_MENU, T_META, T_NAV, T_NOSCRIPT, T_OL, T_P, T_PRE, T_SCRIPT,
-    T_SECTION, T_SELECT, T_SPAN, T_STYLE, T_SUMMARY, T_TABLE, T_TD, T_TEXTAREA, T_TH, T_TIME,
-    T_TITLE, T_TR, T_UL, T_SKIPPED, T_INLINE, T_TBODY, T_HGROUP, T_FIELDSET, T_LEGEND, T_LABEL,
-    T_OPTION
+    T_OTHER,
+    T_A,
+    T_ADDRESS,
+    T_ARTICLE,
+    T_ASIDE,
+    T_B,
+    T_BLOCKQUOTE,
+    T_BODY,
+    T_BR,
+    T_BUTTON,
+    T_CAPTION,
+    T_CENTER,
+    T_DD,
+    T_DETAILS,
+    T_DIALOG,
+    T_DIV,
+    T_DL,
+    T_DT,
+    T_FIGCAPTION,
+    T_FIGURE,
+    T_FOOTER,
+    T_FORM,
+    T_H1,
+    T_H2,
+    T_H3,
+    T_H4,
+    T_H5,
+    T_H6,
+    T_HEAD,
+    T_HEADER,
+    T_HR,
+    T_HTML,
+    T_IMG,
+    T_INPUT,
+    T_LI,
+    T_LINK,
+    T_MAIN,
+    T_MENU,
+    T_META,
+    T_NAV,
+    T_NOSCRIPT,
+    T_OL,
+    T_P,
+    T_PRE,
+    T_SCRIPT,
+    T_SECTION,
+    T_SELECT,
+    T_SPAN,
+    T_STYLE,
+    T_SUMMARY,
+    T_TABLE,
+    T_TD,
+    T_TEXTAREA,
+    T_TH,
+    T_TIME,
+    T_TITLE,
+    T_TR,
+    T_UL,
+    T_SKIPPED,
+    T_INLINE,
+    T_TBODY,
+    T_HGROUP,
+    T_FIELDSET,
+    T_LEGEND,
+    T_LABEL,
+    T_OPTION,
+    T_THEAD,
+    T_TFOOT,
+    T_OPTGROUP,
+    T_I,
+    T_U,
+    T_FONT,
+    T_FONTSTYLE,
+    T_DIR,
+    T_XMP,
+    T_COL,
+    T_COLGROUP,
+    T_BASE,
+    T_TEMPLATE,
+    T_VOID,
+    T_NTAGS
 };
 
 /* tag classes */
-#define C_BLOCK 1     /* starts a new paragraph */
-#define C_SKIP 2      /* content dropped at parse time */
-#define C_BOIL 4      /* boilerplate container: removed */
-#define C_HEAD 8      /* heading */
-#define C_PARA 16     /* paragraph-like for scoring */
-#define C_LIST 32
+#define C_BLOCK 1  /* starts a new paragraph */
+#define C_SKIP  2  /* content dropped at parse time */
+#define C_BOIL  4  /* boilerplate container: removed */
+#define C_HEAD  8  /* heading */
+#define C_PARA  16 /* paragraph-like for scoring */
+#define C_LIST  32
 
 struct taginfo {
     const char *name;
@@ -44,16 +121,19 @@ struct taginfo {
     uint8_t cls;
 };
 
-/* sorted by name */
 static const struct taginfo TAGS[] = {
     {"a", T_A, 0},
     {"abbr", T_INLINE, 0},
     {"address", T_ADDRESS, C_BLOCK},
     {"applet", T_SKIPPED, C_SKIP},
+    {"area", T_VOID, 0},
     {"article", T_ARTICLE, C_BLOCK},
     {"aside", T_ASIDE, C_BLOCK | C_BOIL},
     {"audio", T_SKIPPED, C_SKIP},
     {"b", T_B, 0},
+    {"base", T_BASE, C_SKIP},
+    {"basefont", T_VOID, 0},
+    {"big", T_FONTSTYLE, 0},
     {"blockquote", T_BLOCKQUOTE, C_BLOCK | C_PARA},
     {"body", T_BODY, C_BLOCK},
     {"br", T_BR, 0},
@@ -61,9 +141,12 @@ static const struct taginfo TAGS[] = {
     {"canvas", T_SKIPPED, C_SKIP},
     {"caption", T_CAPTION, C_BLOCK},
     {"center", T_CENTER, C_BLOCK},
+    {"col", T_COL, 0},
+    {"colgroup", T_COLGROUP, 0},
     {"dd", T_DD, C_BLOCK},
     {"details", T_DETAILS, C_BLOCK},
     {"dialog", T_DIALOG, C_BLOCK | C_BOIL},
+    {"dir", T_DIR, 0},
     {"div", T_DIV, C_BLOCK},
     {"dl", T_DL, C_BLOCK | C_LIST},
     {"dt", T_DT, C_BLOCK},
@@ -71,8 +154,10 @@ static const struct taginfo TAGS[] = {
     {"fieldset", T_FIELDSET, C_BLOCK | C_BOIL},
     {"figcaption", T_FIGCAPTION, C_BLOCK},
     {"figure", T_FIGURE, C_BLOCK | C_BOIL},
+    {"font", T_FONT, 0},
     {"footer", T_FOOTER, C_BLOCK | C_BOIL},
     {"form", T_FORM, C_BLOCK | C_BOIL},
+    {"frame", T_VOID, 0},
     {"frameset", T_SKIPPED, C_SKIP},
     {"h1", T_H1, C_BLOCK | C_HEAD},
     {"h2", T_H2, C_BLOCK | C_HEAD},
@@ -85,13 +170,17 @@ static const struct taginfo TAGS[] = {
     {"hgroup", T_HGROUP, C_BLOCK},
     {"hr", T_HR, C_BLOCK},
     {"html", T_HTML, C_BLOCK},
+    {"i", T_I, 0},
     {"iframe", T_SKIPPED, C_SKIP},
     {"img", T_IMG, 0},
     {"input", T_INPUT, C_SKIP},
+    {"isindex", T_VOID, 0},
+    {"keygen", T_VOID, 0},
     {"label", T_LABEL, 0},
     {"legend", T_LEGEND, C_BLOCK},
     {"li", T_LI, C_BLOCK},
     {"link", T_LINK, C_SKIP},
+    {"listing", T_XMP, 0},
     {"main", T_MAIN, C_BLOCK},
     {"map", T_SKIPPED, C_SKIP},
     {"math", T_SKIPPED, C_SKIP},
@@ -101,73 +190,104 @@ static const struct taginfo TAGS[] = {
     {"noscript", T_NOSCRIPT, C_SKIP},
     {"object", T_SKIPPED, C_SKIP},
     {"ol", T_OL, C_BLOCK | C_LIST},
-    {"optgroup", T_OPTION, C_SKIP},
+    {"optgroup", T_OPTGROUP, C_SKIP},
     {"option", T_OPTION, C_SKIP},
     {"p", T_P, C_BLOCK | C_PARA},
+    {"param", T_VOID, 0},
     {"picture", T_SKIPPED, C_SKIP},
     {"pre", T_PRE, C_BLOCK | C_PARA},
+    {"s", T_FONTSTYLE, 0},
     {"script", T_SCRIPT, C_SKIP},
     {"section", T_SECTION, C_BLOCK},
     {"select", T_SELECT, C_SKIP},
+    {"small", T_FONTSTYLE, 0},
+    {"source", T_VOID, 0},
     {"span", T_SPAN, 0},
+    {"strike", T_FONTSTYLE, 0},
     {"style", T_STYLE, C_SKIP},
     {"summary", T_SUMMARY, C_BLOCK},
     {"svg", T_SKIPPED, C_SKIP},
     {"table", T_TABLE, C_BLOCK},
     {"tbody", T_TBODY, C_BLOCK},
     {"td", T_TD, C_BLOCK | C_PARA},
-    {"template", T_SKIPPED, C_SKIP},
+    {"template", T_TEMPLATE, C_SKIP},
     {"textarea", T_TEXTAREA, C_SKIP},
-    {"tfoot", T_TBODY, C_BLOCK},
+    {"tfoot", T_TFOOT, C_BLOCK},
     {"th", T_TH, C_BLOCK},
-    {"thead", T_TBODY, C_BLOCK},
+    {"thead", T_THEAD, C_BLOCK},
     {"time", T_TIME, 0},
     {"title", T_TITLE, C_SKIP},
     {"tr", T_TR, C_BLOCK},
+    {"track", T_VOID, 0},
+    {"tt", T_FONTSTYLE, 0},
+    {"u", T_U, 0},
     {"ul", T_UL, C_BLOCK | C_LIST},
     {"video", T_SKIPPED, C_SKIP},
+    {"wbr", T_VOID, 0},
+    {"xmp", T_XMP, 0},
 };
 
-static uint8_t tag_class[T_OPTION + 1];
+static uint8_t tag_class[T_NTAGS];
 
-static const struct taginfo *tag_lookup(const char *name)
+/* Tag names are looked up by a hash of the lower-cased name (also used to match end tags). */
+#define TAG_SLOTS 512
+static uint16_t tag_slot[TAG_SLOTS]; /* index + 1 into TAGS, 0 = empty */
+
+static uint32_t name_hash(const char *s, size_t n)
 {
-    size_t lo = 0, hi = NDX_ARRAY_LEN(TAGS);
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(name, TAGS[mid].name);
-        if (c == 0)
-            return &TAGS[mid];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
+
+static const struct taginfo *tag_find(const char *name, size_t n, uint32_t h)
+{
+    for (uint32_t k = h & (TAG_SLOTS - 1);; k = (k + 1) & (TAG_SLOTS - 1)) {
+        uint16_t v = tag_slot[k];
+        if (!v)
+            return NULL;
+        const struct taginfo *t = &TAGS[v - 1];
+        if (!strncmp(t->name, name, n) && t->name[n] == 0)
+            return t;
     }
-    return NULL;
 }
 
 static void init_tag_class(void)
 {
-    for (size_t i = 0; i < NDX_ARRAY_LEN(TAGS); i++)
+    for (size_t i = 0; i < NDX_ARRAY_LEN(TAGS); i++) {
         tag_class[TAGS[i].tag] = TAGS[i].cls;
+        const char *s = TAGS[i].name;
+        uint32_t k = name_hash(s, strlen(s)) & (TAG_SLOTS - 1);
+        while (tag_slot[k])
+            k = (k + 1) & (TAG_SLOTS - 1);
+        tag_slot[k] = (uint16_t)(i + 1);
+    }
     tag_class[T_OTHER] = 0;
 }
 
 /* node flags */
-#define F_REMOVED 1    /* boilerplate: not output, not counted */
-#define F_NEG 2        /* class/id says boilerplate */
-#define F_POS 4        /* class/id says article */
-#define F_HIDDEN 8
-#define F_INLINK 16
-#define F_CAND 32      /* got a score */
-#define F_ROLEBOIL 64  /* role=navigation etc. */
-#define F_BODYHINT 128 /* class/id names the article body itself ("article-body") */
-#define F_OUT 256      /* chosen for output */
+#define F_REMOVED    1 /* boilerplate: not output, not counted */
+#define F_NEG        2 /* class/id says boilerplate */
+#define F_POS        4 /* class/id says article */
+#define F_HIDDEN     8
+#define F_INLINK     16
+#define F_CAND       32  /* got a score */
+#define F_ROLEBOIL   64  /* role=navigation etc. */
+#define F_BODYHINT   128 /* class/id names the article body itself ("article-body") */
+#define F_OUT        256 /* chosen for output */
 #define F_ARTICLEISH 512
+#define F_WEAKNEG    1024 /* class/id says boilerplate, weakly */
+#define F_PATH       2048 /* between the best-scored block and the chosen container */
 
 #define MAX_DEPTH 256
 
-/* ---- SAX building ------------------------------------------------------------------------- */
+/* ---- tree building ----------------------------------------------------------------------- */
+
+/* Results of the class/id word rules, cached per distinct "class id" string of a page. */
+#define CC_SLOTS  256
+#define CC_AUTHOR 1
+#define CC_DATE   2
 
 struct builder {
     struct ndx_xdoc *d;
@@ -178,6 +298,10 @@ struct builder {
     int in_title;
     int in_ldjson;
     int title_done;
+    uint32_t cc_hash[CC_SLOTS], cc_off[CC_SLOTS], cc_len[CC_SLOTS];
+    uint16_t cc_flags[CC_SLOTS];
+    int16_t cc_cls[CC_SLOTS];
+    uint8_t cc_words[CC_SLOTS];
 };
 
 static uint32_t new_node(struct ndx_xdoc *d, uint32_t parent, uint16_t tag)
@@ -227,20 +351,42 @@ static int lcase(int c)
     return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
-/* lower-cased copy of s into the attr arena; returns offset */
-static void put_lower(struct ndx_buf *b, const char *s, int *rc)
+/* lower-cased copy of s (at most 512 bytes) to out; returns the length.  ASCII letters are
+ * lower-cased 8 bytes at a time. */
+static size_t copy_lower(char *out, const char *s)
 {
-    size_t n = strlen(s);
-    if (n > 512)
-        n = 512;
-    if (ndx__buf_reserve(b, n + 1)) {
-        *rc = NDX_ENOMEM;
-        return;
+    size_t n = strnlen(s, 512), i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v, h;
+        memcpy(&v, s + i, 8);
+        h = v & 0x7F7F7F7F7F7F7F7Full;
+        uint64_t ge_a = h + 0x3F3F3F3F3F3F3F3Full; /* high bit set where >= 'A' */
+        uint64_t gt_z = h + 0x2525252525252525ull; /* high bit set where > 'Z' */
+        uint64_t up = ~v & (ge_a ^ gt_z) & 0x8080808080808080ull;
+        v |= up >> 2;
+        memcpy(out + i, &v, 8);
     }
-    for (size_t i = 0; i < n; i++)
-        b->p[b->n + i] = (uint8_t)lcase((unsigned char)s[i]);
-    b->n += n;
-    b->p[b->n] = 0;
+    for (; i < n; i++)
+        out[i] = (char)lcase((unsigned char)s[i]);
+    return n;
+}
+
+/* Hash of a class/id string, 8 bytes at a time. */
+static uint32_t str_hash(const char *s, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        h = (h ^ v) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 29;
+    }
+    uint64_t t = 0;
+    memcpy(&t, s + i, n - i);
+    h = (h ^ t) * 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 32;
+    return (uint32_t)h;
 }
 
 static void set_kv(struct ndx_xdoc *d, int key, const char *v)
@@ -328,10 +474,9 @@ static void handle_meta(struct ndx_xdoc *d, const char **atts)
         else if (!strcmp(lk, "article:modified_time") || !strcmp(lk, "datemodified") ||
                  !strcmp(lk, "og:updated_time") || !strcmp(lk, "last-modified"))
             set_kv(d, XK_MOD_META, content);
-        else if (!strcmp(lk, "author") || !strcmp(lk, "dc.creator") ||
-                 !strcmp(lk, "byl") || !strcmp(lk, "sailthru.author") ||
-                 !strcmp(lk, "parsely-author") || !strcmp(lk, "citation_author") ||
-                 !strcmp(lk, "dcterms.creator"))
+        else if (!strcmp(lk, "author") || !strcmp(lk, "dc.creator") || !strcmp(lk, "byl") ||
+                 !strcmp(lk, "sailthru.author") || !strcmp(lk, "parsely-author") ||
+                 !strcmp(lk, "citation_author") || !strcmp(lk, "dcterms.creator"))
             set_kv(d, XK_AUTHOR_META, content);
         else if (!strcmp(lk, "article:author") || !strcmp(lk, "og:article:author"))
             set_kv(d, XK_AUTHOR_ARTICLE, content);
@@ -351,39 +496,56 @@ static void handle_meta(struct ndx_xdoc *d, const char **atts)
 
 /* Class/id words that mark boilerplate.  Matched as substrings of the lower-cased class and id. */
 static const char *const NEG_WORDS[] = {
-    "comment",   "related",    "share",     "sharing",   "social",    "sidebar",   "side-bar",
-    "cookie",    "newsletter", "promo",     "advert",    "sponsor",   "breadcrumb", "footer",
-    "navbar",    "navigation", "nav-",      "menu",      "widget",
-    "most-read", "mostread",   "most_read", "popular",   "trending",  "teaser",    "recommend",
-    "subscribe", "signup",     "sign-up",   "paywall",   "outbrain",  "taboola",   "disqus",
-    "masthead",  "pagination", "pager",     "popup",     "modal",     "banner",    "toolbar",
-    "tags",      "tag-list",   "taglist",   "keywords",  "byline",    "author",    "dateline",
-    "timestamp", "published",  "date",      "meta",      "print",     "skip",      "login",
-    "consent",   "gdpr",       "read-more", "readmore",  "more-from", "morefrom",  "latest",
-    "also-read", "next-post",  "prev-post", "post-nav",  "jump",      "headline-list",
-    "further",   "follow",     "rating",    "reaction",  "toc",       "table-of-contents",
-    "caption",   "credit",     "copyright", "disclaimer", "hidden",   "visually-hidden",
-    "sr-only",   "screen-reader", "offscreen", "linkbox", "header",   "top-stories",
-    "more-stories", "storylist", "story-list", "rail",   "aside",     "extra",     "partner",
-    "donate",    "feedback",   "shopping",  "recirc",    "overlay",   "carousel",  "slider",
+    "comment",      "related",       "share",      "sharing",    "social",
+    "sidebar",      "side-bar",      "cookie",     "newsletter", "promo",
+    "advert",       "sponsor",       "breadcrumb", "footer",     "navbar",
+    "navigation",   "nav-",          "menu",       "most-read",  "mostread",
+    "most_read",    "popular",       "trending",   "recommend",  "subscribe",
+    "signup",       "sign-up",       "outbrain",   "taboola",    "disqus",
+    "masthead",     "pagination",    "popup",      "modal",      "toolbar",
+    "tag-list",     "taglist",       "byline",     "author",     "dateline",
+    "timestamp",    "published",     "login",      "consent",    "gdpr",
+    "read-more",    "readmore",      "more-from",  "morefrom",   "latest",
+    "also-read",    "next-post",     "prev-post",  "post-nav",   "headline-list",
+    "further",      "follow",        "rating",     "reaction",   "table-of-contents",
+    "caption",      "credit",        "copyright",  "disclaimer", "visually-hidden",
+    "sr-only",      "screen-reader", "offscreen",  "linkbox",    "top-stories",
+    "more-stories", "storylist",     "story-list", "aside",      "donate",
+    "feedback",     "shopping",      "recirc",     "overlay",    "skip-link",
+    "skiplink",     "skip-to",       "jump-link",  "jumplink",   "jump-to",
+};
+/* Weaker words: page builders and themes also use them for containers of the article ("widget"
+ * in "elementor-widget-text-editor", "date-outer" around a blog post, "overflow-hidden"), so an
+ * element named only by them is removed when it is short or made of links (see analyze). */
+static const char *const WEAK_WORDS[] = {
+    "widget", "date",     "meta",   "paywall", "print", "partner",  "extra",  "rail",
+    "teaser", "carousel", "slider", "header",  "tags",  "keywords", "banner",
 };
 /* Words naming the article text itself; they veto NEG_WORDS ("article-body", "entry-content"). */
 static const char *const BODY_WORDS[] = {
-    "articlebody", "article-body", "article_body", "story-body", "storybody", "story_body",
-    "entry-content", "post-content", "post-body", "postbody", "article-content", "articlecontent",
-    "article_content", "article-text", "articletext", "story-content", "storycontent",
-    "content-body", "body-text", "bodytext", "post-text", "main-content", "maincontent",
-    "article__body", "article__content", "c-article-body", "rich-text", "richtext", "news-text",
-    "newstext", "news-content", "text-content", "entry-body", "article-detail", "detail-content",
+    "articlebody",     "article-body",   "article_body",    "story-body",     "storybody",
+    "story_body",      "entry-content",  "post-content",    "post-body",      "postbody",
+    "article-content", "articlecontent", "article_content", "article-text",   "articletext",
+    "story-content",   "storycontent",   "content-body",    "body-text",      "bodytext",
+    "post-text",       "main-content",   "maincontent",     "article__body",  "article__content",
+    "c-article-body",  "rich-text",      "richtext",        "news-text",      "newstext",
+    "news-content",    "text-content",   "entry-body",      "article-detail", "detail-content",
 };
 static const char *const POS_WORDS[] = {
-    "article", "content", "entry", "main", "post", "story", "text", "blog", "body", "hentry",
-    "news", "detail", "prose",
+    "article", "content", "entry",  "main", "post",   "story", "text",
+    "blog",    "body",    "hentry", "news", "detail", "prose",
 };
 
-static bool has_ad_token(const char *s)
+/* Words that count only as a whole class token or a whole '-'/'_'-separated part of one: "ad"
+ * ("ad-slot", "top_ad" but not "shadow"), "toc" (not "stock"), "pager" (not "apageroot"), and the
+ * token "hidden" unless another token shows the element at some screen size ("hidden
+ * md:block"). */
+enum { W_NEG = 1, W_BODY = 2, W_POS = 4, W_AUTHOR = 8, W_DATE = 16, W_WEAK = 32 };
+
+static uint8_t token_words(const char *s)
 {
-    /* tokens "ad", "ads", "ad-*", "*-ad", "advert*" */
+    uint8_t m = 0;
+    bool hidden = false, shown = false;
     const char *p = s;
     while (*p) {
         while (*p == ' ')
@@ -392,113 +554,192 @@ static bool has_ad_token(const char *s)
         while (*q && *q != ' ')
             q++;
         size_t n = (size_t)(q - p);
-        if ((n == 2 && p[0] == 'a' && p[1] == 'd') ||
-            (n == 3 && !memcmp(p, "ads", 3)) || (n > 3 && (!memcmp(p, "ad-", 3) ||
-                                                           !memcmp(p, "ad_", 3) ||
-                                                           !memcmp(p, "ads-", 4))) ||
-            (n > 3 && (!memcmp(q - 3, "-ad", 3) || !memcmp(q - 3, "_ad", 3))) ||
-            (n > 4 && !memcmp(q - 4, "-ads", 4)))
-            return true;
+        if (n == 6 && !memcmp(p, "hidden", 6))
+            hidden = true;
+        else if (n > 3 && memchr(p, ':', n) &&
+                 (!memcmp(q - 5, "block", 5) || !memcmp(q - 4, "flex", 4) ||
+                  !memcmp(q - 4, "grid", 4) || !memcmp(q - 6, "inline", 6) ||
+                  !memcmp(q - 5, "table", 5)))
+            shown = true;
+        /* the parts of the token */
+        for (const char *a = p; a < q;) {
+            const char *z = a;
+            while (z < q && *z != '-' && *z != '_')
+                z++;
+            size_t k = (size_t)(z - a);
+            if ((k == 2 && !memcmp(a, "ad", 2)) || (k == 3 && !memcmp(a, "ads", 3)))
+                m |= W_NEG;
+            else if ((k == 3 && !memcmp(a, "toc", 3)) || (k == 5 && !memcmp(a, "pager", 5)))
+                m |= W_WEAK;
+            a = z + 1;
+        }
         p = q;
     }
-    return false;
-}
-
-/* Substring search for many words at once: words are bucketed by their first letter. */
-struct wordlist {
-    const char *const *w;
-    size_t n;
-    uint8_t len[160];
-    uint8_t bucket[26][24];
-    uint8_t nb[26];
-    uint64_t pair[1024];   /* bit set for each (first, second) byte pair that starts a word */
-};
-
-static void wl_init(struct wordlist *L, const char *const *w, size_t n)
-{
-    L->w = w;
-    L->n = n;
-    memset(L->nb, 0, sizeof L->nb);
-    for (size_t i = 0; i < n && i < 160; i++) {
-        L->len[i] = (uint8_t)strlen(w[i]);
-        int c = w[i][0];
-        int b = c >= 'a' && c <= 'z' ? c - 'a' : 0;
-        if (L->nb[b] < 24)
-            L->bucket[b][L->nb[b]++] = (uint8_t)i;
-        unsigned pr = (unsigned)(unsigned char)w[i][0] << 8 | (unsigned char)w[i][1];
-        L->pair[pr >> 6] |= (uint64_t)1 << (pr & 63);
-    }
-}
-
-static bool wl_any(const struct wordlist *L, const char *s, size_t n)
-{
-    for (size_t i = 0; i + 1 < n; i++) {
-        unsigned pr = (unsigned)(unsigned char)s[i] << 8 | (unsigned char)s[i + 1];
-        if (!(L->pair[pr >> 6] >> (pr & 63) & 1))
-            continue;
-        unsigned c = (unsigned char)s[i] - 'a';
-        if (c >= 26)
-            continue;
-        for (unsigned k = 0; k < L->nb[c]; k++) {
-            unsigned w = L->bucket[c][k];
-            size_t m = L->len[w];
-            const char *ww = L->w[w];
-            if (m <= n - i && s[i + 1] == ww[1] && (m <= 2 || s[i + 2] == ww[2]) &&
-                !memcmp(s + i, ww, m))
-                return true;
-        }
-    }
-    return false;
+    if (hidden && !shown)
+        m |= W_WEAK;
+    return m;
 }
 
 static const char *const AUTHOR_WORDS[] = {"byline", "author"};
 static const char *const DATE_WORDS[] = {"date", "time", "publish", "posted"};
-/* words starting with '-' or '_' are bucketed under 'a'; keep them as plain strstr */
-static struct wordlist WL_NEG, WL_BODY, WL_POS, WL_AUTHOR, WL_DATE;
+static const char *const NAV_WORDS[] = {"-nav", "_nav"};
+
+/*
+ * All word lists are matched at once, in one pass over a class/id string, by an Aho-Corasick
+ * automaton built at start-up over the alphabet a-z, '-', '_' (any other byte goes back to the
+ * root).  Each state carries the set of lists of the words that end there.
+ */
+#define AC_SYMS 29
+#define AC_MAX  2048
+static uint16_t ac_delta[AC_MAX][AC_SYMS];
+static uint8_t ac_out[AC_MAX];
+static uint8_t ac_sym[256];
+static uint32_t ac_n = 1;
+
+static void ac_add(const char *const *w, size_t n, uint8_t bit)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t st = 0;
+        for (const char *p = w[i]; *p; p++) {
+            uint8_t c = ac_sym[(uint8_t)*p];
+            if (!ac_delta[st][c]) {
+                if (ac_n >= AC_MAX)
+                    return;
+                ac_delta[st][c] = (uint16_t)ac_n++;
+            }
+            st = ac_delta[st][c];
+        }
+        ac_out[st] |= bit;
+    }
+}
+
+static void ac_build(void)
+{
+    for (int c = 'a'; c <= 'z'; c++)
+        ac_sym[c] = (uint8_t)(c - 'a' + 1);
+    ac_sym['-'] = 27;
+    ac_sym['_'] = 28;
+    ac_add(NEG_WORDS, NDX_ARRAY_LEN(NEG_WORDS), W_NEG);
+    ac_add(NAV_WORDS, NDX_ARRAY_LEN(NAV_WORDS), W_NEG);
+    ac_add(WEAK_WORDS, NDX_ARRAY_LEN(WEAK_WORDS), W_WEAK);
+    ac_add(BODY_WORDS, NDX_ARRAY_LEN(BODY_WORDS), W_BODY);
+    ac_add(POS_WORDS, NDX_ARRAY_LEN(POS_WORDS), W_POS);
+    ac_add(AUTHOR_WORDS, NDX_ARRAY_LEN(AUTHOR_WORDS), W_AUTHOR);
+    ac_add(DATE_WORDS, NDX_ARRAY_LEN(DATE_WORDS), W_DATE);
+    /* breadth-first: failure links folded into a full transition table */
+    static uint16_t queue[AC_MAX], fail[AC_MAX];
+    size_t qh = 0, qt = 0;
+    for (int c = 1; c < AC_SYMS; c++)
+        if (ac_delta[0][c]) {
+            fail[ac_delta[0][c]] = 0;
+            queue[qt++] = ac_delta[0][c];
+        }
+    while (qh < qt) {
+        uint16_t st = queue[qh++];
+        ac_out[st] |= ac_out[fail[st]];
+        for (int c = 1; c < AC_SYMS; c++) {
+            uint16_t nx = ac_delta[st][c];
+            if (nx) {
+                fail[nx] = ac_delta[fail[st]][c];
+                queue[qt++] = nx;
+            } else {
+                ac_delta[st][c] = ac_delta[fail[st]][c];
+            }
+        }
+    }
+}
+
+/* The set of lists (W_*) with a word occurring in s. */
+static uint8_t ac_scan(const char *s, size_t n)
+{
+    uint32_t st = 0;
+    uint8_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        st = ac_delta[st][ac_sym[(uint8_t)s[i]]];
+        m |= ac_out[st];
+    }
+    return m;
+}
 
 static void init_tag_class(void);
+static void init_parse_rules(void);
+static void init_text_kind(void);
 
 static void init_tables(void)
 {
     init_tag_class();
-    wl_init(&WL_NEG, NEG_WORDS, NDX_ARRAY_LEN(NEG_WORDS));
-    wl_init(&WL_BODY, BODY_WORDS, NDX_ARRAY_LEN(BODY_WORDS));
-    wl_init(&WL_POS, POS_WORDS, NDX_ARRAY_LEN(POS_WORDS));
-    wl_init(&WL_AUTHOR, AUTHOR_WORDS, NDX_ARRAY_LEN(AUTHOR_WORDS));
-    wl_init(&WL_DATE, DATE_WORDS, NDX_ARRAY_LEN(DATE_WORDS));
+    init_parse_rules();
+    init_text_kind();
+    ac_build();
 }
 
-static void classify_attrs(struct ndx_xnode *x, const char *s, size_t n)
+static void classify_attrs(struct ndx_xnode *x, const char *s, uint8_t m)
 {
-    if (!n)
-        return;
-    if (wl_any(&WL_BODY, s, n)) {
+    if (m & W_BODY) {
         x->flags |= F_BODYHINT | F_POS;
         x->cls = 30;
         return;
     }
-    bool neg = has_ad_token(s) || wl_any(&WL_NEG, s, n) || strstr(s, "-nav") || strstr(s, "_nav");
-    bool pos = wl_any(&WL_POS, s, n);
-    if (neg) {
+    m |= token_words(s);
+    if (m & W_NEG) {
         x->flags |= F_NEG;
         x->cls -= 25;
+    } else if (m & W_WEAK) {
+        x->flags |= F_WEAKNEG;
+        x->cls -= 10;
     }
-    if (pos) {
+    if (m & W_POS) {
         x->flags |= F_POS;
         x->cls += 25;
     }
 }
 
-static void sax_start(void *ctx, const xmlChar *xname, const xmlChar **xatts)
+/* Class/id string s (lower-cased, n bytes) of node i: stored once per page, word rules cached per
+ * distinct string. */
+static void node_classes(struct builder *b, uint32_t i, uint16_t tag, const char *s, size_t n)
 {
-    struct builder *b = ctx;
     struct ndx_xdoc *d = b->d;
-    const char *name = (const char *)xname;
-    const char **atts = (const char **)xatts;
+    uint32_t h = str_hash(s, n);
+    uint32_t k = (h ^ (h >> 16)) & (CC_SLOTS - 1);
+    if (!(b->cc_len[k] == n && b->cc_hash[k] == h && n &&
+          !memcmp(d->attr.p + b->cc_off[k], s, n))) {
+        uint32_t off = (uint32_t)d->attr.n;
+        ndx__buf_append(&d->attr, s, n, &d->rc);
+        ndx__buf_putc(&d->attr, 0, &d->rc);
+        if (d->rc)
+            return;
+        struct ndx_xnode t;
+        memset(&t, 0, sizeof t);
+        const char *a = (const char *)d->attr.p + off;
+        uint8_t m = ac_scan(a, n);
+        if (n)
+            classify_attrs(&t, a, m);
+        b->cc_hash[k] = h;
+        b->cc_off[k] = off;
+        b->cc_len[k] = (uint32_t)n;
+        b->cc_flags[k] = t.flags;
+        b->cc_cls[k] = t.cls;
+        b->cc_words[k] = (uint8_t)(((m & W_AUTHOR) ? CC_AUTHOR : 0) | ((m & W_DATE) ? CC_DATE : 0));
+    }
+    struct ndx_xnode *x = &d->n[i];
+    x->off = b->cc_off[k];
+    x->len = (uint32_t)n;
+    if (tag != T_BODY && tag != T_HTML) {
+        x->flags |= b->cc_flags[k];
+        x->cls = (int16_t)(x->cls + b->cc_cls[k]);
+    }
+    if ((b->cc_words[k] & CC_AUTHOR) && d->nauthor_nodes < NDX_ARRAY_LEN(d->author_nodes))
+        d->author_nodes[d->nauthor_nodes++] = i;
+    if ((b->cc_words[k] & CC_DATE) && d->ndate_nodes < NDX_ARRAY_LEN(d->date_nodes))
+        d->date_nodes[d->ndate_nodes++] = i;
+}
+
+/* An element starts (atts: NULL-terminated name/value pairs, names lower-cased; may be NULL). */
+static void build_start(struct builder *b, uint16_t tag, uint8_t tcls, const char **atts)
+{
+    struct ndx_xdoc *d = b->d;
     if (d->rc)
         return;
-    const struct taginfo *ti = tag_lookup(name);
-    uint16_t tag = ti ? ti->tag : T_OTHER;
     /* metadata anywhere */
     if (tag == T_META) {
         handle_meta(d, atts);
@@ -528,7 +769,7 @@ static void sax_start(void *ctx, const xmlChar *xname, const xmlChar **xatts)
             if (ieq(atts[i], "type") && atts[i + 1] && strstr(atts[i + 1], "ld+json"))
                 b->in_ldjson = 1;
     }
-    if (ti && (ti->cls & C_SKIP)) {
+    if (tcls & C_SKIP) {
         b->skip = 1;
         return;
     }
@@ -585,26 +826,17 @@ static void sax_start(void *ctx, const xmlChar *xname, const xmlChar **xatts)
         }
     }
     if (cls || id) {
-        x->off = (uint32_t)d->attr.n;
+        char low[1100];
+        size_t m = 0;
         if (cls)
-            put_lower(&d->attr, cls, &d->rc);
+            m = copy_lower(low, cls);
         if (id) {
-            ndx__buf_putc(&d->attr, ' ', &d->rc);
-            put_lower(&d->attr, id, &d->rc);
+            low[m++] = ' ';
+            m += copy_lower(low + m, id);
         }
+        node_classes(b, i, tag, low, m);
         if (d->rc)
             return;
-        x->len = (uint32_t)(d->attr.n - x->off);
-        ndx__buf_putc(&d->attr, 0, &d->rc);
-        if (d->rc)
-            return;
-        const char *s = (const char *)d->attr.p + x->off;
-        if (tag != T_BODY && tag != T_HTML)
-            classify_attrs(x, s, x->len);
-        if (d->nauthor_nodes < NDX_ARRAY_LEN(d->author_nodes) && wl_any(&WL_AUTHOR, s, x->len))
-            d->author_nodes[d->nauthor_nodes++] = i;
-        if (d->ndate_nodes < NDX_ARRAY_LEN(d->date_nodes) && wl_any(&WL_DATE, s, x->len))
-            d->date_nodes[d->ndate_nodes++] = i;
     }
     if (style) {
         char buf[128];
@@ -620,9 +852,9 @@ static void sax_start(void *ctx, const xmlChar *xname, const xmlChar **xatts)
         x->flags |= F_HIDDEN;
     if (role) {
         if (ieq(role, "navigation") || ieq(role, "complementary") || ieq(role, "contentinfo") ||
-            ieq(role, "banner") || ieq(role, "menu") || ieq(role, "dialog") ||
-            ieq(role, "alert") || ieq(role, "search") || ieq(role, "menubar") ||
-            ieq(role, "alertdialog") || ieq(role, "toolbar"))
+            ieq(role, "banner") || ieq(role, "menu") || ieq(role, "dialog") || ieq(role, "alert") ||
+            ieq(role, "search") || ieq(role, "menubar") || ieq(role, "alertdialog") ||
+            ieq(role, "toolbar"))
             x->flags |= F_ROLEBOIL;
         else if (ieq(role, "article") || ieq(role, "main"))
             x->flags |= F_ARTICLEISH;
@@ -650,11 +882,9 @@ static void sax_start(void *ctx, const xmlChar *xname, const xmlChar **xatts)
         d->h1_node = i;
 }
 
-static void sax_end(void *ctx, const xmlChar *xname)
+static void build_end(struct builder *b)
 {
-    struct builder *b = ctx;
     struct ndx_xdoc *d = b->d;
-    (void)xname;
     if (b->skip) {
         b->skip--;
         if (!b->skip) {
@@ -680,6 +910,29 @@ static void sax_end(void *ctx, const xmlChar *xname)
     b->depth--;
 }
 
+/* Byte kinds for add_text: below TK_SPACE the value is the byte's text weight (continuation bytes
+ * 0, CJK lead bytes 2); TK_SPACE white space; TK_SPECIAL bytes that may start a comma or a
+ * no-break space. */
+#define TK_SPACE   3
+#define TK_SPECIAL 4
+static uint8_t text_kind[256];
+
+static void init_text_kind(void)
+{
+    for (int c = 0; c < 256; c++)
+        text_kind[c] = (c & 0xC0) == 0x80 ? 0 : (c >= 0xE3 && c <= 0xED) ? 2 : 1;
+    text_kind[' '] = text_kind['\n'] = text_kind['\t'] = text_kind['\r'] = text_kind['\f'] =
+        TK_SPACE;
+    text_kind[','] = text_kind[0xC2] = text_kind[0xE3] = text_kind[0xEF] = TK_SPECIAL;
+}
+
+/* windows-1252 meanings of U+0080 .. U+009F */
+static const uint16_t CP1252_80[32] = {
+    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+};
+
 static void add_text(struct builder *b, const char *s, size_t n)
 {
     struct ndx_xdoc *d = b->d;
@@ -688,6 +941,15 @@ static void add_text(struct builder *b, const char *s, size_t n)
         return;
     struct ndx_xnode *p = &d->n[cur];
     uint32_t t;
+    if (text_kind[(uint8_t)s[0]] == TK_SPACE && (tag_class[p->tag] & C_BLOCK) &&
+        (!p->first || d->n[p->link].tag == T_BR || (tag_class[d->n[p->link].tag] & C_BLOCK))) {
+        /* white space opening a block or following a block: it separates nothing */
+        size_t k = 1;
+        while (k < n && text_kind[(uint8_t)s[k]] == TK_SPACE)
+            k++;
+        if (k == n)
+            return;
+    }
     /* the last child of cur is kept in p->link while building */
     if (p->first && d->n[p->link].tag == TX) {
         t = p->link;
@@ -703,7 +965,7 @@ static void add_text(struct builder *b, const char *s, size_t n)
         }
     }
     struct ndx_xnode *x = &d->n[t];
-    if (ndx__buf_reserve(&d->text, n + 1)) {
+    if (ndx__buf_reserve(&d->text, 2 * n + 1)) {
         d->rc = NDX_ENOMEM;
         return;
     }
@@ -715,8 +977,14 @@ static void add_text(struct builder *b, const char *s, size_t n)
     uint32_t chars = 0, commas = 0;
     for (size_t i = 0; i < n; i++) {
         uint8_t c = (uint8_t)s[i];
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' ||
-            (c == 0xC2 && i + 1 < n && (uint8_t)s[i + 1] == 0xA0)) {
+        uint8_t k = text_kind[c];
+        if (NDX_LIKELY(k < TK_SPACE)) {
+            o[w++] = c;
+            chars += k; /* the weight: 0 continuation byte, 1, 2 CJK */
+            sp = false;
+            continue;
+        }
+        if (k == TK_SPACE || (c == 0xC2 && i + 1 < n && (uint8_t)s[i + 1] == 0xA0)) {
             if (c == 0xC2)
                 i++;
             if (!sp) {
@@ -725,10 +993,24 @@ static void add_text(struct builder *b, const char *s, size_t n)
             }
             continue;
         }
+        if (c == 0xC2 && i + 1 < n && (uint8_t)s[i + 1] >= 0x80 && (uint8_t)s[i + 1] < 0xA0) {
+            /* U+0080..U+009F (from &#128;..&#159;): their windows-1252 meaning, as browsers do */
+            uint16_t cp = CP1252_80[(uint8_t)s[++i] - 0x80];
+            sp = false;
+            if (cp < 0x800) {
+                o[w++] = (uint8_t)(0xC0 | cp >> 6);
+                o[w++] = (uint8_t)(0x80 | (cp & 0x3F));
+            } else {
+                o[w++] = (uint8_t)(0xE0 | cp >> 12);
+                o[w++] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+                o[w++] = (uint8_t)(0x80 | (cp & 0x3F));
+            }
+            chars++;
+            continue;
+        }
         sp = false;
         o[w++] = c;
-        if ((c & 0xC0) != 0x80)
-            chars += (c >= 0xE3 && c <= 0xED) ? 2 : 1;
+        chars += c == 0xE3 ? 2 : 1;
         if (c == ',')
             commas++;
         else if (c == 0xEF && i + 2 < n && (uint8_t)s[i + 1] == 0xBC && (uint8_t)s[i + 2] == 0x8C)
@@ -744,38 +1026,201 @@ static void add_text(struct builder *b, const char *s, size_t n)
     x->commas = (uint16_t)NDX_MIN(65535u, (uint32_t)x->commas + commas);
 }
 
-static void sax_chars(void *ctx, const xmlChar *ch, int len)
+static void build_chars(struct builder *b, const char *ch, size_t len)
 {
-    struct builder *b = ctx;
     struct ndx_xdoc *d = b->d;
-    if (len <= 0)
+    if (!len)
         return;
     if (b->in_title && !b->title_done) {
         if (d->title.n < 4096)
-            ndx__buf_append(&d->title, ch, (size_t)len, &d->rc);
+            ndx__buf_append(&d->title, ch, len, &d->rc);
         return;
     }
     if (b->in_ldjson) {
         if (d->ldjson.n < ((size_t)4 << 20))
-            ndx__buf_append(&d->ldjson, ch, (size_t)len, &d->rc);
+            ndx__buf_append(&d->ldjson, ch, len, &d->rc);
         return;
     }
     if (b->skip)
         return;
-    add_text(b, (const char *)ch, (size_t)len);
+    add_text(b, ch, len);
 }
 
-static void sax_silent(void *ctx, const char *msg, ...)
+/* ---- libxml2 SAX layer -------------------------------------------------------------------- */
+
+/*
+ * The page is parsed by libxml2's HTML parser in SAX mode (no DOM): its start, end and text events
+ * build the compact tree directly.  libxml2 decides implied elements, start tags that close open
+ * ones, and decodes character references in text and attribute values.  One of its decisions is
+ * changed here, on the compact tree only: an end tag that libxml2 refuses because an element of
+ * higher end priority is open above its element (in libxml2 only <div> and the table parts block
+ * others: a </nav> or </button> cannot close an unclosed <div> inside it, which would swallow
+ * the rest of the page) closes the open elements down to and including its element, unless one
+ * of them has a higher priority in our order (inline < block-level < td, th < tr < thead, tbody,
+ * tfoot < table < head, body < html).  libxml2 reports the refusal as a tag mismatch error, which
+ * is how it is seen here.
+ *
+ * Elements closed that way become "ghosts" on our copy of libxml2's open-element stack: their
+ * later end events from libxml2 are ignored.  libxml2 always ends the top of its stack, so the
+ * copy stays in step, and the compact tree's open elements are the non-ghost entries.
+ */
+
+#define END_SCAN 256
+
+enum { K_NODE, K_SKIP, K_OVER, K_GHOST };
+
+struct sax_el {
+    const char *name; /* libxml2's interned name: valid while its parser lives */
+    uint16_t tag;
+    uint8_t kind;
+};
+
+struct saxstate {
+    struct builder b;
+    htmlParserCtxtPtr ctxt;
+    struct sax_el *st;
+    uint32_t nst, cap;
+};
+
+static uint8_t end_prio[T_NTAGS];
+
+static void init_parse_rules(void)
 {
-    (void)ctx;
-    (void)msg;
+    for (int t = 0; t < T_NTAGS; t++)
+        end_prio[t] = 100;
+    /* block-level ("special") elements: their end tag closes open inline elements and blocks
+     * (a </nav> closes an unclosed <div> inside it), not table parts */
+    static const uint16_t special[] = {
+        T_ADDRESS,  T_ARTICLE,    T_ASIDE,   T_BLOCKQUOTE, T_BUTTON, T_CAPTION, T_CENTER,
+        T_DD,       T_DETAILS,    T_DIALOG,  T_DIR,        T_DIV,    T_DL,      T_DT,
+        T_FIELDSET, T_FIGCAPTION, T_FIGURE,  T_FOOTER,     T_FORM,   T_H1,      T_H2,
+        T_H3,       T_H4,         T_H5,      T_H6,         T_HEADER, T_HGROUP,  T_LI,
+        T_MAIN,     T_MENU,       T_NAV,     T_NOSCRIPT,   T_OL,     T_P,       T_PRE,
+        T_SECTION,  T_SELECT,     T_SUMMARY, T_UL,         T_XMP,    T_SKIPPED, T_TEMPLATE,
+        T_TEXTAREA, T_LEGEND};
+    for (size_t i = 0; i < NDX_ARRAY_LEN(special); i++)
+        end_prio[special[i]] = 150;
+    end_prio[T_TD] = end_prio[T_TH] = 160;
+    end_prio[T_TR] = 170;
+    end_prio[T_THEAD] = end_prio[T_TBODY] = end_prio[T_TFOOT] = 180;
+    end_prio[T_TABLE] = 190;
+    end_prio[T_HEAD] = end_prio[T_BODY] = 200;
+    end_prio[T_HTML] = 220;
 }
 
-/* ---- pre-pass ---------------------------------------------------------------------------- */
-
-static int lc_ascii(int c)
+static uint16_t tag_of(const char *name)
 {
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+    size_t n = strlen(name);
+    const struct taginfo *ti = tag_find(name, n, name_hash(name, n));
+    return ti ? ti->tag : T_OTHER;
+}
+
+static void sax_fail(struct saxstate *S)
+{
+    if (S->ctxt)
+        xmlStopParser(S->ctxt);
+}
+
+/* Close stack entries [i, nst) in the compact tree and mark them ghosts. */
+static void ghost_from(struct saxstate *S, uint32_t i)
+{
+    for (uint32_t k = S->nst; k-- > i;) {
+        if (S->st[k].kind == K_GHOST)
+            continue;
+        build_end(&S->b);
+        S->st[k].kind = K_GHOST;
+    }
+}
+
+static void sax_start(void *ctx, const xmlChar *xname, const xmlChar **xatts)
+{
+    struct saxstate *S = ctx;
+    const char *name = (const char *)xname;
+    if (S->b.d->rc)
+        return;
+    if (S->nst == S->cap) {
+        uint32_t cap = S->cap ? S->cap * 2 : 256;
+        struct sax_el *p = ndx_realloc(S->st, (size_t)cap * sizeof *p);
+        if (!p) {
+            S->b.d->rc = NDX_ENOMEM;
+            sax_fail(S);
+            return;
+        }
+        S->st = p;
+        S->cap = cap;
+    }
+    uint16_t tag = tag_of(name);
+    struct builder *b = &S->b;
+    uint32_t skip = b->skip, over = b->overflow, nn = b->d->nn;
+    build_start(b, tag, tag_class[tag], (const char **)xatts);
+    uint8_t kind = b->skip > skip ? K_SKIP : b->overflow > over ? K_OVER : K_NODE;
+    if (kind == K_NODE && b->d->nn == nn)
+        kind = K_GHOST; /* no node was made (out of memory) */
+    S->st[S->nst].name = name;
+    S->st[S->nst].tag = tag;
+    S->st[S->nst].kind = kind;
+    S->nst++;
+    if (b->d->rc)
+        sax_fail(S);
+}
+
+static void sax_end(void *ctx, const xmlChar *xname)
+{
+    struct saxstate *S = ctx;
+    (void)xname;
+    if (!S->nst)
+        return;
+    S->nst--;
+    if (S->st[S->nst].kind != K_GHOST)
+        build_end(&S->b);
+}
+
+/* An end tag `name` that libxml2 did not let close its element. */
+static void refused_end(struct saxstate *S, const char *name)
+{
+    uint16_t tag = tag_of(name);
+    if (tag == T_HTML || tag == T_BODY || S->b.d->rc)
+        return;
+    uint8_t prio = end_prio[tag];
+    uint32_t lim = S->nst > END_SCAN ? S->nst - END_SCAN : 0;
+    for (uint32_t i = S->nst; i-- > lim;) {
+        const struct sax_el *e = &S->st[i];
+        if (e->kind == K_GHOST)
+            continue;
+        if (e->tag == tag && !strcmp(e->name, name)) {
+            ghost_from(S, i);
+            return;
+        }
+        if (end_prio[e->tag] > prio)
+            return;
+    }
+}
+
+#if LIBXML_VERSION >= 21200
+static void sax_error(void *ctx, const xmlError *err)
+#else
+static void sax_error(void *ctx, xmlErrorPtr err)
+#endif
+{
+    struct saxstate *S = ctx;
+    if (!err || err->code != XML_ERR_TAG_NAME_MISMATCH || !err->str1)
+        return;
+    if (err->str2) {
+        refused_end(S, err->str1);
+    } else if (!strcmp(err->str1, "br") && !S->b.skip && !S->b.overflow && S->b.cur) {
+        /* </br> is a <br> */
+        if (new_node(S->b.d, S->b.cur, T_BR) == 0)
+            sax_fail(S);
+    }
+}
+
+static void sax_chars(void *ctx, const xmlChar *ch, int len)
+{
+    struct saxstate *S = ctx;
+    if (len > 0)
+        build_chars(&S->b, (const char *)ch, (size_t)len);
+    if (S->b.d->rc)
+        sax_fail(S);
 }
 
 /* Case-insensitive search for "</name" in [p, e). */
@@ -787,7 +1232,7 @@ static const char *find_close(const char *p, const char *e, const char *name, si
             return NULL;
         if ((size_t)(e - q) >= nlen + 2 && q[1] == '/') {
             size_t k = 0;
-            while (k < nlen && lc_ascii((unsigned char)q[2 + k]) == name[k])
+            while (k < nlen && lcase((unsigned char)q[2 + k]) == name[k])
                 k++;
             if (k == nlen)
                 return q;
@@ -797,26 +1242,54 @@ static const char *find_close(const char *p, const char *e, const char *name, si
     return NULL;
 }
 
-/*
- * Drop the contents of <script> (JSON-LD kept), <style> and comments, in place, before parsing:
- * a third to a half of a modern page, which libxml2 would otherwise scan character by character
- * only for the SAX handler to ignore it.  The tags themselves stay, so the parse sees the same
- * structure.  Returns the new length.
- */
-static size_t prestrip(char *s, size_t n)
+/* Elements whose content is dropped before parsing (see prestrip). */
+static const struct {
+    const char *name;
+    size_t len;
+} RAW_SKIP[] = {{"script", 6}, {"style", 5}, {"svg", 3}, {"noscript", 8}};
+
+/* The RAW_SKIP element whose start tag begins at r ('<' included, left bytes), or -1. */
+static int raw_skip_at(const char *r, size_t left)
 {
+    for (size_t k = 0; k < NDX_ARRAY_LEN(RAW_SKIP); k++) {
+        size_t m = RAW_SKIP[k].len;
+        if (left <= m + 1)
+            continue;
+        size_t i = 0;
+        while (i < m && lcase((unsigned char)r[1 + i]) == RAW_SKIP[k].name[i])
+            i++;
+        char c = r[1 + m];
+        if (i == m && (c == '>' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/'))
+            return (int)k;
+    }
+    return -1;
+}
+
+/*
+ * Copy the page to out without the contents of <script> (JSON-LD kept), <style>, <svg> and
+ * <noscript>, and without comments: a third to a half of a modern page, which libxml2 would
+ * otherwise scan character by character only for the handlers to drop it (these elements are
+ * skipped in the tree anyway).  The tags themselves stay, so the parse sees the same structure.
+ * The content ends at the first end tag of the element's name; an unclosed comment runs to the
+ * end of the page.  out gets a NUL after the copy.
+ */
+static void prestrip(const char *s, size_t n, struct ndx_buf *out, int *rc)
+{
+    if (ndx__buf_reserve(out, n + 1)) {
+        *rc = NDX_ENOMEM;
+        return;
+    }
     const char *r = s, *e = s + n;
-    char *w = s;
+    char *w = (char *)out->p;
     while (r < e) {
         const char *lt = memchr(r, '<', (size_t)(e - r));
         if (!lt) {
-            memmove(w, r, (size_t)(e - r));
+            memcpy(w, r, (size_t)(e - r));
             w += e - r;
             break;
         }
-        size_t lit = (size_t)(lt - r);
-        memmove(w, r, lit);
-        w += lit;
+        memcpy(w, r, (size_t)(lt - r));
+        w += lt - r;
         r = lt;
         size_t left = (size_t)(e - r);
         if (left >= 4 && r[1] == '!' && r[2] == '-' && r[3] == '-') {
@@ -824,86 +1297,91 @@ static size_t prestrip(char *s, size_t n)
             r = end ? end + 3 : e;
             continue;
         }
-        const char *name = NULL;
-        size_t nlen = 0;
-        if (left > 7 && lc_ascii((unsigned char)r[1]) == 's') {
-            if (lc_ascii((unsigned char)r[2]) == 'c' && lc_ascii((unsigned char)r[3]) == 'r' &&
-                lc_ascii((unsigned char)r[4]) == 'i' && lc_ascii((unsigned char)r[5]) == 'p' &&
-                lc_ascii((unsigned char)r[6]) == 't')
-                name = "script", nlen = 6;
-            else if (lc_ascii((unsigned char)r[2]) == 't' && lc_ascii((unsigned char)r[3]) == 'y' &&
-                     lc_ascii((unsigned char)r[4]) == 'l' && lc_ascii((unsigned char)r[5]) == 'e')
-                name = "style", nlen = 5;
-        }
-        if (name && left > nlen + 1) {
-            char c = r[1 + nlen];
-            if (c == '>' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/') {
-                const char *gt = memchr(r, '>', left);
-                if (gt) {
-                    size_t taglen = (size_t)(gt + 1 - r);
-                    bool keep = nlen == 6 && memmem(r, taglen, "ld+json", 7) != NULL;
-                    const char *close = find_close(gt + 1, e, name, nlen);
-                    if (!keep && close) {
-                        memmove(w, r, taglen);
-                        w += taglen;
-                        r = close;
-                        continue;
-                    }
-                }
+        int k = raw_skip_at(r, left);
+        const char *gt = k >= 0 ? memchr(r, '>', left) : NULL;
+        if (gt) {
+            size_t taglen = (size_t)(gt + 1 - r);
+            bool keep = k == 0 && memmem(r, taglen, "ld+json", 7) != NULL;
+            const char *close = find_close(gt + 1, e, RAW_SKIP[k].name, RAW_SKIP[k].len);
+            if (!keep && close) {
+                memcpy(w, r, taglen);
+                w += taglen;
+                r = close;
+                continue;
             }
         }
         *w++ = *r++;
     }
-    return (size_t)(w - s);
+    *w = 0;
+    out->n = (size_t)(w - (char *)out->p);
+}
+
+static void init_libxml(void)
+{
+    xmlInitParser();
+    init_tables();
 }
 
 static int parse_page(const char *html, size_t n, struct ndx_xdoc *d)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, init_tables);
-    struct builder b;
-    memset(&b, 0, sizeof b);
-    b.d = d;
+    pthread_once(&once, init_libxml);
+    if (n > INT32_MAX)
+        return NDX_ETOOBIG;
     new_node(d, 0, T_OTHER); /* root */
     if (d->rc)
         return d->rc;
-    htmlSAXHandler sax;
-    memset(&sax, 0, sizeof sax);
-    sax.startElement = sax_start;
-    sax.endElement = sax_end;
-    sax.characters = sax_chars;
-    sax.ignorableWhitespace = sax_chars;
-    sax.cdataBlock = sax_chars;
-    sax.warning = sax_silent;
-    sax.error = sax_silent;
-    sax.initialized = 1;
-    if (n > INT32_MAX)
-        return NDX_ETOOBIG;
-    htmlParserCtxtPtr ctxt = htmlCreatePushParserCtxt(&sax, &b, NULL, 0, NULL,
-                                                      XML_CHAR_ENCODING_UTF8);
-    if (!ctxt)
-        return NDX_ENOMEM;
-    htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                 HTML_PARSE_NONET |
-                                 HTML_PARSE_IGNORE_ENC | HTML_PARSE_NODEFDTD);
-    /* feed in chunks so a huge page is parsed incrementally */
-    size_t off = 0;
-    const size_t CH = 1 << 20;
-    while (off < n && !d->rc) {
-        size_t k = NDX_MIN(CH, n - off);
-        htmlParseChunk(ctxt, html + off, (int)k, 0);
-        off += k;
+    struct ndx_buf page;
+    ndx__buf_init(&page, 0);
+    prestrip(html, n, &page, &d->rc);
+    if (d->rc || !page.n) {
+        ndx__buf_free(&page);
+        return d->rc;
     }
-    htmlParseChunk(ctxt, NULL, 0, 1);
+    struct saxstate *S = ndx_malloc(sizeof *S);
+    htmlParserCtxtPtr ctxt = S ? htmlNewParserCtxt() : NULL;
+    xmlParserInputBufferPtr in =
+        ctxt ? xmlParserInputBufferCreateMem((const char *)page.p, (int)page.n,
+                                             XML_CHAR_ENCODING_NONE)
+             : NULL;
+    xmlParserInputPtr stream = in ? xmlNewIOInputStream(ctxt, in, XML_CHAR_ENCODING_NONE) : NULL;
+    if (!stream) {
+        if (in)
+            xmlFreeParserInputBuffer(in);
+        if (ctxt)
+            htmlFreeParserCtxt(ctxt);
+        ndx_free(S);
+        ndx__buf_free(&page);
+        return NDX_ENOMEM;
+    }
+    inputPush(ctxt, stream);
+    xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
+    memset(S, 0, sizeof *S);
+    S->b.d = d;
+    S->ctxt = ctxt;
+    htmlSAXHandler *sax = ctxt->sax;
+    memset(sax, 0, sizeof *sax);
+    sax->startElement = sax_start;
+    sax->endElement = sax_end;
+    sax->characters = sax_chars;
+    sax->ignorableWhitespace = sax_chars;
+    sax->cdataBlock = sax_chars;
+    sax->serror = sax_error;
+    sax->initialized = XML_SAX2_MAGIC;
+    ctxt->userData = S;
+    htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NODEFDTD);
+    htmlParseDocument(ctxt);
     if (ctxt->myDoc)
         xmlFreeDoc(ctxt->myDoc);
     htmlFreeParserCtxt(ctxt);
-    /* close whatever is still open */
-    while (b.cur) {
-        d->n[b.cur].end = d->nn;
-        b.cur = d->n[b.cur].parent;
-    }
+    ndx__buf_free(&page);
+    ndx_free(S->st);
+    /* close whatever is still open in the tree */
+    for (uint32_t c = S->b.cur; c && c < d->nn; c = d->n[c].parent)
+        d->n[c].end = d->nn;
     d->n[0].end = d->nn;
+    ndx_free(S);
     return d->rc;
 }
 
@@ -911,7 +1389,7 @@ static int parse_page(const char *html, size_t n, struct ndx_xdoc *d)
 
 static inline uint8_t cls_of(const struct ndx_xnode *x)
 {
-    return x->tag <= T_OPTION ? tag_class[x->tag] : 0;
+    return x->tag < T_NTAGS ? tag_class[x->tag] : 0;
 }
 
 /* Mark boilerplate and compute text statistics.  `use_classes`: also remove F_NEG nodes. */
@@ -921,7 +1399,7 @@ static void analyze(struct ndx_xdoc *d, bool use_classes)
     struct ndx_xnode *N = d->n;
     /* raw text weight per node, for the "wrapper" safety check */
     for (uint32_t i = 0; i < nn; i++) {
-        N[i].flags &= (uint16_t) ~(F_REMOVED | F_INLINK | F_CAND | F_OUT);
+        N[i].flags &= (uint16_t) ~(F_REMOVED | F_INLINK | F_CAND | F_OUT | F_PATH);
         if (N[i].tag != TX) {
             N[i].chars = 0;
             N[i].link = 0;
@@ -930,46 +1408,75 @@ static void analyze(struct ndx_xdoc *d, bool use_classes)
         }
         N[i].score = 0;
     }
-    /* raw totals (bottom-up) kept in `direct` temporarily */
-    for (uint32_t i = nn; i-- > 1;)
-        if (N[i].tag == TX)
-            N[N[i].parent].direct += N[i].chars;
-        else
-            N[N[i].parent].direct += N[i].direct;
-    uint32_t total = N[0].direct;
-    /* top-down: removal, link inheritance, block ancestor */
+    /* link inheritance, block ancestor */
     for (uint32_t i = 1; i < nn; i++) {
         struct ndx_xnode *x = &N[i];
         const struct ndx_xnode *p = &N[x->parent];
-        x->flags |= p->flags & (F_REMOVED | F_INLINK);
+        x->flags |= p->flags & F_INLINK;
         if (x->tag == T_A)
             x->flags |= F_INLINK;
-        uint8_t c = cls_of(x);
-        x->blk = (c & C_BLOCK) || x->tag == TX ? (x->tag == TX ? p->blk : i) : p->blk;
+        x->blk = x->tag == TX ? p->blk : (cls_of(x) & C_BLOCK) ? i : p->blk;
+    }
+    /* raw totals (bottom-up): text weight in `direct`, link text weight in `link` */
+    for (uint32_t i = nn; i-- > 1;) {
+        struct ndx_xnode *x = &N[i];
+        struct ndx_xnode *p = &N[x->parent];
+        if (x->tag == TX) {
+            p->direct += x->chars;
+            if (x->flags & F_INLINK)
+                p->link += x->chars;
+        } else {
+            p->direct += x->direct;
+            p->link += x->link;
+        }
+    }
+    uint32_t total = N[0].direct;
+    /* Hidden elements holding most of the page's text are revealed by a script (pages streamed
+     * in hidden chunks): then hidden does not mean boilerplate. */
+    uint64_t hidden = 0;
+    for (uint32_t i = 1, until = 0; i < nn; i++)
+        if (i >= until && (N[i].flags & F_HIDDEN)) {
+            hidden += N[i].direct;
+            until = N[i].end;
+        }
+    bool shown = hidden * 2 > total;
+    /* top-down: removal */
+    for (uint32_t i = 1; i < nn; i++) {
+        struct ndx_xnode *x = &N[i];
+        x->flags |= N[x->parent].flags & F_REMOVED;
         if (x->tag == TX || (x->flags & F_REMOVED))
             continue;
+        uint8_t c = cls_of(x);
         bool rm = false;
-        if (x->flags & F_HIDDEN)
+        bool wrapper = x->tag == T_ARTICLE || x->tag == T_MAIN || x->tag == T_BODY;
+        if ((x->flags & F_HIDDEN) && !shown)
             rm = true;
         else if (x->flags & F_BODYHINT)
             rm = false;
-        else if ((c & C_BOIL) || (x->flags & F_ROLEBOIL)) {
-            /* a <header>/<footer>/<form> wrapping most of the page is a layout wrapper */
-            rm = !(x->direct * 10 > total * 7 && (x->tag == T_HEADER || x->tag == T_FORM ||
-                                                 x->tag == T_FIGURE || x->tag == T_FOOTER));
-        } else if (use_classes && (x->flags & F_NEG) && !(x->flags & F_POS) &&
-                   x->tag != T_ARTICLE && x->tag != T_MAIN && x->tag != T_BODY) {
+        else if (x->tag == T_HEADER && !(x->flags & F_ROLEBOIL) &&
+                 (x->flags & (F_NEG | F_WEAKNEG)) == 0) {
+            /* an article's <header> holds the headline and the lead; a page's header is links */
+            rm = x->direct < 80 || x->link * 10 > x->direct * 3;
+        } else if ((c & C_BOIL) || (x->flags & F_ROLEBOIL)) {
+            /* a <header>/<nav>/<form>/<fieldset> wrapping most of the page is a layout wrapper;
+             * a <header> or <aside> holding the headline holds the article's beginning */
+            rm = x->direct * 10 <= total * 7 && !((x->tag == T_HEADER || x->tag == T_ASIDE) &&
+                                                  d->h1_node > i && d->h1_node < x->end);
+        } else if (use_classes && (x->flags & F_NEG) && !(x->flags & F_POS) && !wrapper) {
             rm = x->direct * 10 < total * 6;
         } else if (use_classes && (x->flags & F_NEG) && (x->flags & F_POS)) {
             /* "article-comments", "post-meta": negative words win for small blocks */
             rm = x->direct * 10 < total * 3 && x->tag != T_ARTICLE && x->tag != T_MAIN;
+        } else if (use_classes && (x->flags & F_WEAKNEG) && !wrapper) {
+            /* "widget", "date", "header": only when short or mostly links */
+            rm = x->direct < 80 || x->link * 10 > x->direct * 3;
         }
         if (rm)
             x->flags |= F_REMOVED;
     }
     for (uint32_t i = 0; i < nn; i++)
         if (N[i].tag != TX)
-            N[i].direct = 0;
+            N[i].direct = N[i].link = 0;
     /* bottom-up stats over kept nodes */
     for (uint32_t i = nn; i-- > 1;) {
         struct ndx_xnode *x = &N[i];
@@ -1094,6 +1601,7 @@ static uint32_t choose_top(struct ndx_xdoc *d)
     }
     if (!top)
         return 0;
+    uint32_t first = top;
     /* Several good candidates under one ancestor: take the ancestor. */
     uint32_t alts[8];
     size_t nalts = 0;
@@ -1133,6 +1641,9 @@ static uint32_t choose_top(struct ndx_xdoc *d)
     while (N[top].parent && N[N[top].parent].tag != T_BODY && N[N[top].parent].tag != T_HTML &&
            N[top].parent != 0 && N[N[top].parent].chars == N[top].chars)
         top = N[top].parent;
+    /* the best-scored block and its ancestors up to the top are never left out as link-heavy */
+    for (uint32_t a = first; a && a != top; a = N[a].parent)
+        N[a].flags |= F_PATH;
     return top;
 }
 
@@ -1156,14 +1667,25 @@ static void choose_siblings(struct ndx_xdoc *d, uint32_t top)
             bonus = N[top].score * 0.2f;
         if ((x->flags & F_CAND) && x->score + bonus >= thr)
             take = true;
-        else if (x->tag == T_P || (cls_of(x) & C_BLOCK && x->direct == x->chars)) {
+        else if (x->tag == T_P || (cls_of(x) & C_BLOCK && (x->direct == x->chars || s < top))) {
+            /* text blocks; before the body also containers of them (a lead paragraph) */
             float ld = link_density(x);
-            if (x->chars > 80 && ld < 0.25f)
+            if (x->chars > 80 && ld < 0.25f && x->cls >= 0 && !(cls_of(x) & C_HEAD))
                 take = true;
             else if (x->chars > 0 && x->chars <= 80 && ld == 0.0f && x->tag == T_P)
                 take = x->commas > 0 || x->chars > 30; /* a short sentence */
         }
         if (take)
+            x->flags |= F_OUT;
+    }
+    /* a heading that introduces a chosen block */
+    for (uint32_t s = N[par].first; s; s = N[s].next) {
+        struct ndx_xnode *x = &N[s];
+        uint32_t nx = x->next;
+        while (nx && N[nx].tag == TX && N[nx].chars == 0)
+            nx = N[nx].next;
+        if ((cls_of(x) & C_HEAD) && !(x->flags & (F_REMOVED | F_OUT)) && nx &&
+            (N[nx].flags & F_OUT) && link_density(x) <= 0.5f && x->cls >= 0)
             x->flags |= F_OUT;
     }
 }
@@ -1177,7 +1699,7 @@ static bool drop_inside(const struct ndx_xdoc *d, uint32_t i)
     uint8_t c = cls_of(x);
     if (x->flags & F_REMOVED)
         return true;
-    if (x->tag == TX || !(c & C_BLOCK))
+    if (x->tag == TX || !(c & C_BLOCK) || (x->flags & F_PATH))
         return false;
     if (x->chars == 0)
         return false;
@@ -1203,9 +1725,50 @@ static bool drop_inside(const struct ndx_xdoc *d, uint32_t i)
 struct out {
     struct ndx_buf b;
     int rc;
-    bool nl;   /* last output was a paragraph break */
-    bool sp;   /* last output was a space */
+    bool nl; /* last output was a paragraph break */
+    bool sp; /* last output was a space */
+    /* the last paragraph written, when it is a heading or a short line ending with ':' and
+     * nothing followed it yet: [intro_start, intro_end) */
+    bool intro;
+    size_t intro_start, intro_end;
 };
+
+/* A left-out element that is boilerplate with text (not a picture, not hidden): a heading just
+ * before it introduces it ("Related articles", "Comments", "Subscribe to our newsletter"). */
+static bool is_boilerplate_block(const struct ndx_xdoc *d, uint32_t i)
+{
+    const struct ndx_xnode *x = &d->n[i];
+    if ((x->flags & F_HIDDEN) || x->tag == T_FIGURE || x->tag == T_H1 || x->tag == T_TIME)
+        return false;
+    uint32_t w = 0, l = 0;
+    for (uint32_t k = i + 1; k < x->end; k++)
+        if (d->n[k].tag == TX) {
+            w += d->n[k].chars;
+            if (d->n[k].flags & F_INLINK)
+                l += d->n[k].chars;
+        }
+    /* links (a list of articles), or a form, a navigation, a box beside the text */
+    return w >= 50 && (l * 2 > w || x->tag == T_FORM || x->tag == T_NAV || x->tag == T_ASIDE ||
+                       (x->flags & F_ROLEBOIL));
+}
+
+/* Close an output block [start, b.n): a heading or a short line ending with ':' may introduce
+ * what follows. */
+static void out_block_end(struct out *o, const struct ndx_xnode *x, size_t start)
+{
+    size_t e = o->b.n;
+    while (e > start && (o->b.p[e - 1] == ' ' || o->b.p[e - 1] == '\n'))
+        e--;
+    if (e == start)
+        return;
+    bool head = (cls_of(x) & C_HEAD) && e - start <= 100;
+    bool colon = e - start <= 60 && o->b.p[e - 1] == ':';
+    if (head || colon) {
+        o->intro = true;
+        o->intro_start = start;
+        o->intro_end = e;
+    }
+}
 
 static void out_break(struct out *o)
 {
@@ -1221,22 +1784,29 @@ static void out_break(struct out *o)
 
 static void out_text(struct out *o, const char *s, size_t n)
 {
+    if (o->rc)
+        return;
+    if (ndx__buf_reserve(&o->b, n + 1)) {
+        o->rc = NDX_ENOMEM;
+        return;
+    }
+    uint8_t *w = o->b.p + o->b.n;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == ' ') {
             if (o->sp)
                 continue;
             o->sp = true;
-            ndx__buf_putc(&o->b, ' ', &o->rc);
+            *w++ = ' ';
             continue;
         }
-        size_t j = i;
-        while (j < n && s[j] != ' ')
-            j++;
-        ndx__buf_append(&o->b, s + i, j - i, &o->rc);
+        *w++ = (uint8_t)s[i];
         o->sp = false;
         o->nl = false;
-        i = j - 1;
     }
+    *w = 0;
+    o->b.n = (size_t)(w - o->b.p);
+    if (o->intro && o->b.n > o->intro_end + 1)
+        o->intro = false; /* text after the heading */
 }
 
 /* Write the text of subtree `root` (explicit walk over the index range). */
@@ -1245,12 +1815,14 @@ static void emit(const struct ndx_xdoc *d, uint32_t root, struct out *o, bool cl
     const struct ndx_xnode *N = d->n;
     /* stack of open block elements to close with a break */
     uint32_t stack[MAX_DEPTH + 4];
+    size_t bstart[MAX_DEPTH + 4];
     size_t sp = 0;
     uint32_t i = root;
     uint32_t end = N[root].end;
     while (i < end) {
         while (sp && i >= N[stack[sp - 1]].end) {
             sp--;
+            out_block_end(o, &N[stack[sp]], bstart[sp]);
             out_break(o);
         }
         const struct ndx_xnode *x = &N[i];
@@ -1260,6 +1832,12 @@ static void emit(const struct ndx_xdoc *d, uint32_t root, struct out *o, bool cl
             continue;
         }
         if (i != root && ((x->flags & F_REMOVED) || (clean && drop_inside(d, i)))) {
+            if (o->intro && is_boilerplate_block(d, i)) {
+                /* the heading of a left-out block goes with it */
+                o->b.n = o->intro_start;
+                o->intro = false;
+                o->nl = o->sp = true;
+            }
             i = x->end;
             continue;
         }
@@ -1280,6 +1858,7 @@ static void emit(const struct ndx_xdoc *d, uint32_t root, struct out *o, bool cl
         uint8_t c = cls_of(x);
         if ((c & C_BLOCK) && sp < NDX_ARRAY_LEN(stack)) {
             out_break(o);
+            bstart[sp] = o->b.n;
             stack[sp++] = i;
         } else if (x->tag == T_TD || x->tag == T_TH) {
             out_text(o, " ", 1);
@@ -1288,6 +1867,7 @@ static void emit(const struct ndx_xdoc *d, uint32_t root, struct out *o, bool cl
     }
     while (sp) {
         sp--;
+        out_block_end(o, &N[stack[sp]], bstart[sp]);
         out_break(o);
     }
     out_break(o);
@@ -1338,23 +1918,33 @@ static size_t text_weight(const char *s, size_t n)
     return w;
 }
 
-void ndx__xnode_text(const struct ndx_xdoc *d, uint32_t i, size_t max, struct ndx_buf *out,
-                     int *rc)
+void ndx__xnode_text(const struct ndx_xdoc *d, uint32_t i, size_t max, struct ndx_buf *out, int *rc)
 {
     if (i >= d->nn)
         return;
     bool sp = out->n == 0 || out->p[out->n - 1] == ' ';
+    uint32_t ends[MAX_DEPTH + 4];
+    size_t ne = 0;
     for (uint32_t k = i; k < d->n[i].end && out->n < max; k++) {
         const struct ndx_xnode *x = &d->n[k];
+        bool brk = false;
+        while (ne && k >= ends[ne - 1]) {
+            ne--;
+            brk = true; /* a block ended */
+        }
         if (x->tag != TX) {
             if (x->tag == T_BR || (cls_of(x) & C_BLOCK)) {
-                if (!sp) {
-                    ndx__buf_putc(out, ' ', rc);
-                    sp = true;
-                }
+                brk = true;
+                if ((cls_of(x) & C_BLOCK) && ne < NDX_ARRAY_LEN(ends))
+                    ends[ne++] = x->end;
             }
-            continue;
         }
+        if (brk && !sp) {
+            ndx__buf_putc(out, ' ', rc);
+            sp = true;
+        }
+        if (x->tag != TX)
+            continue;
         const char *s = (const char *)d->text.p + x->off;
         for (uint32_t j = 0; j < x->len; j++) {
             if (s[j] == ' ') {
@@ -1394,6 +1984,8 @@ static uint32_t extract_body(struct ndx_xdoc *d, bool use_classes, struct ndx_bu
     } else {
         emit(d, top, &o, true);
     }
+    if (o.intro) /* a heading with nothing after it */
+        o.b.n = o.intro_start;
     if (!o.rc)
         finish_text((const char *)o.b.p, o.b.n, body, rc);
     else
@@ -1493,7 +2085,9 @@ int ndx__extract_html(const char *html, size_t n, const char *charset, const cha
     int rc = 0;
     struct ndx_buf u8;
     ndx__buf_init(&u8, 0);
-    rc = ndx__charset_decode(html ? html : "", n, charset, &u8, NULL);
+    const char *page = NULL;
+    size_t npage = 0;
+    rc = ndx__charset_view(html ? html : "", n, charset, &u8, &page, &npage);
     if (rc) {
         ndx__buf_free(&u8);
         return rc;
@@ -1504,9 +2098,7 @@ int ndx__extract_html(const char *html, size_t n, const char *charset, const cha
     ndx__buf_init(&d.attr, 0);
     ndx__buf_init(&d.title, 0);
     ndx__buf_init(&d.ldjson, 0);
-    if (u8.p)
-        u8.n = prestrip((char *)u8.p, u8.n);
-    rc = parse_page((const char *)(u8.p ? u8.p : (const uint8_t *)""), u8.n, &d);
+    rc = parse_page(page ? page : "", npage, &d);
     ndx__buf_free(&u8);
     if (rc) {
         xdoc_free(&d);

@@ -56,7 +56,7 @@ static void put_clean_unescaped(struct ndx_buf *b, const char *s, size_t n, int 
             static const struct {
                 const char *e;
                 const char *r;
-            } ents[] = {{"&amp;", "&"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&apos;", "'"},
+            } ents[] = {{"&amp;", "&"}, {"&quot;", "\""}, {"&#39;", "'"},  {"&apos;", "'"},
                         {"&lt;", "<"},  {"&gt;", ">"},    {"&nbsp;", " "}, {"&#039;", "'"}};
             bool done = false;
             for (size_t k = 0; k < NDX_ARRAY_LEN(ents); k++) {
@@ -93,18 +93,29 @@ struct ld {
     json_t *roots[16];
     size_t nroots;
     const char *headline, *date, *body, *site, *lang;
-    int prio;   /* of the object that gave headline/date: 2 article, 1 other */
+    int prio; /* of the object that gave headline/date: 2 article, 1 other */
     char authors[512];
 };
 
 static bool type_is_article(json_t *t, int *prio)
 {
-    static const char *const art[] = {"NewsArticle", "Article", "BlogPosting", "ReportageNews",
-                                      "AnalysisNewsArticle", "OpinionNewsArticle",
-                                      "LiveBlogPosting", "Report", "ScholarlyArticle",
-                                      "TechArticle", "BackgroundNewsArticle", "SocialMediaPosting",
-                                      "ReviewNewsArticle", "AskPublicNewsArticle", "Blog",
-                                      "SatiricalArticle", "Review"};
+    static const char *const art[] = {"NewsArticle",
+                                      "Article",
+                                      "BlogPosting",
+                                      "ReportageNews",
+                                      "AnalysisNewsArticle",
+                                      "OpinionNewsArticle",
+                                      "LiveBlogPosting",
+                                      "Report",
+                                      "ScholarlyArticle",
+                                      "TechArticle",
+                                      "BackgroundNewsArticle",
+                                      "SocialMediaPosting",
+                                      "ReviewNewsArticle",
+                                      "AskPublicNewsArticle",
+                                      "Blog",
+                                      "SatiricalArticle",
+                                      "Review"};
     const char *s = json_string_value(t);
     if (json_is_array(t) && json_array_size(t))
         s = json_string_value(json_array_get(t, 0));
@@ -238,8 +249,7 @@ static void ld_parse(const struct ndx_xdoc *d, struct ld *L)
                                                   "itemListElement"};
                 for (size_t k = 0; k < NDX_ARRAY_LEN(sub); k++) {
                     json_t *g = json_object_get(v, sub[k]);
-                    if (g && (json_is_object(g) || json_is_array(g)) &&
-                        sp < NDX_ARRAY_LEN(stack))
+                    if (g && (json_is_object(g) || json_is_array(g)) && sp < NDX_ARRAY_LEN(stack))
                         stack[sp++] = g;
                 }
             }
@@ -256,7 +266,8 @@ static void ld_free(struct ld *L)
 
 bool ndx__ldjson_body(const struct ndx_xdoc *d, struct ndx_buf *out)
 {
-    if (!d->ldjson.n)
+    if (!d->ldjson.n || (!memmem(d->ldjson.p, d->ldjson.n, "articleBody", 11) &&
+                         !memmem(d->ldjson.p, d->ldjson.n, "\"text\"", 6)))
         return false;
     struct ld L;
     ld_parse(d, &L);
@@ -423,8 +434,8 @@ static bool url_date(const char *u, size_t n, int64_t *t)
         const char *p = u + i + 1;
         size_t left = n - i - 1;
         if (left >= 10 && dig(p[0]) && dig(p[1]) && dig(p[2]) && dig(p[3]) &&
-            (p[4] == '/' || p[4] == '-') && dig(p[5]) && dig(p[6]) && p[7] == p[4] &&
-            dig(p[8]) && dig(p[9]) && (left == 10 || !dig(p[10]))) {
+            (p[4] == '/' || p[4] == '-') && dig(p[5]) && dig(p[6]) && p[7] == p[4] && dig(p[8]) &&
+            dig(p[9]) && (left == 10 || !dig(p[10]))) {
             char b[11];
             snprintf(b, sizeof b, "%.4s-%.2s-%.2s", p, p + 5, p + 8);
             if (b[0] == '1' || b[0] == '2')
@@ -481,7 +492,7 @@ static bool ci_contains(const char *hay, size_t nh, const char *needle, size_t n
 static void strip_site(struct ndx_buf *b, const char *site, size_t nsite)
 {
     static const char *const seps[] = {" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ",
-                                       " • ", " ~ ", " / ", "_", "｜", " |", "| "};
+                                       " • ", " ~ ", " / ", "_",   "｜",   " |",  "| "};
     for (int round = 0; round < 2; round++) {
         const char *s = (const char *)b->p;
         size_t n = b->n;
@@ -508,8 +519,10 @@ static void strip_site(struct ndx_buf *b, const char *site, size_t nsite)
         size_t wh = count_words(s, best), wt = count_words(tail, ntail);
         bool tail_site = nsite && (ci_contains(tail, ntail, site, nsite) ||
                                    (ntail >= 4 && ci_contains(site, nsite, tail, ntail)));
-        bool head_site = nsite && (ci_contains(s, best, site, nsite) ||
-                                   (best >= 4 && ci_contains(site, nsite, s, best))) && wh <= 4;
+        bool head_site = nsite &&
+                         (ci_contains(s, best, site, nsite) ||
+                          (best >= 4 && ci_contains(site, nsite, s, best))) &&
+                         wh <= 4;
         if (tail_site || (wt <= 4 && wt * 2 < wh + 1 && wh >= 2)) {
             b->n = best;
             while (b->n && b->p[b->n - 1] == ' ')
@@ -547,8 +560,17 @@ static bool is_url(const char *s, size_t n)
 
 static void clean_byline(struct ndx_buf *b)
 {
-    static const char *const pre[] = {"by ", "von ", "par ", "por ", "di ", "door ", "av ",
-                                      "written by ", "text: ", "author: ", "autor: ",
+    static const char *const pre[] = {"by ",
+                                      "von ",
+                                      "par ",
+                                      "por ",
+                                      "di ",
+                                      "door ",
+                                      "av ",
+                                      "written by ",
+                                      "text: ",
+                                      "author: ",
+                                      "autor: ",
                                       "\xE4\xBD\x9C\xE8\x80\x85\xEF\xBC\x9A", /* 作者： */
                                       "\xE8\xA8\x98\xE8\x80\x85"};            /* 記者 */
     bool again = true;
@@ -719,8 +741,7 @@ int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t
     else if ((v = kv(d, XK_OG_LOCALE, &n)))
         lv = v, ln = n;
     if (lv && ln >= 2 && ((lv[0] | 32) >= 'a' && (lv[0] | 32) <= 'z') &&
-        ((lv[1] | 32) >= 'a' && (lv[1] | 32) <= 'z') &&
-        (ln == 2 || lv[2] == '-' || lv[2] == '_')) {
+        ((lv[1] | 32) >= 'a' && (lv[1] | 32) <= 'z') && (ln == 2 || lv[2] == '-' || lv[2] == '_')) {
         ndx__buf_putc(&e->lang, lc((unsigned char)lv[0]), &rc);
         ndx__buf_putc(&e->lang, lc((unsigned char)lv[1]), &rc);
     } else if (e->body.n) {

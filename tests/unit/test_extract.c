@@ -214,18 +214,213 @@ static void check_charset_page(const char *cs, const char *meta, const char *par
 
 static const char ZH[] = "国务院新闻办公室今天举行发布会，介绍了今年前三个月国民经济运行情况，"
                          "有关负责人表示经济总体保持稳定增长，就业形势基本稳定。";
-static const char JA[] = "東京都は今日、新しい防災計画を発表しました。地震や台風などの災害に備えて、"
-                         "避難所の数を増やし、住民への情報提供を強化するということです。";
+static const char JA[] =
+    "東京都は今日、新しい防災計画を発表しました。地震や台風などの災害に備えて、"
+    "避難所の数を増やし、住民への情報提供を強化するということです。";
 static const char KO[] = "서울시는 오늘 새로운 교통 계획을 발표했습니다. 시는 앞으로 오년 동안 "
                          "지하철 노선을 늘리고 버스를 전기차로 바꿀 예정이라고 밝혔습니다.";
 static const char ZHT[] = "行政院今天召開記者會，說明今年上半年經濟發展情況，"
                           "有關官員表示經濟整體維持穩定成長，就業情況也大致穩定。";
 
+/* Tree building: an unclosed <div> inside <button> or <nav> is closed by their end tag, so the
+ * article after them is not swallowed (libxml2 keeps them open). */
+TEST(extract_tree_end_tags_close_blocks)
+{
+    struct ndx_extract e;
+    char html[4096];
+    snprintf(html, sizeof html,
+             "<html><body><header><button class=\"menu\"><div>Menu</button>"
+             "<nav><ul><li><a href=\"/\">Home</a><div></nav></header>"
+             "<article><h1>Water law</h1>%s</article></body></html>",
+             ARTICLE_P);
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    CHECK(strstr(S(&e.body), "narrow vote.\nFarmers' groups said") != NULL);
+    CHECK(strstr(S(&e.body), "Menu") == NULL);
+    CHECK(strstr(S(&e.body), "Home") == NULL);
+    ndx__extract_free(&e);
+    /* an end tag of an inline element does not close a block, nor a block a table cell */
+    snprintf(html, sizeof html,
+             "<html><body><div class=\"story\"><span>x<div>%s</span><p>The law takes effect "
+             "in January, the ministry said in a statement.</p></div>"
+             "<table><tr><td>%s</section> More text in the same cell follows here.</td></tr>"
+             "</table></div></body></html>",
+             ARTICLE_P, ARTICLE_P);
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    CHECK(strstr(S(&e.body), "takes effect in January") != NULL);
+    ndx__extract_free(&e);
+}
+
+/* Character references in text, attributes and the title (decoded by libxml2; &#128;..&#159; get
+ * their windows-1252 meaning); markup inside <title> is dropped. */
+TEST(extract_character_references)
+{
+    struct ndx_extract e;
+    char html[4096];
+    snprintf(html, sizeof html,
+             "<html><head><title>Fish &amp; chips &#8211; a <b>history</b></title>"
+             "<meta property=\"og:site_name\" content=\"Caf&eacute; &amp; Co\"></head><body>"
+             "<article><p>Prices rose by 5&nbsp;&#x20AC; &#150; or &#8220;a lot&#8221; &amp; "
+             "more, said the owner of the caf&eacute;, who has sold fish for thirty years in "
+             "the harbour.</p>%s<p>1 &lt; 2 &gt; 0 &unknown; &#0; &#xD800; end</p></article>"
+             "</body></html>",
+             ARTICLE_P);
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    CHECK(strstr(S(&e.body), "Prices rose by 5 \xE2\x82\xAC \xE2\x80\x93 or "
+                             "\xE2\x80\x9C"
+                             "a lot\xE2\x80\x9D & more, said the owner of the "
+                             "caf\xC3\xA9,") != NULL);
+    CHECK(strstr(S(&e.body), "1 < 2 > 0 &unknown; ") != NULL);
+    CHECK(strstr(S(&e.body), " end") != NULL);
+    CHECK_STR(S(&e.title), "Fish & chips \xE2\x80\x93 a history");
+    CHECK_STR(S(&e.source), "Caf\xC3\xA9 & Co");
+    CHECK(valid_utf8(&e.body));
+    ndx__extract_free(&e);
+}
+
+/* Boilerplate elements and hidden elements that hold most of the page are not boilerplate: a
+ * <fieldset> or <nav> used as a layout wrapper, an article streamed in hidden chunks. */
+TEST(extract_wrappers_and_hidden_chunks)
+{
+    struct ndx_extract e;
+    char html[8192];
+    snprintf(html, sizeof html,
+             "<html><body><fieldset><div class=\"body\">%s<p>The law takes effect in January, "
+             "the ministry said in a statement on Friday.</p></div></fieldset>"
+             "<footer><a href=\"/a\">About</a></footer></body></html>",
+             ARTICLE_P);
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    CHECK(strstr(S(&e.body), "takes effect in January") != NULL);
+    CHECK(strstr(S(&e.body), "About") == NULL);
+    ndx__extract_free(&e);
+    snprintf(html, sizeof html,
+             "<html><body><div id=\"root\"><a href=\"/\">Home</a></div>"
+             "<div hidden id=\"S:0\"><article>%s</article></div>"
+             "<div hidden id=\"S:1\"><p>The law takes effect in January, the ministry said in "
+             "a statement on Friday, and the first checks follow in spring.</p></div>"
+             "<div hidden class=\"menu\"><a href=\"/x\">Hidden menu</a></div></body></html>",
+             ARTICLE_P);
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    CHECK(strstr(S(&e.body), "narrow vote") != NULL);
+    ndx__extract_free(&e);
+    /* hidden as an exception: left out */
+    snprintf(html, sizeof html,
+             "<html><body><article>%s<div hidden><p>A hidden paragraph that a script may show "
+             "later, about something else entirely.</p></div><div style=\"display: none\">"
+             "Another hidden block of text that is never shown.</div></article></body></html>",
+             ARTICLE_P);
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    CHECK(strstr(S(&e.body), "narrow vote") != NULL);
+    CHECK(strstr(S(&e.body), "hidden") == NULL);
+    ndx__extract_free(&e);
+}
+
+/* Class words: strong ones remove, weak ones ("widget", "date", "header") only short or
+ * link-heavy blocks; short words count only as whole parts of a class ("toc" is not in
+ * "stock", "hidden" is not "overflow-hidden"). */
+TEST(extract_class_words)
+{
+    struct ndx_extract e;
+    char html[8192];
+    snprintf(html, sizeof html,
+             "<html><body><div class=\"entry\">"
+             "<div class=\"elementor-widget-container\">%s</div>"
+             "<div class=\"overflow-hidden stock-chart\"><p>Shares of the water company fell by "
+             "four percent after the vote, their lowest level since the spring.</p></div>"
+             "<div class=\"post-date\">March 3, 2021</div>"
+             "<div class=\"widget\"><a href=\"/1\">Most read story one</a> "
+             "<a href=\"/2\">Most read story two</a></div>"
+             "<div class=\"comments\"><p>What a terrible law, wrote a reader who did not agree "
+             "with anything in it at all.</p></div>"
+             "</div></body></html>",
+             ARTICLE_P);
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    CHECK(strstr(S(&e.body), "narrow vote") != NULL);
+    CHECK(strstr(S(&e.body), "Shares of the water company fell") != NULL);
+    CHECK(strstr(S(&e.body), "March 3") == NULL);
+    CHECK(strstr(S(&e.body), "Most read") == NULL);
+    CHECK(strstr(S(&e.body), "terrible law") == NULL);
+    ndx__extract_free(&e);
+}
+
+/* Siblings: a lead paragraph in its own container before the body is taken, a teaser list after
+ * it is not; the heading of a left-out link list goes with it, and so does a heading that ends
+ * the text. */
+TEST(extract_siblings_and_headings)
+{
+    struct ndx_extract e;
+    char html[8192];
+    snprintf(html, sizeof html,
+             "<html><body><main><div class=\"intro\"><p>Lawmakers approved stricter limits on "
+             "irrigation after a long and heated debate in the regional parliament.</p></div>"
+             "<div class=\"text\">%s<p>The law takes effect in January, the ministry said in a "
+             "statement, and the first checks will follow in the spring.</p>"
+             "<h3>Related articles</h3><ul><li><a href=\"/a\">Drought hits the south of the "
+             "country</a></li><li><a href=\"/b\">Farmers protest in the capital again</a></li>"
+             "</ul><p>Officials expect the limits to be reviewed after two years, once the first "
+             "data on river levels are in.</p><h2>Read more</h2></div>"
+             "<div class=\"more\"><h3><a href=\"/c\">Another story</a></h3><p>A teaser for "
+             "another story that has nothing to do with this one at all.</p></div>"
+             "</main></body></html>",
+             ARTICLE_P);
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    CHECK(strncmp(S(&e.body), "Lawmakers approved stricter limits", 34) == 0);
+    CHECK(strstr(S(&e.body), "after two years") != NULL);
+    CHECK(strstr(S(&e.body), "Related articles") == NULL);
+    CHECK(strstr(S(&e.body), "Drought") == NULL);
+    CHECK(strstr(S(&e.body), "Read more") == NULL);
+    CHECK(strstr(S(&e.body), "A teaser for another story") == NULL);
+    ndx__extract_free(&e);
+}
+
+/* Block elements separate words in metadata text ("By" in its own block, then the name). */
+TEST(extract_byline_blocks)
+{
+    struct ndx_extract e;
+    char html[4096];
+    snprintf(html, sizeof html,
+             "<html><body><div class=\"post-author\"><div class=\"by\">By</div> "
+             "<a href=\"/u/jane\">Jane Porter</a></div><article>%s</article></body></html>",
+             ARTICLE_P);
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    CHECK_STR(S(&e.byline), "Jane Porter");
+    ndx__extract_free(&e);
+}
+
+/* Valid UTF-8 is parsed in place; control characters and a BOM are still handled. */
+TEST(extract_utf8_view)
+{
+    struct ndx_extract e;
+    char html[4096];
+    int n = snprintf(html, sizeof html,
+                     "\xEF\xBB\xBF<html><body><article><p>Caf\xC3\xA9 owners\x01 in the "
+                     "harbour\x07 said that \xE2\x80\x9Cprices\xE2\x80\x9D rose again.</p>%s"
+                     "</article></body></html>",
+                     ARTICLE_P);
+    ndx__extract_init(&e);
+    CHECK_EQ(ndx__extract_html(html, (size_t)n, NULL, NULL, 0, &e), NDX_OK);
+    CHECK(strstr(S(&e.body), "Caf\xC3\xA9 owners in the harbour said that \xE2\x80\x9Cprices") !=
+          NULL);
+    ndx__extract_free(&e);
+    struct ndx_buf b;
+    ndx__buf_init(&b, 0);
+    const char *page = NULL;
+    size_t np = 0;
+    const char *clean = "<p>caf\xC3\xA9</p>";
+    CHECK_EQ(ndx__charset_view(clean, strlen(clean), NULL, &b, &page, &np), NDX_OK);
+    CHECK(page == clean && np == strlen(clean) && b.n == 0);
+    const char *latin = "<meta charset=\"iso-8859-1\"><p>caf\xE9</p>";
+    CHECK_EQ(ndx__charset_view(latin, strlen(latin), NULL, &b, &page, &np), NDX_OK);
+    CHECK(page == (const char *)b.p && np == b.n && strstr(page, "caf\xC3\xA9") != NULL);
+    ndx__buf_free(&b);
+}
+
 TEST(extract_charsets_declared)
 {
     check_charset_page("GBK", "<meta charset=\"gbk\">", ZH);
-    check_charset_page("GB2312", "<meta http-equiv=\"Content-Type\" "
-                                 "content=\"text/html; charset=gb2312\">", ZH);
+    check_charset_page("GB2312",
+                       "<meta http-equiv=\"Content-Type\" "
+                       "content=\"text/html; charset=gb2312\">",
+                       ZH);
     check_charset_page("SHIFT_JIS", "<meta charset=\"Shift_JIS\">", JA);
     check_charset_page("EUC-KR", "<meta charset=\"euc-kr\">", KO);
     check_charset_page("BIG5", "<meta charset=\"big5\">", ZHT);
@@ -318,8 +513,9 @@ TEST(extract_deep_nesting)
     n += (size_t)sprintf(html + n, "<html><body>");
     for (int i = 0; i < depth; i++)
         n += (size_t)sprintf(html + n, i % 2 ? "<div>" : "<span><b>");
-    n += (size_t)sprintf(html + n, "<p>%s</p>", "Deep inside there is a paragraph of text that is "
-                                                "long enough to count as an article paragraph.");
+    n += (size_t)sprintf(html + n, "<p>%s</p>",
+                         "Deep inside there is a paragraph of text that is "
+                         "long enough to count as an article paragraph.");
     for (int i = 0; i < depth; i++)
         n += (size_t)sprintf(html + n, i % 2 ? "</div>" : "</b></span>");
     n += (size_t)sprintf(html + n, "</body></html>");
@@ -353,8 +549,10 @@ TEST(extract_huge_page)
         n += (size_t)sprintf(html + n, "<a href=\"/x%d\">link number %d</a> ", i, i), i++;
     n += (size_t)sprintf(html + n, "</div><article>");
     while (n < target)
-        n += (size_t)sprintf(html + n, "<p>Paragraph %d of a very long article, with commas, and "
-                                       "enough words to look like text.</p>\n", i++);
+        n += (size_t)sprintf(html + n,
+                             "<p>Paragraph %d of a very long article, with commas, and "
+                             "enough words to look like text.</p>\n",
+                             i++);
     n += (size_t)sprintf(html + n, "</article></body></html>");
     char lastp[64];
     snprintf(lastp, sizeof lastp, "Paragraph %d of a very long article", i - 1);
