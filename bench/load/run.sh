@@ -3,7 +3,9 @@
 # (rotating through queries.txt) and /api/doc/ID on the BBC corpus, idle and while an ingest
 # commits into the same index.  Searches are measured twice when idle: answered from the response
 # cache (the default server; the 40 queries repeat) and computed every time (a second server with
-# --cache-mb 0).  Prints a table and writes bench/results/load-latest.json.
+# --cache-mb 0), and once more with a long-tailed mix of 500,000 distinct queries of Zipf-distributed
+# popularity (the cache answers only the popular repeats).  Prints a table and writes
+# bench/results/load-latest.json.
 #
 #   bench/load/run.sh [--duration SEC] [--connections N] [--threads N]
 #
@@ -48,13 +50,44 @@ echo "== ingest the BBC corpus"
 ndocs=$("$bin" stats --index "$tmp/ix" --json | sed -E 's/.*"documents":([0-9]+).*/\1/')
 echo "   $ndocs documents"
 
+# A long-tailed query mix: 500,000 distinct one- and two-word queries made of words that stand
+# near each other in a BBC article (so each has hits), 1,000,000 requests drawn with Zipf-
+# distributed popularity (s = 1, as in web search logs): far more distinct queries than the
+# response cache holds, so it answers only the popular repeats.  Deterministic (fixed seed).
+python3 - "$bbc" "$tmp/zipf-queries.txt" <<'EOF'
+import os, random, re, sys
+src, out = sys.argv[1], sys.argv[2]
+stop = set("a an and are as at be by for from has have in is it its of on or that the to was "
+           "were will with after over new up out not but he she they his her we you said also "
+           "this which who been had their there would could more than when what about into".split())
+rnd = random.Random(20261129)
+pairs = set()
+for d, _, files in sorted(os.walk(src)):
+    for name in sorted(files):
+        if name.endswith(".txt"):
+            with open(os.path.join(d, name), encoding="latin-1") as g:
+                ws = [w for w in re.findall(r"[a-z]{3,}", g.read().lower()) if w not in stop]
+            for i, w in enumerate(ws):          # two words of one passage: at least one hit
+                pairs.add(w)
+                for v in ws[i + 1:i + 8]:
+                    if v != w:
+                        pairs.add(w + " " + v)
+queries = sorted(pairs)
+rnd.shuffle(queries)
+queries = queries[:500000]
+weights = [1.0 / (k + 1) for k in range(len(queries))]
+with open(out, "w") as f:
+    for q in rnd.choices(queries, weights=weights, k=1000000):
+        f.write(q + "\n")
+EOF
+
 # a second load for the "while ingesting" runs: the corpus again under new URLs, slightly edited
 python3 - "$bbc" "$tmp/more.jsonl" <<'EOF'
 import json, os, sys
 src, out = sys.argv[1], sys.argv[2]
 n = 0
 with open(out, "w") as f:
-    for rep in range(3):
+    for rep in range(10):
         for d, _, files in sorted(os.walk(src)):
             for name in sorted(files):
                 if not name.endswith(".txt"):
@@ -114,26 +147,44 @@ run search_uncached search.lua "$nocache_url"
 kill "$nocache_pid"; wait "$nocache_pid" || true; nocache_pid=
 echo "== /api/search, idle index, response cache on (${duration}s, $conns connections)"
 run search search.lua
+echo "== /api/search, long-tailed mix of 500,000 queries, response cache on"
+curl -sf "$url/api/stats" >"$tmp/stats0.json"
+NDX_QUERIES="$tmp/zipf-queries.txt" run search_zipf search.lua
+curl -sf "$url/api/stats" >"$tmp/stats1.json"
+zipf_hit=$(python3 - "$tmp/stats0.json" "$tmp/stats1.json" <<'EOF'
+import json, sys
+a, b = (json.load(open(p))["response_cache"] for p in sys.argv[1:3])
+h, m = b["hits"] - a["hits"], b["misses"] - a["misses"]
+print(f"{h / max(1, h + m):.3f}")
+EOF
+)
+echo "   response cache hit rate during that run: $zipf_hit"
 echo "== /api/doc/ID, idle index"
 run doc doc.lua
 
 echo "== /api/search while ingesting ($(wc -l <"$tmp/more.jsonl") articles, commit every 500)"
-"$bin" ingest -q --commit-every 500 --index "$tmp/ix" "$tmp/more.jsonl" 2>"$tmp/ingest.err" &
+ingest_t0=$(date +%s.%N)
+( "$bin" ingest -q --commit-every 500 --index "$tmp/ix" "$tmp/more.jsonl" 2>"$tmp/ingest.err"
+  date +%s.%N >"$tmp/ingest.end" ) &
 ingest_pid=$!
 run search_during_ingest search.lua
+search_t1=$(date +%s.%N)
 echo "== /api/doc/ID while ingesting"
 run doc_during_ingest doc.lua
 ingest_done=0
 if kill -0 "$ingest_pid" 2>/dev/null; then ingest_done=0; else ingest_done=1; fi
 wait "$ingest_pid" || true
 ingest_pid=
+ingest_s=$(awk -v a="$ingest_t0" -v b="$(cat "$tmp/ingest.end")" 'BEGIN { printf "%.1f", b - a }')
+search_s=$(awk -v a="$ingest_t0" -v b="$search_t1" 'BEGIN { printf "%.1f", b - a }')
+echo "   the ingest took ${ingest_s}s; the search run during it ${search_s}s"
 final_docs=$(curl -sf "$url/api/health" | sed -E 's/.*"documents":([0-9]+).*/\1/')
 
 kill "$server_pid"; wait "$server_pid" || true; server_pid=
 
 mkdir -p "$root/bench/results"
 python3 - "$tmp/results" "$root/bench/results/load-latest.json" "$ndocs" "$final_docs" \
-    "$duration" "$conns" "$wthreads" "$ingest_done" <<'EOF'
+    "$duration" "$conns" "$wthreads" "$ingest_done" "$zipf_hit" "$ingest_s" "$search_s" <<'EOF'
 import json, os, platform, subprocess, sys, time
 rows = [json.loads(l) for l in open(sys.argv[1])]
 doc = {
@@ -144,7 +195,9 @@ doc = {
     "documents_after_ingest": int(sys.argv[4] or 0),
     "duration_s": int(sys.argv[5]), "connections": int(sys.argv[6]), "wrk_threads": int(sys.argv[7]),
     "cpus": os.cpu_count(),
+    "zipf_mix_cache_hit_rate": float(sys.argv[9]),
     "ingest_finished_during_runs": sys.argv[8] == "1",
+    "ingest_seconds": float(sys.argv[10]), "search_during_ingest_seconds": float(sys.argv[11]),
     "target": {"searches_per_s": 5000, "p99_ms": 50},
     "results": rows,
 }
