@@ -1195,7 +1195,8 @@ struct dtoks {
     const struct hlset *hl;
     int rc;
     size_t hits;     /* tokens that start a highlight */
-    size_t last_hit; /* index of the last of them */
+    size_t ntok;     /* tokens seen (stored or not) */
+    size_t last_hit; /* ntok at the last of them */
     int stopped;     /* analysis ended early: enough to choose passages from */
 };
 
@@ -1207,6 +1208,16 @@ static int doc_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size
 {
     (void)flags;
     struct dtoks *d = ctx;
+    d->ntok++;
+    if (nterm && !d->hl->any_first && !d->hl->first[(uint8_t)term[0]]) {
+        /* cannot be a query term, a phrase word or a prefix match: not even kept (phrases are
+         * matched by position) */
+        if (d->hits >= HL_ENOUGH_HITS && d->ntok - d->last_hit > HL_TAIL_TOKENS) {
+            d->stopped = 1;
+            return 1;
+        }
+        return 0;
+    }
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 256;
         struct dtok *p = ndx_realloc(d->t, cap * sizeof *p);
@@ -1214,15 +1225,6 @@ static int doc_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size
             return d->rc = NDX_ENOMEM;
         d->t = p;
         d->cap = cap;
-    }
-    if (nterm && !d->hl->any_first && !d->hl->first[(uint8_t)term[0]]) {
-        /* cannot be a query term, a phrase word or a prefix match */
-        d->t[d->n++] = (struct dtok){0, pos, start, end, 0};
-        if (d->hits >= HL_ENOUGH_HITS && d->n - 1 - d->last_hit > HL_TAIL_TOKENS) {
-            d->stopped = 1;
-            return 1;
-        }
-        return 0;
     }
     int ph = 0;
     for (size_t i = 0; i < d->hl->nprefixes && !ph; i++) {
@@ -1233,8 +1235,8 @@ static int doc_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size
     d->t[d->n++] = (struct dtok){h, pos, start, end, ph};
     if (ph || ndx__map_get(&d->hl->terms, h) || ndx__map_get(&d->hl->phrase_first, h)) {
         d->hits++;
-        d->last_hit = d->n - 1;
-    } else if (d->hits >= HL_ENOUGH_HITS && d->n - 1 - d->last_hit > HL_TAIL_TOKENS) {
+        d->last_hit = d->ntok;
+    } else if (d->hits >= HL_ENOUGH_HITS && d->ntok - d->last_hit > HL_TAIL_TOKENS) {
         d->stopped = 1;
         return 1;
     }
@@ -1281,6 +1283,8 @@ static int spans_for(struct search *S, const struct hlset *hl, const char *text,
     memset(&d, 0, sizeof d);
     d.hl = hl;
     d.cap = NDX_MIN(n / 5 + 16, (size_t)8192); /* ~ a token per 5-6 bytes: rarely regrown */
+    if (!hl->any_first)
+        d.cap = NDX_MIN(d.cap, (size_t)512); /* only words that may match are kept */
     if (!(d.t = ndx_malloc(d.cap * sizeof *d.t)))
         return NDX_ENOMEM;
     struct ndx_analyzer an = S->an;

@@ -164,7 +164,40 @@ bool ndx__text_is_wordchar(uint32_t cp);
 
 /* Word iteration for counting (teasers, snippets): finds the first word at or after byte i - a run
  * of letters/digits (apostrophes between letters included) or a single CJK character.  Returns
- * false at the end of the text. */
-bool ndx__text_next_word(const char *text, size_t ntext, size_t i, size_t *ws, size_t *we);
+ * false at the end of the text.  Inline for ASCII words (the hot path of snippets); anything
+ * else goes to ndx__text_next_word_any, which handles every word. */
+bool ndx__text_next_word_any(const char *text, size_t ntext, size_t i, size_t *ws, size_t *we);
+extern const uint8_t ndx__ascii_word[128]; /* 1: ASCII letter or digit */
+
+static inline bool ndx__text_next_word(const char *text, size_t ntext, size_t i, size_t *ws,
+                                       size_t *we)
+{
+    const uint8_t *s = (const uint8_t *)text;
+    while (i < ntext && s[i] < 0x80 && !ndx__ascii_word[s[i]])
+        i++;
+    if (i >= ntext)
+        return false;
+    if (s[i] >= 0x80)
+        return ndx__text_next_word_any(text, ntext, i, ws, we);
+    size_t j = i + 1;
+    for (;;) {
+        while (j < ntext && s[j] < 0x80 && ndx__ascii_word[s[j]])
+            j++;
+        if (j < ntext && s[j] == '\'' && j + 1 < ntext) {
+            if (s[j + 1] >= 0x80)
+                return ndx__text_next_word_any(text, ntext, i, ws, we);
+            if (ndx__ascii_word[s[j + 1]]) {
+                j += 2;
+                continue;
+            }
+        }
+        if (j < ntext && s[j] >= 0x80)
+            return ndx__text_next_word_any(text, ntext, i, ws, we);
+        break;
+    }
+    *ws = i;
+    *we = j;
+    return true;
+}
 
 #endif /* NDX_TEXT_H */

@@ -437,3 +437,53 @@ TEST(analyze_stem_first_filter)
     CHECK_EQ(ndx__analyze(&an, "menulis", 7, "id", 0, collect, &tk, NULL), 0);
     CHECK_STR(tk.s, "ulis@0");
 }
+
+/* The inline ASCII word walk agrees with the general one on every kind of text. */
+TEST(next_word_fast_path_agrees)
+{
+    static const char *pieces[] = {"word",
+                                   " ",
+                                   "don't",
+                                   "it'",
+                                   "'s",
+                                   "Caf\xC3\xA9",
+                                   "na\xC3\xAFve",
+                                   "\xE9\x99\xB3\xE5\x85\xA8",
+                                   "\xE2\x80\x99",
+                                   "x\xE2\x80\x99s",
+                                   "3.5",
+                                   ",",
+                                   "\n",
+                                   "'",
+                                   "\xFF",
+                                   "ab12",
+                                   "-",
+                                   "\xC3",
+                                   "O'Neil"};
+    uint32_t seed = 7;
+    char buf[256];
+    for (int round = 0; round < 3000; round++) {
+        size_t n = 0;
+        while (n < 200) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 8) % NDX_ARRAY_LEN(pieces)];
+            size_t l = strlen(p);
+            memcpy(buf + n, p, l);
+            n += l;
+        }
+        size_t i = 0, j = 0, a1, b1, a2, b2;
+        for (;;) {
+            bool f = ndx__text_next_word(buf, n, i, &a1, &b1);
+            bool g = ndx__text_next_word_any(buf, n, j, &a2, &b2);
+            CHECK_EQ(f, g);
+            if (!f || !g)
+                break;
+            CHECK_EQ(a1, a2);
+            CHECK_EQ(b1, b2);
+            if (a1 != a2 || b1 != b2)
+                break;
+            i = b1;
+            j = b2;
+        }
+    }
+}
