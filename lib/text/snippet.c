@@ -81,34 +81,66 @@ struct writer {
     int rc;
 };
 
+/* Byte classes of the writer: 1 white space, 2 HTML-escaped when escaping, 0 anything else. */
+static const uint8_t wcls[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1,
+    ['&'] = 2, ['<'] = 2,  ['>'] = 2,  ['"'] = 2,  ['\''] = 2,
+};
+
+static const char *w_escape(uint8_t c)
+{
+    switch (c) {
+    case '&':
+        return "&amp;";
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '"':
+        return "&quot;";
+    default:
+        return "&#39;";
+    }
+}
+
 static void w_text(struct writer *w, const char *s, size_t a, size_t b)
 {
+    const uint8_t *u = (const uint8_t *)s;
+    const uint8_t esc_cls = w->escape ? 2 : 0; /* class 2 bytes are plain when not escaping */
     size_t run = a;
 #define FLUSH(k)                                                                                   \
     do {                                                                                           \
         ndx__buf_append(w->out, s + run, (k)-run, &w->rc);                                         \
     } while (0)
-    for (size_t k = a; k < b; k++) {
-        uint8_t c = (uint8_t)s[k];
-        bool sp = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-        const char *esc = NULL;
-        if (w->escape) {
-            if (c == '&')
-                esc = "&amp;";
-            else if (c == '<')
-                esc = "&lt;";
-            else if (c == '>')
-                esc = "&gt;";
-            else if (c == '"')
-                esc = "&quot;";
-            else if (c == '\'')
-                esc = "&#39;";
+#define PLAIN(c) (wcls[c] == 0 || (wcls[c] == 2 && !esc_cls))
+    for (size_t k = a; k < b;) {
+        uint8_t c = u[k];
+        if (PLAIN(c)) {
+            if (w->pending_space) {
+                FLUSH(k);
+                run = k;
+                ndx__buf_putc(w->out, ' ', &w->rc);
+                w->pending_space = false;
+            }
+            w->at_start = false;
+            /* a run of plain bytes, single ' ' between them included (copied as they are) */
+            for (k++;;) {
+                while (k < b && PLAIN(u[k]))
+                    k++;
+                if (k + 1 < b && u[k] == ' ' && PLAIN(u[k + 1])) {
+                    k += 2;
+                    continue;
+                }
+                break;
+            }
+            continue;
         }
-        if (sp) {
+        if (wcls[c] == 1) {
             FLUSH(k);
             run = k + 1;
             if (!w->at_start)
                 w->pending_space = true;
+            k++;
             continue;
         }
         if (w->pending_space) {
@@ -118,13 +150,13 @@ static void w_text(struct writer *w, const char *s, size_t a, size_t b)
             w->pending_space = false;
         }
         w->at_start = false;
-        if (esc) {
-            FLUSH(k);
-            ndx__buf_puts(w->out, esc, &w->rc);
-            run = k + 1;
-        }
+        FLUSH(k);
+        ndx__buf_puts(w->out, w_escape(c), &w->rc);
+        run = k + 1;
+        k++;
     }
     FLUSH(b);
+#undef PLAIN
 #undef FLUSH
 }
 
