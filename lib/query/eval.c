@@ -1196,6 +1196,8 @@ struct dtoks {
     int rc;
     size_t hits;     /* tokens that start a highlight */
     size_t ntok;     /* tokens seen (stored or not) */
+    size_t ncalled;  /* tokens passed to doc_tok */
+    size_t skipped;  /* tokens the analyzer only counted (ndx_analyzer.skipped) */
     size_t last_hit; /* ntok at the last of them */
     int stopped;     /* analysis ended early: enough to choose passages from */
 };
@@ -1208,7 +1210,13 @@ static int doc_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size
 {
     (void)flags;
     struct dtoks *d = ctx;
-    d->ntok++;
+    /* tokens so far: those passed here and those the analyzer only counted (stem_first) */
+    d->ntok = ++d->ncalled + d->skipped;
+    if (d->hits >= HL_ENOUGH_HITS && d->ntok - 1 - d->last_hit > HL_TAIL_TOKENS) {
+        /* a counted-only token since the last hit already ended the useful part */
+        d->stopped = 1;
+        return 1;
+    }
     if (nterm && !d->hl->any_first && !d->hl->first[(uint8_t)term[0]]) {
         /* cannot be a query term, a phrase word or a prefix match: not even kept (phrases are
          * matched by position) */
@@ -1289,8 +1297,10 @@ static int spans_for(struct search *S, const struct hlset *hl, const char *text,
         return NDX_ENOMEM;
     struct ndx_analyzer an = S->an;
     an.stem = S->ix->stem;
-    if (!hl->any_first)
-        an.stem_first = hl->first; /* words that cannot match are not stemmed */
+    if (!hl->any_first) {
+        an.stem_first = hl->first; /* words that cannot match are neither stemmed nor passed */
+        an.skipped = &d.skipped;
+    }
     int rc = ndx__analyze(&an, text, n, lang, 0, doc_tok, &d, NULL);
     if (rc == 1 && d.stopped)
         rc = 0;

@@ -668,7 +668,12 @@ int ndx__analyze(const struct ndx_analyzer *an, const char *text, size_t ntext, 
         size_t nterm;
         unsigned flags;
         if (nm.stem_first && ascii && !nm.stem_first[s[ws] | 0x20] && is_alnum(s[ws])) {
-            /* cannot match (stem_first): passed on as it stands, unnormalised */
+            /* cannot match (stem_first): counted, or passed on as it stands, unnormalised */
+            if (an->skipped) {
+                ++*an->skipped;
+                pos++;
+                continue;
+            }
             rc = cb(ctx, (const char *)s + ws, we - ws, pos, ws, we, 0);
             if (rc)
                 break;

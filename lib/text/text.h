@@ -42,6 +42,8 @@ struct ndx_analyzer {
                             whose Snowball stemmer strips suffixes alone: there stemming never
                             changes the first letter of an ASCII word, so such a word cannot
                             become one of the looked-for terms. */
+    size_t *skipped;     /* with stem_first: if not NULL, such words are not passed to the
+                            callback at all, only counted here (their positions are still used) */
 };
 
 /*

@@ -429,6 +429,15 @@ TEST(analyze_stem_first_filter)
     tk.text = text;
     CHECK_EQ(ndx__analyze(&an, text, strlen(text), "en", 0, collect, &tk, NULL), 0);
     CHECK_STR(tk.s, "run@0 Economies@1 run@2"); /* not flagged: passed on as it stands */
+    /* with a counter: words that cannot match are only counted, positions kept */
+    size_t skipped = 0;
+    an.skipped = &skipped;
+    memset(&tk, 0, sizeof tk);
+    tk.text = text;
+    CHECK_EQ(ndx__analyze(&an, text, strlen(text), "en", 0, collect, &tk, NULL), 0);
+    CHECK_STR(tk.s, "run@0 run@2");
+    CHECK_EQ(skipped, 1);
+    an.skipped = NULL;
     /* without the filter: everything stemmed */
     CHECK_STR(TOKS(text, "en", 1), "run@0 economi@1 run@2");
     /* Indonesian strips prefixes ("menulis" -> "ulis"): the filter is not applied */
