@@ -253,6 +253,7 @@ ndx_index *srv_acquire(struct server *s, unsigned *status, const char **msg)
             *msg = "index unavailable";
             return NULL;
         }
+        (void)ndx_index_set_cache_limit(ix, SRV_HANDLE_CACHE); /* optional: fine without */
         pthread_mutex_lock(&s->pool.mu);
         s->pool.total++;
         pthread_mutex_unlock(&s->pool.mu);
@@ -889,6 +890,7 @@ int ndx_cmd_serve(int argc, char **argv)
         free(s);
         return 2;
     }
+    (void)ndx_index_set_cache_limit(first, SRV_HANDLE_CACHE);
     s->pool.total = 1;
     atomic_fetch_add(&s->inflight, 1);
     srv_release(s, first);

@@ -31,6 +31,7 @@ typedef enum MHD_Result srv_result;
 #define SRV_MAX_QUERY 4096         /* bytes of a query */
 #define SRV_MAX_RELATED 50         /* related hits */
 #define SRV_EXPORT_BATCH 1000      /* hits per page while exporting */
+#define SRV_HANDLE_CACHE (16u << 20) /* decompressed stored text kept per pooled read handle */
 #define SRV_MAX_IGNORED_BODY 65536 /* bytes of a body skipped on endpoints that take none */
 #define SRV_MEMORY_LIMIT 32768     /* bytes per connection for the request line and headers */
 
