@@ -110,6 +110,7 @@ struct ndx_xdoc {
     uint32_t date_nodes[16], ndate_nodes;    /* <time>, class date/time/publish */
     uint32_t body_node;                      /* itemprop=articleBody, or 0 */
     uint32_t h1_node;                        /* first <h1>, or 0 */
+    bool keep_noscript; /* <noscript> content parsed (fallback pass for near-empty pages) */
     int rc;
 };
 

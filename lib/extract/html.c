@@ -196,6 +196,8 @@ static const struct taginfo TAGS[] = {
     {"param", T_VOID, 0},
     {"picture", T_SKIPPED, C_SKIP},
     {"pre", T_PRE, C_BLOCK | C_PARA},
+    {"rp", T_SKIPPED, C_SKIP}, /* ruby fallback parentheses */
+    {"rt", T_SKIPPED, C_SKIP}, /* ruby annotation (reading aid, not text) */
     {"s", T_FONTSTYLE, 0},
     {"script", T_SCRIPT, C_SKIP},
     {"section", T_SECTION, C_BLOCK},
@@ -769,7 +771,7 @@ static void build_start(struct builder *b, uint16_t tag, uint8_t tcls, const cha
             if (ieq(atts[i], "type") && atts[i + 1] && strstr(atts[i + 1], "ld+json"))
                 b->in_ldjson = 1;
     }
-    if (tcls & C_SKIP) {
+    if ((tcls & C_SKIP) && !(tag == T_NOSCRIPT && d->keep_noscript)) {
         b->skip = 1;
         return;
     }
@@ -1271,9 +1273,10 @@ static int raw_skip_at(const char *r, size_t left)
  * otherwise scan character by character only for the handlers to drop it (these elements are
  * skipped in the tree anyway).  The tags themselves stay, so the parse sees the same structure.
  * The content ends at the first end tag of the element's name; an unclosed comment runs to the
- * end of the page.  out gets a NUL after the copy.
+ * end of the page.  out gets a NUL after the copy.  keep_noscript: <noscript> content is copied
+ * (the fallback pass of ndx__extract_html).
  */
-static void prestrip(const char *s, size_t n, struct ndx_buf *out, int *rc)
+static void prestrip(const char *s, size_t n, bool keep_noscript, struct ndx_buf *out, int *rc)
 {
     if (ndx__buf_reserve(out, n + 1)) {
         *rc = NDX_ENOMEM;
@@ -1298,6 +1301,8 @@ static void prestrip(const char *s, size_t n, struct ndx_buf *out, int *rc)
             continue;
         }
         int k = raw_skip_at(r, left);
+        if (keep_noscript && k == 3)
+            k = -1;
         const char *gt = k >= 0 ? memchr(r, '>', left) : NULL;
         if (gt) {
             size_t taglen = (size_t)(gt + 1 - r);
@@ -1333,7 +1338,7 @@ static int parse_page(const char *html, size_t n, struct ndx_xdoc *d)
         return d->rc;
     struct ndx_buf page;
     ndx__buf_init(&page, 0);
-    prestrip(html, n, &page, &d->rc);
+    prestrip(html, n, d->keep_noscript, &page, &d->rc);
     if (d->rc || !page.n) {
         ndx__buf_free(&page);
         return d->rc;
@@ -1440,6 +1445,14 @@ static void analyze(struct ndx_xdoc *d, bool use_classes)
             until = N[i].end;
         }
     bool shown = hidden * 2 > total;
+    /* The largest element named as the article body ("article-body", itemprop=articleBody) with
+     * at least 500 of text: class words do not remove an element that wraps it and whose text is
+     * mostly its text (a wrapper misnamed "pane-taxomenu", "sidebar-content"). */
+    uint32_t bodyel = 0;
+    for (uint32_t i = 1; i < nn; i++)
+        if ((N[i].flags & F_BODYHINT) && N[i].tag != TX && N[i].direct >= 500 &&
+            (!bodyel || N[i].direct > N[bodyel].direct))
+            bodyel = i;
     /* top-down: removal */
     for (uint32_t i = 1; i < nn; i++) {
         struct ndx_xnode *x = &N[i];
@@ -1471,6 +1484,9 @@ static void analyze(struct ndx_xdoc *d, bool use_classes)
             /* "widget", "date", "header": only when short or mostly links */
             rm = x->direct < 80 || x->link * 10 > x->direct * 3;
         }
+        if (rm && bodyel > i && bodyel < x->end && !(x->flags & (F_HIDDEN | F_ROLEBOIL)) &&
+            !(c & C_BOIL) && N[bodyel].direct * 2 >= x->direct)
+            rm = false;
         if (rm)
             x->flags |= F_REMOVED;
     }
@@ -2075,14 +2091,11 @@ static void ld_body_to_text(const char *s, size_t n, struct ndx_buf *out, int *r
     ndx__buf_free(&u);
 }
 
-int ndx__extract_html(const char *html, size_t n, const char *charset, const char *url, size_t nurl,
-                      struct ndx_extract *e)
+static int extract_pass(const char *html, size_t n, const char *charset, const char *url,
+                        size_t nurl, bool keep_noscript, struct ndx_extract *e, size_t *weight)
 {
-    if (!html && n)
-        return NDX_EINVAL;
-    if (n > NDX_EXTRACT_MAX_INPUT)
-        return NDX_ETOOBIG;
     int rc = 0;
+    *weight = 0;
     struct ndx_buf u8;
     ndx__buf_init(&u8, 0);
     const char *page = NULL;
@@ -2094,6 +2107,7 @@ int ndx__extract_html(const char *html, size_t n, const char *charset, const cha
     }
     struct ndx_xdoc d;
     memset(&d, 0, sizeof d);
+    d.keep_noscript = keep_noscript;
     ndx__buf_init(&d.text, 0);
     ndx__buf_init(&d.attr, 0);
     ndx__buf_init(&d.title, 0);
@@ -2144,11 +2158,40 @@ int ndx__extract_html(const char *html, size_t n, const char *charset, const cha
     if (!rc)
         rc = ndx__extract_meta(&d, url, nurl, top, e);
     xdoc_free(&d);
+    *weight = w;
     if (rc)
         return rc;
     if (w < 20)
         return NDX_EFORMAT;
     return NDX_OK;
+}
+
+int ndx__extract_html(const char *html, size_t n, const char *charset, const char *url, size_t nurl,
+                      struct ndx_extract *e)
+{
+    if (!html && n)
+        return NDX_EINVAL;
+    if (n > NDX_EXTRACT_MAX_INPUT)
+        return NDX_ETOOBIG;
+    size_t w = 0;
+    int rc = extract_pass(html, n, charset, url, nurl, false, e, &w);
+    /* Near-empty: pages rendered by a script often carry the article in <noscript> (the no-script
+     * copy of the page); parse it with the <noscript> content and keep that when it gives much
+     * more. */
+    if ((rc == NDX_OK || rc == NDX_EFORMAT) && w < 250 && html &&
+        (memmem(html, n, "<noscript", 9) || memmem(html, n, "<NOSCRIPT", 9))) {
+        struct ndx_extract e2;
+        ndx__extract_init(&e2);
+        size_t w2 = 0;
+        int rc2 = extract_pass(html, n, charset, url, nurl, true, &e2, &w2);
+        if (rc2 == NDX_OK && w2 > 2 * w + 100) {
+            ndx__extract_free(e);
+            *e = e2;
+            return NDX_OK;
+        }
+        ndx__extract_free(&e2);
+    }
+    return rc;
 }
 
 int ndx_extract_html(const char *html, size_t n, const char *url, size_t nurl, ndx_article **out)

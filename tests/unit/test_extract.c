@@ -342,6 +342,68 @@ TEST(extract_class_words)
     ndx__extract_free(&e);
 }
 
+/* An element named as the article body ("article-body", >= 500 of text) is not removed with a
+ * wrapper whose class words say boilerplate ("pane-menu") when it holds most of that wrapper. */
+TEST(extract_body_in_misnamed_wrapper)
+{
+    struct ndx_extract e;
+    char html[16384];
+    snprintf(html, sizeof html,
+             "<html><body><div class=\"pane-menu-1\"><div class=\"article-body\">%s%s%s</div>"
+             "</div><div class=\"more\"><p>A teaser about the harbour strike that ended on "
+             "Tuesday and the ships that still wait outside.</p><p>Another teaser about the "
+             "price of bread in the old town which rose again in the spring.</p><p>A third "
+             "teaser about a concert in the park that drew more people than hoped.</p><p>A "
+             "fourth teaser about the new bus lines that start in the autumn.</p><p>A fifth "
+             "teaser about the school that opens in the north of the city next year.</p><p>A "
+             "sixth teaser about the bridge that will be closed for repairs in the winter.</p>"
+             "<p>A seventh teaser about the library that stays open late on Thursdays now.</p>"
+             "<p>An eighth teaser about the football club that lost its third game in a row.</p>"
+             "</div></body></html>",
+             ARTICLE_P, ARTICLE_P, ARTICLE_P);
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    CHECK(strstr(S(&e.body), "narrow vote") != NULL);
+    ndx__extract_free(&e);
+}
+
+/* A page rendered by a script: the article only in <noscript> is taken when the rest gives
+ * (almost) nothing; a short <noscript> notice on a normal page stays out. */
+TEST(extract_noscript_fallback)
+{
+    struct ndx_extract e;
+    char html[8192];
+    snprintf(html, sizeof html,
+             "<html><body><div id=\"app\"></div><script type=\"text/template\"><article>%s"
+             "</article></script><noscript><article>%s</article></noscript></body></html>",
+             ARTICLE_P, ARTICLE_P);
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    CHECK(strstr(S(&e.body), "narrow vote") != NULL);
+    ndx__extract_free(&e);
+    snprintf(html, sizeof html,
+             "<html><body><noscript><p>Please enable JavaScript to use all the features of this "
+             "site.</p></noscript><article>%s</article></body></html>",
+             ARTICLE_P);
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    CHECK(strstr(S(&e.body), "narrow vote") != NULL);
+    CHECK(strstr(S(&e.body), "JavaScript") == NULL);
+    ndx__extract_free(&e);
+}
+
+/* Ruby annotations (<rt>, <rp>) are reading aids, not text. */
+TEST(extract_ruby_annotations)
+{
+    struct ndx_extract e;
+    char html[8192];
+    snprintf(html, sizeof html,
+             "<html><body><article><p><ruby>\xe5\xad\x90<rp>(</rp><rt>\xe3\x81\x93</rt><rp>)</rp>"
+             "</ruby>\xe3\x81\xa9\xe3\x82\x82</p>%s</article></body></html>",
+             ARTICLE_P);
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    CHECK(strstr(S(&e.body), "\xe5\xad\x90\xe3\x81\xa9\xe3\x82\x82") != NULL);
+    CHECK(strstr(S(&e.body), "(") == NULL);
+    ndx__extract_free(&e);
+}
+
 /* Siblings: a lead paragraph in its own container before the body is taken, a teaser list after
  * it is not; the heading of a left-out link list goes with it, and so does a heading that ends
  * the text. */
