@@ -11,6 +11,8 @@ Each set is scored with the metric its own project uses (see docs/EXTRACTION.md)
   fundus             mean per-page word-bag F1 vs summary + section headlines + paragraphs
   twnews             share of pages whose text contains the expected content snippet
   gne                mean char/word-bag F1 vs result.txt (another tool's output: reference only)
+WCXB and fundus also get a metadata line: the share of pages whose title (case and space
+folded), date (same UTC day) and byline (the last word of every gold author) agree with the gold.
 Word bags: lower-cased \\w+ runs, CJK characters one token each (WCXB: plain \\w+ as its script).
 Timing comes from the extractor itself (`--time`: wall/CPU time inside ndx_extract_html), so
 process start-up, file reading and scoring are excluded.
@@ -156,6 +158,53 @@ def mean_prf(rows):
     return (sum(r[0] for r in rows) / n, sum(r[1] for r in rows) / n, sum(r[2] for r in rows) / n)
 
 
+def _norm_title(t):
+    return re.sub(r"\s+", " ", (t or "")).strip().casefold()
+
+
+def _utc_day(v):
+    """YYYY-MM-DD (UTC) of an ISO-like date/time string, or None."""
+    if not v:
+        return None
+    v = str(v).strip()
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
+                 r"\s*(Z|[+-]\d{2}:?\d{2})?)?", v)
+    if not m:
+        return None
+    if not m.group(4) or not m.group(7):
+        return "%s-%s-%s" % m.group(1, 2, 3)
+    from datetime import datetime, timedelta, timezone
+    tz = m.group(7)
+    off = timedelta(0) if tz == "Z" else (1 if tz[0] == "+" else -1) * timedelta(
+        hours=int(tz[1:3]), minutes=int(tz[-2:]))
+    t = datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4)),
+                 int(m.group(5)), int(m.group(6) or 0), tzinfo=timezone(off))
+    return t.astimezone(timezone.utc).strftime("%Y-%m-%d")
+
+
+def meta_scores(pairs):
+    """pairs: (our extract JSON, gold title, gold date, gold author names).  Share of the pages
+    with that gold field where ours agrees: title equal after case and space folding; date the
+    same UTC day; byline holding the last word of every gold author name."""
+    cnt = {"title": [0, 0], "date": [0, 0], "byline": [0, 0]}
+    for o, title, date, authors in pairs:
+        o = o or {}
+        if title and title.strip():
+            cnt["title"][1] += 1
+            cnt["title"][0] += _norm_title(o.get("title")) == _norm_title(title)
+        gd = _utc_day(date)
+        if gd:
+            cnt["date"][1] += 1
+            cnt["date"][0] += _utc_day(o.get("date")) == gd
+        names = [a for a in (authors or []) if a and a.strip()]
+        if names:
+            cnt["byline"][1] += 1
+            by = (o.get("byline") or "").casefold()
+            cnt["byline"][0] += all(n.split()[-1].casefold().strip(",.") in by for n in names)
+    return {k: dict(agree=v[0], pages=v[1], share=v[0] / v[1] if v[1] else None)
+            for k, v in cnt.items()}
+
+
 def set_wcxb(run):
     base = os.path.join(CORPORA, "wcxb-dev-articles")
     items = []
@@ -163,17 +212,23 @@ def set_wcxb(run):
         gt = json.load(open(os.path.join(base, "ground-truth", fn), encoding="utf-8"))
         p = os.path.join(base, "html", fn.replace(".json", ".html.gz"))
         if os.path.exists(p):
-            items.append((p, gt["ground_truth"].get("main_content") or ""))
-    res, st = run.run([p for p, _ in items])
+            g = gt["ground_truth"]
+            items.append((p, g.get("main_content") or "", g))
+    res, st = run.run([p for p, _, _ in items])
     rows = []
     worst = []
-    for p, ref in items:
+    meta = meta_scores([(res.get(p), g.get("title"), g.get("publish_date"),
+                         [a for a in re.split(r"\s*(?:,| and |;)\s*", g.get("author") or "")
+                          if a and not re.fullmatch(r"[A-Z]{2,5}", a)])
+                        for p, _, g in items])
+    for p, ref, _ in items:
         r = bag_prf(text_of(res.get(p)), ref, cjk=False)
         rows.append(r)
         worst.append((r[2], p))
     pr, rc, f = mean_prf(rows)
     return dict(pages=len(items), f1=f, p=pr, r=rc,
-                published="rs-trafilatura 0.932, trafilatura 0.926", stats=st, worst=worst)
+                published="rs-trafilatura 0.932, trafilatura 0.926", stats=st, worst=worst,
+                meta=meta)
 
 
 def clean_gold(raw):
@@ -352,15 +407,28 @@ def set_fundus(run):
             for h, k in zip(htmls, keys):
                 g = fundus_gold(exp[k])
                 if g.strip():
-                    items.append((os.path.join(d, h), g))
-    res, st = run.run([p for p, _ in items])
+                    items.append((os.path.join(d, h), g, exp[k]))
+    res, st = run.run([p for p, _, _ in items])
     rows, worst = [], []
-    for p, g in items:
+
+    def authors(v):
+        a = v.get("authors")
+        if isinstance(a, str):
+            try:
+                import ast
+                a = ast.literal_eval(a)
+            except Exception:
+                a = [a]
+        return [x for x in (a or []) if isinstance(x, str)]
+    meta = meta_scores([(res.get(p), e.get("title"), e.get("publishing_date"), authors(e))
+                        for p, _, e in items])
+    for p, g, _ in items:
         r = bag_prf(text_of(res.get(p)), g)
         rows.append(r)
         worst.append((r[2], p))
     pr, rc, f = mean_prf(rows)
-    return dict(pages=len(items), f1=f, p=pr, r=rc, published=None, stats=st, worst=worst)
+    return dict(pages=len(items), f1=f, p=pr, r=rc, published=None, stats=st, worst=worst,
+                meta=meta)
 
 
 def set_twnews(run, tmp):
@@ -473,6 +541,10 @@ def main():
             name, r["pages"], fmt(r["f1"]), fmt(r.get("p")), fmt(r.get("r")),
             (r.get("published") or r.get("metric") or "")[:34], r["pages_per_s"] or 0,
             r["mb_per_s"] or 0))
+        if r.get("meta"):
+            print("    metadata agreeing with the gold: " + ", ".join(
+                "%s %.3f of %d" % (k, v["share"], v["pages"]) for k, v in r["meta"].items()
+                if v["pages"]))
         for s, p in worst[:a.worst]:
             print("    %.3f %s" % (s, p))
     tot = dict(pages=run.pages, bytes=run.bytes, wall_s=run.wall, cpu_s=run.cpu,
