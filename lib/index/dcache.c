@@ -56,12 +56,7 @@ const uint8_t *ndx__dcache_get(struct ndx_dcache *dc, uint64_t uid, uint32_t blk
     if (!dc || !dc->nslots)
         return NULL;
     const struct dc_slot *s = &dc->slots[dc_index(dc, uid, blk)];
-    if (s->uid == uid && s->blk == blk && s->len == len) {
-        dc->hits++;
-        return s->data;
-    }
-    dc->misses++;
-    return NULL;
+    return s->uid == uid && s->blk == blk && s->len == len ? s->data : NULL;
 }
 
 uint8_t *ndx__dcache_slot(struct ndx_dcache *dc, uint64_t uid, uint32_t blk, uint32_t len)

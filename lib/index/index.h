@@ -68,7 +68,6 @@ struct ndx_dcache {
     struct dc_slot *slots;
     size_t nslots, hand;        /* hand: next slot looked at for eviction */
     size_t budget, used;        /* bytes */
-    uint64_t hits, misses;
 };
 
 int ndx__dcache_init(struct ndx_dcache *dc, size_t budget);

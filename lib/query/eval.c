@@ -1195,15 +1195,20 @@ struct dtoks {
     const struct hlset *hl;
     int rc;
     size_t hits;     /* tokens that start a highlight */
-    size_t ntok;     /* tokens seen (stored or not) */
     size_t ncalled;  /* tokens passed to doc_tok */
     size_t skipped;  /* tokens the analyzer only counted (ndx_analyzer.skipped) */
-    size_t last_hit; /* ntok at the last of them */
+    size_t last_hit; /* token count (ncalled + skipped) at the last of them */
     int stopped;     /* analysis ended early: enough to choose passages from */
 };
 
 #define HL_ENOUGH_HITS 12 /* after this many highlights (and some text past the last one) the */
 #define HL_TAIL_TOKENS 60 /* rest of a long article is not analysed for snippets */
+
+/* Enough highlights, and the ntok-th token lies past the tail kept after the last one. */
+static inline bool past_tail(const struct dtoks *d, size_t ntok)
+{
+    return d->hits >= HL_ENOUGH_HITS && ntok - d->last_hit > HL_TAIL_TOKENS;
+}
 
 static int doc_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size_t start,
                    size_t end, unsigned flags)
@@ -1211,20 +1216,18 @@ static int doc_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size
     (void)flags;
     struct dtoks *d = ctx;
     /* tokens so far: those passed here and those the analyzer only counted (stem_first) */
-    d->ntok = ++d->ncalled + d->skipped;
-    if (d->hits >= HL_ENOUGH_HITS && d->ntok - 1 - d->last_hit > HL_TAIL_TOKENS) {
-        /* a counted-only token since the last hit already ended the useful part */
+    size_t ntok = ++d->ncalled + d->skipped;
+    /* a counted-only token since the last hit may already have ended the useful part; else
+     * this token may */
+    if (past_tail(d, ntok - 1)) {
         d->stopped = 1;
         return 1;
     }
     if (nterm && !d->hl->any_first && !d->hl->first[(uint8_t)term[0]]) {
         /* cannot be a query term, a phrase word or a prefix match: not even kept (phrases are
          * matched by position) */
-        if (d->hits >= HL_ENOUGH_HITS && d->ntok - d->last_hit > HL_TAIL_TOKENS) {
-            d->stopped = 1;
-            return 1;
-        }
-        return 0;
+        d->stopped = past_tail(d, ntok);
+        return d->stopped;
     }
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 256;
@@ -1243,12 +1246,11 @@ static int doc_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size
     d->t[d->n++] = (struct dtok){h, pos, start, end, ph};
     if (ph || ndx__map_get(&d->hl->terms, h) || ndx__map_get(&d->hl->phrase_first, h)) {
         d->hits++;
-        d->last_hit = d->ntok;
-    } else if (d->hits >= HL_ENOUGH_HITS && d->ntok - d->last_hit > HL_TAIL_TOKENS) {
-        d->stopped = 1;
-        return 1;
+        d->last_hit = ntok;
+        return 0;
     }
-    return 0;
+    d->stopped = past_tail(d, ntok);
+    return d->stopped;
 }
 
 static int slot_has(const struct slot *s, uint64_t h)

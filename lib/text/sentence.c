@@ -149,12 +149,6 @@ static const uint8_t run_tab[256] = {
     ['{'] = 1, ['|'] = 1,  ['}'] = 1, ['~'] = 1, [0x7F] = 1,
 };
 
-/* An ASCII character that neither ends a sentence nor is white space. */
-static inline bool plain_ascii(uint8_t c)
-{
-    return c > ' ' && c != '.' && c != '!' && c != '?';
-}
-
 static inline bool is_terminator(uint32_t cp, bool *cjk)
 {
     *cjk = cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F || cp == 0xFF61;
