@@ -33,6 +33,14 @@ void ndx__extract_free(struct ndx_extract *e); /* frees and re-inits; accepts an
 int ndx__extract_html(const char *html, size_t n, const char *charset, const char *url, size_t nurl,
                       struct ndx_extract *e);
 
+/* The page as the HTML parser is given it (html.c: contents of script, style, svg and noscript
+ * and comments left out; with slim, attributes the extractor does not read left out of start
+ * tags).  Exposed for tests. */
+void ndx__html_prestrip(const char *s, size_t n, bool keep_noscript, bool slim, struct ndx_buf *out,
+                        int *rc);
+/* Whether the extractor reads attribute a (n bytes, any case); href only on <link>. */
+bool ndx__html_keep_attr(const char *a, size_t n, bool is_link);
+
 /* Convert n bytes in `charset` (any name iconv knows, e.g. "GBK", "Shift_JIS") to UTF-8,
  * appending to out; invalid sequences become U+FFFD.  NDX_EINVAL for an unknown charset. */
 int ndx__charset_to_utf8(const char *in, size_t n, const char *charset, struct ndx_buf *out);

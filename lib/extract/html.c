@@ -1244,7 +1244,7 @@ static const char *find_close(const char *p, const char *e, const char *name, si
     return NULL;
 }
 
-/* Elements whose content is dropped before parsing (see prestrip). */
+/* Elements whose content is dropped before parsing (see ndx__html_prestrip). */
 static const struct {
     const char *name;
     size_t len;
@@ -1267,16 +1267,133 @@ static int raw_skip_at(const char *r, size_t left)
     return -1;
 }
 
+/* Attributes the tree builder reads (build_start, handle_meta); prestrip drops the others. */
+static const char *const KEEP_ATTRS[] = {
+    "class",       "id",   "itemprop", "rel",      "role", "datetime", "style",   "hidden",
+    "aria-hidden", "type", "lang",     "xml:lang", "name", "property", "content", "http-equiv",
+};
+
+/* What libxml2 2.9-2.11 accept in tag and attribute names (htmlParseHTMLName), and its blanks. */
+static bool name_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == ':' || c == '.';
+}
+
+static bool name_start(unsigned char c)
+{
+    return name_char(c) && c != '-' && !(c >= '0' && c <= '9');
+}
+
+static bool blank_char(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static const char *skip_blanks(const char *p, const char *e)
+{
+    while (p < e && blank_char((unsigned char)*p))
+        p++;
+    return p;
+}
+
+/* libxml2 reads at most this many characters as one name and starts a new one after them. */
+#define HTML_NAME_MAX 100
+
+static const char *scan_name(const char *p, const char *e)
+{
+    const char *lim = (size_t)(e - p) > HTML_NAME_MAX ? p + HTML_NAME_MAX : e;
+    while (p < lim && name_char((unsigned char)*p))
+        p++;
+    return p;
+}
+
+bool ndx__html_keep_attr(const char *a, size_t n, bool is_link)
+{
+    if (is_link && n == 4 && lcase((unsigned char)a[0]) == 'h' &&
+        lcase((unsigned char)a[1]) == 'r' && lcase((unsigned char)a[2]) == 'e' &&
+        lcase((unsigned char)a[3]) == 'f')
+        return true;
+    for (size_t k = 0; k < NDX_ARRAY_LEN(KEEP_ATTRS); k++) {
+        const char *w = KEEP_ATTRS[k];
+        size_t i = 0;
+        while (i < n && w[i] && lcase((unsigned char)a[i]) == w[i])
+            i++;
+        if (i == n && !w[i])
+            return true;
+    }
+    return false;
+}
+
+/*
+ * The start tag at r ('<' and an ASCII letter) copied to w with only the attributes of KEEP_ATTRS
+ * (and href on <link>), each byte for byte.  The tag is read the way libxml2's htmlParseStartTag
+ * reads it, recovery from bogus attributes included, so the parser sees the same tag, element
+ * and kept attributes as in the page, and the text after the tag starts at the same byte.
+ * Returns the end of the tag and sets *wend, or NULL when the tag runs to the end of the page
+ * (the caller then copies the rest unchanged).
+ */
+static const char *slim_tag(const char *r, const char *e, char *w, char **wend)
+{
+    const char *p = scan_name(r + 1, e);
+    bool is_link = p - r == 5 && lcase((unsigned char)r[1]) == 'l' &&
+                   lcase((unsigned char)r[2]) == 'i' && lcase((unsigned char)r[3]) == 'n' &&
+                   lcase((unsigned char)r[4]) == 'k';
+    memcpy(w, r, (size_t)(p - r));
+    w += p - r;
+    p = skip_blanks(p, e);
+    while (p < e && *p != '>' && !(*p == '/' && p + 1 < e && p[1] == '>')) {
+        if (!name_start((unsigned char)*p)) {
+            /* bogus attribute: libxml2 drops it up to the next blank or the end of the tag */
+            while (p < e && !blank_char((unsigned char)*p) && *p != '>' &&
+                   !(*p == '/' && p + 1 < e && p[1] == '>'))
+                p++;
+            p = skip_blanks(p, e);
+            continue;
+        }
+        const char *a = p, *aend = scan_name(p, e);
+        const char *t = skip_blanks(aend, e), *end = aend;
+        if (t < e && *t == '=') {
+            t = skip_blanks(t + 1, e);
+            if (t < e && (*t == '"' || *t == '\'')) {
+                const char *c = memchr(t + 1, *t, (size_t)(e - t - 1));
+                if (!c)
+                    return NULL;
+                t = c + 1;
+            } else {
+                while (t < e && !blank_char((unsigned char)*t) && *t != '>')
+                    t++;
+            }
+            end = t;
+        }
+        if (ndx__html_keep_attr(a, (size_t)(aend - a), is_link)) {
+            *w++ = ' ';
+            memcpy(w, a, (size_t)(end - a));
+            w += end - a;
+        }
+        p = skip_blanks(t, e);
+    }
+    if (p >= e)
+        return NULL;
+    size_t m = *p == '>' ? 1 : 2;
+    memcpy(w, p, m);
+    *wend = w + m;
+    return p + m;
+}
+
 /*
  * Copy the page to out without the contents of <script> (JSON-LD kept), <style>, <svg> and
  * <noscript>, and without comments: a third to a half of a modern page, which libxml2 would
  * otherwise scan character by character only for the handlers to drop it (these elements are
  * skipped in the tree anyway).  The tags themselves stay, so the parse sees the same structure.
  * The content ends at the first end tag of the element's name; an unclosed comment runs to the
- * end of the page.  out gets a NUL after the copy.  keep_noscript: <noscript> content is copied
- * (the fallback pass of ndx__extract_html).
+ * end of the page.  With `slim`, start tags also lose the attributes the tree builder never reads
+ * (slim_tag): most of what is left of a page is class lists, links, data- and style attributes,
+ * which libxml2 copies character by character.  out gets a NUL after the copy.  keep_noscript:
+ * <noscript> content is copied (the fallback pass of ndx__extract_html).
  */
-static void prestrip(const char *s, size_t n, bool keep_noscript, struct ndx_buf *out, int *rc)
+void ndx__html_prestrip(const char *s, size_t n, bool keep_noscript, bool slim, struct ndx_buf *out,
+                        int *rc)
 {
     if (ndx__buf_reserve(out, n + 1)) {
         *rc = NDX_ENOMEM;
@@ -1284,6 +1401,9 @@ static void prestrip(const char *s, size_t n, bool keep_noscript, struct ndx_buf
     }
     const char *r = s, *e = s + n;
     char *w = (char *)out->p;
+    /* libxml2 takes a NUL byte for the end of its input at some places only: no slimming then */
+    if (slim && memchr(s, 0, n))
+        slim = false;
     while (r < e) {
         const char *lt = memchr(r, '<', (size_t)(e - r));
         if (!lt) {
@@ -1308,12 +1428,41 @@ static void prestrip(const char *s, size_t n, bool keep_noscript, struct ndx_buf
             size_t taglen = (size_t)(gt + 1 - r);
             bool keep = k == 0 && memmem(r, taglen, "ld+json", 7) != NULL;
             const char *close = find_close(gt + 1, e, RAW_SKIP[k].name, RAW_SKIP[k].len);
-            if (!keep && close) {
+            if (keep) {
+                /* JSON-LD goes through as it is; unclosed, the parser reads the rest as script */
+                taglen = close ? (size_t)(close - r) : left;
+                memcpy(w, r, taglen);
+                w += taglen;
+                r += taglen;
+                continue;
+            }
+            if (close) {
                 memcpy(w, r, taglen);
                 w += taglen;
                 r = close;
                 continue;
             }
+        }
+        if (slim && left > 1 && ((r[1] | 0x20) >= 'a' && (r[1] | 0x20) <= 'z')) {
+            char *wend;
+            const char *t = slim_tag(r, e, w, &wend);
+            if (!t) {
+                memcpy(w, r, left);
+                w += left;
+                break;
+            }
+            w = wend;
+            r = t;
+            continue;
+        }
+        if (slim && left > 2 && r[1] == '/' && name_start((unsigned char)r[2])) {
+            /* an end tag runs to the next '>' whatever it holds */
+            const char *close = memchr(r, '>', left);
+            size_t m = close ? (size_t)(close + 1 - r) : left;
+            memcpy(w, r, m);
+            w += m;
+            r += m;
+            continue;
         }
         *w++ = *r++;
     }
@@ -1338,7 +1487,7 @@ static int parse_page(const char *html, size_t n, struct ndx_xdoc *d)
         return d->rc;
     struct ndx_buf page;
     ndx__buf_init(&page, 0);
-    prestrip(html, n, d->keep_noscript, &page, &d->rc);
+    ndx__html_prestrip(html, n, d->keep_noscript, true, &page, &d->rc);
     if (d->rc || !page.n) {
         ndx__buf_free(&page);
         return d->rc;
