@@ -1253,6 +1253,9 @@ static const struct {
 /* The RAW_SKIP element whose start tag begins at r ('<' included, left bytes), or -1. */
 static int raw_skip_at(const char *r, size_t left)
 {
+    int c0 = left > 1 ? lcase((unsigned char)r[1]) : 0;
+    if (c0 != 's' && c0 != 'n')
+        return -1;
     for (size_t k = 0; k < NDX_ARRAY_LEN(RAW_SKIP); k++) {
         size_t m = RAW_SKIP[k].len;
         if (left <= m + 1)
@@ -1276,8 +1279,8 @@ static const char *const KEEP_ATTRS[] = {
 /* What libxml2 2.9-2.11 accept in tag and attribute names (htmlParseHTMLName), and its blanks. */
 static bool name_char(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_' || c == ':' || c == '.';
+    static const uint32_t bits[8] = {0, 0x07ff6000, 0x87fffffe, 0x07fffffe, 0, 0, 0, 0};
+    return (bits[c >> 5] >> (c & 31)) & 1;
 }
 
 static bool name_start(unsigned char c)
@@ -1310,18 +1313,17 @@ static const char *scan_name(const char *p, const char *e)
 
 bool ndx__html_keep_attr(const char *a, size_t n, bool is_link)
 {
-    if (is_link && n == 4 && lcase((unsigned char)a[0]) == 'h' &&
-        lcase((unsigned char)a[1]) == 'r' && lcase((unsigned char)a[2]) == 'e' &&
-        lcase((unsigned char)a[3]) == 'f')
+    char low[12];
+    if (n > sizeof low || n < 2)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)lcase((unsigned char)a[i]);
+    if (n == 4 && is_link && !memcmp(low, "href", 4))
         return true;
-    for (size_t k = 0; k < NDX_ARRAY_LEN(KEEP_ATTRS); k++) {
-        const char *w = KEEP_ATTRS[k];
-        size_t i = 0;
-        while (i < n && w[i] && lcase((unsigned char)a[i]) == w[i])
-            i++;
-        if (i == n && !w[i])
+    for (size_t k = 0; k < NDX_ARRAY_LEN(KEEP_ATTRS); k++)
+        if (low[0] == KEEP_ATTRS[k][0] && strlen(KEEP_ATTRS[k]) == n &&
+            !memcmp(low, KEEP_ATTRS[k], n))
             return true;
-    }
     return false;
 }
 
