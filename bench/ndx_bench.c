@@ -8,16 +8,27 @@
  *                                                          TOP10, COUNT and TOP10+snippets passes
  *   ndx_bench micro docs.tsv MB                            tokenizer MB/s (both modes) and postings
  *                                                          block decode integers/s
+ *   ndx_bench html LIST                                    HTML extraction by stage over the pages
+ *                                                          listed (one path per line, gzip or not):
+ *                                                          whole extraction, the pre-pass, and
+ *                                                          libxml2 alone (no-op handlers) on the
+ *                                                          pre-pass output with and without
+ *                                                          slimmed tags
  * Only the call loop is timed (ndx_search + ndx_results_free), never process start-up.  TOP10
  * asks for ids only (ids_only, no story counts) as the peers return ids; COUNT asks for the exact
  * total and no hits (limit 0); the snippet pass asks for full hits with snippets.
  */
 #include "newsdex.h"
 #include "benchio.h"
+#include "extract/extract.h"
 #include "index/index.h"
 #include "text/text.h"
 
+#include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
 #include <limits.h>
+#include <time.h>
+#include <zlib.h>
 
 static FILE *open_or_die(const char *p)
 {
@@ -149,7 +160,7 @@ static double run_one(ndx_index *ix, const char *qs, size_t nq, const ndx_search
     }
     double t2 = b_now();
     ndx_results_free(res);
-    t1 += b_now() - t2;   /* timed: the search and the free, not the recording in between */
+    t1 += b_now() - t2; /* timed: the search and the free, not the recording in between */
     if (rc) {
         fprintf(stderr, "query [%.*s]: %s\n", (int)nq, qs, ndx_errmsg(ix));
         exit(1);
@@ -169,9 +180,10 @@ static int cmd_query(const char *dir, const char *qpath, const char *out, int wa
     int nq;
     struct bquery *qs = b_read_queries(qpath, &nq);
     struct bres *r = b_res_new(nq, reps);
-    char (*text)[1024] = malloc(sizeof *text * (size_t)nq);
+    char(*text)[1024] = malloc(sizeof *text * (size_t)nq);
     size_t *ntext = malloc(sizeof *ntext * (size_t)nq);
-    ndx_search_opts *top = malloc(sizeof *top * (size_t)nq), *cnt = malloc(sizeof *cnt * (size_t)nq),
+    ndx_search_opts *top = malloc(sizeof *top * (size_t)nq),
+                    *cnt = malloc(sizeof *cnt * (size_t)nq),
                     *snip = malloc(sizeof *snip * (size_t)nq);
     for (int i = 0; i < nq; i++) {
         ntext[i] = make_query(&qs[i], text[i], sizeof text[i]);
@@ -179,8 +191,8 @@ static int cmd_query(const char *dir, const char *qpath, const char *out, int wa
         top[i].limit = 10;
         top[i].collapse = 0;
         top[i].want_count = 0;
-        top[i].want_snippets = 0;   /* the default is 1 */
-        top[i].ids_only = 1;        /* peers return ids too; no stored text is read */
+        top[i].want_snippets = 0; /* the default is 1 */
+        top[i].ids_only = 1;      /* peers return ids too; no stored text is read */
         top[i].count_stories = 0;
         if (qs[i].from || qs[i].to) {
             top[i].date_from = qs[i].from;
@@ -188,9 +200,9 @@ static int cmd_query(const char *dir, const char *qpath, const char *out, int wa
         }
         cnt[i] = top[i];
         cnt[i].want_count = 1;
-        cnt[i].limit = 0;   /* COUNT: the exact total only, no hits (as count(*) / count()) */
+        cnt[i].limit = 0; /* COUNT: the exact total only, no hits (as count(*) / count()) */
         snip[i] = top[i];
-        snip[i].want_snippets = 1;   /* full hits: stored text, snippets, teasers */
+        snip[i].want_snippets = 1; /* full hits: stored text, snippets, teasers */
         snip[i].ids_only = 0;
     }
     /* NDX_BENCH_ONLY=top|count|snip runs one mode only (for profiling) */
@@ -264,7 +276,9 @@ static int cmd_micro(const char *docs, double mb)
         }
         printf("{\"micro\": \"tokenize_%s\", \"bytes\": %llu, \"tokens\": %llu, \"s\": %.4f, "
                "\"mb_per_s\": %.1f, \"mtok_per_s\": %.2f}\n",
-               mode == 0 ? "simple" : mode == 1 ? "default_nostem" : "default_stem",
+               mode == 0   ? "simple"
+               : mode == 1 ? "default_nostem"
+                           : "default_stem",
                (unsigned long long)bytes, (unsigned long long)toks, best, bytes / best / 1e6,
                toks / best / 1e6);
     }
@@ -280,7 +294,7 @@ static int cmd_micro(const char *docs, double mb)
             v[i] = (x >> 8) & ((1u << b) - 1);
         }
         ndx__pack(&pk, v, NDX_BLOCK, b, &rc);
-        ndx__buf_append(&pk, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16, &rc);   /* padding */
+        ndx__buf_append(&pk, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16, &rc); /* padding */
         long iters = 2000000;
         uint64_t sink = 0;
         double t0 = b_now();
@@ -300,6 +314,117 @@ static int cmd_micro(const char *docs, double mb)
     return 0;
 }
 
+/* ---- html: extraction time by stage ------------------------------------------------------ */
+
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void noop_start(void *c, const xmlChar *n, const xmlChar **a)
+{
+    (void)c, (void)n, (void)a;
+}
+
+static void noop_end(void *c, const xmlChar *n)
+{
+    (void)c, (void)n;
+}
+
+static void noop_chars(void *c, const xmlChar *s, int n)
+{
+    (void)c, (void)s, (void)n;
+}
+
+/* libxml2's HTML parser over s with handlers that do nothing, options as the extractor's. */
+static void parse_noop(const char *s, size_t n)
+{
+    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(s, (int)n);
+    if (!ctxt)
+        return;
+    htmlSAXHandler *sax = ctxt->sax;
+    memset(sax, 0, sizeof *sax);
+    sax->startElement = noop_start;
+    sax->endElement = noop_end;
+    sax->characters = noop_chars;
+    sax->ignorableWhitespace = noop_chars;
+    sax->initialized = XML_SAX2_MAGIC;
+    htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NODEFDTD);
+    xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
+    htmlParseDocument(ctxt);
+    if (ctxt->myDoc)
+        xmlFreeDoc(ctxt->myDoc);
+    htmlFreeParserCtxt(ctxt);
+}
+
+static int cmd_html(const char *list)
+{
+    FILE *f = open_or_die(list);
+    char *line = NULL;
+    size_t cap = 0, pages = 0, bytes = 0, in_parser[2] = {0, 0};
+    double t_all = 0, t_pre = 0, t_parse[2] = {0, 0};
+    ssize_t len;
+    struct ndx_buf page, u8, pre;
+    ndx__buf_init(&page, 0);
+    ndx__buf_init(&u8, 0);
+    ndx__buf_init(&pre, 0);
+    while ((len = getline(&line, &cap, f)) > 0) {
+        line[strcspn(line, "\r\n")] = 0;
+        gzFile g = gzopen(line, "rb");
+        if (!g) {
+            perror(line);
+            continue;
+        }
+        ndx__buf_reset(&page);
+        int k;
+        while (!ndx__buf_reserve(&page, 1 << 16) && (k = gzread(g, page.p + page.n, 1 << 16)) > 0)
+            page.n += (size_t)k;
+        gzclose(g);
+        pages++;
+        bytes += page.n;
+        /* 1: the whole extraction */
+        struct ndx_extract e;
+        ndx__extract_init(&e);
+        double t0 = thread_cpu();
+        ndx__extract_html((const char *)page.p, page.n, NULL, NULL, 0, &e);
+        t_all += thread_cpu() - t0;
+        ndx__extract_free(&e);
+        /* the UTF-8 view the stages below start from (not timed) */
+        const char *v = NULL;
+        size_t nv = 0;
+        ndx__buf_reset(&u8);
+        if (ndx__charset_view((const char *)page.p, page.n, NULL, &u8, &v, &nv))
+            continue;
+        for (int slim = 0; slim < 2; slim++) {
+            int rc = 0;
+            ndx__buf_reset(&pre);
+            t0 = thread_cpu();
+            ndx__html_prestrip(v, nv, false, slim != 0, &pre, &rc);
+            if (slim)
+                t_pre += thread_cpu() - t0;
+            in_parser[slim] += pre.n;
+            t0 = thread_cpu();
+            parse_noop((const char *)pre.p, pre.n);
+            t_parse[slim] += thread_cpu() - t0;
+        }
+    }
+    printf("{\"pages\": %zu, \"mb\": %.1f, \"extract_pages_per_cpu_s\": %.0f, "
+           "\"prepass_pages_per_cpu_s\": %.0f, \"parser_mb_slim\": %.1f, "
+           "\"parser_only_slim_pages_per_cpu_s\": %.0f, \"parser_mb_unslimmed\": %.1f, "
+           "\"parser_only_unslimmed_pages_per_cpu_s\": %.0f, \"libxml2\": \"%s\"}\n",
+           pages, bytes / 1e6, pages / t_all, pages / t_pre, in_parser[1] / 1e6, pages / t_parse[1],
+           in_parser[0] / 1e6, pages / t_parse[0], xmlParserVersion);
+    ndx__buf_free(&page);
+    ndx__buf_free(&u8);
+    ndx__buf_free(&pre);
+    free(line);
+    fclose(f);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 5 && !strcmp(argv[1], "build"))
@@ -308,8 +433,11 @@ int main(int argc, char **argv)
         return cmd_query(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]));
     if (argc >= 4 && !strcmp(argv[1], "micro"))
         return cmd_micro(argv[2], atof(argv[3]));
+    if (argc >= 3 && !strcmp(argv[1], "html"))
+        return cmd_html(argv[2]);
     fprintf(stderr, "usage: ndx_bench build DIR docs.tsv simple|default\n"
                     "       ndx_bench query DIR queries.tsv out.tsv WARMUP REPS\n"
-                    "       ndx_bench micro docs.tsv MB\n");
+                    "       ndx_bench micro docs.tsv MB\n"
+                    "       ndx_bench html pages.list\n");
     return 2;
 }
