@@ -2052,6 +2052,99 @@ static bool is_boring_line(const char *s, size_t n)
 }
 
 /* Trim lines, drop empty and symbol-only lines; write '\n'-separated paragraphs to out. */
+/* Labels of picture credits, source notes and post metadata ("Foto: ...", "Image credit: ...",
+ * "Quelle: ...", "Tags: ...", "Last modified: ..."), lower-cased in ASCII (so words starting with
+ * another letter are listed capitalised too); a short line that starts with one of them and a
+ * colon, or that holds a copyright sign, is not article text. */
+static const char *const CREDIT_LABELS[] = {
+    "foto",           "fotos",         "photo",         "photos",         "bild",
+    "bilder",         "image",         "images",        "credit",         "credits",
+    "photo credit",   "image credit",  "photo credits", "image source",   "picture",
+    "copyright",      "quelle",        "bildquelle",    "fotoquelle",     "quellen",
+    "quellenangaben", "abbildung",     "abb.",          "titelbild",      "beitragsbild",
+    "titelfoto",      "crédit",        "crédits",       "crédits photos", "crédit photo",
+    "źródło",         "\xc5\xb9ródło", "fuente",        "fotografía",     "fotografia",
+    "foto di",        "zdjęcie",       "tags",          "schlagwörter",   "kategorie",
+    "kategorien",     "category",      "categories",    "filed under",    "posted",
+    "posted on",      "published",     "published on",  "news date",      "updated",
+    "last modified",  "last updated",  "aktualisiert",  "veröffentlicht", "veröffentlichung",
+    "verfasst von",   "erstellt am",
+};
+
+static bool is_credit_line(const char *s, size_t n)
+{
+    /* a short line with a copyright sign: a picture credit or the site's copyright notice */
+    if (n < 200 && memmem(s, n, "\xc2\xa9", 2))
+        return true;
+    if (n < 400 && n >= 2 && !memcmp(s, "\xc2\xa9", 2))
+        return true;
+    if (n > 150)
+        return false;
+    if (*s == '(') { /* "(Foto: ...)" */
+        s++;
+        n--;
+    }
+    const char *colon = memchr(s, ':', NDX_MIN(n, (size_t)24));
+    if (!colon)
+        return false;
+    char low[24];
+    size_t m = 0;
+    for (const char *p = s; p < colon; p++)
+        low[m++] = (char)lcase((unsigned char)*p);
+    /* "Abbildung 4:", "Foto :" */
+    while (m && (low[m - 1] == ' ' || (low[m - 1] >= '0' && low[m - 1] <= '9')))
+        m--;
+    for (size_t k = 0; k < NDX_ARRAY_LEN(CREDIT_LABELS); k++)
+        if (strlen(CREDIT_LABELS[k]) == m && !memcmp(low, CREDIT_LABELS[k], m))
+            return true;
+    return false;
+}
+
+/* Words of calls to subscribe ("Sign up to our newsletter", "Abonnieren Sie ...", "Zapraszamy do
+ * subskrypcji"), looked for in the last lines of the text only. */
+static const char *const CTA_WORDS[] = {"newsletter", "subscri",    "sign up",  "signing up",
+                                        "abonnier",   "abonnement", "subskryp", "suscrib"};
+
+static bool is_cta_line(const char *s, size_t n)
+{
+    if (n >= 200)
+        return false;
+    char low[200];
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)lcase((unsigned char)s[i]);
+    for (size_t k = 0; k < NDX_ARRAY_LEN(CTA_WORDS); k++)
+        if (memmem(low, n, CTA_WORDS[k], strlen(CTA_WORDS[k])))
+            return true;
+    return false;
+}
+
+/* Drop calls to subscribe among the last three lines of out. */
+static void drop_tail_cta(struct ndx_buf *out)
+{
+    const char *p = (const char *)out->p;
+    size_t end = out->n;
+    for (int k = 0; k < 3 && end; k++) {
+        size_t start = end;
+        while (start && p[start - 1] != '\n')
+            start--;
+        if (is_cta_line(p + start, end - start)) {
+            memmove(out->p + start, out->p + end, out->n - end);
+            out->n -= end - start;
+            if (start && out->n > start - 1 && out->p[start - 1] == '\n') {
+                /* remove the line break before the dropped line */
+                memmove(out->p + start - 1, out->p + start, out->n - start);
+                out->n--;
+            } else if (!start && out->n && out->p[0] == '\n') {
+                memmove(out->p, out->p + 1, out->n - 1);
+                out->n--;
+            }
+        }
+        end = start ? start - 1 : 0;
+    }
+    if (out->p)
+        out->p[out->n] = 0; /* the buffer stays a C string */
+}
+
 static void finish_text(const char *s, size_t n, struct ndx_buf *out, int *rc)
 {
     size_t i = 0;
@@ -2064,13 +2157,14 @@ static void finish_text(const char *s, size_t n, struct ndx_buf *out, int *rc)
             a++;
         while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r'))
             b--;
-        if (b > a && !is_boring_line(s + a, b - a)) {
+        if (b > a && !is_boring_line(s + a, b - a) && !is_credit_line(s + a, b - a)) {
             if (out->n)
                 ndx__buf_putc(out, '\n', rc);
             ndx__buf_append(out, s + a, b - a, rc);
         }
         i = j + 1;
     }
+    drop_tail_cta(out);
 }
 
 static size_t text_weight(const char *s, size_t n)

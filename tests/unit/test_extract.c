@@ -393,6 +393,43 @@ TEST(extract_noscript_fallback)
 }
 
 /* Ruby annotations (<rt>, <rp>) are reading aids, not text. */
+/* Picture credits, source notes, post metadata and copyright lines are left out; calls to
+ * subscribe only among the last lines. */
+TEST(extract_credit_and_cta_lines)
+{
+    struct ndx_extract e;
+    char html[16384];
+    snprintf(html, sizeof html,
+             "<html><body><article><p>The council voted on Tuesday to close the old harbour "
+             "bridge for repairs, after engineers found cracks in two of its piers.</p>"
+             "<p>Foto: Anna Beispiel</p><p>(Quelle: Stadtarchiv)</p><p>Abbildung 4: Die Pfeiler "
+             "der Br\xc3\xbc"
+             "cke</p><p>The mayor, at the bridge. \xc2\xa9 Agency / Jo Doe</p>"
+             "<p>The streaming service lost two million subscribers in the quarter, the company "
+             "said, and its shares fell.</p>%s"
+             "<p>Quelle: %s</p><p>Tags: bridge, harbour</p><p>Last modified: 3 May 2021</p>"
+             "<p>Sign up to our newsletter for the latest news.</p></article></body></html>",
+             ARTICLE_P,
+             "the harbour authority's report of 2019, which lists every inspection of the bridge "
+             "since it opened, the cracks found in each and the repairs made, over forty pages");
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    const char *b = S(&e.body);
+    CHECK(strstr(b, "The council voted") != NULL);
+    CHECK(strstr(b, "Anna Beispiel") == NULL);
+    CHECK(strstr(b, "Stadtarchiv") == NULL);
+    CHECK(strstr(b, "Abbildung") == NULL);
+    CHECK(strstr(b, "Jo Doe") == NULL);
+    CHECK(strstr(b, "Tags:") == NULL);
+    CHECK(strstr(b, "Last modified") == NULL);
+    CHECK(strstr(b, "newsletter") == NULL);
+    /* the same words in article text stay: mid-text, or a long line */
+    CHECK(strstr(b, "two million subscribers") != NULL);
+    CHECK(strstr(b, "Quelle: the harbour authority") != NULL);
+    CHECK_EQ(strlen(b), e.body.n);
+    CHECK(b[e.body.n - 1] != '\n');
+    ndx__extract_free(&e);
+}
+
 TEST(extract_ruby_annotations)
 {
     struct ndx_extract e;
