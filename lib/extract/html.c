@@ -1884,7 +1884,7 @@ static bool drop_inside(const struct ndx_xdoc *d, uint32_t i)
         return true;
     if (!list && x->cls < 0 && ld > 0.2f)
         return true;
-    if (x->cls < 25 && ld > 0.33f && x->chars < 500)
+    if (x->cls < 25 && ld > 0.33f && x->chars < 500 && x->tag != T_TABLE)
         return true;
     return false;
 }
@@ -2071,8 +2071,41 @@ static const char *const CREDIT_LABELS[] = {
     "verfasst von",   "erstellt am",
 };
 
+/* Picture credits in parentheses at the end of a caption: "(Foto: dpa)", "(REUTERS/J. Doe)". */
+static const char *const CREDIT_PAREN[] = {"foto",    "photo", "bild", "image", "picture",
+                                           "reuters", "ap",    "afp",  "dpa",   "getty",
+                                           "epa",     "efe",   "imago", "xinhua", "ansa"};
+
+static bool ends_with_credit(const char *s, size_t n)
+{
+    if (n < 4 || s[n - 1] != ')')
+        return false;
+    const char *open = NULL;
+    for (size_t i = n - 1; i-- > 0;)
+        if (s[i] == '(') {
+            open = s + i + 1;
+            break;
+        }
+    if (!open)
+        return false;
+    size_t m = (size_t)(s + n - 1 - open);
+    for (size_t k = 0; k < NDX_ARRAY_LEN(CREDIT_PAREN); k++) {
+        size_t l = strlen(CREDIT_PAREN[k]);
+        if (m < l)
+            continue;
+        size_t i = 0;
+        while (i < l && lcase((unsigned char)open[i]) == CREDIT_PAREN[k][i])
+            i++;
+        if (i == l && (m == l || open[l] == ':' || open[l] == '/' || open[l] == ' '))
+            return true;
+    }
+    return false;
+}
+
 static bool is_credit_line(const char *s, size_t n)
 {
+    if (n < 200 && ends_with_credit(s, n))
+        return true;
     /* a short line with a copyright sign: a picture credit or the site's copyright notice */
     if (n < 200 && memmem(s, n, "\xc2\xa9", 2))
         return true;
