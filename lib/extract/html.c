@@ -515,13 +515,15 @@ static const char *const NEG_WORDS[] = {
     "more-stories", "storylist",     "story-list", "aside",      "donate",
     "feedback",     "shopping",      "recirc",     "overlay",    "skip-link",
     "skiplink",     "skip-to",       "jump-link",  "jumplink",   "jump-to",
+    "postmeta",     "post-meta",     "entry-meta", "entrymeta",  "entry-utility",
+    "nextstory",    "next-story",    "affiliate",  "top-ten",    "topten",
 };
 /* Weaker words: page builders and themes also use them for containers of the article ("widget"
  * in "elementor-widget-text-editor", "date-outer" around a blog post, "overflow-hidden"), so an
  * element named only by them is removed when it is short or made of links (see analyze). */
 static const char *const WEAK_WORDS[] = {
     "widget", "date",     "meta",   "paywall", "print", "partner",  "extra",  "rail",
-    "teaser", "carousel", "slider", "header",  "tags",  "keywords", "banner",
+    "teaser", "carousel", "slider", "header",  "tags",  "keywords", "banner", "alert",
 };
 /* Words naming the article text itself; they veto NEG_WORDS ("article-body", "entry-content"). */
 static const char *const BODY_WORDS[] = {
@@ -2071,41 +2073,8 @@ static const char *const CREDIT_LABELS[] = {
     "verfasst von",   "erstellt am",
 };
 
-/* Picture credits in parentheses at the end of a caption: "(Foto: dpa)", "(REUTERS/J. Doe)". */
-static const char *const CREDIT_PAREN[] = {"foto",    "photo", "bild", "image", "picture",
-                                           "reuters", "ap",    "afp",  "dpa",   "getty",
-                                           "epa",     "efe",   "imago", "xinhua", "ansa"};
-
-static bool ends_with_credit(const char *s, size_t n)
-{
-    if (n < 4 || s[n - 1] != ')')
-        return false;
-    const char *open = NULL;
-    for (size_t i = n - 1; i-- > 0;)
-        if (s[i] == '(') {
-            open = s + i + 1;
-            break;
-        }
-    if (!open)
-        return false;
-    size_t m = (size_t)(s + n - 1 - open);
-    for (size_t k = 0; k < NDX_ARRAY_LEN(CREDIT_PAREN); k++) {
-        size_t l = strlen(CREDIT_PAREN[k]);
-        if (m < l)
-            continue;
-        size_t i = 0;
-        while (i < l && lcase((unsigned char)open[i]) == CREDIT_PAREN[k][i])
-            i++;
-        if (i == l && (m == l || open[l] == ':' || open[l] == '/' || open[l] == ' '))
-            return true;
-    }
-    return false;
-}
-
 static bool is_credit_line(const char *s, size_t n)
 {
-    if (n < 200 && ends_with_credit(s, n))
-        return true;
     /* a short line with a copyright sign: a picture credit or the site's copyright notice */
     if (n < 200 && memmem(s, n, "\xc2\xa9", 2))
         return true;

@@ -334,6 +334,10 @@ TEST(extract_class_words)
              "<a href=\"/2\">Most read story two</a></div>"
              "<div class=\"comments\"><p>What a terrible law, wrote a reader who did not agree "
              "with anything in it at all.</p></div>"
+             "<div class=\"alert alert-success\">The article was added to your list.</div>"
+             "<p class=\"postmetadata\">This entry was posted on Wednesday, 27 November 2019 at "
+             "15:21 and is filed under Politics, Water, Farming and Rivers. You can follow any "
+             "responses to this entry through the feed.</p>"
              "</div></body></html>",
              ARTICLE_P);
     CHECK_EQ(extract_str(html, &e), NDX_OK);
@@ -342,6 +346,8 @@ TEST(extract_class_words)
     CHECK(strstr(S(&e.body), "March 3") == NULL);
     CHECK(strstr(S(&e.body), "Most read") == NULL);
     CHECK(strstr(S(&e.body), "terrible law") == NULL);
+    CHECK(strstr(S(&e.body), "added to your list") == NULL);
+    CHECK(strstr(S(&e.body), "This entry was posted") == NULL);
     ndx__extract_free(&e);
 }
 
