@@ -2053,7 +2053,6 @@ static bool is_boring_line(const char *s, size_t n)
     return true;
 }
 
-/* Trim lines, drop empty and symbol-only lines; write '\n'-separated paragraphs to out. */
 /* Labels of picture credits, source notes and post metadata ("Foto: ...", "Image credit: ...",
  * "Quelle: ...", "Tags: ...", "Last modified: ..."), lower-cased in ASCII (so words starting with
  * another letter are listed capitalised too); a short line that starts with one of them and a
@@ -2147,6 +2146,8 @@ static void drop_tail_cta(struct ndx_buf *out)
         out->p[out->n] = 0; /* the buffer stays a C string */
 }
 
+/* Trim lines, drop empty, symbol-only and credit lines and calls to subscribe at the end; write
+ * '\n'-separated paragraphs to out. */
 static void finish_text(const char *s, size_t n, struct ndx_buf *out, int *rc)
 {
     size_t i = 0;
