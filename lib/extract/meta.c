@@ -1,9 +1,10 @@
 /*
  * meta.c - article metadata from a parsed page: title (og:title, JSON-LD headline, twitter:title,
- * <title>, <h1>; site-name suffixes stripped), byline (JSON-LD author, meta author, rel/itemprop
- * author, class byline/author), publication date (JSON-LD datePublished, article:published_time
- * and similar metas, itemprop datePublished, <time datetime>, a date in the URL, a date written in
- * elements named date/time/publish), canonical URL, site name, language.
+ * <title>, <h1>; the <h1> when the title holds it and more; site-name suffixes stripped), byline
+ * (JSON-LD author, meta author, rel/itemprop author, class byline/author), publication date
+ * (JSON-LD datePublished, article:published_time and similar metas, itemprop datePublished, <time
+ * datetime>, a date in the URL, a date written in elements named date/time/publish), canonical URL,
+ * site name, language.
  */
 #include "extract/extract.h"
 #include "text/text.h"
@@ -654,6 +655,16 @@ int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t
         put_clean_unescaped(&e->title, v, n, &rc);
     else if (h1.n)
         ndx__buf_append(&e->title, h1.p, h1.n, &rc);
+    /* a title holding the page's <h1> and more ("Site | Headline", "Headline | by Author"):
+     * the <h1> is the headline */
+    if (!rc && h1.n && e->title.n > h1.n && count_words((const char *)h1.p, h1.n) >= 3 &&
+        ci_contains((const char *)e->title.p, e->title.n, (const char *)h1.p, h1.n) &&
+        !(e->source.n &&
+          (ci_contains((const char *)h1.p, h1.n, (const char *)e->source.p, e->source.n) ||
+           ci_contains((const char *)e->source.p, e->source.n, (const char *)h1.p, h1.n)))) {
+        ndx__buf_reset(&e->title);
+        ndx__buf_append(&e->title, h1.p, h1.n, &rc);
+    }
     if (!rc && e->title.n) {
         strip_site(&e->title, (const char *)e->source.p, e->source.n);
         /* the host without its TLD is also a site name ("nytimes" in "... - NYTimes.com") */

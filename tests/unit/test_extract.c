@@ -172,6 +172,32 @@ TEST(extract_title_suffixes)
         CHECK_STR(S(&e.title), cases[i].want ? cases[i].want : cases[i].title);
         ndx__extract_free(&e);
     }
+    /* a title holding the <h1> and more: the <h1>; unless the <h1> is the site's name */
+    static const struct {
+        const char *og, *h1, *want;
+    } h1s[] = {
+        {"Leadfeeder | State of SEO in 2026: Trends and Predictions",
+         "State of SEO in 2026: Trends and Predictions",
+         "State of SEO in 2026: Trends and Predictions"},
+        {"Have an App Idea? Software Is Finally Affordable | by Summer Swann",
+         "Have an App Idea? Software Is Finally Affordable",
+         "Have an App Idea? Software Is Finally Affordable"},
+        {"A Guide To Travel Insurance | Travel With Gabby", "Travel With Gabby",
+         "A Guide To Travel Insurance"},
+        {"Water law passed", "Water law passed after long debate", "Water law passed"},
+    };
+    for (size_t i = 0; i < NDX_ARRAY_LEN(h1s); i++) {
+        char html[2048];
+        snprintf(html, sizeof html,
+                 "<html><head><meta property=\"og:title\" content=\"%s\"><meta "
+                 "property=\"og:site_name\" content=\"Travel With Gabby\"></head><body><h1>%s</h1>"
+                 "<article>%s</article></body></html>",
+                 h1s[i].og, h1s[i].h1, ARTICLE_P);
+        struct ndx_extract e;
+        CHECK_EQ(extract_str(html, &e), NDX_OK);
+        CHECK_STR(S(&e.title), h1s[i].want);
+        ndx__extract_free(&e);
+    }
 }
 
 /* UTF-8 -> charset with iconv */
