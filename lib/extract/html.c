@@ -1386,6 +1386,30 @@ static const char *slim_tag(const char *r, const char *e, char *w, char **wend)
 }
 
 /*
+ * Copy text [r, e) to w with the run of white space (space, tab, CR, LF) that opens it and the one
+ * that ends it cut to their first character: the tree builder turns any run into one space (in
+ * <pre> too), and libxml2 reads text a character at a time; most of a page's white space is the
+ * indentation between tags.  Returns the end of the copy.
+ */
+static char *copy_text_squeezed(char *w, const char *r, const char *e)
+{
+    const char *p = r, *q = e;
+    while (p < e && blank_char((unsigned char)*p))
+        p++;
+    if (p > r)
+        *w++ = *r;
+    if (p == e)
+        return w;
+    while (q > p && blank_char((unsigned char)q[-1]))
+        q--;
+    memcpy(w, p, (size_t)(q - p));
+    w += q - p;
+    if (q < e)
+        *w++ = *q;
+    return w;
+}
+
+/*
  * Copy the page to out without the contents of <script> (JSON-LD kept), <style>, <svg> and
  * <noscript>, and without comments: a third to a half of a modern page, which libxml2 would
  * otherwise scan character by character only for the handlers to drop it (these elements are
@@ -1415,8 +1439,12 @@ void ndx__html_prestrip(const char *s, size_t n, bool keep_noscript, bool slim, 
             w += e - r;
             break;
         }
-        memcpy(w, r, (size_t)(lt - r));
-        w += lt - r;
+        if (slim)
+            w = copy_text_squeezed(w, r, lt);
+        else {
+            memcpy(w, r, (size_t)(lt - r));
+            w += lt - r;
+        }
         r = lt;
         size_t left = (size_t)(e - r);
         if (left >= 4 && r[1] == '!' && r[2] == '-' && r[3] == '-') {

@@ -746,29 +746,63 @@ static void bufprintf(void *ctx, const char *fmt, ...)
     ndx__buf_append(ctx, tmp, (size_t)k, &rc);
     free(tmp);
 }
+/* Events are recorded with adjacent text joined and each run of white space as one space: what
+ * the tree builder keeps of text (the pre-pass shortens white space runs, so libxml2 may cut the
+ * text into other chunks). */
+struct events {
+    struct ndx_buf out, text;
+};
+
+static void ev_flush(struct events *v)
+{
+    if (!v->text.n)
+        return;
+    bufprintf(&v->out, "T");
+    int rc = 0;
+    bool sp = false;
+    for (size_t i = 0; i < v->text.n; i++) {
+        char c = (char)v->text.p[i];
+        bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        if (blank && sp)
+            continue;
+        sp = blank;
+        ndx__buf_append(&v->out, blank ? " " : &c, 1, &rc);
+    }
+    bufprintf(&v->out, "\n");
+    v->text.n = 0;
+}
+
 static void ev_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
-    struct ndx_buf *b = ctx;
+    struct events *v = ctx;
+    ev_flush(v);
     bool link = !strcmp((const char *)name, "link");
-    bufprintf(b, "<%s", name);
+    bufprintf(&v->out, "<%s", name);
     for (size_t i = 0; atts && atts[i]; i += 2)
         if (ndx__html_keep_attr((const char *)atts[i], strlen((const char *)atts[i]), link))
-            bufprintf(b, " %s=[%s]", atts[i], atts[i + 1] ? (const char *)atts[i + 1] : "~");
-    bufprintf(b, ">\n");
+            bufprintf(&v->out, " %s=[%s]", atts[i], atts[i + 1] ? (const char *)atts[i + 1] : "~");
+    bufprintf(&v->out, ">\n");
 }
 
 static void ev_end(void *ctx, const xmlChar *name)
 {
-    bufprintf(ctx, "</%s>\n", name);
+    struct events *v = ctx;
+    ev_flush(v);
+    bufprintf(&v->out, "</%s>\n", name);
 }
 
 static void ev_chars(void *ctx, const xmlChar *ch, int len)
 {
-    bufprintf(ctx, "T%.*s\n", len, ch);
+    struct events *v = ctx;
+    int rc = 0;
+    ndx__buf_append(&v->text, ch, (size_t)len, &rc);
 }
 
 static void sax_events(const char *s, size_t n, struct ndx_buf *out)
 {
+    struct events v;
+    v.out = *out;
+    ndx__buf_init(&v.text, 0);
     htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(s, (int)n);
     htmlSAXHandler *sax = ctxt->sax;
     memset(sax, 0, sizeof *sax);
@@ -777,7 +811,7 @@ static void sax_events(const char *s, size_t n, struct ndx_buf *out)
     sax->characters = ev_chars;
     sax->ignorableWhitespace = ev_chars;
     sax->initialized = XML_SAX2_MAGIC;
-    ctxt->userData = out;
+    ctxt->userData = &v;
     htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                                  HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NODEFDTD);
     xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
@@ -785,6 +819,9 @@ static void sax_events(const char *s, size_t n, struct ndx_buf *out)
     if (ctxt->myDoc)
         xmlFreeDoc(ctxt->myDoc);
     htmlFreeParserCtxt(ctxt);
+    ev_flush(&v);
+    ndx__buf_free(&v.text);
+    *out = v.out;
 }
 
 /* Parse the page stripped with and without slimmed tags; the events must be equal.  Returns
