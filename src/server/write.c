@@ -43,8 +43,7 @@ int api_check_token(struct server *s, struct MHD_Connection *c, srv_result *ret)
             *ret = MHD_NO;
             return -1;
         }
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-                                "application/json; charset=utf-8");
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"newsdex\"");
         srv_add_common_headers(r, 0);
         *ret = MHD_queue_response(c, MHD_HTTP_UNAUTHORIZED, r);
@@ -77,8 +76,8 @@ static ndx_index *open_writer(struct server *s, struct MHD_Connection *c, srv_re
             *ret = srv_send_retry(c, MHD_HTTP_SERVICE_UNAVAILABLE,
                                   "index is locked by another writer", 2);
         else
-            *ret = srv_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                                  msg ? msg : ndx_strerror(rc), NULL);
+            *ret = srv_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, msg ? msg : ndx_strerror(rc),
+                                  NULL);
         ndx_free(msg);
         return NULL;
     }
