@@ -666,6 +666,8 @@ static void usage(void)
            "  --max-connections N    concurrent connections (default 512)\n"
            "  --max-queries N        concurrent index reads before 429 (default 64)\n"
            "  --max-exports N        concurrent exports before 429 (default 4)\n"
+           "  --export-page N        matches an export reads per evaluation of its query\n"
+           "                         (default 25000; about 170 bytes each while it runs)\n"
            "  --max-body MB          largest ingest body (default 32)\n"
            "  --cache-mb MB          memory for answers to repeated searches and related-story\n"
            "                         lists, valid until the next commit (default 64; 0: off)\n"
@@ -764,6 +766,7 @@ int ndx_cmd_serve(int argc, char **argv)
                                          {"max-connections", required_argument, 0, 'C'},
                                          {"max-queries", required_argument, 0, 'Q'},
                                          {"max-exports", required_argument, 0, 'E'},
+                                         {"export-page", required_argument, 0, 'P'},
                                          {"max-body", required_argument, 0, 'B'},
                                          {"verbose", no_argument, 0, 'v'},
                                          {"cache-mb", required_argument, 0, 'M'},
@@ -781,6 +784,7 @@ int ndx_cmd_serve(int argc, char **argv)
     s->cfg.max_connections = 512;
     s->cfg.max_queries = 64;
     s->cfg.max_exports = 4;
+    s->cfg.export_page = 25000;
     s->cfg.max_body = (size_t)32 << 20;
     s->cfg.cache_bytes = (size_t)64 << 20;
     const char *env_token = getenv("NEWSDEX_WRITE_TOKEN");
@@ -829,6 +833,12 @@ int ndx_cmd_serve(int argc, char **argv)
                 bad = 1, what = "--max-exports takes a number from 1";
             else
                 s->cfg.max_exports = (unsigned)v;
+            break;
+        case 'P':
+            if (parse_uint(optarg, 10000000, &v) || v < 1)
+                bad = 1, what = "--export-page takes a number from 1 to 10000000";
+            else
+                s->cfg.export_page = (size_t)v;
             break;
         case 'B':
             if (parse_uint(optarg, 4096, &v) || v < 1)

@@ -30,7 +30,6 @@ typedef enum MHD_Result srv_result;
 #define SRV_MAX_OFFSET       100000      /* deepest offset */
 #define SRV_MAX_QUERY        4096        /* bytes of a query */
 #define SRV_MAX_RELATED      50          /* related hits */
-#define SRV_EXPORT_BATCH     1000        /* hits per page while exporting */
 #define SRV_HANDLE_CACHE     (16u << 20) /* decompressed stored text kept per pooled read handle */
 #define SRV_MAX_IGNORED_BODY 65536       /* bytes of a body skipped on endpoints that take none */
 #define SRV_MEMORY_LIMIT     32768       /* bytes per connection for the request line and headers */
@@ -45,6 +44,7 @@ struct srv_config {
     unsigned max_connections;
     unsigned max_queries; /* concurrent index reads (searches, documents, exports) */
     unsigned max_exports; /* concurrent exports (each holds a read handle while streaming) */
+    size_t export_page;   /* matches an export reads per evaluation of its query */
     size_t max_body;      /* bytes of an ingest body */
     size_t cache_bytes;   /* response cache budget; 0: off */
     int verbose;

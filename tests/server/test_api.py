@@ -705,12 +705,16 @@ def test_export_large_streams_everything(tmp_path):
     data.write_text(synthetic_articles(2300, tag="pagedword", words=30))
     rc, out, err = run_cli("ingest", "-q", "--index", ix, data)
     assert rc == 0, err
-    s = Server(ix)
+    # pages of 1,000 matches: the export crosses two page boundaries and stays oldest first
+    s = Server(ix, "--export-page", "1000")
     try:
         st, h, body = s.get(q("/api/export", q="pagedword"))
         assert st == 200
-        ids = [json.loads(l)["id"] for l in body.decode().splitlines()]
+        docs = [json.loads(l) for l in body.decode().splitlines()]
+        ids = [d["id"] for d in docs]
         assert len(ids) == 2300 == len(set(ids)) == int(h["x-total-count"])
+        dates = [d["date"] for d in docs if d["date"]]
+        assert len(dates) > 1000 and dates == sorted(dates)
     finally:
         s.stop()
 
@@ -726,6 +730,7 @@ def test_sigint_shutdown_clean(sample_index):
 
 def test_bad_options(sample_index, tmp_path):
     for args in (["--listen", "nonsense"], ["--threads", "0"], ["--timeout", "x"],
+                 ["--export-page", "0"],
                  ["--index", str(tmp_path / "missing")], ["--bogus"]):
         rc, out, err = run_cli("serve", "--index", sample_index, *args, timeout=30)
         assert rc == 2, (args, out, err)
