@@ -2174,8 +2174,8 @@ static void drop_tail_cta(struct ndx_buf *out)
         out->p[out->n] = 0; /* the buffer stays a C string */
 }
 
-/* Trim lines, drop empty, symbol-only and credit lines and calls to subscribe at the end; write
- * '\n'-separated paragraphs to out. */
+/* Trim lines (ideographic spaces too), drop empty, symbol-only and credit lines and calls to
+ * subscribe at the end; write '\n'-separated paragraphs to out. */
 static void finish_text(const char *s, size_t n, struct ndx_buf *out, int *rc)
 {
     size_t i = 0;
@@ -2184,10 +2184,23 @@ static void finish_text(const char *s, size_t n, struct ndx_buf *out, int *rc)
         while (j < n && s[j] != '\n')
             j++;
         size_t a = i, b = j;
-        while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r'))
-            a++;
-        while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r'))
-            b--;
+        /* spaces, and the ideographic spaces that indent Chinese and Japanese paragraphs */
+        for (;;) {
+            if (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r'))
+                a++;
+            else if (b - a >= 3 && !memcmp(s + a, "\xe3\x80\x80", 3))
+                a += 3;
+            else
+                break;
+        }
+        for (;;) {
+            if (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r'))
+                b--;
+            else if (b - a >= 3 && !memcmp(s + b - 3, "\xe3\x80\x80", 3))
+                b -= 3;
+            else
+                break;
+        }
         if (b > a && !is_boring_line(s + a, b - a) && !is_credit_line(s + a, b - a)) {
             if (out->n)
                 ndx__buf_putc(out, '\n', rc);

@@ -462,6 +462,25 @@ TEST(extract_credit_and_cta_lines)
     ndx__extract_free(&e);
 }
 
+/* Ideographic spaces that indent Chinese paragraphs are trimmed like spaces. */
+TEST(extract_ideographic_indent)
+{
+    struct ndx_extract e;
+    const char *html =
+        "<html><body><article><p>\xe3\x80\x80\xe3\x80\x80\xe5\x8c\x97\xe4\xba\xac\xe5\xb8\x82"
+        "\xe6\x94\xbf\xe5\xba\x9c\xe4\xbb\x8a\xe5\xa4\xa9\xe5\x85\xac\xe5\xb8\x83\xe4\xba\x86"
+        "\xe6\x96\xb0\xe7\x9a\x84\xe6\xb0\xb4\xe6\xb3\x95\xe3\x80\x82\xe3\x80\x80</"
+        "p><p>\xe3\x80\x80"
+        "\xe3\x80\x80\xe5\x86\x9c\xe6\xb0\x91\xe8\xae\xa4\xe4\xb8\xba\xe7\x81\x8c\xe6\xba\x89\xe9"
+        "\x99\x90\xe5\x88\xb6\xe5\xa4\xaa\xe4\xb8\xa5\xe3\x80\x82</p></article></body></html>";
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    const char *b = S(&e.body);
+    CHECK(strstr(b, "\xe5\x8c\x97\xe4\xba\xac") == b); /* starts with the text */
+    CHECK(strstr(b, "\xe3\x80\x80") == NULL);
+    CHECK(strstr(b, "\n\xe5\x86\x9c\xe6\xb0\x91") != NULL);
+    ndx__extract_free(&e);
+}
+
 TEST(extract_ruby_annotations)
 {
     struct ndx_extract e;
