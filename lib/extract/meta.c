@@ -559,6 +559,68 @@ static bool is_url(const char *s, size_t n)
     return (n > 7 && !memcmp(s, "http", 4)) || (n > 1 && s[0] == '/');
 }
 
+/* Month and weekday names (English, German, abbreviated) and the words that announce a date. */
+static bool is_date_word(const uint8_t *p, size_t n)
+{
+    static const char *const words[] = {
+        "january",   "february", "march",     "april",    "may",    "june",     "july",   "august",
+        "september", "october",  "november",  "december", "jan",    "feb",      "mar",    "apr",
+        "jun",       "jul",      "aug",       "sep",      "sept",   "oct",      "nov",    "dec",
+        "monday",    "tuesday",  "wednesday", "thursday", "friday", "saturday", "sunday", "mon",
+        "tue",       "wed",      "thu",       "fri",      "sat",    "sun",      "on",     "updated",
+        "published", "posted",   "januar",    "februar",  "märz",   "mai",      "juni",   "juli",
+        "oktober",   "dezember", "am"};
+    while (n && (p[n - 1] == ',' || p[n - 1] == '.'))
+        n--;
+    for (size_t k = 0; k < NDX_ARRAY_LEN(words); k++) {
+        size_t m = strlen(words[k]), j = 0;
+        if (n != m)
+            continue;
+        while (j < m && lc(p[j]) == (uint8_t)words[k][j])
+            j++;
+        if (j == m)
+            return true;
+    }
+    return false;
+}
+
+/* "•", "|", "·", "—", "–", "-" */
+static bool is_separator(const uint8_t *p, size_t n)
+{
+    return (n == 1 && (*p == '|' || *p == '-')) || (n == 2 && !memcmp(p, "\xC2\xB7", 2)) ||
+           (n == 3 && (!memcmp(p, "\xE2\x80\xA2", 3) || !memcmp(p, "\xE2\x80\x94", 3) ||
+                       !memcmp(p, "\xE2\x80\x93", 3)));
+}
+
+/* Length of a date at the start of a byline ("Dec 17, 2025 ", "Sat, 20 Dec, 2025 - 06:36"): words
+ * that are digits, date words or separators; 0 unless it holds a digit ("May Smith" stays). */
+static size_t date_run(const uint8_t *p, size_t n)
+{
+    size_t i = 0, end = 0;
+    bool digit = false;
+    while (i < n) {
+        while (i < n && (p[i] == ' ' || p[i] == ','))
+            i++;
+        size_t w = i;
+        bool num = i < n && p[i] >= '0' && p[i] <= '9';
+        if (num) {
+            while (i < n && ((p[i] >= '0' && p[i] <= '9') || p[i] == ':' || p[i] == '.' ||
+                             p[i] == '/' || p[i] == '-'))
+                i++;
+            digit = true;
+        } else {
+            while (i < n && p[i] != ' ' && p[i] != ',' && !(p[i] >= '0' && p[i] <= '9'))
+                i++;
+            if (i == w || !(is_date_word(p + w, i - w) || is_separator(p + w, i - w)))
+                break;
+        }
+        end = i;
+    }
+    while (end < n && p[end] == ' ')
+        end++;
+    return digit ? end : 0;
+}
+
 static void clean_byline(struct ndx_buf *b)
 {
     static const char *const pre[] = {"by ",
@@ -595,6 +657,85 @@ static void clean_byline(struct ndx_buf *b)
     /* trim punctuation */
     while (b->n && (b->p[b->n - 1] == ',' || b->p[b->n - 1] == '|' || b->p[b->n - 1] == ' '))
         b->p[--b->n] = 0;
+    /* a date before or after the name ("Dec 17, 2025 Jane Doe", "Jane Doe 4 August 2010",
+     * "Jane Doe • March 12, 2025 • 5 min read"): dropped with the month and weekday names and
+     * separators next to it */
+    size_t lead = date_run(b->p, b->n);
+    if (lead) {
+        memmove(b->p, b->p + lead, b->n - lead);
+        b->n -= lead;
+    }
+    size_t cut = b->n;
+    for (size_t i = 0; i < b->n; i++)
+        if (b->p[i] >= '0' && b->p[i] <= '9' &&
+            (i == 0 || !(((b->p[i - 1] | 0x20) >= 'a' && (b->p[i - 1] | 0x20) <= 'z') ||
+                         (b->p[i - 1] >= '0' && b->p[i - 1] <= '9') ||
+                         b->p[i - 1] >= 0x80))) { /* not inside a name: "Rapid7", "BR24" */
+            cut = i;
+            break;
+        }
+    if (cut < b->n) {
+        b->n = cut;
+        for (bool more = true; more && b->n;) {
+            more = false;
+            while (b->n && strchr(" ,.|-:/", b->p[b->n - 1]))
+                b->n--;
+            size_t w = b->n;
+            while (w && b->p[w - 1] != ' ')
+                w--;
+            if (is_date_word(b->p + w, b->n - w) || is_separator(b->p + w, b->n - w)) {
+                b->n = w;
+                more = true;
+            }
+        }
+    }
+    b->p[b->n] = 0;
+    size_t k = 0;
+    while (k < b->n && (b->p[k] == ',' || b->p[k] == '|' || b->p[k] == ' ' || b->p[k] == ':'))
+        k++;
+    if (k) {
+        memmove(b->p, b->p + k, b->n - k);
+        b->n -= k;
+        b->p[b->n] = 0;
+    }
+}
+
+/* Whether a cleaned byline names someone: not a bare label ("By", "The Author", "Article by:"),
+ * not a label still waiting for its name ("Jane says:"), not an id (four digits or more), and
+ * holding at least two letters. */
+static bool byline_ok(const struct ndx_buf *b)
+{
+    static const char *const labels[] = {"by",        "author",        "the author",  "article by",
+                                         "autor",     "von",           "par",         "written by",
+                                         "posted by", "researched by", "reviewed by", "edited by",
+                                         "min read",  "minute read",   "minutes read"};
+    if (!b->n)
+        return false;
+    if (b->p[b->n - 1] == ':')
+        return false;
+    size_t letters = 0, digits = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        uint8_t c = b->p[i];
+        if (c >= '0' && c <= '9')
+            digits++;
+        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+            letters++;
+        else if (c >= 0xC0)
+            letters++; /* the lead byte of a non-ASCII letter, near enough */
+    }
+    if (letters < 2 || digits >= 4)
+        return false; /* (digits survive clean_byline only before the first letter) */
+    for (size_t k = 0; k < NDX_ARRAY_LEN(labels); k++) {
+        size_t m = strlen(labels[k]);
+        if (b->n == m) {
+            size_t j = 0;
+            while (j < m && lc(b->p[j]) == labels[k][j])
+                j++;
+            if (j == m)
+                return false;
+        }
+    }
+    return true;
 }
 
 int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t top,
@@ -714,30 +855,38 @@ int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t
     }
     e->published = t;
 
-    /* byline */
+    /* byline: the first source that names someone */
     ndx__buf_reset(&e->byline);
-    if (L.authors[0])
+    if (L.authors[0]) {
         put_clean(&e->byline, L.authors, strlen(L.authors), &rc);
-    else if ((v = kv(d, XK_AUTHOR_META, &n)) && !is_url(v, n) && n < 200)
-        put_clean_unescaped(&e->byline, v, n, &rc);
-    else if ((v = kv(d, XK_AUTHOR_ARTICLE, &n)) && !is_url(v, n) && n < 200)
-        put_clean_unescaped(&e->byline, v, n, &rc);
-    else {
-        for (uint32_t k = 0; k < d->nauthor_nodes && !e->byline.n; k++) {
-            struct ndx_buf s;
-            ndx__buf_init(&s, 0);
-            ndx__xnode_text(d, d->author_nodes[k], 200, &s, &rc);
-            struct ndx_buf c;
-            ndx__buf_init(&c, 0);
-            put_clean(&c, (const char *)s.p, s.n, &rc);
-            if (c.n && c.n < 100 && count_words((const char *)c.p, c.n) <= 8)
-                ndx__buf_append(&e->byline, c.p, c.n, &rc);
-            ndx__buf_free(&s);
-            ndx__buf_free(&c);
+        clean_byline(&e->byline);
+        if (!byline_ok(&e->byline))
+            ndx__buf_reset(&e->byline);
+    }
+    static const int author_keys[] = {XK_AUTHOR_META, XK_AUTHOR_ARTICLE};
+    for (size_t k = 0; !rc && !e->byline.n && k < NDX_ARRAY_LEN(author_keys); k++) {
+        if ((v = kv(d, author_keys[k], &n)) && !is_url(v, n) && n < 200) {
+            put_clean_unescaped(&e->byline, v, n, &rc);
+            clean_byline(&e->byline);
+            if (!byline_ok(&e->byline))
+                ndx__buf_reset(&e->byline);
         }
     }
-    if (!rc)
-        clean_byline(&e->byline);
+    for (uint32_t k = 0; !rc && k < d->nauthor_nodes && !e->byline.n; k++) {
+        struct ndx_buf s;
+        ndx__buf_init(&s, 0);
+        ndx__xnode_text(d, d->author_nodes[k], 200, &s, &rc);
+        struct ndx_buf c;
+        ndx__buf_init(&c, 0);
+        put_clean(&c, (const char *)s.p, s.n, &rc);
+        if (c.n && c.n < 100 && count_words((const char *)c.p, c.n) <= 8) {
+            clean_byline(&c);
+            if (byline_ok(&c))
+                ndx__buf_append(&e->byline, c.p, c.n, &rc);
+        }
+        ndx__buf_free(&s);
+        ndx__buf_free(&c);
+    }
 
     /* language */
     ndx__buf_reset(&e->lang);

@@ -481,6 +481,42 @@ TEST(extract_ideographic_indent)
     ndx__extract_free(&e);
 }
 
+/* Bylines lose dates and reading times; bare labels give way to the next source. */
+TEST(extract_byline_cleaning)
+{
+    static const struct {
+        const char *meta, *node, *want;
+    } cases[] = {
+        {"Madeleine Howell 30 August 2023 \xe2\x80\xa2 4:45pm", NULL, "Madeleine Howell"},
+        {"Dec 17, 2025Julian K. Arni", NULL, "Julian K. Arni"},
+        {"Jane Doe | 5 min read", NULL, "Jane Doe"},
+        {"BR24 Redaktion", NULL, "BR24 Redaktion"},
+        {"May Smith", NULL, "May Smith"},
+        {"Sergio Mart\xc3\xadnez | The Texas Newsroom", NULL,
+         "Sergio Mart\xc3\xadnez | The Texas Newsroom"},
+        {"By", "By Jane Doe", "Jane Doe"},
+        {"Article by:", "Sara Brown", "Sara Brown"},
+        {"Sat, 20 Dec, 2025 - 06:36", "Olive Ryan", "Olive Ryan"},
+        {"Jiobal says:", NULL, ""},
+        {"262588213843476", NULL, ""},
+    };
+    for (size_t i = 0; i < NDX_ARRAY_LEN(cases); i++) {
+        char html[4096], node[256] = "";
+        if (cases[i].node)
+            snprintf(node, sizeof node, "<div class=\"byline\">%s</div>", cases[i].node);
+        snprintf(html, sizeof html,
+                 "<html><head><title>Water law</title><meta name=\"author\" content=\"%s\">"
+                 "</head><body><article>%s%s</article></body></html>",
+                 cases[i].meta, node, ARTICLE_P);
+        struct ndx_extract e;
+        CHECK_EQ(extract_str(html, &e), NDX_OK);
+        if (strcmp(S(&e.byline), cases[i].want))
+            fprintf(stderr, "  case %zu: '%s'\n", i, S(&e.byline));
+        CHECK_STR(S(&e.byline), cases[i].want);
+        ndx__extract_free(&e);
+    }
+}
+
 TEST(extract_ruby_annotations)
 {
     struct ndx_extract e;
