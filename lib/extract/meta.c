@@ -426,6 +426,36 @@ static bool parse_loose(const char *s, size_t n, int64_t *t)
     return false;
 }
 
+/* A date written with words in the first `lim` bytes of s ("December 15, 2025", "Dec 17, 2025",
+ * "20 December 2025", "Sat, 20 Dec 2025"): the first run of 3 or 4 words, starting at a word,
+ * that ndx_parse_date takes. */
+static bool find_word_date(const char *s, size_t n, size_t lim, int64_t *t)
+{
+    if (n > lim)
+        n = lim;
+    for (size_t i = 0; i < n; i++) {
+        if ((i && !is_space((unsigned char)s[i - 1])) || is_space((unsigned char)s[i]))
+            continue;
+        size_t words = 0, j = i;
+        bool digit = false;
+        while (j < n && words < 4) {
+            while (j < n && !is_space((unsigned char)s[j]))
+                digit |= dig(s[j++]);
+            words++;
+            if (words >= 3 && digit) {
+                size_t e = j;
+                while (e > i && (s[e - 1] == ',' || s[e - 1] == '.' || s[e - 1] == '|'))
+                    e--;
+                if (ndx_parse_date(s + i, e - i, t) == NDX_OK)
+                    return true;
+            }
+            while (j < n && is_space((unsigned char)s[j]))
+                j++;
+        }
+    }
+    return false;
+}
+
 static bool url_date(const char *u, size_t n, int64_t *t)
 {
     /* /2019/03/05/ or /2019-03-05/ or /20190305/ */
@@ -849,6 +879,8 @@ int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t
             char buf[40];
             if (s.n && find_numeric_date((const char *)s.p, s.n, buf, sizeof buf) &&
                 ndx_parse_date(buf, strlen(buf), &tmp) == NDX_OK)
+                t = tmp;
+            else if (s.n && find_word_date((const char *)s.p, s.n, 600, &tmp))
                 t = tmp;
             ndx__buf_free(&s);
         }

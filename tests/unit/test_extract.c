@@ -517,6 +517,35 @@ TEST(extract_byline_cleaning)
     }
 }
 
+TEST(extract_date_words_near_headline)
+{
+    struct ndx_extract e;
+    /* dates written with words near the headline; a date in the story further down is not one */
+    static const struct {
+        const char *line;
+        int64_t want;
+    } cases[] = {
+        {"By Jane Doe December 15, 2025", 1765756800},
+        {"Jane Doe \xe2\x80\xa2 Dec 17, 2025 \xe2\x80\xa2 6 min read", 1765929600},
+        {"Advent of Code 2025 week 2 20 December 2025", 1766188800},
+        {"Posted on Sat, 20 Dec 2025", 1766188800},
+        {"Jane Doe", NDX_DATE_UNKNOWN},
+    };
+    for (size_t i = 0; i < NDX_ARRAY_LEN(cases); i++) {
+        char html[8192];
+        snprintf(html, sizeof html,
+                 "<html><body><article><h1>The water law passes</h1><p class=\"info\">%s</p>%s"
+                 "%s<p>The first law of its kind was passed in the region on March 5, 2019, "
+                 "and repealed in 2022.</p></article></body></html>",
+                 cases[i].line, ARTICLE_P, ARTICLE_P);
+        CHECK_EQ(extract_str(html, &e), NDX_OK);
+        if (e.published != cases[i].want)
+            fprintf(stderr, "  case %zu: %lld\n", i, (long long)e.published);
+        CHECK_EQ(e.published, cases[i].want);
+        ndx__extract_free(&e);
+    }
+}
+
 TEST(extract_ruby_annotations)
 {
     struct ndx_extract e;
