@@ -768,6 +768,135 @@ static bool byline_ok(const struct ndx_buf *b)
     return true;
 }
 
+/* The text of the page from its first <h1> on (else from the article container), removed
+ * elements included (dates and bylines sit in headers and meta boxes), up to about max bytes. */
+static void near_headline(const struct ndx_xdoc *d, uint32_t top, size_t max, struct ndx_buf *s,
+                          int *rc)
+{
+    uint32_t from = d->h1_node ? d->h1_node : top;
+    if (!from)
+        return;
+    for (uint32_t k = from; k < d->nn && s->n < max; k++)
+        if (d->n[k].tag == 0) {
+            ndx__buf_append(s, d->text.p + d->n[k].off, d->n[k].len, rc);
+            ndx__buf_putc(s, ' ', rc);
+        }
+}
+
+/* A word that can be part of a name: a capital letter first (ASCII, or Latin-1 À-Þ), no digit,
+ * not all capitals (a heading: "ZERO WASTE"), not a date word and not a role or a label that
+ * follows names in bylines ("Jane Doe Senior Writer", "Jane Doe Reviewed by"). */
+static bool name_word(const char *p, size_t n)
+{
+    static const char *const roles[] = {
+        "researched",  "reviewed", "edited",        "written",    "photo",     "photos",  "share",
+        "follow",      "read",     "tech",          "writer",     "editor",    "staff",   "senior",
+        "contributor", "reporter", "correspondent", "co-founder", "cofounder", "founder", "ceo",
+        "head",        "director", "manager",       "chief",      "about",     "more"};
+    if (!n)
+        return false;
+    unsigned char c = (unsigned char)p[0];
+    bool cap = (c >= 'A' && c <= 'Z') ||
+               (c == 0xC3 && n > 1 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9E);
+    if (!cap)
+        return false;
+    size_t upper = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (dig(p[i]))
+            return false;
+        upper += p[i] >= 'A' && p[i] <= 'Z';
+    }
+    if (n >= 3 && upper == n)
+        return false;
+    for (size_t k = 0; k < NDX_ARRAY_LEN(roles); k++) {
+        size_t m = strlen(roles[k]), j = 0;
+        if (m != n)
+            continue;
+        while (j < m && lc((unsigned char)p[j]) == roles[k][j])
+            j++;
+        if (j == m)
+            return false;
+    }
+    return !is_date_word((const uint8_t *)p, n);
+}
+
+/*
+ * A byline written in the text near the headline: "By Jane Doe", "Written by: Jane Doe and John
+ * Roe", "Posted by Jane", "Article by Jane Doe" in the first lim bytes of s.  The name is the run
+ * of capitalised words after the marker, up to a lower-case word, a digit, a date word or
+ * punctuation; after a bare "By" it needs two words ("By Sunday" is not a byline), and "Photo by"
+ * and the like are picture credits.  Writes the name to out.
+ */
+static bool find_text_byline(const char *s, size_t n, size_t lim, struct ndx_buf *out, int *rc)
+{
+    static const char *const markers[] = {
+        "article written by:", "written by:", "written by", "article by", "posted by", "by:", "by"};
+    static const char *const credits[] = {"photo", "photos",  "image",    "images",  "illustration",
+                                          "video", "graphic", "graphics", "picture", "foto"};
+    if (n > lim)
+        n = lim;
+    for (size_t i = 0; i < n; i++) {
+        if (i && !is_space((unsigned char)s[i - 1]))
+            continue;
+        for (size_t m = 0; m < NDX_ARRAY_LEN(markers); m++) {
+            size_t ml = strlen(markers[m]), j = 0;
+            while (j < ml && i + j < n && lc((unsigned char)s[i + j]) == markers[m][j])
+                j++;
+            if (j < ml || i + ml >= n || !is_space((unsigned char)s[i + ml]))
+                continue;
+            bool bare = m >= NDX_ARRAY_LEN(markers) - 2;
+            if (bare && i >= 2) { /* the word before "by": a picture credit? */
+                size_t pe = i - 1, ps = pe;
+                while (ps && !is_space((unsigned char)s[ps - 1]))
+                    ps--;
+                bool credit = false;
+                for (size_t k = 0; k < NDX_ARRAY_LEN(credits) && !credit; k++) {
+                    size_t cl = strlen(credits[k]), q = 0;
+                    if (pe - ps != cl)
+                        continue;
+                    while (q < cl && lc((unsigned char)s[ps + q]) == credits[k][q])
+                        q++;
+                    credit = q == cl;
+                }
+                if (credit)
+                    break;
+            }
+            size_t p = i + ml, start = 0, end = 0, names = 0;
+            while (p < n && names < 6) {
+                while (p < n && is_space((unsigned char)s[p]))
+                    p++;
+                size_t w = p;
+                while (p < n && !is_space((unsigned char)s[p]))
+                    p++;
+                size_t we = p;
+                bool stop = false;
+                while (we > w && strchr(",|;", s[we - 1])) {
+                    we--;
+                    stop = true;
+                }
+                if (name_word(s + w, we - w)) {
+                    if (!names)
+                        start = w;
+                    end = we;
+                    names++;
+                } else if (names && we - w == 3 && !memcmp(s + w, "and", 3)) {
+                    continue; /* "Jane Doe and John Roe" */
+                } else {
+                    break;
+                }
+                if (stop)
+                    break;
+            }
+            if (names >= (bare && m == NDX_ARRAY_LEN(markers) - 1 ? 2u : 1u)) {
+                ndx__buf_append(out, s + start, end - start, rc);
+                return true;
+            }
+            break;
+        }
+    }
+    return false;
+}
+
 int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t top,
                       struct ndx_extract *e)
 {
@@ -865,25 +994,17 @@ int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t
     }
     if (t == NDX_DATE_UNKNOWN && (v = kv(d, XK_MOD_META, &n)) && parse_loose(v, n, &tmp))
         t = tmp;
-    if (t == NDX_DATE_UNKNOWN) {
-        /* a date written near the headline: the text around the first <h1> */
-        uint32_t from = d->h1_node ? d->h1_node : (top ? top : 0);
-        if (from) {
-            struct ndx_buf s;
-            ndx__buf_init(&s, 0);
-            for (uint32_t k = from; k < d->nn && s.n < 1500; k++)
-                if (d->n[k].tag == 0) {
-                    ndx__buf_append(&s, d->text.p + d->n[k].off, d->n[k].len, &rc);
-                    ndx__buf_putc(&s, ' ', &rc);
-                }
-            char buf[40];
-            if (s.n && find_numeric_date((const char *)s.p, s.n, buf, sizeof buf) &&
-                ndx_parse_date(buf, strlen(buf), &tmp) == NDX_OK)
-                t = tmp;
-            else if (s.n && find_word_date((const char *)s.p, s.n, 600, &tmp))
-                t = tmp;
-            ndx__buf_free(&s);
-        }
+    /* the text near the headline: dates and bylines written there */
+    struct ndx_buf nh;
+    ndx__buf_init(&nh, 0);
+    near_headline(d, top, 1500, &nh, &rc);
+    if (t == NDX_DATE_UNKNOWN && nh.n) {
+        char buf[40];
+        if (find_numeric_date((const char *)nh.p, nh.n, buf, sizeof buf) &&
+            ndx_parse_date(buf, strlen(buf), &tmp) == NDX_OK)
+            t = tmp;
+        else if (find_word_date((const char *)nh.p, nh.n, 600, &tmp))
+            t = tmp;
     }
     e->published = t;
 
@@ -919,6 +1040,13 @@ int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t
         ndx__buf_free(&s);
         ndx__buf_free(&c);
     }
+    if (!rc && !e->byline.n && nh.n &&
+        find_text_byline((const char *)nh.p, nh.n, 600, &e->byline, &rc)) {
+        clean_byline(&e->byline);
+        if (!byline_ok(&e->byline))
+            ndx__buf_reset(&e->byline);
+    }
+    ndx__buf_free(&nh);
 
     /* language */
     ndx__buf_reset(&e->lang);

@@ -546,6 +546,35 @@ TEST(extract_date_words_near_headline)
     }
 }
 
+/* A byline written in the text under the headline, when the markup names no author. */
+TEST(extract_byline_in_text)
+{
+    static const struct {
+        const char *line, *want;
+    } cases[] = {
+        {"By Sofia Gonzalez December 2, 2025", "Sofia Gonzalez"},
+        {"Written by: Jane Doe and John Roe | Updated", "Jane Doe and John Roe"},
+        {"Written by Emma Ryan Researched by Oliver Simpson", "Emma Ryan"},
+        {"Posted by BeauHD on Friday December 19, 2025", "BeauHD"},
+        {"Photo by John Smith", ""},
+        {"By Sunday the council had voted.", ""},
+        {"A report by the water authority", ""},
+    };
+    for (size_t i = 0; i < NDX_ARRAY_LEN(cases); i++) {
+        char html[4096];
+        snprintf(html, sizeof html,
+                 "<html><body><article><h1>The water law passes</h1><p>%s</p>%s</article>"
+                 "</body></html>",
+                 cases[i].line, ARTICLE_P);
+        struct ndx_extract e;
+        CHECK_EQ(extract_str(html, &e), NDX_OK);
+        if (strcmp(S(&e.byline), cases[i].want))
+            fprintf(stderr, "  case %zu: '%s'\n", i, S(&e.byline));
+        CHECK_STR(S(&e.byline), cases[i].want);
+        ndx__extract_free(&e);
+    }
+}
+
 TEST(extract_ruby_annotations)
 {
     struct ndx_extract e;
