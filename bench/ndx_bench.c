@@ -24,8 +24,8 @@
 #include "index/index.h"
 #include "text/text.h"
 
-#include <libxml/HTMLparser.h>
-#include <libxml/parserInternals.h>
+#include "libxml2_noop.h"
+
 #include <limits.h>
 #include <time.h>
 #include <zlib.h>
@@ -321,43 +321,6 @@ static double thread_cpu(void)
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void noop_start(void *c, const xmlChar *n, const xmlChar **a)
-{
-    (void)c, (void)n, (void)a;
-}
-
-static void noop_end(void *c, const xmlChar *n)
-{
-    (void)c, (void)n;
-}
-
-static void noop_chars(void *c, const xmlChar *s, int n)
-{
-    (void)c, (void)s, (void)n;
-}
-
-/* libxml2's HTML parser over s with handlers that do nothing, options as the extractor's. */
-static void parse_noop(const char *s, size_t n)
-{
-    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(s, (int)n);
-    if (!ctxt)
-        return;
-    htmlSAXHandler *sax = ctxt->sax;
-    memset(sax, 0, sizeof *sax);
-    sax->startElement = noop_start;
-    sax->endElement = noop_end;
-    sax->characters = noop_chars;
-    sax->ignorableWhitespace = noop_chars;
-    sax->initialized = XML_SAX2_MAGIC;
-    htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NODEFDTD);
-    xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
-    htmlParseDocument(ctxt);
-    if (ctxt->myDoc)
-        xmlFreeDoc(ctxt->myDoc);
-    htmlFreeParserCtxt(ctxt);
 }
 
 static int cmd_html(const char *list)

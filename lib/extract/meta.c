@@ -21,6 +21,22 @@ static bool is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
+/* Whether the n bytes at p, lower-cased in ASCII, are one of the nlist words of list. */
+static bool word_in(const char *const *list, size_t nlist, const void *p, size_t n)
+{
+    const uint8_t *q = p;
+    for (size_t k = 0; k < nlist; k++) {
+        size_t m = strlen(list[k]), j = 0;
+        if (m != n)
+            continue;
+        while (j < m && lc(q[j]) == (uint8_t)list[k][j])
+            j++;
+        if (j == m)
+            return true;
+    }
+    return false;
+}
+
 /* Append s collapsed to single spaces and trimmed. */
 static void put_clean(struct ndx_buf *b, const char *s, size_t n, int *rc)
 {
@@ -388,57 +404,17 @@ static bool find_numeric_date(const char *s, size_t n, char *out, size_t nout)
     return false;
 }
 
-static bool parse_loose(const char *s, size_t n, int64_t *t)
+/* A date written with words in s ("March 5, 2019", "Dec 17, 2025", "20 December 2025", "Sat, 20
+ * Dec 2025"): the first run of 3 to max_words words holding a digit, starting at a word that
+ * starts in the first `starts` bytes, that ndx_parse_date takes. */
+static bool word_date(const char *s, size_t n, size_t starts, size_t max_words, int64_t *t)
 {
-    while (n && is_space((unsigned char)*s)) {
-        s++;
-        n--;
-    }
-    while (n && is_space((unsigned char)s[n - 1]))
-        n--;
-    if (!n || n > 200)
-        return false;
-    if (ndx_parse_date(s, n, t) == NDX_OK)
-        return true;
-    char buf[40];
-    if (find_numeric_date(s, n, buf, sizeof buf) && ndx_parse_date(buf, strlen(buf), t) == NDX_OK)
-        return true;
-    /* "Published: March 5, 2019 ..." - try from each word start, with up to 5 words */
-    for (size_t i = 0; i < n && i < 120; i++) {
-        if (i && !is_space((unsigned char)s[i - 1]))
-            continue;
-        size_t words = 0, j = i;
-        while (j < n && words < 5) {
-            while (j < n && !is_space((unsigned char)s[j]))
-                j++;
-            words++;
-            if (words >= 3) {
-                size_t e = j;
-                while (e > i && (s[e - 1] == ',' || s[e - 1] == '.' || s[e - 1] == '|'))
-                    e--;
-                if (ndx_parse_date(s + i, e - i, t) == NDX_OK)
-                    return true;
-            }
-            while (j < n && is_space((unsigned char)s[j]))
-                j++;
-        }
-    }
-    return false;
-}
-
-/* A date written with words in the first `lim` bytes of s ("December 15, 2025", "Dec 17, 2025",
- * "20 December 2025", "Sat, 20 Dec 2025"): the first run of 3 or 4 words, starting at a word,
- * that ndx_parse_date takes. */
-static bool find_word_date(const char *s, size_t n, size_t lim, int64_t *t)
-{
-    if (n > lim)
-        n = lim;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && i < starts; i++) {
         if ((i && !is_space((unsigned char)s[i - 1])) || is_space((unsigned char)s[i]))
             continue;
         size_t words = 0, j = i;
         bool digit = false;
-        while (j < n && words < 4) {
+        while (j < n && words < max_words) {
             while (j < n && !is_space((unsigned char)s[j]))
                 digit |= dig(s[j++]);
             words++;
@@ -454,6 +430,25 @@ static bool find_word_date(const char *s, size_t n, size_t lim, int64_t *t)
         }
     }
     return false;
+}
+
+static bool parse_loose(const char *s, size_t n, int64_t *t)
+{
+    while (n && is_space((unsigned char)*s)) {
+        s++;
+        n--;
+    }
+    while (n && is_space((unsigned char)s[n - 1]))
+        n--;
+    if (!n || n > 200)
+        return false;
+    if (ndx_parse_date(s, n, t) == NDX_OK)
+        return true;
+    char buf[40];
+    if (find_numeric_date(s, n, buf, sizeof buf) && ndx_parse_date(buf, strlen(buf), t) == NDX_OK)
+        return true;
+    /* "Published: March 5, 2019 ..." */
+    return word_date(s, n, 120, 5, t);
 }
 
 static bool url_date(const char *u, size_t n, int64_t *t)
@@ -602,16 +597,7 @@ static bool is_date_word(const uint8_t *p, size_t n)
         "oktober",   "dezember", "am"};
     while (n && (p[n - 1] == ',' || p[n - 1] == '.'))
         n--;
-    for (size_t k = 0; k < NDX_ARRAY_LEN(words); k++) {
-        size_t m = strlen(words[k]), j = 0;
-        if (n != m)
-            continue;
-        while (j < m && lc(p[j]) == (uint8_t)words[k][j])
-            j++;
-        if (j == m)
-            return true;
-    }
-    return false;
+    return word_in(words, NDX_ARRAY_LEN(words), p, n);
 }
 
 /* "•", "|", "·", "—", "–", "-" */
@@ -755,17 +741,7 @@ static bool byline_ok(const struct ndx_buf *b)
     }
     if (letters < 2 || digits >= 4)
         return false; /* (digits survive clean_byline only before the first letter) */
-    for (size_t k = 0; k < NDX_ARRAY_LEN(labels); k++) {
-        size_t m = strlen(labels[k]);
-        if (b->n == m) {
-            size_t j = 0;
-            while (j < m && lc(b->p[j]) == labels[k][j])
-                j++;
-            if (j == m)
-                return false;
-        }
-    }
-    return true;
+    return !word_in(labels, NDX_ARRAY_LEN(labels), b->p, b->n);
 }
 
 /* The text of the page from its first <h1> on (else from the article container), removed
@@ -808,16 +784,7 @@ static bool name_word(const char *p, size_t n)
     }
     if (n >= 3 && upper == n)
         return false;
-    for (size_t k = 0; k < NDX_ARRAY_LEN(roles); k++) {
-        size_t m = strlen(roles[k]), j = 0;
-        if (m != n)
-            continue;
-        while (j < m && lc((unsigned char)p[j]) == roles[k][j])
-            j++;
-        if (j == m)
-            return false;
-    }
-    return !is_date_word((const uint8_t *)p, n);
+    return !word_in(roles, NDX_ARRAY_LEN(roles), p, n) && !is_date_word((const uint8_t *)p, n);
 }
 
 /*
@@ -849,16 +816,7 @@ static bool find_text_byline(const char *s, size_t n, size_t lim, struct ndx_buf
                 size_t pe = i - 1, ps = pe;
                 while (ps && !is_space((unsigned char)s[ps - 1]))
                     ps--;
-                bool credit = false;
-                for (size_t k = 0; k < NDX_ARRAY_LEN(credits) && !credit; k++) {
-                    size_t cl = strlen(credits[k]), q = 0;
-                    if (pe - ps != cl)
-                        continue;
-                    while (q < cl && lc((unsigned char)s[ps + q]) == credits[k][q])
-                        q++;
-                    credit = q == cl;
-                }
-                if (credit)
+                if (word_in(credits, NDX_ARRAY_LEN(credits), s + ps, pe - ps))
                     break;
             }
             size_t p = i + ml, start = 0, end = 0, names = 0;
@@ -1003,7 +961,7 @@ int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t
         if (find_numeric_date((const char *)nh.p, nh.n, buf, sizeof buf) &&
             ndx_parse_date(buf, strlen(buf), &tmp) == NDX_OK)
             t = tmp;
-        else if (find_word_date((const char *)nh.p, nh.n, 600, &tmp))
+        else if (word_date((const char *)nh.p, NDX_MIN(nh.n, (size_t)600), 600, 4, &tmp))
             t = tmp;
     }
     e->published = t;

@@ -481,6 +481,17 @@ TEST(extract_ideographic_indent)
     ndx__extract_free(&e);
 }
 
+/* The byline extracted from html must be want (case i of a table, named when it is not). */
+static void check_byline(const char *html, const char *want, size_t i)
+{
+    struct ndx_extract e;
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    if (strcmp(S(&e.byline), want))
+        fprintf(stderr, "  case %zu: '%s'\n", i, S(&e.byline));
+    CHECK_STR(S(&e.byline), want);
+    ndx__extract_free(&e);
+}
+
 /* Bylines lose dates and reading times; bare labels give way to the next source. */
 TEST(extract_byline_cleaning)
 {
@@ -508,12 +519,7 @@ TEST(extract_byline_cleaning)
                  "<html><head><title>Water law</title><meta name=\"author\" content=\"%s\">"
                  "</head><body><article>%s%s</article></body></html>",
                  cases[i].meta, node, ARTICLE_P);
-        struct ndx_extract e;
-        CHECK_EQ(extract_str(html, &e), NDX_OK);
-        if (strcmp(S(&e.byline), cases[i].want))
-            fprintf(stderr, "  case %zu: '%s'\n", i, S(&e.byline));
-        CHECK_STR(S(&e.byline), cases[i].want);
-        ndx__extract_free(&e);
+        check_byline(html, cases[i].want, i);
     }
 }
 
@@ -566,12 +572,7 @@ TEST(extract_byline_in_text)
                  "<html><body><article><h1>The water law passes</h1><p>%s</p>%s</article>"
                  "</body></html>",
                  cases[i].line, ARTICLE_P);
-        struct ndx_extract e;
-        CHECK_EQ(extract_str(html, &e), NDX_OK);
-        if (strcmp(S(&e.byline), cases[i].want))
-            fprintf(stderr, "  case %zu: '%s'\n", i, S(&e.byline));
-        CHECK_STR(S(&e.byline), cases[i].want);
-        ndx__extract_free(&e);
+        check_byline(html, cases[i].want, i);
     }
 }
 
