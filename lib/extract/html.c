@@ -281,6 +281,7 @@ static void init_tag_class(void)
 #define F_ARTICLEISH 512
 #define F_WEAKNEG    1024 /* class/id says boilerplate, weakly */
 #define F_PATH       2048 /* between the best-scored block and the chosen container */
+#define F_COMMENTS   4096 /* class/id names reader comments */
 
 #define MAX_DEPTH 256
 
@@ -544,7 +545,7 @@ static const char *const POS_WORDS[] = {
  * ("ad-slot", "top_ad" but not "shadow"), "toc" (not "stock"), "pager" (not "apageroot"), and the
  * token "hidden" unless another token shows the element at some screen size ("hidden
  * md:block"). */
-enum { W_NEG = 1, W_BODY = 2, W_POS = 4, W_AUTHOR = 8, W_DATE = 16, W_WEAK = 32 };
+enum { W_NEG = 1, W_BODY = 2, W_POS = 4, W_AUTHOR = 8, W_DATE = 16, W_WEAK = 32, W_COMMENTS = 64 };
 
 static uint8_t token_words(const char *s)
 {
@@ -585,6 +586,7 @@ static uint8_t token_words(const char *s)
 }
 
 static const char *const AUTHOR_WORDS[] = {"byline", "author"};
+static const char *const COMMENT_WORDS[] = {"comment", "disqus"};
 static const char *const DATE_WORDS[] = {"date", "time", "publish", "posted"};
 static const char *const NAV_WORDS[] = {"-nav", "_nav"};
 
@@ -630,6 +632,7 @@ static void ac_build(void)
     ac_add(POS_WORDS, NDX_ARRAY_LEN(POS_WORDS), W_POS);
     ac_add(AUTHOR_WORDS, NDX_ARRAY_LEN(AUTHOR_WORDS), W_AUTHOR);
     ac_add(DATE_WORDS, NDX_ARRAY_LEN(DATE_WORDS), W_DATE);
+    ac_add(COMMENT_WORDS, NDX_ARRAY_LEN(COMMENT_WORDS), W_COMMENTS);
     /* breadth-first: failure links folded into a full transition table */
     static uint16_t queue[AC_MAX], fail[AC_MAX];
     size_t qh = 0, qt = 0;
@@ -686,7 +689,7 @@ static void classify_attrs(struct ndx_xnode *x, const char *s, uint8_t m)
     }
     m |= token_words(s);
     if (m & W_NEG) {
-        x->flags |= F_NEG;
+        x->flags |= F_NEG | ((m & W_COMMENTS) ? F_COMMENTS : 0);
         x->cls -= 25;
     } else if (m & W_WEAK) {
         x->flags |= F_WEAKNEG;
@@ -1657,7 +1660,8 @@ static void analyze(struct ndx_xdoc *d, bool use_classes)
             rm = x->direct * 10 <= total * 7 && !((x->tag == T_HEADER || x->tag == T_ASIDE) &&
                                                   d->h1_node > i && d->h1_node < x->end);
         } else if (use_classes && (x->flags & F_NEG) && !(x->flags & F_POS) && !wrapper) {
-            rm = x->direct * 10 < total * 6;
+            /* a comment section can outweigh a short article: it goes unless it is the page */
+            rm = x->direct * 10 < total * ((x->flags & F_COMMENTS) ? 9 : 6);
         } else if (use_classes && (x->flags & F_NEG) && (x->flags & F_POS)) {
             /* "article-comments", "post-meta": negative words win for small blocks */
             rm = x->direct * 10 < total * 3 && x->tag != T_ARTICLE && x->tag != T_MAIN;

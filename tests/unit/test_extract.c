@@ -576,6 +576,30 @@ TEST(extract_byline_in_text)
     }
 }
 
+/* A comment section longer than the article it follows is still left out. */
+TEST(extract_long_comment_section)
+{
+    char html[32768], comments[24576] = "";
+    size_t m = 0;
+    for (int i = 0; i < 12; i++)
+        m += (size_t)snprintf(comments + m, sizeof comments - m,
+                              "<li class=\"member\"><h4>Reader %d</h4><time>14.01.2020</time><p>"
+                              "I do not agree with the council at all, wrote reader %d, because "
+                              "the new limits will hurt the farms in the valley, and nobody asked "
+                              "them before the vote, which is not how this should work.</p></li>",
+                              i, i);
+    snprintf(html, sizeof html,
+             "<html><body><div class=\"sect sect_lead\"><h1>Water law passes</h1>%s%s</div>"
+             "<div class=\"sect sect_commentlinks\"><h2>Reader comments</h2><ul>%s</ul></div>"
+             "</body></html>",
+             ARTICLE_P, ARTICLE_P, comments);
+    struct ndx_extract e;
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    CHECK(strstr(S(&e.body), "narrow vote") != NULL);
+    CHECK(strstr(S(&e.body), "I do not agree") == NULL);
+    ndx__extract_free(&e);
+}
+
 TEST(extract_ruby_annotations)
 {
     struct ndx_extract e;
