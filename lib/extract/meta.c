@@ -676,6 +676,8 @@ static void clean_byline(struct ndx_buf *b)
     /* a date before or after the name ("Dec 17, 2025 Jane Doe", "Jane Doe 4 August 2010",
      * "Jane Doe • March 12, 2025 • 5 min read"): dropped with the month and weekday names and
      * separators next to it */
+    if (!b->p)
+        return;
     size_t lead = date_run(b->p, b->n);
     if (lead) {
         memmove(b->p, b->p + lead, b->n - lead);

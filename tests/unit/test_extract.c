@@ -509,6 +509,8 @@ TEST(extract_byline_cleaning)
         {"Article by:", "Sara Brown", "Sara Brown"},
         {"Sat, 20 Dec, 2025 - 06:36", "Olive Ryan", "Olive Ryan"},
         {"Jiobal says:", NULL, ""},
+        {"   ", NULL, ""},
+        {"&#32;", NULL, ""},
         {"262588213843476", NULL, ""},
     };
     for (size_t i = 0; i < NDX_ARRAY_LEN(cases); i++) {
