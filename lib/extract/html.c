@@ -918,8 +918,8 @@ static void build_end(struct builder *b)
 }
 
 /* Byte kinds for add_text: below TK_SPACE the value is the byte's text weight (continuation bytes
- * 0, CJK lead bytes 2); TK_SPACE white space; TK_SPECIAL bytes that may start a comma or a
- * no-break space. */
+ * 0, CJK lead bytes 2); TK_SPACE white space; TK_SPECIAL bytes that may start a comma, a
+ * no-break space or an invisible character. */
 #define TK_SPACE   3
 #define TK_SPECIAL 4
 static uint8_t text_kind[256];
@@ -930,7 +930,8 @@ static void init_text_kind(void)
         text_kind[c] = (c & 0xC0) == 0x80 ? 0 : (c >= 0xE3 && c <= 0xED) ? 2 : 1;
     text_kind[' '] = text_kind['\n'] = text_kind['\t'] = text_kind['\r'] = text_kind['\f'] =
         TK_SPACE;
-    text_kind[','] = text_kind[0xC2] = text_kind[0xE3] = text_kind[0xEF] = TK_SPECIAL;
+    text_kind[','] = text_kind[0xC2] = text_kind[0xE2] = text_kind[0xE3] = text_kind[0xEF] =
+        TK_SPECIAL;
 }
 
 /* windows-1252 meanings of U+0080 .. U+009F */
@@ -1013,6 +1014,18 @@ static void add_text(struct builder *b, const char *s, size_t n)
                 o[w++] = (uint8_t)(0x80 | (cp & 0x3F));
             }
             chars++;
+            continue;
+        }
+        /* invisible: soft hyphen, zero-width space, word joiner, BOM (they split words) */
+        if (c == 0xC2 && i + 1 < n && (uint8_t)s[i + 1] == 0xAD) {
+            i++;
+            continue;
+        }
+        if ((c == 0xE2 && i + 2 < n &&
+             (((uint8_t)s[i + 1] == 0x80 && (uint8_t)s[i + 2] == 0x8B) ||
+              ((uint8_t)s[i + 1] == 0x81 && (uint8_t)s[i + 2] == 0xA0))) ||
+            (c == 0xEF && i + 2 < n && (uint8_t)s[i + 1] == 0xBB && (uint8_t)s[i + 2] == 0xBF)) {
+            i += 2;
             continue;
         }
         sp = false;

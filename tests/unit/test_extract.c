@@ -602,6 +602,22 @@ TEST(extract_long_comment_section)
     ndx__extract_free(&e);
 }
 
+/* Soft hyphens, zero-width spaces, word joiners and stray BOMs are dropped from the text. */
+TEST(extract_invisible_characters)
+{
+    struct ndx_extract e;
+    char html[4096];
+    snprintf(html, sizeof html,
+             "<html><body><article><p>Die gro&szlig;en Wei&shy;ne Ita&shy;li&shy;ens, "
+             "zero&#8203;width, join&#8288;ed and bom&#65279;med words stay whole.</p>%s"
+             "</article></body></html>",
+             ARTICLE_P);
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    CHECK(strstr(S(&e.body), "Weine Italiens, zerowidth, joined and bommed words") != NULL);
+    CHECK(strstr(S(&e.body), "\xc2\xad") == NULL);
+    ndx__extract_free(&e);
+}
+
 TEST(extract_ruby_annotations)
 {
     struct ndx_extract e;
