@@ -562,10 +562,10 @@ static uint8_t token_words(const char *s)
         if (n == 6 && !memcmp(p, "hidden", 6))
             hidden = true;
         else if (n > 3 && memchr(p, ':', n) &&
-                 (!memcmp(q - 5, "block", 5) || !memcmp(q - 4, "flex", 4) ||
-                  !memcmp(q - 4, "grid", 4) || !memcmp(q - 6, "inline", 6) ||
-                  !memcmp(q - 5, "table", 5)))
-            shown = true;
+                 ((n >= 5 && !memcmp(q - 5, "block", 5)) || !memcmp(q - 4, "flex", 4) ||
+                  !memcmp(q - 4, "grid", 4) || (n >= 6 && !memcmp(q - 6, "inline", 6)) ||
+                  (n >= 5 && !memcmp(q - 5, "table", 5))))
+            shown = true; /* "md:block": the token names a screen size it shows at */
         /* the parts of the token */
         for (const char *a = p; a < q;) {
             const char *z = a;
