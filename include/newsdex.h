@@ -75,33 +75,33 @@ NDX_API void ndx_free(void *p);
  * borrowed for the duration of the call only.
  */
 typedef struct ndx_article {
-    uint64_t id;            /**< index-assigned id (output; ignored on input) */
-    const char *url;        /**< article URL; the update key */
+    uint64_t id;     /**< index-assigned id (output; ignored on input) */
+    const char *url; /**< article URL; the update key */
     size_t nurl;
-    const char *source;     /**< publisher / domain ("bbc.co.uk") */
+    const char *source; /**< publisher / domain ("bbc.co.uk") */
     size_t nsource;
-    const char *title;      /**< headline */
+    const char *title; /**< headline */
     size_t ntitle;
-    const char *authors;    /**< author names separated by "; " */
+    const char *authors; /**< author names separated by "; " */
     size_t nauthors;
-    const char *body;       /**< body text, paragraphs separated by '\n' */
+    const char *body; /**< body text, paragraphs separated by '\n' */
     size_t nbody;
-    const char *lang;       /**< ISO 639-1 code; absent = detect */
+    const char *lang; /**< ISO 639-1 code; absent = detect */
     size_t nlang;
-    const char *copies;     /**< exact copies seen: lines "url\tsource\n" (output only) */
+    const char *copies; /**< exact copies seen: lines "url\tsource\n" (output only) */
     size_t ncopies;
-    int64_t published;      /**< publication time, Unix seconds UTC, or NDX_DATE_UNKNOWN */
-    int64_t ingested;       /**< ingest time, Unix seconds (0 on input = now) */
-    unsigned flags;         /**< NDX_ART_* */
-    const char *parent;     /**< NDX_ART_TEASER: URL of the page the teaser was found on */
+    int64_t published;  /**< publication time, Unix seconds UTC, or NDX_DATE_UNKNOWN */
+    int64_t ingested;   /**< ingest time, Unix seconds (0 on input = now) */
+    unsigned flags;     /**< NDX_ART_* */
+    const char *parent; /**< NDX_ART_TEASER: URL of the page the teaser was found on */
     size_t nparent;
-    uint64_t story;         /**< output: story cluster id (the id of its first article) */
+    uint64_t story; /**< output: story cluster id (the id of its first article) */
 } ndx_article;
 
 enum ndx_article_flags {
-    NDX_ART_TEASER = 1,     /**< a truncated teaser stub (e.g. from a sidebar), not a full article */
-    NDX_ART_SUMMARY = 2,    /**< the body is only a summary (a feed item without full text) */
-    NDX_ART_WIRE = 4,       /**< output: carries a wire-service dateline or credit */
+    NDX_ART_TEASER = 1,  /**< a truncated teaser stub (e.g. from a sidebar), not a full article */
+    NDX_ART_SUMMARY = 2, /**< the body is only a summary (a feed item without full text) */
+    NDX_ART_WIRE = 4,    /**< output: carries a wire-service dateline or credit */
 };
 
 /* ---- index handle ------------------------------------------------------------------------- */
@@ -109,12 +109,12 @@ enum ndx_article_flags {
 typedef struct ndx_index ndx_index;
 
 enum ndx_open_flags {
-    NDX_OPEN_READ = 0,    /**< read-only; never blocks and is never blocked */
-    NDX_OPEN_WRITE = 1,   /**< writer: takes the index lock (NDX_ELOCKED if held) */
-    NDX_OPEN_CREATE = 2,  /**< with WRITE: create the directory if missing */
-    NDX_OPEN_NOSTEM = 4,  /**< with CREATE: new index without stemming (exact word forms) */
-    NDX_OPEN_SIMPLE = 8,  /**< with CREATE: simple analysis (lower-cased runs of letters and
-                               digits, no stemming, no accent folding), for comparisons */
+    NDX_OPEN_READ = 0,   /**< read-only; never blocks and is never blocked */
+    NDX_OPEN_WRITE = 1,  /**< writer: takes the index lock (NDX_ELOCKED if held) */
+    NDX_OPEN_CREATE = 2, /**< with WRITE: create the directory if missing */
+    NDX_OPEN_NOSTEM = 4, /**< with CREATE: new index without stemming (exact word forms) */
+    NDX_OPEN_SIMPLE = 8, /**< with CREATE: simple analysis (lower-cased runs of letters and
+                              digits, no stemming, no accent folding), for comparisons */
 };
 
 /**
@@ -177,19 +177,19 @@ NDX_API int ndx_index_lookup(ndx_index *ix, const char *key, size_t nkey, uint64
 NDX_API void ndx_article_free(ndx_article *a);
 
 typedef struct ndx_stats {
-    uint64_t documents;      /**< live articles */
-    uint64_t deleted;        /**< deleted but not yet merged away */
-    uint64_t segments;       /**< segment count */
-    uint64_t terms;          /**< distinct terms, summed over segments */
-    uint64_t postings;       /**< term-document pairs */
-    uint64_t tokens;         /**< indexed token positions */
-    uint64_t index_bytes;    /**< bytes on disk */
-    uint64_t text_bytes;     /**< raw text bytes of stored articles */
-    uint64_t generation;     /**< commit generation */
-    int64_t date_min;        /**< earliest publication date, or NDX_DATE_UNKNOWN */
-    int64_t date_max;        /**< latest */
-    int stemming;            /**< 1 if the index stems words */
-    int simple;              /**< 1 if the index uses simple analysis */
+    uint64_t documents;   /**< live articles */
+    uint64_t deleted;     /**< deleted but not yet merged away */
+    uint64_t segments;    /**< segment count */
+    uint64_t terms;       /**< distinct terms, summed over segments */
+    uint64_t postings;    /**< term-document pairs */
+    uint64_t tokens;      /**< indexed token positions */
+    uint64_t index_bytes; /**< bytes on disk */
+    uint64_t text_bytes;  /**< raw text bytes of stored articles */
+    uint64_t generation;  /**< commit generation */
+    int64_t date_min;     /**< earliest publication date, or NDX_DATE_UNKNOWN */
+    int64_t date_max;     /**< latest */
+    int stemming;         /**< 1 if the index stems words */
+    int simple;           /**< 1 if the index uses simple analysis */
 } ndx_stats;
 
 NDX_API int ndx_index_stats(ndx_index *ix, ndx_stats *st);
@@ -207,48 +207,57 @@ NDX_API int ndx_index_check(ndx_index *ix, void (*on_problem)(void *ctx, const c
 enum ndx_sort { NDX_SORT_RELEVANCE = 0, NDX_SORT_DATE = 1, NDX_SORT_DATE_ASC = 2 };
 
 typedef struct ndx_search_opts {
-    size_t limit;            /**< hits to return (default 10) */
-    size_t offset;           /**< hits to skip (pagination) */
-    int sort;                /**< enum ndx_sort */
-    int want_count;          /**< 1: exact total; 0: total may be a lower bound (faster) */
-    int want_snippets;       /**< 1: make snippets and teasers */
-    size_t teaser_words;     /**< teaser length target (default 100) */
-    size_t snippet_words;    /**< words per passage (default 30) */
-    const char *hl_open;     /**< highlight start marker (default "<mark>") */
-    const char *hl_close;    /**< highlight end marker (default "</mark>") */
-    int escape_html;         /**< 1: escape &<>" in snippet/teaser text (markers excepted) */
-    int64_t date_from;       /**< extra filter, NDX_DATE_UNKNOWN = none */
+    size_t limit;         /**< hits to return (default 10) */
+    size_t offset;        /**< hits to skip (pagination) */
+    int sort;             /**< enum ndx_sort */
+    int want_count;       /**< 1: exact total; 0: total may be a lower bound (faster) */
+    int want_snippets;    /**< 1: make snippets and teasers */
+    size_t teaser_words;  /**< teaser length target (default 100) */
+    size_t snippet_words; /**< words per passage (default 30) */
+    const char *hl_open;  /**< highlight start marker (default "<mark>") */
+    const char *hl_close; /**< highlight end marker (default "</mark>") */
+    int escape_html;      /**< 1: escape &<>" in snippet/teaser text (markers excepted) */
+    int64_t date_from;    /**< extra filter, NDX_DATE_UNKNOWN = none */
     int64_t date_to;
-    int collapse;            /**< 1 (default): one hit per story (syndicated copies collapsed) */
-    int ids_only;            /**< 1: hits carry only id, score, date and story (no stored text is
-                                  read, no copies/sources), for callers that fetch articles
-                                  themselves; default 0 */
-    int count_stories;       /**< 1 (default): compute total_stories and total_copies; 0: skip
-                                  (total_copies = articles matched, total_stories = 0) unless
-                                  collapse needs them */
+    int collapse;      /**< 1 (default): one hit per story (syndicated copies collapsed) */
+    int ids_only;      /**< 1: hits carry only id, score, date and story (no stored text is
+                            read, no copies/sources), for callers that fetch articles
+                            themselves; default 0 */
+    int count_stories; /**< 1 (default): compute total_stories and total_copies; 0: skip
+                            (total_copies = articles matched, total_stories = 0) unless
+                            collapse needs them */
 } ndx_search_opts;
 
 /** Fill `o` with defaults. */
 NDX_API void ndx_search_opts_init(ndx_search_opts *o);
 
+// clang-format off (the pointer and length of a field share a line)
 typedef struct ndx_hit {
     uint64_t id;
     double score;
-    const char *title;  size_t ntitle;
-    const char *url;    size_t nurl;
-    const char *source; size_t nsource;
-    const char *lang;   size_t nlang;
+    const char *title;
+    size_t ntitle;
+    const char *url;
+    size_t nurl;
+    const char *source;
+    size_t nsource;
+    const char *lang;
+    size_t nlang;
     int64_t published;
-    const char *snippet; size_t nsnippet;  /**< best passages, "…" between them */
-    const char *teaser;  size_t nteaser;   /**< sentence-bounded start of the body */
-    unsigned flags;                        /**< NDX_ART_* of the article */
-    uint64_t story;                        /**< story cluster id */
-    uint32_t copies;     /**< articles in the story (near copies, and exact copies recorded on
-                              them), this one included */
-    const char *sources; size_t nsources;  /**< distinct sources of the story, '\n'-separated */
-    int wire;            /**< wire copy: a wire dateline/credit, or the story ran under several
-                              sources */
+    const char *snippet;
+    size_t nsnippet; /**< best passages, "…" between them */
+    const char *teaser;
+    size_t nteaser;  /**< sentence-bounded start of the body */
+    unsigned flags;  /**< NDX_ART_* of the article */
+    uint64_t story;  /**< story cluster id */
+    uint32_t copies; /**< articles in the story (near copies, and exact copies recorded on
+                          them), this one included */
+    const char *sources;
+    size_t nsources; /**< distinct sources of the story, '\n'-separated */
+    int wire;        /**< wire copy: a wire dateline/credit, or the story ran under several
+                          sources */
 } ndx_hit;
+// clang-format on
 
 typedef struct ndx_results ndx_results;
 
@@ -257,15 +266,15 @@ typedef struct ndx_results ndx_results;
  * NULL) receives the byte offset of the offending position; ndx_errmsg() says what is wrong.
  * *out is freed with ndx_results_free().
  */
-NDX_API int ndx_search(ndx_index *ix, const char *query, size_t nquery,
-                       const ndx_search_opts *opts, ndx_results **out, size_t *errpos);
-NDX_API uint64_t ndx_results_total(const ndx_results *r);   /**< matches in all */
+NDX_API int ndx_search(ndx_index *ix, const char *query, size_t nquery, const ndx_search_opts *opts,
+                       ndx_results **out, size_t *errpos);
+NDX_API uint64_t ndx_results_total(const ndx_results *r); /**< matches in all */
 /** Matching stories (distinct clusters) and copies (matching articles plus the exact copies
  * recorded on them). */
 NDX_API uint64_t ndx_results_total_stories(const ndx_results *r);
 NDX_API uint64_t ndx_results_total_copies(const ndx_results *r);
-NDX_API int ndx_results_total_exact(const ndx_results *r);  /**< 1 if total is exact */
-NDX_API size_t ndx_results_count(const ndx_results *r);     /**< hits held */
+NDX_API int ndx_results_total_exact(const ndx_results *r); /**< 1 if total is exact */
+NDX_API size_t ndx_results_count(const ndx_results *r);    /**< hits held */
 /** Borrowed: valid until ndx_results_free(). */
 NDX_API const ndx_hit *ndx_results_hit(const ndx_results *r, size_t i);
 NDX_API double ndx_results_took_ms(const ndx_results *r);
@@ -275,8 +284,7 @@ NDX_API void ndx_results_free(ndx_results *r);
  * Articles most related to article `id` (more-like-this from its distinctive words and date
  * proximity; copies of the same story excluded), best first, as search hits with teasers.
  */
-NDX_API int ndx_related(ndx_index *ix, uint64_t id, const ndx_search_opts *opts,
-                        ndx_results **out);
+NDX_API int ndx_related(ndx_index *ix, uint64_t id, const ndx_search_opts *opts, ndx_results **out);
 
 /** Callback of ndx_export / ndx_story_members: a stored article (borrowed for the call; its
  * `story` and `flags` filled).  A nonzero return stops (and is returned). */
@@ -301,22 +309,22 @@ NDX_API int ndx_teaser(const char *text, size_t ntext, size_t words, char **out,
 /* ---- reading input files ------------------------------------------------------------------ */
 
 typedef struct ndx_reader_opts {
-    const char *field_map;   /**< "body=text,date=published,...": JSON field for each of url,
-                                  source, title, authors, body, lang, date; NULL = news-please */
-    int input_format;        /**< 0 = detect by content; else enum ndx_format */
-    int stubs;               /**< teaser stubs found after an article (e.g. a sidebar swept in by a
-                                  crawler): 0 = deliver them as separate NDX_ART_TEASER articles,
-                                  1 = drop them */
+    const char *field_map; /**< "body=text,date=published,...": JSON field for each of url,
+                                source, title, authors, body, lang, date; NULL = news-please */
+    int input_format;      /**< 0 = detect by content; else enum ndx_format */
+    int stubs;             /**< teaser stubs found after an article (e.g. a sidebar swept in by a
+                                crawler): 0 = deliver them as separate NDX_ART_TEASER articles,
+                                1 = drop them */
 } ndx_reader_opts;
 
 enum ndx_format {
     NDX_FMT_AUTO = 0,
-    NDX_FMT_TEXT = 1,       /**< plain text, paragraph per line */
-    NDX_FMT_JSONL = 2,      /**< one JSON article per line */
-    NDX_FMT_JSON = 3,       /**< one JSON article (news-please) per file */
-    NDX_FMT_HTML = 4,       /**< one HTML page: the article is extracted */
-    NDX_FMT_FEED = 5,       /**< RSS 0.9x/1.0/2.0, Atom or JSON Feed: one article per item */
-    NDX_FMT_WARC = 6,       /**< WARC or ARC web archive: HTML responses are extracted */
+    NDX_FMT_TEXT = 1,  /**< plain text, paragraph per line */
+    NDX_FMT_JSONL = 2, /**< one JSON article per line */
+    NDX_FMT_JSON = 3,  /**< one JSON article (news-please) per file */
+    NDX_FMT_HTML = 4,  /**< one HTML page: the article is extracted */
+    NDX_FMT_FEED = 5,  /**< RSS 0.9x/1.0/2.0, Atom or JSON Feed: one article per item */
+    NDX_FMT_WARC = 6,  /**< WARC or ARC web archive: HTML responses are extracted */
 };
 
 /** Callbacks of ndx_read_file.  A nonzero return from on_article stops reading. */
@@ -344,6 +352,15 @@ typedef struct ndx_reader_cb {
  * NDX_EINVAL for a directory, a malformed field_map or a bad input_format.
  */
 NDX_API int ndx_read_file(const char *path, const ndx_reader_opts *opts, const ndx_reader_cb *cb);
+
+/**
+ * Read articles from n bytes in memory exactly as ndx_read_file reads a file (format detection,
+ * gzip, every format).  `name` (may be NULL: "<memory>") names the input in problem reports;
+ * articles from plain text get no file:// URL.  Same return values as ndx_read_file, without
+ * NDX_EIO.
+ */
+NDX_API int ndx_read_mem(const void *data, size_t n, const char *name, const ndx_reader_opts *opts,
+                         const ndx_reader_cb *cb);
 
 /**
  * Parse a date in any common form (ISO 8601, RFC 2822, "2019-03-05", "26-FEB-1987 15:01:01.79",

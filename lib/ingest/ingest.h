@@ -2,9 +2,9 @@
  * ingest.h - internal interface of the input readers (lib/ingest/): the byte source (plain file,
  * stdin or memory, gzip decompressed on the fly with bomb limits), the line reader on top of it,
  * the reading context shared by the JSON and plain-text article builders, the feed (feed.c), HTML
- * page (page.c) and web-archive (warc.c) readers, teaser-stub detection (stubs.c), and the
- * in-memory entry point used by the fuzz targets.  The public entry points are ndx_read_file and ndx_parse_date
- * (newsdex.h); docs/FORMATS.md describes the formats for users.
+ * page (page.c) and web-archive (warc.c) readers and teaser-stub detection (stubs.c).  The public
+ * entry points are ndx_read_file, ndx_read_mem and ndx_parse_date (newsdex.h); docs/FORMATS.md
+ * describes the formats for users.
  */
 #ifndef NDX_INGEST_H
 #define NDX_INGEST_H
@@ -133,8 +133,8 @@ int ndx__ingest_warc(struct ndx__ingest_ctx *c, struct ndx__ingest_lines *l, int
 
 /* Limits of the archive reader (tests lower them). */
 struct ndx__warc_limits {
-    size_t max_payload;    /* largest HTML payload kept (64 MiB); bigger ones are skipped */
-    size_t max_header;     /* largest WARC / HTTP header block (256 KiB) */
+    size_t max_payload; /* largest HTML payload kept (64 MiB); bigger ones are skipped */
+    size_t max_header;  /* largest WARC / HTTP header block (256 KiB) */
 };
 extern struct ndx__warc_limits ndx__warc_limits;
 
@@ -201,14 +201,5 @@ int ndx__ingest_lines_fill(struct ndx__ingest_lines *l, size_t want);
 int ndx__ingest_lines_next(struct ndx__ingest_lines *l, const char **p, size_t *n);
 /* Read everything left (at most `max` bytes: NDX_ETOOBIG past it) into the buffer. */
 int ndx__ingest_lines_rest(struct ndx__ingest_lines *l, size_t max, const char **p, size_t *n);
-
-/* ---- entry points ---------------------------------------------------------------------------- */
-
-/*
- * Read articles from memory exactly as ndx_read_file reads a file (detection, gzip, all formats);
- * `name` is used in problem reports and text articles get no file:// URL.  For the fuzz targets.
- */
-int ndx__ingest_read_mem(const void *data, size_t n, const char *name, const ndx_reader_opts *opts,
-                         const ndx_reader_cb *cb);
 
 #endif /* NDX_INGEST_H */

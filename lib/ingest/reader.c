@@ -289,8 +289,8 @@ static int read_src(struct ndx__ingest_ctx *c, struct ndx__ingest_src *src, int 
         rc = NDX_EFORMAT;
         goto out;
     }
-    int archive = fmt == NDX_FMT_AUTO || fmt == NDX_FMT_WARC ? ndx__warc_sniff(b + first, avail - first)
-                                                             : 0;
+    int archive =
+        fmt == NDX_FMT_AUTO || fmt == NDX_FMT_WARC ? ndx__warc_sniff(b + first, avail - first) : 0;
     if (fmt == NDX_FMT_WARC && !archive) {
         ndx__ingest_problem(c, 0, "not a WARC or ARC file");
         rc = NDX_EFORMAT;
@@ -395,8 +395,8 @@ static int check_args(const ndx_reader_opts *opts, const ndx_reader_cb *cb, int 
     return NDX_OK;
 }
 
-int ndx__ingest_read_mem(const void *data, size_t n, const char *name, const ndx_reader_opts *opts,
-                         const ndx_reader_cb *cb)
+int ndx_read_mem(const void *data, size_t n, const char *name, const ndx_reader_opts *opts,
+                 const ndx_reader_cb *cb)
 {
     int fmt;
     int rc = check_args(opts, cb, &fmt);

@@ -1,11 +1,14 @@
 /*
- * extract.c - `newsdex extract [--json] [--time] [--url URL] FILE...`: print the article found in
- * HTML pages (title, byline, date, language, body text).  Files may be gzip-compressed; "-" reads
- * stdin.  With --json (or --jsonl) each page gives one JSON object on one line:
- * {"file","url","title","byline","date","lang","text"} with paragraphs separated by blank lines,
- * plus "error" when nothing was found.  --time reports on stderr the time spent inside the
- * extractor (wall and CPU, pages/s and MB/s), excluding reading files and printing.
- * Exit status: 0 all pages gave an article, 1 some did not, 2 usage error.
+ * extract.c - `newsdex extract [--json] [--time] [--url URL] FILE...`: print the articles found
+ * in files: the article of an HTML page (title, byline, date, language, body text), and for any
+ * other input what `newsdex ingest` would take from it (a plain-text page and the teaser stubs
+ * after it, the items of a feed, the pages of a web archive, JSON articles).  Files may be
+ * gzip-compressed; "-" reads stdin.  With --json (or --jsonl) each article gives one JSON object
+ * on one line: {"file","url","title","byline","date","lang","text"} with paragraphs separated by
+ * blank lines, "truncated" and "found_on" for a teaser stub, or "error" when a file gave nothing.
+ * --time reports on stderr the time spent inside the HTML extractor (wall and CPU, pages/s and
+ * MB/s), excluding reading files and printing.
+ * Exit status: 0 every file gave an article, 1 some did not, 2 usage error.
  */
 #include "newsdex.h"
 #include "cli/commands.h"
@@ -122,21 +125,122 @@ static char *paragraphs(const char *s, size_t n, size_t *outn)
 static void usage(FILE *f)
 {
     fprintf(f, "Usage: newsdex extract [--json] [--time] [--url URL] FILE...\n"
-               "Print the article found in HTML pages (files may be gzip'd; - = stdin).\n"
-               "  --json, --jsonl  one JSON object per page and line:\n"
-               "                   {file,url,title,byline,date,lang,text}\n"
+               "Print the article found in an HTML page, or what `newsdex ingest` would take from\n"
+               "any other file: a text page and the teaser stubs after it, the items of a feed,\n"
+               "the pages of a web archive (files may be gzip'd; - = stdin).\n"
+               "  --json, --jsonl  one JSON object per article and line:\n"
+               "                   {file,url,title,byline,date,lang,text[,truncated,found_on]}\n"
                "  --url URL        address of the page (single file; helps dates and links)\n"
-               "  --time           report time spent extracting (pages/s, MB/s) on stderr\n");
+               "  --time           report time spent extracting HTML (pages/s, MB/s) on stderr\n");
+}
+
+/* One article, as text (a header block, then the paragraphs) or as one JSON line. */
+static void print_article(const char *path, const ndx_article *a, int json, int named)
+{
+    char date[40];
+    size_t tn = 0;
+    char *text = paragraphs(a->body ? a->body : "", a->nbody, &tn);
+    int teaser = (a->flags & NDX_ART_TEASER) != 0;
+    if (json) {
+        json_t *o = json_object();
+        date_str(a->published, date, sizeof date, 1);
+        json_object_set_new(o, "file", json_string(path));
+        json_object_set_new(o, "url", jstr(a->url, a->nurl));
+        json_object_set_new(o, "title", jstr(a->title, a->ntitle));
+        json_object_set_new(o, "byline", jstr(a->authors, a->nauthors));
+        json_object_set_new(o, "date", date[0] ? json_string(date) : json_null());
+        json_object_set_new(o, "lang", jstr(a->lang, a->nlang));
+        json_object_set_new(o, "text", jstr(text, tn));
+        if (teaser) {
+            json_object_set_new(o, "truncated", json_true());
+            json_object_set_new(o, "found_on", jstr(a->parent, a->nparent));
+        }
+        char *j = json_dumps(o, JSON_COMPACT);
+        if (j)
+            puts(j);
+        free(j);
+        json_decref(o);
+    } else {
+        date_str(a->published, date, sizeof date, 0);
+        if (named)
+            printf("==> %s <==\n", path);
+        printf("URL:    %.*s\nTitle:  %.*s\nByline: %.*s\nDate:   %s\nLang:   %.*s\n", (int)a->nurl,
+               a->url ? a->url : "", (int)a->ntitle, a->title ? a->title : "", (int)a->nauthors,
+               a->authors ? a->authors : "", date, (int)a->nlang, a->lang ? a->lang : "");
+        if (teaser)
+            printf("Teaser: truncated, found on %.*s\n", (int)a->nparent,
+                   a->parent ? a->parent : "");
+        fputc('\n', stdout);
+        if (text) {
+            fwrite(text, 1, tn, stdout);
+            fputc('\n', stdout);
+        }
+    }
+    free(text);
+}
+
+/* An HTML page: markup whose first element is not the root of a feed (rss, feed, rdf:RDF), or
+ * text holding <html, <head, <body or <!doctype html near its start (a page after stray bytes). */
+static int looks_html(const char *s, size_t n)
+{
+    char head[2049];
+    size_t m = 0;
+    for (size_t k = 0; k < n && m < sizeof head - 1; k++)
+        head[m++] = (char)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]);
+    head[m] = 0;
+    const char *p = head;
+    if (!strncmp(p, "\xEF\xBB\xBF", 3))
+        p += 3;
+    for (;;) { /* white space, <?xml ...?>, comments and <!DOCTYPE ...> before the first element */
+        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+            p++;
+        const char *e = NULL;
+        if (!strncmp(p, "<?", 2))
+            e = strstr(p, "?>");
+        else if (!strncmp(p, "<!--", 4))
+            e = strstr(p, "-->");
+        else if (!strncmp(p, "<!", 2))
+            e = strchr(p, '>');
+        else
+            break;
+        if (!e)
+            break;
+        p = strchr(e, '>') + 1;
+    }
+    if (*p == '<')
+        return strncmp(p, "<rss", 4) && strncmp(p, "<feed", 5) && strncmp(p, "<rdf:rdf", 8);
+    return strstr(head, "<html") || strstr(head, "<head") || strstr(head, "<body") ||
+           strstr(head, "<!doctype html");
+}
+
+struct other {
+    const char *path;
+    int json, named;
+    unsigned long articles;
+};
+
+static int other_article(void *ctx, const ndx_article *a)
+{
+    struct other *o = ctx;
+    if (o->articles && !o->json)
+        fputc('\n', stdout);
+    print_article(o->path, a, o->json, o->named);
+    o->articles++;
+    return 0;
+}
+
+static void other_problem(void *ctx, const char *where, const char *what)
+{
+    (void)ctx;
+    fprintf(stderr, "newsdex extract: %s: %s\n", where, what);
 }
 
 int ndx_cmd_extract(int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, 0, 'j'},
-                                         {"jsonl", no_argument, 0, 'j'},
-                                         {"time", no_argument, 0, 't'},
-                                         {"url", required_argument, 0, 'u'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"json", no_argument, 0, 'j'}, {"jsonl", no_argument, 0, 'j'},
+        {"time", no_argument, 0, 't'}, {"url", required_argument, 0, 'u'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int json = 0, timing = 0, c;
     const char *url = NULL;
     while ((c = getopt_long(argc, argv, "jtu:h", opts, NULL)) != -1) {
@@ -181,6 +285,34 @@ int ndx_cmd_extract(int argc, char **argv)
             }
             continue;
         }
+        int named = argc - optind > 1;
+        if (!looks_html(html, n)) {
+            /* any other input: what ingest would take from it */
+            struct other o = {path, json, named, 0};
+            ndx_reader_cb cb = {other_article, other_problem, NULL, &o};
+            ndx_reader_opts ro = {NULL, NDX_FMT_AUTO, 0};
+            int rc = strcmp(path, "-") ? ndx_read_file(path, &ro, &cb)
+                                       : ndx_read_mem(html, n, "<stdin>", &ro, &cb);
+            free(html);
+            if (!o.articles) {
+                status = 1;
+                if (json) {
+                    json_t *e = json_object();
+                    json_object_set_new(e, "file", json_string(path));
+                    json_object_set_new(e, "text", json_string(""));
+                    json_object_set_new(e, "error",
+                                        json_string(ndx_errname(rc ? rc : NDX_EFORMAT)));
+                    char *j = json_dumps(e, JSON_COMPACT);
+                    if (j)
+                        puts(j);
+                    free(j);
+                    json_decref(e);
+                }
+            }
+            if (!json && i + 1 < argc && o.articles)
+                fputc('\n', stdout);
+            continue;
+        }
         ndx_article *a = NULL;
         double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
         int rc = ndx_extract_html(html, n, url, url ? strlen(url) : 0, &a);
@@ -194,47 +326,20 @@ int ndx_cmd_extract(int argc, char **argv)
             if (!json)
                 fprintf(stderr, "newsdex extract: %s: %s\n", path, ndx_strerror(rc));
         }
-        char date[40];
-        if (json) {
+        if (a) {
+            print_article(path, a, json, named);
+            if (!json && i + 1 < argc)
+                fputc('\n', stdout);
+        } else if (json) {
             json_t *o = json_object();
             json_object_set_new(o, "file", json_string(path));
-            if (a) {
-                size_t tn = 0;
-                char *text = paragraphs(a->body, a->nbody, &tn);
-                date_str(a->published, date, sizeof date, 1);
-                json_object_set_new(o, "url", jstr(a->url, a->nurl));
-                json_object_set_new(o, "title", jstr(a->title, a->ntitle));
-                json_object_set_new(o, "byline", jstr(a->authors, a->nauthors));
-                json_object_set_new(o, "date", date[0] ? json_string(date) : json_null());
-                json_object_set_new(o, "lang", jstr(a->lang, a->nlang));
-                json_object_set_new(o, "text", jstr(text, tn));
-                free(text);
-            } else {
-                json_object_set_new(o, "text", json_string(""));
-                json_object_set_new(o, "error", json_string(ndx_errname(rc)));
-            }
-            char *s = json_dumps(o, JSON_COMPACT);
-            if (s)
-                puts(s);
-            free(s);
+            json_object_set_new(o, "text", json_string(""));
+            json_object_set_new(o, "error", json_string(ndx_errname(rc)));
+            char *j = json_dumps(o, JSON_COMPACT);
+            if (j)
+                puts(j);
+            free(j);
             json_decref(o);
-        } else if (a) {
-            date_str(a->published, date, sizeof date, 0);
-            if (argc - optind > 1)
-                printf("==> %s <==\n", path);
-            printf("URL:    %.*s\nTitle:  %.*s\nByline: %.*s\nDate:   %s\nLang:   %.*s\n\n",
-                   (int)a->nurl, a->url ? a->url : "", (int)a->ntitle, a->title ? a->title : "",
-                   (int)a->nauthors, a->authors ? a->authors : "", date, (int)a->nlang,
-                   a->lang ? a->lang : "");
-            size_t tn = 0;
-            char *text = paragraphs(a->body, a->nbody, &tn);
-            if (text) {
-                fwrite(text, 1, tn, stdout);
-                fputc('\n', stdout);
-                free(text);
-            }
-            if (i + 1 < argc)
-                fputc('\n', stdout);
         }
         ndx_article_free(a);
     }

@@ -1,6 +1,6 @@
 /*
  * fuzz_feed.c - fuzz target for the feed readers: the input goes through the whole of
- * ndx__ingest_read_mem (detection, gzip) and, being XML or JSON, mostly reaches feed.c (RSS /
+ * ndx_read_mem (detection, gzip) and, being XML or JSON, mostly reaches feed.c (RSS /
  * RDF / Atom with libxml2, JSON Feed, HTML-to-text of item content) and the HTML page path.
  * The first byte '#' followed by a digit forces a format: 4 HTML, 5 feed; '#6' drops stubs.
  */
@@ -41,6 +41,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         else if (sel == 6)
             o.stubs = 1;
     }
-    ndx__ingest_read_mem(data, size, "fuzz", &o, &cb);
+    ndx_read_mem(data, size, "fuzz", &o, &cb);
     return 0;
 }

@@ -1,6 +1,6 @@
 /*
  * fuzz_jsonl.c - fuzz target for the input readers: runs the whole of ndx_read_file on the input
- * (through the in-memory entry point ndx__ingest_read_mem: format detection, gzip, JSONL, JSON,
+ * (through the in-memory entry point ndx_read_mem: format detection, gzip, JSONL, JSON,
  * plain text, field mapping, date parsing) with no-op callbacks.  The first byte selects a forced
  * format or a field map, so those paths are explored too.
  */
@@ -42,6 +42,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         else if (sel == 4)
             o.field_map = "body=story|text,title=headline,date=meta.when,url=link,source=";
     }
-    ndx__ingest_read_mem(data, size, "fuzz", &o, &cb);
+    ndx_read_mem(data, size, "fuzz", &o, &cb);
     return 0;
 }

@@ -36,6 +36,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ndx_reader_opts o = {.field_map = NULL, .input_format = NDX_FMT_WARC, .stubs = 0};
     ndx__warc_limits.max_payload = (size_t)64 << 10;
     ndx__warc_limits.max_header = (size_t)4 << 10;
-    ndx__ingest_read_mem(data, size, "fuzz", &o, &cb);
+    ndx_read_mem(data, size, "fuzz", &o, &cb);
     return 0;
 }

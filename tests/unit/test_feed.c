@@ -19,7 +19,7 @@ static struct coll *read_mem(const char *s, int *rc)
 {
     struct coll *c = calloc(1, sizeof *c);
     ndx_reader_cb cb = {on_article, on_problem, NULL, c};
-    *rc = ndx__ingest_read_mem(s, strlen(s), "feed", NULL, &cb);
+    *rc = ndx_read_mem(s, strlen(s), "feed", NULL, &cb);
     return c;
 }
 

@@ -649,17 +649,17 @@ TEST(ingest_stop_and_mem)
     struct coll *c = calloc(1, sizeof *c);
     c->stop_after = 2;
     ndx_reader_cb cb = {on_article, NULL, NULL, c};
-    CHECK_EQ(ndx__ingest_read_mem(data, strlen(data), "mem", NULL, &cb), NDX_OK);
+    CHECK_EQ(ndx_read_mem(data, strlen(data), "mem", NULL, &cb), NDX_OK);
     CHECK_EQ(c->n, 2);
     coll_free(c);
     c = calloc(1, sizeof *c);
     cb.ctx = c;
     ndx_reader_opts o = {.field_map = NULL, .input_format = NDX_FMT_TEXT};
-    CHECK_EQ(ndx__ingest_read_mem(data, strlen(data), "mem", &o, &cb), NDX_OK);
+    CHECK_EQ(ndx_read_mem(data, strlen(data), "mem", &o, &cb), NDX_OK);
     CHECK_EQ(c->n, 1);
     if (c->n == 1)
         CHECK(c->a[0].url == NULL);
     coll_free(c);
     o.input_format = 99;
-    CHECK_EQ(ndx__ingest_read_mem(data, strlen(data), "mem", &o, &cb), NDX_EINVAL);
+    CHECK_EQ(ndx_read_mem(data, strlen(data), "mem", &o, &cb), NDX_EINVAL);
 }

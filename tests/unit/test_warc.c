@@ -20,7 +20,7 @@ static struct coll *read_mem(const void *p, size_t n, int *rc)
 {
     struct coll *c = calloc(1, sizeof *c);
     ndx_reader_cb cb = {on_article, on_problem, NULL, c};
-    *rc = ndx__ingest_read_mem(p, n, "w", NULL, &cb);
+    *rc = ndx_read_mem(p, n, "w", NULL, &cb);
     return c;
 }
 
