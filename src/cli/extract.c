@@ -179,6 +179,20 @@ static void print_article(const char *path, const ndx_article *a, int json, int 
     free(text);
 }
 
+/* The JSON line of a file that gave no article. */
+static void print_error(const char *path, int rc)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "file", json_string(path));
+    json_object_set_new(o, "text", json_string(""));
+    json_object_set_new(o, "error", json_string(ndx_errname(rc)));
+    char *j = json_dumps(o, JSON_COMPACT);
+    if (j)
+        puts(j);
+    free(j);
+    json_decref(o);
+}
+
 /* An HTML page: markup whose first element is not the root of a feed (rss, feed, rdf:RDF), or
  * text holding <html, <head, <body or <!doctype html near its start (a page after stray bytes). */
 static int looks_html(const char *s, size_t n)
@@ -273,16 +287,8 @@ int ndx_cmd_extract(int argc, char **argv)
         if (!html) {
             fprintf(stderr, "newsdex extract: %s: %s\n", path, strerror(errno ? errno : EIO));
             status = 1;
-            if (json) {
-                json_t *o = json_object();
-                json_object_set_new(o, "file", json_string(path));
-                json_object_set_new(o, "error", json_string("NDX_EIO"));
-                char *s = json_dumps(o, JSON_COMPACT);
-                if (s)
-                    puts(s);
-                free(s);
-                json_decref(o);
-            }
+            if (json)
+                print_error(path, NDX_EIO);
             continue;
         }
         int named = argc - optind > 1;
@@ -296,18 +302,8 @@ int ndx_cmd_extract(int argc, char **argv)
             free(html);
             if (!o.articles) {
                 status = 1;
-                if (json) {
-                    json_t *e = json_object();
-                    json_object_set_new(e, "file", json_string(path));
-                    json_object_set_new(e, "text", json_string(""));
-                    json_object_set_new(e, "error",
-                                        json_string(ndx_errname(rc ? rc : NDX_EFORMAT)));
-                    char *j = json_dumps(e, JSON_COMPACT);
-                    if (j)
-                        puts(j);
-                    free(j);
-                    json_decref(e);
-                }
+                if (json)
+                    print_error(path, rc ? rc : NDX_EFORMAT);
             }
             if (!json && i + 1 < argc && o.articles)
                 fputc('\n', stdout);
@@ -331,15 +327,7 @@ int ndx_cmd_extract(int argc, char **argv)
             if (!json && i + 1 < argc)
                 fputc('\n', stdout);
         } else if (json) {
-            json_t *o = json_object();
-            json_object_set_new(o, "file", json_string(path));
-            json_object_set_new(o, "text", json_string(""));
-            json_object_set_new(o, "error", json_string(ndx_errname(rc)));
-            char *j = json_dumps(o, JSON_COMPACT);
-            if (j)
-                puts(j);
-            free(j);
-            json_decref(o);
+            print_error(path, rc);
         }
         ndx_article_free(a);
     }
