@@ -1345,6 +1345,49 @@ bool ndx__html_keep_attr(const char *a, size_t n, bool is_link)
     return false;
 }
 
+/* Whether the n bytes at p are `word` (upper case) in any case. */
+static bool ci_word(const char *p, size_t n, const char *word)
+{
+    size_t m = strlen(word);
+    if (n < m)
+        return false;
+    for (size_t i = 0; i < m; i++)
+        if ((p[i] & ~0x20) != word[i])
+            return false;
+    return true;
+}
+
+/* A quoted literal at p: the end past its closing quote, or e when it is never closed. */
+static const char *skip_literal(const char *p, const char *e)
+{
+    if (p >= e || (*p != '"' && *p != '\''))
+        return p;
+    const char *q = memchr(p + 1, *p, (size_t)(e - p - 1));
+    return q ? q + 1 : e;
+}
+
+/*
+ * The end of the <!DOCTYPE at r as libxml2 2.9 reads it (htmlParseDocTypeDecl): the name, then
+ * SYSTEM "uri" or PUBLIC "id" ["uri"], whose quoted literals run to their closing quote whatever
+ * they hold (a truncated declaration swallows the tags up to the next quote), then up to the next
+ * '>'.  The pre-pass copies that unchanged.
+ */
+static const char *doctype_end(const char *r, const char *e)
+{
+    const char *p = skip_blanks(r + 9, e);
+    while (p < e && (name_char((unsigned char)*p) || (unsigned char)*p >= 0x80))
+        p++;
+    p = skip_blanks(p, e);
+    if (ci_word(p, (size_t)(e - p), "SYSTEM")) {
+        p = skip_literal(skip_blanks(p + 6, e), e);
+    } else if (ci_word(p, (size_t)(e - p), "PUBLIC")) {
+        p = skip_literal(skip_blanks(p + 6, e), e);
+        p = skip_literal(skip_blanks(p, e), e);
+    }
+    const char *gt = p < e ? memchr(p, '>', (size_t)(e - p)) : NULL;
+    return gt ? gt + 1 : e;
+}
+
 /*
  * The start tag at r ('<' and an ASCII letter) copied to w with only the attributes of KEEP_ATTRS
  * (and href on <link>), each byte for byte.  The tag is read the way libxml2's htmlParseStartTag
@@ -1466,6 +1509,13 @@ void ndx__html_prestrip(const char *s, size_t n, bool keep_noscript, bool slim, 
         if (left >= 4 && r[1] == '!' && r[2] == '-' && r[3] == '-') {
             const char *end = memmem(r + 4, left - 4, "-->", 3);
             r = end ? end + 3 : e;
+            continue;
+        }
+        if (slim && left >= 9 && r[1] == '!' && ci_word(r + 2, left - 2, "DOCTYPE")) {
+            const char *end = doctype_end(r, e);
+            memcpy(w, r, (size_t)(end - r));
+            w += end - r;
+            r = end;
             continue;
         }
         int k = raw_skip_at(r, left);

@@ -995,7 +995,7 @@ static size_t check_slim_same(const char *s, size_t n, const char *what)
     CHECK_EQ(rc, 0);
     sax_events((const char *)plain.p, plain.n, &e1);
     sax_events((const char *)slim.p, slim.n, &e2);
-    bool same = e1.n == e2.n && !memcmp(e1.p, e2.p, e1.n);
+    bool same = e1.n == e2.n && (!e1.n || !memcmp(e1.p, e2.p, e1.n));
     if (!same)
         fprintf(stderr, "  %s: parse differs\n--- plain\n%.*s--- slim\n%.*s", what,
                 (int)NDX_MIN(e1.n, (size_t)2000), (const char *)e1.p,
@@ -1041,6 +1041,13 @@ TEST(extract_slim_tags_parse_the_same)
         "<script type=\"application/ld+json\" data-x=1>{\"a\": \"<div class=\\\"x\\\" data-y=1>\"}"
         "</script><p data-p=1>after</p>",
         "<p class=\"a\" data-b=\"x\" class=\"c\" id=d id=e>dup</p><p =x class=y>eq</p>",
+        /* a truncated DOCTYPE: its literal runs to the next quote, inside a dropped attribute */
+        "<!doctype html public \"-//W3C//DTD HTML 4.0//EN\" \"http://www.w3.org/TR/lo\n\t<b>\n"
+        "<a href=\"/football/\" data-x=1>Football</a></b> | <a href=\"/cricket/\">Cricket</a>"
+        "<p class=p>Text</p>",
+        "<!DOCTYPE html SYSTEM 'about:legacy-compat' junk data-x=\"1>\"><p data-q=1 class=a>t</p>"
+        "<div><!doctype html><span data-s=1 class=s>mid</span></div>",
+        "<!DOCTYPE html PUBLIC \"unclosed <div data-a=1 class=a>never</div>",
         "<div class=\"\xe4\xb8\xad\xe6\x96\x87\" data-\xe4\xb8\xad=1 "
         "id=\xe4\xb8\xad>\xe4\xb8\xad</div>",
     };
