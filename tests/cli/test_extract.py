@@ -104,6 +104,8 @@ def test_errors_and_exit_status(nd, tmp_path):
     assert [d["file"] for d in docs] == [str(good), str(binary), str(missing)]
     assert "error" not in docs[0] and docs[1]["error"] and docs[2]["error"] == "NDX_EIO"
     assert str(binary) in err and str(missing) in err
+    rc, out, err = nd("extract", tmp_path)
+    assert rc == 1 and "Is a directory" in err
     rc, out, err = nd("extract")
     assert rc == 2 and "no input file" in err
     rc, out, err = nd("extract", "--help")
