@@ -802,8 +802,11 @@ static bool find_text_byline(const char *s, size_t n, size_t lim, struct ndx_buf
         "article written by:", "written by:", "written by", "article by", "posted by", "by:", "by"};
     static const char *const credits[] = {"photo", "photos",  "image",    "images",  "illustration",
                                           "video", "graphic", "graphics", "picture", "foto"};
-    if (n > lim)
+    if (n > lim) { /* at a character boundary: a name may run to the end */
         n = lim;
+        while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
     for (size_t i = 0; i < n; i++) {
         if (i && !is_space((unsigned char)s[i - 1]))
             continue;
