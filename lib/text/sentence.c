@@ -37,8 +37,8 @@ static inline size_t decode_or_1(const uint8_t *s, size_t n, size_t i, uint32_t 
     return len;
 }
 
-/* ASCII word characters (letters and digits): 1. */
-const uint8_t ndx__ascii_word[128] = {
+/* ASCII word characters (letters and digits): 1; every other byte 0. */
+const uint8_t ndx__ascii_word[256] = {
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
     ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
     ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
@@ -51,7 +51,7 @@ const uint8_t ndx__ascii_word[128] = {
 
 static inline bool ascii_word(uint8_t c)
 {
-    return c < 0x80 && ndx__ascii_word[c] == 1;
+    return ndx__ascii_word[c];
 }
 
 bool ndx__text_next_word_any(const char *text, size_t ntext, size_t i, size_t *ws, size_t *we)

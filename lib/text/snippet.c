@@ -112,17 +112,22 @@ static void w_text(struct writer *w, const char *s, size_t a, size_t b)
     do {                                                                                           \
         ndx__buf_append(w->out, s + run, (k)-run, &w->rc);                                         \
     } while (0)
+/* a visible byte at k: the text so far, then the space owed before it */
+#define VISIBLE(k)                                                                                 \
+    do {                                                                                           \
+        if (w->pending_space) {                                                                    \
+            FLUSH(k);                                                                              \
+            run = (k);                                                                             \
+            ndx__buf_putc(w->out, ' ', &w->rc);                                                    \
+            w->pending_space = false;                                                              \
+        }                                                                                          \
+        w->at_start = false;                                                                       \
+    } while (0)
 #define PLAIN(c) (wcls[c] == 0 || (wcls[c] == 2 && !esc_cls))
     for (size_t k = a; k < b;) {
         uint8_t c = u[k];
         if (PLAIN(c)) {
-            if (w->pending_space) {
-                FLUSH(k);
-                run = k;
-                ndx__buf_putc(w->out, ' ', &w->rc);
-                w->pending_space = false;
-            }
-            w->at_start = false;
+            VISIBLE(k);
             /* a run of plain bytes, single ' ' between them included (copied as they are) */
             for (k++;;) {
                 while (k < b && PLAIN(u[k]))
@@ -143,13 +148,7 @@ static void w_text(struct writer *w, const char *s, size_t a, size_t b)
             k++;
             continue;
         }
-        if (w->pending_space) {
-            FLUSH(k);
-            run = k;
-            ndx__buf_putc(w->out, ' ', &w->rc);
-            w->pending_space = false;
-        }
-        w->at_start = false;
+        VISIBLE(k);
         FLUSH(k);
         ndx__buf_puts(w->out, w_escape(c), &w->rc);
         run = k + 1;
@@ -157,6 +156,7 @@ static void w_text(struct writer *w, const char *s, size_t a, size_t b)
     }
     FLUSH(b);
 #undef PLAIN
+#undef VISIBLE
 #undef FLUSH
 }
 

@@ -15,9 +15,9 @@
 
 /* Flags passed with each token. */
 enum {
-    NDX_TOK_CJK_UNI = 1,  /* a single CJK character (unigram) */
-    NDX_TOK_CJK_BI = 2,   /* a CJK bigram; emitted at the position of its first character */
-    NDX_TOK_NUMBER = 4,   /* token is numeric ("2019", "3.5", "1,000") */
+    NDX_TOK_CJK_UNI = 1, /* a single CJK character (unigram) */
+    NDX_TOK_CJK_BI = 2,  /* a CJK bigram; emitted at the position of its first character */
+    NDX_TOK_NUMBER = 4,  /* token is numeric ("2019", "3.5", "1,000") */
 };
 
 /*
@@ -26,15 +26,15 @@ enum {
  * +1 per word; a CJK unigram and the bigram starting at the same character share a position).
  * `start`/`end`: byte offsets of the original text the token covers.  Nonzero return stops.
  */
-typedef int (*ndx_token_fn)(void *ctx, const char *term, size_t nterm, uint32_t pos,
-                            size_t start, size_t end, unsigned flags);
+typedef int (*ndx_token_fn)(void *ctx, const char *term, size_t nterm, uint32_t pos, size_t start,
+                            size_t end, unsigned flags);
 
 struct ndx_analyzer {
-    int stem;            /* 1: apply the Snowball stemmer of the language */
-    uint32_t max_term;   /* longer terms (bytes) are truncated at a character boundary; 0 = 64 */
-    int simple;          /* 1: simple mode: lower-cased (ASCII and utf8proc case fold) runs of
-                            letters and digits, nothing else (no stemming, no accent folding, no
-                            apostrophe/number rules, no CJK n-grams: a CJK run is one word) */
+    int stem;          /* 1: apply the Snowball stemmer of the language */
+    uint32_t max_term; /* longer terms (bytes) are truncated at a character boundary; 0 = 64 */
+    int simple;        /* 1: simple mode: lower-cased (ASCII and utf8proc case fold) runs of
+                          letters and digits, nothing else (no stemming, no accent folding, no
+                          apostrophe/number rules, no CJK n-grams: a CJK run is one word) */
     const uint8_t *stem_first; /* NULL, or 256 flags for callers that only look for given terms
                             (highlighting): an all-ASCII word whose lower-cased first character
                             is not flagged reaches the callback as it stands, neither normalised
@@ -42,8 +42,8 @@ struct ndx_analyzer {
                             whose Snowball stemmer strips suffixes alone: there stemming never
                             changes the first letter of an ASCII word, so such a word cannot
                             become one of the looked-for terms. */
-    size_t *skipped;     /* with stem_first: if not NULL, such words are not passed to the
-                            callback at all, only counted here (their positions are still used) */
+    size_t *skipped;           /* with stem_first: if not NULL, such words are not passed to the
+                                  callback at all, only counted here (their positions are still used) */
 };
 
 /*
@@ -96,8 +96,8 @@ void ndx__detect_lang(const char *text, size_t ntext, char out[3]);
 
 /*
  * Sentence boundaries: calls cb(ctx, start, end) for each sentence of `text` (byte offsets; end
- * exclusive, trailing space excluded).  Ends at . ! ? 。！？ (and closing quotes/brackets after them)
- * followed by space or end; not after common abbreviations (Mr. Dr. U.S. Jan. ...), initials
+ * exclusive, trailing space excluded).  Ends at . ! ? 。！？ (and closing quotes/brackets after
+ * them) followed by space or end; not after common abbreviations (Mr. Dr. U.S. Jan. ...), initials
  * ("J. Smith"), or decimals.  Newlines always end a sentence.
  */
 typedef int (*ndx_sentence_fn)(void *ctx, size_t start, size_t end);
@@ -169,7 +169,7 @@ bool ndx__text_is_wordchar(uint32_t cp);
  * false at the end of the text.  Inline for ASCII words (the hot path of snippets); anything
  * else goes to ndx__text_next_word_any, which handles every word. */
 bool ndx__text_next_word_any(const char *text, size_t ntext, size_t i, size_t *ws, size_t *we);
-extern const uint8_t ndx__ascii_word[128]; /* 1: ASCII letter or digit */
+extern const uint8_t ndx__ascii_word[256]; /* 1: ASCII letter or digit, else 0 */
 
 static inline bool ndx__text_next_word(const char *text, size_t ntext, size_t i, size_t *ws,
                                        size_t *we)
