@@ -33,6 +33,10 @@ void ndx__extract_free(struct ndx_extract *e); /* frees and re-inits; accepts an
 int ndx__extract_html(const char *html, size_t n, const char *charset, const char *url, size_t nurl,
                       struct ndx_extract *e);
 
+/* The options the extractor gives libxml2's HTML parser (htmlCtxtUseOptions); tests that parse
+ * the way it does use them too. */
+extern const int ndx__html_options;
+
 /* The page as the HTML parser is given it (html.c: contents of script, style, svg and noscript
  * and comments left out; with slim, attributes the extractor does not read left out of start
  * tags).  Exposed for tests. */

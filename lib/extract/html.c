@@ -1568,6 +1568,9 @@ void ndx__html_prestrip(const char *s, size_t n, bool keep_noscript, bool slim, 
     out->n = (size_t)(w - (char *)out->p);
 }
 
+const int ndx__html_options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                              HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NODEFDTD;
+
 static void init_libxml(void)
 {
     xmlInitParser();
@@ -1621,8 +1624,7 @@ static int parse_page(const char *html, size_t n, struct ndx_xdoc *d)
     sax->serror = sax_error;
     sax->initialized = XML_SAX2_MAGIC;
     ctxt->userData = S;
-    htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NODEFDTD);
+    htmlCtxtUseOptions(ctxt, ndx__html_options);
     htmlParseDocument(ctxt);
     if (ctxt->myDoc)
         xmlFreeDoc(ctxt->myDoc);
@@ -2224,16 +2226,10 @@ static void drop_tail_cta(struct ndx_buf *out)
         while (start && p[start - 1] != '\n')
             start--;
         if (is_cta_line(p + start, end - start)) {
-            memmove(out->p + start, out->p + end, out->n - end);
-            out->n -= end - start;
-            if (start && out->n > start - 1 && out->p[start - 1] == '\n') {
-                /* remove the line break before the dropped line */
-                memmove(out->p + start - 1, out->p + start, out->n - start);
-                out->n--;
-            } else if (!start && out->n && out->p[0] == '\n') {
-                memmove(out->p, out->p + 1, out->n - 1);
-                out->n--;
-            }
+            /* the line goes with the line break before it (after it, for the first line) */
+            size_t a = start ? start - 1 : 0, z = start || end == out->n ? end : end + 1;
+            memmove(out->p + a, out->p + z, out->n - z);
+            out->n -= z - a;
         }
         end = start ? start - 1 : 0;
     }

@@ -21,6 +21,12 @@ static bool is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
+/* Whether c is one of the characters of set (never NUL). */
+static bool in_set(const char *set, char c)
+{
+    return c && strchr(set, c);
+}
+
 /* Whether the n bytes at p, lower-cased in ASCII, are one of the nlist words of list. */
 static bool word_in(const char *const *list, size_t nlist, const void *p, size_t n)
 {
@@ -696,7 +702,7 @@ static void clean_byline(struct ndx_buf *b)
         b->n = cut;
         for (bool more = true; more && b->n;) {
             more = false;
-            while (b->n && strchr(" ,.|-:/", b->p[b->n - 1]))
+            while (b->n && in_set(" ,.|-:/", (char)b->p[b->n - 1]))
                 b->n--;
             size_t w = b->n;
             while (w && b->p[w - 1] != ' ')
@@ -798,8 +804,18 @@ static bool name_word(const char *p, size_t n)
  */
 static bool find_text_byline(const char *s, size_t n, size_t lim, struct ndx_buf *out, int *rc)
 {
-    static const char *const markers[] = {
-        "article written by:", "written by:", "written by", "article by", "posted by", "by:", "by"};
+    /* bare: the word before may make it a picture credit; names: words the name needs */
+    static const struct {
+        const char *m;
+        bool bare;
+        unsigned names;
+    } markers[] = {{"article written by:", false, 1},
+                   {"written by:", false, 1},
+                   {"written by", false, 1},
+                   {"article by", false, 1},
+                   {"posted by", false, 1},
+                   {"by:", true, 1},
+                   {"by", true, 2}};
     static const char *const credits[] = {"photo", "photos",  "image",    "images",  "illustration",
                                           "video", "graphic", "graphics", "picture", "foto"};
     if (n > lim) { /* at a character boundary: a name may run to the end */
@@ -811,13 +827,12 @@ static bool find_text_byline(const char *s, size_t n, size_t lim, struct ndx_buf
         if (i && !is_space((unsigned char)s[i - 1]))
             continue;
         for (size_t m = 0; m < NDX_ARRAY_LEN(markers); m++) {
-            size_t ml = strlen(markers[m]), j = 0;
-            while (j < ml && i + j < n && lc((unsigned char)s[i + j]) == markers[m][j])
+            size_t ml = strlen(markers[m].m), j = 0;
+            while (j < ml && i + j < n && lc((unsigned char)s[i + j]) == markers[m].m[j])
                 j++;
             if (j < ml || i + ml >= n || !is_space((unsigned char)s[i + ml]))
                 continue;
-            bool bare = m >= NDX_ARRAY_LEN(markers) - 2;
-            if (bare && i >= 2) { /* the word before "by": a picture credit? */
+            if (markers[m].bare && i >= 2) { /* the word before "by": a picture credit? */
                 size_t pe = i - 1, ps = pe;
                 while (ps && !is_space((unsigned char)s[ps - 1]))
                     ps--;
@@ -833,7 +848,7 @@ static bool find_text_byline(const char *s, size_t n, size_t lim, struct ndx_buf
                     p++;
                 size_t we = p;
                 bool stop = false;
-                while (we > w && strchr(",|;", s[we - 1])) {
+                while (we > w && in_set(",|;", s[we - 1])) {
                     we--;
                     stop = true;
                 }
@@ -850,7 +865,7 @@ static bool find_text_byline(const char *s, size_t n, size_t lim, struct ndx_buf
                 if (stop)
                     break;
             }
-            if (names >= (bare && m == NDX_ARRAY_LEN(markers) - 1 ? 2u : 1u)) {
+            if (names >= markers[m].names) {
                 ndx__buf_append(out, s + start, end - start, rc);
                 return true;
             }

@@ -460,6 +460,18 @@ TEST(extract_credit_and_cta_lines)
     CHECK_EQ(strlen(b), e.body.n);
     CHECK(b[e.body.n - 1] != '\n');
     ndx__extract_free(&e);
+    /* a text of three lines: the first and the last are calls to subscribe */
+    snprintf(html, sizeof html,
+             "<html><body><article><p>Sign up to our newsletter for the latest news.</p>"
+             "<p>The regional parliament passed the new water law on Thursday, after a debate "
+             "that lasted most of the day and ended with a narrow vote.</p>"
+             "<p>Subscribe now for the full story.</p></article></body></html>");
+    CHECK_EQ(extract_str(html, &e), NDX_OK);
+    CHECK(strncmp(S(&e.body), "The regional parliament", 23) == 0);
+    CHECK(strstr(S(&e.body), "ubscribe") == NULL && strstr(S(&e.body), "Sign up") == NULL);
+    CHECK(strstr(S(&e.body), "\n\n") == NULL);
+    CHECK(S(&e.body)[e.body.n - 1] == '.' && strlen(S(&e.body)) == e.body.n);
+    ndx__extract_free(&e);
 }
 
 /* Ideographic spaces that indent Chinese paragraphs are trimmed like spaces. */
@@ -968,8 +980,7 @@ static void sax_events(const char *s, size_t n, struct ndx_buf *out)
     sax->ignorableWhitespace = ev_chars;
     sax->initialized = XML_SAX2_MAGIC;
     ctxt->userData = &v;
-    htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NODEFDTD);
+    htmlCtxtUseOptions(ctxt, ndx__html_options);
     xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
     htmlParseDocument(ctxt);
     if (ctxt->myDoc)
