@@ -18,6 +18,7 @@ Timing comes from the extractor itself (`--time`: wall/CPU time inside ndx_extra
 process start-up, file reading and scoring are excluded.
 """
 import argparse
+import ast
 import collections
 import gzip
 import html.parser
@@ -371,14 +372,24 @@ def set_newspaper(run):
     return dict(pages=len(items), f1=f, p=pr, r=rc, published=None, stats=st, worst=worst)
 
 
+NOT_LITERAL = object()
+
+
+def py_literal(v):
+    """fundus stores some fields as Python literals in strings: the value, or NOT_LITERAL."""
+    try:
+        return ast.literal_eval(v)
+    except Exception:
+        return NOT_LITERAL
+
+
 def fundus_gold(v):
     body = v.get("body")
     if isinstance(body, str):
-        try:
-            import ast
-            body = ast.literal_eval(body)
-        except Exception:
+        parsed = py_literal(body)
+        if parsed is NOT_LITERAL:
             return body
+        body = parsed
     if not isinstance(body, dict):
         return ""
     parts = list(body.get("summary") or [])
@@ -414,11 +425,8 @@ def set_fundus(run):
     def authors(v):
         a = v.get("authors")
         if isinstance(a, str):
-            try:
-                import ast
-                a = ast.literal_eval(a)
-            except Exception:
-                a = [a]
+            parsed = py_literal(a)
+            a = [a] if parsed is NOT_LITERAL else parsed
         return [x for x in (a or []) if isinstance(x, str)]
     meta = meta_scores([(res.get(p), e.get("title"), e.get("publishing_date"), authors(e))
                         for p, _, e in items])
