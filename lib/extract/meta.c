@@ -972,10 +972,12 @@ int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t
     }
     if (t == NDX_DATE_UNKNOWN && (v = kv(d, XK_MOD_META, &n)) && parse_loose(v, n, &tmp))
         t = tmp;
-    /* the text near the headline: dates and bylines written there */
+    /* the text near the headline, for the dates and bylines written there: gathered only when
+     * the markup gave neither */
     struct ndx_buf nh;
     ndx__buf_init(&nh, 0);
-    near_headline(d, top, 1500, &nh, &rc);
+    if (t == NDX_DATE_UNKNOWN)
+        near_headline(d, top, 1500, &nh, &rc);
     if (t == NDX_DATE_UNKNOWN && nh.n) {
         char buf[40];
         if (find_numeric_date((const char *)nh.p, nh.n, buf, sizeof buf) &&
@@ -1018,6 +1020,8 @@ int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t
         ndx__buf_free(&s);
         ndx__buf_free(&c);
     }
+    if (!rc && !e->byline.n && !nh.n)
+        near_headline(d, top, 1500, &nh, &rc);
     if (!rc && !e->byline.n && nh.n &&
         find_text_byline((const char *)nh.p, nh.n, 600, &e->byline, &rc)) {
         clean_byline(&e->byline);
