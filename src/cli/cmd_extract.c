@@ -1,5 +1,5 @@
 /*
- * extract.c - `newsdex extract [--json] [--time] [--url URL] FILE...`: print the articles found
+ * cmd_extract.c - `newsdex extract [--json] [--time] [--url URL] FILE...`: print the articles found
  * in files: the article of an HTML page (title, byline, date, language, body text), and for any
  * other input what `newsdex ingest` would take from it (a plain-text page and the teaser stubs
  * after it, the items of a feed, the pages of a web archive, JSON articles).  Files may be

@@ -1,0 +1,42 @@
+/*
+ * cli.h - helpers shared by the commands of the `newsdex` tool (src/cli/common.c).  Every
+ * command is a function `int ndx_cmd_NAME(int argc, char **argv)` (commands.h) that gets argv
+ * with argv[0] the command's name and returns the exit status: 0 success, 1 partial success
+ * (inputs skipped, problems found, nothing matched), 2 usage or fatal error.
+ */
+#ifndef NDX_CLI_H
+#define NDX_CLI_H
+
+#include "newsdex.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+extern const char *const prog; /* "newsdex", as printed in messages */
+
+/* Print "newsdex CMD: MSG" and a pointer to --help on stderr, then exit(2). */
+void die_usage(const char *cmd, const char *msg);
+/* The index directory: the --index option, else $NEWSDEX_INDEX, else ./newsdex-index. */
+const char *index_dir(const char *opt);
+/* Open the index or exit(2) with the library's message. */
+ndx_index *open_index(const char *dir, int flags);
+/* A date as "YYYY-MM-DD" (or with " HH:MM" when it has a time of day); "-" when unknown. */
+void format_date(int64_t t, char *out, size_t n);
+/* Print a JSON value on one line of stdout and release it. */
+void print_json(json_t *j);
+/* Monotonic seconds. */
+double now_s(void);
+/* A non-negative decimal number; -1 when s is not one. */
+int parse_size(const char *s, unsigned long long *out);
+/* A date option (--from/--to); end_of_day moves a bare YYYY-MM-DD to 23:59:59. */
+int parse_date_opt(const char *s, int64_t *out, int end_of_day);
+/* Move known options before a "--" so that query words starting with '-' reach the query. */
+char **split_query_args(int argc, char **argv, const char *const *valued,
+                        const char *const *flags, int *nargc);
+/* --index, --json (when json is not NULL) and --help of the small commands; 1 after --help. */
+int simple_opts(int argc, char **argv, const char *cmd, const char *help, const char **dir,
+                int *json);
+
+#endif

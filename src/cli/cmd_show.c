@@ -1,0 +1,95 @@
+/*
+ * cmd_show.c - `newsdex show ID|URL`: one stored article with its story and its exact copies.
+ */
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "common/json_out.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static int collect_member(void *ctx, const ndx_article *a)
+{
+    json_array_append_new((json_t *)ctx, ndxx_member_json(a));
+    return 0;
+}
+
+int ndx_cmd_show(int argc, char **argv)
+{
+    const char *dir = NULL;
+    int json = 0;
+    if (simple_opts(argc, argv, "show",
+                    "Usage: %s show [--index DIR] [--json] ID|URL\n"
+                    "Print a stored article: metadata, full text, its story's articles and the\n"
+                    "URLs of exact copies.\n",
+                    &dir, &json))
+        return 0;
+    if (optind + 1 != argc)
+        die_usage("show", "give one article id or URL");
+    ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
+    uint64_t id;
+    ndx_article *a = NULL;
+    const char *key = argv[optind];
+    if (ndx_index_lookup(ix, key, strlen(key), &id) || ndx_index_get(ix, id, &a)) {
+        fprintf(stderr, "%s: %s\n", prog, ndx_errmsg(ix));
+        ndx_index_close(ix);
+        return 1;
+    }
+    json_t *story = json_array();
+    ndx_story_members(ix, a->story, collect_member, story);
+    if (json) {
+        json_t *o = ndxx_article_json(ix, a);
+        print_json(o);
+    } else {
+        char date[32];
+        format_date(a->published, date, sizeof date);
+        printf("%s\n", a->title);
+        printf("id %" PRIu64 " · %s · %s · %s\n", a->id, a->nsource ? a->source : "-", date,
+               a->lang);
+        if (a->nurl)
+            printf("%s\n", a->url);
+        if (a->nauthors)
+            printf("by %s\n", a->authors);
+        printf("\n%s\n", a->body);
+        if (json_array_size(story) > 1) {
+            printf("\nThe same story (%zu articles, earliest first):\n", json_array_size(story));
+            for (size_t k = 0; k < json_array_size(story); k++) {
+                json_t *m = json_array_get(story, k);
+                json_t *d = json_object_get(m, "date");
+                printf("  %s%" JSON_INTEGER_FORMAT " %s · %s · %s\n",
+                       json_integer_value(json_object_get(m, "id")) == (json_int_t)a->id ? "*"
+                                                                                         : " ",
+                       json_integer_value(json_object_get(m, "id")),
+                       json_string_value(json_object_get(m, "source")),
+                       json_is_string(d) ? json_string_value(d) : "-",
+                       json_string_value(json_object_get(m, "title")));
+            }
+        }
+        if (a->ncopies) {
+            printf("\nAlso published as (exact copies):\n");
+            const char *p = a->copies, *end = a->copies + a->ncopies;
+            while (p < end) {
+                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                if (!nl)
+                    nl = end;
+                const char *tab = memchr(p, '\t', (size_t)(nl - p));
+                if (tab)
+                    printf("  %.*s (%.*s)\n", (int)(tab - p), p, (int)(nl - tab - 1), tab + 1);
+                else
+                    printf("  %.*s\n", (int)(nl - p), p);
+                p = nl + 1;
+            }
+        }
+    }
+    json_decref(story);
+    ndx_article_free(a);
+    ndx_index_close(ix);
+    return 0;
+}

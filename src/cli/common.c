@@ -1,0 +1,181 @@
+/*
+ * common.c - helpers shared by the commands of the `newsdex` tool: usage errors, opening
+ * the index, dates, JSON output, number and date options, query words on the command line.
+ */
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "common/json_out.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The name the tool prints in messages and usage lines. */
+const char *const prog = "newsdex";
+
+void die_usage(const char *cmd, const char *msg)
+{
+    fprintf(stderr, "%s %s: %s\nTry '%s %s --help'.\n", prog, cmd, msg, prog, cmd);
+    exit(2);
+}
+
+const char *index_dir(const char *opt)
+{
+    if (opt)
+        return opt;
+    const char *env = getenv("NEWSDEX_INDEX");
+    return env && *env ? env : "newsdex-index";
+}
+
+ndx_index *open_index(const char *dir, int flags)
+{
+    ndx_index *ix = NULL;
+    char *msg = NULL;
+    int rc = ndx_index_open(dir, flags, &ix, &msg);
+    if (rc) {
+        fprintf(stderr, "%s: %s\n", prog, msg ? msg : ndx_strerror(rc));
+        ndx_free(msg);
+        exit(2);
+    }
+    return ix;
+}
+
+void format_date(int64_t t, char *out, size_t n)
+{
+    if (t == NDX_DATE_UNKNOWN) {
+        snprintf(out, n, "-");
+        return;
+    }
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    if (tm.tm_hour == 0 && tm.tm_min == 0 && tm.tm_sec == 0)
+        strftime(out, n, "%Y-%m-%d", &tm);
+    else
+        strftime(out, n, "%Y-%m-%d %H:%M", &tm);
+}
+
+void print_json(json_t *j)
+{
+    char *s = json_dumps(j, JSON_ENSURE_ASCII * 0 | JSON_COMPACT);
+    if (s) {
+        fputs(s, stdout);
+        fputc('\n', stdout);
+        free(s);
+    }
+    json_decref(j);
+}
+
+double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int parse_size(const char *s, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int parse_date_opt(const char *s, int64_t *out, int end_of_day)
+{
+    if (ndx_parse_date(s, strlen(s), out) != NDX_OK)
+        return -1;
+    if (end_of_day && strlen(s) == 10)
+        *out += 86399;
+    return 0;
+}
+
+/*
+ * Query words may start with '-' ("-camps" excludes a word).  Reorder argv so that the options
+ * this command knows come first and every other word follows a "--", where getopt leaves it.
+ * `valued`/`flags` list the known options (long "--x" or short "-x"); valued ones take the next
+ * word (or "--x=v").  Returns a new argv (static lifetime for the process).
+ */
+char **split_query_args(int argc, char **argv, const char *const *valued,
+                               const char *const *flags, int *nargc)
+{
+    char **out = calloc((size_t)argc + 2, sizeof *out);
+    char **words = calloc((size_t)argc + 1, sizeof *words);
+    if (!out || !words)
+        exit(2);
+    int n = 0, nw = 0, i = 1;
+    out[n++] = argv[0];
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--")) {
+            for (i++; i < argc; i++)
+                words[nw++] = argv[i];
+            break;
+        }
+        int known = 0;
+        for (const char *const *v = valued; *v && !known; v++) {
+            size_t l = strlen(*v);
+            if (!strcmp(a, *v)) {
+                out[n++] = argv[i];
+                if (i + 1 < argc)
+                    out[n++] = argv[++i];
+                known = 1;
+            } else if (!strncmp(a, *v, l) && a[l] == '=' && a[1] == '-') {
+                out[n++] = argv[i];
+                known = 1;
+            } else if (a[1] != '-' && (*v)[1] != '-' && a[0] == '-' && a[1] == (*v)[1] && a[2]) {
+                out[n++] = argv[i]; /* -n5 */
+                known = 1;
+            }
+        }
+        for (const char *const *f = flags; *f && !known; f++)
+            if (!strcmp(a, *f)) {
+                out[n++] = argv[i];
+                known = 1;
+            }
+        if (!known)
+            words[nw++] = argv[i];
+    }
+    out[n++] = (char *)"--";
+    for (int k = 0; k < nw; k++)
+        out[n++] = words[k];
+    free(words);
+    *nargc = n;
+    return out;
+}
+
+/*
+ * Options of the small commands (show, delete, stats, check): --index DIR, --help, and --json
+ * when `json` is not NULL.  Prints `help` (a printf format taking the program name) for --help
+ * and returns 1 (the command then exits 0); 0 to go on; exits 2 on an unknown option.
+ */
+int simple_opts(int argc, char **argv, const char *cmd, const char *help, const char **dir,
+                       int *json)
+{
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"json", no_argument, 0, 'j'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
+        if (c == 'i')
+            *dir = optarg;
+        else if (c == 'j' && json)
+            *json = 1;
+        else if (c == 'h') {
+            printf(help, prog);
+            return 1;
+        } else
+            die_usage(cmd, "unknown option");
+    }
+    return 0;
+}
