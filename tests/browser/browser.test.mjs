@@ -68,13 +68,15 @@ after(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-async function newPage(viewport) {
+async function newPage(viewport, httpErrorsExpected) {
   const ctx = await browser.newContext({ viewport: viewport || { width: 1200, height: 900 } });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('console', (m) => {
-    // the syntax-error test asks for a 400 on purpose; anything else is a failure
-    if (m.type() === 'error' && !/status of 400/.test(m.text())) pageErrors.push(m.text());
+    // the syntax-error test asks for a 400 on purpose, the degraded-server test for 4xx and 5xx;
+    // anything else is a failure
+    const re = httpErrorsExpected ? /status of [45]\d\d/ : /status of 400/;
+    if (m.type() === 'error' && !re.test(m.text())) pageErrors.push(m.text());
   });
   return page;
 }
@@ -148,6 +150,21 @@ test('phone layout', async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `horizontal overflow ${overflow}px`);
   await page.screenshot({ path: join(outDir, 'phone.png'), fullPage: true });
+  await page.context().close();
+});
+
+test('without facets, timeline and terms the page still shows the results', async () => {
+  const page = await newPage(null, true);
+  // a server that refuses the analytics parameters, and whose other analytics endpoints fail
+  await page.route(/\/api\/search\?.*(facet|histogram)=/, (route) =>
+    route.fulfill({ status: 400, json: { error: 'unknown parameter facet' } }));
+  await page.route(/\/api\/(terms|timeline)\?/, (route) => route.fulfill({ status: 500, json: { error: 'boom' } }));
+  await page.goto(base + '/#/search?q=' + encodeURIComponent('port strike'));
+  await page.waitForSelector('#hits li.hit');
+  assert.ok(await page.locator('#hits li.hit').count() >= 3);
+  assert.match(await page.textContent('#summary'), /\d+ (stories|story)/);
+  for (const id of ['#facets', '#chart-sec', '#terms-sec']) assert.equal(await page.isVisible(id), false, id);
+  assert.equal(await page.isVisible('#error'), false);
   await page.context().close();
 });
 

@@ -3,7 +3,7 @@
 #
 #   sh src/server/web/embed.sh OUTPUT.c [--in-tree]
 #
-# Embeds src/server/web/{index.html,app.js,style.css} and docs/openapi.json (served at
+# Embeds src/server/web/{index.html,app.js,chart.js,style.css} and docs/openapi.json (served at
 # /api/openapi.json) as byte arrays in the table srv_assets (src/server/server.h).  With --in-tree
 # the output is wrapped in #ifndef NDX_WEB_ASSETS_EXTERNAL, so that the copy kept in the source
 # tree (src/server/web_assets.c) steps aside when the build generates its own and defines that
@@ -24,6 +24,7 @@ trap 'rm -f "$tmp"' EXIT
     i=0
     for spec in "index.html:/index.html:text/html; charset=utf-8:$here/index.html" \
                 "app.js:/app.js:text/javascript; charset=utf-8:$here/app.js" \
+                "chart.js:/chart.js:text/javascript; charset=utf-8:$here/chart.js" \
                 "style.css:/style.css:text/css; charset=utf-8:$here/style.css" \
                 "openapi.json:/openapi.json:application/json; charset=utf-8:$root/docs/openapi.json"; do
         file=${spec##*:}
@@ -37,6 +38,7 @@ trap 'rm -f "$tmp"' EXIT
     i=0
     for spec in "index.html:/index.html:text/html; charset=utf-8:$here/index.html" \
                 "app.js:/app.js:text/javascript; charset=utf-8:$here/app.js" \
+                "chart.js:/chart.js:text/javascript; charset=utf-8:$here/chart.js" \
                 "style.css:/style.css:text/css; charset=utf-8:$here/style.css" \
                 "openapi.json:/openapi.json:application/json; charset=utf-8:$root/docs/openapi.json"; do
         rest=${spec#*:}
