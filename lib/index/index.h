@@ -280,6 +280,28 @@ static inline int ndx__seg_deleted(const struct ndx_segref *r, uint32_t doc)
     return r->del && (r->del[doc >> 3] >> (doc & 7) & 1);
 }
 
+/*
+ * A read-only view of the index as one commit left it: its segments and the collection
+ * statistics that scoring needs.  Query evaluation reads the index only through it (lib/query),
+ * so that a later fan-out over shards can hand every shard a view carrying global statistics.
+ * Borrowed from the handle (lib/index/view.c); valid until the handle changes (refresh, add,
+ * commit).
+ */
+struct ndx_view {
+    const struct ndx_segref *segs;
+    size_t nsegs;
+    int stem;                  /* terms are stemmed (fixed at creation) */
+    int simple;                /* simple analysis */
+    uint64_t ndocs;            /* documents of the segments, deleted ones included */
+    uint64_t sum_dl;           /* summed weighted lengths, likewise */
+    uint16_t langs[64];        /* distinct languages of the segments (first 64) */
+    int nlangs;
+};
+
+void ndx__view_init(struct ndx_view *v, const ndx_index *ix);
+/* Documents holding term t (every term starting with t when prefix), over the view. */
+uint64_t ndx__view_df(const struct ndx_view *v, const char *t, size_t n, int prefix);
+
 /* Set the handle's error message (printf-style) and return rc. */
 int ndx__index_fail(ndx_index *ix, int rc, const char *fmt, ...) NDX_PRINTF(3, 4);
 

@@ -1,6 +1,6 @@
 /*
  * query.h - the query language: parser (query/parse.c) from text to a syntax tree, and the tree
- * the evaluator (query/eval.c) compiles against each segment.  The language is documented for users
+ * the evaluator (query/eval.h) compiles against each segment.  The language is documented for users
  * in docs/QUERY.md.
  *
  * Grammar (precedence: NOT/-/+ bind tightest, then AND (explicit or by juxtaposition), then OR):

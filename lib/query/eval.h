@@ -1,0 +1,218 @@
+/*
+ * eval.h - internals of query evaluation, shared by its files (read in this order):
+ *   compile.c    a parsed query (query.h) analysed into leaves (term sets, phrases, filters) and
+ *                their idf from the view's statistics
+ *   iter.c       document iterators over one segment: term sets, phrases, AND/OR/NOT, dates
+ *   topk.c       the matching pass: collectors (count, story collapse, top-k heap, and the
+ *                analytics collectors of collect.c), MaxScore pruning, ndx_search
+ *   highlight.c  which words of a stored text to highlight
+ *   results.c    hits from candidates (stored text, snippets, teasers, story copies), accessors
+ *   related.c    ndx_related (more like this)
+ *   export.c     ndx_export, ndx_story_members
+ * Evaluation reads the index only through a read-only view (struct ndx_view, index/index.h).
+ */
+#ifndef NDX_EVAL_H
+#define NDX_EVAL_H
+
+#include "index/index.h"
+#include "query/query.h"
+#include "text/text.h"
+
+#include <math.h>
+#include <time.h>
+
+#define BM25_K1 1.2
+#define BM25_B  0.75
+
+/* ---- analysed query: what to look up, independent of segments (compile.c) ----------------- */
+
+struct slot { /* one position of a phrase: alternative terms */
+    char **terms;
+    size_t nterms;
+    uint32_t rel; /* position relative to the first slot */
+};
+
+struct leaf {
+    int kind; /* NDX_Q_TERM (a term set), NDX_Q_PREFIX, NDX_Q_PHRASE, NDX_Q_DATE */
+    int field;
+    struct slot *slots; /* TERM: one slot; PHRASE: several; PREFIX: one slot, the prefix */
+    size_t nslots;
+    uint32_t slop;
+    char meta; /* metadata kind letter ('S' source, 'U' url, 'L' lang) or 0 */
+    int64_t from, to;
+    double idf; /* summed over slots, computed per search */
+};
+
+struct cnode { /* compiled node */
+    int kind;  /* NDX_Q_AND, NDX_Q_OR, NDX_Q_NOT, or leaf kinds */
+    struct leaf *leaf;
+    struct cnode **kids;
+    size_t nkids;
+};
+
+struct search {
+    ndx_index *ix; /* for error messages only: what is read comes from v */
+    struct ndx_view v;
+    const ndx_search_opts *o;
+    struct ndx_analyzer an;
+    double N, avgdl;
+    struct ndx_buf tmp;
+    int rc;
+    char *err;
+};
+
+void ndx__search_init(struct search *S, ndx_index *ix, const ndx_search_opts *opts);
+void ndx__search_free(struct search *S);
+int ndx__compile(struct search *S, const struct ndx_qnode *q, struct cnode **out);
+void ndx__cnode_free(struct cnode *c);
+int ndx__slot_add(struct slot *s, const char *t, size_t n);
+void ndx__compute_idf(struct search *S, struct cnode *c);
+
+static inline double idf_of(double N, double df)
+{
+    if (df > N)
+        df = N;
+    return log(1 + (N - df + 0.5) / (df + 0.5));
+}
+
+static inline double bm25(const struct search *S, double idf, double wf, double dl)
+{
+    double norm = BM25_K1 * (1 - BM25_B + BM25_B * dl / (S->avgdl > 0 ? S->avgdl : 1));
+    return idf * wf * (BM25_K1 + 1) / (wf + norm);
+}
+
+static inline double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- iterators (iter.c) -------------------------------------------------------------------- */
+
+struct it;
+struct it_ops {
+    uint32_t (*advance)(struct it *it, uint32_t target); /* first doc >= target */
+    double (*score)(struct it *it);                      /* of the current doc */
+    void (*free)(struct it *it);
+};
+
+struct it {
+    const struct it_ops *ops;
+    uint32_t doc;
+    uint64_t cost; /* estimated matches, to order AND kids */
+};
+
+static inline uint32_t it_advance(struct it *it, uint32_t target)
+{
+    if (it->doc != NDX_DOC_END && it->doc >= target)
+        return it->doc;
+    return it->doc = it->ops->advance(it, target);
+}
+
+static inline uint32_t it_next(struct it *it)
+{
+    return it_advance(it, it->doc + 1);
+}
+
+static inline void it_free(struct it *it)
+{
+    if (it)
+        it->ops->free(it);
+}
+
+struct segctx {
+    struct search *S;
+    const struct ndx_seg *seg;
+    const struct ndx_segref *ref;
+    int corrupt;
+};
+
+/* Term set: the union of several postings lists read as one term (stemming alternatives, prefix
+ * expansions), optionally restricted to the title or the body by positions. */
+struct termset {
+    struct it base;
+    struct segctx *sc;
+    struct ndx_pl *pls;
+    size_t npl;
+    int field;
+    double idf;
+    uint32_t *pos; /* scratch positions */
+    size_t cap;
+    uint32_t *merged; /* merged positions of the current doc */
+    size_t nmerged, capmerged;
+    uint32_t wf; /* weighted frequency of the current doc */
+};
+
+static inline double ts_score(struct it *it)
+{
+    struct termset *t = (struct termset *)it;
+    return bm25(t->sc->S, t->idf, t->wf, t->sc->seg->col.dl[it->doc]);
+}
+
+/* The iterator of a term set (slot s: its terms, or the terms starting with them when prefix)
+ * on one segment, positioned on its first doc; NULL when out of memory. */
+struct termset *ndx__termset_new(struct segctx *sc, const struct slot *s, int prefix, int field,
+                                 double idf);
+void ndx__termset_free(struct termset *t);
+/* The iterator of a compiled node on one segment, positioned on its first doc; NULL when out of
+ * memory. */
+struct it *ndx__build_it(struct segctx *sc, const struct cnode *c);
+
+/* ---- the matching pass (topk.c) ------------------------------------------------------------ */
+
+struct cand {
+    double key; /* score, or date */
+    double score;
+    uint64_t gid;
+    uint32_t seg, doc;
+};
+
+/* Extra conditions of a run beyond the query. */
+struct run_opts {
+    uint64_t exclude_story; /* 0 = none */
+    int64_t near_date;      /* NDX_DATE_UNKNOWN = no date boost */
+};
+
+struct ndx_results {
+    uint64_t total;
+    uint64_t total_stories;
+    uint64_t total_copies;
+    int exact;
+    double took_ms;
+    ndx_hit *hits;
+    size_t nhits;
+};
+
+/* Evaluate root on every segment of the view: counts, collapse, top hits into res. */
+int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro,
+                 ndx_results *res);
+
+/* ---- highlighting (highlight.c) ------------------------------------------------------------ */
+
+struct hlset {
+    const struct cnode *root;
+    struct ndx_map terms;        /* hash of a term to highlight -> 1 */
+    struct ndx_map phrase_first; /* hash of a term that can start a highlighted phrase -> 1 */
+    const char **prefixes;
+    size_t nprefixes;
+    const struct leaf **phrases;
+    size_t nphrases;
+    uint8_t first[256]; /* first bytes of every term above (ndx_analyzer.stem_first) */
+    int any_first;      /* an empty term or prefix: no first-letter filter */
+};
+
+/* The words to highlight for the query root (negated and title-only leaves left out). */
+void ndx__hl_collect(struct hlset *h, const struct cnode *c, int negated);
+void ndx__hl_free(struct hlset *h);
+/* Highlight spans of the query in text (analysed in lang); *out freed by the caller. */
+int ndx__hl_spans(struct search *S, const struct hlset *hl, const char *text, size_t n,
+                  const char *lang, struct ndx_span **out, size_t *nout);
+
+/* ---- hits (results.c) ---------------------------------------------------------------------- */
+
+/* res->hits from the n best candidates c (stored text, snippets, teasers, story copies). */
+int ndx__results_fill(struct search *S, const struct cnode *root, const struct cand *c, size_t n,
+                      ndx_results *res);
+
+#endif /* NDX_EVAL_H */

@@ -1,0 +1,390 @@
+/*
+ * topk.c - the matching pass: every segment of the view is walked once by the query's iterator
+ * tree and each live match that passes the filters goes to the collectors: the count (matches
+ * and copies), the story collapse (best candidate of each story), the top-k heap, and the
+ * analytics collectors (collect.c) when asked for.  Plain relevance queries that need no exact
+ * count are pruned instead (MaxScore, block-max).  Entry point: ndx_search (newsdex.h).
+ */
+#include "query/eval.h"
+
+#include <stdlib.h>
+
+/* ---- top-k heap --------------------------------------------------------------------------- */
+
+/* a worse than b?  (lower key; ties: larger gid is worse) */
+static int worse(const struct cand *a, const struct cand *b)
+{
+    if (a->key != b->key)
+        return a->key < b->key;
+    return a->gid > b->gid;
+}
+
+struct heap {
+    struct cand *c;
+    size_t n, cap;
+};
+
+static void heap_push(struct heap *h, const struct cand *x)
+{
+    if (h->cap == 0)
+        return;
+    if (h->n == h->cap) {
+        if (!worse(&h->c[0], x))
+            return;
+        h->c[0] = *x;
+        size_t i = 0;
+        for (;;) {
+            size_t l = 2 * i + 1, r = l + 1, m = i;
+            if (l < h->n && worse(&h->c[l], &h->c[m]))
+                m = l;
+            if (r < h->n && worse(&h->c[r], &h->c[m]))
+                m = r;
+            if (m == i)
+                break;
+            struct cand t = h->c[i];
+            h->c[i] = h->c[m];
+            h->c[m] = t;
+            i = m;
+        }
+        return;
+    }
+    size_t i = h->n++;
+    h->c[i] = *x;
+    while (i && worse(&h->c[i], &h->c[(i - 1) / 2])) {
+        struct cand t = h->c[i];
+        h->c[i] = h->c[(i - 1) / 2];
+        h->c[(i - 1) / 2] = t;
+        i = (i - 1) / 2;
+    }
+}
+
+static int cmp_cand_best_first(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    if (worse(x, y))
+        return 1;
+    if (worse(y, x))
+        return -1;
+    return 0;
+}
+
+struct story_slot {
+    struct cand best;
+};
+
+/* ---- top-k with dynamic pruning (MaxScore, block-max) ------------------------------------- */
+
+/* Leaves that are plain term sets over title and body: what MaxScore can prune. */
+static int prunable_leaf(const struct cnode *c)
+{
+    const struct leaf *l = c->leaf;
+    return l && (l->kind == NDX_Q_TERM || l->kind == NDX_Q_PREFIX) && l->nslots == 1 &&
+           l->field == NDX_F_ANY && !l->meta;
+}
+
+static int prunable(const struct cnode *root)
+{
+    if (prunable_leaf(root))
+        return 1;
+    if (root->kind != NDX_Q_OR || root->nkids == 0)
+        return 0;
+    for (size_t i = 0; i < root->nkids; i++)
+        if (!prunable_leaf(root->kids[i]))
+            return 0;
+    return 1;
+}
+
+static double ts_upper(const struct termset *t)
+{
+    double wf = 0;
+    uint32_t mindl = UINT32_MAX;
+    for (size_t i = 0; i < t->npl; i++) {
+        wf += t->pls[i].ti.max_wf;
+        mindl = NDX_MIN(mindl, t->pls[i].ti.min_dl);
+    }
+    return t->npl ? bm25(t->sc->S, t->idf, wf, mindl) : 0;
+}
+
+static int cmp_ub(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    return *x < *y ? -1 : *x > *y;
+}
+
+struct ms_term {
+    double ub; /* first: sorted by it */
+    struct termset *t;
+};
+
+static double heap_threshold(const struct heap *h)
+{
+    return h->n == h->cap && h->cap ? h->c[0].key : -1.0;
+}
+
+/*
+ * MaxScore over one segment: terms sorted by score upper bound; the lowest ones, whose bounds sum
+ * to no more than the heap's threshold, are only probed for documents the others found.  A single
+ * postings list also skips whole blocks whose block-max bound cannot beat the threshold.
+ * *matched counts the documents scored (a lower bound of the matches).
+ */
+static int maxscore_segment(struct segctx *sc, const struct cnode *root, struct heap *heap,
+                            uint32_t gidx, uint64_t *matched)
+{
+    size_t n = prunable_leaf(root) ? 1 : root->nkids;
+    struct ms_term *m = ndx_calloc(n, sizeof *m);
+    double *prefix = ndx_calloc(n, sizeof *prefix);
+    int rc = m && prefix ? NDX_OK : NDX_ENOMEM;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const struct cnode *k = prunable_leaf(root) ? root : root->kids[i];
+        const struct leaf *l = k->leaf;
+        m[i].t = ndx__termset_new(sc, &l->slots[0], l->kind == NDX_Q_PREFIX, NDX_F_ANY, l->idf);
+        if (!m[i].t)
+            rc = NDX_ENOMEM;
+        else
+            m[i].ub = ts_upper(m[i].t);
+    }
+    if (rc)
+        goto out;
+    qsort(m, n, sizeof *m, cmp_ub);
+    for (size_t i = 0; i < n; i++)
+        prefix[i] = (i ? prefix[i - 1] : 0) + m[i].ub;
+    const struct ndx_segref *ref = sc->ref;
+    const struct ndx_columns *col = &sc->seg->col;
+    const struct search *S = sc->S;
+    double theta = heap_threshold(heap);
+    size_t e = 0;
+    while (e < n && prefix[e] <= theta)
+        e++;
+    while (e < n) {
+        uint32_t d = NDX_DOC_END;
+        for (size_t i = e; i < n; i++)
+            d = NDX_MIN(d, m[i].t->base.doc);
+        if (d == NDX_DOC_END)
+            break;
+        if (n == 1 && m[0].t->npl == 1 && theta >= 0) {
+            uint32_t bwf, bdl, last;
+            ndx__pl_block_bounds(&m[0].t->pls[0], &bwf, &bdl, &last);
+            if (bm25(S, m[0].t->idf, bwf, bdl) <= theta && last != NDX_DOC_END - 1) {
+                it_advance(&m[0].t->base, last + 1);
+                continue;
+            }
+        }
+        double score = 0;
+        for (size_t i = e; i < n; i++)
+            if (m[i].t->base.doc == d)
+                score += ts_score(&m[i].t->base);
+        int keep = 1;
+        for (size_t i = e; i-- > 0;) {
+            if (score + prefix[i] <= theta) {
+                keep = 0;
+                break;
+            }
+            if (it_advance(&m[i].t->base, d) == d)
+                score += ts_score(&m[i].t->base);
+        }
+        if (keep && !ndx__seg_deleted(ref, d)) {
+            (*matched)++;
+            struct cand c = {score, score, col->gid[d], gidx, d};
+            heap_push(heap, &c);
+            theta = heap_threshold(heap);
+            while (e < n && prefix[e] <= theta)
+                e++;
+        }
+        for (size_t i = e; i < n; i++)
+            if (m[i].t->base.doc == d)
+                it_next(&m[i].t->base);
+        if (sc->corrupt)
+            break;
+    }
+out:
+    for (size_t i = 0; m && i < n; i++)
+        if (m[i].t)
+            ndx__termset_free(m[i].t);
+    ndx_free(m);
+    ndx_free(prefix);
+    return rc;
+}
+
+int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro,
+                 ndx_results *res)
+{
+    ndx_index *ix = S->ix;
+    const ndx_search_opts *opts = S->o;
+    size_t want = opts->offset + opts->limit;
+    if (want < opts->offset)
+        return ndx__index_fail(ix, NDX_EINVAL, "offset too large");
+    struct heap heap = {NULL, 0, want};
+    heap.c = ndx_malloc((want ? want : 1) * sizeof *heap.c);
+    struct ndx_map story_map; /* story -> index + 1 in slots */
+    ndx__map_init(&story_map);
+    struct story_slot *slots = NULL;
+    size_t nslots = 0, capslots = 0;
+    int rc = heap.c ? NDX_OK : NDX_ENOMEM;
+    int has_from = opts->date_from != NDX_DATE_UNKNOWN, has_to = opts->date_to != NDX_DATE_UNKNOWN;
+    uint64_t total = 0, copies = 0;
+    int prune = !opts->want_count && !opts->collapse && opts->sort == NDX_SORT_RELEVANCE &&
+                !has_from && !has_to && !ro && want > 0 && prunable(root);
+    for (size_t g = 0; g < S->v.nsegs && !rc && prune; g++) {
+        struct segctx sc = {S, S->v.segs[g].seg, &S->v.segs[g], 0};
+        rc = maxscore_segment(&sc, root, &heap, (uint32_t)g, &total);
+        if (!rc && sc.corrupt)
+            rc = ndx__index_fail(ix, NDX_ECORRUPT, "segment %s is damaged (run 'newsdex check')",
+                                 S->v.segs[g].seg->name);
+    }
+    copies = total;
+    int stories = opts->collapse || opts->count_stories;
+    int scoring = want > 0 || opts->collapse;
+    for (size_t g = 0; g < S->v.nsegs && !rc && !prune; g++) {
+        const struct ndx_segref *ref = &S->v.segs[g];
+        struct segctx sc = {S, ref->seg, ref, 0};
+        /* a count of one plain term in a segment without deletions is its document frequency */
+        if (!scoring && !stories && !has_from && !has_to && !ro && ref->ndel == 0 &&
+            prunable_leaf(root) && root->leaf->kind == NDX_Q_TERM &&
+            root->leaf->slots[0].nterms == 1) {
+            struct ndx_terminfo ti;
+            const char *t = root->leaf->slots[0].terms[0];
+            int lr = ndx__seg_lookup(ref->seg, t, strlen(t), &ti);
+            if (lr == NDX_OK || lr == NDX_ENOTFOUND) {
+                total += lr == NDX_OK ? ti.df : 0;
+                continue;
+            }
+        }
+        struct it *it = ndx__build_it(&sc, root);
+        if (!it) {
+            rc = S->rc ? S->rc : NDX_ENOMEM;
+            break;
+        }
+        const struct ndx_columns *col = &ref->seg->col;
+        for (uint32_t d = it->doc; d != NDX_DOC_END && !rc; d = it_next(it)) {
+            if (ndx__seg_deleted(ref, d))
+                continue;
+            int64_t pub = col->published[d];
+            if ((has_from || has_to) &&
+                (pub == NDX_DATE_UNKNOWN || (has_from && pub < opts->date_from) ||
+                 (has_to && pub > opts->date_to)))
+                continue;
+            uint64_t story = 0;
+            if (stories || ro) {
+                story = col->story[d];
+                if (ro && ro->exclude_story && story == ro->exclude_story)
+                    continue;
+            }
+            total++;
+            if (stories)
+                copies += 1 + NDX_NCOPIES(col->flags[d]);
+            if (!scoring)
+                continue;
+            struct cand c;
+            c.score = it->ops->score(it);
+            if (ro && ro->near_date != NDX_DATE_UNKNOWN && pub != NDX_DATE_UNKNOWN) {
+                double days = fabs((double)(pub - ro->near_date)) / 86400.0;
+                c.score *= 1.0 + 0.5 * exp(-days / 14.0);
+            }
+            c.gid = col->gid[d];
+            c.seg = (uint32_t)g;
+            c.doc = d;
+            if (opts->sort == NDX_SORT_DATE)
+                c.key = pub == NDX_DATE_UNKNOWN ? -1e300 : (double)pub;
+            else if (opts->sort == NDX_SORT_DATE_ASC)
+                c.key = pub == NDX_DATE_UNKNOWN ? -1e300 : -(double)pub;
+            else
+                c.key = c.score;
+            if (stories) {
+                uint64_t k = ndx__map_get(&story_map, story);
+                if (!k) {
+                    if (nslots == capslots) {
+                        size_t cap = capslots ? capslots * 2 : 64;
+                        struct story_slot *p = ndx_realloc(slots, cap * sizeof *p);
+                        if (!p) {
+                            rc = NDX_ENOMEM;
+                            break;
+                        }
+                        slots = p;
+                        capslots = cap;
+                    }
+                    slots[nslots].best = c;
+                    if ((rc = ndx__map_put(&story_map, story, ++nslots)))
+                        break;
+                } else if (worse(&slots[k - 1].best, &c)) {
+                    slots[k - 1].best = c;
+                }
+            }
+            if (!opts->collapse)
+                heap_push(&heap, &c);
+        }
+        it_free(it);
+        if (!rc && S->rc)
+            rc = S->rc;
+        else if (!rc && sc.corrupt)
+            rc = ndx__index_fail(ix, NDX_ECORRUPT, "segment %s is damaged (run 'newsdex check')",
+                                 ref->seg->name);
+    }
+    if (!stories)
+        copies = total;
+    if (rc)
+        goto out;
+    if (opts->collapse)
+        for (size_t i = 0; i < nslots; i++)
+            heap_push(&heap, &slots[i].best);
+    qsort(heap.c, heap.n, sizeof *heap.c, cmp_cand_best_first);
+    res->total = opts->collapse ? nslots : total;
+    res->total_stories = prune || !stories ? 0 : nslots;
+    res->total_copies = copies;
+    res->exact = !prune;
+    size_t from = NDX_MIN(opts->offset, heap.n);
+    size_t n = heap.n - from;
+    rc = ndx__results_fill(S, root, heap.c + from, n, res);
+out:
+    ndx_free(heap.c);
+    ndx_free(slots);
+    ndx__map_free(&story_map);
+    return rc;
+}
+
+int ndx_search(ndx_index *ix, const char *query, size_t nquery, const ndx_search_opts *opts,
+               ndx_results **out, size_t *errpos)
+{
+    *out = NULL;
+    double t0 = now_ms();
+    ndx_search_opts defaults;
+    if (!opts) {
+        ndx_search_opts_init(&defaults);
+        opts = &defaults;
+    }
+    struct ndx_qnode *q = NULL;
+    char *msg = NULL;
+    size_t epos = 0;
+    int rc = ndx__query_parse(query, nquery, &q, &epos, &msg);
+    if (rc) {
+        if (errpos)
+            *errpos = epos;
+        ndx__index_fail(ix, rc, "%s (at offset %zu)", msg ? msg : ndx_strerror(rc), epos);
+        ndx_free(msg);
+        return rc;
+    }
+    struct search S;
+    ndx__search_init(&S, ix, opts);
+    struct cnode *root = NULL;
+    ndx_results *res = ndx_calloc(1, sizeof *res);
+    if (!res)
+        rc = NDX_ENOMEM;
+    if (!rc)
+        rc = ndx__compile(&S, q, &root);
+    if (!rc) {
+        ndx__compute_idf(&S, root);
+        rc = ndx__execute(&S, root, NULL, res);
+    }
+    ndx__search_free(&S);
+    ndx__cnode_free(root);
+    ndx__query_free(q);
+    if (rc) {
+        ndx_results_free(res);
+        if (rc == NDX_ENOMEM)
+            ndx__index_fail(ix, rc, "out of memory");
+        return rc;
+    }
+    res->took_ms = now_ms() - t0;
+    *out = res;
+    return NDX_OK;
+}
+
