@@ -322,10 +322,11 @@ function renderFilters(st) {
   ul.hidden = all.length === 0;
 }
 
-// Values a filter can be made of: the query language has no wire: field and no date for an
-// undated article, so those are shown as counts only.
+// Values a filter can be made of: the query language has no wire: field, no date for an
+// undated article and no empty source, so those are shown as counts only.
 function filterable(name, value) {
-  return name !== 'wire' && !((name === 'year' || name === 'month') && !/^\d{4}(-\d{2})?$/.test(value));
+  return value !== '' && name !== 'wire' &&
+    !((name === 'year' || name === 'month') && !/^\d{4}(-\d{2})?$/.test(value));
 }
 
 function renderFacets(st, facets, othersByFacet) {
@@ -357,7 +358,7 @@ function renderFacets(st, facets, othersByFacet) {
       b.title = `${stories.toLocaleString()} ${stories === 1 ? 'story' : 'stories'}, ` +
                 `${copies.toLocaleString()} ${copies === 1 ? 'copy' : 'copies'}` +
                 (on ? ' (click to remove the filter)' : '');
-      b.appendChild(el('span', 'fv-label', name === 'wire' ? wireLabel(value) : value));
+      b.appendChild(el('span', 'fv-label', name === 'wire' ? wireLabel(value) : value || '(none)'));
       b.appendChild(el('span', 'fv-count', stories.toLocaleString()));
       if (can) {
         b.type = 'button';
