@@ -105,6 +105,22 @@ def test_files_in_their_places(prefix):
     assert pkg_config(prefix, "--modversion") == [v]
 
 
+def test_python_package_uses_the_installed_library(prefix, tmp_path):
+    site = find_one(prefix, "lib/python3*/dist-packages/newsdex/__init__.py").parent.parent
+    env = {k: v for k, v in os.environ.items() if k not in ("NEWSDEX_LIBRARY", "LD_PRELOAD")}
+    env["PYTHONPATH"] = str(site)
+    prog = ("import newsdex, sys\n"
+            "with newsdex.Index(sys.argv[1], write=True) as ix:\n"
+            "    ix.ingest([{'url': 'https://a.example/', 'title': 'Harbour', 'body': 'harbour'}])\n"
+            "    print(newsdex.LIBRARY_PATH, ix.search('harbour').total)\n")
+    r = subprocess.run(["/usr/bin/python3", "-c", prog, str(tmp_path / "ix")],
+                       capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    path, total = r.stdout.split()
+    assert Path(path).resolve() == find_one(prefix, "lib*/**/libnewsdex.so").resolve()
+    assert total == "1"
+
+
 def test_only_the_public_api_is_exported(prefix):
     lib = find_one(prefix, "lib*/**/libnewsdex.so")
     out = subprocess.run(["nm", "-D", "--defined-only", str(lib)], capture_output=True,

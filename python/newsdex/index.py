@@ -1,0 +1,442 @@
+"""newsdex.Index: one index directory, opened for reading or for writing."""
+import os
+import queue
+import threading
+from collections.abc import Mapping
+from datetime import datetime
+
+from ._ffi import DATE_UNKNOWN, ffi, lib
+from .errors import error
+from .records import Article, Hit, IngestReport, SearchResult, Stats, frame, when
+
+_SORTS = {"relevance": lib.NDX_SORT_RELEVANCE, "date": lib.NDX_SORT_DATE,
+          "date-asc": lib.NDX_SORT_DATE_ASC}
+_FORMATS = {None: 0, "auto": 0, "text": 1, "jsonl": 2, "json": 3, "html": 4, "feed": 5, "warc": 6}
+# Article fields of a dict given to Index.ingest, with the news-please names they may carry.
+_FIELDS = {"url": ("url",), "source": ("source", "source_domain"), "title": ("title",),
+           "authors": ("authors",), "body": ("body", "maintext", "text"),
+           "lang": ("lang", "language"), "date": ("date", "published", "date_publish")}
+# Room for fields a newer library may append to ndx_search_opts: ndx_search_opts_init writes
+# the whole struct it knows.
+_OPTS_ROOM = 4096
+
+
+def _b(s):
+    return s.encode("utf-8") if isinstance(s, str) else bytes(s)
+
+
+def _epoch(v, what):
+    """Unix seconds of a date given as datetime, number or string (any form the library
+    parses); NDX_DATE_UNKNOWN for None."""
+    if v is None:
+        return DATE_UNKNOWN
+    if isinstance(v, datetime):
+        return int(v.timestamp())
+    if isinstance(v, (int, float)):
+        return int(v)
+    raw = _b(v)
+    out = ffi.new("int64_t *")
+    rc = lib.ndx_parse_date(raw, len(raw), out)
+    if rc:
+        raise error(rc, f"{what}: not a date: {v!r}")
+    return out[0]
+
+
+def search_opts(limit=10, offset=0, sort="relevance", collapse=True, snippets=True, count=True,
+                date_from=None, date_to=None, ids_only=False, highlight=("<mark>", "</mark>")):
+    """An ndx_search_opts (with the buffers it points to kept alive by the returned pair)."""
+    buf = ffi.new("char[]", max(_OPTS_ROOM, ffi.sizeof("ndx_search_opts")))
+    o = ffi.cast("ndx_search_opts *", buf)
+    lib.ndx_search_opts_init(o)
+    if sort not in _SORTS:
+        raise ValueError(f"sort must be one of {', '.join(_SORTS)}")
+    if limit < 0 or offset < 0:
+        raise ValueError("limit and offset must not be negative")
+    o.limit, o.offset, o.sort = limit, offset, _SORTS[sort]
+    o.collapse, o.want_snippets, o.want_count = int(collapse), int(snippets), int(count)
+    o.ids_only = int(ids_only)
+    o.date_from = _epoch(date_from, "date_from")
+    o.date_to = _epoch(date_to, "date_to")
+    hl = [ffi.new("char[]", _b(h)) for h in (highlight or ("", ""))]
+    o.hl_open, o.hl_close = hl
+    return o, [buf, hl]
+
+
+class Index:
+    """An index directory.  `Index(path)` opens it for reading (it must exist); `Index(path,
+    write=True)` for writing, creating it if missing (`stem=False`: exact word forms;
+    `simple=True`: simple analysis; both only when creating).  Use it as a context manager, or
+    call close().  One Index is used by one thread at a time; open one per thread."""
+
+    def __init__(self, path, write=False, stem=True, simple=False):
+        self.path = os.fspath(path)
+        self.writable = bool(write)
+        flags = lib.NDX_OPEN_READ
+        if write:
+            flags = lib.NDX_OPEN_WRITE | lib.NDX_OPEN_CREATE
+            flags |= 0 if stem else lib.NDX_OPEN_NOSTEM
+            flags |= lib.NDX_OPEN_SIMPLE if simple else 0
+        out = ffi.new("ndx_index **")
+        msg = ffi.new("char **")
+        rc = lib.ndx_index_open(_b(self.path), flags, out, msg)
+        if rc:
+            text = ffi.string(msg[0]).decode("utf-8", "replace") if msg[0] != ffi.NULL else None
+            lib.ndx_free(msg[0])
+            raise error(rc, text)
+        self._ix = out[0]
+
+    # ---- handle ------------------------------------------------------------------------------
+
+    def close(self):
+        if getattr(self, "_ix", None) is not None:
+            lib.ndx_index_close(self._ix)
+            self._ix = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        self.close()
+
+    def __repr__(self):
+        return f"newsdex.Index({self.path!r}{', write=True' if self.writable else ''})"
+
+    def _h(self):
+        if self._ix is None:
+            raise ValueError("the index is closed")
+        return self._ix
+
+    def _fail(self, rc, **kw):
+        return error(rc, ffi.string(lib.ndx_errmsg(self._ix)).decode("utf-8", "replace"), **kw)
+
+    def _call(self, rc):
+        if rc:
+            raise self._fail(rc)
+
+    def _fresh(self):
+        """Readers see the newest commit (one stat() when nothing changed)."""
+        if not self.writable:
+            self._call(lib.ndx_index_refresh(self._h()))
+        return self._h()
+
+    @property
+    def generation(self):
+        return lib.ndx_index_generation(self._h())
+
+    def stats(self):
+        st = ffi.new("ndx_stats *")
+        self._call(lib.ndx_index_stats(self._fresh(), st))
+        return Stats(documents=st.documents, deleted=st.deleted, segments=st.segments,
+                     terms=st.terms, postings=st.postings, tokens=st.tokens,
+                     index_bytes=st.index_bytes, text_bytes=st.text_bytes,
+                     generation=st.generation, date_min=when(st.date_min),
+                     date_max=when(st.date_max), stemming=bool(st.stemming),
+                     simple=bool(st.simple))
+
+    def __len__(self):
+        return self.stats().documents
+
+    # ---- writing -----------------------------------------------------------------------------
+
+    def ingest(self, source, *, fields=None, format=None, drop_stubs=False, commit=True,
+               story_threshold=None):
+        """Add articles and (commit=True) commit them.  `source` is a path (file, directory read
+        recursively skipping hidden entries, .gz fine), or an iterable of paths and/or dicts.
+        A dict is an article: url, title, body, source, authors (str or list), lang, date
+        (datetime, Unix seconds or any date string); news-please names (maintext,
+        source_domain, language, date_publish) work too; other keys are ignored.  Problems do
+        not stop the batch: they are listed in the report, as `newsdex ingest` prints them."""
+        ix = self._h()
+        if story_threshold is not None:
+            self._call(lib.ndx_index_set_dup_threshold(ix, float(story_threshold)))
+        if isinstance(source, (str, bytes, os.PathLike, Mapping)):
+            source = [source]
+        fmt = _FORMATS.get(format)
+        if fmt is None:
+            raise ValueError(f"format must be one of {', '.join(k for k in _FORMATS if k)}")
+        rep = IngestReport()
+        ropts = ffi.new("ndx_reader_opts *")
+        fm = ffi.new("char[]", _b(fields)) if fields else ffi.NULL
+        ropts.field_map, ropts.input_format, ropts.stubs = fm, fmt, int(drop_stubs)
+        for n, item in enumerate(source):
+            if isinstance(item, Mapping):
+                self._add_dict(item, f"item {n}", rep)
+            else:
+                for path in _walk(os.fspath(item), rep):
+                    self._read(path, ropts, rep, fields)
+        if commit:
+            self.commit()
+        return rep
+
+    def _add(self, a, where, rep):
+        outcome, gid = ffi.new("int *"), ffi.new("uint64_t *")
+        rc = lib.ndx_index_add(self._ix, a, outcome, gid)
+        if rc == lib.NDX_EINVAL:
+            rep.skipped += 1
+            rep.problems.append((where, ffi.string(lib.ndx_errmsg(self._ix)).decode()))
+            return
+        if rc:
+            raise self._fail(rc)
+        field_name = ("added", "updated", "duplicates", "unchanged")[outcome[0]]
+        setattr(rep, field_name, getattr(rep, field_name) + 1)
+        rep.ids.append(gid[0])
+
+    def _add_dict(self, d, where, rep):
+        v = {}
+        for k, names in _FIELDS.items():
+            v[k] = next((d[n] for n in names if d.get(n) is not None), None)
+        if isinstance(v["authors"], (list, tuple)):
+            v["authors"] = "; ".join(v["authors"])
+        a = ffi.new("ndx_article *")
+        keep = []
+        for k in ("url", "source", "title", "authors", "body", "lang"):
+            if v[k] is not None:
+                raw = _b(str(v[k]))
+                c = ffi.new("char[]", raw)
+                keep.append(c)
+                setattr(a, k, c)
+                setattr(a, "n" + k, len(raw))
+        try:
+            a.published = _epoch(v["date"], where)
+        except ValueError as e:
+            a.published = DATE_UNKNOWN
+            rep.problems.append((where, f"unparseable date {v['date']!r}: {e.message}"))
+        self._add(a, where, rep)
+
+    def _read(self, path, ropts, rep, fields):
+        ctx = {"err": None}
+
+        @ffi.callback("int(void *, const ndx_article *)")
+        def on_article(_ctx, a):
+            try:
+                self._add(a, path, rep)
+                return 0
+            except BaseException as e:  # carried out of the C call
+                ctx["err"] = e
+                return 1
+
+        @ffi.callback("void(void *, const char *, const char *)")
+        def on_problem(_ctx, where, what):
+            w = ffi.string(what).decode("utf-8", "replace")
+            rep.problems.append((ffi.string(where).decode("utf-8", "replace"), w))
+
+        cb = ffi.new("ndx_reader_cb *")
+        cb.on_article, cb.on_problem = on_article, on_problem
+        before = len(rep.problems)
+        rc = lib.ndx_read_file(_b(path), ropts, cb)
+        if ctx["err"] is not None:
+            raise ctx["err"]
+        if rc == lib.NDX_EINVAL:
+            raise error(rc, f"{path}: malformed field map {fields!r}" if fields else None)
+        if rc:
+            rep.skipped += 1
+            if len(rep.problems) == before:
+                reason = "cannot be read" if rc == lib.NDX_EIO else "no article found"
+                rep.problems.append((path, reason))
+
+    def commit(self):
+        self._call(lib.ndx_index_commit(self._h()))
+
+    def delete(self, key):
+        """Delete an article by id or URL (committed by commit())."""
+        raw = _b(str(key))
+        self._call(lib.ndx_index_delete(self._h(), raw, len(raw)))
+
+    def optimize(self, segments=1):
+        self._call(lib.ndx_index_optimize(self._h(), int(segments)))
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    def search(self, q, limit=10, offset=0, *, sort="relevance", collapse=True, snippets=True,
+               count=True, date_from=None, date_to=None, highlight=("<mark>", "</mark>")):
+        """Ranked search (query language of docs/QUERY.md).  collapse=True gives one hit per
+        story; count=False lets `total` be a lower bound (faster); highlight=None leaves
+        snippets unmarked.  Raises QuerySyntaxError (with .offset) for a bad query."""
+        o, _keep = search_opts(limit, offset, sort, collapse, snippets, count, date_from,
+                               date_to, highlight=highlight)
+        raw = _b(q)
+        out, epos = ffi.new("ndx_results **"), ffi.new("size_t *")
+        rc = lib.ndx_search(self._fresh(), raw, len(raw), o, out, epos)
+        if rc:
+            raise self._fail(rc, offset=epos[0]) if rc == lib.NDX_ESYNTAX else self._fail(rc)
+        return _result(q, out[0])
+
+    def _id(self, key):
+        if isinstance(key, int):
+            return key
+        raw = _b(str(key))
+        gid = ffi.new("uint64_t *")
+        self._call(lib.ndx_index_lookup(self._fresh(), raw, len(raw), gid))
+        return gid[0]
+
+    def show(self, key):
+        """The stored article with this id or URL (NotFoundError if none)."""
+        gid = self._id(key)
+        out = ffi.new("ndx_article **")
+        self._call(lib.ndx_index_get(self._fresh(), gid, out))
+        try:
+            return Article.from_c(out[0])
+        finally:
+            lib.ndx_article_free(out[0])
+
+    def story(self, story_id):
+        """Every article of a story (Hit.story, Article.story), earliest first."""
+        arts = []
+
+        @ffi.callback("int(void *, const ndx_article *)")
+        def each(_ctx, a):
+            arts.append(Article.from_c(a))
+            return 0
+
+        self._call(lib.ndx_story_members(self._fresh(), int(story_id), each, ffi.NULL))
+        return arts
+
+    def related(self, key, limit=10):
+        """Stories related to an article (by id or URL), best first, as hits with teasers."""
+        gid = self._id(key)
+        o, _keep = search_opts(limit)
+        out = ffi.new("ndx_results **")
+        self._call(lib.ndx_related(self._fresh(), gid, o, out))
+        return _result(None, out[0]).hits
+
+    def export(self, q="", body=True):
+        """Every article matching q (all of them; "" = every article), in index order, as an
+        iterator of Article that holds only a few articles in memory at a time.  It reads through
+        its own read handle, so the index may be used while iterating; .to_pandas() collects it
+        into a DataFrame."""
+        self._h()
+        return Export(self.path, q, body)
+
+    def check(self):
+        """Verify every structure; returns the list of problems found (empty when sound)."""
+        problems = []
+
+        @ffi.callback("void(void *, const char *)")
+        def on_problem(_ctx, msg):
+            problems.append(ffi.string(msg).decode("utf-8", "replace"))
+
+        rc = lib.ndx_index_check(self._fresh(), on_problem, ffi.NULL)
+        if rc and rc != lib.NDX_ECORRUPT:
+            raise self._fail(rc)
+        if rc and not problems:
+            problems.append(ffi.string(lib.ndx_errmsg(self._ix)).decode())
+        return problems
+
+
+def _result(q, res):
+    try:
+        hits = [Hit.from_c(lib.ndx_results_hit(res, i)) for i in range(lib.ndx_results_count(res))]
+        return SearchResult(query=q, total=lib.ndx_results_total(res),
+                            total_stories=lib.ndx_results_total_stories(res),
+                            total_copies=lib.ndx_results_total_copies(res),
+                            exact=bool(lib.ndx_results_total_exact(res)),
+                            took_ms=lib.ndx_results_took_ms(res), hits=hits)
+    finally:
+        lib.ndx_results_free(res)
+
+
+def _walk(path, rep):
+    """Files under path, sorted, hidden entries skipped (as newsdex ingest walks)."""
+    if path == "-" or not os.path.isdir(path):
+        yield path
+        return
+    try:
+        names = sorted(os.listdir(path))
+    except OSError as e:
+        rep.skipped += 1
+        rep.problems.append((path, e.strerror))
+        return
+    for name in names:
+        if not name.startswith("."):
+            yield from _walk(os.path.join(path, name), rep)
+
+
+class Export:
+    """Streaming iterator over ndx_export: a thread runs the export into a small queue."""
+
+    _END = object()
+
+    def __init__(self, path, q, body=True, shard=None):
+        self._q = queue.Queue(maxsize=64)
+        self._stop = threading.Event()
+        self._done = False
+        self._shard = shard
+        self._ix = Index(path)  # its own read handle: opened here so open errors raise here
+        raw = _b(q)
+        self._thread = threading.Thread(target=self._run, args=(raw, body), daemon=True)
+        self._thread.start()
+
+    def _run(self, raw, body):
+        epos = ffi.new("size_t *")
+        err = None
+
+        @ffi.callback("int(void *, const ndx_article *)")
+        def each(_ctx, a):
+            if self._stop.is_set():
+                return 1
+            art = Article.from_c(a, with_body=body)
+            art.shard = self._shard
+            while not self._stop.is_set():
+                try:
+                    self._q.put(art, timeout=0.1)
+                    return 0
+                except queue.Full:
+                    pass
+            return 1
+
+        try:
+            rc = lib.ndx_export(self._ix._ix, raw, len(raw), each, ffi.NULL, epos)
+            if rc and not self._stop.is_set():
+                err = (self._ix._fail(rc, offset=epos[0]) if rc == lib.NDX_ESYNTAX
+                       else self._ix._fail(rc))
+        finally:
+            self._ix.close()
+            while True:
+                try:
+                    self._q.put((self._END, err), timeout=0.1)
+                    break
+                except queue.Full:
+                    if self._stop.is_set():
+                        break
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._done:
+            raise StopIteration
+        item = self._q.get()
+        if isinstance(item, tuple) and item[0] is self._END:
+            self._done = True
+            self._thread.join()
+            if item[1] is not None:
+                raise item[1]
+            raise StopIteration
+        return item
+
+    def close(self):
+        """Stop the export early (also on garbage collection)."""
+        if not self._done:
+            self._stop.set()
+            self._done = True
+            while self._thread.is_alive():
+                try:
+                    self._q.get(timeout=0.1)
+                except queue.Empty:
+                    pass
+            self._thread.join()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        self.close()
+
+    def to_pandas(self):
+        return frame(self)

@@ -1,0 +1,160 @@
+"""newsdex.Index against the command: the same index gives the same answers through both."""
+import gzip
+import os
+import threading
+from datetime import datetime, timezone
+
+import pytest
+
+import newsdex
+from conftest import BBC, SAMPLE, cli, cli_json
+
+
+def test_search_matches_the_command(sample_index):
+    with newsdex.Index(sample_index) as ix:
+        for q in ["dravik wins", "lestovia OR flood", '"port strike"', "title:budget", "harb*"]:
+            want = cli_json("search", "--index", sample_index, "--json", "--limit", 5, q)
+            got = ix.search(q, limit=5)
+            assert (got.total, got.total_stories, got.total_copies) == (
+                want["total"], want["total_stories"], want["total_copies"]), q
+            assert [(h.id, h.title, h.url, h.source, h.copies, h.sources, h.wire, h.snippet)
+                    for h in got] == [
+                (w["id"], w["title"], w["url"], w["source"], w["copies"], w["sources"],
+                 w["wire"], w["snippet"]) for w in want["hits"]], q
+            assert [h.score for h in got] == pytest.approx([w["score"] for w in want["hits"]])
+
+
+def test_search_options(sample_index):
+    with newsdex.Index(sample_index) as ix:
+        every = ix.search("lestovia", limit=100, collapse=False)
+        assert every.total == len(every.hits) and every.total > 3
+        assert [h.id for h in ix.search("lestovia", limit=2, offset=1, collapse=False)] == \
+            [h.id for h in every.hits[1:3]]
+        dated = ix.search("lestovia", limit=100, sort="date", collapse=False)
+        dates = [h.published for h in dated if h.published]
+        assert dates == sorted(dates, reverse=True)
+        since = ix.search("lestovia", limit=100, collapse=False,
+                          date_from=datetime(2022, 9, 10, tzinfo=timezone.utc))
+        assert since.hits and all(h.published >= datetime(2022, 9, 10, tzinfo=timezone.utc)
+                                  for h in since)
+        assert ix.search("lestovia", date_to="2022-09-09", collapse=False).total < every.total
+        plain = ix.search("dravik", highlight=None)
+        assert "<mark>" not in "".join(h.snippet or "" for h in plain)
+        assert "<mark>" in "".join(h.snippet or "" for h in ix.search("dravik"))
+        with pytest.raises(ValueError):
+            ix.search("x", sort="sideways")
+
+
+def test_show_story_related(sample_index):
+    with newsdex.Index(sample_index) as ix:
+        hit = ix.search("dravik wins", limit=1)[0]
+        art = ix.show(hit.id)
+        assert art == ix.show(hit.url)
+        assert (art.title, art.url, art.source, art.published) == (
+            hit.title, hit.url, hit.source, hit.published)
+        want = cli("show", "--index", sample_index, hit.id)
+        assert art.body.split("\n")[0] in want
+        members = ix.story(hit.story)
+        assert len(members) + sum(len(m.copies) for m in members) == hit.copies
+        assert {m.source for m in members} | {s for m in members for _, s in m.copies} == \
+            set(hit.sources)
+        rel = ix.related(hit.id, limit=3)
+        want = cli_json("related", "--index", sample_index, "--json", "--limit", 3, hit.id)
+        assert [h.id for h in rel] == [w["id"] for w in want["hits"]]
+        assert all(h.teaser for h in rel)
+        assert hit.to_dict()["title"] == hit.title
+
+
+def test_export_streams_every_match(sample_index):
+    with newsdex.Index(sample_index) as ix:
+        want = [int(line.split(b'"id":')[1].split(b",")[0]) for line in
+                cli("export", "--index", sample_index, "--query", "lestovia").encode().splitlines()]
+        got = list(ix.export("lestovia"))
+        assert [a.id for a in got] == want
+        assert all(a.body and "estovia" in (a.title + a.body) for a in got)
+        assert len(list(ix.export())) == ix.stats().documents
+        frame = ix.export("lestovia", body=False).to_pandas()
+        assert list(frame["id"]) == want and frame["body"].isna().all()
+
+
+def test_export_holds_little_and_stops_early(bbc_index):
+    with newsdex.Index(bbc_index) as ix:
+        e = ix.export("")
+        first = next(e)
+        assert first.id > 0
+        e._thread.join(timeout=1)  # the producer waits on the full queue, it does not run ahead
+        assert e._thread.is_alive() and e._q.qsize() <= 64
+        # the index is usable while an export is open
+        assert ix.search("film", limit=1).total > 0
+        e.close()
+        assert not e._thread.is_alive()
+        assert sum(1 for _ in ix.export("")) == ix.stats().documents
+
+
+def test_errors_carry_codes_and_messages(sample_index, tmp_path):
+    with newsdex.Index(sample_index) as ix:
+        with pytest.raises(newsdex.QuerySyntaxError) as e:
+            ix.search('"unclosed phrase')
+        assert e.value.code == -8 and e.value.name == "NDX_ESYNTAX"
+        assert e.value.offset == 0 and "(at offset 0)" in e.value.message
+        with pytest.raises(newsdex.NotFoundError) as e:
+            ix.show("https://nowhere.example/none")
+        assert "nowhere.example" in str(e.value) and e.value.code == -5
+        with pytest.raises(newsdex.ReadOnlyError):
+            ix.ingest([{"url": "https://x.example/1", "title": "T", "body": "words here"}])
+    with pytest.raises(newsdex.NewsdexError) as e:
+        newsdex.Index(tmp_path / "missing")
+    assert str(tmp_path / "missing") in str(e.value)
+    with newsdex.Index(tmp_path / "w", write=True):
+        with pytest.raises(newsdex.IndexLockedError) as e:
+            newsdex.Index(tmp_path / "w", write=True)
+        assert e.value.name == "NDX_ELOCKED"
+    closed = newsdex.Index(tmp_path / "w")
+    closed.close()
+    with pytest.raises(ValueError):
+        closed.search("x")
+
+
+def test_ingest_paths_and_dicts(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bad.bin").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "in" / ".hidden.txt").write_text("Hidden headline\nNever read.\n")
+    with gzip.open(tmp_path / "in" / "a.txt.gz", "wt") as f:
+        f.write("Harbour cranes stand idle\nDock workers in Marrowhaven walked out on Monday.\n")
+    with newsdex.Index(tmp_path / "ix", write=True) as ix:
+        rep = ix.ingest(tmp_path / "in")
+        assert (rep.added, rep.skipped) == (1, 1)
+        assert rep.problems and rep.problems[0][0].endswith("bad.bin")
+        arts = [{"url": "https://news.example/1", "title": "Flood waters rise in Eldermouth",
+                 "maintext": "The river burst its banks overnight.", "source_domain": "news.example",
+                 "authors": ["A. Writer", "B. Writer"], "date_publish": "2021-03-05 10:00:00",
+                 "extra": "ignored"},
+                {"url": "https://news.example/2", "title": "Second", "body": "Another flood story.",
+                 "date": "not a date at all"},
+                {"url": "https://news.example/3"}]
+        rep = ix.ingest(iter(arts))
+        assert (rep.added, rep.skipped) == (2, 1)
+        assert any("not a date" in what for _, what in rep.problems)
+        art = ix.show("https://news.example/1")
+        assert art.authors == ["A. Writer", "B. Writer"] and art.source == "news.example"
+        assert art.published == datetime(2021, 3, 5, 10, tzinfo=timezone.utc)
+        again = ix.ingest([dict(arts[0], maintext="The river burst its banks overnight again.")])
+        assert again.updated == 1 and again.ids == [art.id]
+    # the command sees what the package wrote
+    out = cli_json("search", "--index", tmp_path / "ix", "--json", "flood")
+    assert {h["url"] for h in out["hits"]} == {"https://news.example/1", "https://news.example/2"}
+
+
+def test_reader_sees_new_commits(tmp_path):
+    with newsdex.Index(tmp_path / "ix", write=True) as w, newsdex.Index(tmp_path / "ix") as r:
+        assert r.search("harbour").total == 0
+        w.ingest([{"url": "https://a.example/", "title": "Harbour", "body": "harbour news"}])
+        assert r.search("harbour").total == 1
+        assert len(r) == 1 and r.check() == []
+
+
+def test_stats_match_the_command(sample_index):
+    with newsdex.Index(sample_index) as ix:
+        st = ix.stats()
+    want = cli_json("stats", "--index", sample_index, "--json")
+    assert st.documents == want["documents"] and st.segments == want["segments"]
