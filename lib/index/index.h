@@ -305,4 +305,58 @@ uint64_t ndx__view_df(const struct ndx_view *v, const char *t, size_t n, int pre
 /* Set the handle's error message (printf-style) and return rc. */
 int ndx__index_fail(ndx_index *ix, int rc, const char *fmt, ...) NDX_PRINTF(3, 4);
 
+#define NDX_MAX_SEGMENTS 8            /* a commit merges when there are more than twice this */
+#define NDX_LOC_BUILDER 0xffffffffull /* gid_map locations: (segment index + 1) << 32 | doc, or
+                                         NDX_LOC_BUILDER << 32 | doc for a buffered doc */
+
+static inline size_t ndx__bitmap_bytes(uint32_t ndocs)
+{
+    return ((size_t)ndocs + 7) / 8;
+}
+
+/* ---- index directory files (files.c) ------------------------------------------------------- */
+
+int ndx__fsync_dir(const char *dir);
+/* Write `data` to dir/name atomically (name.tmp, fsync, rename). */
+int ndx__write_file_atomic(const char *dir, const char *name, const void *data, size_t n);
+/* Read a whole file into out (NUL-terminated); NDX_ENOTFOUND when it does not exist. */
+int ndx__read_file(const char *path, struct ndx_buf *out);
+
+/* ---- segment list and commit protocol (manifest.c) ---------------------------------------- */
+
+void ndx__segref_free(struct ndx_segref *r);
+void ndx__segs_free(ndx_index *ix);
+/* Append a segment to the handle's list (it then belongs to the handle). */
+int ndx__add_segref(ndx_index *ix, struct ndx_seg *seg);
+/* Generations of the MANIFEST files present, newest first (*gens owned by the caller). */
+int ndx__list_manifests(const char *dir, uint64_t **gens, size_t *n);
+/* Load the newest manifest that loads cleanly; NDX_ENOTFOUND when there is none. */
+int ndx__load_newest(ndx_index *ix);
+/* Write MANIFEST-<gen> describing ix->segs (deletion files must be written already). */
+int ndx__write_manifest(ndx_index *ix, uint64_t gen);
+/* Write the changed deletion files and the next manifest, sync, and remove unneeded files. */
+int ndx__publish(ndx_index *ix);
+/* Remove files no manifest at or after `keep_gen` refers to (writer only). */
+void ndx__collect_garbage(ndx_index *ix, uint64_t keep_gen);
+
+/* ---- writer maps and stories (stories.c) ------------------------------------------------- */
+
+/* Rebuild the URL, content, id and band maps from the segments and the builder. */
+int ndx__rebuild_maps(ndx_index *ix);
+/* Register gid under each LSH band of sig (where no live article holds the band yet). */
+void ndx__add_bands(ndx_index *ix, uint64_t gid, const uint16_t *sig, int *rc);
+/* The story of a new article with sketch sig (its own id when no stored one is close enough). */
+uint64_t ndx__assign_story(ndx_index *ix, uint64_t gid, const uint16_t *sig);
+/* The story of the article at a gid_map location. */
+uint64_t ndx__loc_story(ndx_index *ix, uint64_t loc);
+/* Whether a copies list ("url\tsource\n"...) names url. */
+int ndx__copies_have_url(const char *copies, size_t n, const char *url, size_t nurl);
+
+/* ---- the handle's builder and merges (index.c, merge.c) ----------------------------------- */
+
+/* Write the buffered documents as a new segment of the handle (not yet committed). */
+int ndx__flush_builder(ndx_index *ix);
+/* Merge segments until at most max_segments remain (one: also drop deletions), publishing. */
+int ndx__maybe_merge(ndx_index *ix, int max_segments);
+
 #endif /* NDX_INDEX_H */

@@ -33,8 +33,8 @@ int parse_size(const char *s, unsigned long long *out);
 /* A date option (--from/--to); end_of_day moves a bare YYYY-MM-DD to 23:59:59. */
 int parse_date_opt(const char *s, int64_t *out, int end_of_day);
 /* Move known options before a "--" so that query words starting with '-' reach the query. */
-char **split_query_args(int argc, char **argv, const char *const *valued,
-                        const char *const *flags, int *nargc);
+char **split_query_args(int argc, char **argv, const char *const *valued, const char *const *flags,
+                        int *nargc);
 /* --index, --json (when json is not NULL) and --help of the small commands; 1 after --help. */
 int simple_opts(int argc, char **argv, const char *cmd, const char *help, const char **dir,
                 int *json);

@@ -41,8 +41,6 @@ static void usage_search(void)
            prog);
 }
 
-
-
 static int search_main(int argc, char **argv);
 
 int ndx_cmd_search(int argc, char **argv)

@@ -105,8 +105,8 @@ int parse_date_opt(const char *s, int64_t *out, int end_of_day)
  * `valued`/`flags` list the known options (long "--x" or short "-x"); valued ones take the next
  * word (or "--x=v").  Returns a new argv (static lifetime for the process).
  */
-char **split_query_args(int argc, char **argv, const char *const *valued,
-                               const char *const *flags, int *nargc)
+char **split_query_args(int argc, char **argv, const char *const *valued, const char *const *flags,
+                        int *nargc)
 {
     char **out = calloc((size_t)argc + 2, sizeof *out);
     char **words = calloc((size_t)argc + 1, sizeof *words);
@@ -159,7 +159,7 @@ char **split_query_args(int argc, char **argv, const char *const *valued,
  * and returns 1 (the command then exits 0); 0 to go on; exits 2 on an unknown option.
  */
 int simple_opts(int argc, char **argv, const char *cmd, const char *help, const char **dir,
-                       int *json)
+                int *json)
 {
     static const struct option opts[] = {{"index", required_argument, 0, 'i'},
                                          {"json", no_argument, 0, 'j'},
