@@ -336,7 +336,7 @@ int ndx__load_newest(ndx_index *ix);
 int ndx__write_manifest(ndx_index *ix, uint64_t gen);
 /* Write the changed deletion files and the next manifest, sync, and remove unneeded files. */
 int ndx__publish(ndx_index *ix);
-/* Remove files no manifest at or after `keep_gen` refers to (writer only). */
+/* Remove every file the manifest of generation keep_gen does not name (writer only). */
 void ndx__collect_garbage(ndx_index *ix, uint64_t keep_gen);
 
 /* ---- writer maps and stories (stories.c) ------------------------------------------------- */

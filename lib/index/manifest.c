@@ -257,71 +257,52 @@ int ndx__write_manifest(ndx_index *ix, uint64_t gen)
     return rc;
 }
 
-/* Remove files no manifest at or after `keep_gen` refers to (writer only). */
+/* Whether nm is a file of the handle's current segment list: "seg-N.ndx", or "seg-N.del-G" with
+ * G the segment's current deletion generation. */
+static int is_live_file(const ndx_index *ix, const char *nm)
+{
+    for (size_t i = 0; i < ix->nsegs; i++) {
+        const struct ndx_segref *r = &ix->segs[i];
+        size_t ln = strlen(r->seg->name);
+        if (strncmp(nm, r->seg->name, ln) != 0)
+            continue;
+        if (strcmp(nm + ln, ".ndx") == 0)
+            return 1;
+        char del[48];
+        snprintf(del, sizeof del, ".del-%016" PRIx64, r->delgen);
+        if (r->delgen && strcmp(nm + ln, del) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Remove every file the manifest of generation keep_gen (the handle's segment list) does not
+ * name: older manifests, segments merged away, superseded deletion files, and *.tmp files of
+ * interrupted writes.  Readers that hold a removed segment keep it through their mapping; a
+ * reader opening an older generation finds a file missing and retries with the newest manifest
+ * (ndx__load_newest).  No allocation: nothing can fail half way and remove a live file.
+ */
 void ndx__collect_garbage(ndx_index *ix, uint64_t keep_gen)
 {
-    /* names referenced by the current and the previous manifest are kept */
-    struct ndx_map keep;
-    ndx__map_init(&keep);
-    for (size_t i = 0; i < ix->nsegs; i++) {
-        const char *nm = ix->segs[i].seg->name;
-        ndx__map_put(&keep, ndx__hash64(nm, strlen(nm), 3), 1);
-        char del[96];
-        snprintf(del, sizeof del, "%s.del-%016" PRIx64, nm, ix->segs[i].delgen);
-        ndx__map_put(&keep, ndx__hash64(del, strlen(del), 3), 1);
-    }
-    /* files of the previous manifest too (readers may be opening it) */
-    char prev[40];
-    snprintf(prev, sizeof prev, "MANIFEST-%016" PRIx64, keep_gen > 1 ? keep_gen - 1 : 0);
-    char *ppath = ndx__strfmt("%s/%s", ix->dir, prev);
-    struct ndx_buf b;
-    ndx__buf_init(&b, 1 << 26);
-    if (ppath && ndx__read_file(ppath, &b) == NDX_OK && b.p) {
-        char *save = NULL;
-        for (char *line = strtok_r((char *)b.p, "\n", &save); line;
-             line = strtok_r(NULL, "\n", &save)) {
-            char name[64];
-            unsigned long long nd, dg, ndl;
-            if (sscanf(line, "segment %63s ndocs %llu delgen %llx ndel %llu", name, &nd, &dg,
-                       &ndl) == 4) {
-                ndx__map_put(&keep, ndx__hash64(name, strlen(name), 3), 1);
-                char del[96];
-                snprintf(del, sizeof del, "%s.del-%016llx", name, dg);
-                ndx__map_put(&keep, ndx__hash64(del, strlen(del), 3), 1);
-            }
-        }
-    }
-    ndx__buf_free(&b);
-    ndx_free(ppath);
     DIR *d = opendir(ix->dir);
+    if (!d)
+        return;
     struct dirent *e;
-    while (d && (e = readdir(d))) {
+    while ((e = readdir(d))) {
         const char *nm = e->d_name;
         size_t len = strlen(nm);
         int remove = 0;
         if (len > 4 && strcmp(nm + len - 4, ".tmp") == 0)
             remove = 1;
-        else if (strncmp(nm, "MANIFEST-", 9) == 0 && len == 25) {
-            uint64_t g = strtoull(nm + 9, NULL, 16);
-            remove = g + 1 < keep_gen;
-        } else if (strncmp(nm, "seg-", 4) == 0) {
-            char base[300];
-            snprintf(base, sizeof base, "%s", nm);
-            char *dot = strstr(base, ".ndx");
-            if (dot && dot[4] == 0)
-                *dot = 0;
-            remove = !ndx__map_get(&keep, ndx__hash64(base, strlen(base), 3));
-        }
-        if (remove) {
-            char *p = ndx__strfmt("%s/%s", ix->dir, nm);
-            if (p)
-                unlink(p);
-            ndx_free(p);
-        }
+        else if (strncmp(nm, "MANIFEST-", 9) == 0 && len == 25)
+            remove = strtoull(nm + 9, NULL, 16) < keep_gen;
+        else if (strncmp(nm, "seg-", 4) == 0)
+            remove = !is_live_file(ix, nm);
+        if (remove)
+            (void)unlinkat(dirfd(d), nm, 0);
     }
-    if (d)
-        closedir(d);
-    ndx__map_free(&keep);
+    closedir(d);
 }
 
 static int write_deletions(ndx_index *ix, uint64_t gen)
