@@ -360,6 +360,8 @@ function renderFacets(st, facets, othersByFacet) {
                 (on ? ' (click to remove the filter)' : '');
       b.appendChild(el('span', 'fv-label', name === 'wire' ? wireLabel(value) : value || '(none)'));
       b.appendChild(el('span', 'fv-count', stories.toLocaleString()));
+      b.setAttribute('aria-label', `${name === 'wire' ? wireLabel(value) : value || '(none)'}: ` +
+        `${stories} ${stories === 1 ? 'story' : 'stories'}, ${copies} ${copies === 1 ? 'copy' : 'copies'}`);
       if (can) {
         b.type = 'button';
         b.setAttribute('aria-pressed', on ? 'true' : 'false');

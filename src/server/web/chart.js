@@ -2,8 +2,8 @@
 // library, nothing fetched at run time).  One group of bars per date bucket, one bar per query
 // (series); the height is the number of stories, or the share of coverage (stories / all_stories:
 // the stories of the bucket among all the stories of that bucket under the same filters).  Every
-// bar is a keyboard-focusable button with a text label; a table of the same numbers is given for
-// screen readers and for copying.  Exposes window.NdxChart.
+// bar is a button with a text label (the chart is one tab stop; arrow keys move between bars); a
+// table of the same numbers is given for screen readers.  Exposes window.NdxChart.
 'use strict';
 
 (function () {
@@ -138,7 +138,7 @@
             `${b.all_stories.toLocaleString()} stories` : '') +
           (series.length > 1 ? ` (${series[si].label})` : '');
         // a full-height transparent target makes small bars easy to hit; the visible bar inside
-        const g = svg('g', { class: `bar s${si % 6}`, tabindex: 0, role: 'button', 'data-key': key,
+        const g = svg('g', { class: `bar s${si % 6}`, tabindex: i === 0 && si === 0 ? 0 : -1, role: 'button', 'data-key': key,
           'data-series': si, 'data-stories': b.stories || 0, 'aria-label': text + '. Narrow the dates to it.' });
         g.appendChild(svg('title', {}, text));
         g.appendChild(svg('rect', { x: x0 + si * barW, y: padT, width: barW, height: plotH, class: 'hit' }));
@@ -147,7 +147,16 @@
         const pick = () => opts.onPick && opts.onPick(filter, key);
         g.addEventListener('click', pick);
         g.addEventListener('keydown', (ev) => {
-          if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); pick(); }
+          if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); pick(); return; }
+          // one tab stop for the chart; the arrow keys, Home and End move between the bars
+          const bars = [...root.querySelectorAll('.bar')];
+          const at = bars.indexOf(g);
+          const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: bars.length - 1 }[ev.key];
+          if (to === undefined || !bars[to]) return;
+          ev.preventDefault();
+          g.setAttribute('tabindex', '-1');
+          bars[to].setAttribute('tabindex', '0');
+          bars[to].focus();
         });
         root.appendChild(g);
       });
