@@ -1,89 +1,18 @@
-// browser.test.mjs - the search page in headless Chromium (system /usr/bin/chromium through
-// playwright-core; no browser is downloaded).  Starts `newsdex serve` on a free port with a
-// temporary index of sample/, searches, opens an article, checks its text and related stories,
-// and saves screenshots to tests/browser/out/.  Run: node --test browser.test.mjs
-import { test, before, after } from 'node:test';
+// browser.test.mjs - the search page in headless Chromium (harness.mjs starts `newsdex serve` on
+// a temporary index of sample/): searches, opens an article, checks its text and related stories,
+// the chart's date buckets, a server without analytics, and saves screenshots to
+// tests/browser/out/.  Run: node --test browser.test.mjs
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { useServer, outDir } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-const bin = process.env.NEWSDEX_BIN || join(root, 'build', 'newsdex');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const outDir = join(here, 'out');
-
-let tmp, server, base, browser, serverErr = '';
-const pageErrors = [];
-
-function startServer(index) {
-  return new Promise((ok, fail) => {
-    const env = { ...process.env };
-    const p = spawn(bin, ['serve', '--index', index, '--listen', '127.0.0.1:0'],
-      { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let out = '';
-    const timer = setTimeout(() => fail(new Error('server did not start: ' + out + serverErr)), 30000);
-    p.stderr.on('data', (d) => { serverErr += d; });
-    p.stdout.on('data', (d) => {
-      out += d;
-      const m = /serving .* on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (m) { clearTimeout(timer); ok({ proc: p, url: m[1] }); }
-    });
-    p.on('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited ${code}: ${serverErr}`)); });
-  });
-}
-
-before(async () => {
-  mkdirSync(outDir, { recursive: true });
-  tmp = mkdtempSync(join(tmpdir(), 'newsdex-browser-'));
-  const index = join(tmp, 'ix');
-  const ing = spawnSync(bin, ['ingest', '-q', '--index', index, join(root, 'sample', 'articles.jsonl'),
-    join(root, 'sample', 'pages')], { encoding: 'utf8' });
-  assert.ok(ing.status === 0 || ing.status === 1, 'ingest failed: ' + ing.stderr);
-  const s = await startServer(index);
-  server = s.proc;
-  base = s.url;
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
-  });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server && server.exitCode === null) {
-    server.removeAllListeners('exit');
-    const done = new Promise((ok) => server.on('exit', (code) => ok(code)));
-    server.kill('SIGTERM');
-    const code = await done;
-    assert.equal(code, 0, 'server exit status: ' + serverErr);
-  }
-  assert.ok(!/ERROR: AddressSanitizer|runtime error:/.test(serverErr), serverErr);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
-async function newPage(viewport, httpErrorsExpected) {
-  const ctx = await browser.newContext({ viewport: viewport || { width: 1200, height: 900 } });
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => {
-    // the syntax-error test asks for a 400 on purpose, the degraded-server test for 4xx and 5xx;
-    // anything else is a failure
-    const re = httpErrorsExpected ? /status of [45]\d\d/ : /status of 400/;
-    if (m.type() === 'error' && !re.test(m.text())) pageErrors.push(m.text());
-  });
-  return page;
-}
+const h = useServer();
+const newPage = (...a) => h.newPage(...a);
 
 test('search, open an article, see related stories', async () => {
   const page = await newPage();
-  await page.goto(base + '/');
+  await page.goto(h.base + '/');
   await page.fill('#q', 'port strike');
   await page.press('#q', 'Enter');
   await page.waitForSelector('#hits li.hit');
@@ -122,7 +51,7 @@ test('search, open an article, see related stories', async () => {
 
 test('shareable URL with ?q= and sorting by date', async () => {
   const page = await newPage();
-  await page.goto(base + '/?q=marrowhaven');
+  await page.goto(h.base + '/?q=marrowhaven');
   await page.waitForSelector('#hits li.hit');
   assert.match(page.url(), /#\/search\?q=marrowhaven/);
   await page.selectOption('#sort', 'date');
@@ -135,7 +64,7 @@ test('shareable URL with ?q= and sorting by date', async () => {
 
 test('query syntax error is shown with its position', async () => {
   const page = await newPage();
-  await page.goto(base + '/#/search?q=' + encodeURIComponent('port AND ('));
+  await page.goto(h.base + '/#/search?q=' + encodeURIComponent('port AND ('));
   await page.waitForSelector('#error:not([hidden])');
   const text = await page.textContent('#error');
   assert.match(text, /Query error/);
@@ -145,11 +74,25 @@ test('query syntax error is shown with its position', async () => {
 
 test('phone layout', async () => {
   const page = await newPage({ width: 390, height: 844 });
-  await page.goto(base + '/#/search?q=' + encodeURIComponent('lestovia'));
+  await page.goto(h.base + '/#/search?q=' + encodeURIComponent('lestovia'));
   await page.waitForSelector('#hits li.hit');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `horizontal overflow ${overflow}px`);
   await page.screenshot({ path: join(outDir, 'phone.png'), fullPage: true });
+  await page.context().close();
+});
+
+test('chart buckets: the date filter a bar narrows to, and its label', async () => {
+  const page = await newPage();
+  await page.goto(h.base + '/');
+  const got = await page.evaluate(() => [
+    NdxChart.bucketFilter('2021-03-08', 'day'), NdxChart.bucketFilter('2021-03', 'month'),
+    NdxChart.bucketFilter('2021', 'year'), NdxChart.bucketFilter('2021-03-01', 'week'),
+    NdxChart.bucketFilter('2020-12-28', 'week'), NdxChart.bucketFilter('2021-W01', 'week'),
+    NdxChart.bucketFilter('2020-W53', 'week'), NdxChart.bucketFilter('2021-03-08T00:00:00Z', 'day'),
+    NdxChart.label('2021-03', 'month'), NdxChart.label('2021-03-08', 'week'), NdxChart.label('2021-03-08', 'day', true)]);
+  assert.deepEqual(got, ['2021-03-08', '2021-03', '2021', '2021-03-01..2021-03-07', '2020-12-28..2021-01-03',
+    '2021-01-04..2021-01-10', '2020-12-28..2021-01-03', '2021-03-08', 'Mar 2021', 'week of 8 Mar 2021', '8 Mar']);
   await page.context().close();
 });
 
@@ -159,7 +102,7 @@ test('without facets, timeline and terms the page still shows the results', asyn
   await page.route(/\/api\/search\?.*(facet|histogram)=/, (route) =>
     route.fulfill({ status: 400, json: { error: 'unknown parameter facet' } }));
   await page.route(/\/api\/(terms|timeline)\?/, (route) => route.fulfill({ status: 500, json: { error: 'boom' } }));
-  await page.goto(base + '/#/search?q=' + encodeURIComponent('port strike'));
+  await page.goto(h.base + '/#/search?q=' + encodeURIComponent('port strike'));
   await page.waitForSelector('#hits li.hit');
   assert.ok(await page.locator('#hits li.hit').count() >= 3);
   assert.match(await page.textContent('#summary'), /\d+ (stories|story)/);
@@ -169,5 +112,5 @@ test('without facets, timeline and terms the page still shows the results', asyn
 });
 
 test('no script errors or CSP violations', () => {
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(h.pageErrors, []);
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Browser test of the search page: installs playwright-core (npm; the browser is the system
-# Chromium, never downloaded) and runs browser.test.mjs.  Prints "N passed, N failed" last; the
+# Browser tests of the search page: installs playwright-core (npm; the browser is the system
+# Chromium, never downloaded) and runs every *.test.mjs here.  Prints "N passed, N failed" last; the
 # exit status is the test result.  NEWSDEX_BIN selects the binary (default <repo>/build/newsdex).
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -10,7 +10,7 @@ if [ ! -d node_modules/playwright-core ]; then
     else npm install --no-audit --no-fund --silent; fi || { echo "npm install failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 log=$(mktemp)
-node --test --test-reporter=tap browser.test.mjs 2>&1 | tee "$log"
+node --test --test-concurrency=1 --test-reporter=tap *.test.mjs 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 pass=$(grep -E '^# pass ' "$log" | awk '{print $3}')
 fail=$(grep -E '^# fail ' "$log" | awk '{print $3}')
