@@ -380,6 +380,34 @@ NDX_API int ndx_parse_date(const char *s, size_t n, int64_t *out);
 NDX_API int ndx_extract_html(const char *html, size_t n, const char *url, size_t nurl,
                              ndx_article **out);
 
+/* ---- people, organisations, places -------------------------------------------------------- */
+
+enum ndx_entity_type { NDX_ENT_PER = 1, NDX_ENT_ORG = 2, NDX_ENT_LOC = 3 };
+
+/** A name found in a text: [start, end) are byte offsets of the mention; [name_start, name_end)
+ * those of the fullest mention of the same name in that text (a later "Chen" points at
+ * "Chen Quanguo"; equal to start/end when the mention is itself the fullest). */
+typedef struct ndx_entity {
+    int type; /**< enum ndx_entity_type */
+    size_t start, end;
+    size_t name_start, name_end;
+} ndx_entity;
+
+/**
+ * People, organisations and places named in `text` (an article body, paragraphs separated by
+ * '\n'), by the hand-written rules of docs/ENTITIES.md, in text order, without overlaps.  Any
+ * bytes are accepted; time and memory are linear in n.  *out (NULL when none) is freed with
+ * ndx_free().  Deterministic for a given installed lexicon (ndx_names_data_status).
+ */
+NDX_API int ndx_entities(const char *text, size_t n, ndx_entity **out, size_t *count);
+/** "PER", "ORG" or "LOC" ("?" for anything else). */
+NDX_API const char *ndx_entity_type_name(int type);
+/**
+ * NULL when every data source of the name rules was found (iso-codes, geonames, the word
+ * list); else a message saying which are missing and what that costs.  Loads them if needed.
+ */
+NDX_API const char *ndx_names_data_status(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -28,6 +28,8 @@ static const struct command commands[] = {
     {"check", "", "verify the index", ndx_cmd_check},
     {"optimize", "", "merge segments", ndx_cmd_optimize},
     {"extract", "FILE...", "print the article found in HTML pages (--json)", ndx_cmd_extract},
+    {"entities", "FILE...", "people, organisations and places in articles (--json)",
+     ndx_cmd_entities},
     {"serve", "", "HTTP/JSON API and web page on 127.0.0.1:8080", ndx_cmd_serve},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -1,0 +1,697 @@
+/*
+ * entities.c - people (PER), organisations (ORG) and places (LOC) named in a text, by
+ * hand-written rules (why hand-written, and the rules in full: docs/ENTITIES.md).
+ *
+ * 1. Runs: maximal runs of capitalised words in a paragraph, joined by name particles ("de",
+ *    "van", "bin") and, after a head word ("Ministry", "University", "Gulf", "Minister"), by
+ *    "of", "for", "on", "of the", "&".  A run of more than NDX_NAME_MAX_WORDS words is not a name.
+ * 2. A sentence's first word is dropped when it is a function word or a common lower-case word
+ *    (the word list) that is not also a name.
+ * 3. A title inside the run splits it: what follows the title (and its portfolio, "of Foreign
+ *    Affairs") is a person, what precedes is classified on its own ("Xinjiang Party Secretary
+ *    Chen Quanguo" -> LOC Xinjiang, PER Chen Quanguo).
+ * 4. Classification, first match wins: organisation head or company suffix last, or a head
+ *    followed by "of" -> ORG; a gazetteer place -> LOC; a place head ("River", "Province") or
+ *    prefix ("Mount", "Lake") -> LOC; an acronym -> ORG (LOC if a place); a person cue (a role
+ *    noun before, ", who" or ", a spokesman" after, a reporting verb before or after, a known given
+ *    name first, no common word in a two- to four-word run) -> PER.  Nationality adjectives and
+ *    what is left are candidates.
+ * 5. Across the text: a candidate written as an earlier or later typed name takes its type, and a
+ *    single word that is the surname or given name of a person named in full elsewhere is that
+ *    person (linked to the full name).
+ */
+#include "names/names.h"
+#include "util/map.h"
+
+#include <stdlib.h>
+
+enum { STRONG = 2, WEAK = 1 };
+
+struct ent {
+    size_t s, e, ns, ne;
+    int type;       /* NDX_ENT_*, 0 = unresolved candidate */
+    int strength;
+    uint32_t ntok;
+    uint64_t key;       /* the span's text */
+    uint64_t first_key; /* PER: first and last word */
+    uint64_t last_key;
+    unsigned cue;       /* candidates: C_* */
+    unsigned place;     /* LN_* of the span */
+};
+
+enum { C_LOCPREP = 1, C_REPORT = 2, C_PROPER = 4 };
+
+struct ectx {
+    const char *text;
+    size_t n;
+    struct ndx_tok *t;
+    size_t nt;
+    struct ent *ents;
+    size_t nents, cap;
+    int rc;
+};
+
+static uint64_t key_bytes(const char *s, size_t n)
+{
+    uint64_t k = ndx__hash64(s, n, 0x656e7431u);
+    return k ? k : 1;
+}
+
+/* The text of tokens [a, b) joined by single spaces into buf (cap 256); 0 if too long. */
+static size_t span_text(const struct ectx *c, size_t a, size_t b, char *buf)
+{
+    size_t m = 0;
+    for (size_t i = a; i < b; i++) {
+        size_t l = c->t[i].e - c->t[i].s;
+        if (m + l + 1 >= 256)
+            return 0;
+        if (i > a && (c->t[i].f & NTF_SPACE))
+            buf[m++] = ' ';
+        memcpy(buf + m, c->text + c->t[i].s, l);
+        m += l;
+    }
+    return m;
+}
+
+static unsigned nflags(const struct ectx *c, size_t a, size_t b)
+{
+    char buf[256];
+    size_t m = span_text(c, a, b, buf);
+    return m ? ndx__lex_name(buf, m) : 0;
+}
+
+static uint64_t span_key(const struct ectx *c, size_t a, size_t b)
+{
+    char buf[256];
+    size_t m = span_text(c, a, b, buf);
+    return m ? key_bytes(buf, m) : 0;
+}
+
+static unsigned wf(const struct ectx *c, size_t i)
+{
+    return i < c->nt ? ndx__tok_word(c->text, &c->t[i]) : 0;
+}
+
+/* "Beijing-based", "China-made": a place or nationality before a hyphen and a lower-case word
+ * after it make an adjective, not a name. */
+static bool place_adjective(const struct ectx *c, size_t i)
+{
+    const char *s = c->text + c->t[i].s;
+    size_t l = c->t[i].e - c->t[i].s;
+    const char *h = memchr(s, '-', l);
+    if (!h || h + 1 >= s + l || !(h[1] >= 'a' && h[1] <= 'z'))
+        return false;
+    return ndx__lex_name(s, (size_t)(h - s)) & (LN_PLACE | LN_DEMONYM);
+}
+
+static bool is_cap(const struct ectx *c, size_t i)
+{
+    return i < c->nt && c->t[i].kind == NT_WORD && (c->t[i].f & (NTF_CAP | NTF_INITIAL)) &&
+           !place_adjective(c, i);
+}
+
+/* "139th", "2nd", "93d": an ordinal that may open a unit's name ("57th Air Division"). */
+static bool is_ordinal(const struct ectx *c, size_t i)
+{
+    if (i >= c->nt || !(c->t[i].f & NTF_DIGIT))
+        return false;
+    const char *s = c->text + c->t[i].s;
+    size_t l = c->t[i].e - c->t[i].s, d = 0;
+    while (d < l && s[d] >= '0' && s[d] <= '9')
+        d++;
+    if (d == 0 || d == l || l - d > 2)
+        return false;
+    const char *x = s + d;
+    return (l - d == 2 && (!memcmp(x, "st", 2) || !memcmp(x, "nd", 2) || !memcmp(x, "rd", 2) ||
+                           !memcmp(x, "th", 2))) ||
+           (l - d == 1 && *x == 'd');
+}
+
+static bool is_lower(const struct ectx *c, size_t i)
+{
+    return i < c->nt && c->t[i].kind == NT_WORD && (c->t[i].f & NTF_LOWER);
+}
+
+static bool is_punct(const struct ectx *c, size_t i, uint32_t cp)
+{
+    return i < c->nt && c->t[i].kind == NT_PUNCT && c->t[i].cp == cp;
+}
+
+static bool tok_is(const struct ectx *c, size_t i, const char *w)
+{
+    size_t l = strlen(w);
+    return i < c->nt && c->t[i].e - c->t[i].s == l && memcmp(c->text + c->t[i].s, w, l) == 0;
+}
+
+/* A word of a person's name that may stand for the person later on: not a place, not a word
+ * of the common vocabulary unless it is also a name ("Sham" in "Jimmy Sham"), not a title. */
+static uint64_t name_part_key(const struct ectx *c, size_t i)
+{
+    const struct ndx_tok *t = &c->t[i];
+    unsigned nf = ndx__lex_name(c->text + t->s, t->e - t->s), w = wf(c, i);
+    if ((nf & (LN_PLACE | LN_DEMONYM)) || (w & (LW_TITLE | LW_STOP | LW_NEVER)) ||
+        (t->f & NTF_INITIAL) || t->e - t->s < 2)
+        return 0;
+    return key_bytes(c->text + t->s, t->e - t->s);
+}
+
+static struct ent *emit(struct ectx *c, size_t a, size_t b, int type, int strength)
+{
+    if (c->rc || a >= b)
+        return NULL;
+    if (c->nents == c->cap) {
+        size_t nc = c->cap ? c->cap * 2 : 64;
+        struct ent *ne = ndx_realloc(c->ents, nc * sizeof *ne);
+        if (!ne) {
+            c->rc = NDX_ENOMEM;
+            return NULL;
+        }
+        c->ents = ne;
+        c->cap = nc;
+    }
+    struct ent *e = &c->ents[c->nents++];
+    memset(e, 0, sizeof *e);
+    e->s = c->t[a].s;
+    e->e = c->t[b - 1].e;
+    e->ns = e->s;
+    e->ne = e->e;
+    e->type = type;
+    e->strength = strength;
+    e->ntok = (uint32_t)(b - a);
+    e->key = span_key(c, a, b);
+    e->place = nflags(c, a, b);
+    if (type == NDX_ENT_PER && b - a >= 2) {
+        size_t f = a, l = b - 1;
+        while (f < l && (c->t[f].f & NTF_INITIAL))
+            f++;
+        while (l > f && (wf(c, l) & LW_CONN || tok_is(c, l, "Jr.") || tok_is(c, l, "Jr")))
+            l--;
+        /* the first word stands for the person when it is a known name ("Chen" of "Chen
+         * Quanguo") or the name came with a cue; "Bridgton" of "Bridgton Hinkleys" does not */
+        if (strength == STRONG || (ndx__lex_name(c->text + c->t[f].s, c->t[f].e - c->t[f].s) &
+                                   LN_PROPER))
+            e->first_key = name_part_key(c, f);
+        e->last_key = name_part_key(c, l);
+    }
+    return e;
+}
+
+/* ---- person cues around a run ---------------------------------------------------------------- */
+
+/* ", who", ", 45,", ", a spokesman", ", vice department director" after the run. */
+static bool apposition_after(const struct ectx *c, size_t b)
+{
+    if (!is_punct(c, b, ','))
+        return false;
+    size_t i = b + 1;
+    if (tok_is(c, i, "who"))
+        return true;
+    if (i < c->nt && (c->t[i].f & NTF_DIGIT) && is_punct(c, i + 1, ','))
+        return true;
+    for (size_t k = 0; k < 5 && i + k < c->nt; k++) {
+        size_t j = i + k;
+        if (!is_lower(c, j) && !(c->t[j].kind == NT_WORD && (c->t[j].f & NTF_CAP)))
+            return false;
+        unsigned w = wf(c, j);
+        if ((w & LW_ROLE) && is_lower(c, j))
+            return true;
+        if (w & LW_REPORT)
+            return false;
+    }
+    return false;
+}
+
+/* "spokesman Zhao", "activist Jimmy Sham", "said Jimmy Sham" ("," or a quote before said). */
+static int person_cue_before(const struct ectx *c, size_t a)
+{
+    if (a == 0)
+        return 0;
+    unsigned w = wf(c, a - 1);
+    if (is_lower(c, a - 1) && (w & (LW_ROLE | LW_TITLE)))
+        return STRONG;
+    if (is_lower(c, a - 1) && (w & LW_REPORT) && a >= 2 && c->t[a - 2].kind == NT_PUNCT &&
+        (c->t[a - 2].cp == ',' || ndx__is_close_quote(c->t[a - 2].cp)))
+        return STRONG;
+    return 0;
+}
+
+static bool report_after(const struct ectx *c, size_t b)
+{
+    return is_lower(c, b) && (wf(c, b) & LW_REPORT);
+}
+
+/* ---- classification --------------------------------------------------------------------------- */
+
+static bool is_acronym(const struct ectx *c, size_t i)
+{
+    const struct ndx_tok *t = &c->t[i];
+    size_t l = t->e - t->s;
+    if ((t->f & NTF_DIGIT) && l <= 6) {
+        /* "6PR", "3AW": a digit and capitals (a radio station) */
+        size_t up = 0;
+        for (size_t k = 0; k < l; k++)
+            up += c->text[t->s + k] >= 'A' && c->text[t->s + k] <= 'Z';
+        return up >= 2 && up + 1 >= l - 1;
+    }
+    if (!(t->f & NTF_ALLCAPS) || l < 2 || l > 8)
+        return false;
+    unsigned w = wf(c, i);
+    return !(w & (LW_NEVER | LW_ROLE | LW_TITLE));
+}
+
+static bool is_direction(const struct ectx *c, size_t i)
+{
+    static const char *const dirs[] = {"North", "South", "East", "West", "Northern", "Southern",
+                                       "Eastern", "Western", "Central", "Upper", "Lower",
+                                       "Greater", "New", "Old", "Inner", "Outer"};
+    for (size_t k = 0; k < NDX_ARRAY_LEN(dirs); k++)
+        if (tok_is(c, i, dirs[k]))
+            return true;
+    return false;
+}
+
+static bool strpbrk_n(const char *s, size_t n, const char *set)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strchr(set, s[i]) && s[i])
+            return true;
+    return false;
+}
+
+/* Drop leading nationality adjectives when an organisation head or portfolio word follows
+ * ("Chinese Ministry of ...", "Chinese Foreign Ministry"). */
+static size_t drop_demonyms(const struct ectx *c, size_t a, size_t b)
+{
+    while (a + 1 < b && (nflags(c, a, a + 1) & LN_DEMONYM) &&
+           (wf(c, a + 1) & (LW_ORGHEAD | LW_PORTFOLIO | LW_TITLEMOD)))
+        a++;
+    return a;
+}
+
+static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
+{
+    while (a < b && !is_cap(c, a))
+        a++;
+    while (b > a && !is_cap(c, b - 1))
+        b--;
+    if (a >= b)
+        return;
+    size_t ntok = b - a;
+    unsigned nf = nflags(c, a, b);
+    unsigned wl = wf(c, b - 1), wfirst = wf(c, a);
+
+    /* 1. organisations by their head word */
+    if (ntok >= 2 && (wl & (LW_ORGHEAD | LW_ORGSUFFIX)) && !(nf & LN_PLACE)) {
+        emit(c, drop_demonyms(c, a, b), b, NDX_ENT_ORG, STRONG);
+        return;
+    }
+    for (size_t k = a; k + 1 < b; k++) {
+        unsigned w = wf(c, k);
+        bool of = is_lower(c, k + 1) && (wf(c, k + 1) & LW_OFCONN);
+        if (!of || !is_cap(c, k))
+            continue;
+        if (w & LW_ORGHEAD) {
+            emit(c, drop_demonyms(c, a, b), b, NDX_ENT_ORG, STRONG);
+            return;
+        }
+        if (w & (LW_LOCPRE | LW_PLACENOUN | LW_LOCHEAD)) {
+            emit(c, a, b, NDX_ENT_LOC, STRONG);
+            return;
+        }
+    }
+    if (ntok >= 2 && (wl & LW_MISCHEAD) && !(nf & LN_PLACE))
+        return; /* "Nobel Prize", "Appomattox Campaign": events, works, prizes */
+    bool heads = false;
+    for (size_t i = a; i < b; i++)
+        if (wf(c, i) & (LW_ORGHEAD | LW_LOCHEAD | LW_MISCHEAD))
+            heads = true;
+    /* 2. a person by a strong cue */
+    if (per_cue == STRONG && !(nf & LN_COUNTRY) && !(heads && ntok >= 2)) {
+        emit(c, a, b, NDX_ENT_PER, STRONG);
+        return;
+    }
+    if (ntok == 1 && (nf & LN_DEMONYM))
+        return;
+    /* 3. places (a city that is also a common word needs "in" or "near" before it) */
+    if ((nf & LN_PLACE) && ntok == 1 && !(nf & LN_COUNTRY) &&
+        (wfirst & LW_COMMON) && !(a > 0 && is_lower(c, a - 1) && (wf(c, a - 1) & LW_LOCPREP)))
+        nf &= ~(unsigned)LN_PLACE;
+    if (nf & LN_PLACE) {
+        emit(c, a, b, NDX_ENT_LOC, (nf & (LN_COUNTRY | LN_REGION)) ? STRONG : WEAK);
+        return;
+    }
+    if (ntok >= 2 && is_direction(c, a) && (nflags(c, a + 1, b) & LN_PLACE)) {
+        emit(c, a, b, NDX_ENT_LOC, STRONG);
+        return;
+    }
+    if (ntok >= 2 && ((wl & LW_LOCHEAD) || (wfirst & LW_LOCPRE))) {
+        emit(c, a, b, NDX_ENT_LOC, STRONG);
+        return;
+    }
+    /* 4. acronyms; "the League", "Parliament" */
+    if (ntok == 1 && (wfirst & LW_ORGHEAD) && !(c->t[a].f & NTF_START) && !(wfirst & LW_TITLE)) {
+        emit(c, a, b, NDX_ENT_ORG, WEAK);
+        return;
+    }
+    if (ntok == 1 && is_acronym(c, a)) {
+        emit(c, a, b, NDX_ENT_ORG, WEAK);
+        return;
+    }
+    /* 5. people */
+    unsigned first_nf = nflags(c, a, a + 1);
+    if (ntok >= 2 && (first_nf & LN_DEMONYM)) {
+        classify(c, a + 1, b, per_cue); /* "Japanese Punk Techno", "Swiss Birch" */
+        return;
+    }
+    bool any_common = false, any_caps = false, not_name = false;
+    for (size_t i = a; i < b; i++) {
+        unsigned w = wf(c, i), nw = nflags(c, i, i + 1);
+        if ((w & (LW_COMMON | LW_STOP)) && !(nw & LN_PROPER))
+            any_common = true;
+        if (c->t[i].f & NTF_ALLCAPS)
+            any_caps = true;
+        if ((w & LW_NEVER) && ntok == 1)
+            return;
+        /* "A Beautiful Lie", "F-86 Sabre", "North Korean": titles of works, models, adjectives */
+        if ((is_cap(c, i) && (w & LW_STOP)) || (c->t[i].f & NTF_DIGIT) || (nw & LN_DEMONYM) ||
+            strpbrk_n(c->text + c->t[i].s, c->t[i].e - c->t[i].s, "0123456789"))
+            not_name = true;
+    }
+    if (not_name && per_cue != STRONG)
+        goto candidate;
+    if (ntok >= 2 && !any_caps &&
+        (per_cue || report_after(c, b) || ((first_nf & LN_PROPER) && !(first_nf & LN_PLACE)) ||
+         (!any_common && ntok <= 4))) {
+        emit(c, a, b, NDX_ENT_PER, WEAK);
+        return;
+    }
+    if (ntok == 1 && report_after(c, b) && (first_nf & LN_PROPER) && !(first_nf & LN_PLACE) &&
+        !(wfirst & LW_COMMON)) {
+        emit(c, a, b, NDX_ENT_PER, WEAK);
+        return;
+    }
+    /* 6. a candidate, resolved across the text */
+candidate:;
+    struct ent *e = emit(c, a, b, 0, 0);
+    if (e) {
+        if (a > 0 && is_lower(c, a - 1) && (wf(c, a - 1) & LW_LOCPREP))
+            e->cue |= C_LOCPREP;
+        if (report_after(c, b))
+            e->cue |= C_REPORT;
+        if (first_nf & LN_PROPER)
+            e->cue |= C_PROPER;
+    }
+}
+
+/* Is the sentence-initial word a at the start of run [a, b) an ordinary word, not a name? */
+static bool strip_first(const struct ectx *c, size_t a)
+{
+    if (!(c->t[a].f & NTF_START))
+        return false;
+    unsigned w = wf(c, a);
+    if (w & LW_TITLE)
+        return false;
+    if (w & (LW_STOP | LW_NEVER))
+        return true;
+    unsigned nf = nflags(c, a, a + 1);
+    if ((nf & LN_COUNTRY) || (nflags(c, a, a + 2) & LN_PLACE))
+        return false;
+    return (w & LW_COMMON) && !(nf & (LN_PROPER | LN_DEMONYM));
+}
+
+static void process_run(struct ectx *c, size_t a, size_t b)
+{
+    if (is_ordinal(c, a)) {
+        /* "57th Air Division": a unit; otherwise the ordinal is no part of the name */
+        if (wf(c, b - 1) & LW_ORGHEAD) {
+            emit(c, a, b, NDX_ENT_ORG, STRONG);
+            return;
+        }
+        a++;
+    }
+    /* "the hamlet of Blatten", "the city of Homs" */
+    if (a >= 2 && tok_is(c, a - 1, "of") && is_lower(c, a - 2) && (wf(c, a - 2) & LW_PLACENOUN) &&
+        !(wf(c, b - 1) & (LW_ORGHEAD | LW_ORGSUFFIX)) && !(c->t[a].f & NTF_START)) {
+        emit(c, a, b, NDX_ENT_LOC, STRONG);
+        return;
+    }
+    /* a dateline: "VARNOGRAD (Global Wire) -", "BEIJING, March 3" */
+    bool all_caps = true;
+    for (size_t i = a; i < b; i++)
+        if (c->t[i].kind == NT_WORD && !(c->t[i].f & NTF_ALLCAPS))
+            all_caps = false;
+    if (all_caps && (c->t[a].f & NTF_PARA) && b < c->nt && c->t[b].kind == NT_PUNCT &&
+        (c->t[b].cp == '(' || c->t[b].cp == ',' || c->t[b].cp == 0x2014 || c->t[b].cp == 0x2013 ||
+         c->t[b].cp == '-')) {
+        emit(c, a, b, NDX_ENT_LOC, STRONG);
+        return;
+    }
+    if (all_caps && b - a > 1)
+        return; /* shouting, not names */
+
+    /* "Jenny Seaton & Gary Carvolth": two names unless a company ("Procter & Gamble Co") */
+    if (!(wf(c, b - 1) & (LW_ORGHEAD | LW_ORGSUFFIX)))
+        for (size_t i = a + 1; i + 1 < b; i++)
+            if (is_punct(c, i, '&')) {
+                size_t caps = 0;
+                for (size_t k = a; k < b; k++)
+                    caps += is_cap(c, k);
+                if (caps >= 4) {
+                    process_run(c, a, i);
+                    process_run(c, i + 1, b);
+                    return;
+                }
+            }
+    unsigned whole = nflags(c, a, b);
+    if (!(whole & LN_PLACE) || (b - a == 1 && !(whole & LN_COUNTRY)) ||
+        (wf(c, a) & LW_STOP)) {
+        while (a < b && strip_first(c, a)) {
+            a++;
+            while (a < b && !is_cap(c, a))
+                a++;
+            if (a < b)
+                c->t[a].f |= NTF_START; /* "While Wang", "The Ministry" stay checked */
+            if (a < b && (wf(c, a) & LW_STOP))
+                continue;
+            break;
+        }
+    }
+    if (a >= b)
+        return;
+
+    /* titles split the run */
+    unsigned wl = wf(c, b - 1);
+    if (!(wl & (LW_ORGHEAD | LW_ORGSUFFIX))) {
+        size_t x = b;
+        for (size_t i = b; i-- > a;)
+            if (is_cap(c, i) && (wf(c, i) & LW_TITLE)) {
+                x = i;
+                break;
+            }
+        if (x < b) {
+            size_t y = x + 1;
+            while (y < b && (wf(c, y) & (LW_PORTFOLIO | LW_TITLEMOD | LW_TITLE | LW_OFCONN)))
+                y++;
+            while (y < b && !is_cap(c, y))
+                y++;
+            size_t h = x;
+            while (h > a && is_cap(c, h - 1) && (wf(c, h - 1) & (LW_TITLE | LW_TITLEMOD)))
+                h--;
+            if (h > a)
+                classify(c, a, h, 0);
+            if (y < b)
+                classify(c, y, b, STRONG);
+            return;
+        }
+        /* a run made only of title words ("Prime Minister") names nobody */
+    }
+    int cue = person_cue_before(c, a);
+    if (!cue && apposition_after(c, b))
+        cue = STRONG;
+    if (!cue && report_after(c, b))
+        cue = WEAK;
+    classify(c, a, b, cue);
+}
+
+static bool of_joins(const struct ectx *c, size_t last_cap, size_t j)
+{
+    unsigned head = wf(c, last_cap);
+    if (tok_is(c, j, "of"))
+        return head & (LW_ORGHEAD | LW_LOCHEAD | LW_LOCPRE | LW_TITLE | LW_PLACENOUN);
+    if (tok_is(c, j, "for") || tok_is(c, j, "on"))
+        return head & LW_ORGHEAD;
+    return false;
+}
+
+static void scan_window(struct ectx *c)
+{
+    size_t i = 0;
+    while (i < c->nt && !c->rc) {
+        bool ord = is_ordinal(c, i) && is_cap(c, i + 1);
+        if (!ord && (!is_cap(c, i) || (wf(c, i) & LW_NEVER && !(c->t[i].f & NTF_ALLCAPS)))) {
+            i++;
+            continue;
+        }
+        size_t a = i, last = i, j = i + 1, ncap = 1;
+        while (j < c->nt) {
+            if (is_cap(c, j)) {
+                if (c->t[j].f & NTF_ALLCAPS && !(c->t[last].f & NTF_ALLCAPS) &&
+                    !(c->t[j].f & NTF_INITIAL) && !(c->t[last].f & NTF_INITIAL))
+                    break; /* "EU" after "Monday" is another name */
+                last = j++;
+                ncap++;
+                continue;
+            }
+            if (is_lower(c, j) && (wf(c, j) & LW_CONN) && is_cap(c, j + 1) &&
+                !(wf(c, j + 1) & LW_NEVER)) {
+                j++;
+                continue;
+            }
+            if (is_lower(c, j) && of_joins(c, last, j)) {
+                size_t k = j + 1;
+                if (tok_is(c, k, "the"))
+                    k++;
+                if (is_cap(c, k) && !(wf(c, k) & LW_NEVER)) {
+                    j = k;
+                    continue;
+                }
+            }
+            if (is_punct(c, j, '&') && is_cap(c, j + 1)) {
+                j++;
+                continue;
+            }
+            break;
+        }
+        if (ncap <= NDX_NAME_MAX_WORDS)
+            process_run(c, a, last + 1);
+        i = last + 1;
+    }
+}
+
+/* ---- across the text ------------------------------------------------------------------------ */
+
+static int resolve(struct ectx *c)
+{
+    struct ndx_map typed, sur;
+    ndx__map_init(&typed);
+    ndx__map_init(&sur);
+    int rc = NDX_OK;
+    /* strong names first, so that their type wins for a text written several ways */
+    for (int pass = STRONG; pass >= WEAK && !rc; pass--)
+        for (size_t i = 0; i < c->nents && !rc; i++) {
+            struct ent *e = &c->ents[i];
+            if (e->strength != pass || !e->type || !e->key)
+                continue;
+            if (!ndx__map_get(&typed, e->key))
+                rc = ndx__map_put(&typed, e->key, i + 1);
+            if (!rc && e->type == NDX_ENT_PER && e->ntok >= 2) {
+                if (e->last_key && !ndx__map_get(&sur, e->last_key))
+                    rc = ndx__map_put(&sur, e->last_key, i + 1);
+                if (!rc && e->first_key && !ndx__map_get(&sur, e->first_key))
+                    rc = ndx__map_put(&sur, e->first_key, i + 1);
+            }
+        }
+    for (size_t i = 0; i < c->nents && !rc; i++) {
+        struct ent *e = &c->ents[i];
+        uint64_t sp = e->ntok == 1 ? ndx__map_get(&sur, e->key) : 0;
+        if (!e->type || (e->type == NDX_ENT_PER && e->ntok == 1) ||
+            (e->type == NDX_ENT_LOC && e->ntok == 1 && !(e->place & LN_COUNTRY) && sp)) {
+            if (sp && sp - 1 != i) {
+                struct ent *full = &c->ents[sp - 1];
+                e->type = NDX_ENT_PER;
+                e->ns = full->ns;
+                e->ne = full->ne;
+                continue;
+            }
+            uint64_t tp = e->type ? 0 : ndx__map_get(&typed, e->key);
+            if (tp) {
+                /* the same text typed elsewhere; it stands for what that one stands for */
+                struct ent *same = &c->ents[tp - 1];
+                e->type = same->type;
+                continue;
+            }
+            if (!e->type && e->ntok == 1 && (e->cue & C_LOCPREP) && (e->cue & C_PROPER))
+                e->type = NDX_ENT_LOC;
+        }
+    }
+    ndx__map_free(&typed);
+    ndx__map_free(&sur);
+    return rc;
+}
+
+static int cmp_ent(const void *x, const void *y)
+{
+    const ndx_entity *a = x, *b = y;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    return a->end < b->end ? -1 : a->end > b->end;
+}
+
+int ndx_entities(const char *text, size_t n, ndx_entity **out, size_t *count)
+{
+    if (!out || !count || (!text && n))
+        return NDX_EINVAL;
+    *out = NULL;
+    *count = 0;
+    ndx__lex_init();
+    struct ectx c = {.text = text, .n = n};
+    c.t = ndx_malloc(NDX_TOK_WINDOW * sizeof *c.t);
+    if (!c.t)
+        return NDX_ENOMEM;
+    size_t pos = 0;
+    while (pos < n && !c.rc) {
+        size_t next;
+        c.nt = ndx__tokens(text, n, pos, c.t, NDX_TOK_WINDOW, &next);
+        scan_window(&c);
+        if (next <= pos)
+            break;
+        pos = next;
+    }
+    ndx_free(c.t);
+    if (!c.rc)
+        c.rc = resolve(&c);
+    if (c.rc) {
+        ndx_free(c.ents);
+        return c.rc;
+    }
+    size_t k = 0;
+    ndx_entity *res = NULL;
+    for (size_t i = 0; i < c.nents; i++)
+        k += c.ents[i].type != 0;
+    if (k) {
+        res = ndx_calloc(k, sizeof *res);
+        if (!res) {
+            ndx_free(c.ents);
+            return NDX_ENOMEM;
+        }
+        k = 0;
+        for (size_t i = 0; i < c.nents; i++)
+            if (c.ents[i].type) {
+                ndx_entity *r = &res[k++];
+                r->type = c.ents[i].type;
+                r->start = c.ents[i].s;
+                r->end = c.ents[i].e;
+                r->name_start = c.ents[i].ns;
+                r->name_end = c.ents[i].ne;
+            }
+        qsort(res, k, sizeof *res, cmp_ent);
+    }
+    ndx_free(c.ents);
+    *out = res;
+    *count = k;
+    return NDX_OK;
+}
+
+const char *ndx_entity_type_name(int type)
+{
+    switch (type) {
+    case NDX_ENT_PER:
+        return "PER";
+    case NDX_ENT_ORG:
+        return "ORG";
+    case NDX_ENT_LOC:
+        return "LOC";
+    default:
+        return "?";
+    }
+}

@@ -1,0 +1,96 @@
+/*
+ * names.h - people, organisations and places in article text (names/entities.c), the word
+ * lexicon their rules consult (names/lexicon.c: hand-written cue words, plus gazetteers and a
+ * word list read at run time from Debian data packages) and direct quotations with their
+ * speakers (names/quotes.c).
+ */
+#ifndef NDX_NAMES_H
+#define NDX_NAMES_H
+
+#include "ndx_int.h"
+
+/* ---- lexicon (names/lexicon.c) ------------------------------------------------------------ */
+
+/* Flags of a lower-cased word (ndx__lex_word). */
+enum {
+    LW_TITLE = 1u << 0,     /* a title written before a name: president, minister, mr, dr */
+    LW_TITLEMOD = 1u << 1,  /* may stand inside a title chain: vice, deputy, prime, foreign */
+    LW_ROLE = 1u << 2,      /* a role noun: spokesman, activist, leader, adviser */
+    LW_ORGHEAD = 1u << 3,   /* ends an organisation name: ministry, party, university */
+    LW_ORGSUFFIX = 1u << 4, /* a company suffix: inc, corp, ltd */
+    LW_LOCHEAD = 1u << 5,   /* ends a place name: river, province, county, street */
+    LW_LOCPRE = 1u << 6,    /* starts a place name: mount, lake, cape, gulf */
+    LW_CONN = 1u << 7,      /* a particle inside a name: de, van, von, al, bin */
+    LW_OFCONN = 1u << 8,    /* joins a head to its complement: of, for, and, the, on */
+    LW_REPORT = 1u << 9,    /* a reporting verb: said, says, told, added */
+    LW_STOP = 1u << 10,     /* a function word that is never a name on its own */
+    LW_NEVER = 1u << 11,    /* months, weekdays: capitalised but never an entity */
+    LW_PORTFOLIO = 1u << 12,/* the portfolio of a title: affairs, defence, state, finance */
+    LW_COMMON = 1u << 13,   /* the word list (wamerican) has it in lower case */
+    LW_PLACENOUN = 1u << 14,/* a common noun that introduces a place: city, village, district */
+    LW_LOCPREP = 1u << 15,  /* a preposition that introduces a place: in, near */
+    LW_PRONOUN = 1u << 16,  /* a personal pronoun (quote speakers) */
+    LW_MISCHEAD = 1u << 17, /* ends the name of an event, work or prize: war, award, cup, album */
+};
+
+/* Flags of a name written as is (ndx__lex_name). */
+enum {
+    LN_COUNTRY = 1u << 0,  /* a country (iso-codes 3166-1, or a common short name) */
+    LN_REGION = 1u << 1,   /* a subdivision (iso-codes 3166-2, geonames states) */
+    LN_CITY = 1u << 2,     /* a city (geonames) */
+    LN_PROPER = 1u << 3,   /* the word list has it capitalised (given names, surnames, places) */
+    LN_DEMONYM = 1u << 4,  /* a nationality adjective derived from a country name */
+};
+#define LN_PLACE (LN_COUNTRY | LN_REGION | LN_CITY)
+
+/* Load the lexicon once per process (thread-safe; later calls return at once).  Missing data
+ * files are not an error: the rules then work with what is there (ndx_names_data_status). */
+void ndx__lex_init(void);
+/* Flags of an ASCII-lower-cased word (any case accepted; non-ASCII bytes compared as is). */
+unsigned ndx__lex_word(const char *s, size_t n);
+/* Flags of a name, exactly as written (single spaces between words). */
+unsigned ndx__lex_name(const char *s, size_t n);
+
+/* ---- tokens (names/tokens.c) ---------------------------------------------------------------- */
+
+enum { NT_WORD = 1, NT_PUNCT = 2, NT_OTHER = 3 }; /* OTHER: CJK and other uncased scripts */
+enum {
+    NTF_CAP = 1u << 0,     /* first letter upper case (or title case) */
+    NTF_ALLCAPS = 1u << 1, /* two letters or more, none lower case */
+    NTF_LOWER = 1u << 2,   /* first letter lower case */
+    NTF_START = 1u << 3,   /* first word of a sentence */
+    NTF_PARA = 1u << 4,    /* first token of a paragraph (or of a window) */
+    NTF_INITIAL = 1u << 5, /* a single capital with its dot: "J." */
+    NTF_DIGIT = 1u << 6,   /* starts with a digit */
+    NTF_ABBR = 1u << 7,    /* ends with an abbreviation dot ("Mr.", "U.S.") */
+    NTF_POSS = 1u << 8,    /* the possessive "'s" split off a word */
+    NTF_SPACE = 1u << 9,   /* white space before the token */
+};
+
+struct ndx_tok {
+    size_t s, e;    /* byte offsets in the text */
+    uint32_t cp;    /* first character (punctuation: the character) */
+    uint16_t f;     /* NTF_* */
+    uint8_t kind;   /* NT_* */
+};
+
+/* Most tokens held at once: longer texts are cut into windows of this many tokens (a window
+ * boundary acts as a paragraph break), so memory stays bounded whatever the input. */
+#define NDX_TOK_WINDOW 65536
+
+/* Tokenize [text+from, text+n) up to a window of at most `cap` tokens or the end of the next
+ * paragraph, whichever first; returns the number of tokens and sets *next to where to go on. */
+size_t ndx__tokens(const char *text, size_t n, size_t from, struct ndx_tok *t, size_t cap,
+                   size_t *next);
+/* LW_ flags of a word token (its trailing abbreviation dot ignored); 0 for other tokens. */
+unsigned ndx__tok_word(const char *text, const struct ndx_tok *t);
+/* Opening or closing quotation mark?  (" counts as both.) */
+bool ndx__is_open_quote(uint32_t cp);
+bool ndx__is_close_quote(uint32_t cp);
+
+/* ---- entities (names/entities.c) ---------------------------------------------------------- */
+
+/* Longest name span, in words; a longer capitalised run is not a name (headline case, shouting). */
+#define NDX_NAME_MAX_WORDS 8
+
+#endif

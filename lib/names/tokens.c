@@ -1,0 +1,241 @@
+/*
+ * tokens.c - the word tokenizer of the name rules: words with their case, punctuation one
+ * character at a time, sentence starts, abbreviation dots ("Mr.", "U.S.", "J.") and the
+ * possessive "'s" split off its word.  Invalid UTF-8 bytes are punctuation of their own; CJK
+ * and other uncased scripts are NT_OTHER words, never names.  Unlike the index tokenizer
+ * (text/analyze.c) it keeps case and hyphenated words whole ("Kim Jong-un", "Hyong-son").
+ */
+#include "names/names.h"
+#include "text/text.h"
+
+#include <utf8proc.h>
+
+static const char *const k_abbrev[] = {
+    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "inc", "corp", "co", "ltd", "gen", "col", "lt",
+    "sgt", "capt", "rep", "sen", "gov", "prof", "rev", "mt", "ft", "vs", "messrs", "jan", "feb",
+    "aug", "sept", "oct", "nov", "dec", "bros", "cpl", "maj", "adm", "pres", "supt", "insp",
+};
+
+bool ndx__is_open_quote(uint32_t cp)
+{
+    return cp == '"' || cp == 0x201C || cp == 0x201E || cp == 0x00AB || cp == 0x2018 ||
+           cp == 0x300C || cp == 0x300E;
+}
+
+bool ndx__is_close_quote(uint32_t cp)
+{
+    return cp == '"' || cp == 0x201D || cp == 0x00BB || cp == 0x2019 || cp == 0x300D ||
+           cp == 0x300F;
+}
+
+static size_t decode(const char *text, size_t n, size_t i, uint32_t *cp)
+{
+    size_t l = ndx__text_decode((const uint8_t *)text + i, n - i, cp);
+    if (!l) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    return l;
+}
+
+static bool is_joiner(uint32_t cp)
+{
+    return cp == '-' || cp == '\'' || cp == 0x2019 || cp == 0x2010 || cp == 0x2011;
+}
+
+static bool is_abbrev(const char *s, size_t n)
+{
+    if (n > 6)
+        return false;
+    char low[8];
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+    for (size_t k = 0; k < NDX_ARRAY_LEN(k_abbrev); k++)
+        if (strlen(k_abbrev[k]) == n && memcmp(k_abbrev[k], low, n) == 0)
+            return true;
+    return false;
+}
+
+/* Transparent for sentence starts: quotes, brackets, dashes. */
+static bool is_transparent(uint32_t cp)
+{
+    return ndx__is_open_quote(cp) || ndx__is_close_quote(cp) || cp == '(' || cp == '[' ||
+           cp == ')' || cp == ']' || cp == 0x2014 || cp == 0x2013 || cp == '*';
+}
+
+static bool ends_sentence(uint32_t cp)
+{
+    return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026 || cp == ':' || cp == ';' ||
+           cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F;
+}
+
+/* Scan a word starting at i (whose first character cp0 is a word character); returns its end. */
+static size_t scan_word(const char *text, size_t n, size_t i, unsigned *flags, bool *poss)
+{
+    size_t j = i;
+    int letters = 0, uppers = 0, lowers = 0, dots = 0;
+    bool cjk = false;
+    *poss = false;
+    while (j < n) {
+        uint32_t cp;
+        size_t l = decode(text, n, j, &cp);
+        if (cp != 0xFFFD && ndx__text_is_wordchar(cp) && !ndx__text_is_cjk(cp)) {
+            if (cjk)
+                break;
+            utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
+            if (c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT)
+                uppers++, letters++;
+            else if (c == UTF8PROC_CATEGORY_LL)
+                lowers++, letters++;
+            else if (c == UTF8PROC_CATEGORY_LO || c == UTF8PROC_CATEGORY_LM)
+                letters++;
+            j += l;
+            continue;
+        }
+        if (cp != 0xFFFD && ndx__text_is_cjk(cp)) {
+            if (j > i && !cjk)
+                break;
+            cjk = true;
+            j += l;
+            continue;
+        }
+        if (j == i || cjk)
+            break;
+        /* joiners and dots between word characters */
+        uint32_t nx = 0;
+        size_t nl = j + l < n ? decode(text, n, j + l, &nx) : 0;
+        bool next_word = nl && nx != 0xFFFD && ndx__text_is_wordchar(nx) && !ndx__text_is_cjk(nx);
+        if (is_joiner(cp) && next_word) {
+            if ((cp == '\'' || cp == 0x2019) && (nx == 's' || nx == 'S')) {
+                uint32_t after = 0;
+                size_t al = j + l + nl < n ? decode(text, n, j + l + nl, &after) : 0;
+                if (!al || after == 0xFFFD || !ndx__text_is_wordchar(after)) {
+                    *poss = true;
+                    break;
+                }
+            }
+            j += l;
+            continue;
+        }
+        if ((cp == '.' || cp == ',') && next_word) {
+            bool digits = text[j - 1] >= '0' && text[j - 1] <= '9' && nx >= '0' && nx <= '9';
+            /* "U.S", "e.g": one letter between dots */
+            bool letter_dots = cp == '.' && (j - i == 1 || dots) && j + l + nl < n &&
+                               text[j + l + nl] == '.';
+            if (digits || letter_dots) {
+                dots += cp == '.';
+                j += l;
+                continue;
+            }
+        }
+        break;
+    }
+    unsigned f = 0;
+    if (cjk) {
+        *flags = 0;
+        return j;
+    }
+    uint32_t first;
+    decode(text, n, i, &first);
+    utf8proc_category_t c0 = utf8proc_category((utf8proc_int32_t)first);
+    if (c0 == UTF8PROC_CATEGORY_LU || c0 == UTF8PROC_CATEGORY_LT)
+        f |= NTF_CAP;
+    else if (c0 == UTF8PROC_CATEGORY_LL)
+        f |= NTF_LOWER;
+    else if (c0 == UTF8PROC_CATEGORY_ND)
+        f |= NTF_DIGIT;
+    if (uppers >= 2 && lowers == 0)
+        f |= NTF_ALLCAPS;
+    /* an abbreviation dot */
+    if (j < n && text[j] == '.' && !*poss) {
+        bool single_cap = letters == 1 && uppers == 1 && j - i <= 2;
+        if (single_cap || dots || is_abbrev(text + i, j - i)) {
+            f |= NTF_ABBR;
+            if (single_cap && !dots)
+                f |= NTF_INITIAL;
+            j++;
+        }
+    }
+    *flags = f;
+    return j;
+}
+
+size_t ndx__tokens(const char *text, size_t n, size_t from, struct ndx_tok *t, size_t cap,
+                   size_t *next)
+{
+    size_t i = from, k = 0;
+    bool pending = true, space = false;
+    while (i < n && k < cap) {
+        unsigned char b = (unsigned char)text[i];
+        if (b == '\n') {
+            i++;
+            if (k)
+                break;
+            continue;
+        }
+        if (b == ' ' || b == '\t' || b == '\r' || b == '\f' || b == '\v') {
+            i++;
+            space = true;
+            continue;
+        }
+        uint32_t cp;
+        size_t l = decode(text, n, i, &cp);
+        if (cp == 0xA0 || cp == 0x2009 || cp == 0x202F || cp == 0x3000 || cp == 0x200B) {
+            i += l;
+            space = true;
+            continue;
+        }
+        struct ndx_tok *tk = &t[k];
+        tk->s = i;
+        tk->cp = cp;
+        tk->f = (uint16_t)(space ? NTF_SPACE : 0);
+        if (k == 0)
+            tk->f |= NTF_PARA;
+        space = false;
+        if (cp != 0xFFFD && (ndx__text_is_wordchar(cp) || ndx__text_is_cjk(cp))) {
+            unsigned f;
+            bool poss;
+            size_t e = scan_word(text, n, i, &f, &poss);
+            tk->e = e;
+            tk->kind = (uint8_t)((f & (NTF_CAP | NTF_LOWER | NTF_DIGIT)) || !ndx__text_is_cjk(cp)
+                                     ? NT_WORD
+                                     : NT_OTHER);
+            tk->f |= (uint16_t)f;
+            if (pending && tk->kind == NT_WORD)
+                tk->f |= NTF_START;
+            pending = false;
+            k++;
+            i = e;
+            if (poss && k < cap) {
+                /* the apostrophe and the s */
+                size_t al;
+                uint32_t acp;
+                al = decode(text, n, i, &acp);
+                t[k] = (struct ndx_tok){i, i + al + 1, acp, NTF_POSS, NT_PUNCT};
+                k++;
+                i += al + 1;
+            }
+            continue;
+        }
+        tk->e = i + l;
+        tk->kind = NT_PUNCT;
+        if (ends_sentence(cp) || (k == 0))
+            pending = true;
+        else if (!is_transparent(cp))
+            pending = false;
+        k++;
+        i += l;
+    }
+    *next = i;
+    return k;
+}
+
+unsigned ndx__tok_word(const char *text, const struct ndx_tok *t)
+{
+    if (t->kind != NT_WORD)
+        return 0;
+    size_t n = t->e - t->s;
+    if ((t->f & NTF_ABBR) && n > 1)
+        n--;
+    return ndx__lex_word(text + t->s, n);
+}
