@@ -190,6 +190,8 @@ typedef struct ndx_stats {
     int64_t date_max;     /**< latest */
     int stemming;         /**< 1 if the index stems words */
     int simple;           /**< 1 if the index uses simple analysis */
+    int analysis;         /**< analysis version: 2 folds simplified and traditional Chinese
+                               and learns aliases; 1 (older indexes) does neither: re-ingest */
 } ndx_stats;
 
 NDX_API int ndx_index_stats(ndx_index *ix, ndx_stats *st);

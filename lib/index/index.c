@@ -65,6 +65,7 @@ int ndx_index_open(const char *path, int flags, ndx_index **out, char **errmsg)
         (void)ndx__dcache_init(&ix->dc, DEFAULT_READ_CACHE); /* optional: no cache on failure */
     ix->simple = (flags & NDX_OPEN_SIMPLE) != 0;
     ix->stem = !(flags & (NDX_OPEN_NOSTEM | NDX_OPEN_SIMPLE));
+    ix->analysis = NDX_ANALYSIS_VERSION;
     int rc = NDX_OK;
     if (!(ix->dir = ndx_strndup(path, strlen(path)))) {
         rc = NDX_ENOMEM;
@@ -126,6 +127,12 @@ int ndx_index_open(const char *path, int flags, ndx_index **out, char **errmsg)
     if (writer) {
         if (!(ix->bld = ndx__builder_new(ix->stem, ix->simple))) {
             rc = NDX_ENOMEM;
+            goto fail;
+        }
+        ndx__builder_set_han_fold(ix->bld, ix->analysis >= 2);
+        if (ix->analysis >= 2 && !ix->simple && !ndx__han_fold_available()) {
+            rc = ndx__index_fail(ix, NDX_EIO, "cannot load OpenCC's conversion tables "
+                                              "(hk2t.json, t2s.json: install libopencc-data)");
             goto fail;
         }
         ndx__collect_garbage(ix, ix->gen);
@@ -740,6 +747,7 @@ int ndx_index_stats(ndx_index *ix, ndx_stats *st)
     st->date_min = st->date_max = NDX_DATE_UNKNOWN;
     st->generation = ix->gen;
     st->stemming = ix->stem;
+    st->analysis = ix->analysis;
     st->simple = ix->simple;
     st->segments = ix->nsegs;
     for (size_t i = 0; i < ix->nsegs; i++) {

@@ -11,6 +11,9 @@
 #define NDX_BLOCK 128              /* documents per postings block */
 #define NDX_TITLE_WEIGHT 3         /* a title occurrence counts as 3 body occurrences (BM25F) */
 #define NDX_DOC_END UINT32_MAX     /* iterator exhausted */
+/* Analysis versions: 1 = Han characters indexed as written; 2 = simplified and traditional
+ * folded to one form (text/fold.c).  An index keeps the version it was made with. */
+#define NDX_ANALYSIS_VERSION 2
 #define NDX_META_PREFIX '\x01'     /* first byte of metadata terms: "\x01S"+source word, ... */
 
 /* ---- codec.c ------------------------------------------------------------------------------ */
@@ -189,6 +192,8 @@ struct ndx_builder;
 
 struct ndx_builder *ndx__builder_new(int stem, int simple);
 void ndx__builder_free(struct ndx_builder *b);
+/* Fold simplified and traditional Han characters (on by default; off for analysis-1 indexes). */
+void ndx__builder_set_han_fold(struct ndx_builder *b, int on);
 /*
  * Add one article (all text valid UTF-8) with global id gid; it becomes local doc
  * ndx__builder_ndocs()-1.  lang must be two letters.  content_hash/url_hash as computed by index.c.
@@ -254,6 +259,7 @@ struct ndx_index {
     uint64_t next_seg;         /* next segment number */
     int stem;                  /* stemming on (fixed at creation) */
     int simple;                /* simple analysis (fixed at creation) */
+    int analysis;              /* analysis version (fixed at creation; NDX_ANALYSIS_VERSION) */
     struct ndx_segref *segs;
     size_t nsegs;
     size_t mem_limit;
@@ -292,6 +298,7 @@ struct ndx_view {
     size_t nsegs;
     int stem;                  /* terms are stemmed (fixed at creation) */
     int simple;                /* simple analysis */
+    int analysis;              /* analysis version (NDX_ANALYSIS_VERSION) */
     uint64_t ndocs;            /* documents of the segments, deleted ones included */
     uint64_t sum_dl;           /* summed weighted lengths, likewise */
     uint16_t langs[64];        /* distinct languages of the segments (first 64) */

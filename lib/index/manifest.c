@@ -97,7 +97,7 @@ static int load_manifest(ndx_index *ix, uint64_t gen)
     endl[1] = 0;
     ndx__segs_free(ix);
     uint64_t mgen = 0, next_id = 1, next_seg = 1;
-    int stem = 1, simple = 0, version = 0;
+    int stem = 1, simple = 0, version = 0, analysis = 1;
     char *save = NULL;
     for (char *line = strtok_r(text, "\n", &save); line && !rc;
          line = strtok_r(NULL, "\n", &save)) {
@@ -108,7 +108,8 @@ static int load_manifest(ndx_index *ix, uint64_t gen)
         if (sscanf(line, "generation %" SCNu64, &mgen) == 1 ||
             sscanf(line, "next_id %" SCNu64, &next_id) == 1 ||
             sscanf(line, "next_seg %" SCNu64, &next_seg) == 1 ||
-            sscanf(line, "stemming %d", &stem) == 1 || sscanf(line, "simple %d", &simple) == 1)
+            sscanf(line, "stemming %d", &stem) == 1 || sscanf(line, "simple %d", &simple) == 1 ||
+            sscanf(line, "analysis %d", &analysis) == 1)
             continue;
         if (sscanf(line, "segment %63s ndocs %llu delgen %llx ndel %llu", name, &ndocs, &delgen,
                    &ndel) == 4) {
@@ -152,6 +153,7 @@ static int load_manifest(ndx_index *ix, uint64_t gen)
     ix->next_seg = next_seg;
     ix->stem = stem;
     ix->simple = simple;
+    ix->analysis = analysis;
     return NDX_OK;
 }
 
@@ -243,6 +245,8 @@ int ndx__write_manifest(ndx_index *ix, uint64_t gen)
                     "newsdex-manifest 1\ngeneration %" PRIu64 "\nnext_id %" PRIu64
                     "\nnext_seg %" PRIu64 "\nstemming %d\nsimple %d\n",
                     gen, ix->next_id, ix->next_seg, ix->stem, ix->simple);
+    if (ix->analysis > 1) /* absent: version 1, read by every newsdex */
+        ndx__buf_printf(&b, &rc, "analysis %d\n", ix->analysis);
     for (size_t i = 0; i < ix->nsegs; i++)
         ndx__buf_printf(&b, &rc, "segment %s ndocs %u delgen %" PRIx64 " ndel %u\n",
                         ix->segs[i].seg->name, ix->segs[i].seg->ndocs, ix->segs[i].delgen,

@@ -449,14 +449,18 @@ static void builder_clear(struct ndx_builder *b)
     for (size_t i = 0; i < NDX_ARRAY_LEN(bufs); i++)
         ndx__buf_free(bufs[i]);
     int stem = b->stem, simple = b->simple;
+    struct ndx_analyzer an = b->an;
     ZSTD_CCtx *zc = b->zc;
     memset(b, 0, sizeof *b);
     b->zc = zc;
     b->stem = stem;
     b->simple = simple;
-    b->an.stem = stem;
-    b->an.simple = simple;
-    b->an.max_term = 64;
+    b->an = an;
+}
+
+void ndx__builder_set_han_fold(struct ndx_builder *b, int on)
+{
+    b->an.no_han_fold = !on;
 }
 
 void ndx__builder_free(struct ndx_builder *b)

@@ -11,6 +11,7 @@ void ndx__view_init(struct ndx_view *v, const ndx_index *ix)
     v->nsegs = ix->nsegs;
     v->stem = ix->stem;
     v->simple = ix->simple;
+    v->analysis = ix->analysis;
     for (size_t i = 0; i < ix->nsegs; i++) {
         const struct ndx_seg *seg = ix->segs[i].seg;
         v->ndocs += seg->ndocs;

@@ -286,6 +286,7 @@ void ndx__search_init(struct search *S, ndx_index *ix, const ndx_search_opts *op
     S->o = opts;
     S->an.stem = S->v.stem;
     S->an.simple = S->v.simple;
+    S->an.no_han_fold = S->v.analysis < 2;
     S->an.max_term = 64;
     ndx__buf_init(&S->tmp, 0);
     uint64_t ndocs = S->v.ndocs;

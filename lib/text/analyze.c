@@ -64,6 +64,8 @@ struct norm {
     size_t max_term;
     size_t raw_limit; /* longer raw words are cut before normalisation */
     struct scratch clean, fold, u32;
+    bool han_fold;            /* fold Han characters to simplified (fold.c) */
+    struct ndx__hanfold hf;   /* the folds of the text being analysed */
     uint8_t clean_stack[STACK_BYTES];
     uint8_t fold_stack[STACK_BYTES];
     utf8proc_int32_t u32_stack[STACK_BYTES];
@@ -73,6 +75,8 @@ static void norm_init(struct norm *nm, struct ndx__stemmer *st, uint32_t max_ter
 {
     nm->stemmer = st;
     nm->stem_first = NULL;
+    nm->han_fold = true;
+    memset(&nm->hf, 0, sizeof nm->hf);
     nm->max_term = max_term ? max_term : DEFAULT_MAX_TERM;
     nm->raw_limit = nm->max_term * 4 + 64;
     nm->clean = (struct scratch){nm->clean_stack, sizeof nm->clean_stack, false};
@@ -88,6 +92,7 @@ static void norm_free(struct norm *nm)
         ndx_free(nm->fold.p);
     if (nm->u32.heap)
         ndx_free(nm->u32.p);
+    ndx__han_fold_free(&nm->hf);
 }
 
 /* ---- character helpers -------------------------------------------------------------------- */
@@ -321,6 +326,15 @@ static int norm_word(struct norm *nm, const uint8_t *w, size_t n, bool ascii, bo
 
 /* ---- the scanner -------------------------------------------------------------------------- */
 
+static inline size_t utf8_put(uint32_t cp, uint8_t *o)
+{
+    if (cp < 0x80) {
+        o[0] = (uint8_t)cp;
+        return 1;
+    }
+    return (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, o);
+}
+
 struct cjk_char {
     size_t start, end;
     size_t nt;
@@ -381,6 +395,19 @@ static int read_cjk(struct norm *nm, const uint8_t *s, size_t n, size_t i, struc
     nt = truncate_utf8(t, nt, CJK_MAX);
     memcpy(c->t, t, nt);
     c->nt = nt;
+    if (nm->han_fold && ndx__text_is_han(cp)) {
+        /* simplified and traditional as one script: the term is the folded character */
+        if (!nm->hf.scanned) {
+            int rc = ndx__han_fold_scan(&nm->hf, (const char *)s, n, i);
+            if (rc)
+                return rc;
+        }
+        uint32_t f = ndx__han_fold_at(&nm->hf, i);
+        if (!f && !plain && ndx__text_decode(c->t, c->nt, &f) == c->nt) /* after NFKC */
+            f = ndx__han_fold_char(f) == f ? 0 : ndx__han_fold_char(f);
+        if (f)
+            c->nt = utf8_put(f, c->t);
+    }
     return NDX_OK;
 }
 
@@ -471,14 +498,6 @@ static inline bool simple_is_wordchar(uint32_t cp)
     }
 }
 
-static inline size_t simple_encode(uint32_t cp, uint8_t *o)
-{
-    if (cp < 0x80) {
-        o[0] = (uint8_t)cp;
-        return 1;
-    }
-    return (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, o);
-}
 
 static int analyze_simple(const struct ndx_analyzer *an, const uint8_t *s, size_t n, uint32_t pos0,
                           ndx_token_fn cb, void *ctx, uint32_t *next_pos)
@@ -533,7 +552,7 @@ static int analyze_simple(const struct ndx_analyzer *an, const uint8_t *s, size_
             uint32_t lo = cp == 0x130 ? cp : (uint32_t)utf8proc_tolower((utf8proc_int32_t)cp);
             if (k + 4 > sc.cap && (rc = scratch_grow(&sc, k, k + 4)))
                 goto out;
-            k += simple_encode(lo, sc.p + k);
+            k += utf8_put(lo, sc.p + k);
             i += len;
         }
         size_t nt = truncate_utf8(sc.p, k, max_term);
@@ -569,6 +588,7 @@ int ndx__analyze(const struct ndx_analyzer *an, const char *text, size_t ntext, 
         return analyze_simple(an, (const uint8_t *)text, text ? ntext : 0, pos0, cb, ctx, next_pos);
     struct norm nm;
     norm_init(&nm, an && an->stem ? ndx__stemmer_get(lang) : NULL, an ? an->max_term : 0);
+    nm.han_fold = !(an && an->no_han_fold);
     if (an && an->stem_first && nm.stemmer && suffix_only_stemmer(lang))
         nm.stem_first = an->stem_first;
     const uint8_t *s = (const uint8_t *)text;
@@ -720,10 +740,19 @@ int ndx__normalize_term(const char *w, size_t n, const char *lang, int stem, str
     const uint8_t *term;
     size_t nterm;
     unsigned flags;
-    int rc = norm_word(&nm, s, n, ascii, true, &term, &nterm, &flags);
+    struct ndx_buf folded;
+    ndx__buf_init(&folded, 0);
+    int rc = cjk ? ndx__han_fold_copy((const char *)s, n, &folded) : NDX_OK;
+    if (cjk && rc == 0 && folded.n) {
+        s = folded.p;
+        n = folded.n;
+    }
+    if (rc == 0)
+        rc = norm_word(&nm, s, n, ascii, true, &term, &nterm, &flags);
     if (rc == 0)
         ndx__buf_append(out, term, nterm, &rc);
     norm_free(&nm);
+    ndx__buf_free(&folded);
     return rc;
 }
 

@@ -44,6 +44,8 @@ struct ndx_analyzer {
                             become one of the looked-for terms. */
     size_t *skipped;           /* with stem_first: if not NULL, such words are not passed to the
                                   callback at all, only counted here (their positions are still used) */
+    int no_han_fold;           /* 1: Han characters are not folded to simplified (indexes made
+                                  before analysis version 2, see fold.c) */
 };
 
 /*
@@ -82,6 +84,35 @@ int ndx__stem(const char *lang, const char *term, size_t nterm, struct ndx_buf *
 
 /* Languages that have a stemmer: NULL-terminated list of ISO codes. */
 const char *const *ndx__stem_languages(void);
+
+/* ---- simplified/traditional folding (fold.c) ----------------------------------------------- */
+
+/* Han ideographs (unified, extensions, compatibility): what folding may change. */
+bool ndx__text_is_han(uint32_t cp);
+/* OpenCC's tables could be loaded (without them nothing is folded). */
+bool ndx__han_fold_available(void);
+/* The simplified form of one Han character by itself (no phrase context); cp when unchanged. */
+uint32_t ndx__han_fold_char(uint32_t cp);
+
+/* The folds of one text: the characters whose folded form differs, by byte offset (sorted). */
+struct ndx__hanfold_ent {
+    size_t off;
+    uint32_t cp;
+};
+struct ndx__hanfold {
+    struct ndx__hanfold_ent *ent;
+    size_t n, cap;
+    size_t k;     /* cursor of ndx__han_fold_at */
+    bool scanned; /* ndx__han_fold_scan has run */
+};
+/* Fold the Han runs of text[from, n) (phrases where the tables have them).  NDX_OK/NDX_ENOMEM. */
+int ndx__han_fold_scan(struct ndx__hanfold *f, const char *text, size_t n, size_t from);
+/* The folded code point of the character at byte `off`, 0 when it stays as written.  Offsets
+ * must be asked in increasing order. */
+uint32_t ndx__han_fold_at(struct ndx__hanfold *f, size_t off);
+void ndx__han_fold_free(struct ndx__hanfold *f);
+/* `w` with its Han characters folded, into out (reset first).  NDX_OK or NDX_ENOMEM. */
+int ndx__han_fold_copy(const char *w, size_t n, struct ndx_buf *out);
 
 /* ---- language detection ------------------------------------------------------------------- */
 
