@@ -36,11 +36,15 @@ int ndx_cmd_stats(int argc, char **argv)
         printf("documents   %" PRIu64 "\ndeleted     %" PRIu64 "\nsegments    %" PRIu64
                "\nterms       %" PRIu64 "\npostings    %" PRIu64 "\ntokens      %" PRIu64
                "\nindex size  %.1f MB (%.0f%% of %.1f MB text)\ndates       %s .. %s\n"
-               "stemming    %s\ngeneration  %" PRIu64 "\n",
+               "stemming    %s\nanalysis    %d%s\ngeneration  %" PRIu64 "\n",
                st.documents, st.deleted, st.segments, st.terms, st.postings, st.tokens,
                (double)st.index_bytes / 1e6,
                st.text_bytes ? 100.0 * (double)st.index_bytes / (double)st.text_bytes : 0.0,
-               (double)st.text_bytes / 1e6, a, b, st.stemming ? "on" : "off", st.generation);
+               (double)st.text_bytes / 1e6, a, b, st.stemming ? "on" : "off", st.analysis,
+               st.analysis < 2 ? " (simplified and traditional Chinese not folded, no aliases: "
+                                 "ingest again into a new index to get them)"
+                               : "",
+               st.generation);
     }
     ndx_index_close(ix);
     return 0;

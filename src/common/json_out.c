@@ -197,6 +197,7 @@ json_t *ndxx_stats_json(const ndx_stats *st)
     json_object_set_new(o, "date_min", ndxx_json_date(st->date_min));
     json_object_set_new(o, "date_max", ndxx_json_date(st->date_max));
     json_object_set_new(o, "stemming", json_boolean(st->stemming));
+    json_object_set_new(o, "analysis", json_integer(st->analysis));
     json_object_set_new(o, "simple", json_boolean(st->simple));
     return o;
 }

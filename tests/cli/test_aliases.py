@@ -74,7 +74,7 @@ def test_text_is_shown_as_written(nd, zh_index):
     simp = by_url["https://zh.test/simp"]
     assert "<mark>卫生</mark>" in simp["snippet"], simp["snippet"]
     doc = nd.show(zh_index, "https://zh.test/trad")
-    assert "陳全國" in doc["body"] and "陈" not in doc["body"]
+    assert "陳全國" in doc["text"] and "陈" not in doc["text"]
 
 
 def test_stats_report_analysis_version(nd, zh_index):
