@@ -343,8 +343,8 @@ typedef struct ndx_reader_cb {
 } ndx_reader_cb;
 
 /**
- * Read articles from one file (`path` "-" = stdin; gzip content, recognised by its magic bytes,
- * decompressed).  The format is detected by content unless opts->input_format forces it; see
+ * Read articles from one file (`path` "-" = stdin; gzip, xz, bzip2 and zstd content, recognised by
+ * its magic bytes, decompressed; tar and zip archives read member by member).  The format is detected by content unless opts->input_format forces it; see
  * docs/FORMATS.md.  Each article goes to cb->on_article (its strings borrowed for the call); a
  * nonzero return stops reading and ndx_read_file then returns NDX_OK.  Only on_article is
  * required (opts may be NULL).  Returns NDX_OK when the file was read to the end (problems inside

@@ -1,6 +1,7 @@
 /*
  * ingest.h - internal interface of the input readers (lib/ingest/): the byte source (plain file,
- * stdin or memory, gzip decompressed on the fly with bomb limits), the line reader on top of it,
+ * stdin, memory or an archive member; gzip, xz, bzip2 and zstd decompressed on the fly with bomb
+ * limits), the line reader on top of it,
  * the reading context shared by the JSON and plain-text article builders, the feed (feed.c), HTML
  * page (page.c) and web-archive (warc.c) readers and teaser-stub detection (stubs.c).  The public
  * entry points are ndx_read_file, ndx_read_mem and ndx_parse_date (newsdex.h); docs/FORMATS.md
@@ -11,16 +12,16 @@
 
 #include "ndx_int.h"
 
-#include <zlib.h>
+#include <sys/types.h>
 
 /* ---- limits (tests may lower them) -------------------------------------------------------- */
 
 struct ndx__ingest_limits {
     size_t max_line;        /* longest JSONL line (64 MiB); longer lines are skipped */
     size_t max_doc;         /* largest single-document file (text, JSON): 256 MiB */
-    uint64_t max_gz_out;    /* most bytes one gzip file may expand to: 4 GiB */
-    uint64_t max_gz_ratio;  /* most expansion ratio of gzip data (1000), ... */
-    uint64_t gz_ratio_min;  /* ... applied to max(compressed size, this) (1 MiB) */
+    uint64_t max_gz_out;    /* most bytes one compressed file may expand to: 4 GiB */
+    uint64_t max_gz_ratio;  /* most expansion ratio of compressed data (200), ... */
+    uint64_t gz_ratio_min;  /* ... applied to max(compressed size, this) (256 KiB) */
     uint64_t progress_step; /* on_progress every this many input bytes (1 MiB) */
 };
 extern struct ndx__ingest_limits ndx__ingest_limits;
@@ -54,10 +55,22 @@ struct ndx__ingest_ctx {
     uint64_t narticles;             /* delivered */
     int stopped;                    /* on_article returned nonzero */
     int damaged;                    /* a problem ended reading early (gzip damage, bomb) */
+    int bomb;                       /* decompression stopped at the expansion limit */
     int stubs;                      /* opts->stubs: 0 keep teaser stubs as articles, 1 drop */
+    int input_format;               /* opts->input_format */
+    int depth;                      /* archives this input is inside of */
+    int child;                      /* an archive member's context: fmap borrowed */
     struct ndx_buf f[NDX__F_COUNT]; /* scratch: cleaned field values */
     struct ndx_buf tmp, tmp2;       /* scratch */
 };
+
+/* Context of an archive member `path` of c (name and file URL extended with "/path"). */
+int ndx__ingest_ctx_child(struct ndx__ingest_ctx *m, const struct ndx__ingest_ctx *c,
+                          const char *path);
+void ndx__ingest_ctx_child_free(struct ndx__ingest_ctx *m);
+struct ndx__ingest_src;
+/* Detect the format of the source and read it (reader.c); fmt forces one (NDX_FMT_*). */
+int ndx__ingest_read_src(struct ndx__ingest_ctx *c, struct ndx__ingest_src *src, int fmt);
 
 /* Report a problem at "name:line" (line > 0) or "name" (line 0). */
 void ndx__ingest_problem(struct ndx__ingest_ctx *c, uint64_t line, const char *fmt, ...)
@@ -125,9 +138,14 @@ int ndx__ingest_html_page(struct ndx__ingest_ctx *c, const char *p, size_t n, co
  */
 void ndx__html_to_text(const char *p, size_t n, struct ndx_buf *out, int *rc);
 
+struct ndx__ingest_lines;
+/* Is the (decompressed) stream a tar or zip archive? */
+int ndx__archive_sniff(const uint8_t *p, size_t n);
+/* Read a tar or zip archive from the line reader (nothing consumed yet): each member as a file. */
+int ndx__ingest_archive(struct ndx__ingest_ctx *c, struct ndx__ingest_lines *l);
+
 /* Is the stream a WARC ("WARC/") or ARC ("filedesc://") archive? 1 WARC, 2 ARC, 0 neither. */
 int ndx__warc_sniff(const uint8_t *p, size_t n);
-struct ndx__ingest_lines;
 /* Stream a WARC or ARC archive from the line reader (nothing consumed yet). */
 int ndx__ingest_warc(struct ndx__ingest_ctx *c, struct ndx__ingest_lines *l, int kind);
 
@@ -145,6 +163,29 @@ extern struct ndx__warc_limits ndx__warc_limits;
  */
 size_t ndx__ingest_clean(const char *s, size_t n, int paragraphs, struct ndx_buf *out, int *rc);
 
+/* ---- stream decoders (decomp.c) ------------------------------------------------------------ */
+
+enum { NDX__Z_NONE, NDX__Z_GZIP, NDX__Z_XZ, NDX__Z_BZIP2, NDX__Z_ZSTD };
+enum { NDX__ZS_OK, NDX__ZS_END, NDX__ZS_ERROR, NDX__ZS_NOMEM };
+struct ndx__zdec;
+
+/* Codec of a stream by its first bytes (NDX__Z_NONE: not compressed). */
+int ndx__zdec_sniff(const uint8_t *p, size_t n);
+/* "gzip", "xz", "bzip2", "zstd". */
+const char *ndx__zdec_name(int codec);
+int ndx__zdec_open(struct ndx__zdec **out, int codec);
+/* Start a new member (gzip member, xz or bzip2 stream, zstd frame). */
+int ndx__zdec_restart(struct ndx__zdec *d);
+void ndx__zdec_close(struct ndx__zdec *d);
+/*
+ * Decode from in[0..nin) into out[0..nout): *used input bytes consumed, *made output bytes made.
+ * NDX__ZS_END when the member ended (flushed), NDX__ZS_ERROR on corrupt data (ndx__zdec_msg says
+ * why).  nin == 0 asks the decoder to finish (flush what it holds).
+ */
+int ndx__zdec_step(struct ndx__zdec *d, const uint8_t *in, size_t nin, size_t *used, uint8_t *out,
+                   size_t nout, size_t *made);
+const char *ndx__zdec_msg(const struct ndx__zdec *d);
+
 /* ---- byte source ----------------------------------------------------------------------------- */
 
 struct ndx__ingest_src {
@@ -158,19 +199,26 @@ struct ndx__ingest_src {
     uint64_t out_done; /* bytes delivered */
     uint64_t next_progress;
     int raw_eof;
-    int gz;             /* input is gzip */
-    int gz_member_done; /* between gzip members */
-    int zinit;
-    int eof; /* no more bytes will come */
-    int err; /* NDX_EIO / NDX_ENOMEM: fatal */
-    z_stream zs;
-    /* starts of the most recent gzip members: decompressed offset -> raw offset (ring) */
+    int gz;             /* codec of the input (NDX__Z_*), 0 plain */
+    int gz_member_done; /* between members */
+    int eof;            /* no more bytes will come */
+    int err;            /* NDX_EIO / NDX_ENOMEM: fatal */
+    struct ndx__zdec *zd;
+    /* raw input from a callback instead of fd or memory (archive members), NULL otherwise */
+    ssize_t (*pull)(void *ctx, uint8_t *buf, size_t n);
+    void *pull_ctx;
+    /* starts of the most recent members: decompressed offset -> raw offset (ring) */
     uint64_t mem_out[64], mem_raw[64];
     unsigned nmem;
 };
 
 int ndx__ingest_src_open_fd(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c, int fd,
                             uint64_t raw_size);
+/* Raw bytes from pull(ctx, buf, n) (returns the count, 0 at the end, -1 on a read error already
+ * reported, -2 out of memory); compression undone as for files. */
+int ndx__ingest_src_open_pull(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c,
+                              ssize_t (*pull)(void *, uint8_t *, size_t), void *ctx,
+                              uint64_t raw_size);
 void ndx__ingest_src_open_mem(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c, const void *p,
                               size_t n);
 /* Read up to n bytes; returns the count, 0 only at the end (s->eof) or on error (s->err). */

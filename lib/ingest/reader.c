@@ -164,6 +164,8 @@ static int read_doc(struct ndx__ingest_ctx *c, struct ndx__ingest_lines *l, cons
                             ndx__ingest_limits.max_doc);
         return NDX_EFORMAT;
     }
+    if (!rc && c->bomb)
+        return NDX_EFORMAT; /* a document cut at the expansion limit is not taken (reported) */
     return rc;
 }
 
@@ -263,7 +265,7 @@ static int utf16_feed(const uint8_t *b, size_t n)
     return ndx__feed_sniff_xml(ascii, k);
 }
 
-static int read_src(struct ndx__ingest_ctx *c, struct ndx__ingest_src *src, int fmt)
+int ndx__ingest_read_src(struct ndx__ingest_ctx *c, struct ndx__ingest_src *src, int fmt)
 {
     struct ndx__ingest_lines l;
     ndx__ingest_lines_init(&l, src);
@@ -287,6 +289,10 @@ static int read_src(struct ndx__ingest_ctx *c, struct ndx__ingest_src *src, int 
         if (!c->damaged)
             ndx__ingest_problem(c, 0, "empty file");
         rc = NDX_EFORMAT;
+        goto out;
+    }
+    if (ndx__archive_sniff(b, avail)) {
+        rc = ndx__ingest_archive(c, &l);
         goto out;
     }
     int archive =
@@ -369,6 +375,7 @@ static void ctx_init(struct ndx__ingest_ctx *c, const char *name, const ndx_read
     c->name = name;
     c->cb = cb;
     c->stubs = opts ? opts->stubs : 0;
+    c->input_format = opts ? opts->input_format : NDX_FMT_AUTO;
     for (int f = 0; f < NDX__F_COUNT; f++)
         ndx__buf_init(&c->f[f], 0);
     ndx__buf_init(&c->tmp, 0);
@@ -381,8 +388,41 @@ static void ctx_free(struct ndx__ingest_ctx *c)
         ndx__buf_free(&c->f[f]);
     ndx__buf_free(&c->tmp);
     ndx__buf_free(&c->tmp2);
-    ndx_free(c->fmap.owned);
+    if (!c->child)
+        ndx_free(c->fmap.owned);
     ndx_free(c->file_url);
+}
+
+int ndx__ingest_ctx_child(struct ndx__ingest_ctx *m, const struct ndx__ingest_ctx *c,
+                          const char *path)
+{
+    memset(m, 0, sizeof *m);
+    m->cb = c->cb;
+    m->fmap = c->fmap;
+    m->child = 1;
+    m->stubs = c->stubs;
+    m->input_format = c->input_format;
+    m->depth = c->depth + 1;
+    for (int f = 0; f < NDX__F_COUNT; f++)
+        ndx__buf_init(&m->f[f], 0);
+    ndx__buf_init(&m->tmp, 0);
+    ndx__buf_init(&m->tmp2, 0);
+    char *name = ndx__strfmt("%s/%s", c->name, path);
+    m->name = name;
+    if (c->file_url)
+        m->file_url = ndx__strfmt("%s/%s", c->file_url, path);
+    if (!name || (c->file_url && !m->file_url)) {
+        ndx__ingest_ctx_child_free(m);
+        return NDX_ENOMEM;
+    }
+    return NDX_OK;
+}
+
+void ndx__ingest_ctx_child_free(struct ndx__ingest_ctx *m)
+{
+    ndx_free((char *)m->name);
+    m->name = NULL;
+    ctx_free(m);
 }
 
 static int check_args(const ndx_reader_opts *opts, const ndx_reader_cb *cb, int *fmt)
@@ -408,7 +448,7 @@ int ndx_read_mem(const void *data, size_t n, const char *name, const ndx_reader_
     if (!rc) {
         struct ndx__ingest_src src;
         ndx__ingest_src_open_mem(&src, &c, data, n);
-        rc = read_src(&c, &src, fmt);
+        rc = ndx__ingest_read_src(&c, &src, fmt);
         ndx__ingest_src_close(&src);
     }
     ctx_free(&c);
@@ -458,7 +498,7 @@ int ndx_read_file(const char *path, const ndx_reader_opts *opts, const ndx_reade
     if (!rc)
         rc = ndx__ingest_src_open_fd(&src, &c, fd, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
     if (!rc)
-        rc = read_src(&c, &src, fmt);
+        rc = ndx__ingest_read_src(&c, &src, fmt);
     ndx__ingest_src_close(&src);
     if (!is_stdin)
         close(fd);

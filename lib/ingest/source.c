@@ -1,8 +1,9 @@
 /*
  * source.c - the byte source of the readers and the line reader on top of it.  A source is a file
- * descriptor (file or stdin) or a memory block; gzip content (magic 1f 8b, any name) is inflated on
- * the fly, member after member, with limits against gzip bombs (total size and expansion ratio).
- * Damage (truncated or corrupt gzip, bomb) is reported as "file@offset" and ends the stream
+ * descriptor (file or stdin), a memory block or a pull callback (an archive member); compressed
+ * content (gzip, xz, bzip2, zstd by their magic bytes, any name; decomp.c) is decoded on the fly,
+ * member after member, with limits against bombs (total size and expansion ratio).  Damage
+ * (truncated or corrupt data, bomb) is reported as "file@offset" and ends the stream
  * cleanly, so everything decoded before it is kept.  Progress is reported in raw input bytes.
  */
 #include "ingest.h"
@@ -18,22 +19,10 @@ struct ndx__ingest_limits ndx__ingest_limits = {
     .max_line = (size_t)64 << 20,
     .max_doc = (size_t)256 << 20,
     .max_gz_out = (uint64_t)4 << 30,
-    .max_gz_ratio = 1000,
-    .gz_ratio_min = (uint64_t)1 << 20,
+    .max_gz_ratio = 200,
+    .gz_ratio_min = (uint64_t)256 << 10,
     .progress_step = (uint64_t)1 << 20,
 };
-
-static void *z_alloc(void *opaque, unsigned items, unsigned size)
-{
-    NDX_UNUSED(opaque);
-    return ndx_calloc(items, size);
-}
-
-static void z_free(void *opaque, void *p)
-{
-    NDX_UNUSED(opaque);
-    ndx_free(p);
-}
 
 static void progress(struct ndx__ingest_src *s)
 {
@@ -49,17 +38,19 @@ static void raw_fill(struct ndx__ingest_src *s)
 {
     if (s->in_pos < s->in_len || s->raw_eof || s->err)
         return;
-    if (s->fd < 0) {
+    if (s->fd < 0 && !s->pull) {
         s->raw_eof = 1;
         return;
     }
     for (;;) {
-        ssize_t r = read(s->fd, s->inbuf, RAW_CHUNK);
+        ssize_t r = s->pull ? s->pull(s->pull_ctx, s->inbuf, RAW_CHUNK)
+                            : read(s->fd, s->inbuf, RAW_CHUNK);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            ndx__ingest_problem(s->c, 0, "%s", strerror(errno));
-            s->err = NDX_EIO;
+            if (!s->pull)
+                ndx__ingest_problem(s->c, 0, "%s", strerror(errno));
+            s->err = s->pull && r == -2 ? NDX_ENOMEM : NDX_EIO;
             return;
         }
         if (r == 0)
@@ -74,18 +65,35 @@ static void start(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c)
 {
     s->c = c;
     s->next_progress = ndx__ingest_limits.progress_step;
-    /* gzip magic: make sure two bytes are there (a pipe may deliver one) */
+    /* compression magic: make sure six bytes are there (a pipe may deliver fewer) */
     raw_fill(s);
-    if (s->fd >= 0 && s->in_len == 1 && !s->raw_eof && !s->err) {
-        ssize_t r;
-        do
-            r = read(s->fd, s->inbuf + 1, RAW_CHUNK - 1);
-        while (r < 0 && errno == EINTR);
-        if (r > 0)
-            s->in_len += (size_t)r;
+    while ((s->fd >= 0 || s->pull) && s->in_len < 6 && !s->raw_eof && !s->err) {
+        ssize_t r = s->pull ? s->pull(s->pull_ctx, s->inbuf + s->in_len, RAW_CHUNK - s->in_len)
+                            : read(s->fd, s->inbuf + s->in_len, RAW_CHUNK - s->in_len);
+        if (r < 0 && errno == EINTR && !s->pull)
+            continue;
+        if (r <= 0)
+            break; /* the next raw_fill sees the end or the error again */
+        s->in_len += (size_t)r;
     }
-    if (s->in_len >= 2 && s->in[0] == 0x1f && s->in[1] == 0x8b)
-        s->gz = 1;
+    s->gz = ndx__zdec_sniff(s->in, s->in_len);
+}
+
+int ndx__ingest_src_open_pull(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c,
+                              ssize_t (*pull)(void *, uint8_t *, size_t), void *ctx,
+                              uint64_t raw_size)
+{
+    memset(s, 0, sizeof *s);
+    s->fd = -1;
+    s->pull = pull;
+    s->pull_ctx = ctx;
+    s->raw_size = raw_size;
+    s->inbuf = ndx_malloc(RAW_CHUNK);
+    if (!s->inbuf)
+        return NDX_ENOMEM;
+    s->in = s->inbuf;
+    start(s, c);
+    return s->err;
 }
 
 int ndx__ingest_src_open_fd(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c, int fd,
@@ -115,11 +123,10 @@ void ndx__ingest_src_open_mem(struct ndx__ingest_src *s, struct ndx__ingest_ctx 
 
 void ndx__ingest_src_close(struct ndx__ingest_src *s)
 {
-    if (s->zinit)
-        inflateEnd(&s->zs);
+    ndx__zdec_close(s->zd);
+    s->zd = NULL;
     ndx_free(s->inbuf);
     s->inbuf = NULL;
-    s->zinit = 0;
 }
 
 static void damage(struct ndx__ingest_src *s, const char *what)
@@ -151,24 +158,32 @@ static uint64_t gz_limit(const struct ndx__ingest_src *s)
     return NDX_MIN(lim, L->max_gz_out);
 }
 
-static size_t read_gz(struct ndx__ingest_src *s, uint8_t *buf, size_t n)
+static void bomb(struct ndx__ingest_src *s)
+{
+    s->c->bomb = 1;
+    char msg[120];
+    snprintf(msg, sizeof msg, "%s data expands too much (bomb?), rest skipped",
+             ndx__zdec_name(s->gz));
+    damage(s, msg);
+}
+
+static size_t read_z(struct ndx__ingest_src *s, uint8_t *buf, size_t n)
 {
     size_t got = 0;
-    if (!s->zinit) {
-        s->zs.zalloc = z_alloc;
-        s->zs.zfree = z_free;
-        if (inflateInit2(&s->zs, 16 + MAX_WBITS) != Z_OK) {
+    const char *name = ndx__zdec_name(s->gz);
+    char msg[240];
+    if (!s->zd) {
+        if (ndx__zdec_open(&s->zd, s->gz)) {
             s->err = NDX_ENOMEM;
             return 0;
         }
-        s->zinit = 1;
         s->mem_out[0] = 0;
         s->mem_raw[0] = s->raw_done;
         s->nmem = 1;
     }
     uint64_t limit = gz_limit(s);
     if (s->out_done >= limit) {
-        damage(s, "gzip data expands too much (bomb?), rest skipped");
+        bomb(s);
         return 0;
     }
     n = (size_t)NDX_MIN((uint64_t)n, limit - s->out_done);
@@ -177,50 +192,47 @@ static size_t read_gz(struct ndx__ingest_src *s, uint8_t *buf, size_t n)
         if (s->err)
             break;
         size_t avail = s->in_len - s->in_pos;
-        if (avail == 0) {
-            if (s->gz_member_done)
-                s->eof = 1;
-            else
-                damage(s, "truncated gzip");
+        if (avail == 0 && s->gz_member_done) {
+            s->eof = 1;
             break;
         }
         if (s->gz_member_done) {
-            if (s->in[s->in_pos] != 0x1f) {
-                damage(s, "data after the end of the gzip stream ignored");
+            if (ndx__zdec_sniff(s->in + s->in_pos, avail) != s->gz) {
+                snprintf(msg, sizeof msg, "data after the end of the %s stream ignored", name);
+                damage(s, msg);
                 break;
             }
-            inflateReset(&s->zs);
+            if (ndx__zdec_restart(s->zd)) {
+                s->err = NDX_ENOMEM;
+                break;
+            }
             s->gz_member_done = 0;
             s->mem_out[s->nmem % 64] = s->out_done + got;
             s->mem_raw[s->nmem % 64] = s->raw_done;
             s->nmem++;
         }
-        s->zs.next_in = (Bytef *)(s->in + s->in_pos);
-        s->zs.avail_in = (uInt)NDX_MIN(avail, (size_t)UINT32_MAX);
-        s->zs.next_out = buf + got;
-        s->zs.avail_out = (uInt)NDX_MIN(n - got, (size_t)UINT32_MAX);
-        int zr = inflate(&s->zs, Z_NO_FLUSH);
-        size_t used = (size_t)(s->zs.next_in - (s->in + s->in_pos));
-        size_t made = (size_t)(s->zs.next_out - (buf + got));
+        size_t used, made;
+        int zr = ndx__zdec_step(s->zd, s->in + s->in_pos, avail, &used, buf + got, n - got, &made);
         s->in_pos += used;
         s->raw_done += used;
         got += made;
-        if (zr == Z_STREAM_END) {
+        if (zr == NDX__ZS_END) {
             s->gz_member_done = 1;
-        } else if (zr == Z_MEM_ERROR) {
+        } else if (zr == NDX__ZS_NOMEM) {
             s->err = NDX_ENOMEM;
-        } else if (zr == Z_DATA_ERROR || zr == Z_NEED_DICT || zr == Z_STREAM_ERROR) {
-            char msg[200];
-            snprintf(msg, sizeof msg, "corrupt gzip data (%s)",
-                     s->zs.msg ? s->zs.msg : "data error");
+        } else if (zr == NDX__ZS_ERROR) {
+            snprintf(msg, sizeof msg, "corrupt %s data (%s)", name, ndx__zdec_msg(s->zd));
             damage(s, msg);
         } else if (used == 0 && made == 0) {
-            damage(s, "corrupt gzip data (no progress)"); /* never loop without progress */
+            /* no progress: the input ended inside a member, or the data is stuck */
+            snprintf(msg, sizeof msg, avail ? "corrupt %s data (no progress)" : "truncated %s",
+                     name);
+            damage(s, msg);
         }
     }
     s->out_done += got;
     if (got == 0 && !s->eof && !s->err && s->out_done >= limit)
-        damage(s, "gzip data expands too much (bomb?), rest skipped");
+        bomb(s);
     return got;
 }
 
@@ -246,7 +258,7 @@ size_t ndx__ingest_src_read(struct ndx__ingest_src *s, void *buf, size_t n)
 {
     if (s->eof || s->err || n == 0)
         return 0;
-    size_t k = s->gz ? read_gz(s, buf, n) : read_plain(s, buf, n);
+    size_t k = s->gz ? read_z(s, buf, n) : read_plain(s, buf, n);
     if (!s->gz)
         s->out_done += k;
     progress(s);
@@ -274,26 +286,29 @@ void ndx__ingest_lines_free(struct ndx__ingest_lines *l)
     l->cap = l->beg = l->end = 0;
 }
 
-/* Read one chunk more into the buffer (compacting / growing it).  Returns status. */
-static int more(struct ndx__ingest_lines *l, size_t hint)
+/* Read one chunk more into the buffer (compacting / growing it), at most `limit` bytes.  Returns
+ * status. */
+static int more_upto(struct ndx__ingest_lines *l, size_t hint, size_t limit)
 {
     if (l->beg > 0 && (l->beg >= l->cap / 2 || l->cap - l->end < LINE_CHUNK)) {
         memmove(l->buf, l->buf + l->beg, l->end - l->beg);
         l->end -= l->beg;
         l->beg = 0;
     }
-    size_t chunk = NDX_MAX((size_t)LINE_CHUNK, hint);
+    size_t chunk = NDX_MIN(NDX_MAX((size_t)LINE_CHUNK, hint), limit);
     if (l->cap - l->end < chunk) {
         size_t cap = l->cap ? l->cap : LINE_CHUNK;
         while (cap - l->end < chunk)
             cap *= 2;
+        if (limit != SIZE_MAX)
+            cap = NDX_MAX(NDX_MIN(cap, l->end + limit), l->end + chunk);
         uint8_t *p = ndx_realloc(l->buf, cap + 1);
         if (!p)
             return NDX_ENOMEM;
         l->buf = p;
         l->cap = cap;
     }
-    size_t k = ndx__ingest_src_read(l->src, l->buf + l->end, l->cap - l->end);
+    size_t k = ndx__ingest_src_read(l->src, l->buf + l->end, NDX_MIN(l->cap - l->end, limit));
     l->end += k;
     if (k == 0) {
         if (l->src->err)
@@ -301,6 +316,11 @@ static int more(struct ndx__ingest_lines *l, size_t hint)
         l->eof = 1;
     }
     return NDX_OK;
+}
+
+static int more(struct ndx__ingest_lines *l, size_t hint)
+{
+    return more_upto(l, hint, SIZE_MAX);
 }
 
 int ndx__ingest_lines_fill(struct ndx__ingest_lines *l, size_t want)
@@ -362,9 +382,11 @@ int ndx__ingest_lines_next(struct ndx__ingest_lines *l, const char **p, size_t *
 int ndx__ingest_lines_rest(struct ndx__ingest_lines *l, size_t max, const char **p, size_t *n)
 {
     while (!l->eof) {
-        if (l->end - l->beg > max)
+        size_t have = l->end - l->beg;
+        if (have > max)
             return NDX_ETOOBIG;
-        int rc = more(l, NDX_MIN(l->end - l->beg, (size_t)16 << 20));
+        /* never decode more than one byte past the limit */
+        int rc = more_upto(l, NDX_MIN(have, (size_t)16 << 20), max - have + 1);
         if (rc)
             return rc;
     }

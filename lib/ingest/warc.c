@@ -18,6 +18,8 @@
  */
 #include "ingest.h"
 
+#include <zlib.h>
+
 #include "extract/extract.h"
 
 #include <stdio.h>
