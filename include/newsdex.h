@@ -308,6 +308,27 @@ NDX_API int ndx_story_members(ndx_index *ix, uint64_t story, ndx_article_fn cb, 
  */
 NDX_API int ndx_teaser(const char *text, size_t ntext, size_t words, char **out, size_t *nout);
 
+/* ---- collection statistics of sharded archives ------------------------------------------- */
+
+/**
+ * The collection statistics `query` is scored with on this index (its own, whatever
+ * ndx_index_set_stats gave), as JSON: {"docs": N, "sum_dl": summed document lengths, "langs":
+ * ["en", ...], "df": {term: documents, ...}, "prefix_df": {prefix: documents, ...}}.  The
+ * statistics of several indexes add up key by key (languages: their union); given to each
+ * through ndx_index_set_stats, the sum makes every index score a hit exactly as one index
+ * holding them all would.  *out (*nout bytes, NUL-terminated) is freed with ndx_free().
+ * NDX_ESYNTAX as ndx_search.
+ */
+NDX_API int ndx_query_stats(ndx_index *ix, const char *query, size_t nquery, char **out,
+                            size_t *nout, size_t *errpos);
+/**
+ * Score this handle's searches with external collection statistics (JSON as ndx_query_stats
+ * gives, summed over indexes) instead of the index's own: documents, lengths, languages and
+ * document frequencies (a term the statistics do not name counts as in no document).  Holds until
+ * the next call; json NULL returns to the index's own.  NDX_EINVAL if malformed.
+ */
+NDX_API int ndx_index_set_stats(ndx_index *ix, const char *json, size_t n);
+
 /* ---- reading input files ------------------------------------------------------------------ */
 
 typedef struct ndx_reader_opts {

@@ -174,6 +174,7 @@ void ndx_index_close(ndx_index *ix)
     copies_free(ix);
     if (ix->lockfd >= 0)
         close(ix->lockfd);
+    ndx__xstats_free(ix->xstats);
     ndx_free(ix->dir);
     ndx_free(ix->err);
     ndx_free(ix);

@@ -279,6 +279,8 @@ struct ndx_index {
     struct ndx_map band_map;   /* LSH band key -> gid of an article with that band */
     double dup_threshold;      /* estimated Jaccard for "same story" */
     int dirty;                 /* anything to commit */
+    struct ndx_xstats *xstats; /* external collection statistics (xstats.c), NULL = own */
+    struct ndx_xstats *xrec;   /* ndx_query_stats: records the frequencies looked up */
 };
 
 static inline int ndx__seg_deleted(const struct ndx_segref *r, uint32_t doc)
@@ -303,11 +305,20 @@ struct ndx_view {
     uint64_t sum_dl;           /* summed weighted lengths, likewise */
     uint16_t langs[64];        /* distinct languages of the segments (first 64) */
     int nlangs;
+    const struct ndx_xstats *xs; /* external statistics replacing the above (xstats.c) */
+    struct ndx_xstats *rec;      /* records every frequency looked up (ndx_query_stats) */
 };
 
 void ndx__view_init(struct ndx_view *v, const ndx_index *ix);
 /* Documents holding term t (every term starting with t when prefix), over the view. */
 uint64_t ndx__view_df(const struct ndx_view *v, const char *t, size_t n, int prefix);
+
+/* External collection statistics (xstats.c): the view takes documents, lengths and languages
+ * from them (apply), and document frequencies (df); record notes what the view looked up. */
+void ndx__xstats_apply(const struct ndx_xstats *x, struct ndx_view *v);
+uint64_t ndx__xstats_df(const struct ndx_xstats *x, const char *t, size_t n, int prefix);
+void ndx__xstats_record(struct ndx_xstats *x, const char *t, size_t n, int prefix, uint64_t df);
+void ndx__xstats_free(struct ndx_xstats *x);
 
 /* Set the handle's error message (printf-style) and return rc. */
 int ndx__index_fail(ndx_index *ix, int rc, const char *fmt, ...) NDX_PRINTF(3, 4);

@@ -24,6 +24,9 @@ void ndx__view_init(struct ndx_view *v, const ndx_index *ix)
                 v->langs[v->nlangs++] = seg->langs[k];
         }
     }
+    v->rec = ix->xrec;
+    if (ix->xstats)
+        ndx__xstats_apply(ix->xstats, v);
 }
 
 static int on_prefix_df(void *ctx, const char *t, size_t n, const struct ndx_terminfo *ti)
@@ -35,6 +38,8 @@ static int on_prefix_df(void *ctx, const char *t, size_t n, const struct ndx_ter
 
 uint64_t ndx__view_df(const struct ndx_view *v, const char *t, size_t n, int prefix)
 {
+    if (v->xs)
+        return ndx__xstats_df(v->xs, t, n, prefix);
     uint64_t df = 0;
     for (size_t g = 0; g < v->nsegs; g++) {
         const struct ndx_seg *seg = v->segs[g].seg;
@@ -46,5 +51,7 @@ uint64_t ndx__view_df(const struct ndx_view *v, const char *t, size_t n, int pre
                 df += ti.df;
         }
     }
+    if (v->rec)
+        ndx__xstats_record(v->rec, t, n, prefix, df);
     return df;
 }

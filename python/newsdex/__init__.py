@@ -11,12 +11,12 @@ See docs/PYTHON.md.  newsdex.cluster spreads an archive over shards searched on 
 from ._ffi import LIBRARY_PATH
 from .errors import (CorruptIndexError, IndexLockedError, InvalidArgumentError, NewsdexError,
                      NotFoundError, QuerySyntaxError, ReadOnlyError, UnreadableInputError)
-from .index import Export, Index
+from .index import Export, Index, read_articles
 from .records import Article, Hit, IngestReport, SearchResult, Stats
 
 __version__ = "0.1.0"
 
-__all__ = ["Index", "Export", "Article", "Hit", "IngestReport", "SearchResult", "Stats",
+__all__ = ["Index", "Export", "read_articles", "Article", "Hit", "IngestReport", "SearchResult", "Stats",
            "NewsdexError", "QuerySyntaxError", "NotFoundError", "IndexLockedError",
            "ReadOnlyError", "CorruptIndexError", "InvalidArgumentError", "UnreadableInputError",
            "LIBRARY_PATH"]

@@ -128,6 +128,9 @@ int ndx_read_file(const char *path, const ndx_reader_opts *opts, const ndx_reade
 int ndx_read_mem(const void *data, size_t n, const char *name, const ndx_reader_opts *opts,
                  const ndx_reader_cb *cb);
 int ndx_parse_date(const char *s, size_t n, int64_t *out);
+int ndx_query_stats(ndx_index *ix, const char *query, size_t nquery, char **out, size_t *nout,
+                    size_t *errpos);
+int ndx_index_set_stats(ndx_index *ix, const char *json, size_t n);
 int ndx_extract_html(const char *html, size_t n, const char *url, size_t nurl, ndx_article **out);
 """
 

@@ -12,6 +12,9 @@ class NewsdexError(Exception):
         self.message = message or ffi.string(lib.ndx_strerror(code)).decode()
         super().__init__(f"{self.message} [{self.name}]")
 
+    def __reduce__(self):  # exceptions travel between processes (newsdex.cluster)
+        return (error, (self.code, self.message), {"offset": getattr(self, "offset", None)})
+
 
 class QuerySyntaxError(NewsdexError, ValueError):
     """NDX_ESYNTAX; `offset` is the byte offset in the query where it went wrong."""

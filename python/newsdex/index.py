@@ -1,4 +1,5 @@
 """newsdex.Index: one index directory, opened for reading or for writing."""
+import json
 import os
 import queue
 import threading
@@ -7,7 +8,7 @@ from datetime import datetime
 
 from ._ffi import DATE_UNKNOWN, ffi, lib
 from .errors import error
-from .records import Article, Hit, IngestReport, SearchResult, Stats, frame, when
+from .records import Article, Hit, IngestReport, SearchResult, Stats, frame, text, when
 
 _SORTS = {"relevance": lib.NDX_SORT_RELEVANCE, "date": lib.NDX_SORT_DATE,
           "date-asc": lib.NDX_SORT_DATE_ASC}
@@ -154,13 +155,8 @@ class Index:
             self._call(lib.ndx_index_set_dup_threshold(ix, float(story_threshold)))
         if isinstance(source, (str, bytes, os.PathLike, Mapping)):
             source = [source]
-        fmt = _FORMATS.get(format)
-        if fmt is None:
-            raise ValueError(f"format must be one of {', '.join(k for k in _FORMATS if k)}")
+        ropts, _keep = _reader_opts(fields, format, drop_stubs)
         rep = IngestReport()
-        ropts = ffi.new("ndx_reader_opts *")
-        fm = ffi.new("char[]", _b(fields)) if fields else ffi.NULL
-        ropts.field_map, ropts.input_format, ropts.stubs = fm, fmt, int(drop_stubs)
         for n, item in enumerate(source):
             if isinstance(item, Mapping):
                 self._add_dict(item, f"item {n}", rep)
@@ -190,15 +186,18 @@ class Index:
             v[k] = next((d[n] for n in names if d.get(n) is not None), None)
         if isinstance(v["authors"], (list, tuple)):
             v["authors"] = "; ".join(v["authors"])
+        v["parent"] = d.get("found_on")
         a = ffi.new("ndx_article *")
         keep = []
-        for k in ("url", "source", "title", "authors", "body", "lang"):
+        for k in ("url", "source", "title", "authors", "body", "lang", "parent"):
             if v[k] is not None:
                 raw = _b(str(v[k]))
                 c = ffi.new("char[]", raw)
                 keep.append(c)
                 setattr(a, k, c)
                 setattr(a, "n" + k, len(raw))
+        a.flags = ((lib.NDX_ART_TEASER if d.get("truncated") else 0) |
+                   (lib.NDX_ART_SUMMARY if d.get("summary_only") else 0))
         try:
             a.published = _epoch(v["date"], where)
         except ValueError as e:
@@ -207,35 +206,8 @@ class Index:
         self._add(a, where, rep)
 
     def _read(self, path, ropts, rep, fields):
-        ctx = {"err": None}
+        _read_file(path, ropts, rep, fields, lambda a: self._add(a, path, rep))
 
-        @ffi.callback("int(void *, const ndx_article *)")
-        def on_article(_ctx, a):
-            try:
-                self._add(a, path, rep)
-                return 0
-            except BaseException as e:  # carried out of the C call
-                ctx["err"] = e
-                return 1
-
-        @ffi.callback("void(void *, const char *, const char *)")
-        def on_problem(_ctx, where, what):
-            w = ffi.string(what).decode("utf-8", "replace")
-            rep.problems.append((ffi.string(where).decode("utf-8", "replace"), w))
-
-        cb = ffi.new("ndx_reader_cb *")
-        cb.on_article, cb.on_problem = on_article, on_problem
-        before = len(rep.problems)
-        rc = lib.ndx_read_file(_b(path), ropts, cb)
-        if ctx["err"] is not None:
-            raise ctx["err"]
-        if rc == lib.NDX_EINVAL:
-            raise error(rc, f"{path}: malformed field map {fields!r}" if fields else None)
-        if rc:
-            rep.skipped += 1
-            if len(rep.problems) == before:
-                reason = "cannot be read" if rc == lib.NDX_EIO else "no article found"
-                rep.problems.append((path, reason))
 
     def commit(self):
         self._call(lib.ndx_index_commit(self._h()))
@@ -263,6 +235,29 @@ class Index:
         if rc:
             raise self._fail(rc, offset=epos[0]) if rc == lib.NDX_ESYNTAX else self._fail(rc)
         return _result(q, out[0])
+
+    def query_stats(self, q):
+        """The collection statistics q is scored with on this index, as a dict (documents,
+        summed lengths, languages, document frequency of every term looked up); those of
+        several indexes add up (newsdex.cluster.merge_stats)."""
+        raw = _b(q)
+        out, n, epos = ffi.new("char **"), ffi.new("size_t *"), ffi.new("size_t *")
+        rc = lib.ndx_query_stats(self._fresh(), raw, len(raw), out, n, epos)
+        if rc:
+            raise self._fail(rc, offset=epos[0]) if rc == lib.NDX_ESYNTAX else self._fail(rc)
+        try:
+            return json.loads(ffi.unpack(out[0], n[0]))
+        finally:
+            lib.ndx_free(out[0])
+
+    def set_stats(self, stats):
+        """Score this handle's searches with external statistics (a dict as query_stats gives,
+        summed over indexes); None returns to the index's own."""
+        if stats is None:
+            self._call(lib.ndx_index_set_stats(self._h(), ffi.NULL, 0))
+            return
+        raw = json.dumps(stats).encode()
+        self._call(lib.ndx_index_set_stats(self._h(), raw, len(raw)))
 
     def _id(self, key):
         if isinstance(key, int):
@@ -336,6 +331,71 @@ def _result(q, res):
                             took_ms=lib.ndx_results_took_ms(res), hits=hits)
     finally:
         lib.ndx_results_free(res)
+
+
+def _reader_opts(fields, format, drop_stubs):
+    fmt = _FORMATS.get(format)
+    if fmt is None:
+        raise ValueError(f"format must be one of {', '.join(k for k in _FORMATS if k)}")
+    ropts = ffi.new("ndx_reader_opts *")
+    fm = ffi.new("char[]", _b(fields)) if fields else ffi.NULL
+    ropts.field_map, ropts.input_format, ropts.stubs = fm, fmt, int(drop_stubs)
+    return ropts, fm
+
+
+def _read_file(path, ropts, rep, fields, each):
+    """ndx_read_file: each(article) for every article, problems into rep."""
+    ctx = {"err": None}
+
+    @ffi.callback("int(void *, const ndx_article *)")
+    def on_article(_ctx, a):
+        try:
+            each(a)
+            return 0
+        except BaseException as e:  # carried out of the C call
+            ctx["err"] = e
+            return 1
+
+    @ffi.callback("void(void *, const char *, const char *)")
+    def on_problem(_ctx, where, what):
+        w = ffi.string(what).decode("utf-8", "replace")
+        rep.problems.append((ffi.string(where).decode("utf-8", "replace"), w))
+
+    cb = ffi.new("ndx_reader_cb *")
+    cb.on_article, cb.on_problem = on_article, on_problem
+    before = len(rep.problems)
+    rc = lib.ndx_read_file(_b(path), ropts, cb)
+    if ctx["err"] is not None:
+        raise ctx["err"]
+    if rc == lib.NDX_EINVAL:
+        raise error(rc, f"{path}: malformed field map {fields!r}" if fields else None)
+    if rc:
+        rep.skipped += 1
+        if len(rep.problems) == before:
+            reason = "cannot be read" if rc == lib.NDX_EIO else "no article found"
+            rep.problems.append((path, reason))
+
+
+def read_articles(source, *, fields=None, format=None, drop_stubs=False):
+    """Read files as Index.ingest does, without an index: (list of article dicts that
+    Index.ingest takes back, IngestReport holding the problems and the skipped count)."""
+    if isinstance(source, (str, bytes, os.PathLike)):
+        source = [source]
+    ropts, _keep = _reader_opts(fields, format, drop_stubs)
+    rep, out = IngestReport(), []
+
+    def each(a):
+        art = Article.from_c(a)
+        out.append({"url": art.url, "source": art.source, "title": art.title,
+                    "authors": text(a.authors, a.nauthors), "body": art.body, "lang": art.lang,
+                    "date": None if a.published == DATE_UNKNOWN else a.published,
+                    "truncated": art.truncated, "summary_only": art.summary_only,
+                    "found_on": art.found_on})
+
+    for item in source:
+        for path in _walk(os.fspath(item), rep):
+            _read_file(path, ropts, rep, fields, each)
+    return out, rep
 
 
 def _walk(path, rep):

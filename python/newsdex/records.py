@@ -114,6 +114,8 @@ class SearchResult(_Record):
     exact: bool  # False: total is a lower bound (count=False)
     took_ms: float
     hits: List[Hit]
+    missing_shards: List[str] = field(default_factory=list)  # newsdex.cluster, partial=True:
+    # shards that could not be read (the totals and hits are those of the others)
 
     def __iter__(self):
         return iter(self.hits)

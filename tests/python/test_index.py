@@ -158,3 +158,24 @@ def test_stats_match_the_command(sample_index):
         st = ix.stats()
     want = cli_json("stats", "--index", sample_index, "--json")
     assert st.documents == want["documents"] and st.segments == want["segments"]
+
+
+def test_external_statistics(sample_index, tmp_path):
+    with newsdex.Index(sample_index) as ix:
+        st = ix.query_stats('dravik "port strike" harb*')
+        assert st["docs"] == ix.stats().documents + ix.stats().deleted
+        assert st["df"]["dravik"] > 0 and st["prefix_df"]["harb"] > 0 and "en" in st["langs"]
+        own = ix.search("dravik", limit=3)
+        doubled = dict(st, docs=st["docs"] * 10, sum_dl=st["sum_dl"] * 10)
+        ix.set_stats(doubled)  # rarer in a ten times larger collection: higher scores
+        assert ix.query_stats("dravik") == ix.query_stats("dravik")  # still its own
+        assert [h.score for h in ix.search("dravik", limit=3)] > [h.score for h in own]
+        ix.set_stats(None)
+        assert [h.score for h in ix.search("dravik", limit=3)] == [h.score for h in own]
+        for bad in ({"docs": "many"}, {"docs": 1, "sum_dl": 1, "langs": ["english"], "df": {}},
+                    {"docs": 1, "sum_dl": 1, "langs": [], "df": {"a": -1}}):
+            with pytest.raises(newsdex.InvalidArgumentError) as e:
+                ix.set_stats(bad)
+            assert "collection statistics" in e.value.message
+        with pytest.raises(newsdex.QuerySyntaxError):
+            ix.query_stats("(")
