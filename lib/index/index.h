@@ -178,8 +178,8 @@ static inline uint32_t ndx__pl_wf(const struct ndx_pl *pl)
     return pl->wfs[pl->i];
 }
 /*
- * Positions of the current doc into out (grown as needed); returns the count, or -1 on corrupt
- * data / OOM.
+ * Positions of the current doc into out (grown as needed); returns the count, -1 on corrupt
+ * data, -2 when out could not be grown.
  */
 int ndx__pl_positions(struct ndx_pl *pl, uint32_t **out, size_t *cap);
 /* Upper bound of wf in the block holding the current doc, and lower bound of dl there. */
@@ -207,6 +207,16 @@ struct ndx_docmeta {
 };
 int ndx__builder_add(struct ndx_builder *b, uint64_t gid, const ndx_article *a, const char *lang,
                      const struct ndx_docmeta *m);
+/* Drop every buffered document (after a failed merge). */
+void ndx__builder_reset(struct ndx_builder *b);
+/* Merging (merge.c): the next document with its columns and stored record but no postings, and
+ * then one posting of a term for a document put so (documents of a term in increasing order;
+ * pos: npos absolute positions, ascending). */
+int ndx__builder_put_doc(struct ndx_builder *b, uint64_t gid, const ndx_article *a,
+                         const char *lang, const struct ndx_docmeta *m, uint32_t dl,
+                         uint32_t title_len);
+int ndx__builder_put_postings(struct ndx_builder *b, const char *term, size_t n, uint32_t doc,
+                              uint32_t wf, const uint32_t *pos, uint32_t npos);
 /* Column values of a buffered doc. */
 const uint16_t *ndx__builder_sig(const struct ndx_builder *b, uint32_t doc);
 uint64_t ndx__builder_story(const struct ndx_builder *b, uint32_t doc);

@@ -1,7 +1,8 @@
 /*
- * merge.c - merging segments: the live articles of the chosen segments re-added to the
- * builder with their columns kept, written as one segment and published; the merge policy
- * (smallest first, at most NDX_MAX_SEGMENTS at a time) and optimize.
+ * merge.c - merging segments without re-analysing their text: the live documents of the chosen
+ * segments and their postings copied into the builder, renumbered, written as one segment and
+ * published; the merge policy (smallest first, at most NDX_MAX_SEGMENTS at a time) and
+ * optimize.
  */
 #include "index/index.h"
 #include "dedup/dedup.h"
@@ -16,15 +17,58 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Merge segments [from, nsegs) (sorted by size: the caller picks) into one. */
+struct merge_terms {
+    struct ndx_builder *bld;
+    const struct ndx_seg *seg;
+    const uint32_t *remap; /* new doc of each doc of seg, UINT32_MAX: deleted */
+    uint32_t *pos;
+    size_t cap;
+};
+
+/* Copy one term's postings of a merged segment into the builder, renumbered. */
+static int merge_term(void *ctx, const char *t, size_t n, const struct ndx_terminfo *ti)
+{
+    struct merge_terms *m = ctx;
+    struct ndx_pl pl;
+    ndx__pl_init(&pl, m->seg, ti);
+    for (uint32_t d = pl.doc; d != NDX_DOC_END; d = ndx__pl_next(&pl)) {
+        if (d >= m->seg->ndocs)
+            return NDX_ECORRUPT;
+        if (m->remap[d] == UINT32_MAX)
+            continue;
+        int np = ndx__pl_positions(&pl, &m->pos, &m->cap);
+        if (np < 0)
+            return np == -2 ? NDX_ENOMEM : NDX_ECORRUPT;
+        int rc = ndx__builder_put_postings(m->bld, t, n, m->remap[d], ndx__pl_wf(&pl), m->pos,
+                                           (uint32_t)np);
+        if (rc)
+            return rc;
+    }
+    return pl.corrupt ? NDX_ECORRUPT : NDX_OK;
+}
+
+/*
+ * Merge the segments `which` into one, without analysing their text again: the live documents
+ * are put into the (empty) builder in order, their columns kept, then each segment's dictionary
+ * is walked and every term's postings and positions are copied with the documents renumbered.
+ * The result is the segment that adding the same articles in that order would build.
+ */
 static int merge_segments(ndx_index *ix, size_t *which, size_t nwhich)
 {
     struct ndx_buf scratch;
     ndx__buf_init(&scratch, 0);
-    int rc = NDX_OK;
+    uint32_t **remap = ndx_calloc(nwhich, sizeof *remap);
+    int rc = remap ? NDX_OK : NDX_ENOMEM;
+    uint32_t next = 0; /* the builder is empty: merges run right after a commit */
     for (size_t k = 0; k < nwhich && !rc; k++) {
         struct ndx_segref *r = &ix->segs[which[k]];
+        const struct ndx_columns *c = &r->seg->col;
+        if (!(remap[k] = ndx_malloc(((size_t)r->seg->ndocs + 1) * sizeof **remap))) {
+            rc = NDX_ENOMEM;
+            break;
+        }
         for (uint32_t d = 0; d < r->seg->ndocs && !rc; d++) {
+            remap[k][d] = UINT32_MAX;
             if (ndx__seg_deleted(r, d))
                 continue;
             ndx_article a;
@@ -34,15 +78,28 @@ static int merge_segments(ndx_index *ix, size_t *which, size_t nwhich)
                 break;
             }
             char lang[3] = {a.lang[0], a.lang[1], 0};
-            struct ndx_docmeta m = {r->seg->col.url_hash[d], r->seg->col.content_hash[d],
-                                    r->seg->col.story[d], r->seg->col.flags[d],
-                                    r->seg->col.sig + (size_t)d * NDX_SKETCH_BINS};
-            rc = ndx__builder_add(ix->bld, a.id, &a, lang, &m);
+            struct ndx_docmeta m = {c->url_hash[d], c->content_hash[d], c->story[d], c->flags[d],
+                                    c->sig + (size_t)d * NDX_SKETCH_BINS};
+            rc = ndx__builder_put_doc(ix->bld, a.id, &a, lang, &m, c->dl[d], c->title_len[d]);
+            remap[k][d] = next++;
         }
     }
+    struct merge_terms mt = {ix->bld, NULL, NULL, NULL, 0};
+    for (size_t k = 0; k < nwhich && !rc; k++) {
+        mt.seg = ix->segs[which[k]].seg;
+        mt.remap = remap[k];
+        if ((rc = ndx__seg_terms(mt.seg, "", 0, merge_term, &mt)) == NDX_ECORRUPT)
+            ndx__index_fail(ix, rc, "segment %s: postings cannot be read", mt.seg->name);
+    }
+    ndx_free(mt.pos);
+    for (size_t k = 0; remap && k < nwhich; k++)
+        ndx_free(remap[k]);
+    ndx_free(remap);
     ndx__buf_free(&scratch);
-    if (rc)
+    if (rc) {
+        ndx__builder_reset(ix->bld); /* nothing of a failed merge may reach a later commit */
         return rc;
+    }
     /* drop the merged segments, then flush the builder as their replacement */
     struct ndx_segref *keep = ndx_calloc(ix->nsegs + 1, sizeof *keep);
     if (!keep)

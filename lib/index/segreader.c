@@ -607,7 +607,7 @@ int ndx__pl_positions(struct ndx_pl *pl, uint32_t **out, size_t *cap)
         size_t c = NDX_MAX(np, 16);
         uint32_t *q = ndx_realloc(*out, c * sizeof *q);
         if (!q)
-            return -1;
+            return -2; /* out of memory */
         *out = q;
         *cap = c;
     }

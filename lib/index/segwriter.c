@@ -463,6 +463,11 @@ void ndx__builder_set_han_fold(struct ndx_builder *b, int on)
     b->an.no_han_fold = !on;
 }
 
+void ndx__builder_reset(struct ndx_builder *b)
+{
+    builder_clear(b);
+}
+
 void ndx__builder_free(struct ndx_builder *b)
 {
     if (!b)
@@ -497,6 +502,34 @@ const uint16_t *ndx__builder_sig(const struct ndx_builder *b, uint32_t doc)
 uint64_t ndx__builder_story(const struct ndx_builder *b, uint32_t doc)
 {
     return ndx__rd_u64(b->c_story.p + (size_t)doc * 8);
+}
+
+/* The columns and the stored record of the next document, whose postings are added already
+ * (ndx__builder_add) or later (ndx__builder_put_postings). */
+static int put_doc(struct ndx_builder *b, uint64_t gid, const ndx_article *a, const char *lang,
+                   const struct ndx_docmeta *m, uint32_t dl, uint32_t title_len)
+{
+    b->doc = b->ndocs;
+    uint32_t src = source_ord(b, a->source ? a->source : "", a->nsource);
+    uint16_t lg = (uint16_t)((uint8_t)lang[0] | (uint8_t)lang[1] << 8);
+    ndx__buf_put_u64(&b->c_gid, gid, &b->rc);
+    ndx__buf_put_u64(&b->c_pub, (uint64_t)a->published, &b->rc);
+    ndx__buf_put_u64(&b->c_url, m->url_hash, &b->rc);
+    ndx__buf_put_u64(&b->c_content, m->content_hash, &b->rc);
+    ndx__buf_put_u64(&b->c_story, m->story ? m->story : gid, &b->rc);
+    ndx__buf_append(&b->c_sig, m->sig, NDX_SKETCH_BINS * 2, &b->rc);
+    ndx__buf_put_u32(&b->c_dl, dl, &b->rc);
+    ndx__buf_put_u32(&b->c_tlen, title_len, &b->rc);
+    ndx__buf_put_u32(&b->c_src, src, &b->rc);
+    ndx__buf_put_u32(&b->c_flags, m->flags, &b->rc);
+    ndx__buf_append(&b->c_lang, &lg, 2, &b->rc);
+    ds_add(b, a, lang);
+    if (b->rc)
+        return b->rc;
+    b->sum_dl += dl;
+    b->text_bytes += a->ntitle + a->nbody;
+    b->ndocs++;
+    return NDX_OK;
 }
 
 int ndx__builder_add(struct ndx_builder *b, uint64_t gid, const ndx_article *a, const char *lang,
@@ -543,28 +576,49 @@ int ndx__builder_add(struct ndx_builder *b, uint64_t gid, const ndx_article *a, 
         b->npostings++;
     }
     uint64_t dl = body_tokens + (uint64_t)NDX_TITLE_WEIGHT * title_len;
-    if (dl > UINT32_MAX)
-        dl = UINT32_MAX;
-    uint32_t src = source_ord(b, a->source ? a->source : "", a->nsource);
-    uint16_t lg = (uint16_t)((uint8_t)lang[0] | (uint8_t)lang[1] << 8);
-    ndx__buf_put_u64(&b->c_gid, gid, &b->rc);
-    ndx__buf_put_u64(&b->c_pub, (uint64_t)a->published, &b->rc);
-    ndx__buf_put_u64(&b->c_url, m->url_hash, &b->rc);
-    ndx__buf_put_u64(&b->c_content, m->content_hash, &b->rc);
-    ndx__buf_put_u64(&b->c_story, m->story ? m->story : gid, &b->rc);
-    ndx__buf_append(&b->c_sig, m->sig, NDX_SKETCH_BINS * 2, &b->rc);
-    ndx__buf_put_u32(&b->c_dl, (uint32_t)dl, &b->rc);
-    ndx__buf_put_u32(&b->c_tlen, title_len, &b->rc);
-    ndx__buf_put_u32(&b->c_src, src, &b->rc);
-    ndx__buf_put_u32(&b->c_flags, m->flags, &b->rc);
-    ndx__buf_append(&b->c_lang, &lg, 2, &b->rc);
-    ds_add(b, a, lang);
+    return put_doc(b, gid, a, lang, m, dl > UINT32_MAX ? UINT32_MAX : (uint32_t)dl, title_len);
+}
+
+/*
+ * Merging segments without analysing their text again: the documents of the merged segments are
+ * put first (columns and stored record, in their new order), then every term's postings, one
+ * segment after the other, so that each term's documents arrive in increasing order.
+ */
+int ndx__builder_put_doc(struct ndx_builder *b, uint64_t gid, const ndx_article *a,
+                         const char *lang, const struct ndx_docmeta *m, uint32_t dl,
+                         uint32_t title_len)
+{
     if (b->rc)
         return b->rc;
-    b->sum_dl += dl;
-    b->text_bytes += a->ntitle + a->nbody;
-    b->ndocs++;
-    return NDX_OK;
+    if (b->ndocs == UINT32_MAX - 1)
+        return NDX_ETOOBIG;
+    return put_doc(b, gid, a, lang, m, dl, title_len);
+}
+
+int ndx__builder_put_postings(struct ndx_builder *b, const char *term, size_t n, uint32_t doc,
+                              uint32_t wf, const uint32_t *pos, uint32_t npos)
+{
+    if (b->rc)
+        return b->rc;
+    uint32_t id = term_id(b, term, n);
+    if (id == UINT32_MAX)
+        return b->rc;
+    struct tacc *t = &b->acc[id];
+    if (doc >= b->ndocs || (t->df && doc <= t->last_doc))
+        return fail_if(b, NDX_EINVAL), b->rc;
+    post_put(b, t, t->df ? doc - t->last_doc : doc);
+    post_put(b, t, wf);
+    post_put(b, t, npos);
+    uint32_t prev = 0;
+    for (uint32_t k = 0; k < npos; k++) {
+        post_put(b, t, pos[k] - prev);
+        prev = pos[k];
+    }
+    t->df++;
+    t->last_doc = doc;
+    b->npostings++;
+    b->ntokens += npos;
+    return b->rc;
 }
 
 int ndx__builder_doc(struct ndx_builder *b, uint32_t doc, struct ndx_buf *scratch,
