@@ -110,9 +110,25 @@ static bool is_cap(const struct ectx *c, size_t i)
            !place_adjective(c, i);
 }
 
-/* "139th", "2nd", "93d": an ordinal that may open a unit's name ("57th Air Division"). */
+/* "139th", "2nd", "93d", "Sixteenth": an ordinal that may open a unit's name ("57th Air
+ * Division", "Eighth Air Force"). */
 static bool is_ordinal(const struct ectx *c, size_t i)
 {
+    static const char *const words[] = {
+        "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth",
+        "Tenth", "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth",
+        "Seventeenth", "Eighteenth", "Nineteenth", "Twentieth"};
+    if (i < c->nt && (c->t[i].f & NTF_CAP)) {
+        const char *s = c->text + c->t[i].s;
+        size_t l = c->t[i].e - c->t[i].s;
+        const char *h = memchr(s, '-', l); /* "Twenty-fourth" */
+        if (h && l >= 2 && (size_t)(s + l - h) > 4 && !memcmp(s + l - 2, "th", 2))
+            return true;
+        for (size_t k = 0; k < NDX_ARRAY_LEN(words); k++)
+            if (strlen(words[k]) == l && memcmp(words[k], s, l) == 0)
+                return true;
+        return false;
+    }
     if (i >= c->nt || !(c->t[i].f & NTF_DIGIT))
         return false;
     const char *s = c->text + c->t[i].s;
@@ -256,7 +272,10 @@ static bool is_acronym(const struct ectx *c, size_t i)
     if (!(t->f & NTF_ALLCAPS) || l < 2 || l > 8)
         return false;
     unsigned w = wf(c, i);
-    return !(w & (LW_NEVER | LW_ROLE | LW_TITLE));
+    if (w & (LW_NEVER | LW_ROLE | LW_TITLE))
+        return false;
+    /* "ERA", "SWAT": a common word in capitals, not an acronym (unless a known name) */
+    return !((w & (LW_COMMON | LW_STOP)) && !(ndx__lex_name(c->text + t->s, l) & LN_PLACE));
 }
 
 static bool is_direction(const struct ectx *c, size_t i)
@@ -283,7 +302,8 @@ static bool strpbrk_n(const char *s, size_t n, const char *set)
 static size_t drop_demonyms(const struct ectx *c, size_t a, size_t b)
 {
     while (a + 1 < b && (nflags(c, a, a + 1) & LN_DEMONYM) &&
-           (wf(c, a + 1) & (LW_ORGHEAD | LW_PORTFOLIO | LW_TITLEMOD)))
+           ((wf(c, a + 1) & (LW_PORTFOLIO | LW_TITLEMOD)) || tok_is(c, a + 1, "Ministry") ||
+            tok_is(c, a + 1, "Government") || tok_is(c, a + 1, "Embassy")))
         a++;
     return a;
 }
@@ -404,12 +424,15 @@ candidate:;
 }
 
 /* Is the sentence-initial word a at the start of run [a, b) an ordinary word, not a name? */
-static bool strip_first(const struct ectx *c, size_t a)
+static bool strip_first(const struct ectx *c, size_t a, size_t b)
 {
     if (!(c->t[a].f & NTF_START))
         return false;
     unsigned w = wf(c, a);
     if (w & LW_TITLE)
+        return false;
+    /* "Lake Victoria", "Circuit Park Zandvoort": a head word opening a longer name */
+    if (b - a >= 2 && (w & (LW_LOCPRE | LW_ORGHEAD | LW_LOCHEAD)) && !(w & LW_STOP))
         return false;
     if (w & (LW_STOP | LW_NEVER))
         return true;
@@ -465,7 +488,7 @@ static void process_run(struct ectx *c, size_t a, size_t b)
     unsigned whole = nflags(c, a, b);
     if (!(whole & LN_PLACE) || (b - a == 1 && !(whole & LN_COUNTRY)) ||
         (wf(c, a) & LW_STOP)) {
-        while (a < b && strip_first(c, a)) {
+        while (a < b && strip_first(c, a, b)) {
             a++;
             while (a < b && !is_cap(c, a))
                 a++;

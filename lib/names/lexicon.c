@@ -37,12 +37,12 @@ static const struct { unsigned flags; const char *words; } k_lists[] = {
      "prince princess pope senator sen governor gov mayor general gen judge justice dr doctor mr "
      "mrs ms miss mister sir dame lord lady rev reverend prof professor chairman chairwoman "
      "chairperson chair director ambassador commissioner commander colonel col lieutenant lt "
-     "captain capt sergeant sgt major admiral marshal inspector detective sheriff bishop "
+     "captain capt sergeant sgt admiral marshal inspector detective sheriff bishop "
      "archbishop cardinal rabbi imam sheikh emir sultan ayatollah representative rep congressman "
      "congresswoman councillor councilman councilwoman spokesman spokeswoman spokesperson "
      "emperor empress tsar czar duke duchess count countess baron baroness speaker coach "
      "officer chief leader envoy attorney counsel mp mep superintendent constable agent pastor "
-     "father brother sister saint st"},
+     "father brother sister"},
     {LW_TITLEMOD, "vice deputy prime foreign chief executive general acting former first "
      "interim senior assistant associate lord grand supreme high crown state party defence "
      "defense finance interior justice health trade home foreign-affairs co-founder"},
@@ -136,7 +136,8 @@ static const struct { unsigned flags; const char *words; } k_lists[] = {
      "christmas easter ramadan eid god internet tv ok gdp ceo cfo coo cto covid aids hiv dna "
      "rna pc ufo id vat ipo faq usb pdf sms ram cpu led lgbt lgbtq lgbtqi lgbtq+ ngo ngos mps "
      "ad bc ce bce am pm est edt pst pdt gmt utc cet fm ii iii iv vi vii viii ix xi xii xiii "
-     "xiv xv xvi xx xxi ok rsvp ps etc"},
+     "xiv xv xvi xx xxi ok rsvp ps etc cd cds dvd ep lp dj djs mc mvp suv vip ko tko pos ost "
+     "hq pr faqs diy"},
     {LW_PORTFOLIO, "of the for and foreign affairs state defence defense finance justice health "
      "interior home trade commerce industry energy agriculture labour labor transport "
      "transportation education environment culture security economy economic treasury war "

@@ -40,7 +40,7 @@ static size_t decode(const char *text, size_t n, size_t i, uint32_t *cp)
 
 static bool is_joiner(uint32_t cp)
 {
-    return cp == '-' || cp == '\'' || cp == 0x2019 || cp == 0x2010 || cp == 0x2011;
+    return cp == '-' || cp == '&' || cp == '\'' || cp == 0x2019 || cp == 0x2010 || cp == 0x2011;
 }
 
 static bool is_abbrev(const char *s, size_t n)
