@@ -423,6 +423,25 @@ typedef struct ndx_entity {
  * ndx_free().  Deterministic for a given installed lexicon (ndx_names_data_status).
  */
 NDX_API int ndx_entities(const char *text, size_t n, ndx_entity **out, size_t *count);
+/** A direct quotation and who said it.  Spans are byte offsets into the text; an empty span
+ * (start == end) means "none". */
+typedef struct ndx_quote {
+    size_t start, end;                 /**< the quoted words, quotation marks excluded (a quote
+                                            continued over paragraphs runs to its last mark) */
+    size_t speaker_start, speaker_end; /**< the speaker as written: "the ministry", "one
+                                            diplomat", "Sham", "they" */
+    size_t name_start, name_end;       /**< the named person or organisation the speaker is:
+                                            "Jimmy Sham" for "Sham", the nearest person for "he" */
+    size_t cue_start, cue_end;         /**< the reporting verb: "said", "told", "quoted" */
+    int speaker_type;                  /**< enum ndx_entity_type of the name; 0 when none */
+} ndx_quote;
+
+/**
+ * Direct quotations in `text` (curly, guillemet or straight double quotes) with their speakers,
+ * by the rules of docs/ENTITIES.md ("Quotes").  *out (NULL when none) is freed with ndx_free().
+ * Time and memory are linear in n.
+ */
+NDX_API int ndx_quotes(const char *text, size_t n, ndx_quote **out, size_t *count);
 /** "PER", "ORG" or "LOC" ("?" for anything else). */
 NDX_API const char *ndx_entity_type_name(int type);
 /**

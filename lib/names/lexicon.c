@@ -148,7 +148,11 @@ static const struct { unsigned flags; const char *words; } k_lists[] = {
      "island port suburb neighbourhood neighborhood area municipality prefecture borough "
      "republic kingdom country"},
     {LW_LOCPREP, "in near outside across throughout"},
-    {LW_PRONOUN, "he she they his her him them we i"},
+    {LW_PRONOUN, "he she they it we i"},
+    {LW_QVERB, "quoted called calling described describing dubbed termed branded labelled "
+     "labeled announced announcing"},
+    {LW_DET, "the a an one some several many two three four another this these those its his "
+     "her their our any each both most all few other"},
 };
 
 /* Place names in everyday use that ISO 3166 does not give in that form. */

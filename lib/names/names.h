@@ -30,6 +30,8 @@ enum {
     LW_PLACENOUN = 1u << 14,/* a common noun that introduces a place: city, village, district */
     LW_LOCPREP = 1u << 15,  /* a preposition that introduces a place: in, near */
     LW_PRONOUN = 1u << 16,  /* a personal pronoun (quote speakers) */
+    LW_QVERB = 1u << 18,    /* introduces a quoted phrase: called, described, quoted */
+    LW_DET = 1u << 19,      /* opens a speaker's noun phrase: the, one, a, some, another */
     LW_MISCHEAD = 1u << 17, /* ends the name of an event, work or prize: war, award, cup, album */
 };
 
