@@ -2,7 +2,10 @@
  * ndx_int.h - base macros, allocation and growable buffers shared by every module of lib/.
  *
  * Internal functions are named ndx__<module>_<verb> and have hidden visibility (the library is
- * built with -fvisibility=hidden; only NDX_API symbols of include/newsdex.h are exported).
+ * built with -fvisibility=hidden; only NDX_API symbols of include/newsdex.h are exported).  The
+ * one exception to the prefix rule is the allocation family below (ndx_malloc, ndx_calloc,
+ * ndx_realloc, ndx_strndup): internal, but named like their public partner ndx_free, which frees
+ * what they allocate on both sides of the API.  See docs/internals/README.md.
  * Module interfaces live in their own headers (text/text.h, ingest/ingest.h, query/query.h,
  * index/index.h); this file holds only what all of them need.
  */
@@ -75,7 +78,7 @@ void ndx__buf_put_u64(struct ndx_buf *b, uint64_t v, int *rc);   /* little-endia
 /* Take ownership of the data (NUL-terminated); the buffer is left empty. */
 char *ndx__buf_detach(struct ndx_buf *b, size_t *n);
 
-/* ---- varints and fixed-width little-endian (util/varint.h, inline) ------------------------ */
+/* ---- varints and fixed-width little-endian (inline, here) --------------------------------- */
 
 /* Decode a LEB128 varint from [*p, end).  Returns 0 and advances *p, or -1 if truncated/overlong. */
 static inline int ndx__get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
