@@ -96,6 +96,9 @@ typedef struct ndx_article {
     const char *parent; /**< NDX_ART_TEASER: URL of the page the teaser was found on */
     size_t nparent;
     uint64_t story; /**< output: story cluster id (the id of its first article) */
+    const char *fields; /**< keyword fields an input carries (Reuters TOPICS and PLACES): lines
+                             "name\tvalue\n", several values per name allowed (from readers) */
+    size_t nfields;
 } ndx_article;
 
 enum ndx_article_flags {
@@ -338,6 +341,11 @@ typedef struct ndx_reader_opts {
     int stubs;             /**< teaser stubs found after an article (e.g. a sidebar swept in by a
                                 crawler): 0 = deliver them as separate NDX_ART_TEASER articles,
                                 1 = drop them */
+    const char *encoding;  /**< character encoding of text, JSON, mail and SGML files (any name
+                                iconv knows: "GBK", "latin1", "Shift_JIS"); NULL = detect (byte
+                                order mark, declaration, UTF-8, else libuchardet's guess) */
+    const char *source;    /**< source of articles that name none (NULL: the URL's host) */
+    const char *lang;      /**< language (ISO 639-1) of articles that name none (NULL: detect) */
 } ndx_reader_opts;
 
 enum ndx_format {

@@ -1,5 +1,6 @@
 /*
- * date.c - ndx_parse_date: the date forms found in news archives (ISO 8601, RFC 2822, Reuters
+ * date.c - ndx_parse_date: the date forms found in news archives (ISO 8601, RFC 2822 with RFC 822's
+ * two-digit years, Reuters
  * "26-FEB-1987 15:01:01.79", "March 5, 2019", "5 March 2019", "2021年03月23日 10:48", epoch
  * digits) to Unix seconds UTC.  A small hand-written parser: no locale, no strptime; calendar
  * arithmetic by days-from-civil.  Ranges are validated (years 1800-2200).
@@ -448,7 +449,12 @@ int ndx_parse_date(const char *str, size_t n, int64_t *out)
         } else {
             return NDX_EINVAL;
         }
-        if (digits(&p, 4, 4, &y) != 4)
+        int ny = digits(&p, 2, 4, &y);
+        if (ny == 2 && (c == '-' || c == '/'))
+            return NDX_EINVAL; /* "26-FEB-87": which century is anyone's guess */
+        if (ny == 2) /* RFC 822's two-digit year ("27 Apr 93"): 50-99 are 19xx, 00-49 20xx */
+            y += y >= 50 ? 1900 : 2000;
+        else if (ny != 4)
             return NDX_EINVAL;
     } else if (is_alpha(peek(&p))) {
         if (!word(&p, w, sizeof w) || !(mo = month_of(w)))

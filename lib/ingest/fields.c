@@ -63,8 +63,32 @@ static void problem_item(struct ndx__ingest_ctx *c, uint64_t line, uint64_t item
     ndx_free(where);
 }
 
+static void url_host(const char *u, size_t n, struct ndx_buf *out, int *rc);
+
 void ndx__ingest_emit(struct ndx__ingest_ctx *c, const ndx_article *a)
 {
+    ndx_article b;
+    if ((!a->nsource && (c->source || a->nurl)) || (!a->nlang && c->lang)) {
+        b = *a;
+        if (!b.nsource && c->source) {
+            b.source = c->source;
+            b.nsource = strlen(c->source);
+        } else if (!b.nsource && b.nurl > 7 &&
+                   (!strncmp(b.url, "http://", 7) || !strncmp(b.url, "https://", 8))) {
+            int rc = 0;
+            ndx__buf_reset(&c->host);
+            url_host(b.url, b.nurl, &c->host, &rc);
+            if (!rc && c->host.n) {
+                b.source = (const char *)c->host.p;
+                b.nsource = c->host.n;
+            }
+        }
+        if (!b.nlang && c->lang) {
+            b.lang = c->lang;
+            b.nlang = strlen(c->lang);
+        }
+        a = &b;
+    }
     c->narticles++;
     if (c->cb->on_article(c->cb->ctx, a))
         c->stopped = 1;

@@ -59,6 +59,10 @@ struct ndx__ingest_ctx {
     int stubs;                      /* opts->stubs: 0 keep teaser stubs as articles, 1 drop */
     int input_format;               /* opts->input_format */
     int depth;                      /* archives this input is inside of */
+    const char *encoding;           /* opts->encoding: forced character encoding, or NULL */
+    const char *source, *lang;      /* opts->source, opts->lang: defaults, or NULL */
+    struct ndx_buf host;            /* scratch: the URL's host as the default source */
+    int converted;                  /* the source is already converted to UTF-8 */
     int child;                      /* an archive member's context: fmap borrowed */
     struct ndx_buf f[NDX__F_COUNT]; /* scratch: cleaned field values */
     struct ndx_buf tmp, tmp2;       /* scratch */
@@ -78,7 +82,8 @@ void ndx__ingest_problem(struct ndx__ingest_ctx *c, uint64_t line, const char *f
 /* Report a problem at "name@offset". */
 void ndx__ingest_problem_at(struct ndx__ingest_ctx *c, uint64_t off, const char *fmt, ...)
     NDX_PRINTF(3, 4);
-/* Hand an article to cb->on_article; sets c->stopped if it asks to stop. */
+/* Hand an article to cb->on_article (a missing source and language taken from the options, else
+ * the source from the URL's host); sets c->stopped if it asks to stop. */
 void ndx__ingest_emit(struct ndx__ingest_ctx *c, const ndx_article *a);
 
 /* Parse opts->field_map (NULL = news-please defaults) into c->fmap.  NDX_EINVAL (reported) on a
@@ -144,6 +149,25 @@ int ndx__archive_sniff(const uint8_t *p, size_t n);
 /* Read a tar or zip archive from the line reader (nothing consumed yet): each member as a file. */
 int ndx__ingest_archive(struct ndx__ingest_ctx *c, struct ndx__ingest_lines *l);
 
+/* Document collections in one SGML/XML file (sgml.c). */
+enum { NDX__SGML_NONE, NDX__SGML_REUTERS, NDX__SGML_TREC, NDX__SGML_SOGOU };
+/* Kind of collection by its first record element (after prolog and one wrapper), 0 none. */
+int ndx__sgml_sniff(const uint8_t *p, size_t n);
+/* Stream the records of a collection from the line reader (nothing consumed yet). */
+int ndx__ingest_sgml(struct ndx__ingest_ctx *c, struct ndx__ingest_lines *l, int kind);
+
+/*
+ * Hard-wrapped text to paragraphs (sgml.c): a line starting with white space, or following an
+ * empty line, starts a paragraph; other lines continue the one before.  Appends '\n'-separated
+ * paragraphs to o.
+ */
+void ndx__ingest_unwrap(const char *s, size_t n, struct ndx_buf *o, int *rc);
+
+/* Does the document start with an RFC 5322 header block (a Usenet post, an e-mail)? (mail.c) */
+int ndx__mail_sniff(const uint8_t *p, size_t n);
+/* One post or message (the whole document) to an article. */
+int ndx__ingest_mail(struct ndx__ingest_ctx *c, const char *p, size_t n);
+
 /* Is the stream a WARC ("WARC/") or ARC ("filedesc://") archive? 1 WARC, 2 ARC, 0 neither. */
 int ndx__warc_sniff(const uint8_t *p, size_t n);
 /* Stream a WARC or ARC archive from the line reader (nothing consumed yet). */
@@ -185,6 +209,27 @@ void ndx__zdec_close(struct ndx__zdec *d);
 int ndx__zdec_step(struct ndx__zdec *d, const uint8_t *in, size_t nin, size_t *used, uint8_t *out,
                    size_t nout, size_t *made);
 const char *ndx__zdec_msg(const struct ndx__zdec *d);
+
+/* ---- character encodings (encoding.c) ------------------------------------------------------- */
+
+enum { NDX__ENC_FORCED, NDX__ENC_BOM, NDX__ENC_DECLARED, NDX__ENC_DETECTED };
+struct ndx__conv;
+struct ndx__ingest_lines;
+/*
+ * Decide the encoding of a document from its first n bytes (complete: the whole document):
+ * returns 1 with the iconv name in out when it must be converted, 0 for UTF-8 (or binary: the
+ * caller's checks decide); *how says why (NDX__ENC_*).
+ */
+int ndx__enc_decide(const uint8_t *p, size_t n, int complete, const char *forced, char *out,
+                    size_t nout, int *how);
+/* A converter from `charset` reading the line reader l (its buffered bytes first).  NDX_EINVAL
+ * if iconv does not know the charset. */
+int ndx__enc_open(struct ndx__conv **out, const char *charset, struct ndx__ingest_ctx *c,
+                  struct ndx__ingest_lines *l);
+/* The pull function of a converter, for ndx__ingest_src_open_pull. */
+ssize_t (*ndx__enc_pull(void))(void *, uint8_t *, size_t);
+/* Report the count of invalid sequences (if any) and free. */
+void ndx__enc_close(struct ndx__conv *v, const char *charset);
 
 /* ---- byte source ----------------------------------------------------------------------------- */
 

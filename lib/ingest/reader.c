@@ -20,6 +20,7 @@
 
 #define SNIFF_BYTES       8192
 #define JSONL_PROBE_LINES 4
+#define ENC_SNIFF_BYTES   65536
 
 static int is_space(uint8_t c)
 {
@@ -265,6 +266,31 @@ static int utf16_feed(const uint8_t *b, size_t n)
     return ndx__feed_sniff_xml(ascii, k);
 }
 
+/* Read the rest of l converted from charset cs to UTF-8 (format detection again). */
+static int read_converted(struct ndx__ingest_ctx *c, struct ndx__ingest_lines *l, const char *cs,
+                          int how, int fmt)
+{
+    struct ndx__conv *v;
+    int rc = ndx__enc_open(&v, cs, c, l);
+    if (rc == NDX_EINVAL) {
+        ndx__ingest_problem(c, 0, "unknown character encoding '%s'", cs);
+        return how == NDX__ENC_FORCED ? NDX_EINVAL : NDX_EFORMAT;
+    }
+    if (rc)
+        return rc;
+    static const char *const why[] = {"as asked", "byte order mark", "declared", "detected"};
+    if (how != NDX__ENC_BOM)
+        ndx__ingest_problem(c, 0, "note: read as %s (%s)", cs, why[how]);
+    struct ndx__ingest_src src;
+    rc = ndx__ingest_src_open_pull(&src, c, ndx__enc_pull(), v, 0);
+    c->converted = 1;
+    if (!rc)
+        rc = ndx__ingest_read_src(c, &src, fmt);
+    ndx__ingest_src_close(&src);
+    ndx__enc_close(v, cs);
+    return rc;
+}
+
 int ndx__ingest_read_src(struct ndx__ingest_ctx *c, struct ndx__ingest_src *src, int fmt)
 {
     struct ndx__ingest_lines l;
@@ -314,15 +340,46 @@ int ndx__ingest_read_src(struct ndx__ingest_ctx *c, struct ndx__ingest_src *src,
     /* markup (a feed or a page) declares its own charset: only NUL bytes make it binary */
     if (fmt == NDX_FMT_AUTO && b[first] == '<') {
         size_t k = NDX_MIN(avail - first, (size_t)SNIFF_BYTES);
-        if (!memchr(b, 0, NDX_MIN(avail, (size_t)SNIFF_BYTES)))
+        if (!memchr(b, 0, NDX_MIN(avail, (size_t)SNIFF_BYTES)) &&
+            !ndx__sgml_sniff(b + first, k))
             fmt = ndx__feed_sniff_xml(b + first, k) ? NDX_FMT_FEED
                   : ndx__html_sniff(b + first, k)   ? NDX_FMT_HTML
                                                     : NDX_FMT_AUTO;
+    }
+    if (!c->converted && fmt != NDX_FMT_FEED && fmt != NDX_FMT_HTML) {
+        rc = ndx__ingest_lines_fill(&l, ENC_SNIFF_BYTES);
+        if (rc)
+            goto out;
+        b = l.buf + l.beg;
+        avail = l.end - l.beg;
+        char cs[64];
+        int how;
+        size_t k = NDX_MIN(avail, (size_t)ENC_SNIFF_BYTES);
+        if (ndx__enc_decide(b, k, l.eof && avail <= ENC_SNIFF_BYTES, c->encoding, cs, sizeof cs,
+                            &how)) {
+            rc = read_converted(c, &l, cs, how, fmt);
+            goto out;
+        }
+    }
+    if (fmt == NDX_FMT_AUTO && b[first] == '<') {
+        int kind = ndx__sgml_sniff(b + first, NDX_MIN(avail - first, (size_t)SNIFF_BYTES));
+        if (kind) {
+            rc = ndx__ingest_sgml(c, &l, kind);
+            goto out;
+        }
     }
     if (fmt != NDX_FMT_FEED && fmt != NDX_FMT_HTML &&
         looks_binary(b, NDX_MIN(avail, (size_t)SNIFF_BYTES), l.eof && avail <= SNIFF_BYTES)) {
         ndx__ingest_problem(c, 0, "binary file, skipped");
         rc = NDX_EFORMAT;
+        goto out;
+    }
+    if (fmt == NDX_FMT_AUTO && ndx__mail_sniff(b + first, NDX_MIN(avail - first, (size_t)SNIFF_BYTES))) {
+        const char *p;
+        size_t n;
+        rc = read_doc(c, &l, &p, &n);
+        if (!rc)
+            rc = ndx__ingest_mail(c, p, n);
         goto out;
     }
     if (fmt == NDX_FMT_AUTO) {
@@ -376,6 +433,10 @@ static void ctx_init(struct ndx__ingest_ctx *c, const char *name, const ndx_read
     c->cb = cb;
     c->stubs = opts ? opts->stubs : 0;
     c->input_format = opts ? opts->input_format : NDX_FMT_AUTO;
+    c->encoding = opts ? opts->encoding : NULL;
+    c->source = opts && opts->source && *opts->source ? opts->source : NULL;
+    c->lang = opts && opts->lang && *opts->lang ? opts->lang : NULL;
+    ndx__buf_init(&c->host, 0);
     for (int f = 0; f < NDX__F_COUNT; f++)
         ndx__buf_init(&c->f[f], 0);
     ndx__buf_init(&c->tmp, 0);
@@ -388,6 +449,7 @@ static void ctx_free(struct ndx__ingest_ctx *c)
         ndx__buf_free(&c->f[f]);
     ndx__buf_free(&c->tmp);
     ndx__buf_free(&c->tmp2);
+    ndx__buf_free(&c->host);
     if (!c->child)
         ndx_free(c->fmap.owned);
     ndx_free(c->file_url);
@@ -402,6 +464,10 @@ int ndx__ingest_ctx_child(struct ndx__ingest_ctx *m, const struct ndx__ingest_ct
     m->child = 1;
     m->stubs = c->stubs;
     m->input_format = c->input_format;
+    m->encoding = c->encoding;
+    m->source = c->source;
+    m->lang = c->lang;
+    ndx__buf_init(&m->host, 0);
     m->depth = c->depth + 1;
     for (int f = 0; f < NDX__F_COUNT; f++)
         ndx__buf_init(&m->f[f], 0);

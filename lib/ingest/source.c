@@ -26,6 +26,8 @@ struct ndx__ingest_limits ndx__ingest_limits = {
 
 static void progress(struct ndx__ingest_src *s)
 {
+    if (s->pull)
+        return; /* archive members and converted text: the file's own source reports */
     if (s->raw_done >= s->next_progress) {
         s->next_progress = s->raw_done + ndx__ingest_limits.progress_step;
         if (s->c->cb->on_progress)

@@ -38,6 +38,7 @@ typedef struct ndx_article {
     unsigned flags;
     const char *parent; size_t nparent;
     uint64_t story;
+    const char *fields; size_t nfields;
 } ndx_article;
 
 enum ndx_article_flags { NDX_ART_TEASER = 1, NDX_ART_SUMMARY = 2, NDX_ART_WIRE = 4 };
@@ -113,6 +114,7 @@ int ndx_story_members(ndx_index *ix, uint64_t story, ndx_article_fn cb, void *ct
 
 typedef struct ndx_reader_opts {
     const char *field_map; int input_format; int stubs;
+    const char *encoding; const char *source; const char *lang;
 } ndx_reader_opts;
 enum ndx_format {
     NDX_FMT_AUTO = 0, NDX_FMT_TEXT = 1, NDX_FMT_JSONL = 2, NDX_FMT_JSON = 3, NDX_FMT_HTML = 4,

@@ -10,6 +10,7 @@
  * MB/s), excluding reading files and printing.
  * Exit status: 0 every file gave an article, 1 some did not, 2 usage error.
  */
+#include <ctype.h>
 #include "newsdex.h"
 #include "cli/commands.h"
 
@@ -141,6 +142,30 @@ static void usage(FILE *f)
 }
 
 /* One article, as text (a header block, then the paragraphs) or as one JSON line. */
+/* The keyword fields of an article ("name\tvalue\n" lines) as {"name": ["value", ...]}. */
+static json_t *fields_json(const ndx_article *a)
+{
+    json_t *o = json_object();
+    const char *p = a->fields, *e = a->fields ? a->fields + a->nfields : NULL;
+    while (p && p < e) {
+        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        const char *le = nl ? nl : e;
+        const char *tab = memchr(p, '\t', (size_t)(le - p));
+        if (tab) {
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(tab - p), p);
+            json_t *arr = json_object_get(o, name);
+            if (!arr) {
+                arr = json_array();
+                json_object_set_new(o, name, arr);
+            }
+            json_array_append_new(arr, jstr(tab + 1, (size_t)(le - tab - 1)));
+        }
+        p = nl ? nl + 1 : e;
+    }
+    return o;
+}
+
 static void print_article(const char *path, const ndx_article *a, int json, int named)
 {
     char date[40];
@@ -156,6 +181,10 @@ static void print_article(const char *path, const ndx_article *a, int json, int 
         json_object_set_new(o, "byline", jstr(a->authors, a->nauthors));
         json_object_set_new(o, "date", date[0] ? json_string(date) : json_null());
         json_object_set_new(o, "lang", jstr(a->lang, a->nlang));
+        if (a->nsource)
+            json_object_set_new(o, "source", jstr(a->source, a->nsource));
+        if (a->nfields)
+            json_object_set_new(o, "fields", fields_json(a));
         json_object_set_new(o, "text", jstr(text, tn));
         if (teaser) {
             json_object_set_new(o, "truncated", json_true());
@@ -173,6 +202,23 @@ static void print_article(const char *path, const ndx_article *a, int json, int 
         printf("URL:    %.*s\nTitle:  %.*s\nByline: %.*s\nDate:   %s\nLang:   %.*s\n", (int)a->nurl,
                a->url ? a->url : "", (int)a->ntitle, a->title ? a->title : "", (int)a->nauthors,
                a->authors ? a->authors : "", date, (int)a->nlang, a->lang ? a->lang : "");
+        if (a->nsource)
+            printf("Source: %.*s\n", (int)a->nsource, a->source);
+        if (a->nfields) {
+            json_t *f = fields_json(a);
+            const char *k;
+            json_t *v;
+            json_object_foreach(f, k, v)
+            {
+                printf("%c%s:%*s", toupper((unsigned char)k[0]), k + 1,
+                       (int)(strlen(k) < 7 ? 7 - strlen(k) : 1), "");
+                size_t i;
+                json_t *x;
+                json_array_foreach(v, i, x) printf("%s%s", i ? ", " : "", json_string_value(x));
+                fputc('\n', stdout);
+            }
+            json_decref(f);
+        }
         if (teaser)
             printf("Teaser: truncated, found on %.*s\n", (int)a->nparent,
                    a->parent ? a->parent : "");
@@ -228,7 +274,8 @@ static int looks_html(const char *s, size_t n)
         p = strchr(e, '>') + 1;
     }
     if (*p == '<')
-        return strncmp(p, "<rss", 4) && strncmp(p, "<feed", 5) && strncmp(p, "<rdf:rdf", 8);
+        return strncmp(p, "<rss", 4) && strncmp(p, "<feed", 5) && strncmp(p, "<rdf:rdf", 8) &&
+               strncmp(p, "<reuters", 8) && strncmp(p, "<doc", 4); /* collections (sgml.c) */
     return strstr(head, "<html") || strstr(head, "<head") || strstr(head, "<body") ||
            strstr(head, "<!doctype html");
 }
@@ -302,7 +349,7 @@ int ndx_cmd_extract(int argc, char **argv)
             /* any other input: what ingest would take from it */
             struct other o = {path, json, named, 0};
             ndx_reader_cb cb = {other_article, other_problem, NULL, &o};
-            ndx_reader_opts ro = {NULL, NDX_FMT_AUTO, 0};
+            ndx_reader_opts ro = {0};
             int rc = strcmp(path, "-") ? ndx_read_file(path, &ro, &cb)
                                        : ndx_read_mem(html, n, "<stdin>", &ro, &cb);
             free(html);

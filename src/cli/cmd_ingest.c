@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <iconv.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -252,11 +253,14 @@ static void usage_ingest(void)
 {
     printf("Usage: %s ingest [OPTIONS] PATH...\n"
            "Add articles to the index (created if missing).  PATH is a file, a directory\n"
-           "(read recursively) or - for standard input; .gz files are decompressed.\n"
+           "(read recursively) or - for standard input.  gzip, xz, bzip2 and zstd files are\n"
+           "decompressed and tar and zip archives read member by member, whatever their names.\n"
            "Formats are detected by content: plain text (headline line, then a paragraph per\n"
            "line), JSONL (one article per line, news-please field names), one news-please JSON\n"
            "article per file, HTML pages (the article is extracted), RSS/Atom/JSON Feed (one\n"
-           "article per item) and WARC/ARC web archives (HTML responses are extracted).\n"
+           "article per item), WARC/ARC web archives (HTML responses are extracted),\n"
+           "collections of documents (Reuters <REUTERS>, TREC <DOC>, Sogou <doc> files: one\n"
+           "article per record) and Usenet posts or e-mails (headers, then the body).\n"
            "Re-ingesting a URL updates that article; an exact copy of a stored text is\n"
            "recorded on the stored article instead of being stored twice.\n\n"
            "Options:\n"
@@ -274,6 +278,11 @@ static void usage_ingest(void)
            "  --drop-stubs         drop teaser stubs found after an article (default: keep them\n"
            "                       as separate articles marked truncated)\n"
            "  --log-commits        print a line on standard output after every commit\n"
+           "  --encoding NAME      character encoding of text, JSON, mail and SGML files (any\n"
+           "                       name iconv knows: gbk, latin1, shift_jis); default: detected\n"
+           "                       (byte order mark, declaration, UTF-8, else a guess, reported)\n"
+           "  --source NAME        source of articles that name none (default: the URL's host)\n"
+           "  --lang CODE          language of articles that name none (default: detected)\n"
            "  -q, --quiet          no progress line, no notes, no summary unless something\n"
            "                       was skipped\n\n"
            "Problems are reported on standard error as FILE:LINE: REASON; the batch goes on.\n"
@@ -293,6 +302,9 @@ int ndx_cmd_ingest(int argc, char **argv)
                                          {"drop-stubs", no_argument, 0, 'D'},
                                          {"story-threshold", required_argument, 0, 'T'},
                                          {"log-commits", no_argument, 0, 'L'},
+                                         {"encoding", required_argument, 0, 'E'},
+                                         {"source", required_argument, 0, 'O'},
+                                         {"lang", required_argument, 0, 'G'},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
@@ -354,6 +366,28 @@ int ndx_cmd_ingest(int argc, char **argv)
         }
         case 'L':
             g.log_commits = 1;
+            break;
+        case 'E': {
+            iconv_t cd = iconv_open("UTF-8", optarg);
+            if (cd == (iconv_t)-1) {
+                fprintf(stderr, "%s ingest: --encoding: unknown character encoding '%s'\n", prog,
+                        optarg);
+                exit(2);
+            }
+            iconv_close(cd);
+            g.ropts.encoding = optarg;
+            break;
+        }
+        case 'O':
+            if (!*optarg)
+                die_usage("ingest", "--source takes a name");
+            g.ropts.source = optarg;
+            break;
+        case 'G':
+            if (strlen(optarg) != 2 || optarg[0] < 'a' || optarg[0] > 'z' || optarg[1] < 'a' ||
+                optarg[1] > 'z')
+                die_usage("ingest", "--lang takes a two-letter ISO 639-1 code (en, zh, ja...)");
+            g.ropts.lang = optarg;
             break;
         case 'q':
             g.quiet = 1;

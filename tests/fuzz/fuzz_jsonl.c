@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t sink = 0;
     ndx_reader_cb cb = {on_article, on_problem, NULL, &sink};
-    ndx_reader_opts o = {NULL, NDX_FMT_AUTO};
+    ndx_reader_opts o = {.field_map = NULL, .input_format = NDX_FMT_AUTO};
     if (size > 0 && data[0] == '#') { /* "#<digit>": forced format / field map */
         int sel = size > 1 ? data[1] - '0' : 0;
         if (sel >= 1 && sel <= 3)
