@@ -305,6 +305,97 @@ NDX_API int ndx_export(ndx_index *ix, const char *query, size_t nquery, ndx_arti
 /** Every article of story `story`, earliest first. */
 NDX_API int ndx_story_members(ndx_index *ix, uint64_t story, ndx_article_fn cb, void *ctx);
 
+/* ---- analytics: facets, date histograms, timelines (docs/ANALYTICS.md) --------------------- */
+
+/** Histogram intervals (UTC).  Week buckets start on Monday. */
+enum ndx_interval {
+    NDX_INTERVAL_NONE = 0,
+    NDX_INTERVAL_DAY = 1,
+    NDX_INTERVAL_WEEK = 2,
+    NDX_INTERVAL_MONTH = 3,
+    NDX_INTERVAL_YEAR = 4,
+};
+/** "day", "week", "month" or "year" into *out; NDX_EINVAL for anything else. */
+NDX_API int ndx_interval_parse(const char *s, size_t n, int *out);
+/** "day", ...; "" for NDX_INTERVAL_NONE or an unknown value. */
+NDX_API const char *ndx_interval_name(int interval);
+
+#define NDX_MAX_FACETS  16     /**< facets per search */
+#define NDX_MAX_BUCKETS 100000 /**< buckets of a histogram: a longer span is NDX_ERANGE */
+
+/** One facet asked for.  Fields: source, lang, wire, year, month. */
+typedef struct ndx_facet_spec {
+    const char *field;
+    size_t nfield;
+    const char *prefix; /**< only values starting with it (ASCII case-insensitive); NULL: all */
+    size_t nprefix;
+    size_t size;        /**< values returned (top N by stories); 0 = 10 */
+} ndx_facet_spec;
+
+/** Check a facet field name: NDX_OK, or NDX_EINVAL for an unknown one. */
+NDX_API int ndx_facet_field_check(const char *field, size_t n);
+
+typedef struct ndx_analytics_opts {
+    const ndx_facet_spec *facets;
+    size_t nfacets;     /**< at most NDX_MAX_FACETS */
+    int histogram;      /**< enum ndx_interval; NDX_INTERVAL_NONE: no histogram */
+} ndx_analytics_opts;
+
+/**
+ * ndx_search with facets and a date histogram counted over every match, in the same pass
+ * (`a` may be NULL: a plain search).  Counts are exact; they respect the story collapse setting
+ * only for the hits (facets and buckets always count both stories and copies).  NDX_EINVAL for
+ * an unknown facet field or interval, NDX_ERANGE when the histogram would have more than
+ * NDX_MAX_BUCKETS buckets; ndx_errmsg() says which.
+ */
+NDX_API int ndx_search_analytics(ndx_index *ix, const char *query, size_t nquery,
+                                 const ndx_search_opts *opts, const ndx_analytics_opts *a,
+                                 ndx_results **out, size_t *errpos);
+
+typedef struct ndx_facet_value {
+    const char *value; /**< "" for articles without one (no source); "unknown" for no date */
+    size_t nvalue;
+    uint64_t stories;  /**< distinct stories among the matching articles with this value */
+    uint64_t copies;   /**< those articles plus the exact copies recorded on them */
+} ndx_facet_value;
+
+typedef struct ndx_facet {
+    const char *field;
+    const ndx_facet_value *values; /**< the top values: most stories, then copies, then value */
+    size_t nvalues;
+    uint64_t other_values;  /**< values left out (beyond the top N; prefix misses not counted) */
+    uint64_t other_stories; /**< sums over the values left out */
+    uint64_t other_copies;
+} ndx_facet;
+
+typedef struct ndx_bucket {
+    int64_t start;        /**< Unix seconds of the bucket's first second */
+    char key[12];         /**< "2004-05-17" (day, week: its Monday), "2004-05", "2004" */
+    uint64_t stories;     /**< distinct stories with a matching copy dated in the bucket */
+    uint64_t copies;      /**< matching articles (plus exact copies) dated in the bucket */
+    uint64_t all_stories; /**< stories in the bucket under the query's filters (date:, source:,
+                               url:, lang:, the from/to options) without its text */
+} ndx_bucket;
+
+/** Facets of a search, in the order asked for (0 without ndx_search_analytics). */
+NDX_API size_t ndx_results_facet_count(const ndx_results *r);
+NDX_API const ndx_facet *ndx_results_facet(const ndx_results *r, size_t i);
+/** Histogram buckets, earliest first, empty ones included (0 when none was asked for or nothing
+ * dated matched). */
+NDX_API size_t ndx_results_bucket_count(const ndx_results *r);
+NDX_API const ndx_bucket *ndx_results_bucket(const ndx_results *r, size_t i);
+NDX_API int ndx_results_interval(const ndx_results *r); /**< enum ndx_interval */
+
+/**
+ * Several queries on one timeline: for each query a result set (no hits; totals, and a
+ * histogram by `interval`) whose buckets cover the same span, from the first to the last bucket
+ * holding a match of any query.  out[] (nq entries) are freed with ndx_results_free.  On a
+ * syntax error *errquery receives the index of the query and *errpos the offset in it.
+ */
+NDX_API int ndx_timeline(ndx_index *ix, const char *const *queries, const size_t *nqueries,
+                         size_t nq, int interval, const ndx_search_opts *opts, ndx_results **out,
+                         size_t *errquery, size_t *errpos);
+
 /**
  * Make a teaser for `text`: at most about `words` words from the start, ending at a sentence
  * boundary (the first sentence whole if it alone is longer).  Caller frees with ndx_free().

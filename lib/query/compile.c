@@ -278,6 +278,21 @@ void ndx__compute_idf(struct search *S, struct cnode *c)
     }
 }
 
+int ndx__parse_query(ndx_index *ix, const char *query, size_t nquery, struct ndx_qnode **q,
+                     size_t *errpos)
+{
+    char *msg = NULL;
+    size_t epos = 0;
+    int rc = ndx__query_parse(query, nquery, q, &epos, &msg);
+    if (rc) {
+        if (errpos)
+            *errpos = epos;
+        ndx__index_fail(ix, rc, "%s (at offset %zu)", msg ? msg : ndx_strerror(rc), epos);
+        ndx_free(msg);
+    }
+    return rc;
+}
+
 void ndx__search_init(struct search *S, ndx_index *ix, const ndx_search_opts *opts)
 {
     memset(S, 0, sizeof *S);

@@ -50,10 +50,13 @@ struct cnode { /* compiled node */
     size_t nkids;
 };
 
+struct ndx_coll;
+
 struct search {
     ndx_index *ix; /* for error messages only: what is read comes from v */
     struct ndx_view v;
     const ndx_search_opts *o;
+    struct ndx_coll *coll; /* analytics collectors of the pass, or NULL (collect.c) */
     struct ndx_analyzer an;
     double N, avgdl;
     struct ndx_buf tmp;
@@ -61,6 +64,9 @@ struct search {
     char *err;
 };
 
+/* Parse query (errors reported on ix, *errpos the offset, may be NULL). */
+int ndx__parse_query(ndx_index *ix, const char *query, size_t nquery, struct ndx_qnode **q,
+                     size_t *errpos);
 void ndx__search_init(struct search *S, ndx_index *ix, const ndx_search_opts *opts);
 void ndx__search_free(struct search *S);
 int ndx__compile(struct search *S, const struct ndx_qnode *q, struct cnode **out);
@@ -182,11 +188,33 @@ struct ndx_results {
     double took_ms;
     ndx_hit *hits;
     size_t nhits;
+    ndx_facet *facets; /* analytics (collect.c) */
+    size_t nfacets;
+    ndx_bucket *buckets;
+    size_t nbuckets;
+    int interval;
 };
 
 /* Evaluate root on every segment of the view: counts, collapse, top hits into res. */
 int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro,
                  ndx_results *res);
+
+/* ---- analytics collectors (collect.c) ----------------------------------------------------- */
+
+/* Collectors for the facets and histogram of a; NDX_EINVAL (message set) for a bad request. */
+int ndx__coll_new(struct search *S, const ndx_analytics_opts *a, struct ndx_coll **out);
+void ndx__coll_free(struct ndx_coll *c);
+/* A live match of the pass (after every filter). */
+int ndx__coll_add(struct ndx_coll *c, const struct ndx_segref *ref, uint32_t doc);
+/* After the pass: the facets into res, and the histogram's counts over its own span. */
+int ndx__coll_finish(struct ndx_coll *c, ndx_results *res);
+/* Distinct stories of the matches (after ndx__coll_finish). */
+uint64_t ndx__coll_stories(const struct ndx_coll *c);
+/* The histogram's own span in bucket numbers (lo > hi: nothing dated matched). */
+void ndx__coll_span(const struct ndx_coll *c, int64_t *lo, int64_t *hi);
+/* The histogram's buckets [lo, hi] into res, with all_stories from the filters of root. */
+int ndx__coll_histogram(struct ndx_coll *c, const struct cnode *root, int64_t lo, int64_t hi,
+                        ndx_results *res);
 
 /* ---- highlighting (highlight.c) ------------------------------------------------------------ */
 

@@ -28,14 +28,7 @@ int ndx_export(ndx_index *ix, const char *query, size_t nquery, ndx_article_fn c
     struct cnode *root = NULL;
     int rc = NDX_OK;
     if (!only_space(query, nquery)) {
-        char *msg = NULL;
-        size_t epos = 0;
-        rc = ndx__query_parse(query, nquery, &q, &epos, &msg);
-        if (rc) {
-            if (errpos)
-                *errpos = epos;
-            ndx__index_fail(ix, rc, "%s (at offset %zu)", msg ? msg : ndx_strerror(rc), epos);
-            ndx_free(msg);
+        if ((rc = ndx__parse_query(ix, query, nquery, &q, errpos))) {
             ndx__search_free(&S);
             return rc;
         }

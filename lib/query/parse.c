@@ -8,6 +8,7 @@
  * it built.  Dates use a small days-from-civil routine of their own (no dependency on util/).
  */
 #include "query/query.h"
+#include "util/civil.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -321,16 +322,6 @@ static int field_prefix(const struct parser *p, size_t i, size_t e, size_t *colo
 
 /* ---- dates -------------------------------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
 static int days_in_month(int64_t y, int m)
 {
@@ -364,20 +355,20 @@ static bool parse_date1(const uint8_t *s, size_t n, int64_t *start, int64_t *end
     if (!digits(s, n, &i, 4, &y))
         return false;
     if (i == n) {
-        *start = days_from_civil(y, 1, 1) * 86400;
-        *end = days_from_civil(y + 1, 1, 1) * 86400 - 1;
+        *start = ndx__days_from_civil(y, 1, 1) * 86400;
+        *end = ndx__days_from_civil(y + 1, 1, 1) * 86400 - 1;
         return true;
     }
     if (s[i++] != '-' || !digits(s, n, &i, 2, &m) || m < 1 || m > 12)
         return false;
     if (i == n) {
-        *start = days_from_civil(y, m, 1) * 86400;
-        *end = (m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, m + 1, 1)) * 86400 - 1;
+        *start = ndx__days_from_civil(y, m, 1) * 86400;
+        *end = (m == 12 ? ndx__days_from_civil(y + 1, 1, 1) : ndx__days_from_civil(y, m + 1, 1)) * 86400 - 1;
         return true;
     }
     if (s[i++] != '-' || !digits(s, n, &i, 2, &d) || d < 1 || d > days_in_month(y, m))
         return false;
-    int64_t day = days_from_civil(y, m, d) * 86400;
+    int64_t day = ndx__days_from_civil(y, m, d) * 86400;
     if (i == n) {
         *start = day;
         *end = day + 86399;

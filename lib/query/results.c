@@ -38,6 +38,27 @@ double ndx_results_took_ms(const ndx_results *r)
     return r->took_ms;
 }
 
+size_t ndx_results_facet_count(const ndx_results *r)
+{
+    return r->nfacets;
+}
+const ndx_facet *ndx_results_facet(const ndx_results *r, size_t i)
+{
+    return i < r->nfacets ? &r->facets[i] : NULL;
+}
+size_t ndx_results_bucket_count(const ndx_results *r)
+{
+    return r->nbuckets;
+}
+const ndx_bucket *ndx_results_bucket(const ndx_results *r, size_t i)
+{
+    return i < r->nbuckets ? &r->buckets[i] : NULL;
+}
+int ndx_results_interval(const ndx_results *r)
+{
+    return r->interval;
+}
+
 void ndx_results_free(ndx_results *r)
 {
     if (!r)
@@ -52,6 +73,13 @@ void ndx_results_free(ndx_results *r)
         ndx_free((void *)r->hits[i].sources);
     }
     ndx_free(r->hits);
+    for (size_t i = 0; i < r->nfacets; i++) {
+        for (size_t k = 0; k < r->facets[i].nvalues; k++)
+            ndx_free((void *)r->facets[i].values[k].value);
+        ndx_free((void *)r->facets[i].values);
+    }
+    ndx_free(r->facets);
+    ndx_free(r->buckets);
     ndx_free(r);
 }
 

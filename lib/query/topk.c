@@ -223,7 +223,7 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
     int has_from = opts->date_from != NDX_DATE_UNKNOWN, has_to = opts->date_to != NDX_DATE_UNKNOWN;
     uint64_t total = 0, copies = 0;
     int prune = !opts->want_count && !opts->collapse && opts->sort == NDX_SORT_RELEVANCE &&
-                !has_from && !has_to && !ro && want > 0 && prunable(root);
+                !has_from && !has_to && !ro && !S->coll && want > 0 && prunable(root);
     for (size_t g = 0; g < S->v.nsegs && !rc && prune; g++) {
         struct segctx sc = {S, S->v.segs[g].seg, &S->v.segs[g], 0};
         rc = maxscore_segment(&sc, root, &heap, (uint32_t)g, &total);
@@ -238,7 +238,7 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
         const struct ndx_segref *ref = &S->v.segs[g];
         struct segctx sc = {S, ref->seg, ref, 0};
         /* a count of one plain term in a segment without deletions is its document frequency */
-        if (!scoring && !stories && !has_from && !has_to && !ro && ref->ndel == 0 &&
+        if (!scoring && !stories && !has_from && !has_to && !ro && !S->coll && ref->ndel == 0 &&
             prunable_leaf(root) && root->leaf->kind == NDX_Q_TERM &&
             root->leaf->slots[0].nterms == 1) {
             struct ndx_terminfo ti;
@@ -272,6 +272,8 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
             total++;
             if (stories)
                 copies += 1 + NDX_NCOPIES(col->flags[d]);
+            if (S->coll && (rc = ndx__coll_add(S->coll, ref, d)))
+                break;
             if (!scoring)
                 continue;
             struct cand c;
@@ -341,8 +343,9 @@ out:
     return rc;
 }
 
-int ndx_search(ndx_index *ix, const char *query, size_t nquery, const ndx_search_opts *opts,
-               ndx_results **out, size_t *errpos)
+int ndx_search_analytics(ndx_index *ix, const char *query, size_t nquery,
+                         const ndx_search_opts *opts, const ndx_analytics_opts *a,
+                         ndx_results **out, size_t *errpos)
 {
     *out = NULL;
     double t0 = now_ms();
@@ -352,28 +355,31 @@ int ndx_search(ndx_index *ix, const char *query, size_t nquery, const ndx_search
         opts = &defaults;
     }
     struct ndx_qnode *q = NULL;
-    char *msg = NULL;
-    size_t epos = 0;
-    int rc = ndx__query_parse(query, nquery, &q, &epos, &msg);
-    if (rc) {
-        if (errpos)
-            *errpos = epos;
-        ndx__index_fail(ix, rc, "%s (at offset %zu)", msg ? msg : ndx_strerror(rc), epos);
-        ndx_free(msg);
+    int rc = ndx__parse_query(ix, query, nquery, &q, errpos);
+    if (rc)
         return rc;
-    }
     struct search S;
     ndx__search_init(&S, ix, opts);
     struct cnode *root = NULL;
     ndx_results *res = ndx_calloc(1, sizeof *res);
     if (!res)
         rc = NDX_ENOMEM;
+    if (!rc && a && (a->nfacets || a->histogram))
+        rc = ndx__coll_new(&S, a, &S.coll);
     if (!rc)
         rc = ndx__compile(&S, q, &root);
     if (!rc) {
         ndx__compute_idf(&S, root);
         rc = ndx__execute(&S, root, NULL, res);
     }
+    if (!rc && S.coll) {
+        int64_t lo, hi;
+        rc = ndx__coll_finish(S.coll, res);
+        ndx__coll_span(S.coll, &lo, &hi);
+        if (!rc && a->histogram)
+            rc = ndx__coll_histogram(S.coll, root, lo, hi, res);
+    }
+    ndx__coll_free(S.coll);
     ndx__search_free(&S);
     ndx__cnode_free(root);
     ndx__query_free(q);
@@ -388,3 +394,8 @@ int ndx_search(ndx_index *ix, const char *query, size_t nquery, const ndx_search
     return NDX_OK;
 }
 
+int ndx_search(ndx_index *ix, const char *query, size_t nquery, const ndx_search_opts *opts,
+               ndx_results **out, size_t *errpos)
+{
+    return ndx_search_analytics(ix, query, nquery, opts, NULL, out, errpos);
+}

@@ -1,5 +1,6 @@
 /*
- * cmd_search.c - `newsdex search QUERY...`: ranked search with snippets, as text or JSON.
+ * cmd_search.c - `newsdex search QUERY...`: ranked search with snippets, as text or JSON, with
+ * facets and a date histogram of the matches when asked for (docs/ANALYTICS.md).
  */
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -37,16 +38,81 @@ static void usage_search(void)
            "  --json            one JSON object (schema in docs/CLI.md)\n"
            "  --no-collapse     one hit per article (default: one per story, copies collapsed)\n"
            "  --no-snippets     skip snippets and teasers\n"
-           "  --color WHEN      highlight matches: auto (default), always, never\n",
+           "  --color WHEN      highlight matches: auto (default), always, never\n\n"
+           "Analytics (counted over every match, as stories and as copies; docs/ANALYTICS.md):\n"
+           "  --facet F[:PREFIX]  counts by F: source, lang, wire, year, month (repeatable);\n"
+           "                    PREFIX keeps the values starting with it (source:reu)\n"
+           "  --facet-size N    values per facet (default 10; the rest is summed as other)\n"
+           "  --histogram I     matches over time by day, week, month or year (UTC)\n",
            prog);
+}
+
+/* Facet tables after the hits: value, stories, copies. */
+static void print_facets(const ndx_results *res)
+{
+    for (size_t i = 0; i < ndx_results_facet_count(res); i++) {
+        const ndx_facet *f = ndx_results_facet(res, i);
+        printf("\n%-32s %9s %9s\n", f->field, "stories", "copies");
+        for (size_t k = 0; k < f->nvalues; k++) {
+            const ndx_facet_value *v = &f->values[k];
+            printf("  %-30.*s %9" PRIu64 " %9" PRIu64 "\n", v->nvalue < 30 ? (int)v->nvalue : 30,
+                   v->nvalue ? v->value : "-", v->stories, v->copies);
+        }
+        if (f->other_values) {
+            char other[64];
+            snprintf(other, sizeof other, "(%" PRIu64 " other value%s)", f->other_values,
+                     f->other_values == 1 ? "" : "s");
+            printf("  %-30s %9" PRIu64 " %9" PRIu64 "\n", other, f->other_stories,
+                   f->other_copies);
+        }
+        if (!f->nvalues)
+            printf("  (no values)\n");
+    }
+}
+
+/* The histogram after the hits: a sparkline of the stories on a terminal, else a table. */
+static void print_histogram(const ndx_results *res, int tty)
+{
+    if (!ndx_results_interval(res))
+        return;
+    size_t n = ndx_results_bucket_count(res);
+    const char *iv = ndx_interval_name(ndx_results_interval(res));
+    if (n == 0) {
+        printf("\nhistogram by %s: no dated matches\n", iv);
+        return;
+    }
+    printf("\nhistogram by %s, %s .. %s (%zu buckets)\n", iv, ndx_results_bucket(res, 0)->key,
+           ndx_results_bucket(res, n - 1)->key, n);
+    if (tty) {
+        static const char *const bars[] = {" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+        uint64_t max = 0;
+        for (size_t i = 0; i < n; i++)
+            if (ndx_results_bucket(res, i)->stories > max)
+                max = ndx_results_bucket(res, i)->stories;
+        printf("  ");
+        for (size_t i = 0; i < n; i++) {
+            uint64_t s = ndx_results_bucket(res, i)->stories;
+            fputs(bars[s == 0 ? 0 : 1 + (s - 1) * 8 / max], stdout);
+        }
+        printf("\n  peak %" PRIu64 " stories a %s\n", max, iv);
+        return;
+    }
+    printf("%-12s %9s %9s %11s\n", "bucket", "stories", "copies", "all_stories");
+    for (size_t i = 0; i < n; i++) {
+        const ndx_bucket *b = ndx_results_bucket(res, i);
+        printf("%-12s %9" PRIu64 " %9" PRIu64 " %11" PRIu64 "\n", b->key, b->stories, b->copies,
+               b->all_stories);
+    }
 }
 
 static int search_main(int argc, char **argv);
 
 int ndx_cmd_search(int argc, char **argv)
 {
-    static const char *const valued[] = {"--index", "-i",     "--limit", "-n",      "--offset",
-                                         "--sort",  "--from", "--to",    "--color", NULL};
+    static const char *const valued[] = {"--index",   "-i",           "--limit",     "-n",
+                                         "--offset",  "--sort",       "--from",      "--to",
+                                         "--color",   "--facet",      "--facet-size", "--histogram",
+                                         NULL};
     static const char *const flagopts[] = {
         "--json", "--no-snippets", "--no-collapse", "--help", "-h", NULL};
     int nargc;
@@ -64,11 +130,16 @@ static int search_main(int argc, char **argv)
         {"from", required_argument, 0, 'a'},   {"to", required_argument, 0, 'b'},
         {"json", no_argument, 0, 'j'},         {"no-snippets", no_argument, 0, 'N'},
         {"color", required_argument, 0, 'C'},  {"help", no_argument, 0, 'h'},
-        {"no-collapse", no_argument, 0, 'U'},  {0, 0, 0, 0}};
+        {"no-collapse", no_argument, 0, 'U'},  {"facet", required_argument, 0, 'F'},
+        {"facet-size", required_argument, 0, 'Z'}, {"histogram", required_argument, 0, 'H'},
+        {0, 0, 0, 0}};
     const char *dir = NULL;
     int json = 0, c, color = -1;
     ndx_search_opts so;
     ndx_search_opts_init(&so);
+    ndx_facet_spec facets[NDX_MAX_FACETS];
+    ndx_analytics_opts an = {facets, 0, NDX_INTERVAL_NONE};
+    size_t facet_size = 10;
     unsigned long long v;
     while ((c = getopt_long(argc, argv, "i:n:h", opts, NULL)) != -1) {
         switch (c) {
@@ -115,6 +186,27 @@ static int search_main(int argc, char **argv)
         case 'C':
             color = !strcmp(optarg, "always") ? 1 : !strcmp(optarg, "never") ? 0 : -1;
             break;
+        case 'F': {
+            if (an.nfacets == NDX_MAX_FACETS)
+                die_usage("search", "at most 16 --facet options");
+            const char *colon = strchr(optarg, ':');
+            size_t nf = colon ? (size_t)(colon - optarg) : strlen(optarg);
+            if (ndx_facet_field_check(optarg, nf))
+                die_usage("search", "--facet takes source, lang, wire, year or month (optionally "
+                                    "with :PREFIX)");
+            facets[an.nfacets++] = (ndx_facet_spec){optarg, nf, colon ? colon + 1 : NULL,
+                                                    colon ? strlen(colon + 1) : 0, 0};
+            break;
+        }
+        case 'Z':
+            if (parse_size(optarg, &v) || v < 1 || v > 10000)
+                die_usage("search", "--facet-size takes a number from 1 to 10000");
+            facet_size = (size_t)v;
+            break;
+        case 'H':
+            if (ndx_interval_parse(optarg, strlen(optarg), &an.histogram))
+                die_usage("search", "--histogram takes day, week, month or year");
+            break;
         case 'h':
             usage_search();
             return 0;
@@ -155,7 +247,9 @@ static int search_main(int argc, char **argv)
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
     ndx_results *res = NULL;
     size_t errpos = 0;
-    int rc = ndx_search(ix, query, off, &so, &res, &errpos);
+    for (size_t i = 0; i < an.nfacets; i++)
+        facets[i].size = facet_size;
+    int rc = ndx_search_analytics(ix, query, off, &so, &an, &res, &errpos);
     if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG) {
         if (json) {
             json_t *j = json_object();
@@ -195,6 +289,7 @@ static int search_main(int argc, char **argv)
         json_object_set_new(j, "took_ms", json_real(ndx_results_took_ms(res)));
         json_object_set_new(j, "offset", json_integer((json_int_t)so.offset));
         json_object_set_new(j, "hits", hits);
+        ndxx_analytics_json(j, res);
         print_json(j);
     } else {
         uint64_t total = ndx_results_total(res);
@@ -225,6 +320,8 @@ static int search_main(int argc, char **argv)
             if (so.want_snippets && h->nsnippet)
                 printf("   %.*s\n", (int)h->nsnippet, h->snippet);
         }
+        print_facets(res);
+        print_histogram(res, isatty(1));
     }
     ndx_results_free(res);
     free(query);

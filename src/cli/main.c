@@ -22,6 +22,7 @@ static const struct command commands[] = {
     {"search", "QUERY", "ranked search with snippets (--json for JSON)", ndx_cmd_search},
     {"show", "ID|URL", "print one stored article", ndx_cmd_show},
     {"related", "ID|URL", "related stories, with teasers", ndx_cmd_related},
+    {"timeline", "QUERY", "matching stories over time, several queries compared", ndx_cmd_timeline},
     {"export", "", "stream every matching article (JSONL or CSV)", ndx_cmd_export},
     {"delete", "ID|URL...", "delete articles", ndx_cmd_delete},
     {"stats", "", "counts and sizes", ndx_cmd_stats},

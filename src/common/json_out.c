@@ -127,6 +127,26 @@ static int collect_member(void *ctx, const ndx_article *a)
     return 0;
 }
 
+/* The exact copies recorded on an article: [{"url", "source"}]. */
+static json_t *copies_json(const ndx_article *a)
+{
+    json_t *copies = json_array();
+    const char *p = a->copies, *end = a->copies + a->ncopies;
+    while (p && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            nl = end;
+        const char *tab = memchr(p, '\t', (size_t)(nl - p));
+        json_t *cp = json_object();
+        json_object_set_new(cp, "url", ndxx_jstr(p, tab ? (size_t)(tab - p) : (size_t)(nl - p)));
+        json_object_set_new(cp, "source",
+                            tab ? ndxx_jstr(tab + 1, (size_t)(nl - tab - 1)) : ndxx_jstr("", 0));
+        json_array_append_new(copies, cp);
+        p = nl + 1;
+    }
+    return copies;
+}
+
 json_t *ndxx_article_json(ndx_index *ix, const ndx_article *a)
 {
     json_t *o = json_object();
@@ -150,21 +170,7 @@ json_t *ndxx_article_json(ndx_index *ix, const ndx_article *a)
     }
     if (a->flags & NDX_ART_SUMMARY)
         json_object_set_new(o, "summary_only", json_true());
-    json_t *copies = json_array();
-    const char *p = a->copies, *end = a->copies + a->ncopies;
-    while (p && p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            nl = end;
-        const char *tab = memchr(p, '\t', (size_t)(nl - p));
-        json_t *cp = json_object();
-        json_object_set_new(cp, "url", ndxx_jstr(p, tab ? (size_t)(tab - p) : (size_t)(nl - p)));
-        json_object_set_new(cp, "source",
-                            tab ? ndxx_jstr(tab + 1, (size_t)(nl - tab - 1)) : ndxx_jstr("", 0));
-        json_array_append_new(copies, cp);
-        p = nl + 1;
-    }
-    json_object_set_new(o, "copies", copies);
+    json_object_set_new(o, "copies", copies_json(a));
     return o;
 }
 
@@ -179,6 +185,7 @@ json_t *ndxx_export_json(const ndx_article *a)
     json_object_set_new(o, "story", json_integer((json_int_t)a->story));
     json_object_set_new(o, "wire", json_boolean(a->flags & NDX_ART_WIRE));
     json_object_set_new(o, "lang", ndxx_jstr(a->lang, a->nlang));
+    json_object_set_new(o, "copies", copies_json(a));
     return o;
 }
 
@@ -395,6 +402,88 @@ int ndxx_search_text(struct ndxx_text *t, const char *q, size_t nq, const ndx_re
             tx_put(t, ",", 1);
         ndxx_hit_text(t, ndx_results_hit(res, i), snippets);
     }
-    tx_puts(t, "]}\n");
+    tx_puts(t, "]");
+    if (ndx_results_facet_count(res) || ndx_results_interval(res)) {
+        json_t *o = json_object();
+        ndxx_analytics_json(o, res);
+        char *a = json_dumps(o, JSON_COMPACT);
+        json_decref(o);
+        if (a && strlen(a) > 2) {
+            tx_put(t, ",", 1);
+            tx_put(t, a + 1, strlen(a) - 2);
+        } else if (!a) {
+            t->err = 1;
+        }
+        free(a);
+    }
+    tx_puts(t, "}\n");
     return t->err ? -1 : 0;
+}
+
+json_t *ndxx_buckets_json(const ndx_results *res)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < ndx_results_bucket_count(res); i++) {
+        const ndx_bucket *b = ndx_results_bucket(res, i);
+        json_t *o = json_object();
+        json_object_set_new(o, "key", json_string(b->key));
+        json_object_set_new(o, "stories", json_integer((json_int_t)b->stories));
+        json_object_set_new(o, "copies", json_integer((json_int_t)b->copies));
+        json_object_set_new(o, "all_stories", json_integer((json_int_t)b->all_stories));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+void ndxx_analytics_json(json_t *o, const ndx_results *res)
+{
+    size_t nf = ndx_results_facet_count(res);
+    if (nf) {
+        json_t *facets = json_object(), *other = json_object();
+        for (size_t i = 0; i < nf; i++) {
+            const ndx_facet *f = ndx_results_facet(res, i);
+            json_t *vals = json_array();
+            for (size_t k = 0; k < f->nvalues; k++) {
+                json_t *v = json_object();
+                json_object_set_new(v, "value", ndxx_jstr(f->values[k].value, f->values[k].nvalue));
+                json_object_set_new(v, "stories", json_integer((json_int_t)f->values[k].stories));
+                json_object_set_new(v, "copies", json_integer((json_int_t)f->values[k].copies));
+                json_array_append_new(vals, v);
+            }
+            json_object_set_new(facets, f->field, vals);
+            json_t *ot = json_object();
+            json_object_set_new(ot, "values", json_integer((json_int_t)f->other_values));
+            json_object_set_new(ot, "stories", json_integer((json_int_t)f->other_stories));
+            json_object_set_new(ot, "copies", json_integer((json_int_t)f->other_copies));
+            json_object_set_new(other, f->field, ot);
+        }
+        json_object_set_new(o, "facets", facets);
+        json_object_set_new(o, "facets_other", other);
+    }
+    if (ndx_results_interval(res)) {
+        json_t *h = json_object();
+        json_object_set_new(h, "interval", json_string(ndx_interval_name(ndx_results_interval(res))));
+        json_object_set_new(h, "buckets", ndxx_buckets_json(res));
+        json_object_set_new(o, "histogram", h);
+    }
+}
+
+json_t *ndxx_timeline_json(ndx_results *const *res, const char *const *queries,
+                           const size_t *nqueries, size_t n, int interval)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "interval", json_string(ndx_interval_name(interval)));
+    json_t *series = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *sr = json_object();
+        json_object_set_new(sr, "query", ndxx_jstr(queries[i], nqueries[i]));
+        json_object_set_new(sr, "total_stories",
+                            json_integer((json_int_t)ndx_results_total_stories(res[i])));
+        json_object_set_new(sr, "total_copies",
+                            json_integer((json_int_t)ndx_results_total_copies(res[i])));
+        json_object_set_new(sr, "buckets", ndxx_buckets_json(res[i]));
+        json_array_append_new(series, sr);
+    }
+    json_object_set_new(o, "series", series);
+    return o;
 }

@@ -24,10 +24,22 @@ json_t *ndxx_hit_json(const ndx_hit *h, int snippets);
 json_t *ndxx_article_json(ndx_index *ix, const ndx_article *a);
 /* A short article record (id, url, source, date, title): story members. */
 json_t *ndxx_member_json(const ndx_article *a);
-/* One line of `export`: id, url, source, date, title, story, wire, lang. */
+/* One line of `export`: id, url, source, date, title, story, wire, lang, copies (the exact
+ * copies recorded on it: [{"url", "source"}]). */
 json_t *ndxx_export_json(const ndx_article *a);
 /* `stats --json`. */
 json_t *ndxx_stats_json(const ndx_stats *st);
+
+/* "facets", "facets_other" and "histogram" of an analytics search (ndx_search_analytics) set on
+ * o; nothing when none was asked for.  Shapes in docs/ANALYTICS.md. */
+void ndxx_analytics_json(json_t *o, const ndx_results *res);
+/* The histogram buckets: [{"key", "stories", "copies", "all_stories"}]. */
+json_t *ndxx_buckets_json(const ndx_results *res);
+
+/* `timeline --json`: {"interval", "series": [{"query", "total_stories", "total_copies",
+ * "buckets"}]} for the n results of ndx_timeline. */
+json_t *ndxx_timeline_json(ndx_results *const *res, const char *const *queries,
+                           const size_t *nqueries, size_t n, int interval);
 
 /* JSON text built directly (the hot path of the server): a growing NUL-terminated buffer. */
 struct ndxx_text {

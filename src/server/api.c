@@ -11,21 +11,21 @@
 
 /* ---- shared ------------------------------------------------------------------------------- */
 
-static srv_result busy(struct MHD_Connection *c, unsigned status, const char *msg)
+srv_result api_busy(struct MHD_Connection *c, unsigned status, const char *msg)
 {
     if (status == MHD_HTTP_TOO_MANY_REQUESTS || status == MHD_HTTP_SERVICE_UNAVAILABLE)
         return srv_send_retry(c, status, msg, 1);
     return srv_send_error(c, status, msg, NULL);
 }
 
-static srv_result internal(struct MHD_Connection *c, ndx_index *ix, int rc)
+srv_result api_internal(struct MHD_Connection *c, ndx_index *ix, int rc)
 {
     const char *m = ix ? ndx_errmsg(ix) : ndx_strerror(rc);
     unsigned st = rc == NDX_ENOMEM ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_INTERNAL_SERVER_ERROR;
     return srv_send_error(c, st, m && *m ? m : ndx_strerror(rc), NULL);
 }
 
-static int parse_date_arg(struct MHD_Connection *c, const char *name, int end_of_day, int64_t *out)
+int api_date_arg(struct MHD_Connection *c, const char *name, int end_of_day, int64_t *out)
 {
     size_t n;
     const char *v = srv_arg(c, name, &n);
@@ -39,7 +39,7 @@ static int parse_date_arg(struct MHD_Connection *c, const char *name, int end_of
 }
 
 /* Query text from ?q=: 400 when missing or too long. */
-static const char *get_query(struct MHD_Connection *c, size_t *n, srv_result *ret)
+const char *api_get_query(struct MHD_Connection *c, size_t *n, srv_result *ret)
 {
     const char *q = srv_arg(c, "q", n);
     if (!q || *n == 0) {
@@ -53,8 +53,8 @@ static const char *get_query(struct MHD_Connection *c, size_t *n, srv_result *re
     return q;
 }
 
-static srv_result syntax_error(struct MHD_Connection *c, ndx_index *ix, const char *q, size_t nq,
-                               size_t pos)
+srv_result api_syntax_error(struct MHD_Connection *c, ndx_index *ix, const char *q, size_t nq,
+                            size_t pos)
 {
     json_t *extra = json_object();
     json_object_set_new(extra, "position", json_integer((json_int_t)pos));
@@ -68,7 +68,7 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
 {
     srv_result ret;
     size_t nq;
-    const char *q = get_query(c, &nq, &ret);
+    const char *q = api_get_query(c, &nq, &ret);
     if (!q)
         return ret;
     ndx_search_opts so;
@@ -95,10 +95,10 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
             return srv_send_error(c, MHD_HTTP_BAD_REQUEST,
                                   "sort must be relevance, date or date-asc", NULL);
     }
-    if (parse_date_arg(c, "from", 0, &so.date_from) < 0)
+    if (api_date_arg(c, "from", 0, &so.date_from) < 0)
         return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "from must be a date such as 2019-03-01",
                               NULL);
-    if (parse_date_arg(c, "to", 1, &so.date_to) < 0)
+    if (api_date_arg(c, "to", 1, &so.date_to) < 0)
         return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "to must be a date such as 2019-06-30",
                               NULL);
     const char *col = srv_arg(c, "collapse", &n);
@@ -116,12 +116,17 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
     so.hl_open = "<mark>";
     so.hl_close = "</mark>";
     so.escape_html = 1;
+    ndx_facet_spec specs[NDX_MAX_FACETS];
+    ndx_analytics_opts an;
+    char akey[API_ANALYTICS_KEY];
+    if (api_analytics_args(c, &an, specs, akey, &ret) < 0)
+        return ret;
 
     /* the canonical request: cache key */
-    char key[160 + SRV_MAX_QUERY];
-    int nk = snprintf(key, sizeof key, "search %zu %zu %d %d %d %lld %lld\n", so.limit, so.offset,
-                      (int)so.sort, so.collapse, so.want_snippets, (long long)so.date_from,
-                      (long long)so.date_to);
+    char key[160 + API_ANALYTICS_KEY + SRV_MAX_QUERY];
+    int nk = snprintf(key, sizeof key, "search %zu %zu %d %d %d %lld %lld %s\n", so.limit,
+                      so.offset, (int)so.sort, so.collapse, so.want_snippets,
+                      (long long)so.date_from, (long long)so.date_to, akey);
     size_t nkey = 0;
     if (nk > 0 && (size_t)nk + nq <= sizeof key) {
         memcpy(key + nk, q, nq);
@@ -132,7 +137,7 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
     const char *msg;
     ndx_index *ix = srv_acquire(s, &st, &msg);
     if (!ix)
-        return busy(c, st, msg);
+        return api_busy(c, st, msg);
     uint64_t gen = ndx_index_generation(ix);
     if (nkey && srv_send_from_cache(s, c, key, nkey, gen, &ret)) {
         srv_release(s, ix);
@@ -140,14 +145,19 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
     }
     ndx_results *res = NULL;
     size_t errpos = 0;
-    int rc = ndx_search(ix, q, nq, &so, &res, &errpos);
+    int rc = ndx_search_analytics(ix, q, nq, &so, &an, &res, &errpos);
     if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG) {
-        ret = syntax_error(c, ix, q, nq, errpos);
+        ret = api_syntax_error(c, ix, q, nq, errpos);
+        srv_release(s, ix);
+        return ret;
+    }
+    if (rc == NDX_ERANGE || rc == NDX_EINVAL) {
+        ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST, ndx_errmsg(ix), NULL);
         srv_release(s, ix);
         return ret;
     }
     if (rc) {
-        ret = internal(c, ix, rc);
+        ret = api_internal(c, ix, rc);
         srv_release(s, ix);
         return ret;
     }
@@ -178,7 +188,7 @@ static ndx_article *fetch(struct MHD_Connection *c, ndx_index *ix, const char *k
         return NULL;
     }
     if (rc) {
-        *ret = internal(c, ix, rc);
+        *ret = api_internal(c, ix, rc);
         return NULL;
     }
     return a;
@@ -190,7 +200,7 @@ srv_result api_doc(struct server *s, struct MHD_Connection *c, const char *key, 
     const char *msg;
     ndx_index *ix = srv_acquire(s, &st, &msg);
     if (!ix)
-        return busy(c, st, msg);
+        return api_busy(c, st, msg);
     srv_result ret;
     ndx_article *a = fetch(c, ix, key, nkey, &ret);
     if (!a) {
@@ -242,7 +252,7 @@ srv_result api_related(struct server *s, struct MHD_Connection *c, const char *k
     const char *msg;
     ndx_index *ix = srv_acquire(s, &st, &msg);
     if (!ix)
-        return busy(c, st, msg);
+        return api_busy(c, st, msg);
     srv_result ret;
     uint64_t gen = ndx_index_generation(ix);
     if (nckey && srv_send_from_cache(s, c, ckey, nckey, gen, &ret)) {
@@ -266,7 +276,7 @@ srv_result api_related(struct server *s, struct MHD_Connection *c, const char *k
         ndx_results *res = NULL;
         int rc = ndx_related(ix, a->id, &so, &res);
         if (rc) {
-            ret = internal(c, ix, rc);
+            ret = api_internal(c, ix, rc);
             json_decref(hits);
             ndx_article_free(a);
             srv_release(s, ix);
@@ -299,11 +309,11 @@ srv_result api_stats(struct server *s, struct MHD_Connection *c, int health)
     const char *msg;
     ndx_index *ix = srv_acquire(s, &st, &msg);
     if (!ix)
-        return busy(c, st, msg);
+        return api_busy(c, st, msg);
     ndx_stats t;
     int rc = ndx_index_stats(ix, &t);
     if (rc) {
-        srv_result ret = internal(c, ix, rc);
+        srv_result ret = api_internal(c, ix, rc);
         srv_release(s, ix);
         return ret;
     }
@@ -506,7 +516,7 @@ srv_result api_export(struct server *s, struct MHD_Connection *c)
 {
     srv_result ret;
     size_t nq, n;
-    const char *q = get_query(c, &nq, &ret);
+    const char *q = api_get_query(c, &nq, &ret);
     if (!q)
         return ret;
     const char *fmt = srv_arg(c, "format", &n);
@@ -517,10 +527,10 @@ srv_result api_export(struct server *s, struct MHD_Connection *c)
         return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "format must be jsonl or csv", NULL);
     ndx_search_opts so;
     ndx_search_opts_init(&so);
-    if (parse_date_arg(c, "from", 0, &so.date_from) < 0)
+    if (api_date_arg(c, "from", 0, &so.date_from) < 0)
         return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "from must be a date such as 2019-03-01",
                               NULL);
-    if (parse_date_arg(c, "to", 1, &so.date_to) < 0)
+    if (api_date_arg(c, "to", 1, &so.date_to) < 0)
         return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "to must be a date such as 2019-06-30",
                               NULL);
     if (atomic_fetch_add(&s->exports, 1) >= s->cfg.max_exports) {
@@ -532,7 +542,7 @@ srv_result api_export(struct server *s, struct MHD_Connection *c)
     ndx_index *ix = srv_acquire(s, &st, &msg);
     if (!ix) {
         atomic_fetch_sub(&s->exports, 1);
-        return busy(c, st, msg);
+        return api_busy(c, st, msg);
     }
     /* count first: a syntax error becomes a 400 before any byte of the stream is sent */
     so.collapse = 0;
@@ -543,8 +553,8 @@ srv_result api_export(struct server *s, struct MHD_Connection *c)
     size_t errpos = 0;
     int rc = ndx_search(ix, q, nq, &so, &res, &errpos);
     if (rc) {
-        ret = rc == NDX_ESYNTAX || rc == NDX_ETOOBIG ? syntax_error(c, ix, q, nq, errpos)
-                                                     : internal(c, ix, rc);
+        ret = rc == NDX_ESYNTAX || rc == NDX_ETOOBIG ? api_syntax_error(c, ix, q, nq, errpos)
+                                                     : api_internal(c, ix, rc);
         srv_release(s, ix);
         atomic_fetch_sub(&s->exports, 1);
         return ret;

@@ -360,7 +360,8 @@ static srv_result route(struct server *s, struct MHD_Connection *c, const char *
     static const struct {
         const char *path;
         int id;
-    } gets[] = {{"/api/search", 1}, {"/api/stats", 2}, {"/api/health", 3}, {"/api/export", 4}};
+    } gets[] = {{"/api/search", 1},   {"/api/stats", 2},    {"/api/health", 3},
+                {"/api/export", 4},   {"/api/timeline", 5}};
     for (size_t i = 0; i < sizeof gets / sizeof gets[0]; i++) {
         if (strcmp(url, gets[i].path))
             continue;
@@ -373,6 +374,8 @@ static srv_result route(struct server *s, struct MHD_Connection *c, const char *
             return api_stats(s, c, 0);
         case 3:
             return api_stats(s, c, 1);
+        case 5:
+            return api_timeline(s, c);
         default:
             return api_export(s, c);
         }

@@ -163,6 +163,24 @@ srv_result api_related(struct server *s, struct MHD_Connection *c, const char *k
 srv_result api_stats(struct server *s, struct MHD_Connection *c, int health);
 srv_result api_export(struct server *s, struct MHD_Connection *c);
 
+/* helpers of the read endpoints (api.c), shared with api_analytics.c */
+srv_result api_busy(struct MHD_Connection *c, unsigned status, const char *msg);
+srv_result api_internal(struct MHD_Connection *c, ndx_index *ix, int rc);
+/** A date argument: 0 absent, 1 parsed into *out, -1 malformed. */
+int api_date_arg(struct MHD_Connection *c, const char *name, int end_of_day, int64_t *out);
+/** ?q=: NULL (with the 400 queued in *ret) when missing or too long. */
+const char *api_get_query(struct MHD_Connection *c, size_t *n, srv_result *ret);
+srv_result api_syntax_error(struct MHD_Connection *c, ndx_index *ix, const char *q, size_t nq,
+                            size_t pos);
+
+/* ---- api_analytics.c: facets and histograms of /api/search, /api/timeline ---- */
+#define API_ANALYTICS_KEY 1200 /* bytes of the canonical analytics arguments (cache key) */
+/** facet= (repeatable, FIELD or FIELD:PREFIX), facet_size=, histogram= into *a (specs: room for
+ * NDX_MAX_FACETS); key receives their canonical text.  -1 with a 400 queued in *ret. */
+int api_analytics_args(struct MHD_Connection *c, ndx_analytics_opts *a, ndx_facet_spec *specs,
+                       char *key, srv_result *ret);
+srv_result api_timeline(struct server *s, struct MHD_Connection *c);
+
 /* ---- write.c: write endpoints ---- */
 /** 0 if the request may write; otherwise the error response was queued (*ret). */
 int api_check_token(struct server *s, struct MHD_Connection *c, srv_result *ret);

@@ -50,7 +50,9 @@ static int workload(const char *dir)
         a.ntitle = 9;
         a.body = body;
         a.nbody = strlen(body);
-        a.published = NDX_DATE_UNKNOWN;
+        a.published = i % 4 ? 1600000000 + i * 86400 * 3 : NDX_DATE_UNKNOWN;
+        a.source = i % 3 ? "a.example" : "b.example";
+        a.nsource = 9;
         rc = ndx_index_add(ix, &a, NULL, NULL);
     }
     if (!rc)
@@ -61,6 +63,21 @@ static int workload(const char *dir)
         ndx_results *r = NULL;
         rc = ndx_search(ix, "port strike", 11, NULL, &r, NULL);
         ndx_results_free(r);
+    }
+    if (!rc) { /* the analytics collectors: facets, a histogram, a timeline */
+        ndx_facet_spec f[3] = {{"source", 6, NULL, 0, 2}, {"lang", 4, NULL, 0, 0},
+                               {"month", 5, NULL, 0, 0}};
+        ndx_analytics_opts a = {f, 3, NDX_INTERVAL_WEEK};
+        ndx_results *r = NULL;
+        rc = ndx_search_analytics(ix, "port strike", 11, NULL, &a, &r, NULL);
+        ndx_results_free(r);
+        const char *q[2] = {"port", "lisbon -strike"};
+        size_t nq[2] = {4, 14};
+        ndx_results *t[2] = {NULL, NULL};
+        if (!rc)
+            rc = ndx_timeline(ix, q, nq, 2, NDX_INTERVAL_DAY, NULL, t, NULL, NULL);
+        ndx_results_free(t[0]);
+        ndx_results_free(t[1]);
     }
     ndx_index_close(ix);
     return rc;

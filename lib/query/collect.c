@@ -1,0 +1,815 @@
+/*
+ * collect.c - the analytics collectors of the matching pass (docs/ANALYTICS.md): facets by
+ * source, lang, wire, year and month, and date histograms, each value or bucket counted as
+ * stories and as copies, exactly.
+ *
+ * During the pass each match appends one small record (story, day, source, lang, wire, copies)
+ * read from the segment's columns; an article carrying exact copies from other sources adds one
+ * record per copy when sources are faceted.  Afterwards the records are radix-sorted by story, so
+ * that the copies of a story are adjacent: a value (or bucket) then counts a story once by
+ * remembering the last story group it was counted for.  Everything is linear in the matches; no
+ * hash table is touched per match but for new source strings and languages.
+ *
+ * The `all_stories` of a histogram's buckets come from a second pass over the query's filters
+ * alone (its top-level date:, source:, url:, lang: conditions, without the text).
+ */
+#include "query/eval.h"
+#include "util/civil.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+enum { FF_SOURCE = 1, FF_LANG, FF_WIRE, FF_YEAR, FF_MONTH };
+
+static const struct {
+    const char *name;
+    int field;
+} facet_fields[] = {
+    {"source", FF_SOURCE}, {"lang", FF_LANG}, {"wire", FF_WIRE}, {"year", FF_YEAR},
+    {"month", FF_MONTH},
+};
+
+static int field_of(const char *s, size_t n)
+{
+    for (size_t i = 0; i < NDX_ARRAY_LEN(facet_fields); i++)
+        if (strlen(facet_fields[i].name) == n && memcmp(facet_fields[i].name, s, n) == 0)
+            return facet_fields[i].field;
+    return 0;
+}
+
+static const char *field_name(int f)
+{
+    for (size_t i = 0; i < NDX_ARRAY_LEN(facet_fields); i++)
+        if (facet_fields[i].field == f)
+            return facet_fields[i].name;
+    return "";
+}
+
+int ndx_facet_field_check(const char *field, size_t n)
+{
+    return field && field_of(field, n) ? NDX_OK : NDX_EINVAL;
+}
+
+static const char *const interval_names[] = {"", "day", "week", "month", "year"};
+
+int ndx_interval_parse(const char *s, size_t n, int *out)
+{
+    for (int i = NDX_INTERVAL_DAY; i <= NDX_INTERVAL_YEAR; i++)
+        if (s && strlen(interval_names[i]) == n && memcmp(interval_names[i], s, n) == 0) {
+            *out = i;
+            return NDX_OK;
+        }
+    return NDX_EINVAL;
+}
+
+const char *ndx_interval_name(int interval)
+{
+    return interval >= NDX_INTERVAL_DAY && interval <= NDX_INTERVAL_YEAR ? interval_names[interval]
+                                                                         : "";
+}
+
+/* ---- interned value strings ---------------------------------------------------------------- */
+
+struct vtab {
+    struct ndx_map idx; /* hash (| 1) -> index + 1; a collision moves on to the next seed */
+    char **s;
+    size_t *n;
+    size_t count, cap;
+};
+
+static int vtab_intern(struct vtab *t, const char *s, size_t n, uint32_t *out)
+{
+    for (uint64_t seed = 17;; seed++) {
+        uint64_t h = ndx__hash64(s, n, seed) | 1;
+        uint64_t k = ndx__map_get(&t->idx, h);
+        if (k) {
+            if (t->n[k - 1] == n && memcmp(t->s[k - 1], s, n) == 0) {
+                *out = (uint32_t)(k - 1);
+                return NDX_OK;
+            }
+            continue;
+        }
+        if (t->count == t->cap) {
+            size_t cap = t->cap ? t->cap * 2 : 64;
+            char **ps = ndx_realloc(t->s, cap * sizeof *ps);
+            if (!ps)
+                return NDX_ENOMEM;
+            t->s = ps;
+            size_t *pn = ndx_realloc(t->n, cap * sizeof *pn);
+            if (!pn)
+                return NDX_ENOMEM;
+            t->n = pn;
+            t->cap = cap;
+        }
+        if (!(t->s[t->count] = ndx_strndup(s ? s : "", n)))
+            return NDX_ENOMEM;
+        t->n[t->count] = n;
+        int rc = ndx__map_put(&t->idx, h, t->count + 1);
+        if (rc) {
+            ndx_free(t->s[t->count]);
+            return rc;
+        }
+        *out = (uint32_t)t->count++;
+        return NDX_OK;
+    }
+}
+
+static void vtab_free(struct vtab *t)
+{
+    for (size_t i = 0; i < t->count; i++)
+        ndx_free(t->s[i]);
+    ndx_free(t->s);
+    ndx_free(t->n);
+    ndx__map_free(&t->idx);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- records ------------------------------------------------------------------------------- */
+
+#define UNDATED INT32_MIN
+
+struct crec {
+    uint64_t story;
+    int32_t day;     /* days since 1970-01-01 (UTC), UNDATED; the filter pass: bucket offset */
+    uint32_t source; /* index in the source table */
+    uint32_t copies; /* 1 + exact copies the record stands for */
+    uint16_t lang;   /* index in the language table */
+    uint8_t wire;
+};
+
+struct ndx_coll {
+    struct search *S;
+    size_t nf;
+    int field[NDX_MAX_FACETS];
+    ndx_facet_spec spec[NDX_MAX_FACETS];
+    int need_source, need_lang;
+    int interval;
+    struct crec *r;
+    size_t n, cap;
+    struct vtab src, lang;
+    const struct ndx_segref *cur; /* segment whose ordinals segsrc maps */
+    uint32_t *segsrc;             /* source ordinal of cur -> index + 1 (0: not looked up yet) */
+    size_t nsegsrc;
+    uint16_t last_code;
+    uint32_t last_lang; /* index + 1 of last_code, 0: none */
+    int32_t dmin, dmax; /* days of the dated records */
+    int64_t y0, y1, mi0, mi1; /* their years and month numbers (date_span) */
+    /* the histogram over its own span [hlo, hhi] (bucket numbers) */
+    int64_t hlo, hhi;
+    uint64_t *hst, *hcp;
+    struct ndx_buf scratch;
+};
+
+static int push(struct ndx_coll *c)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 1024;
+        struct crec *p = ndx_realloc(c->r, cap * sizeof *p);
+        if (!p)
+            return NDX_ENOMEM;
+        c->r = p;
+        c->cap = cap;
+    }
+    c->n++;
+    return NDX_OK;
+}
+
+static int source_index(struct ndx_coll *c, const struct ndx_segref *ref, uint32_t ord,
+                        uint32_t *out)
+{
+    if (c->cur != ref) {
+        size_t n = ref->seg->nsources;
+        if (n > c->nsegsrc) {
+            uint32_t *p = ndx_realloc(c->segsrc, n * sizeof *p);
+            if (!p)
+                return NDX_ENOMEM;
+            c->segsrc = p;
+            c->nsegsrc = n;
+        }
+        memset(c->segsrc, 0, n * sizeof *c->segsrc);
+        c->cur = ref;
+    }
+    if (ord < ref->seg->nsources && c->segsrc[ord]) {
+        *out = c->segsrc[ord] - 1;
+        return NDX_OK;
+    }
+    const char *s = "";
+    size_t n = 0;
+    if (ndx__seg_source(ref->seg, ord, &s, &n) != NDX_OK)
+        s = "", n = 0;
+    int rc = vtab_intern(&c->src, s, n, out);
+    if (!rc && ord < ref->seg->nsources)
+        c->segsrc[ord] = *out + 1;
+    return rc;
+}
+
+/* The exact copies recorded on doc, each under its own source: records pushed after the
+ * article's own (index i), which keeps the copies left over. */
+static int copy_records(struct ndx_coll *c, const struct ndx_segref *ref, uint32_t doc, size_t i)
+{
+    ndx_article a;
+    int rc = ndx__seg_doc(ref->seg, doc, &c->scratch, &a);
+    if (rc)
+        return rc;
+    const char *p = a.copies, *end = a.copies + a.ncopies;
+    while (p && p < end && c->r[i].copies > 1) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            nl = end;
+        const char *tab = memchr(p, '\t', (size_t)(nl - p));
+        const char *s = tab ? tab + 1 : "";
+        size_t n = tab ? (size_t)(nl - tab - 1) : 0;
+        uint32_t si;
+        if ((rc = vtab_intern(&c->src, s, n, &si)) || (rc = push(c)))
+            return rc;
+        c->r[c->n - 1] = c->r[i];
+        c->r[c->n - 1].copies = 1;
+        c->r[c->n - 1].source = si;
+        c->r[i].copies--;
+        p = nl + 1;
+    }
+    return NDX_OK;
+}
+
+int ndx__coll_add(struct ndx_coll *c, const struct ndx_segref *ref, uint32_t doc)
+{
+    const struct ndx_columns *col = &ref->seg->col;
+    int rc = push(c);
+    if (rc)
+        return rc;
+    size_t i = c->n - 1;
+    struct crec *x = &c->r[i];
+    x->story = col->story[doc];
+    int64_t pub = col->published[doc];
+    if (pub == NDX_DATE_UNKNOWN) {
+        x->day = UNDATED;
+    } else {
+        x->day = (int32_t)ndx__day_of(pub);
+        if (x->day < c->dmin)
+            c->dmin = x->day;
+        if (x->day > c->dmax)
+            c->dmax = x->day;
+    }
+    uint32_t fl = col->flags[doc];
+    x->copies = 1 + NDX_NCOPIES(fl);
+    x->wire = (fl & NDX_ART_WIRE) != 0;
+    x->source = 0;
+    x->lang = 0;
+    if (c->need_lang) {
+        uint16_t code = col->lang[doc];
+        if (!c->last_lang || code != c->last_code) {
+            char l[2] = {(char)(code & 0xff), (char)(code >> 8)};
+            uint32_t li;
+            if ((rc = vtab_intern(&c->lang, l, l[1] ? 2 : l[0] ? 1 : 0, &li)))
+                return rc;
+            c->last_code = code;
+            c->last_lang = li + 1;
+        }
+        x->lang = (uint16_t)(c->last_lang - 1);
+    }
+    if (c->need_source) {
+        uint32_t si;
+        if ((rc = source_index(c, ref, col->source[doc], &si)))
+            return rc;
+        c->r[i].source = si;
+        if (NDX_NCOPIES(fl) && (rc = copy_records(c, ref, doc, i)))
+            return rc;
+    }
+    return NDX_OK;
+}
+
+/* ---- sorting by story ---------------------------------------------------------------------- */
+
+/* LSD radix sort of c->r[0..n) by story, 8 bits a pass; passes whose byte is the same in every
+ * record are skipped (story ids are article ids: small numbers need 2 or 3 passes). */
+static int sort_by_story(struct crec **rp, size_t n)
+{
+    if (n < 2)
+        return NDX_OK;
+    size_t (*cnt)[256] = ndx_calloc(8, sizeof *cnt);
+    struct crec *tmp = ndx_malloc(n * sizeof *tmp);
+    if (!cnt || !tmp) {
+        ndx_free(cnt);
+        ndx_free(tmp);
+        return NDX_ENOMEM;
+    }
+    struct crec *src = *rp, *dst = tmp;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = src[i].story;
+        for (int b = 0; b < 8; b++)
+            cnt[b][(k >> (8 * b)) & 255]++;
+    }
+    for (int b = 0; b < 8; b++) {
+        if (cnt[b][(src[0].story >> (8 * b)) & 255] == n)
+            continue;
+        size_t pos = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t k = cnt[b][d];
+            cnt[b][d] = pos;
+            pos += k;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[cnt[b][(src[i].story >> (8 * b)) & 255]++] = src[i];
+        struct crec *t = src;
+        src = dst;
+        dst = t;
+    }
+    *rp = src;
+    ndx_free(dst);
+    ndx_free(cnt);
+    return NDX_OK;
+}
+
+/* ---- buckets ------------------------------------------------------------------------------- */
+
+/* Bucket number of a day: the day, the week (Monday-based: 1970-01-01 was a Thursday), the
+ * month (y * 12 + m - 1) or the year. */
+static int64_t bucket_of(int interval, int64_t day)
+{
+    int64_t y;
+    int m, d;
+    switch (interval) {
+    case NDX_INTERVAL_DAY:
+        return day;
+    case NDX_INTERVAL_WEEK:
+        return day + 3 >= 0 ? (day + 3) / 7 : -((-(day + 3) + 6) / 7);
+    case NDX_INTERVAL_MONTH:
+        ndx__civil_from_days(day, &y, &m, &d);
+        return y * 12 + m - 1;
+    default:
+        ndx__civil_from_days(day, &y, &m, &d);
+        return y;
+    }
+}
+
+/* First day of bucket b. */
+static int64_t bucket_day(int interval, int64_t b)
+{
+    switch (interval) {
+    case NDX_INTERVAL_DAY:
+        return b;
+    case NDX_INTERVAL_WEEK:
+        return b * 7 - 3;
+    case NDX_INTERVAL_MONTH: {
+        int64_t y = b >= 0 ? b / 12 : -((-b + 11) / 12);
+        return ndx__days_from_civil(y, (int)(b - y * 12) + 1, 1);
+    }
+    default:
+        return ndx__days_from_civil(b, 1, 1);
+    }
+}
+
+/* "YYYY", "YYYY-MM" or "YYYY-MM-DD" (parts 1, 2, 3) into buf (11 bytes); years clamped to
+ * 0..9999 (stored dates lie in 1800..2200). */
+static void fmt_date(char *buf, int64_t y, int m, int d, int parts)
+{
+    int yy = y < 0 ? 0 : y > 9999 ? 9999 : (int)y;
+    buf[0] = (char)('0' + yy / 1000), buf[1] = (char)('0' + yy / 100 % 10);
+    buf[2] = (char)('0' + yy / 10 % 10), buf[3] = (char)('0' + yy % 10);
+    size_t k = 4;
+    if (parts >= 2)
+        buf[k++] = '-', buf[k++] = (char)('0' + m / 10), buf[k++] = (char)('0' + m % 10);
+    if (parts >= 3)
+        buf[k++] = '-', buf[k++] = (char)('0' + d / 10), buf[k++] = (char)('0' + d % 10);
+    buf[k] = 0;
+}
+
+static void bucket_key(int interval, int64_t b, char *key)
+{
+    int64_t y;
+    int m, d;
+    ndx__civil_from_days(bucket_day(interval, b), &y, &m, &d);
+    fmt_date(key, y, m, d, interval == NDX_INTERVAL_YEAR ? 1 : interval == NDX_INTERVAL_MONTH ? 2 : 3);
+}
+
+/* ---- the collector ------------------------------------------------------------------------- */
+
+int ndx__coll_new(struct search *S, const ndx_analytics_opts *a, struct ndx_coll **out)
+{
+    *out = NULL;
+    if (a->nfacets > NDX_MAX_FACETS)
+        return ndx__index_fail(S->ix, NDX_EINVAL, "at most %d facets", NDX_MAX_FACETS);
+    if (a->histogram != NDX_INTERVAL_NONE && !*ndx_interval_name(a->histogram))
+        return ndx__index_fail(S->ix, NDX_EINVAL, "unknown histogram interval %d (day, week, "
+                                                  "month or year)", a->histogram);
+    for (size_t i = 0; i < a->nfacets; i++) {
+        const ndx_facet_spec *f = &a->facets[i];
+        if (!f->field || !field_of(f->field, f->nfield))
+            return ndx__index_fail(S->ix, NDX_EINVAL,
+                                   "unknown facet '%.*s' (source, lang, wire, year or month)",
+                                   f->field ? (int)NDX_MIN(f->nfield, (size_t)64) : 0,
+                                   f->field ? f->field : "");
+    }
+    struct ndx_coll *c = ndx_calloc(1, sizeof *c);
+    if (!c)
+        return NDX_ENOMEM;
+    c->S = S;
+    c->nf = a->nfacets;
+    for (size_t i = 0; i < a->nfacets; i++) {
+        c->spec[i] = a->facets[i];
+        c->field[i] = field_of(a->facets[i].field, a->facets[i].nfield);
+        c->need_source |= c->field[i] == FF_SOURCE;
+        c->need_lang |= c->field[i] == FF_LANG;
+    }
+    c->interval = a->histogram;
+    c->dmin = INT32_MAX;
+    c->dmax = INT32_MIN;
+    ndx__map_init(&c->src.idx);
+    ndx__map_init(&c->lang.idx);
+    ndx__buf_init(&c->scratch, 0);
+    *out = c;
+    return NDX_OK;
+}
+
+void ndx__coll_free(struct ndx_coll *c)
+{
+    if (!c)
+        return;
+    ndx_free(c->r);
+    vtab_free(&c->src);
+    vtab_free(&c->lang);
+    ndx_free(c->segsrc);
+    ndx_free(c->hst);
+    ndx_free(c->hcp);
+    ndx__buf_free(&c->scratch);
+    ndx_free(c);
+}
+
+/* Year and month number (y * 12 + m - 1) of the earliest and latest dated record. */
+static void date_span(struct ndx_coll *c)
+{
+    int64_t y;
+    int m, d;
+    if (c->dmin > c->dmax)
+        return;
+    ndx__civil_from_days(c->dmin, &y, &m, &d);
+    c->y0 = y, c->mi0 = y * 12 + m - 1;
+    ndx__civil_from_days(c->dmax, &y, &m, &d);
+    c->y1 = y, c->mi1 = y * 12 + m - 1;
+}
+
+/* Value number of record x for facet field f: an index in the source or language table, 0/1
+ * for wire, and for year and month 0 = undated, else 1 + years (months) since the earliest. */
+static uint32_t value_of(const struct ndx_coll *c, int f, const struct crec *x)
+{
+    int64_t y;
+    int m, d;
+    switch (f) {
+    case FF_SOURCE:
+        return x->source;
+    case FF_LANG:
+        return x->lang;
+    case FF_WIRE:
+        return x->wire;
+    default:
+        if (x->day == UNDATED)
+            return 0;
+        ndx__civil_from_days(x->day, &y, &m, &d);
+        if (f == FF_YEAR)
+            return (uint32_t)(y - c->y0 + 1);
+        return (uint32_t)(y * 12 + m - 1 - c->mi0 + 1);
+    }
+}
+
+static size_t nvalues(const struct ndx_coll *c, int f)
+{
+    switch (f) {
+    case FF_SOURCE:
+        return c->src.count;
+    case FF_LANG:
+        return c->lang.count;
+    case FF_WIRE:
+        return 2;
+    default:
+        if (c->dmin > c->dmax)
+            return 1;
+        return (size_t)(f == FF_YEAR ? c->y1 - c->y0 + 2 : c->mi1 - c->mi0 + 2);
+    }
+}
+
+/* The text of value v (year and month texts written into buf). */
+static void value_text(const struct ndx_coll *c, int f, uint32_t v, char *buf, const char **s,
+                       size_t *n)
+{
+    switch (f) {
+    case FF_SOURCE:
+        *s = c->src.s[v], *n = c->src.n[v];
+        return;
+    case FF_LANG:
+        *s = c->lang.s[v], *n = c->lang.n[v];
+        return;
+    case FF_WIRE:
+        *s = v ? "yes" : "no", *n = v ? 3 : 2;
+        return;
+    default:
+        if (v == 0) {
+            *s = "unknown", *n = 7;
+            return;
+        }
+        if (f == FF_YEAR) {
+            fmt_date(buf, c->y0 + v - 1, 0, 0, 1);
+        } else {
+            int64_t mi = c->mi0 + v - 1;
+            fmt_date(buf, mi / 12, (int)(mi % 12) + 1, 0, 2);
+        }
+        *s = buf, *n = strlen(buf);
+    }
+}
+
+struct fcount {
+    uint64_t stories, copies;
+    uint32_t v;
+    const char *s;
+    size_t n;
+};
+
+static int cmp_fcount(const void *a, const void *b)
+{
+    const struct fcount *x = a, *y = b;
+    if (x->stories != y->stories)
+        return x->stories < y->stories ? 1 : -1;
+    if (x->copies != y->copies)
+        return x->copies < y->copies ? 1 : -1;
+    size_t n = NDX_MIN(x->n, y->n);
+    int k = memcmp(x->s, y->s, n);
+    return k ? k : (x->n > y->n) - (x->n < y->n);
+}
+
+static int has_prefix(const char *s, size_t n, const char *p, size_t np)
+{
+    if (np > n)
+        return 0;
+    for (size_t i = 0; i < np; i++) {
+        unsigned char a = (unsigned char)s[i], b = (unsigned char)p[i];
+        if (a >= 'A' && a <= 'Z')
+            a += 32;
+        if (b >= 'A' && b <= 'Z')
+            b += 32;
+        if (a != b)
+            return 0;
+    }
+    return 1;
+}
+
+/* Facet i of the collector into *out. */
+static int facet_result(struct ndx_coll *c, size_t i, ndx_facet *out)
+{
+    int f = c->field[i];
+    size_t k = nvalues(c, f);
+    struct fcount *fc = ndx_calloc(k ? k : 1, sizeof *fc);
+    uint64_t *stamp = ndx_calloc(k ? k : 1, sizeof *stamp);
+    char(*texts)[16] = f == FF_YEAR || f == FF_MONTH ? ndx_calloc(k ? k : 1, 16) : NULL;
+    int rc = fc && stamp && (texts || (f != FF_YEAR && f != FF_MONTH)) ? NDX_OK : NDX_ENOMEM;
+    uint64_t group = 0;
+    for (size_t j = 0; j < c->n && !rc; j++) {
+        const struct crec *x = &c->r[j];
+        if (j == 0 || x->story != c->r[j - 1].story)
+            group++;
+        uint32_t v = value_of(c, f, x);
+        fc[v].copies += x->copies;
+        if (stamp[v] != group) {
+            stamp[v] = group;
+            fc[v].stories++;
+        }
+    }
+    size_t w = 0;
+    const ndx_facet_spec *sp = &c->spec[i];
+    for (size_t v = 0; v < k && !rc; v++) {
+        if (!fc[v].copies)
+            continue;
+        fc[v].v = (uint32_t)v;
+        value_text(c, f, (uint32_t)v, texts ? texts[v] : NULL, &fc[v].s, &fc[v].n);
+        if (sp->nprefix && !has_prefix(fc[v].s, fc[v].n, sp->prefix, sp->nprefix))
+            continue;
+        fc[w++] = fc[v];
+    }
+    if (!rc && w > 1)
+        qsort(fc, w, sizeof *fc, cmp_fcount);
+    size_t top = NDX_MIN(w, sp->size ? sp->size : 10);
+    memset(out, 0, sizeof *out);
+    out->field = field_name(f);
+    ndx_facet_value *vals = rc ? NULL : ndx_calloc(top ? top : 1, sizeof *vals);
+    if (!rc && !vals)
+        rc = NDX_ENOMEM;
+    for (size_t j = 0; j < top && !rc; j++) {
+        char *s = ndx_strndup(fc[j].s, fc[j].n);
+        if (!s) {
+            rc = NDX_ENOMEM;
+            break;
+        }
+        vals[j] = (ndx_facet_value){s, fc[j].n, fc[j].stories, fc[j].copies};
+        out->nvalues++;
+    }
+    out->values = vals;
+    for (size_t j = top; j < w && !rc; j++) {
+        out->other_values++;
+        out->other_stories += fc[j].stories;
+        out->other_copies += fc[j].copies;
+    }
+    ndx_free(fc);
+    ndx_free(stamp);
+    ndx_free(texts);
+    return rc;
+}
+
+/* Stories and copies of each bucket of the collector's own span. */
+static int histogram_counts(struct ndx_coll *c)
+{
+    if (c->dmin > c->dmax) {
+        c->hlo = 1, c->hhi = 0;
+        return NDX_OK;
+    }
+    c->hlo = bucket_of(c->interval, c->dmin);
+    c->hhi = bucket_of(c->interval, c->dmax);
+    if (c->hhi - c->hlo + 1 > NDX_MAX_BUCKETS)
+        return ndx__index_fail(c->S->ix, NDX_ERANGE,
+                               "the matches span more than %d %ss: ask for a coarser interval",
+                               NDX_MAX_BUCKETS, ndx_interval_name(c->interval));
+    size_t nb = (size_t)(c->hhi - c->hlo + 1);
+    c->hst = ndx_calloc(nb, sizeof *c->hst);
+    c->hcp = ndx_calloc(nb, sizeof *c->hcp);
+    uint64_t *stamp = ndx_calloc(nb, sizeof *stamp);
+    int rc = c->hst && c->hcp && stamp ? NDX_OK : NDX_ENOMEM;
+    uint64_t group = 0;
+    for (size_t j = 0; j < c->n && !rc; j++) {
+        const struct crec *x = &c->r[j];
+        if (j == 0 || x->story != c->r[j - 1].story)
+            group++;
+        if (x->day == UNDATED)
+            continue;
+        size_t b = (size_t)(bucket_of(c->interval, x->day) - c->hlo);
+        c->hcp[b] += x->copies;
+        if (stamp[b] != group) {
+            stamp[b] = group;
+            c->hst[b]++;
+        }
+    }
+    ndx_free(stamp);
+    return rc;
+}
+
+int ndx__coll_finish(struct ndx_coll *c, ndx_results *res)
+{
+    int rc = sort_by_story(&c->r, c->n);
+    date_span(c);
+    if (!rc && c->nf) {
+        res->facets = ndx_calloc(c->nf, sizeof *res->facets);
+        if (!res->facets)
+            rc = NDX_ENOMEM;
+        for (size_t i = 0; i < c->nf && !rc; i++) {
+            rc = facet_result(c, i, &res->facets[i]);
+            res->nfacets++;
+        }
+    }
+    if (!rc && c->interval)
+        rc = histogram_counts(c);
+    return rc;
+}
+
+uint64_t ndx__coll_stories(const struct ndx_coll *c)
+{
+    uint64_t n = 0;
+    for (size_t j = 0; j < c->n; j++)
+        n += j == 0 || c->r[j].story != c->r[j - 1].story;
+    return n;
+}
+
+void ndx__coll_span(const struct ndx_coll *c, int64_t *lo, int64_t *hi)
+{
+    *lo = c->hlo, *hi = c->hhi;
+}
+
+/* ---- all_stories: the query's filters without its text ------------------------------------- */
+
+/* A subtree made only of conditions that are not text: date:, source:, url:, lang: and their
+ * combinations. */
+static int is_filter(const struct cnode *c)
+{
+    if (c->leaf)
+        return c->leaf->kind == NDX_Q_DATE || c->leaf->meta;
+    if (c->nkids == 0)
+        return 0;
+    for (size_t i = 0; i < c->nkids; i++)
+        if (!is_filter(c->kids[i]))
+            return 0;
+    return 1;
+}
+
+/* Stories of each bucket [lo, hi] among the documents passing the filters of root (and the
+ * search's from/to options) into all[]. */
+static int all_stories(struct search *S, const struct cnode *root, int interval, int64_t lo,
+                       int64_t hi, uint64_t *all)
+{
+    struct cnode everything = {NDX_Q_NOT, NULL, NULL, 0};
+    struct cnode conj = {NDX_Q_AND, NULL, NULL, 0};
+    const struct cnode *f = &everything;
+    int rc = NDX_OK;
+    if (is_filter(root)) {
+        f = root;
+    } else if (root->kind == NDX_Q_AND) {
+        conj.kids = ndx_calloc(root->nkids, sizeof *conj.kids);
+        if (!conj.kids)
+            return NDX_ENOMEM;
+        for (size_t i = 0; i < root->nkids; i++)
+            if (is_filter(root->kids[i]))
+                conj.kids[conj.nkids++] = root->kids[i];
+        if (conj.nkids)
+            f = &conj;
+    }
+    const ndx_search_opts *o = S->o;
+    int has_from = o->date_from != NDX_DATE_UNKNOWN, has_to = o->date_to != NDX_DATE_UNKNOWN;
+    int64_t dlo = bucket_day(interval, lo), dhi = bucket_day(interval, hi + 1) - 1;
+    struct crec *r = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t g = 0; g < S->v.nsegs && !rc; g++) {
+        const struct ndx_segref *ref = &S->v.segs[g];
+        struct segctx sc = {S, ref->seg, ref, 0};
+        struct it *it = ndx__build_it(&sc, f);
+        if (!it) {
+            rc = S->rc ? S->rc : NDX_ENOMEM;
+            break;
+        }
+        const struct ndx_columns *col = &ref->seg->col;
+        for (uint32_t d = it->doc; d != NDX_DOC_END; d = it_next(it)) {
+            int64_t pub = col->published[d];
+            if (pub == NDX_DATE_UNKNOWN || ndx__seg_deleted(ref, d) ||
+                (has_from && pub < o->date_from) || (has_to && pub > o->date_to))
+                continue;
+            int64_t day = ndx__day_of(pub);
+            if (day < dlo || day > dhi)
+                continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 1024;
+                struct crec *p = ndx_realloc(r, cap * sizeof *p);
+                if (!p) {
+                    rc = NDX_ENOMEM;
+                    break;
+                }
+                r = p;
+            }
+            r[n].story = col->story[d];
+            r[n].day = (int32_t)(bucket_of(interval, day) - lo);
+            n++;
+        }
+        it_free(it);
+        if (!rc && sc.corrupt)
+            rc = ndx__index_fail(S->ix, NDX_ECORRUPT, "segment %s is damaged (run 'newsdex check')",
+                                 ref->seg->name);
+    }
+    ndx_free(conj.kids);
+    size_t nb = (size_t)(hi - lo + 1);
+    uint64_t *stamp = rc ? NULL : ndx_calloc(nb, sizeof *stamp);
+    if (!rc && !stamp)
+        rc = NDX_ENOMEM;
+    if (!rc)
+        rc = sort_by_story(&r, n);
+    uint64_t group = 0;
+    for (size_t j = 0; j < n && !rc; j++) {
+        if (j == 0 || r[j].story != r[j - 1].story)
+            group++;
+        size_t b = (size_t)r[j].day;
+        if (stamp[b] != group) {
+            stamp[b] = group;
+            all[b]++;
+        }
+    }
+    ndx_free(stamp);
+    ndx_free(r);
+    return rc;
+}
+
+int ndx__coll_histogram(struct ndx_coll *c, const struct cnode *root, int64_t lo, int64_t hi,
+                        ndx_results *res)
+{
+    res->interval = c->interval;
+    if (lo > hi)
+        return NDX_OK;
+    if (hi - lo + 1 > NDX_MAX_BUCKETS)
+        return ndx__index_fail(c->S->ix, NDX_ERANGE,
+                               "the matches span more than %d %ss: ask for a coarser interval",
+                               NDX_MAX_BUCKETS, ndx_interval_name(c->interval));
+    size_t nb = (size_t)(hi - lo + 1);
+    uint64_t *all = ndx_calloc(nb, sizeof *all);
+    res->buckets = ndx_calloc(nb, sizeof *res->buckets);
+    if (!all || !res->buckets) {
+        ndx_free(all);
+        return NDX_ENOMEM;
+    }
+    int rc = all_stories(c->S, root, c->interval, lo, hi, all);
+    for (size_t i = 0; i < nb && !rc; i++) {
+        ndx_bucket *b = &res->buckets[i];
+        int64_t k = lo + (int64_t)i;
+        b->start = bucket_day(c->interval, k) * 86400;
+        bucket_key(c->interval, k, b->key);
+        if (k >= c->hlo && k <= c->hhi) {
+            b->stories = c->hst[k - c->hlo];
+            b->copies = c->hcp[k - c->hlo];
+        }
+        b->all_stories = all[i];
+    }
+    if (!rc)
+        res->nbuckets = nb;
+    ndx_free(all);
+    return rc;
+}

@@ -1,0 +1,199 @@
+/*
+ * cmd_timeline.c - `newsdex timeline QUERY [--compare Q]... --by day|week|month|year`: the
+ * matches of one or more queries over time, counted as stories and copies, with the stories of
+ * each bucket under the same filters without the query text (the share of coverage).
+ */
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "common/json_out.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SERIES 8
+
+static void usage_timeline(void)
+{
+    printf("Usage: %s timeline [OPTIONS] QUERY...\n"
+           "Matching stories over time (UTC), zero-filled, with all_stories: the stories of the\n"
+           "bucket under the query's filters (date:, source:, url:, lang:, --from/--to) without\n"
+           "its text, so that stories / all_stories is the share of coverage.\n\n"
+           "Options:\n"
+           "  --index DIR     index directory (default $NEWSDEX_INDEX or ./newsdex-index)\n"
+           "  --by I          day, week (from Monday), month (default) or year\n"
+           "  --compare Q     another query on the same timeline (repeatable, up to 7)\n"
+           "  --from DATE     only articles published on or after DATE\n"
+           "  --to DATE       only articles published on or before DATE\n"
+           "  --csv           CSV: query,bucket,stories,copies,all_stories\n"
+           "  --json          one JSON object (schema in docs/CLI.md)\n",
+           prog);
+}
+
+static int timeline_main(int argc, char **argv);
+
+int ndx_cmd_timeline(int argc, char **argv)
+{
+    static const char *const valued[] = {"--index", "-i", "--by",  "--compare",
+                                         "--from",  "--to", NULL};
+    static const char *const flagopts[] = {"--json", "--csv", "--help", "-h", NULL};
+    int nargc;
+    char **nargv = split_query_args(argc, argv, valued, flagopts, &nargc);
+    int rc = timeline_main(nargc, nargv);
+    free(nargv);
+    return rc;
+}
+
+/* A CSV field: quoted when it holds a comma, quote or line break. */
+static void csv_field(const char *s, size_t n)
+{
+    if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) &&
+        !memchr(s, '\r', n)) {
+        fwrite(s, 1, n, stdout);
+        return;
+    }
+    putchar('"');
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            putchar('"');
+        putchar(s[i]);
+    }
+    putchar('"');
+}
+
+static int timeline_main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"index", required_argument, 0, 'i'}, {"by", required_argument, 0, 'b'},
+        {"compare", required_argument, 0, 'c'}, {"from", required_argument, 0, 'f'},
+        {"to", required_argument, 0, 't'},    {"json", no_argument, 0, 'j'},
+        {"csv", no_argument, 0, 'v'},         {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *dir = NULL;
+    int json = 0, csv = 0, c, interval = NDX_INTERVAL_MONTH;
+    const char *queries[MAX_SERIES];
+    size_t nqueries[MAX_SERIES];
+    size_t nq = 1;
+    ndx_search_opts so;
+    ndx_search_opts_init(&so);
+    while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            dir = optarg;
+            break;
+        case 'b':
+            if (ndx_interval_parse(optarg, strlen(optarg), &interval))
+                die_usage("timeline", "--by takes day, week, month or year");
+            break;
+        case 'c':
+            if (nq == MAX_SERIES)
+                die_usage("timeline", "at most 7 --compare queries");
+            if (!*optarg)
+                die_usage("timeline", "--compare takes a query");
+            queries[nq] = optarg;
+            nqueries[nq++] = strlen(optarg);
+            break;
+        case 'f':
+            if (parse_date_opt(optarg, &so.date_from, 0))
+                die_usage("timeline", "--from takes a date such as 2019-03-01");
+            break;
+        case 't':
+            if (parse_date_opt(optarg, &so.date_to, 1))
+                die_usage("timeline", "--to takes a date such as 2019-06-30");
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'v':
+            csv = 1;
+            break;
+        case 'h':
+            usage_timeline();
+            return 0;
+        default:
+            die_usage("timeline", "unknown option");
+        }
+    }
+    if (optind >= argc)
+        die_usage("timeline", "no query");
+    if (json && csv)
+        die_usage("timeline", "--json and --csv exclude each other");
+    size_t qlen = 0;
+    for (int i = optind; i < argc; i++)
+        qlen += strlen(argv[i]) + 1;
+    char *query = malloc(qlen + 1);
+    if (!query)
+        return 2;
+    size_t off = 0;
+    for (int i = optind; i < argc; i++) {
+        if (i > optind)
+            query[off++] = ' ';
+        memcpy(query + off, argv[i], strlen(argv[i]));
+        off += strlen(argv[i]);
+    }
+    query[off] = 0;
+    queries[0] = query;
+    nqueries[0] = off;
+    ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
+    ndx_results *res[MAX_SERIES];
+    size_t errq = 0, errpos = 0;
+    int rc = ndx_timeline(ix, queries, nqueries, nq, interval, &so, res, &errq, &errpos);
+    if (rc) {
+        if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG) {
+            char which[48] = "";
+            if (errq)
+                snprintf(which, sizeof which, " in --compare %zu", errq);
+            fprintf(stderr, "%s: query error%s: %s\n  %s\n  %*s^\n", prog, which, ndx_errmsg(ix),
+                    queries[errq], (int)errpos, "");
+        } else {
+            fprintf(stderr, "%s timeline: %s\n", prog, ndx_errmsg(ix));
+        }
+        free(query);
+        ndx_index_close(ix);
+        return 2;
+    }
+    size_t nb = ndx_results_bucket_count(res[0]);
+    if (json) {
+        print_json(ndxx_timeline_json(res, queries, nqueries, nq, interval));
+    } else if (csv) {
+        printf("query,bucket,stories,copies,all_stories\n");
+        for (size_t k = 0; k < nq; k++)
+            for (size_t i = 0; i < nb; i++) {
+                const ndx_bucket *b = ndx_results_bucket(res[k], i);
+                csv_field(queries[k], nqueries[k]);
+                printf(",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", b->key, b->stories,
+                       b->copies, b->all_stories);
+            }
+    } else {
+        for (size_t k = 0; k < nq; k++)
+            printf("[%zu] %s: %" PRIu64 " stories, %" PRIu64 " copies\n", k + 1, queries[k],
+                   ndx_results_total_stories(res[k]), ndx_results_total_copies(res[k]));
+        if (nb == 0) {
+            printf("no dated matches\n");
+        } else {
+            printf("\n%-12s", ndx_interval_name(interval));
+            for (size_t k = 0; k < nq; k++)
+                printf("  [%zu] stories  share", k + 1);
+            putchar('\n');
+            for (size_t i = 0; i < nb; i++) {
+                printf("%-12s", ndx_results_bucket(res[0], i)->key);
+                for (size_t k = 0; k < nq; k++) {
+                    const ndx_bucket *b = ndx_results_bucket(res[k], i);
+                    if (b->all_stories)
+                        printf("  %12" PRIu64 " %5.1f%%", b->stories,
+                               100.0 * (double)b->stories / (double)b->all_stories);
+                    else
+                        printf("  %12" PRIu64 "      -", b->stories);
+                }
+                putchar('\n');
+            }
+        }
+    }
+    for (size_t k = 0; k < nq; k++)
+        ndx_results_free(res[k]);
+    free(query);
+    ndx_index_close(ix);
+    return 0;
+}

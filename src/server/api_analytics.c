@@ -1,0 +1,156 @@
+/*
+ * api_analytics.c - the analytics of `newsdex serve` (docs/ANALYTICS.md, docs/API.md): the
+ * facet= and histogram= arguments of GET /api/search, and GET /api/timeline (several queries on
+ * one date histogram).
+ */
+#include "server/server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_COMPARE 8 /* queries on one timeline, the main one included */
+
+struct multi {
+    const char *name;
+    const char *v[NDX_MAX_FACETS + 1];
+    size_t n[NDX_MAX_FACETS + 1];
+    size_t count; /* values seen (may exceed the room) */
+    size_t room;
+};
+
+static srv_result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                              const char *value)
+{
+    (void)kind;
+    struct multi *m = cls;
+    if (key && !strcmp(key, m->name)) {
+        if (m->count < m->room) {
+            m->v[m->count] = value ? value : "";
+            m->n[m->count] = value ? strlen(value) : 0;
+        }
+        m->count++;
+    }
+    return MHD_YES;
+}
+
+/* Every value of a repeated argument (comma-separated lists are not split). */
+static void args_all(struct MHD_Connection *c, struct multi *m)
+{
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, m);
+}
+
+int api_analytics_args(struct MHD_Connection *c, ndx_analytics_opts *a, ndx_facet_spec *specs,
+                       char *key, srv_result *ret)
+{
+    memset(a, 0, sizeof *a);
+    a->facets = specs;
+    key[0] = 0;
+    struct multi m = {.name = "facet", .room = NDX_MAX_FACETS};
+    args_all(c, &m);
+    if (m.count > NDX_MAX_FACETS) {
+        *ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST, "at most 16 facet arguments", NULL);
+        return -1;
+    }
+    uint64_t size;
+    if (srv_arg_uint(c, "facet_size", 1000, 10, &size) < 0 || size == 0) {
+        *ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST,
+                              "facet_size must be a number from 1 to 1000", NULL);
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < m.count; i++) {
+        const char *v = m.v[i];
+        const char *colon = memchr(v, ':', m.n[i]);
+        size_t nf = colon ? (size_t)(colon - v) : m.n[i];
+        size_t np = colon ? m.n[i] - nf - 1 : 0;
+        if (ndx_facet_field_check(v, nf) || np > 64) {
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "unknown facet '%.*s': facet takes source, lang, wire, year or month "
+                     "(optionally FIELD:PREFIX, a prefix of at most 64 bytes)",
+                     (int)(nf < 32 ? nf : 32), v);
+            *ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST, msg, NULL);
+            return -1;
+        }
+        specs[a->nfacets++] = (ndx_facet_spec){v, nf, colon ? colon + 1 : NULL, np, (size_t)size};
+        k += (size_t)snprintf(key + k, API_ANALYTICS_KEY - k, "f=%.*s;", (int)m.n[i], v);
+    }
+    size_t n;
+    const char *h = srv_arg(c, "histogram", &n);
+    if (h && n && ndx_interval_parse(h, n, &a->histogram)) {
+        *ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST,
+                              "histogram must be day, week, month or year", NULL);
+        return -1;
+    }
+    snprintf(key + k, API_ANALYTICS_KEY - k, "s=%llu;h=%d", (unsigned long long)size,
+             a->histogram);
+    return 0;
+}
+
+/* ---- GET /api/timeline -------------------------------------------------------------------- */
+
+srv_result api_timeline(struct server *s, struct MHD_Connection *c)
+{
+    srv_result ret;
+    size_t nq;
+    const char *q = api_get_query(c, &nq, &ret);
+    if (!q)
+        return ret;
+    struct multi m = {.name = "compare", .room = MAX_COMPARE - 1};
+    args_all(c, &m);
+    if (m.count > MAX_COMPARE - 1)
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "at most 7 compare arguments", NULL);
+    const char *queries[MAX_COMPARE] = {q};
+    size_t nqueries[MAX_COMPARE] = {nq};
+    for (size_t i = 0; i < m.count; i++) {
+        if (m.n[i] == 0 || m.n[i] > SRV_MAX_QUERY)
+            return srv_send_error(c, MHD_HTTP_BAD_REQUEST,
+                                  "compare must be a query of 1 to 4096 bytes", NULL);
+        queries[i + 1] = m.v[i];
+        nqueries[i + 1] = m.n[i];
+    }
+    size_t count = m.count + 1;
+    size_t n;
+    const char *by = srv_arg(c, "by", &n);
+    int interval = NDX_INTERVAL_MONTH;
+    if (by && n && ndx_interval_parse(by, n, &interval))
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "by must be day, week, month or year",
+                              NULL);
+    ndx_search_opts so;
+    ndx_search_opts_init(&so);
+    if (api_date_arg(c, "from", 0, &so.date_from) < 0)
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "from must be a date such as 2019-03-01",
+                              NULL);
+    if (api_date_arg(c, "to", 1, &so.date_to) < 0)
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "to must be a date such as 2019-06-30",
+                              NULL);
+    unsigned st;
+    const char *msg;
+    ndx_index *ix = srv_acquire(s, &st, &msg);
+    if (!ix)
+        return api_busy(c, st, msg);
+    ndx_results *res[MAX_COMPARE] = {0};
+    size_t errq = 0, errpos = 0;
+    int rc = ndx_timeline(ix, queries, nqueries, count, interval, &so, res, &errq, &errpos);
+    if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG) {
+        ret = api_syntax_error(c, ix, queries[errq], nqueries[errq], errpos);
+        srv_release(s, ix);
+        return ret;
+    }
+    if (rc == NDX_ERANGE || rc == NDX_EINVAL) {
+        ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST, ndx_errmsg(ix), NULL);
+        srv_release(s, ix);
+        return ret;
+    }
+    if (rc) {
+        ret = api_internal(c, ix, rc);
+        srv_release(s, ix);
+        return ret;
+    }
+    srv_release(s, ix);
+    json_t *j = ndxx_timeline_json(res, queries, nqueries, count, interval);
+    for (size_t i = 0; i < count; i++)
+        ndx_results_free(res[i]);
+    return srv_send_json(c, MHD_HTTP_OK, j);
+}
