@@ -396,6 +396,53 @@ NDX_API int ndx_timeline(ndx_index *ix, const char *const *queries, const size_t
                          size_t nq, int interval, const ndx_search_opts *opts, ndx_results **out,
                          size_t *errquery, size_t *errpos);
 
+/* ---- analytics: significant terms (docs/ANALYTICS.md) -------------------------------------- */
+
+enum ndx_terms_method {
+    NDX_TERMS_JLH = 0,  /**< (fg/F - bg/B) * (fg/F) / (bg/B) */
+    NDX_TERMS_CHI2 = 1, /**< chi-square of term presence against foreground/background */
+    NDX_TERMS_MI = 2,   /**< mutual information of the same table */
+};
+/** "jlh", "chi2" or "mi" into *out; NDX_EINVAL for anything else. */
+NDX_API int ndx_terms_method_parse(const char *s, size_t n, int *out);
+NDX_API const char *ndx_terms_method_name(int method);
+
+#define NDX_MAX_TERMS_SAMPLE 100000 /**< stories a sample may hold */
+
+typedef struct ndx_terms_opts {
+    size_t size;   /**< terms returned (default 25, at most 1000) */
+    size_t sample; /**< 0: every matching story; else the best `sample` stories by score
+                        (1 .. NDX_MAX_TERMS_SAMPLE) */
+    int method;    /**< enum ndx_terms_method */
+    int64_t date_from, date_to; /**< extra filter, NDX_DATE_UNKNOWN = none */
+} ndx_terms_opts;
+
+NDX_API void ndx_terms_opts_init(ndx_terms_opts *o);
+
+typedef struct ndx_term_score {
+    const char *term; /**< as it reads in the text (lower case); two words joined by a space */
+    size_t nterm;
+    double score;
+    uint64_t fg; /**< foreground stories whose representative copy holds the term */
+    uint64_t bg; /**< stories of the whole archive holding it */
+} ndx_term_score;
+
+typedef struct ndx_terms ndx_terms;
+
+/**
+ * The words and two-word phrases that set the matches of `query` apart from the whole archive,
+ * counted over stories (one copy per story), best first.  NDX_ESYNTAX as ndx_search; NDX_EINVAL
+ * for a bad size, sample or method.  Freed with ndx_terms_free.
+ */
+NDX_API int ndx_significant_terms(ndx_index *ix, const char *query, size_t nquery,
+                                  const ndx_terms_opts *opts, ndx_terms **out, size_t *errpos);
+NDX_API size_t ndx_terms_count(const ndx_terms *t);
+NDX_API const ndx_term_score *ndx_terms_get(const ndx_terms *t, size_t i);
+NDX_API uint64_t ndx_terms_foreground(const ndx_terms *t); /**< stories examined (F) */
+NDX_API uint64_t ndx_terms_background(const ndx_terms *t); /**< stories of the archive (B) */
+NDX_API int ndx_terms_sampled(const ndx_terms *t); /**< 1: the best N stories, not every one */
+NDX_API void ndx_terms_free(ndx_terms *t);
+
 /**
  * Make a teaser for `text`: at most about `words` words from the start, ending at a sentence
  * boundary (the first sentence whole if it alone is longer).  Caller frees with ndx_free().

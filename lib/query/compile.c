@@ -312,4 +312,5 @@ void ndx__search_init(struct search *S, ndx_index *ix, const ndx_search_opts *op
 void ndx__search_free(struct search *S)
 {
     ndx__buf_free(&S->tmp);
+    ndx_free(S->cands);
 }

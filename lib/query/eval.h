@@ -57,6 +57,9 @@ struct search {
     struct ndx_view v;
     const ndx_search_opts *o;
     struct ndx_coll *coll; /* analytics collectors of the pass, or NULL (collect.c) */
+    int keep_cands;        /* 1: ndx__execute leaves the best candidates in cands (terms.c) */
+    struct cand *cands;
+    size_t ncands;
     struct ndx_analyzer an;
     double N, avgdl;
     struct ndx_buf tmp;

@@ -335,7 +335,12 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
     res->exact = !prune;
     size_t from = NDX_MIN(opts->offset, heap.n);
     size_t n = heap.n - from;
-    rc = ndx__results_fill(S, root, heap.c + from, n, res);
+    if (S->keep_cands) {
+        S->cands = heap.c;
+        S->ncands = heap.n;
+        heap.c = NULL;
+    }
+    rc = ndx__results_fill(S, root, S->keep_cands ? S->cands + from : heap.c + from, n, res);
 out:
     ndx_free(heap.c);
     ndx_free(slots);

@@ -11,6 +11,7 @@ int ndx_cmd_search(int argc, char **argv);   /* src/cli/cmd_search.c */
 int ndx_cmd_show(int argc, char **argv);     /* src/cli/cmd_show.c */
 int ndx_cmd_related(int argc, char **argv);  /* src/cli/cmd_related.c */
 int ndx_cmd_timeline(int argc, char **argv); /* src/cli/cmd_timeline.c */
+int ndx_cmd_terms(int argc, char **argv);    /* src/cli/cmd_terms.c */
 int ndx_cmd_export(int argc, char **argv);   /* src/cli/cmd_export.c */
 int ndx_cmd_delete(int argc, char **argv);   /* src/cli/cmd_delete.c */
 int ndx_cmd_stats(int argc, char **argv);    /* src/cli/cmd_stats.c */

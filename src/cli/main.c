@@ -23,6 +23,7 @@ static const struct command commands[] = {
     {"show", "ID|URL", "print one stored article", ndx_cmd_show},
     {"related", "ID|URL", "related stories, with teasers", ndx_cmd_related},
     {"timeline", "QUERY", "matching stories over time, several queries compared", ndx_cmd_timeline},
+    {"terms", "QUERY", "significant words and phrases of the matching stories", ndx_cmd_terms},
     {"export", "", "stream every matching article (JSONL or CSV)", ndx_cmd_export},
     {"delete", "ID|URL...", "delete articles", ndx_cmd_delete},
     {"stats", "", "counts and sizes", ndx_cmd_stats},

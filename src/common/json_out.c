@@ -487,3 +487,26 @@ json_t *ndxx_timeline_json(ndx_results *const *res, const char *const *queries,
     json_object_set_new(o, "series", series);
     return o;
 }
+
+json_t *ndxx_terms_json(const ndx_terms *t, const char *q, size_t nq, int method, size_t sample)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "query", ndxx_jstr(q, nq));
+    json_object_set_new(o, "method", json_string(ndx_terms_method_name(method)));
+    json_object_set_new(o, "sampled", json_boolean(ndx_terms_sampled(t)));
+    json_object_set_new(o, "sample", sample ? json_integer((json_int_t)sample) : json_null());
+    json_object_set_new(o, "stories", json_integer((json_int_t)ndx_terms_foreground(t)));
+    json_object_set_new(o, "background", json_integer((json_int_t)ndx_terms_background(t)));
+    json_t *a = json_array();
+    for (size_t i = 0; i < ndx_terms_count(t); i++) {
+        const ndx_term_score *s = ndx_terms_get(t, i);
+        json_t *e = json_object();
+        json_object_set_new(e, "term", ndxx_jstr(s->term, s->nterm));
+        json_object_set_new(e, "score", json_real(s->score));
+        json_object_set_new(e, "fg", json_integer((json_int_t)s->fg));
+        json_object_set_new(e, "bg", json_integer((json_int_t)s->bg));
+        json_array_append_new(a, e);
+    }
+    json_object_set_new(o, "terms", a);
+    return o;
+}

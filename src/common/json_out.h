@@ -41,6 +41,10 @@ json_t *ndxx_buckets_json(const ndx_results *res);
 json_t *ndxx_timeline_json(ndx_results *const *res, const char *const *queries,
                            const size_t *nqueries, size_t n, int interval);
 
+/* `terms --json`: {"query", "method", "sampled", "sample", "stories", "background", "terms":
+ * [{"term", "score", "fg", "bg"}]}. */
+json_t *ndxx_terms_json(const ndx_terms *t, const char *q, size_t nq, int method, size_t sample);
+
 /* JSON text built directly (the hot path of the server): a growing NUL-terminated buffer. */
 struct ndxx_text {
     char *p;   /* malloc'd */

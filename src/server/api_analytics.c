@@ -1,7 +1,7 @@
 /*
  * api_analytics.c - the analytics of `newsdex serve` (docs/ANALYTICS.md, docs/API.md): the
  * facet= and histogram= arguments of GET /api/search, and GET /api/timeline (several queries on
- * one date histogram).
+ * one date histogram) and GET /api/terms (significant terms).
  */
 #include "server/server.h"
 
@@ -153,4 +153,78 @@ srv_result api_timeline(struct server *s, struct MHD_Connection *c)
     for (size_t i = 0; i < count; i++)
         ndx_results_free(res[i]);
     return srv_send_json(c, MHD_HTTP_OK, j);
+}
+
+/* ---- GET /api/terms ----------------------------------------------------------------------- */
+
+srv_result api_terms(struct server *s, struct MHD_Connection *c)
+{
+    srv_result ret;
+    size_t nq;
+    const char *q = api_get_query(c, &nq, &ret);
+    if (!q)
+        return ret;
+    ndx_terms_opts to;
+    ndx_terms_opts_init(&to);
+    uint64_t v;
+    if (srv_arg_uint(c, "size", 1000, 25, &v) < 0 || v == 0)
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "size must be a number from 1 to 1000",
+                              NULL);
+    to.size = (size_t)v;
+    if (srv_arg_uint(c, "sample", NDX_MAX_TERMS_SAMPLE, 0, &v) < 0)
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST,
+                              "sample must be a number of stories from 1 to 100000 (0 or none: "
+                              "every match)",
+                              NULL);
+    to.sample = (size_t)v;
+    size_t n;
+    const char *m = srv_arg(c, "method", &n);
+    if (m && n && ndx_terms_method_parse(m, n, &to.method))
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "method must be jlh, chi2 or mi", NULL);
+    if (api_date_arg(c, "from", 0, &to.date_from) < 0)
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "from must be a date such as 2019-03-01",
+                              NULL);
+    if (api_date_arg(c, "to", 1, &to.date_to) < 0)
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "to must be a date such as 2019-06-30",
+                              NULL);
+    char key[200 + SRV_MAX_QUERY];
+    int nk = snprintf(key, sizeof key, "terms %zu %zu %d %lld %lld\n", to.size, to.sample,
+                      to.method, (long long)to.date_from, (long long)to.date_to);
+    size_t nkey = 0;
+    if (nk > 0 && (size_t)nk + nq <= sizeof key) {
+        memcpy(key + nk, q, nq);
+        nkey = (size_t)nk + nq;
+    }
+    unsigned st;
+    const char *msg;
+    ndx_index *ix = srv_acquire(s, &st, &msg);
+    if (!ix)
+        return api_busy(c, st, msg);
+    uint64_t gen = ndx_index_generation(ix);
+    if (nkey && srv_send_from_cache(s, c, key, nkey, gen, &ret)) {
+        srv_release(s, ix);
+        return ret;
+    }
+    ndx_terms *t = NULL;
+    size_t errpos = 0;
+    int rc = ndx_significant_terms(ix, q, nq, &to, &t, &errpos);
+    if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG) {
+        ret = api_syntax_error(c, ix, q, nq, errpos);
+        srv_release(s, ix);
+        return ret;
+    }
+    if (rc == NDX_EINVAL) {
+        ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST, ndx_errmsg(ix), NULL);
+        srv_release(s, ix);
+        return ret;
+    }
+    if (rc) {
+        ret = api_internal(c, ix, rc);
+        srv_release(s, ix);
+        return ret;
+    }
+    srv_release(s, ix);
+    json_t *j = ndxx_terms_json(t, q, nq, to.method, to.sample);
+    ndx_terms_free(t);
+    return srv_send_json_cached(s, c, j, key, nkey, gen);
 }

@@ -361,7 +361,7 @@ static srv_result route(struct server *s, struct MHD_Connection *c, const char *
         const char *path;
         int id;
     } gets[] = {{"/api/search", 1},   {"/api/stats", 2},    {"/api/health", 3},
-                {"/api/export", 4},   {"/api/timeline", 5}};
+                {"/api/export", 4},   {"/api/timeline", 5}, {"/api/terms", 6}};
     for (size_t i = 0; i < sizeof gets / sizeof gets[0]; i++) {
         if (strcmp(url, gets[i].path))
             continue;
@@ -376,6 +376,8 @@ static srv_result route(struct server *s, struct MHD_Connection *c, const char *
             return api_stats(s, c, 1);
         case 5:
             return api_timeline(s, c);
+        case 6:
+            return api_terms(s, c);
         default:
             return api_export(s, c);
         }

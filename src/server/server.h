@@ -173,13 +173,14 @@ const char *api_get_query(struct MHD_Connection *c, size_t *n, srv_result *ret);
 srv_result api_syntax_error(struct MHD_Connection *c, ndx_index *ix, const char *q, size_t nq,
                             size_t pos);
 
-/* ---- api_analytics.c: facets and histograms of /api/search, /api/timeline ---- */
+/* ---- api_analytics.c: facets and histograms of /api/search, /api/timeline, /api/terms ---- */
 #define API_ANALYTICS_KEY 1200 /* bytes of the canonical analytics arguments (cache key) */
 /** facet= (repeatable, FIELD or FIELD:PREFIX), facet_size=, histogram= into *a (specs: room for
  * NDX_MAX_FACETS); key receives their canonical text.  -1 with a 400 queued in *ret. */
 int api_analytics_args(struct MHD_Connection *c, ndx_analytics_opts *a, ndx_facet_spec *specs,
                        char *key, srv_result *ret);
 srv_result api_timeline(struct server *s, struct MHD_Connection *c);
+srv_result api_terms(struct server *s, struct MHD_Connection *c);
 
 /* ---- write.c: write endpoints ---- */
 /** 0 if the request may write; otherwise the error response was queued (*ret). */

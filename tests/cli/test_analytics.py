@@ -235,3 +235,93 @@ def test_bad_requests_are_clear_errors(nd, mixed, args, message):
 def test_plain_search_json_has_no_analytics_keys(nd, mixed):
     r = search(nd, mixed, "trump")
     assert "facets" not in r and "histogram" not in r
+
+
+# ---- significant terms ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def bbc(nd, tmp_path_factory):
+    d = tmp_path_factory.mktemp("bbc") / "ix"
+    nd.ingest(d, BBC, expect_rc=None)
+    return d
+
+
+def bbc_docs():
+    """(category, set of lower-cased words) of every BBC article."""
+    import re
+    docs = []
+    for f in sorted(BBC.glob("*/*.txt")):
+        text = f.read_bytes().decode("latin-1").lower()
+        docs.append((f.parent.name, set(re.findall(r"[a-z]+", text))))
+    return docs
+
+
+def test_significant_terms_are_topical_not_common(nd, bbc):
+    rc, out, err = nd("terms", "--index", bbc, "--json", "shares", "profits")
+    assert rc == 0, err
+    r = json.loads(out)
+    assert r["method"] == "jlh" and r["sampled"] is False and r["sample"] is None
+    terms = r["terms"]
+    assert len(terms) == 25
+    assert r["stories"] > 30 and r["background"] > 2000
+    scores = [t["score"] for t in terms]
+    assert scores == sorted(scores, reverse=True)
+    docs = bbc_docs()
+    # the archive's commonest words are none of them
+    from collections import Counter
+    df = Counter(w for _, ws in docs for w in ws)
+    common = {w for w, _ in df.most_common(60)}
+    words = {w for t in terms for w in t["term"].split()}
+    assert not words & common, words & common
+    # and the words are the business section's: each is (far) more frequent there than overall
+    biz = [ws for cat, ws in docs if cat == "business"]
+    topical = 0
+    for t in terms[:10]:
+        w = t["term"].split()[0]
+        share_biz = sum(1 for ws in biz if any(x.startswith(w[:5]) for x in ws)) / len(biz)
+        share_all = sum(1 for _, ws in docs if any(x.startswith(w[:5]) for x in ws)) / len(docs)
+        topical += share_biz > 1.5 * share_all
+        assert t["fg"] <= r["stories"] and t["fg"] <= t["bg"] <= r["background"]
+    assert topical >= 8, terms[:10]
+    # two-word phrases are found, and fg/bg of a word are exact story counts
+    assert any(" " in t["term"] for t in terms)
+
+
+def test_terms_sample_and_methods(nd, bbc):
+    rc, out, err = nd("terms", "--index", bbc, "--json", "--sample", "10", "--limit", "5",
+                      "oil")
+    assert rc == 0, err
+    r = json.loads(out)
+    assert r["sampled"] is True and r["sample"] == 10 and r["stories"] == 10
+    assert len(r["terms"]) <= 5
+    for m in ("chi2", "mi"):
+        rc, out, err = nd("terms", "--index", bbc, "--json", "--method", m, "oil")
+        assert rc == 0, err
+        r = json.loads(out)
+        assert r["method"] == m and r["terms"] and "oil" in [t["term"] for t in r["terms"][:3]]
+
+
+def test_terms_of_japanese_text(nd, mixed):
+    rc, out, err = nd("terms", "--index", mixed, "--json", "lang:ja", "iphone")
+    assert rc == 0, err
+    terms = json.loads(out)["terms"]
+    assert terms
+    cjk = [t["term"] for t in terms if any("\u3040" <= ch <= "\u9fff" for ch in t["term"])]
+    assert cjk, terms  # CJK words (bigrams) are terms too
+    assert all(len(t) >= 2 for t in cjk)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--sample", "0"], "--sample takes a number of stories from 1 to 100000"),
+    (["--sample", "1000000000"], "--sample takes a number of stories from 1 to 100000"),
+    (["--method", "tfidf"], "--method takes jlh, chi2 or mi"),
+    (["--limit", "0"], "--limit takes a number from 1 to 1000"),
+])
+def test_terms_bad_options(nd, bbc, args, message):
+    rc, out, err = nd("terms", "--index", bbc, *args, "oil")
+    assert rc == 2 and message in err
+
+
+def test_terms_syntax_error(nd, bbc):
+    rc, out, err = nd("terms", "--index", bbc, '"oil')
+    assert rc == 2 and "query error" in err

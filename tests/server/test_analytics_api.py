@@ -92,3 +92,30 @@ def test_bad_parameters_are_400(server, path, params, message):
     assert j["status"] == 400 and message in j["error"], j
     if "unbalanced" in message:
         assert j["query"] == "(unbalanced" and "position" in j
+
+
+def test_terms_match_the_cli(server, sample_index):
+    r = server.json(url("/api/terms", {"q": "strike", "size": 5}))
+    cli = cli_json("terms", "--index", sample_index, "--json", "--limit", "5", "strike")
+    assert r == cli
+    assert set(r) == {"query", "method", "sampled", "sample", "stories", "background", "terms"}
+    for t in r["terms"]:
+        assert set(t) == {"term", "score", "fg", "bg"}
+    s = server.json(url("/api/terms", {"q": "strike", "sample": 2, "method": "chi2"}))
+    assert s["sampled"] in (True, False) and s["stories"] <= 2 and s["method"] == "chi2"
+
+
+@pytest.mark.parametrize("params,message", [
+    ({"q": "strike", "sample": "1000000000"}, "sample must be"),
+    ({"q": "strike", "sample": "-1"}, "sample must be"),
+    ({"q": "strike", "method": "tfidf"}, "method must be"),
+    ({"q": "strike", "size": "0"}, "size must be"),
+    ({"q": "strike", "size": "1001"}, "size must be"),
+    ({"q": "\"strike"}, "missing closing quote"),
+    ({}, "missing parameter q"),
+])
+def test_terms_bad_parameters_are_400(server, params, message):
+    st, h, body = server.get(url("/api/terms", params))
+    assert st == 400, body
+    j = json.loads(body)
+    assert j["status"] == 400 and message in j["error"], j

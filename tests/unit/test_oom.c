@@ -64,7 +64,7 @@ static int workload(const char *dir)
         rc = ndx_search(ix, "port strike", 11, NULL, &r, NULL);
         ndx_results_free(r);
     }
-    if (!rc) { /* the analytics collectors: facets, a histogram, a timeline */
+    if (!rc) { /* analytics: facets, a histogram, a timeline, terms */
         ndx_facet_spec f[3] = {{"source", 6, NULL, 0, 2}, {"lang", 4, NULL, 0, 0},
                                {"month", 5, NULL, 0, 0}};
         ndx_analytics_opts a = {f, 3, NDX_INTERVAL_WEEK};
@@ -78,6 +78,10 @@ static int workload(const char *dir)
             rc = ndx_timeline(ix, q, nq, 2, NDX_INTERVAL_DAY, NULL, t, NULL, NULL);
         ndx_results_free(t[0]);
         ndx_results_free(t[1]);
+        ndx_terms *st = NULL;
+        if (!rc)
+            rc = ndx_significant_terms(ix, "port", 4, NULL, &st, NULL);
+        ndx_terms_free(st);
     }
     ndx_index_close(ix);
     return rc;

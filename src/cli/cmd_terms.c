@@ -1,0 +1,143 @@
+/*
+ * cmd_terms.c - `newsdex terms QUERY`: the words and two-word phrases that set the matching
+ * stories apart from the whole archive (significant terms, docs/ANALYTICS.md).
+ */
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "common/json_out.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage_terms(void)
+{
+    printf("Usage: %s terms [OPTIONS] QUERY...\n"
+           "Significant terms: the words and two-word phrases that set the matching stories\n"
+           "apart from the whole archive, counted over stories (one copy per story), best first.\n"
+           "fg: matching stories holding the term; bg: stories of the archive holding it.\n\n"
+           "Options:\n"
+           "  --index DIR     index directory (default $NEWSDEX_INDEX or ./newsdex-index)\n"
+           "  -n, --limit N   terms to show (default 25, at most 1000)\n"
+           "  --sample N      only the best N matching stories by score (faster; 1 to 100000)\n"
+           "  --method M      jlh (default), chi2 or mi (mutual information)\n"
+           "  --from DATE     only articles published on or after DATE\n"
+           "  --to DATE       only articles published on or before DATE\n"
+           "  --json          one JSON object (schema in docs/CLI.md)\n",
+           prog);
+}
+
+static int terms_main(int argc, char **argv);
+
+int ndx_cmd_terms(int argc, char **argv)
+{
+    static const char *const valued[] = {"--index", "-i",     "--limit", "-n", "--sample",
+                                         "--method", "--from", "--to",    NULL};
+    static const char *const flagopts[] = {"--json", "--help", "-h", NULL};
+    int nargc;
+    char **nargv = split_query_args(argc, argv, valued, flagopts, &nargc);
+    int rc = terms_main(nargc, nargv);
+    free(nargv);
+    return rc;
+}
+
+static int terms_main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"index", required_argument, 0, 'i'},  {"limit", required_argument, 0, 'n'},
+        {"sample", required_argument, 0, 's'}, {"method", required_argument, 0, 'm'},
+        {"from", required_argument, 0, 'f'},   {"to", required_argument, 0, 't'},
+        {"json", no_argument, 0, 'j'},         {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *dir = NULL;
+    int json = 0, c;
+    ndx_terms_opts to;
+    ndx_terms_opts_init(&to);
+    unsigned long long v;
+    while ((c = getopt_long(argc, argv, "i:n:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            dir = optarg;
+            break;
+        case 'n':
+            if (parse_size(optarg, &v) || v < 1 || v > 1000)
+                die_usage("terms", "--limit takes a number from 1 to 1000");
+            to.size = (size_t)v;
+            break;
+        case 's':
+            if (parse_size(optarg, &v) || v < 1 || v > NDX_MAX_TERMS_SAMPLE)
+                die_usage("terms", "--sample takes a number of stories from 1 to 100000");
+            to.sample = (size_t)v;
+            break;
+        case 'm':
+            if (ndx_terms_method_parse(optarg, strlen(optarg), &to.method))
+                die_usage("terms", "--method takes jlh, chi2 or mi");
+            break;
+        case 'f':
+            if (parse_date_opt(optarg, &to.date_from, 0))
+                die_usage("terms", "--from takes a date such as 2019-03-01");
+            break;
+        case 't':
+            if (parse_date_opt(optarg, &to.date_to, 1))
+                die_usage("terms", "--to takes a date such as 2019-06-30");
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            usage_terms();
+            return 0;
+        default:
+            die_usage("terms", "unknown option");
+        }
+    }
+    if (optind >= argc)
+        die_usage("terms", "no query");
+    size_t qlen = 0;
+    for (int i = optind; i < argc; i++)
+        qlen += strlen(argv[i]) + 1;
+    char *query = malloc(qlen + 1);
+    if (!query)
+        return 2;
+    size_t off = 0;
+    for (int i = optind; i < argc; i++) {
+        if (i > optind)
+            query[off++] = ' ';
+        memcpy(query + off, argv[i], strlen(argv[i]));
+        off += strlen(argv[i]);
+    }
+    query[off] = 0;
+    ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
+    ndx_terms *t = NULL;
+    size_t errpos = 0;
+    int rc = ndx_significant_terms(ix, query, off, &to, &t, &errpos);
+    if (rc) {
+        if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG)
+            fprintf(stderr, "%s: query error: %s\n  %s\n  %*s^\n", prog, ndx_errmsg(ix), query,
+                    (int)errpos, "");
+        else
+            fprintf(stderr, "%s terms: %s\n", prog, ndx_errmsg(ix));
+        free(query);
+        ndx_index_close(ix);
+        return 2;
+    }
+    if (json) {
+        print_json(ndxx_terms_json(t, query, off, to.method, to.sample));
+    } else {
+        printf("%" PRIu64 " %s stories against %" PRIu64 " in the archive (%s)\n\n",
+               ndx_terms_foreground(t), ndx_terms_sampled(t) ? "best matching" : "matching",
+               ndx_terms_background(t), ndx_terms_method_name(to.method));
+        printf("%-32s %10s %7s %7s\n", "term", "score", "fg", "bg");
+        for (size_t i = 0; i < ndx_terms_count(t); i++) {
+            const ndx_term_score *s = ndx_terms_get(t, i);
+            printf("%-32.*s %10.3f %7" PRIu64 " %7" PRIu64 "\n", (int)s->nterm, s->term,
+                   s->score, s->fg, s->bg);
+        }
+    }
+    ndx_terms_free(t);
+    free(query);
+    ndx_index_close(ix);
+    return 0;
+}
