@@ -207,6 +207,33 @@ NDX_API int ndx_index_stats(ndx_index *ix, ndx_stats *st);
 NDX_API int ndx_index_check(ndx_index *ix, void (*on_problem)(void *ctx, const char *msg),
                             void *ctx);
 
+/* ---- aliases ------------------------------------------------------------------------------ */
+
+/**
+ * A name in two scripts, learnt at ingest from a gloss in parentheses ("Chen Quanguo (陳全國)",
+ * "陈全国（Chen Quanguo）", "Shinzo Abe (安倍晋三)", "Moon Jae-in (문재인)").  Strings are borrowed
+ * for the duration of the callback.
+ */
+typedef struct ndx_alias {
+    const char *latin;
+    size_t nlatin;       /**< the Latin form, as first written */
+    const char *cjk;
+    size_t ncjk;         /**< the CJK form, as first written */
+    const char *script;  /**< ISO 15924 script of the CJK form: "Hani", "Jpan" (with kana),
+                              "Hang" (Hangul) */
+    uint64_t articles;   /**< live articles that gloss this pair */
+    uint64_t first;      /**< id of the first (lowest-id) of them */
+} ndx_alias;
+
+/**
+ * The aliases of the committed index, most glossed first; with `name` (not NULL, nname > 0) only
+ * the pairs one of whose forms is that name (folded as search folds it: case, accents,
+ * simplified and traditional).  A name glossed inconsistently gives one pair per spelling, each
+ * with its count.  cb's nonzero return stops the listing and is returned.
+ */
+NDX_API int ndx_index_aliases(ndx_index *ix, const char *name, size_t nname,
+                              int (*cb)(void *ctx, const ndx_alias *a), void *ctx);
+
 /* ---- search ------------------------------------------------------------------------------- */
 
 enum ndx_sort { NDX_SORT_RELEVANCE = 0, NDX_SORT_DATE = 1, NDX_SORT_DATE_ASC = 2 };

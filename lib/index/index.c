@@ -6,6 +6,7 @@
  * Readers take no lock.  See docs/FORMAT.md.
  */
 #include "index/index.h"
+#include "index/aliases.h"
 #include "text/text.h"
 #include "dedup/dedup.h"
 
@@ -164,6 +165,7 @@ void ndx_index_close(ndx_index *ix)
     if (!ix)
         return;
     ndx__segs_free(ix);
+    ndx__aliases_free(ix->aliases);
     ndx__dcache_free(&ix->dc);
     ndx__builder_free(ix->bld);
     ndx_free(ix->bld_del);
@@ -483,6 +485,8 @@ int ndx_index_add(ndx_index *ix, const ndx_article *a, int *outcome, uint64_t *i
         if (ndx__map_get(&ix->content_map, old_ch) == gid)
             ndx__map_put(&ix->content_map, old_ch, 0);
         rc = builder_add(ix, gid, &copy, lang, uh, ch, 0);
+        if (!rc && !(rc = ndx__aliases_article(ix, gid, &old, -1)))
+            rc = ndx__aliases_article(ix, gid, &copy, +1);
         oc = NDX_UPDATED;
         goto out;
     }
@@ -498,6 +502,8 @@ int ndx_index_add(ndx_index *ix, const ndx_article *a, int *outcome, uint64_t *i
     }
     gid = ix->next_id++;
     rc = builder_add(ix, gid, &copy, lang, uh, ch, 0);
+    if (!rc)
+        rc = ndx__aliases_article(ix, gid, &copy, +1);
     oc = NDX_ADDED;
 out:
     ndx__buf_free(&scratch);
@@ -625,6 +631,7 @@ int ndx_index_delete(ndx_index *ix, const char *key, size_t nkey)
         if (k)
             ndx__buf_reset(&ix->copies[k - 1].lines);
         ix->dirty = 1;
+        rc = ndx__aliases_article(ix, gid, &a, -1);
     }
     ndx__buf_free(&scratch);
     return rc;
@@ -813,6 +820,9 @@ int ndx_index_check(ndx_index *ix, void (*on_problem)(void *ctx, const char *msg
         }
     }
     ndx__map_free(&seen);
+    int arc = ndx__aliases_check(ix, fwd_problem, &f);
+    if (arc && arc != NDX_ECORRUPT)
+        return ndx__index_fail(ix, arc, "cannot recount the aliases: %s", ndx_strerror(arc));
     if (f.n)
         return ndx__index_fail(ix, NDX_ECORRUPT, "%d problem%s found", f.n, f.n == 1 ? "" : "s");
     return NDX_OK;

@@ -259,8 +259,11 @@ struct pending_copy {
     struct ndx_buf lines;      /* "url\tsource\n"... */
 };
 
+struct ndx_aliases;             /* the alias table (index/aliases.h) */
+
 struct ndx_index {
     char *dir;
+    struct ndx_aliases *aliases; /* the committed table (writers: with their changes), or NULL */
     int flags;
     int lockfd;                /* writer lock, -1 for readers */
     char *err;                 /* last error message, owned */

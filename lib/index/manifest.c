@@ -5,6 +5,7 @@
  * See docs/FORMAT.md.
  */
 #include "index/index.h"
+#include "index/aliases.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -98,6 +99,8 @@ static int load_manifest(ndx_index *ix, uint64_t gen)
     ndx__segs_free(ix);
     uint64_t mgen = 0, next_id = 1, next_seg = 1;
     int stem = 1, simple = 0, version = 0, analysis = 1;
+    char alias_file[40] = "";
+    unsigned long long alias_count = 0;
     char *save = NULL;
     for (char *line = strtok_r(text, "\n", &save); line && !rc;
          line = strtok_r(NULL, "\n", &save)) {
@@ -109,7 +112,8 @@ static int load_manifest(ndx_index *ix, uint64_t gen)
             sscanf(line, "next_id %" SCNu64, &next_id) == 1 ||
             sscanf(line, "next_seg %" SCNu64, &next_seg) == 1 ||
             sscanf(line, "stemming %d", &stem) == 1 || sscanf(line, "simple %d", &simple) == 1 ||
-            sscanf(line, "analysis %d", &analysis) == 1)
+            sscanf(line, "analysis %d", &analysis) == 1 ||
+            sscanf(line, "aliases %39s count %llu", alias_file, &alias_count) == 2)
             continue;
         if (sscanf(line, "segment %63s ndocs %llu delgen %llx ndel %llu", name, &ndocs, &delgen,
                    &ndel) == 4) {
@@ -144,6 +148,10 @@ static int load_manifest(ndx_index *ix, uint64_t gen)
     if (!rc && (version != 1 || mgen != gen))
         rc = ndx__index_fail(ix, NDX_ECORRUPT, "manifest %016" PRIx64 ": bad version or generation",
                              gen);
+    if (!rc && (strncmp(alias_file, "aliases-", 8) == 0 || !alias_file[0]))
+        rc = ndx__aliases_load(ix, alias_file[0] ? alias_file : NULL, alias_count);
+    else if (!rc)
+        rc = ndx__index_fail(ix, NDX_ECORRUPT, "manifest: bad alias table name '%s'", alias_file);
     if (rc) {
         ndx__segs_free(ix);
         return rc;
@@ -247,6 +255,7 @@ int ndx__write_manifest(ndx_index *ix, uint64_t gen)
                     gen, ix->next_id, ix->next_seg, ix->stem, ix->simple);
     if (ix->analysis > 1) /* absent: version 1, read by every newsdex */
         ndx__buf_printf(&b, &rc, "analysis %d\n", ix->analysis);
+    ndx__aliases_manifest_line(ix, &b, &rc);
     for (size_t i = 0; i < ix->nsegs; i++)
         ndx__buf_printf(&b, &rc, "segment %s ndocs %u delgen %" PRIx64 " ndel %u\n",
                         ix->segs[i].seg->name, ix->segs[i].seg->ndocs, ix->segs[i].delgen,
@@ -303,6 +312,8 @@ void ndx__collect_garbage(ndx_index *ix, uint64_t keep_gen)
             remove = strtoull(nm + 9, NULL, 16) < keep_gen;
         else if (strncmp(nm, "seg-", 4) == 0)
             remove = !is_live_file(ix, nm);
+        else if (strncmp(nm, "aliases-", 8) == 0)
+            remove = !ndx__aliases_is_live(ix, nm);
         if (remove)
             (void)unlinkat(dirfd(d), nm, 0);
     }
@@ -335,6 +346,8 @@ int ndx__publish(ndx_index *ix)
 {
     uint64_t gen = ix->gen + 1;
     int rc = write_deletions(ix, gen);
+    if (!rc)
+        rc = ndx__aliases_commit(ix, gen);
     if (!rc && (rc = ndx__write_manifest(ix, gen)))
         ndx__index_fail(ix, rc, "cannot write the manifest in %s: %s", ix->dir, strerror(errno));
     if (!rc && (rc = ndx__fsync_dir(ix->dir)))

@@ -20,6 +20,7 @@ int ndx_cmd_optimize(int argc, char **argv); /* src/cli/cmd_optimize.c */
 int ndx_cmd_extract(int argc, char **argv);  /* src/cli/cmd_extract.c */
 int ndx_cmd_entities(int argc, char **argv); /* src/cli/cmd_entities.c */
 int ndx_cmd_quotes(int argc, char **argv);   /* src/cli/cmd_quotes.c */
+int ndx_cmd_aliases(int argc, char **argv);  /* src/cli/cmd_aliases.c */
 int ndx_cmd_serve(int argc, char **argv);    /* src/server/serve.c */
 
 #endif

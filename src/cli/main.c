@@ -33,6 +33,7 @@ static const struct command commands[] = {
     {"entities", "FILE...", "people, organisations and places in articles (--json)",
      ndx_cmd_entities},
     {"quotes", "FILE...", "direct quotations and their speakers (--json)", ndx_cmd_quotes},
+    {"aliases", "[NAME]", "names learnt in two scripts from glosses (--json)", ndx_cmd_aliases},
     {"serve", "", "HTTP/JSON API and web page on 127.0.0.1:8080", ndx_cmd_serve},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -29,6 +29,9 @@ json_t *ndxx_member_json(const ndx_article *a);
 json_t *ndxx_export_json(const ndx_article *a);
 /* `stats --json`. */
 json_t *ndxx_stats_json(const ndx_stats *st);
+/* {"aliases": [...], "total"} of the index's aliases (every one, or those of name); *rc is
+ * ndx_index_aliases' status (src/common/alias_json.c). */
+json_t *ndxx_aliases_json(ndx_index *ix, const char *name, size_t nname, int *rc);
 
 /* "facets", "facets_other" and "histogram" of an analytics search (ndx_search_analytics) set on
  * o; nothing when none was asked for.  Shapes in docs/ANALYTICS.md. */

@@ -1,0 +1,128 @@
+/* test_aliases.c - the alias table of an index (index/aliases.c): counted per live article at
+ * add, update and delete, committed with the manifest, reopened by readers, listed by name in
+ * either script, inconsistent glosses kept apart, damage detected by the check. */
+#include "harness.h"
+#include "index/index.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static int add_art(ndx_index *ix, const char *url, const char *body)
+{
+    ndx_article a;
+    memset(&a, 0, sizeof a);
+    a.url = url;
+    a.nurl = strlen(url);
+    a.title = "t";
+    a.ntitle = 1;
+    a.body = body;
+    a.nbody = strlen(body);
+    a.lang = "en";
+    a.nlang = 2;
+    a.published = NDX_DATE_UNKNOWN;
+    return ndx_index_add(ix, &a, NULL, NULL);
+}
+
+struct listing {
+    char s[2048];
+    size_t n;
+};
+
+static int on_alias(void *ctx, const ndx_alias *a)
+{
+    struct listing *l = ctx;
+    int w = snprintf(l->s + l->n, sizeof l->s - l->n, "%s%.*s=%.*s/%s/%llu/%llu", l->n ? "; " : "",
+                     (int)a->nlatin, a->latin, (int)a->ncjk, a->cjk, a->script,
+                     (unsigned long long)a->articles, (unsigned long long)a->first);
+    if (w > 0 && (size_t)w < sizeof l->s - l->n)
+        l->n += (size_t)w;
+    return 0;
+}
+
+static const char *list(struct listing *l, ndx_index *ix, const char *name)
+{
+    memset(l, 0, sizeof *l);
+    if (ndx_index_aliases(ix, name, name ? strlen(name) : 0, on_alias, l))
+        return "(error)";
+    return l->s;
+}
+
+static void no_problem(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "  check: %s\n", msg);
+}
+
+TEST(aliases_counted_committed_and_listed)
+{
+    char dir[] = "/tmp/ndx-alias-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    ndx_index *w = NULL, *r = NULL;
+    struct listing l;
+    CHECK_EQ(ndx_index_open(dir, NDX_OPEN_WRITE | NDX_OPEN_CREATE, &w, NULL), NDX_OK);
+    CHECK_EQ(add_art(w, "https://a.test/1", "Party Secretary Chen Quanguo (陳全國) met Wang Yi (王毅)."),
+             NDX_OK);
+    /* the same pair in simplified characters, twice in one article: counted once */
+    CHECK_EQ(add_art(w, "https://a.test/2", "陈全国（Chen Quanguo）说。Chen Quanguo (陈全国)"), NDX_OK);
+    /* an inconsistent gloss: another spelling of the CJK form is its own pair */
+    CHECK_EQ(add_art(w, "https://a.test/3", "Chen Quanguo (陈全果) spoke"), NDX_OK);
+    CHECK_EQ(add_art(w, "https://a.test/4", "no gloss here"), NDX_OK);
+    CHECK_EQ(ndx_index_commit(w), NDX_OK);
+    CHECK_EQ(ndx_index_check(w, no_problem, NULL), NDX_OK);
+
+    CHECK_EQ(ndx_index_open(dir, NDX_OPEN_READ, &r, NULL), NDX_OK);
+    CHECK_STR(list(&l, r, NULL), "Chen Quanguo=陳全國/Hani/2/1; Chen Quanguo=陈全果/Hani/1/3; "
+                                 "Wang Yi=王毅/Hani/1/1");
+    /* by either form, folded as search folds */
+    CHECK_STR(list(&l, r, "chen QUANGUO"),
+              "Chen Quanguo=陳全國/Hani/2/1; Chen Quanguo=陈全果/Hani/1/3");
+    CHECK_STR(list(&l, r, "陈全国"), "Chen Quanguo=陳全國/Hani/2/1");
+    CHECK_STR(list(&l, r, "王毅"), "Wang Yi=王毅/Hani/1/1");
+    CHECK_STR(list(&l, r, "Nobody"), "");
+    ndx_index_close(r);
+
+    /* deleting the first article moves `first`; an update that drops the gloss uncounts it */
+    CHECK_EQ(ndx_index_delete(w, "https://a.test/1", strlen("https://a.test/1")), NDX_OK);
+    CHECK_EQ(add_art(w, "https://a.test/3", "Chen Quanguo spoke, no gloss"), NDX_OK);
+    CHECK_EQ(add_art(w, "https://a.test/5", "Wang Yi (王毅) and Moon Jae-in (문재인)"), NDX_OK);
+    CHECK_EQ(ndx_index_commit(w), NDX_OK);
+    CHECK_STR(list(&l, w, NULL), "Chen Quanguo=陳全國/Hani/1/2; Moon Jae-in=문재인/Hang/1/5; "
+                                 "Wang Yi=王毅/Hani/1/5");
+    CHECK_EQ(ndx_index_check(w, no_problem, NULL), NDX_OK);
+    /* merges keep the table */
+    CHECK_EQ(ndx_index_optimize(w, 1), NDX_OK);
+    CHECK_EQ(ndx_index_check(w, no_problem, NULL), NDX_OK);
+    ndx_index_close(w);
+    CHECK_EQ(ndx_index_open(dir, NDX_OPEN_READ, &r, NULL), NDX_OK);
+    CHECK_STR(list(&l, r, "Moon Jae-in"), "Moon Jae-in=문재인/Hang/1/5");
+    ndx_index_close(r);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "ls %s | grep -c '^aliases-' | grep -qx 1", dir);
+    CHECK_EQ(system(cmd), 0); /* the superseded tables are removed */
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK_EQ(system(cmd), 0);
+}
+
+TEST(aliases_damage_is_detected)
+{
+    char dir[] = "/tmp/ndx-alias-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    ndx_index *w = NULL;
+    CHECK_EQ(ndx_index_open(dir, NDX_OPEN_WRITE | NDX_OPEN_CREATE, &w, NULL), NDX_OK);
+    CHECK_EQ(add_art(w, "https://a.test/1", "Wang Yi (王毅) said"), NDX_OK);
+    CHECK_EQ(ndx_index_commit(w), NDX_OK);
+    ndx_index_close(w);
+    /* one flipped byte in the table: the index does not open */
+    char cmd[256];
+    snprintf(cmd, sizeof cmd,
+             "f=$(ls %s/aliases-*); printf 'X' | dd of=$f bs=1 seek=14 conv=notrunc 2>/dev/null",
+             dir);
+    CHECK_EQ(system(cmd), 0);
+    char *msg = NULL;
+    ndx_index *r = NULL;
+    CHECK_EQ(ndx_index_open(dir, NDX_OPEN_READ, &r, &msg), NDX_ECORRUPT);
+    CHECK(msg && strstr(msg, "alias table") && strstr(msg, "damaged"));
+    ndx_free(msg);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK_EQ(system(cmd), 0);
+}
