@@ -79,3 +79,95 @@ def test_text_is_shown_as_written(nd, zh_index):
 
 def test_stats_report_analysis_version(nd, zh_index):
     assert nd.stats(zh_index).get("analysis") == 2
+
+
+# ---- aliases learnt from glosses -------------------------------------------------------------
+
+def aliases(nd, ix, *name, expect_rc=0):
+    rc, out, err = nd("aliases", "--index", ix, "--json", *name)
+    assert rc == expect_rc, err
+    return json.loads(out) if rc == 0 else None
+
+
+def test_seed_page_glosses_are_learnt(nd, seed_index):
+    got = aliases(nd, seed_index)["aliases"]
+    pairs = {(a["latin"], a["cjk"]) for a in got}
+    assert pairs == {("Chen Quanguo", "陳全國"), ("Wang Yi", "王毅"), ("Li Keqiang", "李克強")}
+    for a in got:
+        assert a["script"] == "Hani" and a["articles"] == 1 and a["first"] == 1
+    # by either form, in any case, simplified or traditional
+    for name in (["Chen", "Quanguo"], ["chen quanguo"], ["陈全国"], ["陳全國"]):
+        res = aliases(nd, seed_index, *name)
+        assert [(a["latin"], a["cjk"]) for a in res["aliases"]] == [("Chen Quanguo", "陳全國")]
+    rc, out, err = nd("aliases", "--index", seed_index, "Nobody")
+    assert rc == 1 and "no aliases" in err
+    rc, out, err = nd("aliases", "--index", seed_index)
+    assert rc == 0 and "Chen Quanguo = 陳全國  (Hani, 1 article, first 1)" in out
+
+
+GLOSSED = [
+    {"url": "https://g.test/1", "title": "Visit", "maintext":
+     "Party Secretary Chen Quanguo (陳全國) met Foreign Minister Wang Yi (王毅)."},
+    {"url": "https://g.test/2", "title": "訪問", "maintext": "新疆党委书记陈全国（Chen Quanguo）表示。"},
+    {"url": "https://g.test/3", "title": "Typo", "maintext": "Chen Quanguo (陈全果) was misspelt."},
+    {"url": "https://g.test/4", "title": "Japan", "maintext":
+     "Prime Minister Shinzo Abe (安倍晋三) met President Moon Jae-in (문재인)."},
+]
+
+
+def test_inconsistent_glosses_keep_every_pair(nd, tmp_path):
+    ix = tmp_path / "ix"
+    nd.ingest(ix, write_jsonl(tmp_path / "g.jsonl", GLOSSED))
+    got = aliases(nd, ix, "Chen Quanguo")["aliases"]
+    assert [(a["cjk"], a["articles"], a["first"]) for a in got] == [("陳全國", 2, 1), ("陈全果", 1, 3)]
+    every = {a["latin"]: a for a in aliases(nd, ix)["aliases"]}
+    assert every["Shinzo Abe"]["cjk"] == "安倍晋三" and every["Moon Jae-in"]["script"] == "Hang"
+    # deleting an article uncounts its glosses, and the first article moves on
+    rc, out, err = nd("delete", "--index", ix, "https://g.test/1")
+    assert rc == 0, err
+    got = aliases(nd, ix, "陈全国")["aliases"]
+    assert [(a["cjk"], a["articles"], a["first"]) for a in got] == [("陳全國", 1, 2)]
+    assert aliases(nd, ix, "Wang Yi", expect_rc=1) is None
+    assert nd.check(ix)[0] == 0
+
+
+N_GLOSSED = 1500
+NAMES = [("Chen Quanguo", "陳全國"), ("Wang Yi", "王毅"), ("Li Keqiang", "李克強"),
+         ("Moon Jae-in", "문재인"), ("Shinzo Abe", "安倍晋三"), ("Kim Jong Un", "김정은")]
+
+
+def test_alias_table_survives_kill9(nd, newsdex_bin, tmp_path):
+    """kill -9 during ingest: the table the index opens with counts exactly the committed
+    articles (check recounts them), and the finished ingest counts them all."""
+    from test_crash import Ingest
+    import random
+    import time
+    data = tmp_path / "glossed.jsonl"
+    arts = []
+    for i in range(N_GLOSSED):
+        latin, cjk = NAMES[i % len(NAMES)]
+        arts.append({"url": f"https://crash.test/{i}", "title": f"Report {i}",
+                     "maintext": f"Report number {i}: {latin} ({cjk}) spoke. " + "word " * 200})
+    write_jsonl(data, arts)
+    ix = tmp_path / "ix"
+    rng = random.Random(13)
+    seen = []
+    for round_ in range(4):
+        ing = Ingest(newsdex_bin, ix, data, commit_every=100)
+        ing.wait_lines(round_ + 2)
+        time.sleep(rng.uniform(0, 0.05))
+        ing.kill()
+        rc, out, err = nd.check(ix)
+        assert rc == 0, f"check after kill {round_}:\n{out}{err}"
+        docs = nd.stats(ix)["documents"]
+        got = {a["latin"]: a["articles"] for a in aliases(nd, ix)["aliases"]}
+        # the committed articles are a prefix of the file: pair k is glossed by every 6th
+        want = {latin: len(range(k, docs, len(NAMES))) for k, (latin, _) in enumerate(NAMES)
+                if k < docs}
+        assert got == want, f"after kill {round_} with {docs} documents"
+        seen.append(docs)
+    assert min(seen) < N_GLOSSED, f"no kill interrupted the ingest: {seen}"
+    nd.ingest(ix, data, opts=("-q",))
+    got = {a["latin"]: (a["articles"], a["first"]) for a in aliases(nd, ix)["aliases"]}
+    assert got == {latin: (N_GLOSSED // len(NAMES), k + 1) for k, (latin, _) in enumerate(NAMES)}
+    assert nd.check(ix)[0] == 0
