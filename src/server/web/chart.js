@@ -111,8 +111,9 @@
       role: 'group', 'aria-label': `${series.length > 1 ? 'Stories of each query' : 'Stories'} by ${interval}` +
         (measure === 'share' ? ', as a share of all stories' : '') });
 
-    // y axis: 0, half, top
+    // y axis: 0, half (when it is a whole number of stories), top
     for (const f of [0, 0.5, 1]) {
+      if (f === 0.5 && measure !== 'share' && top % 2) continue;
       const y = padT + plotH - f * plotH;
       root.appendChild(svg('line', { x1: padL, x2: W - padR, y1: y, y2: y, class: f ? 'grid' : 'axis' }));
       root.appendChild(svg('text', { x: padL - 5, y: y + 4, class: 'tick', 'text-anchor': 'end' },
