@@ -150,16 +150,9 @@ int ndx_query_stats(ndx_index *ix, const char *query, size_t nquery, char **out,
 {
     *out = NULL;
     struct ndx_qnode *q = NULL;
-    char *msg = NULL;
-    size_t epos = 0;
-    int rc = ndx__query_parse(query, nquery, &q, &epos, &msg);
-    if (rc) {
-        if (errpos)
-            *errpos = epos;
-        ndx__index_fail(ix, rc, "%s (at offset %zu)", msg ? msg : ndx_strerror(rc), epos);
-        ndx_free(msg);
+    int rc = ndx__parse_query(ix, query, nquery, &q, errpos);
+    if (rc)
         return rc;
-    }
     struct ndx_xstats rec = {.rec_df = json_object(), .rec_pdf = json_object()};
     struct ndx_xstats *external = ix->xstats;
     ix->xstats = NULL; /* this index's own statistics, whatever it scores with */

@@ -1,6 +1,5 @@
 """newsdex.cluster: an archive over 4 shards on a Dask LocalCluster of 4 worker processes answers
 as one index holding the same articles does; faults are survived or named."""
-import json
 import os
 import re
 import signal
@@ -14,6 +13,9 @@ import pytest
 import newsdex
 from conftest import BBC, CORPORA, ROOT, SAMPLE
 
+sys.path.insert(0, str(ROOT / "bench" / "cluster"))
+import bgame  # noqa: E402  (the benchmark's query set, shared with bench/cluster/bench.py)
+
 distributed = pytest.importorskip("distributed")
 from newsdex.cluster import ShardError, ShardedArchive, shard_of_url  # noqa: E402
 
@@ -22,7 +24,6 @@ if "libasan" in os.environ.get("LD_PRELOAD", ""):
                                   "too slow for this machine; the release pass runs these")
 
 GIVEME = CORPORA / "text" / "giveme5w1h-dev" / "data_raw"
-QUERIES = CORPORA / "queries" / "search-benchmark-game-queries" / "queries.txt"
 
 
 @pytest.fixture(scope="module")
@@ -51,17 +52,9 @@ def corpora(tmp_path_factory, client):
 def bench_queries(n):
     """n queries of the search-benchmark game in newsdex's language, plus field, prefix and
     negated ones."""
-    out = []
-    for line in QUERIES.read_text().splitlines():
-        q = json.loads(line)
-        text, tags = q["query"], q["tags"]
-        if "intersection" in tags:
-            text = text.replace("+", "")
-        elif "union" in tags:
-            text = " OR ".join(text.split())
-        out.append(text)
-    return out[:n] + ["title:film", "government -labour", "elect*", "source:bbc", "film OR music",
-                      '"prime minister"', "date:2016..2017 trump", "lang:en economy"]
+    return bgame.queries()[:n] + [
+        "title:film", "government -labour", "elect*", "source:bbc", "film OR music",
+        '"prime minister"', "date:2016..2017 trump", "lang:en economy"]
 
 
 def top(res, k):

@@ -26,7 +26,7 @@ import time
 
 from ..errors import NewsdexError
 from ..index import Export, Index, read_articles
-from ..records import Article, Hit, IngestReport, SearchResult
+from ..records import IngestReport, SearchResult
 
 __all__ = ["ShardedArchive", "ShardError", "merge_stats", "shard_of_url", "content_key"]
 
