@@ -177,6 +177,8 @@ void ndx_index_close(ndx_index *ix)
     if (ix->lockfd >= 0)
         close(ix->lockfd);
     ndx__xstats_free(ix->xstats);
+    if (ix->qcache_free)
+        ix->qcache_free(ix->qcache);
     ndx_free(ix->dir);
     ndx_free(ix->err);
     ndx_free(ix);

@@ -294,6 +294,8 @@ struct ndx_index {
     int dirty;                 /* anything to commit */
     struct ndx_xstats *xstats; /* external collection statistics (xstats.c), NULL = own */
     struct ndx_xstats *xrec;   /* ndx_query_stats: records the frequencies looked up */
+    void *qcache;              /* query evaluation's results kept for the commit (view.qcache) */
+    void (*qcache_free)(void *); /* how to free it (set by whoever fills it) */
 };
 
 static inline int ndx__seg_deleted(const struct ndx_segref *r, uint32_t doc)
@@ -320,9 +322,12 @@ struct ndx_view {
     int nlangs;
     const struct ndx_xstats *xs; /* external statistics replacing the above (xstats.c) */
     struct ndx_xstats *rec;      /* records every frequency looked up (ndx_query_stats) */
+    uint64_t gen;                /* commit generation of the segments */
+    void **qcache;               /* the handle's slot for results kept for one generation */
+    void (**qcache_free)(void *); /* and the function that frees them */
 };
 
-void ndx__view_init(struct ndx_view *v, const ndx_index *ix);
+void ndx__view_init(struct ndx_view *v, ndx_index *ix);
 /* Documents holding term t (every term starting with t when prefix), over the view. */
 uint64_t ndx__view_df(const struct ndx_view *v, const char *t, size_t n, int prefix);
 

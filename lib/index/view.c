@@ -4,9 +4,12 @@
  */
 #include "index/index.h"
 
-void ndx__view_init(struct ndx_view *v, const ndx_index *ix)
+void ndx__view_init(struct ndx_view *v, ndx_index *ix)
 {
     memset(v, 0, sizeof *v);
+    v->gen = ix->gen;
+    v->qcache = &ix->qcache;
+    v->qcache_free = &ix->qcache_free;
     v->segs = ix->segs;
     v->nsegs = ix->nsegs;
     v->stem = ix->stem;

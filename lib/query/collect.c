@@ -696,30 +696,20 @@ static int is_filter(const struct cnode *c)
     return 1;
 }
 
-/* Stories of each bucket [lo, hi] among the documents passing the filters of root (and the
- * search's from/to options) into all[]. */
-static int all_stories(struct search *S, const struct cnode *root, int interval, int64_t lo,
-                       int64_t hi, uint64_t *all)
+/* Stories of each bucket [lo, hi] among the documents f matches (and the search's from/to
+ * options) into all[]; lo > hi: over the span of those documents, into a new *all with *lo and
+ * *hi set (nothing dated: *all NULL). */
+static int all_stories_pass(struct search *S, const struct cnode *f, int interval, int64_t *plo,
+                            int64_t *phi, uint64_t **pall)
 {
-    struct cnode everything = {NDX_Q_NOT, NULL, NULL, 0};
-    struct cnode conj = {NDX_Q_AND, NULL, NULL, 0};
-    const struct cnode *f = &everything;
     int rc = NDX_OK;
-    if (is_filter(root)) {
-        f = root;
-    } else if (root->kind == NDX_Q_AND) {
-        conj.kids = ndx_calloc(root->nkids, sizeof *conj.kids);
-        if (!conj.kids)
-            return NDX_ENOMEM;
-        for (size_t i = 0; i < root->nkids; i++)
-            if (is_filter(root->kids[i]))
-                conj.kids[conj.nkids++] = root->kids[i];
-        if (conj.nkids)
-            f = &conj;
-    }
+    int64_t lo = *plo, hi = *phi;
+    int whole = lo > hi;
     const ndx_search_opts *o = S->o;
     int has_from = o->date_from != NDX_DATE_UNKNOWN, has_to = o->date_to != NDX_DATE_UNKNOWN;
-    int64_t dlo = bucket_day(interval, lo), dhi = bucket_day(interval, hi + 1) - 1;
+    int64_t dlo = whole ? INT64_MIN : bucket_day(interval, lo);
+    int64_t dhi = whole ? INT64_MAX : bucket_day(interval, hi + 1) - 1;
+    int64_t bmin = INT64_MAX, bmax = INT64_MIN;
     struct crec *r = NULL;
     size_t n = 0, cap = 0;
     for (size_t g = 0; g < S->v.nsegs && !rc; g++) {
@@ -748,8 +738,11 @@ static int all_stories(struct search *S, const struct cnode *root, int interval,
                 }
                 r = p;
             }
+            int64_t b = bucket_of(interval, day);
             r[n].story = col->story[d];
-            r[n].day = (int32_t)(bucket_of(interval, day) - lo);
+            r[n].day = whole ? (int32_t)day : (int32_t)(b - lo);
+            bmin = b < bmin ? b : bmin;
+            bmax = b > bmax ? b : bmax;
             n++;
         }
         it_free(it);
@@ -757,7 +750,19 @@ static int all_stories(struct search *S, const struct cnode *root, int interval,
             rc = ndx__index_fail(S->ix, NDX_ECORRUPT, "segment %s is damaged (run 'newsdex check')",
                                  ref->seg->name);
     }
-    ndx_free(conj.kids);
+    if (whole) {
+        if (rc || n == 0) {
+            ndx_free(r);
+            *pall = NULL;
+            return rc;
+        }
+        lo = *plo = bmin, hi = *phi = bmax;
+        for (size_t j = 0; j < n; j++)
+            r[j].day = (int32_t)(bucket_of(interval, r[j].day) - lo);
+        if (!(*pall = ndx_calloc((size_t)(hi - lo + 1), sizeof **pall)))
+            rc = NDX_ENOMEM;
+    }
+    uint64_t *all = rc ? NULL : *pall;
     size_t nb = (size_t)(hi - lo + 1);
     uint64_t *stamp = rc ? NULL : ndx_calloc(nb, sizeof *stamp);
     if (!rc && !stamp)
@@ -776,6 +781,109 @@ static int all_stories(struct search *S, const struct cnode *root, int interval,
     }
     ndx_free(stamp);
     ndx_free(r);
+    if (rc && whole) {
+        ndx_free(*pall);
+        *pall = NULL;
+    }
+    return rc;
+}
+
+/* ---- the handle's cache of archive-wide bucket counts --------------------------------------- */
+
+/* The stories of every bucket of the whole archive (or of a from/to range of it), for queries
+ * without filters: computed once per commit, interval and range, kept on the handle. */
+#define QCACHE_ENTRIES 8
+
+struct qcache_entry {
+    int valid, interval;
+    uint64_t gen;
+    int64_t from, to;
+    int64_t lo, hi; /* lo > hi: nothing dated */
+    uint64_t *all;
+};
+
+struct qcache {
+    struct qcache_entry e[QCACHE_ENTRIES];
+    size_t next; /* entry replaced next */
+};
+
+static void qcache_free(void *p)
+{
+    struct qcache *c = p;
+    if (!c)
+        return;
+    for (size_t i = 0; i < QCACHE_ENTRIES; i++)
+        ndx_free(c->e[i].all);
+    ndx_free(c);
+}
+
+static int archive_counts(struct search *S, int interval, const struct qcache_entry **out)
+{
+    struct qcache *c = *S->v.qcache;
+    if (c && *S->v.qcache_free != qcache_free)
+        return NDX_EINVAL; /* the slot holds something else: not ours to use */
+    const ndx_search_opts *o = S->o;
+    for (size_t i = 0; c && i < QCACHE_ENTRIES; i++) {
+        const struct qcache_entry *e = &c->e[i];
+        if (e->valid && e->gen == S->v.gen && e->interval == interval &&
+            e->from == o->date_from && e->to == o->date_to) {
+            *out = e;
+            return NDX_OK;
+        }
+    }
+    if (!c) {
+        if (!(c = ndx_calloc(1, sizeof *c)))
+            return NDX_ENOMEM;
+        *S->v.qcache = c;
+        *S->v.qcache_free = qcache_free;
+    }
+    struct qcache_entry *e = &c->e[c->next];
+    c->next = (c->next + 1) % QCACHE_ENTRIES;
+    ndx_free(e->all);
+    memset(e, 0, sizeof *e);
+    struct cnode everything = {NDX_Q_NOT, NULL, NULL, 0};
+    e->lo = 1, e->hi = 0;
+    int rc = all_stories_pass(S, &everything, interval, &e->lo, &e->hi, &e->all);
+    if (rc)
+        return rc;
+    e->valid = 1;
+    e->interval = interval;
+    e->gen = S->v.gen;
+    e->from = o->date_from;
+    e->to = o->date_to;
+    *out = e;
+    return NDX_OK;
+}
+
+/* Stories of each bucket [lo, hi] among the documents passing the filters of root (and the
+ * search's from/to options) into all[]. */
+static int all_stories(struct search *S, const struct cnode *root, int interval, int64_t lo,
+                       int64_t hi, uint64_t *all)
+{
+    struct cnode conj = {NDX_Q_AND, NULL, NULL, 0};
+    const struct cnode *f = NULL;
+    if (is_filter(root)) {
+        f = root;
+    } else if (root->kind == NDX_Q_AND) {
+        conj.kids = ndx_calloc(root->nkids, sizeof *conj.kids);
+        if (!conj.kids)
+            return NDX_ENOMEM;
+        for (size_t i = 0; i < root->nkids; i++)
+            if (is_filter(root->kids[i]))
+                conj.kids[conj.nkids++] = root->kids[i];
+        if (conj.nkids)
+            f = &conj;
+    }
+    int rc;
+    if (f) {
+        rc = all_stories_pass(S, f, interval, &lo, &hi, &all);
+    } else {
+        const struct qcache_entry *e = NULL;
+        rc = archive_counts(S, interval, &e);
+        for (int64_t b = lo; !rc && b <= hi; b++)
+            all[b - lo] = e->lo <= e->hi && b >= e->lo && b <= e->hi ? e->all[b - e->lo] : 0;
+    }
+    ndx_free(conj.kids);
     return rc;
 }
 
