@@ -168,6 +168,12 @@ NDX_API int ndx_index_delete(ndx_index *ix, const char *key, size_t nkey);
 NDX_API int ndx_index_commit(ndx_index *ix);
 /** Merge segments down to at most `max_segments` (>= 1) and commit. */
 NDX_API int ndx_index_optimize(ndx_index *ix, int max_segments);
+/** Progress of merges (ndx_index_optimize, and the merges a commit starts): called now and then
+ * with the work done and the work in all of the merge under way (documents and postings copied,
+ * plus one step: done == total - 1 while the merged segment is being written, done == total once
+ * it is).  NULL turns it off. */
+typedef void (*ndx_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+NDX_API void ndx_index_set_progress(ndx_index *ix, ndx_progress_fn fn, void *ctx);
 /** Re-read the newest commit if there is a newer one (readers: see what writers committed since
  * open).  Cheap when nothing changed: one stat() of the directory (a listing when its mtime is
  * recent or moved since the last check). */

@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 struct merge_terms {
+    ndx_index *ix;
+    uint64_t done, total, next_report; /* progress, in documents + postings */
     struct ndx_builder *bld;
     const struct ndx_seg *seg;
     const uint32_t *remap; /* new doc of each doc of seg, UINT32_MAX: deleted */
@@ -44,6 +46,13 @@ static int merge_term(void *ctx, const char *t, size_t n, const struct ndx_termi
         if (rc)
             return rc;
     }
+    m->done += ti->df;
+    if (m->done + 1 >= m->total) /* the work is an estimate: the writing step comes last */
+        m->done = m->total > 1 ? m->total - 2 : 0;
+    if (m->ix->progress && m->done >= m->next_report) {
+        m->ix->progress(m->ix->progress_ctx, m->done, m->total);
+        m->next_report = m->done + m->total / 200 + 1;
+    }
     return pl.corrupt ? NDX_ECORRUPT : NDX_OK;
 }
 
@@ -60,6 +69,10 @@ static int merge_segments(ndx_index *ix, size_t *which, size_t nwhich)
     uint32_t **remap = ndx_calloc(nwhich, sizeof *remap);
     int rc = remap ? NDX_OK : NDX_ENOMEM;
     uint32_t next = 0; /* the builder is empty: merges run right after a commit */
+    struct merge_terms mt = {ix, 0, 0, 0, ix->bld, NULL, NULL, NULL, 0};
+    mt.total = 1; /* the work: documents, postings, then one step for writing the segment */
+    for (size_t k = 0; k < nwhich; k++)
+        mt.total += ix->segs[which[k]].seg->ndocs + ix->segs[which[k]].seg->npostings;
     for (size_t k = 0; k < nwhich && !rc; k++) {
         struct ndx_segref *r = &ix->segs[which[k]];
         const struct ndx_columns *c = &r->seg->col;
@@ -83,8 +96,10 @@ static int merge_segments(ndx_index *ix, size_t *which, size_t nwhich)
             rc = ndx__builder_put_doc(ix->bld, a.id, &a, lang, &m, c->dl[d], c->title_len[d]);
             remap[k][d] = next++;
         }
+        mt.done += r->seg->ndocs;
+        if (ix->progress)
+            ix->progress(ix->progress_ctx, mt.done, mt.total);
     }
-    struct merge_terms mt = {ix->bld, NULL, NULL, NULL, 0};
     for (size_t k = 0; k < nwhich && !rc; k++) {
         mt.seg = ix->segs[which[k]].seg;
         mt.remap = remap[k];
@@ -117,8 +132,12 @@ static int merge_segments(ndx_index *ix, size_t *which, size_t nwhich)
     ndx_free(ix->segs);
     ix->segs = keep;
     ix->nsegs = nkeep;
+    if (ix->progress)
+        ix->progress(ix->progress_ctx, mt.total - 1, mt.total);
     if ((rc = ndx__flush_builder(ix)))
         return rc;
+    if (ix->progress)
+        ix->progress(ix->progress_ctx, mt.total, mt.total);
     return ndx__rebuild_maps(ix);
 }
 
@@ -154,6 +173,12 @@ int ndx__maybe_merge(ndx_index *ix, int max_segments)
             break;
     }
     return NDX_OK;
+}
+
+void ndx_index_set_progress(ndx_index *ix, ndx_progress_fn fn, void *ctx)
+{
+    ix->progress = fn;
+    ix->progress_ctx = ctx;
 }
 
 int ndx_index_optimize(ndx_index *ix, int max_segments)

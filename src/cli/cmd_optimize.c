@@ -15,6 +15,37 @@
 #include <time.h>
 #include <unistd.h>
 
+struct progress {
+    double t0, last; /* start of the merge, last line printed */
+    int shown;
+};
+
+/* One line on a terminal, rewritten in place: how far the merge is, and when it should end. */
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    struct progress *p = ctx;
+    double t = now_s();
+    if (done == 0 || p->t0 == 0)
+        p->t0 = t;
+    if (done + 1 < total && t - p->last < 0.5 && done > 0)
+        return; /* the first line, the writing step and the end are always shown */
+    p->last = t;
+    p->shown = 1;
+    if (done + 1 == total) {
+        fprintf(stderr, "\r\033[Koptimize: writing the merged segment");
+    } else if (done >= total) {
+        fprintf(stderr, "\r\033[K");
+    } else {
+        double frac = total ? (double)done / (double)total : 0, el = t - p->t0;
+        fprintf(stderr, "\r\033[Koptimize: %.0f%%", 100 * frac);
+        if (frac > 0.02 && el > 1) {
+            int left = (int)(el / frac - el);
+            fprintf(stderr, ", about %dm%02ds left", left / 60, left % 60);
+        }
+    }
+    fflush(stderr);
+}
+
 int ndx_cmd_optimize(int argc, char **argv)
 {
     static const struct option opts[] = {{"index", required_argument, 0, 'i'},
@@ -32,14 +63,21 @@ int ndx_cmd_optimize(int argc, char **argv)
                 die_usage("optimize", "--segments takes a number from 1");
         } else if (c == 'h') {
             printf("Usage: %s optimize [--index DIR] [--segments N]\n"
-                   "Merge segments (down to N, default 1) and drop deleted articles.\n",
+                   "Merge segments (down to N, default 1) and drop deleted articles.  On a\n"
+                   "terminal a progress line shows how far the merge is.  Interrupting it (even\n"
+                   "kill -9) loses nothing: the index stays as it was until the merge commits.\n",
                    prog);
             return 0;
         } else
             die_usage("optimize", "unknown option");
     }
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_WRITE);
+    struct progress pr = {0, 0, 0};
+    if (isatty(2))
+        ndx_index_set_progress(ix, on_progress, &pr);
     int rc = ndx_index_optimize(ix, (int)segs);
+    if (pr.shown)
+        fprintf(stderr, "\r\033[K");
     if (rc)
         fprintf(stderr, "%s: optimize failed: %s\n", prog, ndx_errmsg(ix));
     else {

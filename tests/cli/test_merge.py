@@ -114,3 +114,44 @@ def test_merge_drops_deleted_articles(nd, built, tmp_path):
     assert rc == 0, err
     rc, out, err = nd("show", "--json", "--index", ix, str(after[0][0]))
     assert rc == 0 and json.loads(out)["text"], err
+
+
+def test_optimize_progress_on_a_terminal(nd, newsdex_bin, tmp_path):
+    import os
+    import pty
+    import re
+    import subprocess
+    from conftest import check_process, child_env
+    ix = tmp_path / "ix"
+    nd.ingest(ix, BBC / "business", BBC / "sport", opts=("-q", "--commit-every", "150"))
+    plain = tmp_path / "plain"
+    shutil.copytree(ix, plain)
+    # not a terminal: no progress line
+    rc, out, err = nd("optimize", "--index", plain)
+    assert rc == 0 and err == "", err
+    master, slave = pty.openpty()
+    p = subprocess.Popen([str(newsdex_bin), "optimize", "--index", str(ix)],
+                         stdout=subprocess.PIPE, stderr=slave, env=child_env())
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    out = p.stdout.read().decode()
+    p.wait()
+    os.close(master)
+    err = b"".join(chunks).decode("utf-8", "replace")
+    check_process(["optimize"], p.returncode, err)
+    assert p.returncode == 0, err
+    assert "documents in 1 segment" in out
+    lines = [x for x in re.split(r"\r\x1b\[K", err) if x]
+    assert lines, repr(err)
+    pcts = [int(m.group(1)) for m in (re.match(r"optimize: (\d+)%", x) for x in lines) if m]
+    assert pcts == sorted(pcts) and all(0 <= v <= 100 for v in pcts), lines
+    assert lines[-1].startswith("optimize: writing the merged segment"), lines
+    assert err.endswith("\r\x1b[K")  # the line is cleared when done
