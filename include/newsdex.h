@@ -264,6 +264,8 @@ typedef struct ndx_search_opts {
     int count_stories; /**< 1 (default): compute total_stories and total_copies; 0: skip
                             (total_copies = articles matched, total_stories = 0) unless
                             collapse needs them */
+    int aliases;       /**< 1 (default): a name also matches its other forms in the alias table
+                            ("Chen Quanguo" finds articles writing only 陳全國); 0: as written */
 } ndx_search_opts;
 
 /** Fill `o` with defaults. */

@@ -88,6 +88,12 @@ uint64_t ndx__alias_key(const struct ndx_buf *latin, const struct ndx_buf *cjk)
     return h ? h : 1;
 }
 
+uint64_t ndx__alias_form_hash(const struct ndx_buf *folded)
+{
+    uint64_t h = ndx__hash64(folded->p ? folded->p : (const uint8_t *)"", folded->n, 0x666f726d);
+    return h ? h : 1;
+}
+
 /* ---- the table ---------------------------------------------------------------------------- */
 
 static struct ndx_aliases *table(ndx_index *ix)
@@ -119,6 +125,20 @@ static int add_entry(struct ndx_aliases *al, const char *latin, size_t nlatin, c
         ndx_free(e->latin);
         ndx_free(e->cjk);
         return NDX_ENOMEM;
+    }
+    struct ndx_buf f;
+    ndx__buf_init(&f, 0);
+    int rc = ndx__alias_latin_key(latin, nlatin, &f);
+    e->lhash = ndx__alias_form_hash(&f);
+    if (!rc)
+        rc = ndx__alias_cjk_key(cjk, ncjk, &f);
+    e->chash = ndx__alias_form_hash(&f);
+    ndx__buf_free(&f);
+    if (rc) {
+        ndx__map_put(&al->by_key, key, 0);
+        ndx_free(e->latin);
+        ndx_free(e->cjk);
+        return rc;
     }
     e->nlatin = (uint32_t)nlatin;
     e->ncjk = (uint32_t)ncjk;
@@ -548,14 +568,14 @@ int ndx_index_aliases(ndx_index *ix, const char *name, size_t nname,
     const struct ndx_aliases *al = ix->aliases;
     if (!al || al->n == 0)
         return NDX_OK;
-    struct ndx_buf lk, ck, tmp;
+    struct ndx_buf lk, ck;
     ndx__buf_init(&lk, 0);
     ndx__buf_init(&ck, 0);
-    ndx__buf_init(&tmp, 0);
     int rc = NDX_OK;
     if (name && nname && ((rc = ndx__alias_latin_key(name, nname, &lk)) ||
                           (rc = ndx__alias_cjk_key(name, nname, &ck))))
         goto out;
+    uint64_t lh = lk.n ? ndx__alias_form_hash(&lk) : 0, ch = ck.n ? ndx__alias_form_hash(&ck) : 0;
     const struct ndx_alias_ent **v = ndx_malloc(al->n * sizeof *v);
     if (!v) {
         rc = NDX_ENOMEM;
@@ -564,15 +584,8 @@ int ndx_index_aliases(ndx_index *ix, const char *name, size_t nname,
     size_t nv = 0;
     for (size_t i = 0; i < al->n && !rc; i++) {
         const struct ndx_alias_ent *e = &al->e[i];
-        if (name && nname) {
-            bool match = false;
-            if (!(rc = ndx__alias_latin_key(e->latin, e->nlatin, &tmp)))
-                match = lk.n && tmp.n == lk.n && memcmp(tmp.p, lk.p, lk.n) == 0;
-            if (!rc && !match && !(rc = ndx__alias_cjk_key(e->cjk, e->ncjk, &tmp)))
-                match = ck.n && tmp.n == ck.n && memcmp(tmp.p, ck.p, ck.n) == 0;
-            if (!match)
-                continue;
-        }
+        if (name && nname && e->lhash != lh && e->chash != ch)
+            continue;
         v[nv++] = e;
     }
     if (!rc)
@@ -586,6 +599,5 @@ int ndx_index_aliases(ndx_index *ix, const char *name, size_t nname,
 out:
     ndx__buf_free(&lk);
     ndx__buf_free(&ck);
-    ndx__buf_free(&tmp);
     return rc;
 }

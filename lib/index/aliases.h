@@ -17,6 +17,7 @@ struct ndx_alias_ent {
     uint64_t count;          /* live articles glossing the pair */
     uint64_t first;          /* lowest id among them */
     uint64_t key;            /* hash of the folded forms (ndx__alias_key) */
+    uint64_t lhash, chash;   /* hashes of the folded Latin and CJK forms (ndx__alias_form_hash) */
 };
 
 struct ndx_aliases {
@@ -47,5 +48,6 @@ int ndx__aliases_check(ndx_index *ix, void (*cb)(void *, const char *), void *ct
 int ndx__alias_latin_key(const char *s, size_t n, struct ndx_buf *out);
 int ndx__alias_cjk_key(const char *s, size_t n, struct ndx_buf *out);
 uint64_t ndx__alias_key(const struct ndx_buf *latin, const struct ndx_buf *cjk);
+uint64_t ndx__alias_form_hash(const struct ndx_buf *folded);
 
 #endif /* NDX_ALIASES_H */

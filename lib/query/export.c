@@ -3,6 +3,7 @@
  * memory), and every article of one story, earliest first (ndx_story_members).
  */
 #include "query/eval.h"
+#include "query/alias_expand.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -28,7 +29,9 @@ int ndx_export(ndx_index *ix, const char *query, size_t nquery, ndx_article_fn c
     struct cnode *root = NULL;
     int rc = NDX_OK;
     if (!only_space(query, nquery)) {
-        if ((rc = ndx__parse_query(ix, query, nquery, &q, errpos))) {
+        if ((rc = ndx__parse_query(ix, query, nquery, &q, errpos)) ||
+            (rc = ndx__alias_expand(ix, &q))) { /* names in their other script, as search */
+            ndx__query_free(q);
             ndx__search_free(&S);
             return rc;
         }

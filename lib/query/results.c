@@ -98,6 +98,7 @@ void ndx_search_opts_init(ndx_search_opts *o)
     o->collapse = 1;
     o->ids_only = 0;
     o->count_stories = 1;
+    o->aliases = 1;
 }
 
 static char *dup_field(const char *s, size_t n)

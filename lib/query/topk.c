@@ -6,6 +6,7 @@
  * count are pruned instead (MaxScore, block-max).  Entry point: ndx_search (newsdex.h).
  */
 #include "query/eval.h"
+#include "query/alias_expand.h"
 
 #include <stdlib.h>
 
@@ -363,6 +364,8 @@ int ndx_search_analytics(ndx_index *ix, const char *query, size_t nquery,
     int rc = ndx__parse_query(ix, query, nquery, &q, errpos);
     if (rc)
         return rc;
+    if (opts->aliases)
+        rc = ndx__alias_expand(ix, &q); /* names in their other script too */
     struct search S;
     ndx__search_init(&S, ix, opts);
     struct cnode *root = NULL;

@@ -79,6 +79,7 @@ typedef struct ndx_search_opts {
     size_t teaser_words; size_t snippet_words; const char *hl_open; const char *hl_close;
     int escape_html; int64_t date_from; int64_t date_to; int collapse; int ids_only;
     int count_stories;
+    int aliases;
 } ndx_search_opts;
 void ndx_search_opts_init(ndx_search_opts *o);
 

@@ -37,6 +37,8 @@ static void usage_search(void)
            "  --to DATE         only articles published on or before DATE\n"
            "  --json            one JSON object (schema in docs/CLI.md)\n"
            "  --no-collapse     one hit per article (default: one per story, copies collapsed)\n"
+           "  --no-aliases      names as written only (default: also their other script from\n"
+           "                    the alias table, \"Chen Quanguo\" finding 陳全國)\n"
            "  --no-snippets     skip snippets and teasers\n"
            "  --color WHEN      highlight matches: auto (default), always, never\n\n"
            "Analytics (counted over every match, as stories and as copies; docs/ANALYTICS.md):\n"
@@ -114,7 +116,7 @@ int ndx_cmd_search(int argc, char **argv)
                                          "--color",   "--facet",      "--facet-size", "--histogram",
                                          NULL};
     static const char *const flagopts[] = {
-        "--json", "--no-snippets", "--no-collapse", "--help", "-h", NULL};
+        "--json", "--no-snippets", "--no-collapse", "--no-aliases", "--help", "-h", NULL};
     int nargc;
     char **nargv = split_query_args(argc, argv, valued, flagopts, &nargc);
     int rc = search_main(nargc, nargv);
@@ -132,7 +134,7 @@ static int search_main(int argc, char **argv)
         {"color", required_argument, 0, 'C'},  {"help", no_argument, 0, 'h'},
         {"no-collapse", no_argument, 0, 'U'},  {"facet", required_argument, 0, 'F'},
         {"facet-size", required_argument, 0, 'Z'}, {"histogram", required_argument, 0, 'H'},
-        {0, 0, 0, 0}};
+        {"no-aliases", no_argument, 0, 'A'},   {0, 0, 0, 0}};
     const char *dir = NULL;
     int json = 0, c, color = -1;
     ndx_search_opts so;
@@ -182,6 +184,9 @@ static int search_main(int argc, char **argv)
             break;
         case 'U':
             so.collapse = 0;
+            break;
+        case 'A':
+            so.aliases = 0;
             break;
         case 'C':
             color = !strcmp(optarg, "always") ? 1 : !strcmp(optarg, "never") ? 0 : -1;

@@ -113,6 +113,10 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
     const char *snip = srv_arg(c, "snippets", &n);
     if (snip && !strcmp(snip, "0"))
         so.want_snippets = 0;
+    const char *al = srv_arg(c, "aliases", &n); /* names in their other script (alias table) */
+    if (al && n && strcmp(al, "0") && strcmp(al, "1"))
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "aliases must be 0 or 1", NULL);
+    so.aliases = !(al && !strcmp(al, "0"));
     so.hl_open = "<mark>";
     so.hl_close = "</mark>";
     so.escape_html = 1;
@@ -124,8 +128,8 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
 
     /* the canonical request: cache key */
     char key[160 + API_ANALYTICS_KEY + SRV_MAX_QUERY];
-    int nk = snprintf(key, sizeof key, "search %zu %zu %d %d %d %lld %lld %s\n", so.limit,
-                      so.offset, (int)so.sort, so.collapse, so.want_snippets,
+    int nk = snprintf(key, sizeof key, "search %zu %zu %d %d %d %d %lld %lld %s\n", so.limit,
+                      so.offset, (int)so.sort, so.collapse, so.want_snippets, so.aliases,
                       (long long)so.date_from, (long long)so.date_to, akey);
     size_t nkey = 0;
     if (nk > 0 && (size_t)nk + nq <= sizeof key) {

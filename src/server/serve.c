@@ -361,7 +361,8 @@ static srv_result route(struct server *s, struct MHD_Connection *c, const char *
         const char *path;
         int id;
     } gets[] = {{"/api/search", 1},   {"/api/stats", 2},    {"/api/health", 3},
-                {"/api/export", 4},   {"/api/timeline", 5}, {"/api/terms", 6}};
+                {"/api/export", 4},   {"/api/timeline", 5}, {"/api/terms", 6},
+                {"/api/aliases", 7}};
     for (size_t i = 0; i < sizeof gets / sizeof gets[0]; i++) {
         if (strcmp(url, gets[i].path))
             continue;
@@ -378,6 +379,8 @@ static srv_result route(struct server *s, struct MHD_Connection *c, const char *
             return api_timeline(s, c);
         case 6:
             return api_terms(s, c);
+        case 7:
+            return api_aliases(s, c);
         default:
             return api_export(s, c);
         }

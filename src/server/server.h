@@ -182,6 +182,9 @@ int api_analytics_args(struct MHD_Connection *c, ndx_analytics_opts *a, ndx_face
 srv_result api_timeline(struct server *s, struct MHD_Connection *c);
 srv_result api_terms(struct server *s, struct MHD_Connection *c);
 
+/* ---- aliases.c: GET /api/aliases ---- */
+srv_result api_aliases(struct server *s, struct MHD_Connection *c);
+
 /* ---- write.c: write endpoints ---- */
 /** 0 if the request may write; otherwise the error response was queued (*ret). */
 int api_check_token(struct server *s, struct MHD_Connection *c, srv_result *ret);

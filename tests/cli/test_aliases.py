@@ -171,3 +171,64 @@ def test_alias_table_survives_kill9(nd, newsdex_bin, tmp_path):
     got = {a["latin"]: (a["articles"], a["first"]) for a in aliases(nd, ix)["aliases"]}
     assert got == {latin: (N_GLOSSED // len(NAMES), k + 1) for k, (latin, _) in enumerate(NAMES)}
     assert nd.check(ix)[0] == 0
+
+
+# ---- query-time expansion through the aliases -------------------------------------------------
+
+ONLY = [
+    {"url": "https://only.test/cjk", "title": "新疆", "maintext": "新疆黨委書記陳全國昨日出席會議。"},
+    {"url": "https://only.test/latin", "title": "Envoys", "maintext":
+     "Envoys asked to meet Chen Quanguo in Urumqi."},
+    {"url": "https://only.test/apart", "title": "Other", "maintext":
+     "Chen met them. Quanguo was not there."},
+]
+
+
+@pytest.fixture(scope="module")
+def expand_index(nd, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("aliases-expand")
+    ix = tmp / "ix"
+    nd.ingest(ix, SEED, opts=("--drop-stubs",))
+    nd.ingest(ix, write_jsonl(tmp / "only.jsonl", ONLY))
+    return ix
+
+
+
+def hit_urls(res):
+    return {h["url"] for h in res["hits"]}
+
+
+def seed_url(nd, ix):
+    return nd.show(ix, "1")["url"]
+
+
+@pytest.mark.parametrize("q", ['"Chen Quanguo"', "Chen Quanguo", "陈全国", "陳全國"])
+def test_every_form_finds_every_article(nd, expand_index, q):
+    """The seed page (glossing the name), an article writing only 陳全國 and one writing only
+    Chen Quanguo are all found by each form."""
+    res = nd.search(expand_index, q)
+    want = {seed_url(nd, expand_index), "https://only.test/cjk", "https://only.test/latin"}
+    assert want <= hit_urls(res), (q, hit_urls(res))
+    by = {h["url"]: h for h in res["hits"]}
+    assert "<mark>陳全國</mark>" in by["https://only.test/cjk"]["snippet"]
+    assert "Chen" in by["https://only.test/latin"]["snippet"] and \
+        "<mark>" in by["https://only.test/latin"]["snippet"]
+
+
+def test_no_aliases_searches_as_written(nd, expand_index):
+    res = nd.search(expand_index, '"Chen Quanguo"', "--no-aliases")
+    assert "https://only.test/cjk" not in hit_urls(res)
+    assert "https://only.test/latin" in hit_urls(res)
+    res = nd.search(expand_index, "陈全国", "--no-aliases")
+    assert "https://only.test/latin" not in hit_urls(res)
+    assert "https://only.test/cjk" in hit_urls(res)
+    # words apart are still words apart: the expansion adds the phrase, it does not drop the AND
+    assert "https://only.test/apart" in hit_urls(nd.search(expand_index, "Chen Quanguo"))
+    assert "https://only.test/apart" not in hit_urls(nd.search(expand_index, '"Chen Quanguo"'))
+
+
+def test_export_expands_like_search(nd, expand_index):
+    rc, out, err = nd("export", "--index", expand_index, "--query", '"Chen Quanguo"')
+    assert rc == 0, err
+    urls = {json.loads(l)["url"] for l in out.splitlines() if l.strip()}
+    assert "https://only.test/cjk" in urls and "https://only.test/latin" in urls

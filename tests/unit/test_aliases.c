@@ -126,3 +126,55 @@ TEST(aliases_damage_is_detected)
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK_EQ(system(cmd), 0);
 }
+
+/* ---- query-time expansion (query/alias_expand.c) ------------------------------------------ */
+
+#include "query/alias_expand.h"
+
+static const char *expanded(ndx_index *ix, const char *q, struct ndx_buf *b)
+{
+    struct ndx_qnode *t = NULL;
+    ndx__buf_reset(b);
+    if (ndx__query_parse(q, strlen(q), &t, NULL, NULL) || ndx__alias_expand(ix, &t) ||
+        ndx__query_dump(t, b)) {
+        ndx__query_free(t);
+        return "(error)";
+    }
+    ndx__query_free(t);
+    return (const char *)b->p;
+}
+
+TEST(aliases_expand_queries)
+{
+    char dir[] = "/tmp/ndx-alias-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    ndx_index *w = NULL;
+    CHECK_EQ(ndx_index_open(dir, NDX_OPEN_WRITE | NDX_OPEN_CREATE, &w, NULL), NDX_OK);
+    CHECK_EQ(add_art(w, "https://a.test/1", "Secretary Chen Quanguo (陳全國) and Wang Yi (王毅)"),
+             NDX_OK);
+    CHECK_EQ(add_art(w, "https://a.test/2", "Chen Quanguo (陈全果)"), NDX_OK);
+    CHECK_EQ(ndx_index_commit(w), NDX_OK);
+    struct ndx_buf b;
+    ndx__buf_init(&b, 0);
+    /* a CJK word: either script */
+    CHECK_STR(expanded(w, "陈全国", &b), "(or (term \"陈全国\") (phrase \"Chen Quanguo\"))");
+    /* a phrase: every CJK spelling the name was glossed with, in its field */
+    CHECK_STR(expanded(w, "title:\"chen quanguo\"", &b),
+              "(or (phrase title \"chen quanguo\") (phrase title \"陳全國\") (phrase title \"陈全果\"))");
+    /* adjacent words of an AND, the other words kept */
+    CHECK_STR(expanded(w, "xinjiang Chen Quanguo wang", &b),
+              "(and (term \"xinjiang\") (or (and (term \"Chen\") (term \"Quanguo\")) (phrase "
+              "\"陳全國\") (phrase \"陈全果\")) (term \"wang\"))");
+    CHECK_STR(expanded(w, "Wang Yi OR -王毅", &b),
+              "(or (or (and (term \"Wang\") (term \"Yi\")) (phrase \"王毅\")) (not (or (term "
+              "\"王毅\") (phrase \"Wang Yi\"))))");
+    /* one word of a two-word name, another field, a prefix, a sloppy phrase: unchanged */
+    CHECK_STR(expanded(w, "Chen", &b), "(term \"Chen\")");
+    CHECK_STR(expanded(w, "source:王毅 chen* \"chen quanguo\"~2", &b),
+              "(and (term source \"王毅\") (prefix \"chen\") (phrase \"chen quanguo\" 2))");
+    ndx__buf_free(&b);
+    ndx_index_close(w);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK_EQ(system(cmd), 0);
+}

@@ -1,0 +1,225 @@
+/*
+ * alias_expand.c - query-time alias expansion: a query for one form of a name also matches the
+ * articles that write only the other (docs/QUERY.md, "Names in two scripts").  The parsed tree is
+ * rewritten before it is compiled, so the other forms are searched, ranked and highlighted like
+ * any phrase:
+ *   陳全國                    ->  (or (term "陳全國") (phrase "Chen Quanguo"))
+ *   "Chen Quanguo"           ->  (or (phrase "Chen Quanguo") (phrase "陳全國"))
+ *   Chen Quanguo xinjiang    ->  (and (or (and (term "Chen") (term "Quanguo")) (phrase "陳全國"))
+ *                                     (term "xinjiang"))
+ * Forms are compared folded (case, accents, simplified and traditional), by the hashes the
+ * alias table keeps; a name glossed with several CJK spellings expands to each (8 at most).  A
+ * single Latin word expands only when the alias is that one word ("Chen" alone does not).
+ */
+#include "query/alias_expand.h"
+#include "index/aliases.h"
+
+#define MAX_ALTS 8  /* other forms added for one name */
+#define MAX_RUN  5  /* words of an AND read as one name */
+
+struct alts {
+    const char *s[MAX_ALTS];
+    size_t n[MAX_ALTS];
+    size_t count;
+};
+
+/* The other forms of every pair one of whose forms is t[0..n). */
+static int alternatives(const struct ndx_aliases *al, const char *t, size_t n, struct alts *a)
+{
+    a->count = 0;
+    struct ndx_buf lk, ck;
+    ndx__buf_init(&lk, 0);
+    ndx__buf_init(&ck, 0);
+    int rc = ndx__alias_latin_key(t, n, &lk);
+    if (!rc)
+        rc = ndx__alias_cjk_key(t, n, &ck);
+    uint64_t lh = !rc && lk.n ? ndx__alias_form_hash(&lk) : 0;
+    uint64_t ch = !rc && ck.n ? ndx__alias_form_hash(&ck) : 0;
+    for (size_t i = 0; i < al->n && a->count < MAX_ALTS && (lh || ch); i++) {
+        const struct ndx_alias_ent *e = &al->e[i];
+        const char *s = NULL;
+        size_t ns = 0;
+        if (e->lhash == lh)
+            s = e->cjk, ns = e->ncjk;
+        else if (e->chash == ch)
+            s = e->latin, ns = e->nlatin;
+        else
+            continue;
+        bool dup = false;
+        for (size_t k = 0; k < a->count && !dup; k++)
+            dup = a->n[k] == ns && memcmp(a->s[k], s, ns) == 0;
+        if (!dup) {
+            a->s[a->count] = s;
+            a->n[a->count++] = ns;
+        }
+    }
+    ndx__buf_free(&lk);
+    ndx__buf_free(&ck);
+    return rc;
+}
+
+static bool expandable(const struct ndx_qnode *q)
+{
+    return (q->kind == NDX_Q_TERM || (q->kind == NDX_Q_PHRASE && q->slop == 0)) &&
+           (q->field == NDX_F_ANY || q->field == NDX_F_TITLE || q->field == NDX_F_BODY);
+}
+
+static struct ndx_qnode *new_node(int kind, int field, size_t pos)
+{
+    struct ndx_qnode *q = ndx_calloc(1, sizeof *q);
+    if (q) {
+        q->kind = kind;
+        q->field = field;
+        q->pos = pos;
+        q->date_from = INT64_MIN;
+        q->date_to = INT64_MAX;
+    }
+    return q;
+}
+
+/* OR(orig, phrase alt...) in orig's field; orig is owned by the result (or freed on failure:
+ * *out = NULL). */
+static int or_with(struct ndx_qnode *orig, int field, const struct alts *a, struct ndx_qnode **out)
+{
+    *out = NULL;
+    struct ndx_qnode *o = new_node(NDX_Q_OR, NDX_F_ANY, orig->pos);
+    if (o)
+        o->kids = ndx_calloc(a->count + 1, sizeof *o->kids);
+    if (!o || !o->kids) {
+        ndx_free(o);
+        return NDX_ENOMEM;
+    }
+    o->kids[o->nkids++] = orig;
+    for (size_t k = 0; k < a->count; k++) {
+        struct ndx_qnode *p = new_node(NDX_Q_PHRASE, field, orig->pos);
+        if (p && !(p->text = ndx_strndup(a->s[k], a->n[k]))) {
+            ndx_free(p);
+            p = NULL;
+        }
+        if (!p) {
+            o->nkids--; /* orig goes back to the caller */
+            ndx__query_free(o);
+            return NDX_ENOMEM;
+        }
+        p->ntext = a->n[k];
+        o->kids[o->nkids++] = p;
+    }
+    *out = o;
+    return NDX_OK;
+}
+
+static int expand(const struct ndx_aliases *al, struct ndx_qnode **slot, struct ndx_buf *tmp);
+
+/* In an AND: its groups first, then runs of adjacent words of one field that together are a name
+ * (the longest), then the words left, one by one. */
+static int expand_runs(const struct ndx_aliases *al, struct ndx_qnode *and, struct ndx_buf *tmp)
+{
+    for (size_t i = 0; i < and->nkids; i++) {
+        int rc = and->kids[i]->kind == NDX_Q_TERM ? NDX_OK : expand(al, &and->kids[i], tmp);
+        if (rc)
+            return rc;
+    }
+    struct alts a;
+    for (size_t i = 0; i < and->nkids; i++) {
+        struct ndx_qnode *k0 = and->kids[i];
+        if (k0->kind != NDX_Q_TERM || !expandable(k0))
+            continue;
+        size_t best = 0;
+        struct alts best_a = {{0}, {0}, 0};
+        for (size_t j = i + 1; j < and->nkids && j - i < MAX_RUN; j++) {
+            const struct ndx_qnode *kj = and->kids[j];
+            if (kj->kind != NDX_Q_TERM || kj->field != k0->field)
+                break;
+            int rc = 0;
+            ndx__buf_reset(tmp);
+            for (size_t k = i; k <= j; k++) {
+                if (k > i)
+                    ndx__buf_putc(tmp, ' ', &rc);
+                ndx__buf_append(tmp, and->kids[k]->text, and->kids[k]->ntext, &rc);
+            }
+            if (rc || (rc = alternatives(al, (const char *)tmp->p, tmp->n, &a)))
+                return rc;
+            if (a.count) {
+                best = j + 1 - i;
+                best_a = a;
+            }
+        }
+        if (!best) { /* the word alone */
+            int rc = expand(al, &and->kids[i], tmp);
+            if (rc)
+                return rc;
+            continue;
+        }
+        /* kids i..i+best-1 become (or (and kids...) phrases...) */
+        struct ndx_qnode *inner = new_node(NDX_Q_AND, NDX_F_ANY, k0->pos);
+        if (inner)
+            inner->kids = ndx_calloc(best, sizeof *inner->kids);
+        if (!inner || !inner->kids) {
+            ndx_free(inner);
+            return NDX_ENOMEM;
+        }
+        for (size_t k = 0; k < best; k++)
+            inner->kids[inner->nkids++] = and->kids[i + k];
+        struct ndx_qnode *o;
+        int rc = or_with(inner, k0->field, &best_a, &o);
+        if (rc) {
+            inner->nkids = 0; /* the words stay in the AND */
+            ndx__query_free(inner);
+            return rc;
+        }
+        and->kids[i] = o;
+        memmove(and->kids + i + 1, and->kids + i + best,
+                (and->nkids - i - best) * sizeof *and->kids);
+        and->nkids -= best - 1;
+    }
+    return NDX_OK;
+}
+
+static int expand(const struct ndx_aliases *al, struct ndx_qnode **slot, struct ndx_buf *tmp)
+{
+    struct ndx_qnode *q = *slot;
+    switch (q->kind) {
+    case NDX_Q_AND: {
+        int rc = expand_runs(al, q, tmp);
+        if (!rc && q->nkids == 1) { /* the whole AND was one name: its OR stands alone */
+            *slot = q->kids[0];
+            q->nkids = 0;
+            ndx__query_free(q);
+        }
+        return rc;
+    }
+    case NDX_Q_OR:
+    case NDX_Q_NOT:
+        for (size_t i = 0; i < q->nkids; i++) {
+            int rc = expand(al, &q->kids[i], tmp);
+            if (rc)
+                return rc;
+        }
+        return NDX_OK;
+    default: {
+        if (!expandable(q))
+            return NDX_OK;
+        struct alts a;
+        int rc = alternatives(al, q->text, q->ntext, &a);
+        if (rc || !a.count)
+            return rc;
+        struct ndx_qnode *o;
+        if ((rc = or_with(q, q->field, &a, &o)))
+            return rc;
+        *slot = o;
+        return NDX_OK;
+    }
+    }
+}
+
+int ndx__alias_expand(const ndx_index *ix, struct ndx_qnode **root)
+{
+    const struct ndx_aliases *al = ix->aliases;
+    if (!al || al->n == 0 || !*root)
+        return NDX_OK;
+    struct ndx_buf tmp;
+    ndx__buf_init(&tmp, 0);
+    int rc = expand(al, root, &tmp);
+    ndx__buf_free(&tmp);
+    return rc;
+}

@@ -1,0 +1,30 @@
+/*
+ * aliases.c - GET /api/aliases[?name=NAME]: the names the index learnt in two scripts from
+ * glosses, most glossed first (docs/API.md).  The same JSON as `newsdex aliases --json`.
+ */
+#include "server/server.h"
+
+srv_result api_aliases(struct server *s, struct MHD_Connection *c)
+{
+    size_t n = 0;
+    const char *name = srv_arg(c, "name", &n);
+    if (name && n > SRV_MAX_QUERY)
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "name is too long", NULL);
+    unsigned st;
+    const char *msg;
+    ndx_index *ix = srv_acquire(s, &st, &msg);
+    if (!ix)
+        return api_busy(c, st, msg);
+    int rc;
+    json_t *j = ndxx_aliases_json(ix, name, name ? n : 0, &rc);
+    if (rc) {
+        json_decref(j);
+        srv_result ret = api_internal(c, ix, rc);
+        srv_release(s, ix);
+        return ret;
+    }
+    srv_release(s, ix);
+    if (name && n)
+        json_object_set_new(j, "name", json_stringn(name, n));
+    return srv_send_json(c, MHD_HTTP_OK, j);
+}
