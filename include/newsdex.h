@@ -146,6 +146,9 @@ NDX_API int ndx_index_set_cache_limit(ndx_index *ix, size_t bytes);
  * article joins the story of a stored one (docs/DEDUP.md).  Affects articles added afterwards.
  */
 NDX_API int ndx_index_set_dup_threshold(ndx_index *ix, double threshold);
+/** Number of segments the handle holds, committed or not: it grows when the writer's buffer is
+ *  written out as a segment (a good moment to commit: the write is paid already). */
+NDX_API size_t ndx_index_segment_count(const ndx_index *ix);
 
 enum ndx_add_outcome {
     NDX_ADDED = 0,     /**< a new article */

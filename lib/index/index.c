@@ -204,6 +204,11 @@ int ndx_index_set_cache_limit(ndx_index *ix, size_t bytes)
     return NDX_OK;
 }
 
+size_t ndx_index_segment_count(const ndx_index *ix)
+{
+    return ix ? ix->nsegs : 0;
+}
+
 int ndx_index_set_dup_threshold(ndx_index *ix, double threshold)
 {
     if (!(threshold >= 0.1 && threshold <= 1.0))

@@ -550,6 +550,20 @@ static enum skip type_skip(const char *t)
     return SK_OTHER_TYPE;
 }
 
+/* Offset of the first line starting "WARC/<digit>" in b[0..n) (after the first byte), or n. */
+static size_t next_warc_line(const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i + 7 <= n;) {
+        const uint8_t *nl = memchr(b + i, '\n', n - i);
+        if (!nl)
+            break;
+        i = (size_t)(nl - b) + 1;
+        if (i + 6 <= n && !memcmp(b + i, "WARC/", 5) && b[i + 5] >= '0' && b[i + 5] <= '9')
+            return i;
+    }
+    return n;
+}
+
 static int read_warc(struct wr *w)
 {
     int rc = 0;
@@ -635,6 +649,27 @@ static int read_warc(struct wr *w)
             continue;
         }
         w->records++;
+        if (clen <= ndx__warc_limits.max_payload) {
+            /* a Content-Length that runs past the end of the file would swallow every record
+             * after it: when the block is cut by the end, it ends at the next WARC/ line */
+            size_t have = avail(w, (size_t)clen + 4, &rc);
+            if (rc)
+                return rc;
+            if (have < clen && w->l->eof) {
+                const uint8_t *b = w->l->buf + w->l->beg;
+                size_t cut = next_warc_line(b, have);
+                if (cut < have) {
+                    wr_problem(w, rec_off,
+                               "corrupt WARC record (Content-Length %llu runs past the end of the "
+                               "file), cut at the next record (byte %llu)",
+                               (unsigned long long)clen, (unsigned long long)(pos(w) + cut));
+                    w->damage++;
+                    while (cut && (b[cut - 1] == '\n' || b[cut - 1] == '\r'))
+                        cut--;
+                    clen = cut;
+                }
+            }
+        }
         const char *type = w->wtype.n ? (const char *)w->wtype.p : "";
         int64_t date = NDX_DATE_UNKNOWN;
         if (w->date.n && ndx_parse_date((const char *)w->date.p, w->date.n, &date) != NDX_OK)

@@ -4,6 +4,7 @@
  */
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/ingest_walk.h"
 #include "common/json_out.h"
 
 #include <errno.h>
@@ -14,10 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
-#include <dirent.h>
-#include <sys/stat.h>
 
 struct reason {
     char *what;
@@ -36,8 +36,65 @@ struct ingest {
     double t0, last_progress;
     uint64_t bytes_total, bytes_done_files, bytes_file;
     size_t nfiles_total;
-    int fatal;
+    int fatal, verbose, commit_failed;
+    struct reason not_taken[16];
+    int nnot_taken;
+    size_t last_segs;              /* segments of the handle at the last commit */
+    unsigned long long uncommitted; /* articles added since the last successful commit */
+    const char *cur_file;
+    uint64_t *urls;                /* hashes of the URLs added in this run (open addressing) */
+    size_t nurls, capurls;
+    unsigned long repeated;        /* URLs seen twice with different texts: both kept */
 };
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* FNV-1a of a URL; 0 is kept for "empty slot". */
+static uint64_t url_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h ? h : 1;
+}
+
+/* Add the hash to the set; 1 if it was there already. */
+static int url_seen(struct ingest *g, uint64_t h)
+{
+    if (g->nurls * 2 >= g->capurls) {
+        size_t cap = g->capurls ? g->capurls * 2 : 1024;
+        uint64_t *t = calloc(cap, sizeof *t);
+        if (!t) {
+            fprintf(stderr, "%s: out of memory\n", prog);
+            exit(2);
+        }
+        for (size_t i = 0; i < g->capurls; i++) {
+            if (!g->urls[i])
+                continue;
+            size_t j = g->urls[i] & (cap - 1);
+            while (t[j])
+                j = (j + 1) & (cap - 1);
+            t[j] = g->urls[i];
+        }
+        free(g->urls);
+        g->urls = t;
+        g->capurls = cap;
+    }
+    size_t j = h & (g->capurls - 1);
+    while (g->urls[j]) {
+        if (g->urls[j] == h)
+            return 1;
+        j = (j + 1) & (g->capurls - 1);
+    }
+    g->urls[j] = h;
+    g->nurls++;
+    return 0;
+}
 
 static void count_reason(struct ingest *g, const char *what)
 {
@@ -73,19 +130,51 @@ static void clear_progress(struct ingest *g)
         fprintf(stderr, "\r\033[K");
 }
 
+/* A file that holds no article (a gold-answer JSON, an empty file): counted, printed with -v. */
+static int is_no_article(const char *what)
+{
+    return !strcmp(what, "no article text") || !strcmp(what, "no articles found") ||
+           !strcmp(what, "empty file") || !strcmp(what, "no article text in the page");
+}
+
 static void on_problem(void *ctx, const char *where, const char *what)
 {
     struct ingest *g = ctx;
     if (is_note(what) && g->quiet)
         return;
-    clear_progress(g);
-    fprintf(stderr, "%s: %s\n", where, what);
+    if (!is_no_article(what) || g->verbose) {
+        clear_progress(g);
+        fprintf(stderr, "%s: %s\n", where, what);
+    }
     if (is_note(what))
         return;
     if (is_warning(what))
         g->warnings++;
     else
         count_reason(g, what);
+}
+
+/* A file of a directory that is never an article: counted apart, printed with -v. */
+static void on_skip(void *ctx, const char *path, const char *why)
+{
+    struct ingest *g = ctx;
+    if (g->verbose)
+        fprintf(stderr, "%s: not read: %s\n", path, why);
+    for (int i = 0; i < g->nnot_taken; i++) {
+        if (!strcmp(g->not_taken[i].what, why)) {
+            g->not_taken[i].count++;
+            return;
+        }
+    }
+    if (g->nnot_taken < 16) {
+        g->not_taken[g->nnot_taken].what = strdup(why);
+        g->not_taken[g->nnot_taken++].count = 1;
+    }
+}
+
+static void walk_problem(void *ctx, const char *path, const char *what)
+{
+    on_problem(ctx, path, what);
 }
 
 static void progress(struct ingest *g, int force)
@@ -123,9 +212,12 @@ static int do_commit(struct ingest *g)
         clear_progress(g);
         fprintf(stderr, "%s: commit failed: %s\n", prog, ndx_errmsg(g->ix));
         g->fatal = 1;
+        g->commit_failed = 1;
         return rc;
     }
     g->since_commit = 0;
+    g->uncommitted = 0;
+    g->last_segs = ndx_index_segment_count(g->ix);
     if (g->log_commits) {
         ndx_stats st;
         ndx_index_stats(g->ix, &st);
@@ -140,18 +232,48 @@ static int on_article(void *ctx, const ndx_article *a)
     struct ingest *g = ctx;
     int outcome;
     uint64_t id;
+    if (stop_signal)
+        return 1; /* SIGINT / SIGTERM: stop after the article before */
+    /* the same URL twice in this run: the second is added under URL#2 (#3...), so that a
+     * different text is kept beside the first and an identical one counts as a duplicate */
+    ndx_article b;
+    char *alt = NULL;
+    if (a->nurl && url_seen(g, url_hash(a->url, a->nurl))) {
+        for (int k = 2;; k++) {
+            free(alt);
+            if (asprintf(&alt, "%.*s#%d", (int)a->nurl, a->url, k) < 0)
+                exit(2);
+            if (!url_seen(g, url_hash(alt, strlen(alt))))
+                break;
+        }
+        b = *a;
+        b.url = alt;
+        b.nurl = strlen(alt);
+        a = &b;
+    }
     int rc = ndx_index_add(g->ix, a, &outcome, &id);
     if (rc == NDX_EINVAL) {
         g->rejected++;
         count_reason(g, "no article text");
+        free(alt);
         return 0;
     }
     if (rc) {
         clear_progress(g);
         fprintf(stderr, "%s: %s\n", prog, ndx_errmsg(g->ix));
         g->fatal = 1;
+        free(alt);
         return 1;
     }
+    if (alt && outcome == NDX_ADDED) {
+        g->repeated++;
+        if (!g->quiet) {
+            clear_progress(g);
+            fprintf(stderr, "%s: note: URL repeated with another text, kept as %s\n",
+                    g->cur_file ? g->cur_file : "-", alt);
+        }
+    }
+    free(alt);
     switch (outcome) {
     case NDX_ADDED:
         g->added++;
@@ -165,88 +287,14 @@ static int on_article(void *ctx, const ndx_article *a)
     default:
         g->unchanged++;
     }
+    g->uncommitted++;
+    /* commit whenever a segment was written (its cost is paid), or every N articles if asked */
+    if (ndx_index_segment_count(g->ix) > g->last_segs && do_commit(g))
+        return 1;
     if (g->commit_every && ++g->since_commit >= g->commit_every && do_commit(g))
         return 1;
     progress(g, 0);
     return 0;
-}
-
-struct pathlist {
-    char **p;
-    uint64_t *size;
-    size_t n, cap;
-};
-
-static void pl_add(struct pathlist *l, const char *path, uint64_t size)
-{
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 64;
-        l->p = realloc(l->p, l->cap * sizeof *l->p);
-        l->size = realloc(l->size, l->cap * sizeof *l->size);
-        if (!l->p || !l->size) {
-            fprintf(stderr, "%s: out of memory\n", prog);
-            exit(2);
-        }
-    }
-    l->p[l->n] = strdup(path);
-    l->size[l->n++] = size;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Collect files under path (sorted, hidden entries skipped). */
-static void walk(const char *path, struct pathlist *out, struct ingest *g, int depth)
-{
-    struct stat st;
-    if (strcmp(path, "-") == 0) {
-        pl_add(out, path, 0);
-        return;
-    }
-    if (stat(path, &st) != 0) {
-        on_problem(g, path, strerror(errno));
-        return;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        pl_add(out, path, (uint64_t)st.st_size);
-        return;
-    }
-    if (depth > 64) {
-        on_problem(g, path, "directory nesting too deep");
-        return;
-    }
-    DIR *d = opendir(path);
-    if (!d) {
-        on_problem(g, path, strerror(errno));
-        return;
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            names = realloc(names, cap * sizeof *names);
-            if (!names)
-                exit(2);
-        }
-        names[n++] = strdup(e->d_name);
-    }
-    closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
-    for (size_t i = 0; i < n; i++) {
-        char *child;
-        if (asprintf(&child, "%s/%s", path, names[i]) < 0)
-            exit(2);
-        walk(child, out, g, depth + 1);
-        free(child);
-        free(names[i]);
-    }
-    free(names);
 }
 
 static void usage_ingest(void)
@@ -268,7 +316,12 @@ static void usage_ingest(void)
            "  --field MAP          JSON field names, e.g. body=text,date=published,title=headline\n"
            "                       (keys: url source title authors body lang date)\n"
            "  --format FMT         auto (default), text, jsonl, json, html, feed or warc\n"
-           "  --commit-every N     commit after every N articles (default: once at the end)\n"
+           "  --commit-every N     commit after every N articles too (by default a commit\n"
+           "                       follows every segment written, and the end of the run)\n"
+           "  --include GLOB       read only the files of directories matching GLOB (a name,\n"
+           "                       or a path under the directory when GLOB holds a '/');\n"
+           "                       repeatable\n"
+           "  --exclude GLOB       leave out the files matching GLOB; repeatable\n"
            "  --memory MB          indexing buffer before a segment is written (default 256)\n"
            "  --no-stem            when creating the index: index exact word forms\n"
            "  --simple             when creating the index: simple analysis (lower-cased letter\n"
@@ -283,8 +336,13 @@ static void usage_ingest(void)
            "                       (byte order mark, declaration, UTF-8, else a guess, reported)\n"
            "  --source NAME        source of articles that name none (default: the URL's host)\n"
            "  --lang CODE          language of articles that name none (default: detected)\n"
+           "  -v, --verbose        one line for each file that holds no article or is not read\n"
            "  -q, --quiet          no progress line, no notes, no summary unless something\n"
            "                       was skipped\n\n"
+           "In directories, hidden entries, version-control folders, README/LICENSE/CHANGES-\n"
+           "style files and source code are not read (counted in the summary).  The same URL\n"
+           "twice in one run: an identical text is a duplicate, another text is kept as URL#2.\n"
+           "SIGINT or SIGTERM stops after the current article, commits and exits 130 or 143.\n"
            "Problems are reported on standard error as FILE:LINE: REASON; the batch goes on.\n"
            "Exit status: 0 all read, 1 something was skipped, 2 fatal error.\n",
            prog);
@@ -305,6 +363,9 @@ int ndx_cmd_ingest(int argc, char **argv)
                                          {"encoding", required_argument, 0, 'E'},
                                          {"source", required_argument, 0, 'O'},
                                          {"lang", required_argument, 0, 'G'},
+                                         {"include", required_argument, 0, 'I'},
+                                         {"exclude", required_argument, 0, 'X'},
+                                         {"verbose", no_argument, 0, 'v'},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
@@ -314,7 +375,11 @@ int ndx_cmd_ingest(int argc, char **argv)
     unsigned long long mem = 256;
     double threshold = 0;
     int flags = NDX_OPEN_WRITE | NDX_OPEN_CREATE, c;
-    while ((c = getopt_long(argc, argv, "i:qh", opts, NULL)) != -1) {
+    const char **incl = calloc((size_t)argc, sizeof *incl), **excl = calloc((size_t)argc, sizeof *excl);
+    size_t nincl = 0, nexcl = 0;
+    if (!incl || !excl)
+        exit(2);
+    while ((c = getopt_long(argc, argv, "i:qvh", opts, NULL)) != -1) {
         switch (c) {
         case 'i':
             dir = optarg;
@@ -389,6 +454,15 @@ int ndx_cmd_ingest(int argc, char **argv)
                 die_usage("ingest", "--lang takes a two-letter ISO 639-1 code (en, zh, ja...)");
             g.ropts.lang = optarg;
             break;
+        case 'I':
+            incl[nincl++] = optarg;
+            break;
+        case 'X':
+            excl[nexcl++] = optarg;
+            break;
+        case 'v':
+            g.verbose = 1;
+            break;
         case 'q':
             g.quiet = 1;
             break;
@@ -407,15 +481,25 @@ int ndx_cmd_ingest(int argc, char **argv)
     if (threshold > 0)
         ndx_index_set_dup_threshold(g.ix, threshold);
     struct pathlist files = {0};
+    struct walk_opts wo = {incl, excl, nincl, nexcl, walk_problem, on_skip, &g};
     for (int i = optind; i < argc; i++)
-        walk(argv[i], &files, &g, 0);
+        walk_path(argv[i], &files, &wo);
     g.nfiles_total = files.n;
     for (size_t i = 0; i < files.n; i++)
         g.bytes_total += files.size[i];
     g.t0 = now_s();
+    g.last_segs = ndx_index_segment_count(g.ix);
+    /* Ctrl-C or a kill: finish the article being added, commit, summarise */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     ndx_reader_cb cb = {on_article, on_problem, on_progress, &g};
-    for (size_t i = 0; i < files.n && !g.fatal; i++) {
+    for (size_t i = 0; i < files.n && !g.fatal && !stop_signal; i++) {
         g.bytes_file = 0;
+        g.cur_file = files.p[i];
         int rc = ndx_read_file(files.p[i], &g.ropts, &cb);
         if (rc == NDX_EINVAL && g.ropts.field_map) {
             /* a bad --field map fails every file alike: stop */
@@ -437,30 +521,62 @@ int ndx_cmd_ingest(int argc, char **argv)
     progress(&g, 1);
     clear_progress(&g);
     double el = now_s() - g.t0;
-    ndx_stats st;
-    ndx_index_stats(g.ix, &st);
+    uint64_t held;
+    if (g.commit_failed) {
+        /* what the index holds is what its last commit holds: read it back */
+        ndx_index *rd = NULL;
+        ndx_stats cst;
+        held = ndx_index_open(index_dir(dir), NDX_OPEN_READ, &rd, NULL) == NDX_OK &&
+                       ndx_index_stats(rd, &cst) == NDX_OK
+                   ? cst.documents
+                   : 0;
+        ndx_index_close(rd);
+    } else {
+        ndx_stats st;
+        ndx_index_stats(g.ix, &st);
+        held = st.documents;
+    }
     unsigned long skipped = 0;
     for (int i = 0; i < g.nreasons; i++)
         skipped += g.reasons[i].count;
-    if (!g.quiet || skipped || g.fatal) {
+    if (!g.quiet || skipped || g.fatal || stop_signal) {
         fprintf(stderr,
                 "ingest: %lu added, %lu updated, %lu duplicates, %lu unchanged, %lu skipped "
-                "in %.2fs (%.1f MB/s); index holds %" PRIu64 " articles\n",
+                "in %.2fs (%.1f MB/s); index holds %" PRIu64 " article%s\n",
                 g.added, g.updated, g.duplicates, g.unchanged, skipped, el,
-                el > 0 ? (double)g.bytes_done_files / el / 1e6 : 0.0, st.documents);
+                el > 0 ? (double)g.bytes_done_files / el / 1e6 : 0.0, held,
+                held == 1 ? "" : "s");
+        if (g.commit_failed)
+            fprintf(stderr,
+                    "  commit failed: the last %llu article%s read were not committed (the "
+                    "index holds its last commit)\n",
+                    g.uncommitted, g.uncommitted == 1 ? "" : "s");
+        if (stop_signal && !g.fatal)
+            fprintf(stderr, "  interrupted by %s: everything read until then was committed\n",
+                    stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
         for (int i = 0; i < g.nreasons; i++)
             fprintf(stderr, "  skipped %lu: %s\n", g.reasons[i].count, g.reasons[i].what);
+        for (int i = 0; i < g.nnot_taken; i++)
+            fprintf(stderr, "  not read %lu: %s\n", g.not_taken[i].count, g.not_taken[i].what);
+        if (g.repeated)
+            fprintf(stderr, "  %lu URL%s repeated with another text: both kept\n", g.repeated,
+                    g.repeated == 1 ? "" : "s");
         if (g.warnings)
-            fprintf(stderr, "  %lu warnings (see above)\n", g.warnings);
+            fprintf(stderr, "  %lu warning%s (see above)\n", g.warnings,
+                    g.warnings == 1 ? "" : "s");
     }
     for (int i = 0; i < g.nreasons; i++)
         free(g.reasons[i].what);
-    for (size_t i = 0; i < files.n; i++)
-        free(files.p[i]);
-    free(files.p);
-    free(files.size);
+    for (int i = 0; i < g.nnot_taken; i++)
+        free(g.not_taken[i].what);
+    pathlist_free(&files);
+    free(g.urls);
+    free(incl);
+    free(excl);
     ndx_index_close(g.ix);
     if (g.fatal)
         return 2;
+    if (stop_signal)
+        return 128 + stop_signal;
     return skipped ? 1 : 0;
 }

@@ -1,0 +1,30 @@
+/*
+ * ingest_walk.h - the files `newsdex ingest` takes from its path arguments (ingest_walk.c).
+ */
+#ifndef NDX_INGEST_WALK_H
+#define NDX_INGEST_WALK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pathlist {
+    char **p;
+    uint64_t *size;
+    size_t n, cap;
+};
+
+struct walk_opts {
+    const char *const *include, *const *exclude; /* globs (--include, --exclude) */
+    size_t ninclude, nexclude;
+    void (*on_problem)(void *ctx, const char *path, const char *what); /* unreadable */
+    void (*on_skip)(void *ctx, const char *path, const char *why);     /* not an article */
+    void *ctx;
+};
+
+/* Add the files of path (a file, "-", or a directory read recursively) to out. */
+void walk_path(const char *path, struct pathlist *out, const struct walk_opts *o);
+void pathlist_free(struct pathlist *l);
+/* Why a file of this name is never an article (README, LICENSE, source code...), or NULL. */
+const char *walk_not_article(const char *name);
+
+#endif
