@@ -18,6 +18,12 @@ extern const char *const prog; /* "newsdex", as printed in messages */
 
 /* Print "newsdex CMD: MSG" and a pointer to --help on stderr, then exit(2). */
 void die_usage(const char *cmd, const char *msg);
+struct option;
+/* After getopt_long returned '?': name the bad option of argv (with the nearest of opts as a
+ * suggestion, or say that it needs a value) and exit(2). */
+void die_option(const char *cmd, char **argv, const struct option *opts);
+/* Edit distance of two short words (transpositions count one), for "did you mean". */
+size_t edit_distance(const char *a, const char *b);
 /* The index directory: the --index option, else $NEWSDEX_INDEX, else ./newsdex-index. */
 const char *index_dir(const char *opt);
 /* Open the index or exit(2) with the library's message. */

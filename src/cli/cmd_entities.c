@@ -74,7 +74,7 @@ int names_run(const struct names_cmd *cmd, int argc, char **argv)
             fputs(cmd->help, stdout);
             return 0;
         default:
-            die_usage(cmd->name, "unknown option");
+            die_option(cmd->name, argv, opts);
         }
     }
     if (optind >= argc)

@@ -85,7 +85,7 @@ int ndx_cmd_export(int argc, char **argv)
                    prog);
             return 0;
         } else
-            die_usage("export", "unknown option");
+            die_option("export", argv, opts);
     }
     if (optind < argc)
         die_usage("export", "give the query with --query");

@@ -12,6 +12,7 @@
  */
 #include <ctype.h>
 #include "newsdex.h"
+#include "cli/cli.h"
 #include "cli/commands.h"
 
 #include <errno.h>
@@ -321,8 +322,7 @@ int ndx_cmd_extract(int argc, char **argv)
             usage(stdout);
             return 0;
         } else {
-            fprintf(stderr, "newsdex extract: unknown option\nTry 'newsdex extract --help'.\n");
-            return 2;
+            die_option("extract", argv, opts);
         }
     }
     if (optind >= argc) {

@@ -130,11 +130,17 @@ static void clear_progress(struct ingest *g)
         fprintf(stderr, "\r\033[K");
 }
 
-/* A file that holds no article (a gold-answer JSON, an empty file): counted, printed with -v. */
-static int is_no_article(const char *what)
+/* A whole file that holds no article (a JSON file of other data): counted, printed with -v.
+ * Problems at a place inside a file ("file:LINE", "file@OFFSET", "file#N") are always printed. */
+static int is_no_article(const char *where, const char *what)
 {
-    return !strcmp(what, "no article text") || !strcmp(what, "no articles found") ||
-           !strcmp(what, "empty file") || !strcmp(what, "no article text in the page");
+    if (strcmp(what, "no article text") && strcmp(what, "no articles found") &&
+        strcmp(what, "no article text in the page"))
+        return 0;
+    size_t n = strlen(where), k = n;
+    while (k && where[k - 1] >= '0' && where[k - 1] <= '9')
+        k--;
+    return !(k < n && k && (where[k - 1] == ':' || where[k - 1] == '@' || where[k - 1] == '#'));
 }
 
 static void on_problem(void *ctx, const char *where, const char *what)
@@ -142,7 +148,7 @@ static void on_problem(void *ctx, const char *where, const char *what)
     struct ingest *g = ctx;
     if (is_note(what) && g->quiet)
         return;
-    if (!is_no_article(what) || g->verbose) {
+    if (!is_no_article(where, what) || g->verbose) {
         clear_progress(g);
         fprintf(stderr, "%s: %s\n", where, what);
     }
@@ -468,9 +474,11 @@ int ndx_cmd_ingest(int argc, char **argv)
             break;
         case 'h':
             usage_ingest();
+            free(incl);
+            free(excl);
             return 0;
         default:
-            die_usage("ingest", "unknown option");
+            die_option("ingest", argv, opts);
         }
     }
     if (optind >= argc)

@@ -69,7 +69,7 @@ int ndx_cmd_optimize(int argc, char **argv)
                    prog);
             return 0;
         } else
-            die_usage("optimize", "unknown option");
+            die_option("optimize", argv, opts);
     }
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_WRITE);
     struct progress pr = {0, 0, 0};

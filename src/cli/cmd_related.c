@@ -45,7 +45,7 @@ int ndx_cmd_related(int argc, char **argv)
                    prog);
             return 0;
         } else
-            die_usage("related", "unknown option");
+            die_option("related", argv, opts);
     }
     if (optind + 1 != argc)
         die_usage("related", "give one article id or URL");

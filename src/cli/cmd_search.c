@@ -216,7 +216,7 @@ static int search_main(int argc, char **argv)
             usage_search();
             return 0;
         default:
-            die_usage("search", "unknown option");
+            die_option("search", argv, opts);
         }
     }
     if (optind >= argc)

@@ -90,7 +90,7 @@ static int terms_main(int argc, char **argv)
             usage_terms();
             return 0;
         default:
-            die_usage("terms", "unknown option");
+            die_option("terms", argv, opts);
         }
     }
     if (optind >= argc)

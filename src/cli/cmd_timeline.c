@@ -113,7 +113,7 @@ static int timeline_main(int argc, char **argv)
             usage_timeline();
             return 0;
         default:
-            die_usage("timeline", "unknown option");
+            die_option("timeline", argv, opts);
         }
     }
     if (optind >= argc)

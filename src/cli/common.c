@@ -25,6 +25,84 @@ void die_usage(const char *cmd, const char *msg)
     exit(2);
 }
 
+size_t edit_distance(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    if (na > 31 || nb > 31)
+        return 99;
+    size_t d[32][32];
+    for (size_t i = 0; i <= na; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= nb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= na; i++)
+        for (size_t j = 1; j <= nb; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[na][nb];
+}
+
+/* "unknown option '--jsn' (did you mean --json?)" among names[] ("--json", ...), then exit 2. */
+static void die_unknown(const char *cmd, const char *arg, const char *const *names, size_t n)
+{
+    char word[64];
+    snprintf(word, sizeof word, "%s", arg);
+    char *eq = strchr(word, '=');
+    if (eq)
+        *eq = 0;
+    const char *near = NULL;
+    size_t best = strlen(word) > 4 ? 3 : 2;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = edit_distance(word, names[i]);
+        if (d < best) {
+            best = d;
+            near = names[i];
+        }
+    }
+    char msg[200];
+    if (near)
+        snprintf(msg, sizeof msg, "unknown option '%s' (did you mean %s?)", word, near);
+    else
+        snprintf(msg, sizeof msg, "unknown option '%s'", word);
+    die_usage(cmd, msg);
+}
+
+void die_option(const char *cmd, char **argv, const struct option *opts)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    char shortopt[3] = {'-', (char)optopt, 0};
+    const char *names[64];
+    size_t n = 0;
+    for (const struct option *o = opts; o->name && n < 64; o++) {
+        if (!strncmp(arg, "--", 2) && !strcmp(arg + 2, o->name) && o->has_arg) {
+            char msg[120];
+            snprintf(msg, sizeof msg, "option '--%s' needs a value", o->name);
+            die_usage(cmd, msg);
+        }
+        static char buf[64][40];
+        snprintf(buf[n], sizeof buf[n], "--%s", o->name);
+        names[n] = buf[n];
+        n++;
+    }
+    if (optopt && strncmp(arg, "--", 2) != 0) {
+        char msg[120];
+        if (arg[0] == '-' && arg[1] == optopt && !arg[2])
+            snprintf(msg, sizeof msg, "option '%s' needs a value", shortopt);
+        else
+            snprintf(msg, sizeof msg, "unknown option '%s'", shortopt);
+        die_usage(cmd, msg);
+    }
+    die_unknown(cmd, arg, names, n);
+}
+
 const char *index_dir(const char *opt)
 {
     if (opt)
@@ -142,6 +220,18 @@ char **split_query_args(int argc, char **argv, const char *const *valued, const 
                 out[n++] = argv[i];
                 known = 1;
             }
+        if (!known && a[0] == '-' && a[1] == '-' && a[2]) {
+            /* "--jsn x" is a mistyped option, never query text ("--" ends the options) */
+            const char *names[64];
+            size_t nn = 0;
+            for (const char *const *v = valued; *v && nn < 64; v++)
+                if ((*v)[1] == '-')
+                    names[nn++] = *v;
+            for (const char *const *f = flags; *f && nn < 64; f++)
+                if ((*f)[1] == '-')
+                    names[nn++] = *f;
+            die_unknown(argv[0], a, names, nn);
+        }
         if (!known)
             words[nw++] = argv[i];
     }
@@ -175,7 +265,7 @@ int simple_opts(int argc, char **argv, const char *cmd, const char *help, const 
             printf(help, prog);
             return 1;
         } else
-            die_usage(cmd, "unknown option");
+            die_option(cmd, argv, opts);
     }
     return 0;
 }

@@ -10,6 +10,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <getopt.h>
 #include <string.h>
 
 struct command {
@@ -58,35 +59,10 @@ static void usage(FILE *f)
             "version", "print the version", prog, prog);
 }
 
-/* Edit distance of two short words (transpositions count one), for "did you mean". */
-static size_t distance(const char *a, const char *b)
-{
-    size_t na = strlen(a), nb = strlen(b);
-    if (na > 31 || nb > 31)
-        return 99;
-    size_t d[32][32];
-    for (size_t i = 0; i <= na; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= nb; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= na; i++)
-        for (size_t j = 1; j <= nb; j++) {
-            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < best)
-                best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    return d[na][nb];
-}
-
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
+    opterr = 0; /* unknown options are reported by die_option, with a suggestion */
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -106,7 +82,7 @@ int main(int argc, char **argv)
     const char *near = NULL;
     size_t best = 3;
     for (size_t i = 0; i < NCOMMANDS; i++) {
-        size_t d = distance(cmd, commands[i].name);
+        size_t d = edit_distance(cmd, commands[i].name);
         if (d < best) {
             best = d;
             near = commands[i].name;

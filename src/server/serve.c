@@ -94,9 +94,20 @@ void srv_add_common_headers(struct MHD_Response *r, int is_page)
         MHD_add_response_header(r, "Cache-Control", "no-store");
 }
 
+/* The response size of the connection, for the access log. */
+static void note_bytes(struct MHD_Connection *c, long long n)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct srv_conn *t = ci ? ci->socket_context : NULL;
+    if (t)
+        t->bytes = n;
+}
+
 srv_result srv_send(struct MHD_Connection *c, unsigned status, const char *ctype, char *body,
                     size_t n, int must_free)
 {
+    note_bytes(c, (long long)n);
     struct MHD_Response *r = MHD_create_response_from_buffer(
         n, body, must_free ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
     if (!r) {
@@ -134,6 +145,7 @@ static char *dump_json(json_t *j, size_t *n)
 static srv_result send_json_body(struct MHD_Connection *c, unsigned status, char *t, size_t n,
                                  const char *hname, const char *hvalue)
 {
+    note_bytes(c, (long long)n);
     struct MHD_Response *r = MHD_create_response_from_buffer(n, t, MHD_RESPMEM_MUST_FREE);
     if (!r) {
         free(t);
@@ -302,6 +314,7 @@ static void pool_close(struct server *s)
 
 static srv_result send_asset(struct MHD_Connection *c, const struct srv_asset *a)
 {
+    note_bytes(c, (long long)a->len);
     struct MHD_Response *r =
         MHD_create_response_from_buffer(a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
     if (!r)
@@ -422,6 +435,7 @@ static void notify_conn(void *cls, struct MHD_Connection *c, void **socket_conte
         }
         t->fd = ci->connect_fd;
         t->since = srv_now();
+        t->bytes = -1;
         pthread_mutex_lock(&s->conns_mu);
         t->next = s->conns;
         if (s->conns)
@@ -516,6 +530,8 @@ static srv_result handler(void *cls, struct MHD_Connection *c, const char *url, 
             return MHD_NO;
         rq->fd = -1;
         rq->t0 = srv_now();
+        snprintf(rq->method, sizeof rq->method, "%s", method);
+        snprintf(rq->path, sizeof rq->path, "%s", url);
         *con_cls = rq;
         if (!strcmp(url, "/api/ingest")) {
             if (strcmp(method, MHD_HTTP_METHOD_POST))
@@ -601,11 +617,61 @@ static srv_result handler(void *cls, struct MHD_Connection *c, const char *url, 
     return api_ingest(s, c, rq);
 }
 
+/* One line per request: time, client, method, path, status, bytes ("-": streamed), ms. */
+static void access_line(struct server *s, struct MHD_Connection *c, const struct srv_request *rq,
+                        enum MHD_RequestTerminationCode toe)
+{
+    const union MHD_ConnectionInfo *st =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
+    const union MHD_ConnectionInfo *ca =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const union MHD_ConnectionInfo *sc =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    const struct srv_conn *t = sc ? sc->socket_context : NULL;
+    char client[INET6_ADDRSTRLEN] = "-";
+    if (ca && ca->client_addr) {
+        if (ca->client_addr->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ca->client_addr)->sin6_addr,
+                      client, sizeof client);
+        else if (ca->client_addr->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)ca->client_addr)->sin_addr, client,
+                      sizeof client);
+    }
+    char when[32], bytes[24] = "-";
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (t && t->bytes >= 0)
+        snprintf(bytes, sizeof bytes, "%lld", t->bytes);
+    /* the path is the client's: control characters and spaces would break the line */
+    char path[sizeof rq->path];
+    size_t k = 0;
+    for (const char *p = rq->path; *p && k + 1 < sizeof path; p++)
+        path[k++] = (unsigned char)*p <= ' ' || *p == 0x7f ? '?' : *p;
+    path[k] = 0;
+    pthread_mutex_lock(&s->log_mu);
+    fprintf(s->log, "%s %s %s %s %u %s %.1fms%s\n", when, client, rq->method, path,
+            st ? st->http_status : 0, bytes, (srv_now() - rq->t0) * 1e3,
+            toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+    fflush(s->log);
+    pthread_mutex_unlock(&s->log_mu);
+}
+
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
     struct server *s = cls;
     struct srv_request *rq = *con_cls;
+    if (s->log && rq)
+        access_line(s, c, rq, toe);
+    {
+        const union MHD_ConnectionInfo *sc =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        struct srv_conn *t = sc ? sc->socket_context : NULL;
+        if (t)
+            t->bytes = -1; /* a streamed response that follows queues no size */
+    }
     if (s->cfg.verbose) {
         const union MHD_ConnectionInfo *ci =
             MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
@@ -679,7 +745,9 @@ static void usage(void)
            "  --max-body MB          largest ingest body (default 32)\n"
            "  --cache-mb MB          memory for answers to repeated searches and related-story\n"
            "                         lists, valid until the next commit (default 64; 0: off)\n"
-           "  -v, --verbose          log every request and server errors on standard error\n");
+           "  -v, --verbose          log every request and server errors on standard error\n"
+           "  --access-log FILE      one line per request (time, client, method, path, status,\n"
+           "                         bytes, ms) appended to FILE (- for standard error)\n");
 }
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
@@ -760,8 +828,35 @@ static int open_listener(const char *spec, char *shown, size_t nshown)
             realport = ntohs(a4->sin_port);
             snprintf(shown, nshown, "%s:%u", addr, realport);
         }
+        int loopback =
+            ss.ss_family == AF_INET6
+                ? IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&ss)->sin6_addr)
+                : (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
+        if (!loopback)
+            fprintf(stderr,
+                    "newsdex serve: warning: listening on %s, reachable from other machines: "
+                    "anyone who reaches it can search the index\n",
+                    shown);
     }
     return fd;
+}
+
+/* Undo the start-up once the listener is open; the exit status 2. */
+static int start_failed(struct server *s, int fd)
+{
+    if (s->log) {
+        if (s->log != stderr)
+            fclose(s->log);
+        pthread_mutex_destroy(&s->log_mu);
+    }
+    close(fd);
+    conns_free(s);
+    srv_cache_free(&s->cache);
+    pool_close(s);
+    pthread_mutex_destroy(&s->pool.mu);
+    pthread_mutex_destroy(&s->write_mu);
+    free(s);
+    return 2;
 }
 
 int ndx_cmd_serve(int argc, char **argv)
@@ -779,6 +874,7 @@ int ndx_cmd_serve(int argc, char **argv)
                                          {"verbose", no_argument, 0, 'v'},
                                          {"cache-mb", required_argument, 0, 'M'},
                                          {"header-timeout", required_argument, 0, 'H'},
+                                         {"access-log", required_argument, 0, 'A'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     struct server *s = calloc(1, sizeof *s);
@@ -869,6 +965,9 @@ int ndx_cmd_serve(int argc, char **argv)
         case 'v':
             s->cfg.verbose = 1;
             break;
+        case 'A':
+            s->cfg.access_log = optarg;
+            break;
         case 'h':
             usage();
             free(s);
@@ -939,6 +1038,15 @@ int ndx_cmd_serve(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
+    if (s->cfg.access_log) {
+        s->log = strcmp(s->cfg.access_log, "-") ? fopen(s->cfg.access_log, "ae") : stderr;
+        if (!s->log) {
+            fprintf(stderr, "newsdex serve: cannot open the access log %s: %s\n",
+                    s->cfg.access_log, strerror(errno));
+            return start_failed(s, fd);
+        }
+        pthread_mutex_init(&s->log_mu, NULL);
+    }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
     if (s->cfg.verbose)
         flags |= MHD_USE_ERROR_LOG;
@@ -952,14 +1060,7 @@ int ndx_cmd_serve(int argc, char **argv)
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "newsdex serve: cannot start the HTTP server\n");
-        close(fd);
-        conns_free(s);
-        srv_cache_free(&s->cache);
-        pool_close(s);
-        pthread_mutex_destroy(&s->pool.mu);
-        pthread_mutex_destroy(&s->write_mu);
-        free(s);
-        return 2;
+        return start_failed(s, fd);
     }
     if (s->cfg.header_timeout)
         s->reaper_running = pthread_create(&s->reaper, NULL, reaper_main, s) == 0;
@@ -985,6 +1086,11 @@ int ndx_cmd_serve(int argc, char **argv)
     pool_close(s);
     pthread_mutex_destroy(&s->pool.mu);
     pthread_mutex_destroy(&s->write_mu);
+    if (s->log) {
+        if (s->log != stderr)
+            fclose(s->log);
+        pthread_mutex_destroy(&s->log_mu);
+    }
     free(s);
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     return 0;

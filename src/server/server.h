@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,6 +49,7 @@ struct srv_config {
     size_t max_body;      /* bytes of an ingest body */
     size_t cache_bytes;   /* response cache budget; 0: off */
     int verbose;
+    const char *access_log; /* --access-log FILE ("-": standard error), or NULL */
 };
 
 struct srv_pool {
@@ -84,10 +86,13 @@ struct srv_conn {
     int busy;     /* a request is being handled (headers complete) */
     int reaped;   /* shut down by the reaper */
     double since; /* connection opened or last response finished */
+    long long bytes; /* body bytes of the response queued last, -1 when streamed */
 };
 
 struct server {
     struct srv_config cfg;
+    FILE *log;               /* access log (--access-log), or NULL */
+    pthread_mutex_t log_mu;  /* one line at a time */
     size_t ntoken;
     struct srv_pool pool;
     atomic_uint inflight;     /* index reads in progress */
@@ -115,6 +120,7 @@ struct srv_request {
     int responded; /* plain requests: the response is queued */
     int format;    /* ingest: enum ndx_format */
     double t0;
+    char method[12], path[240]; /* for the access log */
 };
 
 /* ---- serve.c: responses and helpers ---- */
