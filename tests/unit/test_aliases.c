@@ -1,6 +1,7 @@
 /* test_aliases.c - the alias table of an index (index/aliases.c): counted per live article at
  * add, update and delete, committed with the manifest, reopened by readers, listed by name in
  * either script, inconsistent glosses kept apart, damage detected by the check. */
+#include "articles.h"
 #include "harness.h"
 #include "index/index.h"
 
@@ -9,18 +10,7 @@
 
 static int add_art(ndx_index *ix, const char *url, const char *body)
 {
-    ndx_article a;
-    memset(&a, 0, sizeof a);
-    a.url = url;
-    a.nurl = strlen(url);
-    a.title = "t";
-    a.ntitle = 1;
-    a.body = body;
-    a.nbody = strlen(body);
-    a.lang = "en";
-    a.nlang = 2;
-    a.published = NDX_DATE_UNKNOWN;
-    return ndx_index_add(ix, &a, NULL, NULL);
+    return ndx_test_add(ix, url, body, "en");
 }
 
 struct listing {

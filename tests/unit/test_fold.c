@@ -2,6 +2,7 @@
  * characters with OpenCC's phrase and character tables (text/fold.c), keeps offsets on the
  * characters as written, leaves old (analysis 1) indexes unfolded, and stays bounded on long
  * runs. */
+#include "articles.h"
 #include "harness.h"
 #include "index/index.h"
 #include "text/text.h"
@@ -173,18 +174,7 @@ static uint64_t hits(ndx_index *ix, const char *q)
 
 static int add_doc(ndx_index *ix, const char *url, const char *body)
 {
-    ndx_article a;
-    memset(&a, 0, sizeof a);
-    a.url = url;
-    a.nurl = strlen(url);
-    a.title = "t";
-    a.ntitle = 1;
-    a.body = body;
-    a.nbody = strlen(body);
-    a.lang = "zh";
-    a.nlang = 2;
-    a.published = NDX_DATE_UNKNOWN;
-    return ndx_index_add(ix, &a, NULL, NULL);
+    return ndx_test_add(ix, url, body, "zh");
 }
 
 /* Rewrite the newest manifest of dir as an analysis-1 index wrote it (no "analysis" line). */
