@@ -35,7 +35,7 @@ def ingest_body(text):
 # ---- sketches (sketch_bench dump) and the replay of assign_story ---------------------------
 
 def build_bench(out, build_dir):
-    lib = os.path.join(build_dir, "libndx_static.a")
+    lib = os.path.join(build_dir, "libnewsdex.a")
     libs = subprocess.run(["pkg-config", "--libs", "libutf8proc", "jansson", "libzstd", "libxxhash",
                            "libxml-2.0", "zlib"], capture_output=True, text=True, check=True).stdout.split()
     cmd = ["gcc", "-O2", "-std=c11", "-D_GNU_SOURCE", "-I", os.path.join(C.REPO, "include"),

@@ -8,7 +8,7 @@
  *                                        in hex (for the scorer's similarity analysis)
  *
  * BODIES: records of a 4-byte little-endian length followed by that many bytes (UTF-8), written by
- * bench/dedup/eval.py.  Build: see bench/dedup-eval (links build-dedup/libndx_static.a).
+ * bench/dedup/eval.py.  Build: see bench/dedup-eval (links build-dedup/libnewsdex.a).
  */
 #include <stdint.h>
 #include <stdio.h>
