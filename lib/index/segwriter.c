@@ -5,6 +5,7 @@
  * file (format in docs/FORMAT.md) through write-temp, fsync, rename.  Called by index.c.
  */
 #include "index/index.h"
+#include "names/names.h"
 #include "text/text.h"
 #include "dedup/dedup.h"
 
@@ -259,6 +260,15 @@ static int on_meta_token(void *ctx, const char *term, size_t nterm, uint32_t pos
     memcpy(tmp + 2, term, nterm);
     occur(b, tmp, nterm + 2, UINT32_MAX);
     return b->rc;
+}
+
+static void meta_terms(struct ndx_builder *b, char kind, const char *s, size_t n);
+
+/* The people, organisations and places of the body (lib/names) as metadata terms. */
+static int entity_term(void *ctx, char kind, const char *s, size_t n)
+{
+    meta_terms(ctx, kind, s, n);
+    return ((struct ndx_builder *)ctx)->rc;
 }
 
 static void meta_terms(struct ndx_builder *b, char kind, const char *s, size_t n)
@@ -557,6 +567,9 @@ int ndx__builder_add(struct ndx_builder *b, uint64_t gid, const ndx_article *a, 
     meta_terms(b, 'S', a->source, a->nsource);
     meta_terms(b, 'U', a->url, a->nurl);
     meta_terms(b, 'L', lang, 2);
+    r = b->rc ? b->rc : ndx__entity_names(a->body, a->nbody, entity_term, b);
+    if (r && !b->rc)
+        b->rc = r;
     if (b->rc)
         return b->rc;
     /* flush pending postings of this doc */

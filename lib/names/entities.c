@@ -46,6 +46,7 @@ struct ectx {
     size_t n;
     struct ndx_tok *t;
     size_t nt;
+    unsigned *wcache; /* per token: LW_ flags | WC_DONE, LN_ flags of the word alone << 20 */
     struct ent *ents;
     size_t nents, cap;
     int rc;
@@ -61,6 +62,8 @@ static uint64_t key_bytes(const char *s, size_t n)
 static size_t span_text(const struct ectx *c, size_t a, size_t b, char *buf)
 {
     size_t m = 0;
+    if (b > c->nt)
+        return 0;
     for (size_t i = a; i < b; i++) {
         size_t l = c->t[i].e - c->t[i].s;
         if (m + l + 1 >= 256)
@@ -73,8 +76,12 @@ static size_t span_text(const struct ectx *c, size_t a, size_t b, char *buf)
     return m;
 }
 
+static unsigned nf1(const struct ectx *c, size_t i);
+
 static unsigned nflags(const struct ectx *c, size_t a, size_t b)
 {
+    if (b == a + 1)
+        return nf1(c, a);
     char buf[256];
     size_t m = span_text(c, a, b, buf);
     return m ? ndx__lex_name(buf, m) : 0;
@@ -87,9 +94,38 @@ static uint64_t span_key(const struct ectx *c, size_t a, size_t b)
     return m ? key_bytes(buf, m) : 0;
 }
 
+#define WC_DONE (1u << 31)
+#define WC_NAME_SHIFT 22
+
+static void fill_cache(const struct ectx *c, size_t i)
+{
+    const struct ndx_tok *t = &c->t[i];
+    unsigned w = ndx__tok_word(c->text, t) & ((1u << WC_NAME_SHIFT) - 1);
+    /* names are looked up for capitalised words only: the rules ask for no other */
+    unsigned nf = t->kind == NT_WORD && (t->f & (NTF_CAP | NTF_INITIAL))
+                      ? ndx__lex_name(c->text + t->s, t->e - t->s)
+                      : 0;
+    c->wcache[i] = WC_DONE | w | (nf & 0xff) << WC_NAME_SHIFT;
+}
+
+/* LW_ flags of token i (memoised per window). */
 static unsigned wf(const struct ectx *c, size_t i)
 {
-    return i < c->nt ? ndx__tok_word(c->text, &c->t[i]) : 0;
+    if (i >= c->nt)
+        return 0;
+    if (!(c->wcache[i] & WC_DONE))
+        fill_cache(c, i);
+    return c->wcache[i] & ((1u << WC_NAME_SHIFT) - 1);
+}
+
+/* LN_ flags of token i written alone (memoised). */
+static unsigned nf1(const struct ectx *c, size_t i)
+{
+    if (i >= c->nt)
+        return 0;
+    if (!(c->wcache[i] & WC_DONE))
+        fill_cache(c, i);
+    return (c->wcache[i] >> WC_NAME_SHIFT) & 0xff;
 }
 
 /* "Beijing-based", "China-made": a place or nationality before a hyphen and a lower-case word
@@ -114,20 +150,13 @@ static bool is_cap(const struct ectx *c, size_t i)
  * Division", "Eighth Air Force"). */
 static bool is_ordinal(const struct ectx *c, size_t i)
 {
-    static const char *const words[] = {
-        "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth",
-        "Tenth", "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth",
-        "Seventeenth", "Eighteenth", "Nineteenth", "Twentieth"};
     if (i < c->nt && (c->t[i].f & NTF_CAP)) {
+        if (wf(c, i) & LW_ORDINAL)
+            return true;
         const char *s = c->text + c->t[i].s;
         size_t l = c->t[i].e - c->t[i].s;
         const char *h = memchr(s, '-', l); /* "Twenty-fourth" */
-        if (h && l >= 2 && (size_t)(s + l - h) > 4 && !memcmp(s + l - 2, "th", 2))
-            return true;
-        for (size_t k = 0; k < NDX_ARRAY_LEN(words); k++)
-            if (strlen(words[k]) == l && memcmp(words[k], s, l) == 0)
-                return true;
-        return false;
+        return h && (ndx__lex_word(h + 1, (size_t)(s + l - h - 1)) & LW_ORDINAL);
     }
     if (i >= c->nt || !(c->t[i].f & NTF_DIGIT))
         return false;
@@ -280,19 +309,13 @@ static bool is_acronym(const struct ectx *c, size_t i)
 
 static bool is_direction(const struct ectx *c, size_t i)
 {
-    static const char *const dirs[] = {"North", "South", "East", "West", "Northern", "Southern",
-                                       "Eastern", "Western", "Central", "Upper", "Lower",
-                                       "Greater", "New", "Old", "Inner", "Outer"};
-    for (size_t k = 0; k < NDX_ARRAY_LEN(dirs); k++)
-        if (tok_is(c, i, dirs[k]))
-            return true;
-    return false;
+    return (c->t[i].f & NTF_CAP) && (wf(c, i) & LW_DIRECTION);
 }
 
 static bool strpbrk_n(const char *s, size_t n, const char *set)
 {
     for (size_t i = 0; i < n; i++)
-        if (strchr(set, s[i]) && s[i])
+        if (s[i] && strchr(set, s[i]))
             return true;
     return false;
 }
@@ -437,7 +460,7 @@ static bool strip_first(const struct ectx *c, size_t a, size_t b)
     if (w & (LW_STOP | LW_NEVER))
         return true;
     unsigned nf = nflags(c, a, a + 1);
-    if ((nf & LN_COUNTRY) || (nflags(c, a, a + 2) & LN_PLACE))
+    if ((nf & LN_COUNTRY) || (a + 2 <= b && (nflags(c, a, a + 2) & LN_PLACE)))
         return false;
     return (w & LW_COMMON) && !(nf & (LN_PROPER | LN_DEMONYM));
 }
@@ -598,7 +621,9 @@ static int resolve(struct ectx *c)
     struct ndx_map typed, sur;
     ndx__map_init(&typed);
     ndx__map_init(&sur);
-    int rc = NDX_OK;
+    int rc = ndx__map_reserve(&typed, c->nents);
+    if (!rc)
+        rc = ndx__map_reserve(&sur, c->nents);
     /* strong names first, so that their type wins for a text written several ways */
     for (int pass = STRONG; pass >= WEAK && !rc; pass--)
         for (size_t i = 0; i < c->nents && !rc; i++) {
@@ -658,19 +683,23 @@ int ndx_entities(const char *text, size_t n, ndx_entity **out, size_t *count)
     *count = 0;
     ndx__lex_init();
     struct ectx c = {.text = text, .n = n};
-    c.t = ndx_malloc(NDX_TOK_WINDOW * sizeof *c.t);
-    if (!c.t)
-        return NDX_ENOMEM;
+    struct ndx_tokbuf tb = {0};
     size_t pos = 0;
     while (pos < n && !c.rc) {
         size_t next;
-        c.nt = ndx__tokens(text, n, pos, c.t, NDX_TOK_WINDOW, &next);
+        c.rc = ndx__tokens_grow(text, n, pos, &tb, &next);
+        if (c.rc)
+            break;
+        c.t = tb.t;
+        c.nt = tb.n;
+        c.wcache = tb.aux;
+        memset(c.wcache, 0, c.nt * sizeof *c.wcache);
         scan_window(&c);
         if (next <= pos)
             break;
         pos = next;
     }
-    ndx_free(c.t);
+    ndx__tokbuf_free(&tb);
     if (!c.rc)
         c.rc = resolve(&c);
     if (c.rc) {
@@ -717,4 +746,31 @@ const char *ndx_entity_type_name(int type)
     default:
         return "?";
     }
+}
+
+int ndx__entity_names(const char *body, size_t n,
+                      int (*cb)(void *ctx, char kind, const char *s, size_t n), void *ctx)
+{
+    ndx_entity *e = NULL;
+    size_t k = 0;
+    int rc = ndx_entities(body, n, &e, &k);
+    if (rc)
+        return rc;
+    struct ndx_map seen;
+    ndx__map_init(&seen);
+    rc = ndx__map_reserve(&seen, k);
+    for (size_t i = 0; i < k && !rc; i++) {
+        static const char kinds[] = {0, 'P', 'O', 'G'};
+        const char *s = body + e[i].name_start;
+        size_t len = e[i].name_end - e[i].name_start;
+        uint64_t key = ndx__hash64(s, len, (uint64_t)e[i].type);
+        if (!key || ndx__map_get(&seen, key))
+            continue;
+        rc = ndx__map_put(&seen, key, 1);
+        if (!rc)
+            rc = cb(ctx, kinds[e[i].type], s, len);
+    }
+    ndx__map_free(&seen);
+    ndx_free(e);
+    return rc;
 }

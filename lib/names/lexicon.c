@@ -149,6 +149,11 @@ static const struct { unsigned flags; const char *words; } k_lists[] = {
      "republic kingdom country"},
     {LW_LOCPREP, "in near outside across throughout"},
     {LW_PRONOUN, "he she they it we i"},
+    {LW_ORDINAL, "first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+     "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+     "twentieth"},
+    {LW_DIRECTION, "north south east west northern southern eastern western central upper "
+     "lower greater new old inner outer"},
     {LW_QVERB, "quoted called calling described describing dubbed termed branded labelled "
      "labeled announced announcing"},
     {LW_DET, "the a an one some several many two three four another this these those its his "

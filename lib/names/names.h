@@ -32,6 +32,8 @@ enum {
     LW_PRONOUN = 1u << 16,  /* a personal pronoun (quote speakers) */
     LW_QVERB = 1u << 18,    /* introduces a quoted phrase: called, described, quoted */
     LW_DET = 1u << 19,      /* opens a speaker's noun phrase: the, one, a, some, another */
+    LW_ORDINAL = 1u << 20,  /* first ... twentieth */
+    LW_DIRECTION = 1u << 21,/* north, southern, upper, greater, new: before a place name */
     LW_MISCHEAD = 1u << 17, /* ends the name of an event, work or prize: war, award, cup, album */
 };
 
@@ -84,6 +86,17 @@ struct ndx_tok {
  * paragraph, whichever first; returns the number of tokens and sets *next to where to go on. */
 size_t ndx__tokens(const char *text, size_t n, size_t from, struct ndx_tok *t, size_t cap,
                    size_t *next);
+/* A token buffer that grows to the paragraph (up to NDX_TOK_WINDOW tokens), with a parallel
+ * array of one unsigned per token for the caller (aux). */
+struct ndx_tokbuf {
+    struct ndx_tok *t;
+    unsigned *aux;
+    size_t n, cap;
+};
+/* Tokenize the next paragraph (or window) from `from` into tb, growing it as needed. */
+int ndx__tokens_grow(const char *text, size_t n, size_t from, struct ndx_tokbuf *tb,
+                     size_t *next);
+void ndx__tokbuf_free(struct ndx_tokbuf *tb);
 /* LW_ flags of a word token (its trailing abbreviation dot ignored); 0 for other tokens. */
 unsigned ndx__tok_word(const char *text, const struct ndx_tok *t);
 /* Opening or closing quotation mark?  (" counts as both.) */
@@ -94,5 +107,12 @@ bool ndx__is_close_quote(uint32_t cp);
 
 /* Longest name span, in words; a longer capitalised run is not a name (headline case, shouting). */
 #define NDX_NAME_MAX_WORDS 8
+
+/* Index terms of a body's entities: cb(kind, name, n) once per distinct (type, full name), kind
+ * 'P' person, 'O' organisation, 'G' place (the letters of the person:, org: and place: fields).
+ * Returns a status (NDX_ENOMEM); a nonzero return of cb stops and is returned. */
+int ndx__entity_names(const char *body, size_t n, int (*cb)(void *ctx, char kind, const char *s,
+                                                            size_t n),
+                      void *ctx);
 
 #endif

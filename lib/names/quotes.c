@@ -372,11 +372,7 @@ int ndx_quotes(const char *text, size_t n, ndx_quote **out, size_t *count)
     if (rc)
         return rc;
     struct qctx c = {.text = text, .n = n, .ents = ents, .nents = nents};
-    c.t = ndx_malloc(NDX_TOK_WINDOW * sizeof *c.t);
-    if (!c.t) {
-        ndx_free(ents);
-        return NDX_ENOMEM;
-    }
+    struct ndx_tokbuf tb = {0};
     /* a quotation left open at the end of a paragraph */
     bool pending = false, pend_cue_ok = false, pend_start_sent = false;
     size_t pend_start = 0, pend_end = 0;
@@ -385,7 +381,11 @@ int ndx_quotes(const char *text, size_t n, ndx_quote **out, size_t *count)
     size_t pos = 0;
     while (pos < n && !c.rc) {
         size_t next;
-        c.nt = ndx__tokens(text, n, pos, c.t, NDX_TOK_WINDOW, &next);
+        c.rc = ndx__tokens_grow(text, n, pos, &tb, &next);
+        if (c.rc)
+            break;
+        c.t = tb.t;
+        c.nt = tb.n;
         size_t i = 0;
         bool open = false, cue_ok = false, start_sent = false;
         size_t qstart = 0;
@@ -440,7 +440,7 @@ int ndx_quotes(const char *text, size_t n, ndx_quote **out, size_t *count)
     }
     if (pending)
         add_quote(&c, pend_start, pend_end, pend_cue_ok ? &pend_cue : NULL, pend_start_sent);
-    ndx_free(c.t);
+    ndx__tokbuf_free(&tb);
     ndx_free(ents);
     if (c.rc) {
         ndx_free(c.q);

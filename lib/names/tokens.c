@@ -77,6 +77,21 @@ static size_t scan_word(const char *text, size_t n, size_t i, unsigned *flags, b
     bool cjk = false;
     *poss = false;
     while (j < n) {
+        unsigned char b = (unsigned char)text[j];
+        if (b < 0x80 && !cjk) { /* ASCII: no table lookups */
+            if (b >= 'a' && b <= 'z') {
+                lowers++, letters++, j++;
+                continue;
+            }
+            if (b >= 'A' && b <= 'Z') {
+                uppers++, letters++, j++;
+                continue;
+            }
+            if (b >= '0' && b <= '9') {
+                j++;
+                continue;
+            }
+        }
         uint32_t cp;
         size_t l = decode(text, n, j, &cp);
         if (cp != 0xFFFD && ndx__text_is_wordchar(cp) && !ndx__text_is_cjk(cp)) {
@@ -135,15 +150,20 @@ static size_t scan_word(const char *text, size_t n, size_t i, unsigned *flags, b
         *flags = 0;
         return j;
     }
-    uint32_t first;
-    decode(text, n, i, &first);
-    utf8proc_category_t c0 = utf8proc_category((utf8proc_int32_t)first);
-    if (c0 == UTF8PROC_CATEGORY_LU || c0 == UTF8PROC_CATEGORY_LT)
-        f |= NTF_CAP;
-    else if (c0 == UTF8PROC_CATEGORY_LL)
-        f |= NTF_LOWER;
-    else if (c0 == UTF8PROC_CATEGORY_ND)
-        f |= NTF_DIGIT;
+    unsigned char b0 = (unsigned char)text[i];
+    if (b0 < 0x80) {
+        f |= b0 >= 'A' && b0 <= 'Z' ? NTF_CAP : b0 >= 'a' && b0 <= 'z' ? NTF_LOWER : NTF_DIGIT;
+    } else {
+        uint32_t first;
+        decode(text, n, i, &first);
+        utf8proc_category_t c0 = utf8proc_category((utf8proc_int32_t)first);
+        if (c0 == UTF8PROC_CATEGORY_LU || c0 == UTF8PROC_CATEGORY_LT)
+            f |= NTF_CAP;
+        else if (c0 == UTF8PROC_CATEGORY_LL)
+            f |= NTF_LOWER;
+        else if (c0 == UTF8PROC_CATEGORY_ND)
+            f |= NTF_DIGIT;
+    }
     if (uppers >= 2 && lowers == 0)
         f |= NTF_ALLCAPS;
     /* an abbreviation dot */
@@ -179,7 +199,13 @@ size_t ndx__tokens(const char *text, size_t n, size_t from, struct ndx_tok *t, s
             continue;
         }
         uint32_t cp;
-        size_t l = decode(text, n, i, &cp);
+        size_t l;
+        if (b < 0x80) {
+            cp = b;
+            l = 1;
+        } else {
+            l = decode(text, n, i, &cp);
+        }
         if (cp == 0xA0 || cp == 0x2009 || cp == 0x202F || cp == 0x3000 || cp == 0x200B) {
             i += l;
             space = true;
@@ -238,4 +264,42 @@ unsigned ndx__tok_word(const char *text, const struct ndx_tok *t)
     if ((t->f & NTF_ABBR) && n > 1)
         n--;
     return ndx__lex_word(text + t->s, n);
+}
+
+int ndx__tokens_grow(const char *text, size_t n, size_t from, struct ndx_tokbuf *tb,
+                     size_t *next)
+{
+    for (;;) {
+        if (!tb->cap) {
+            /* about one token per five bytes of a paragraph; grown when it has more */
+            size_t want = NDX_MIN((size_t)NDX_TOK_WINDOW, (size_t)256);
+            tb->t = ndx_malloc(want * sizeof *tb->t);
+            tb->aux = ndx_malloc(want * sizeof *tb->aux);
+            if (!tb->t || !tb->aux) {
+                ndx__tokbuf_free(tb);
+                return NDX_ENOMEM;
+            }
+            tb->cap = want;
+        }
+        tb->n = ndx__tokens(text, n, from, tb->t, tb->cap, next);
+        if (tb->n < tb->cap || tb->cap >= NDX_TOK_WINDOW)
+            return NDX_OK;
+        size_t nc = NDX_MIN(tb->cap * 4, (size_t)NDX_TOK_WINDOW);
+        struct ndx_tok *t = ndx_realloc(tb->t, nc * sizeof *t);
+        if (!t)
+            return NDX_ENOMEM;
+        tb->t = t;
+        unsigned *aux = ndx_realloc(tb->aux, nc * sizeof *aux);
+        if (!aux)
+            return NDX_ENOMEM;
+        tb->aux = aux;
+        tb->cap = nc;
+    }
+}
+
+void ndx__tokbuf_free(struct ndx_tokbuf *tb)
+{
+    ndx_free(tb->t);
+    ndx_free(tb->aux);
+    memset(tb, 0, sizeof *tb);
 }

@@ -217,7 +217,10 @@ int ndx__compile(struct search *S, const struct ndx_qnode *q, struct cnode **out
         char meta = q->field == NDX_F_SOURCE ? 'S'
                     : q->field == NDX_F_URL  ? 'U'
                     : q->field == NDX_F_LANG ? 'L'
-                                             : 0;
+                    : q->field == NDX_F_PERSON ? 'P'
+                    : q->field == NDX_F_ORG    ? 'O'
+                    : q->field == NDX_F_PLACE  ? 'G'
+                                               : 0;
         l->meta = meta;
         if (q->kind == NDX_Q_DATE)
             break;

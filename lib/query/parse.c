@@ -48,6 +48,7 @@ struct kidvec {
 static const char *const field_names[] = {
     [NDX_F_ANY] = NULL,        [NDX_F_TITLE] = "title", [NDX_F_BODY] = "body",
     [NDX_F_SOURCE] = "source", [NDX_F_URL] = "url",     [NDX_F_LANG] = "lang",
+    [NDX_F_PERSON] = "person", [NDX_F_ORG] = "org",     [NDX_F_PLACE] = "place",
 };
 
 /* ---- errors ------------------------------------------------------------------------------- */
@@ -295,8 +296,10 @@ static bool starts_operand(enum tok t)
 /* Known field `s[i..e)` (case-insensitive): enum ndx_qfield, F_DATE, or -2 if none. */
 static int field_lookup(const struct parser *p, size_t i, size_t e)
 {
-    static const char *const all[] = {"title", "body", "source", "url", "lang", "date"};
-    static const int ids[] = {NDX_F_TITLE, NDX_F_BODY, NDX_F_SOURCE, NDX_F_URL, NDX_F_LANG, F_DATE};
+    static const char *const all[] = {"title", "body",   "source", "url",   "lang",
+                                      "date",  "person", "org",    "place"};
+    static const int ids[] = {NDX_F_TITLE, NDX_F_BODY,   NDX_F_SOURCE, NDX_F_URL,  NDX_F_LANG,
+                              F_DATE,      NDX_F_PERSON, NDX_F_ORG,    NDX_F_PLACE};
     for (size_t k = 0; k < NDX_ARRAY_LEN(all); k++) {
         size_t len = strlen(all[k]);
         if (e - i != len)
@@ -813,7 +816,7 @@ static void dump_node(const struct ndx_qnode *nd, struct ndx_buf *b, int *rc)
     case NDX_Q_TERM:
     case NDX_Q_PREFIX:
     case NDX_Q_PHRASE:
-        if (nd->field > NDX_F_ANY && nd->field <= NDX_F_LANG) {
+        if (nd->field > NDX_F_ANY && nd->field <= NDX_F_PLACE) {
             ndx__buf_putc(b, ' ', rc);
             ndx__buf_puts(b, field_names[nd->field], rc);
         }

@@ -54,6 +54,9 @@ enum ndx_qfield {
     NDX_F_SOURCE,
     NDX_F_URL,
     NDX_F_LANG,
+    NDX_F_PERSON, /* entity names of the body (lib/names): index terms "\x01P", "\x01O", "\x01G" */
+    NDX_F_ORG,
+    NDX_F_PLACE,
 };
 
 struct ndx_qnode {

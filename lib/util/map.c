@@ -48,6 +48,14 @@ static int resize(struct ndx_map *m, size_t cap)
     return NDX_OK;
 }
 
+int ndx__map_reserve(struct ndx_map *m, size_t n)
+{
+    size_t cap = 16;
+    while (cap * 3 < (n + 1) * 4)
+        cap *= 2;
+    return cap > m->cap ? resize(m, cap) : NDX_OK;
+}
+
 int ndx__map_put(struct ndx_map *m, uint64_t key, uint64_t val)
 {
     if (!key)

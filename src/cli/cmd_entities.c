@@ -100,26 +100,7 @@ int names_run(const struct names_cmd *cmd, int argc, char **argv)
 
 static int entities_article(const ndx_article *a, json_t *o)
 {
-    ndx_entity *ents = NULL;
-    size_t n = 0;
-    int rc = ndx_entities(a->body, a->nbody, &ents, &n);
-    if (rc)
-        return rc;
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++) {
-        const ndx_entity *e = &ents[i];
-        json_t *x = json_object();
-        json_object_set_new(x, "type", json_string(ndx_entity_type_name(e->type)));
-        json_object_set_new(x, "text", ndxx_jstr(a->body + e->start, e->end - e->start));
-        json_object_set_new(x, "start", json_integer((json_int_t)e->start));
-        json_object_set_new(x, "end", json_integer((json_int_t)e->end));
-        if (e->name_start != e->start || e->name_end != e->end)
-            json_object_set_new(x, "name", ndxx_jstr(a->body + e->name_start,
-                                                              e->name_end - e->name_start));
-        json_array_append_new(arr, x);
-    }
-    ndx_free(ents);
-    json_object_set_new(o, "entities", arr);
+    json_object_set_new(o, "entities", ndxx_entities_json(a->body, a->nbody));
     return 0;
 }
 

@@ -12,37 +12,9 @@
 
 #include <string.h>
 
-static json_t *span_or_null(const ndx_article *a, size_t s, size_t e)
-{
-    return e > s ? ndxx_jstr(a->body + s, e - s) : json_null();
-}
-
 static int quotes_article(const ndx_article *a, json_t *o)
 {
-    ndx_quote *q = NULL;
-    size_t n = 0;
-    int rc = ndx_quotes(a->body, a->nbody, &q, &n);
-    if (rc)
-        return rc;
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_t *x = json_object();
-        json_object_set_new(x, "text", ndxx_jstr(a->body + q[i].start, q[i].end - q[i].start));
-        json_object_set_new(x, "start", json_integer((json_int_t)q[i].start));
-        json_object_set_new(x, "end", json_integer((json_int_t)q[i].end));
-        json_object_set_new(x, "speaker",
-                            span_or_null(a, q[i].speaker_start, q[i].speaker_end));
-        json_object_set_new(x, "speaker_start", json_integer((json_int_t)q[i].speaker_start));
-        json_object_set_new(x, "speaker_end", json_integer((json_int_t)q[i].speaker_end));
-        json_object_set_new(x, "name", span_or_null(a, q[i].name_start, q[i].name_end));
-        json_object_set_new(x, "type", q[i].speaker_type
-                                           ? json_string(ndx_entity_type_name(q[i].speaker_type))
-                                           : json_null());
-        json_object_set_new(x, "cue", span_or_null(a, q[i].cue_start, q[i].cue_end));
-        json_array_append_new(arr, x);
-    }
-    ndx_free(q);
-    json_object_set_new(o, "quotes", arr);
+    json_object_set_new(o, "quotes", ndxx_quotes_json(a->body, a->nbody));
     return 0;
 }
 

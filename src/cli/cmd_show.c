@@ -21,6 +21,52 @@ static int collect_member(void *ctx, const ndx_article *a)
     return 0;
 }
 
+/* People, organisations and places (each name once, fullest form) and the quotations. */
+static void print_names(const ndx_article *a)
+{
+    static const char *const types[] = {"PER", "ORG", "LOC"};
+    static const char *const labels[] = {"People", "Organisations", "Places"};
+    json_t *ents = ndxx_entities_json(a->body, a->nbody), *x;
+    int any = 0;
+    for (size_t t = 0; t < 3; t++) {
+        json_t *seen = json_object();
+        size_t i;
+        json_array_foreach(ents, i, x)
+        {
+            if (strcmp(json_string_value(json_object_get(x, "type")), types[t]))
+                continue;
+            json_t *nm = json_object_get(x, "name");
+            const char *name = json_string_value(nm ? nm : json_object_get(x, "text"));
+            if (json_object_get(seen, name))
+                continue;
+            if (json_object_size(seen))
+                fputs("; ", stdout);
+            else
+                printf("%s%s: ", any++ ? "" : "\n", labels[t]);
+            fputs(name, stdout);
+            json_object_set_new(seen, name, json_true());
+        }
+        if (json_object_size(seen))
+            fputc('\n', stdout);
+        json_decref(seen);
+    }
+    json_decref(ents);
+    json_t *qs = ndxx_quotes_json(a->body, a->nbody);
+    size_t i;
+    json_array_foreach(qs, i, x)
+    {
+        const char *sp = json_string_value(json_object_get(x, "speaker"));
+        const char *nm = json_string_value(json_object_get(x, "name"));
+        if (i == 0)
+            printf("\nQuotes:\n");
+        printf("  \xe2\x80\x9c%s\xe2\x80\x9d \xe2\x80\x94 %s%s%s%s\n",
+               json_string_value(json_object_get(x, "text")), sp ? sp : "?",
+               nm && sp && strcmp(nm, sp) ? " (" : "", nm && sp && strcmp(nm, sp) ? nm : "",
+               nm && sp && strcmp(nm, sp) ? ")" : "");
+    }
+    json_decref(qs);
+}
+
 int ndx_cmd_show(int argc, char **argv)
 {
     const char *dir = NULL;
@@ -58,6 +104,7 @@ int ndx_cmd_show(int argc, char **argv)
         if (a->nauthors)
             printf("by %s\n", a->authors);
         printf("\n%s\n", a->body);
+        print_names(a);
         if (json_array_size(story) > 1) {
             printf("\nThe same story (%zu articles, earliest first):\n", json_array_size(story));
             for (size_t k = 0; k < json_array_size(story); k++) {

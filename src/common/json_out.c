@@ -171,7 +171,63 @@ json_t *ndxx_article_json(ndx_index *ix, const ndx_article *a)
     if (a->flags & NDX_ART_SUMMARY)
         json_object_set_new(o, "summary_only", json_true());
     json_object_set_new(o, "copies", copies_json(a));
+    json_object_set_new(o, "entities", ndxx_entities_json(a->body, a->nbody));
+    json_object_set_new(o, "quotes", ndxx_quotes_json(a->body, a->nbody));
     return o;
+}
+
+json_t *ndxx_entities_json(const char *text, size_t n)
+{
+    json_t *arr = json_array();
+    ndx_entity *ents = NULL;
+    size_t k = 0;
+    if (ndx_entities(text, n, &ents, &k) != NDX_OK)
+        return arr;
+    for (size_t i = 0; i < k; i++) {
+        const ndx_entity *e = &ents[i];
+        json_t *x = json_object();
+        json_object_set_new(x, "type", json_string(ndx_entity_type_name(e->type)));
+        json_object_set_new(x, "text", ndxx_jstr(text + e->start, e->end - e->start));
+        json_object_set_new(x, "start", json_integer((json_int_t)e->start));
+        json_object_set_new(x, "end", json_integer((json_int_t)e->end));
+        if (e->name_start != e->start || e->name_end != e->end)
+            json_object_set_new(x, "name",
+                                ndxx_jstr(text + e->name_start, e->name_end - e->name_start));
+        json_array_append_new(arr, x);
+    }
+    ndx_free(ents);
+    return arr;
+}
+
+static json_t *span_or_null(const char *text, size_t s, size_t e)
+{
+    return e > s ? ndxx_jstr(text + s, e - s) : json_null();
+}
+
+json_t *ndxx_quotes_json(const char *text, size_t n)
+{
+    json_t *arr = json_array();
+    ndx_quote *q = NULL;
+    size_t k = 0;
+    if (ndx_quotes(text, n, &q, &k) != NDX_OK)
+        return arr;
+    for (size_t i = 0; i < k; i++) {
+        json_t *x = json_object();
+        json_object_set_new(x, "text", ndxx_jstr(text + q[i].start, q[i].end - q[i].start));
+        json_object_set_new(x, "start", json_integer((json_int_t)q[i].start));
+        json_object_set_new(x, "end", json_integer((json_int_t)q[i].end));
+        json_object_set_new(x, "speaker", span_or_null(text, q[i].speaker_start, q[i].speaker_end));
+        json_object_set_new(x, "speaker_start", json_integer((json_int_t)q[i].speaker_start));
+        json_object_set_new(x, "speaker_end", json_integer((json_int_t)q[i].speaker_end));
+        json_object_set_new(x, "name", span_or_null(text, q[i].name_start, q[i].name_end));
+        json_object_set_new(x, "type", q[i].speaker_type
+                                           ? json_string(ndx_entity_type_name(q[i].speaker_type))
+                                           : json_null());
+        json_object_set_new(x, "cue", span_or_null(text, q[i].cue_start, q[i].cue_end));
+        json_array_append_new(arr, x);
+    }
+    ndx_free(q);
+    return arr;
 }
 
 json_t *ndxx_export_json(const ndx_article *a)

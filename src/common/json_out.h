@@ -20,13 +20,19 @@ json_t *ndxx_json_date(int64_t t);
 json_t *ndxx_hit_json(const ndx_hit *h, int snippets);
 /* A stored article as `show --json`: id, story, wire, story_articles (read through ix), url,
  * source, title, authors, date, ingested, lang, text, [truncated, found_on], [summary_only],
- * copies. */
+ * copies, entities, quotes (of the text, as ndxx_entities_json and ndxx_quotes_json). */
 json_t *ndxx_article_json(ndx_index *ix, const ndx_article *a);
 /* A short article record (id, url, source, date, title): story members. */
 json_t *ndxx_member_json(const ndx_article *a);
 /* One line of `export`: id, url, source, date, title, story, wire, lang, copies (the exact
  * copies recorded on it: [{"url", "source"}]). */
 json_t *ndxx_export_json(const ndx_article *a);
+/* The people, organisations and places of a body text: [{"type","text","start","end"[,"name"]}]
+ * (ndx_entities; an empty array if it fails). */
+json_t *ndxx_entities_json(const char *text, size_t n);
+/* The quotations of a body text: [{"text","start","end","speaker","speaker_start","speaker_end",
+ * "name","type","cue"}] (ndx_quotes; null members when not found; empty array if it fails). */
+json_t *ndxx_quotes_json(const char *text, size_t n);
 /* `stats --json`. */
 json_t *ndxx_stats_json(const ndx_stats *st);
 /* {"aliases": [...], "total"} of the index's aliases (every one, or those of name); *rc is

@@ -102,6 +102,9 @@ TEST(entities_places_and_sentence_starts)
 TEST(entities_runs_are_bounded)
 {
     struct got g;
+    /* a sentence-initial word that ends the text (the rules look one word further) */
+    CHECK_STR(ents(&g, "It rained. Zed"), "");
+    CHECK_STR(ents(&g, "Zed"), "");
     /* headline case and shouting are not names */
     CHECK_STR(ents(&g, "He wrote Alpha Beta Gamma Delta Epsilon Zeta Eta Theta Iota Kappa here."),
               "");

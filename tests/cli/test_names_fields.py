@@ -1,0 +1,50 @@
+"""person:, org: and place: fields: the names found at ingest are searchable, and `show` lists
+the article's people, organisations, places and quotations."""
+import json
+
+import pytest
+
+from conftest import SEED
+
+
+@pytest.fixture(scope="module")
+def seed_ix(nd, tmp_path_factory):
+    d = tmp_path_factory.mktemp("names") / "ix"
+    nd.ingest(d, SEED)
+    return d
+
+
+def urls(nd, ix, q):
+    rc, out, err = nd("search", "--index", ix, "--json", "--no-collapse", q)
+    assert rc in (0, 1), err
+    return sorted(h["url"].rsplit("/", 1)[-1] for h in json.loads(out)["hits"])
+
+
+def test_fields_find_the_names(nd, seed_ix):
+    assert urls(nd, seed_ix, 'person:"Chen Quanguo"') == ["news-page.txt"]
+    assert urls(nd, seed_ix, "person:chen") == ["news-page.txt"]
+    assert urls(nd, seed_ix, 'person:"Jimmy Sham"') == ["news-page.txt#teaser-1"]
+    assert urls(nd, seed_ix, 'org:"Korean Central News Agency"') == ["news-page.txt#teaser-3"]
+    assert urls(nd, seed_ix, "org:kcna") == ["news-page.txt#teaser-3"]
+    assert urls(nd, seed_ix, "place:brussels") == ["news-page.txt"]
+    assert urls(nd, seed_ix, 'place:"Hong Kong"') == ["news-page.txt#teaser-1"]
+    # the field is what makes the difference: Brussels is a place, not a person
+    assert urls(nd, seed_ix, "person:brussels") == []
+    assert urls(nd, seed_ix, "org:xinjiang") == []
+    assert urls(nd, seed_ix, "person:chen place:xinjiang") == ["news-page.txt"]
+
+
+def test_show_lists_names_and_quotes(nd, seed_ix):
+    rc, out, err = nd("search", "--index", seed_ix, "--json", 'person:"Chen Quanguo"')
+    doc_id = json.loads(out)["hits"][0]["id"]
+    doc = nd.show(seed_ix, str(doc_id))
+    assert ("PER", "Chen Quanguo") in [(e["type"], e["text"]) for e in doc["entities"]]
+    text = doc["text"].encode("utf-8")
+    for e in doc["entities"]:
+        assert text[e["start"]:e["end"]].decode() == e["text"]
+    assert len(doc["quotes"]) == 9 and all(q["speaker"] for q in doc["quotes"])
+    rc, out, err = nd("show", "--index", seed_ix, str(doc_id))
+    assert rc == 0, err
+    assert "People: Chen Quanguo; Wang Yi; Li Keqiang" in out
+    assert "Places: China; Xinjiang; Beijing; Brussels; Hungary; Greece" in out
+    assert "— the ministry (Ministry of Foreign Affairs)" in out
