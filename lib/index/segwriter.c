@@ -567,7 +567,10 @@ int ndx__builder_add(struct ndx_builder *b, uint64_t gid, const ndx_article *a, 
     meta_terms(b, 'S', a->source, a->nsource);
     meta_terms(b, 'U', a->url, a->nurl);
     meta_terms(b, 'L', lang, 2);
-    r = b->rc ? b->rc : ndx__entity_names(a->body, a->nbody, entity_term, b);
+    /* the name rules read capitalised words: nothing to find in Chinese, Japanese, Korean */
+    bool uncased = lang && (!strncmp(lang, "zh", 2) || !strncmp(lang, "ja", 2) ||
+                            !strncmp(lang, "ko", 2) || !strncmp(lang, "th", 2));
+    r = b->rc || uncased ? b->rc : ndx__entity_names(a->body, a->nbody, entity_term, b);
     if (r && !b->rc)
         b->rc = r;
     if (b->rc)

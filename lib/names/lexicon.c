@@ -6,7 +6,7 @@
  *    organisation and place heads, reporting verbs, function words), plus LW_COMMON for every
  *    lower-case entry of the system word list (Debian's wamerican, /usr/share/dict/words);
  *  - names as written with LN_* flags: countries and subdivisions from iso-codes
- *    (/usr/share/iso-codes/json/iso_3166-{1,2}.json), cities and their states from geonames (the
+ *    (/usr/share/iso-codes/json/iso_3166-{1,2}.json), cities from geonames (the
  *    data is compiled into Debian's libgeonames0, which is opened with dlopen), and every
  *    capitalised entry of the word list (LN_PROPER: given names, surnames, places).
  * Everything is read once per process at first use.  A missing file or library is not an error:
@@ -399,23 +399,21 @@ static void load_geonames(const char *lib)
     void *(*get_city)(int) = (void *(*)(int))dlsym(h, "geonames_get_city");
     void (*city_free)(void *) = (void (*)(void *))dlsym(h, "geonames_city_free");
     const char *(*get_name)(void *) = (const char *(*)(void *))dlsym(h, "geonames_city_get_name");
-    const char *(*get_state)(void *) =
-        (const char *(*)(void *))dlsym(h, "geonames_city_get_state");
-    if (!n_cities || !get_city || !city_free || !get_name || !get_state) {
+    if (!n_cities || !get_city || !city_free || !get_name) {
         status_note("%s lacks the geonames functions: cities from cues only", lib);
         dlclose(h);
         return;
     }
     int n = n_cities();
+    /* names only: subdivisions come from iso-codes (reading each city's state as well would
+     * double the load time, which is most of the lexicon's) */
     for (int i = 0; i < n; i++) {
         void *c = get_city(i);
         if (!c)
             continue;
-        const char *name = get_name(c), *state = get_state(c);
+        const char *name = get_name(c);
         if (name)
             add_place(name, LN_CITY);
-        if (state)
-            add_place(state, LN_REGION);
         city_free(c);
     }
     /* the library stays loaded: its data backs nothing of ours, but glib does not unload */

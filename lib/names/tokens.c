@@ -116,6 +116,8 @@ static size_t scan_word(const char *text, size_t n, size_t i, unsigned *flags, b
         }
         if (j == i || cjk)
             break;
+        if (cp == ' ' || cp == ',' || cp == '\n' || cp == ')' || cp == ':' || cp == ';')
+            break; /* the common ends of a word */
         /* joiners and dots between word characters */
         uint32_t nx = 0;
         size_t nl = j + l < n ? decode(text, n, j + l, &nx) : 0;
@@ -218,12 +220,15 @@ size_t ndx__tokens(const char *text, size_t n, size_t from, struct ndx_tok *t, s
         if (k == 0)
             tk->f |= NTF_PARA;
         space = false;
-        if (cp != 0xFFFD && (ndx__text_is_wordchar(cp) || ndx__text_is_cjk(cp))) {
+        bool wordch = b < 0x80 ? (b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')
+                               : cp != 0xFFFD && (ndx__text_is_wordchar(cp) || ndx__text_is_cjk(cp));
+        if (wordch) {
             unsigned f;
             bool poss;
             size_t e = scan_word(text, n, i, &f, &poss);
             tk->e = e;
-            tk->kind = (uint8_t)((f & (NTF_CAP | NTF_LOWER | NTF_DIGIT)) || !ndx__text_is_cjk(cp)
+            tk->kind = (uint8_t)((f & (NTF_CAP | NTF_LOWER | NTF_DIGIT)) || b < 0x80 ||
+                                         !ndx__text_is_cjk(cp)
                                      ? NT_WORD
                                      : NT_OTHER);
             tk->f |= (uint16_t)f;
