@@ -176,6 +176,14 @@ json_t *ndxx_article_json(ndx_index *ix, const ndx_article *a)
     return o;
 }
 
+/* "text", "start" and "end" of a span of text. */
+static void set_span(json_t *x, const char *text, size_t s, size_t e)
+{
+    json_object_set_new(x, "text", ndxx_jstr(text + s, e - s));
+    json_object_set_new(x, "start", json_integer((json_int_t)s));
+    json_object_set_new(x, "end", json_integer((json_int_t)e));
+}
+
 json_t *ndxx_entities_json(const char *text, size_t n)
 {
     json_t *arr = json_array();
@@ -187,9 +195,7 @@ json_t *ndxx_entities_json(const char *text, size_t n)
         const ndx_entity *e = &ents[i];
         json_t *x = json_object();
         json_object_set_new(x, "type", json_string(ndx_entity_type_name(e->type)));
-        json_object_set_new(x, "text", ndxx_jstr(text + e->start, e->end - e->start));
-        json_object_set_new(x, "start", json_integer((json_int_t)e->start));
-        json_object_set_new(x, "end", json_integer((json_int_t)e->end));
+        set_span(x, text, e->start, e->end);
         if (e->name_start != e->start || e->name_end != e->end)
             json_object_set_new(x, "name",
                                 ndxx_jstr(text + e->name_start, e->name_end - e->name_start));
@@ -213,9 +219,7 @@ json_t *ndxx_quotes_json(const char *text, size_t n)
         return arr;
     for (size_t i = 0; i < k; i++) {
         json_t *x = json_object();
-        json_object_set_new(x, "text", ndxx_jstr(text + q[i].start, q[i].end - q[i].start));
-        json_object_set_new(x, "start", json_integer((json_int_t)q[i].start));
-        json_object_set_new(x, "end", json_integer((json_int_t)q[i].end));
+        set_span(x, text, q[i].start, q[i].end);
         json_object_set_new(x, "speaker", span_or_null(text, q[i].speaker_start, q[i].speaker_end));
         json_object_set_new(x, "speaker_start", json_integer((json_int_t)q[i].speaker_start));
         json_object_set_new(x, "speaker_end", json_integer((json_int_t)q[i].speaker_end));
