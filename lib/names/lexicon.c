@@ -449,6 +449,7 @@ void ndx__lex_init(void)
 
 unsigned ndx__lex_word(const char *s, size_t n)
 {
+    ndx__lex_init(); /* every caller sees the whole lexicon, whatever ran first */
     char low[64];
     size_t m = lower_ascii(s, n, low, sizeof low);
     if (!m)
@@ -458,6 +459,7 @@ unsigned ndx__lex_word(const char *s, size_t n)
 
 unsigned ndx__lex_name(const char *s, size_t n)
 {
+    ndx__lex_init();
     if (!n || n > 255)
         return 0;
     return (unsigned)ndx__map_get(&g_lex, key_of(s, n, SEED_NAME));

@@ -50,7 +50,8 @@ enum {
 /* Load the lexicon once per process (thread-safe; later calls return at once).  Missing data
  * files are not an error: the rules then work with what is there (ndx_names_data_status). */
 void ndx__lex_init(void);
-/* Flags of an ASCII-lower-cased word (any case accepted; non-ASCII bytes compared as is). */
+/* Flags of an ASCII-lower-cased word (any case accepted; non-ASCII bytes compared as is).  Both
+ * lookups load the lexicon first if needed. */
 unsigned ndx__lex_word(const char *s, size_t n);
 /* Flags of a name, exactly as written (single spaces between words). */
 unsigned ndx__lex_name(const char *s, size_t n);

@@ -188,3 +188,11 @@ TEST(entities_hostile_input)
     CHECK_EQ(ndx_entities(NULL, 3, &e, &k), NDX_EINVAL);
     free(s);
 }
+
+TEST(lexicon_loads_on_first_lookup)
+{
+    /* a lookup before any entity call (the gloss rules at ingest, check's recount) sees the
+     * whole lexicon, so that every process reads the same words the same way */
+    CHECK(ndx__lex_word("President", 9) & LW_TITLE);
+    CHECK(ndx__lex_name("Hungary", 7) & LN_COUNTRY);
+}
