@@ -131,6 +131,57 @@ int ndx_read_file(const char *path, const ndx_reader_opts *opts, const ndx_reade
 int ndx_read_mem(const void *data, size_t n, const char *name, const ndx_reader_opts *opts,
                  const ndx_reader_cb *cb);
 int ndx_parse_date(const char *s, size_t n, int64_t *out);
+enum ndx_interval {
+    NDX_INTERVAL_NONE = 0, NDX_INTERVAL_DAY = 1, NDX_INTERVAL_WEEK = 2, NDX_INTERVAL_MONTH = 3,
+    NDX_INTERVAL_YEAR = 4
+};
+int ndx_interval_parse(const char *s, size_t n, int *out);
+typedef struct ndx_facet_spec {
+    const char *field; size_t nfield; const char *prefix; size_t nprefix; size_t size;
+} ndx_facet_spec;
+int ndx_facet_field_check(const char *field, size_t n);
+typedef struct ndx_analytics_opts {
+    const ndx_facet_spec *facets; size_t nfacets; int histogram;
+} ndx_analytics_opts;
+int ndx_search_analytics(ndx_index *ix, const char *query, size_t nquery,
+                         const ndx_search_opts *opts, const ndx_analytics_opts *a,
+                         ndx_results **out, size_t *errpos);
+typedef struct ndx_facet_value {
+    const char *value; size_t nvalue; uint64_t stories; uint64_t copies;
+} ndx_facet_value;
+typedef struct ndx_facet {
+    const char *field; const ndx_facet_value *values; size_t nvalues; uint64_t other_values;
+    uint64_t other_stories; uint64_t other_copies;
+} ndx_facet;
+typedef struct ndx_bucket {
+    int64_t start; char key[12]; uint64_t stories; uint64_t copies; uint64_t all_stories;
+} ndx_bucket;
+size_t ndx_results_facet_count(const ndx_results *r);
+const ndx_facet *ndx_results_facet(const ndx_results *r, size_t i);
+size_t ndx_results_bucket_count(const ndx_results *r);
+const ndx_bucket *ndx_results_bucket(const ndx_results *r, size_t i);
+int ndx_results_interval(const ndx_results *r);
+int ndx_timeline(ndx_index *ix, const char *const *queries, const size_t *nqueries, size_t nq,
+                 int interval, const ndx_search_opts *opts, ndx_results **out, size_t *errquery,
+                 size_t *errpos);
+enum ndx_terms_method { NDX_TERMS_JLH = 0, NDX_TERMS_CHI2 = 1, NDX_TERMS_MI = 2 };
+int ndx_terms_method_parse(const char *s, size_t n, int *out);
+typedef struct ndx_terms_opts {
+    size_t size; size_t sample; int method; int64_t date_from; int64_t date_to;
+} ndx_terms_opts;
+void ndx_terms_opts_init(ndx_terms_opts *o);
+typedef struct ndx_term_score {
+    const char *term; size_t nterm; double score; uint64_t fg; uint64_t bg;
+} ndx_term_score;
+typedef struct ndx_terms ndx_terms;
+int ndx_significant_terms(ndx_index *ix, const char *query, size_t nquery,
+                          const ndx_terms_opts *opts, ndx_terms **out, size_t *errpos);
+size_t ndx_terms_count(const ndx_terms *t);
+const ndx_term_score *ndx_terms_get(const ndx_terms *t, size_t i);
+uint64_t ndx_terms_foreground(const ndx_terms *t);
+uint64_t ndx_terms_background(const ndx_terms *t);
+int ndx_terms_sampled(const ndx_terms *t);
+void ndx_terms_free(ndx_terms *t);
 int ndx_query_stats(ndx_index *ix, const char *query, size_t nquery, char **out, size_t *nout,
                     size_t *errpos);
 int ndx_index_set_stats(ndx_index *ix, const char *json, size_t n);

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from ._ffi import DATE_UNKNOWN, ffi, lib
 from .errors import error
-from .records import Article, Hit, IngestReport, SearchResult, Stats, frame, text, when
+from .records import (Article, Facet, Hit, IngestReport, SearchResult, SignificantTerms, Stats,
+                      TermScore, Timeline, buckets_of, frame, text, when)
 
 _SORTS = {"relevance": lib.NDX_SORT_RELEVANCE, "date": lib.NDX_SORT_DATE,
           "date-asc": lib.NDX_SORT_DATE_ASC}
@@ -223,18 +224,80 @@ class Index:
     # ---- reading -----------------------------------------------------------------------------
 
     def search(self, q, limit=10, offset=0, *, sort="relevance", collapse=True, snippets=True,
-               count=True, date_from=None, date_to=None, highlight=("<mark>", "</mark>")):
+               count=True, date_from=None, date_to=None, highlight=("<mark>", "</mark>"),
+               facets=None, facet_size=10, histogram=None):
         """Ranked search (query language of docs/QUERY.md).  collapse=True gives one hit per
         story; count=False lets `total` be a lower bound (faster); highlight=None leaves
-        snippets unmarked.  Raises QuerySyntaxError (with .offset) for a bad query."""
+        snippets unmarked.  facets: fields (source, lang, wire, year, month; "source:PREFIX"
+        keeps values starting with PREFIX) counted over every match, top facet_size values each,
+        in result.facets; histogram: "day", "week", "month" or "year", in result.histogram.
+        Raises QuerySyntaxError (with .offset) for a bad query."""
         o, _keep = search_opts(limit, offset, sort, collapse, snippets, count, date_from,
                                date_to, highlight=highlight)
         raw = _b(q)
         out, epos = ffi.new("ndx_results **"), ffi.new("size_t *")
-        rc = lib.ndx_search(self._fresh(), raw, len(raw), o, out, epos)
+        if facets or histogram:
+            a, _akeep = _analytics_opts(facets, facet_size, histogram)
+            rc = lib.ndx_search_analytics(self._fresh(), raw, len(raw), o, a, out, epos)
+        else:
+            rc = lib.ndx_search(self._fresh(), raw, len(raw), o, out, epos)
         if rc:
             raise self._fail(rc, offset=epos[0]) if rc == lib.NDX_ESYNTAX else self._fail(rc)
         return _result(q, out[0])
+
+    def timeline(self, queries, interval="month", *, date_from=None, date_to=None):
+        """Matching stories over time for one or more queries on one span of buckets
+        (zero-filled), with each bucket's all_stories (the stories under the query's filters
+        without its text: stories / all_stories is the share of coverage)."""
+        if isinstance(queries, (str, bytes)):
+            queries = [queries]
+        queries = list(queries)
+        raws = [ffi.new("char[]", _b(q)) for q in queries]
+        arr = ffi.new("const char *[]", raws)
+        lens = ffi.new("size_t[]", [len(_b(q)) for q in queries])
+        o, _keep = search_opts(date_from=date_from, date_to=date_to)
+        out = ffi.new("ndx_results *[]", max(1, len(queries)))
+        eq, epos = ffi.new("size_t *"), ffi.new("size_t *")
+        rc = lib.ndx_timeline(self._fresh(), arr, lens, len(queries), _interval(interval), o,
+                              out, eq, epos)
+        if rc:
+            if rc == lib.NDX_ESYNTAX:
+                raise self._fail(rc, offset=epos[0])
+            raise self._fail(rc)
+        try:
+            return Timeline(interval=interval, queries=queries,
+                            totals=[lib.ndx_results_total_stories(out[i])
+                                    for i in range(len(queries))],
+                            buckets=[buckets_of(out[i]) for i in range(len(queries))])
+        finally:
+            for i in range(len(queries)):
+                lib.ndx_results_free(out[i])
+
+    def terms(self, q, size=25, *, sample=0, method="jlh", date_from=None, date_to=None):
+        """Significant terms: the words and two-word phrases that set the stories matching q
+        apart from the whole archive (method "jlh", "chi2" or "mi"; sample=N: only the best N
+        matching stories)."""
+        o = ffi.new("ndx_terms_opts *")
+        lib.ndx_terms_opts_init(o)
+        m = ffi.new("int *")
+        if lib.ndx_terms_method_parse(_b(method), len(_b(method)), m):
+            raise ValueError("method must be jlh, chi2 or mi")
+        o.size, o.sample, o.method = size, sample, m[0]
+        o.date_from, o.date_to = _epoch(date_from, "date_from"), _epoch(date_to, "date_to")
+        raw = _b(q)
+        out, epos = ffi.new("ndx_terms **"), ffi.new("size_t *")
+        rc = lib.ndx_significant_terms(self._fresh(), raw, len(raw), o, out, epos)
+        if rc:
+            raise self._fail(rc, offset=epos[0]) if rc == lib.NDX_ESYNTAX else self._fail(rc)
+        t = out[0]
+        try:
+            terms = [TermScore(text(x.term, x.nterm), x.score, x.fg, x.bg)
+                     for x in (lib.ndx_terms_get(t, i) for i in range(lib.ndx_terms_count(t)))]
+            return SignificantTerms(query=q, foreground=lib.ndx_terms_foreground(t),
+                                    background=lib.ndx_terms_background(t),
+                                    sampled=bool(lib.ndx_terms_sampled(t)), terms=terms)
+        finally:
+            lib.ndx_terms_free(t)
 
     def query_stats(self, q):
         """The collection statistics q is scored with on this index, as a dict (documents,
@@ -321,14 +384,44 @@ class Index:
         return problems
 
 
+def _interval(name):
+    out = ffi.new("int *")
+    if not name or lib.ndx_interval_parse(_b(name), len(_b(name)), out):
+        raise ValueError("interval must be day, week, month or year")
+    return out[0]
+
+
+def _analytics_opts(facets, size, histogram):
+    """An ndx_analytics_opts for facets ("field" or "field:prefix") and a histogram."""
+    facets = list(facets or [])
+    specs = ffi.new("ndx_facet_spec[]", max(1, len(facets)))
+    keep = [specs]
+    for sp, f in zip(specs, facets):
+        name, _, prefix = f.partition(":")
+        fb, pb = ffi.new("char[]", _b(name)), ffi.new("char[]", _b(prefix))
+        keep += [fb, pb]
+        sp.field, sp.nfield, sp.size = fb, len(_b(name)), size
+        if prefix:
+            sp.prefix, sp.nprefix = pb, len(_b(prefix))
+    a = ffi.new("ndx_analytics_opts *")
+    a.facets, a.nfacets = specs, len(facets)
+    a.histogram = _interval(histogram) if histogram else lib.NDX_INTERVAL_NONE
+    return a, keep
+
+
 def _result(q, res):
     try:
         hits = [Hit.from_c(lib.ndx_results_hit(res, i)) for i in range(lib.ndx_results_count(res))]
+        facets = {}
+        for i in range(lib.ndx_results_facet_count(res)):
+            f = Facet.from_c(lib.ndx_results_facet(res, i))
+            facets[f.field] = f
         return SearchResult(query=q, total=lib.ndx_results_total(res),
                             total_stories=lib.ndx_results_total_stories(res),
                             total_copies=lib.ndx_results_total_copies(res),
                             exact=bool(lib.ndx_results_total_exact(res)),
-                            took_ms=lib.ndx_results_took_ms(res), hits=hits)
+                            took_ms=lib.ndx_results_took_ms(res), hits=hits, facets=facets,
+                            histogram=buckets_of(res))
     finally:
         lib.ndx_results_free(res)
 

@@ -3,7 +3,7 @@
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from ._ffi import DATE_UNKNOWN, ffi, lib
 
@@ -105,6 +105,94 @@ def frame(records):
 
 
 @dataclass
+class FacetValue(_Record):
+    value: str  # "" for articles without one; "unknown" for no date
+    stories: int  # distinct stories among the matching articles with this value
+    copies: int  # those articles plus the exact copies recorded on them
+
+
+@dataclass
+class Facet(_Record):
+    """Counts of one field over every match (Index.search(facets=...))."""
+    field: str
+    values: List[FacetValue]  # the top values: most stories, then copies, then value
+    other_values: int  # values left out, and their sums
+    other_stories: int
+    other_copies: int
+
+    @classmethod
+    def from_c(cls, f):
+        return cls(field=ffi.string(f.field).decode(),
+                   values=[FacetValue(text(v.value, v.nvalue), v.stories, v.copies)
+                           for v in (f.values[i] for i in range(f.nvalues))],
+                   other_values=f.other_values, other_stories=f.other_stories,
+                   other_copies=f.other_copies)
+
+    def to_pandas(self):
+        return frame(self.values)
+
+
+@dataclass
+class Bucket(_Record):
+    """One bucket of a date histogram or timeline (UTC)."""
+    key: str  # "2004-05-17" (day; week: its Monday), "2004-05", "2004"
+    start: datetime
+    stories: int  # distinct stories with a matching copy dated in the bucket
+    copies: int  # matching articles (plus exact copies) dated in the bucket
+    all_stories: int  # stories of the bucket under the query's filters without its text
+
+    @classmethod
+    def from_c(cls, b):
+        return cls(key=ffi.string(b.key).decode(), start=when(b.start), stories=b.stories,
+                   copies=b.copies, all_stories=b.all_stories)
+
+
+def buckets_of(res):
+    return [Bucket.from_c(lib.ndx_results_bucket(res, i))
+            for i in range(lib.ndx_results_bucket_count(res))]
+
+
+@dataclass
+class TermScore(_Record):
+    term: str  # as it reads in the text (lower case); two words joined by a space
+    score: float
+    fg: int  # matching stories holding the term
+    bg: int  # stories of the archive holding it
+
+
+@dataclass
+class SignificantTerms(_Record):
+    """What Index.terms returns."""
+    query: str
+    foreground: int  # stories examined
+    background: int  # stories of the archive
+    sampled: bool  # only the best `sample` stories were examined
+    terms: List[TermScore]
+
+    def __iter__(self):
+        return iter(self.terms)
+
+    def to_pandas(self):
+        return frame(self.terms)
+
+
+@dataclass
+class Timeline(_Record):
+    """What Index.timeline returns: per query its totals and buckets, on one span."""
+    interval: str
+    queries: List[str]
+    totals: List[int]  # matching stories of each query
+    buckets: List[List[Bucket]]  # per query, the same keys in the same order
+
+    def to_pandas(self):
+        """Stories per bucket: one row per bucket (indexed by key), one column per query."""
+        import pandas
+        return pandas.DataFrame({q: [b.stories for b in bs]
+                                 for q, bs in zip(self.queries, self.buckets)},
+                                index=[b.key for b in self.buckets[0]] if self.buckets else [])
+
+
+@dataclass
 class SearchResult(_Record):
     """What Index.search returns: the hits and the totals."""
     query: str
@@ -114,6 +202,8 @@ class SearchResult(_Record):
     exact: bool  # False: total is a lower bound (count=False)
     took_ms: float
     hits: List[Hit]
+    facets: Dict[str, Facet] = field(default_factory=dict)  # search(facets=...)
+    histogram: List[Bucket] = field(default_factory=list)  # search(histogram=...)
     missing_shards: List[str] = field(default_factory=list)  # newsdex.cluster, partial=True:
     # shards that could not be read (the totals and hits are those of the others)
 

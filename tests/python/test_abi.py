@@ -16,7 +16,7 @@ ENUMS = re.findall(r"\b(NDX_[A-Z_0-9]+) = ", CDEF)
 def fields(body):
     out = []
     for decl in body.replace("\n", " ").split(";"):
-        decl = decl.strip()
+        decl = re.sub(r"\[\d+\]\s*$", "", decl.strip())
         if not decl:
             continue
         m = re.search(r"\(\s*\*\s*(\w+)\)", decl) or re.search(r"(\w+)\s*$", decl)

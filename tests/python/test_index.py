@@ -179,3 +179,56 @@ def test_external_statistics(sample_index, tmp_path):
             assert "collection statistics" in e.value.message
         with pytest.raises(newsdex.QuerySyntaxError):
             ix.query_stats("(")
+
+
+def test_facets_and_histogram_match_the_command(sample_index):
+    with newsdex.Index(sample_index) as ix:
+        for q in ["lestovia", "flood OR strike", "harb*"]:
+            got = ix.search(q, facets=["source", "lang", "year"], facet_size=3, histogram="month")
+            want = cli_json("search", "--index", sample_index, "--json", "--facet", "source",
+                            "--facet", "lang", "--facet", "year", "--facet-size", 3,
+                            "--histogram", "month", q)
+            assert got.total == want["total"]
+            for field, values in want["facets"].items():
+                f = got.facets[field]
+                assert [v.to_dict() for v in f.values] == values, (q, field)
+                other = want["facets_other"][field]
+                assert (f.other_values, f.other_stories, f.other_copies) == (
+                    other["values"], other["stories"], other["copies"])
+            assert [(b.key, b.stories, b.copies, b.all_stories) for b in got.histogram] == [
+                (b["key"], b["stories"], b["copies"], b["all_stories"])
+                for b in want["histogram"]["buckets"]]
+        pre = ix.search("lestovia", facets=["source:lestovia"])
+        assert [v.value for v in pre.facets["source"].values] == ["lestovia-today.com"]
+        assert ix.search("lestovia").facets == {} and ix.search("lestovia").histogram == []
+        with pytest.raises(newsdex.InvalidArgumentError):
+            ix.search("lestovia", facets=["colour"])
+        with pytest.raises(ValueError):
+            ix.search("lestovia", histogram="fortnight")
+
+
+def test_timeline_and_terms_match_the_command(sample_index):
+    with newsdex.Index(sample_index) as ix:
+        tl = ix.timeline(["lestovia", "flood"], "year")
+        want = cli_json("timeline", "--index", sample_index, "--json", "--by", "year",
+                        "lestovia", "--compare", "flood")
+        assert tl.totals == [s["total_stories"] for s in want["series"]]
+        assert [[(b.key, b.stories, b.copies, b.all_stories) for b in bs] for bs in tl.buckets] \
+            == [[(b["key"], b["stories"], b["copies"], b["all_stories"]) for b in s["buckets"]]
+                for s in want["series"]]
+        frame = tl.to_pandas()
+        assert list(frame.columns) == ["lestovia", "flood"]
+        assert frame["lestovia"].sum() == sum(b.stories for b in tl.buckets[0])
+        with pytest.raises(newsdex.QuerySyntaxError):
+            ix.timeline(["lestovia", "("])
+        for method in ("jlh", "chi2"):
+            t = ix.terms("lestovia", 5, method=method)
+            want = cli_json("terms", "--index", sample_index, "--json", "-n", 5, "--method",
+                            method, "lestovia")
+            assert (t.foreground, t.background, t.sampled) == (
+                want["stories"], want["background"], want["sampled"])
+            assert [(x.term, x.fg, x.bg) for x in t] == [
+                (w["term"], w["fg"], w["bg"]) for w in want["terms"]]
+            assert [x.score for x in t] == pytest.approx([w["score"] for w in want["terms"]])
+        best = [x.term for x in ix.terms("lestovia", 5)][:3]
+        assert list(ix.terms("lestovia", 3).to_pandas()["term"]) == best
