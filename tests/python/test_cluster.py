@@ -57,6 +57,9 @@ def bench_queries(n):
         '"prime minister"', "date:2016..2017 trump", "lang:en economy"]
 
 
+FACETS = ["source", "lang", "year"]
+
+
 def top(res, k):
     return [(h.url, h.score) for h in res.hits[:k]]
 
@@ -81,8 +84,13 @@ def test_corpora_over_4_shards_answer_as_one_index(corpora):
     matched = 0
     for q in queries:
         for kw in ({}, {"sort": "date"}):
-            want = one.search(q, limit=10, collapse=False, snippets=False, **kw)
-            got = arc.search(q, limit=10, collapse=False, snippets=False, **kw)
+            want = one.search(q, limit=10, collapse=False, snippets=False, facets=FACETS,
+                              facet_size=1000, **kw)
+            got = arc.search(q, limit=10, collapse=False, snippets=False, facets=FACETS,
+                             facet_size=1000, **kw)
+            for f in FACETS:  # copies by value (stories may span shards: not compared)
+                assert {v.value: v.copies for v in got.facets[f].values} == \
+                    {v.value: v.copies for v in want.facets[f].values}, (q, f)
             assert (got.total, got.total_copies, got.exact) == \
                 (want.total, want.total_copies, want.exact), q
             if kw:

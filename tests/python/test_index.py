@@ -1,13 +1,11 @@
 """newsdex.Index against the command: the same index gives the same answers through both."""
 import gzip
-import os
-import threading
 from datetime import datetime, timezone
 
 import pytest
 
 import newsdex
-from conftest import BBC, SAMPLE, cli, cli_json
+from conftest import cli, cli_json
 
 
 def test_search_matches_the_command(sample_index):

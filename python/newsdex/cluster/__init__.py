@@ -26,7 +26,7 @@ import time
 
 from ..errors import NewsdexError
 from ..index import Export, Index, read_articles
-from ..records import IngestReport, SearchResult
+from ..records import Facet, FacetValue, IngestReport, SearchResult
 
 __all__ = ["ShardedArchive", "ShardError", "merge_stats", "shard_of_url", "content_key"]
 
@@ -239,16 +239,20 @@ class ShardedArchive:
 
     def search(self, q, limit=10, offset=0, *, sort="relevance", collapse=True, snippets=True,
                count=True, date_from=None, date_to=None, highlight=("<mark>", "</mark>"),
-               partial=False, _task_delay=0.0):
+               facets=None, facet_size=10, partial=False, _task_delay=0.0):
         """As Index.search over the whole archive; hits carry archive ids and their shard.
         collapse groups copies of a story within a shard (a story whose copies landed on two
-        shards shows once per shard).  partial=True leaves out shards that cannot be read and
-        names them in result.missing_shards."""
+        shards shows once per shard, and counts once per shard in total_stories and in facet
+        stories; copies are exact).  facets: as Index.search, every value of every shard
+        added up.  partial=True leaves out shards that cannot be read and names them in
+        result.missing_shards."""
         t0 = time.monotonic()
         stats, missing = self.query_stats(q, partial)
         opts = dict(limit=offset + limit, offset=0, sort=sort, collapse=collapse,
                     snippets=snippets, count=count, date_from=date_from, date_to=date_to,
                     highlight=highlight)
+        if facets:
+            opts.update(facets=facets, facet_size=1 << 40)  # every value: merged here
         live = [s for s in self.shards if s not in missing]
         results, more = self._map(_task_search, [(s, (q, stats, opts, _task_delay)) for s in live],
                                   partial)
@@ -268,12 +272,27 @@ class ShardedArchive:
             hits.sort(key=lambda h: (sign * h.published.timestamp() if h.published else far,
                                      h.id))
         done = [r for r in results if r is not None]
+        merged = {}
+        for field in (facets or []):
+            name = field.partition(":")[0]
+            counts = {}
+            for r in done:
+                for v in r.facets[name].values:
+                    st, cp = counts.get(v.value, (0, 0))
+                    counts[v.value] = (st + v.stories, cp + v.copies)
+            ranked = sorted(counts.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
+            rest = ranked[facet_size:]
+            merged[name] = Facet(field=name, values=[FacetValue(k, st, cp) for k, (st, cp)
+                                                     in ranked[:facet_size]],
+                                 other_values=len(rest), other_stories=sum(x[1][0] for x in rest),
+                                 other_copies=sum(x[1][1] for x in rest))
         return SearchResult(query=q, total=sum(r.total for r in done),
                             total_stories=sum(r.total_stories for r in done),
                             total_copies=sum(r.total_copies for r in done),
                             exact=all(r.exact for r in done),
                             took_ms=(time.monotonic() - t0) * 1e3,
-                            hits=hits[offset:offset + limit], missing_shards=missing + more)
+                            hits=hits[offset:offset + limit], facets=merged,
+                            missing_shards=missing + more)
 
     def export(self, q="", body=True):
         """Every article of the archive matching q, streamed: shard by shard, each shard's in
