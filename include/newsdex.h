@@ -481,6 +481,49 @@ NDX_API uint64_t ndx_terms_background(const ndx_terms *t); /**< stories of the a
 NDX_API int ndx_terms_sampled(const ndx_terms *t); /**< 1: the best N stories, not every one */
 NDX_API void ndx_terms_free(ndx_terms *t);
 
+/* ---- explaining a query and a score -------------------------------------------------------- */
+
+/**
+ * The parsed tree of `query` as an S-expression (docs/QUERY.md, "The --explain tree"), before
+ * analysis.  *out (NUL-terminated, *nout bytes) is freed with ndx_free.  NDX_ESYNTAX as
+ * ndx_search.
+ */
+NDX_API int ndx_query_tree(ndx_index *ix, const char *query, size_t nquery, char **out,
+                           size_t *nout, size_t *errpos);
+
+/** One scored part of a match: a word (its stemming alternatives as one term), a prefix, a
+ * phrase or a metadata word, in its field. */
+typedef struct ndx_explain_part {
+    const char *term;  /**< the index terms, alternatives joined by '|', phrase words by ' ' */
+    size_t nterm;
+    const char *kind;  /**< "term", "prefix", "phrase" or "meta" (source:, url:, lang:) */
+    const char *field; /**< "any", "title", "body", "source", "url" or "lang" */
+    double idf;
+    uint32_t title_tf; /**< occurrences in the title (terms and prefixes) */
+    uint32_t body_tf;  /**< occurrences in the body */
+    double wf;         /**< weighted frequency BM25F saw (title counts 3; a phrase: 3 a match) */
+    uint32_t dl;       /**< the document's weighted length */
+    double score;      /**< this part's BM25F score; the parts add up to the hit's score */
+} ndx_explain_part;
+
+typedef struct ndx_explanation {
+    int matches;  /**< 1 if the article matches the query */
+    double score; /**< sum of the parts (the hit's score when sorted by relevance) */
+    double avgdl; /**< average weighted length of the collection */
+    double k1, b; /**< BM25 parameters */
+    const ndx_explain_part *parts;
+    size_t nparts;
+} ndx_explanation;
+
+/**
+ * Why article `id` scores what it does for `query`: the BM25F parts of every query word, prefix
+ * and phrase that matches it (negated ones and date: filters score nothing).  *out is freed
+ * with ndx_explanation_free.  NDX_ENOTFOUND for an unknown id, NDX_ESYNTAX as ndx_search.
+ */
+NDX_API int ndx_explain(ndx_index *ix, const char *query, size_t nquery, uint64_t id,
+                        ndx_explanation **out, size_t *errpos);
+NDX_API void ndx_explanation_free(ndx_explanation *e);
+
 /**
  * Make a teaser for `text`: at most about `words` words from the start, ending at a sentence
  * boundary (the first sentence whole if it alone is longer).  Caller frees with ndx_free().

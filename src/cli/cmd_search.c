@@ -45,7 +45,9 @@ static void usage_search(void)
            "  --facet F[:PREFIX]  counts by F: source, lang, wire, year, month (repeatable);\n"
            "                    PREFIX keeps the values starting with it (source:reu)\n"
            "  --facet-size N    values per facet (default 10; the rest is summed as other)\n"
-           "  --histogram I     matches over time by day, week, month or year (UTC)\n",
+           "  --histogram I     matches over time by day, week, month or year (UTC)\n\n"
+           "  --explain         print the parsed query tree, and for each hit the BM25F score of\n"
+           "                    every query word and phrase that matches it (title, body, idf)\n",
            prog);
 }
 
@@ -107,6 +109,23 @@ static void print_histogram(const ndx_results *res, int tty)
     }
 }
 
+/* The BM25F parts of one hit. */
+static void print_explanation(const ndx_explanation *x)
+{
+    printf("   score %.4f = sum of (BM25F, k1 %.2g, b %.2g, average length %.1f):\n", x->score,
+           x->k1, x->b, x->avgdl);
+    for (size_t i = 0; i < x->nparts; i++) {
+        const ndx_explain_part *p = &x->parts[i];
+        printf("     %.4f  %s %.*s", p->score, p->kind, (int)p->nterm, p->term);
+        if (strcmp(p->field, "any"))
+            printf(" in %s", p->field);
+        printf(": idf %.3f, wf %.3g", p->idf, p->wf);
+        if (!strcmp(p->kind, "term") || !strcmp(p->kind, "prefix"))
+            printf(" (title %u x 3 + body %u)", p->title_tf, p->body_tf);
+        printf(", length %u\n", p->dl);
+    }
+}
+
 static int search_main(int argc, char **argv);
 
 int ndx_cmd_search(int argc, char **argv)
@@ -116,7 +135,8 @@ int ndx_cmd_search(int argc, char **argv)
                                          "--color",   "--facet",      "--facet-size", "--histogram",
                                          NULL};
     static const char *const flagopts[] = {
-        "--json", "--no-snippets", "--no-collapse", "--no-aliases", "--help", "-h", NULL};
+        "--json", "--no-snippets", "--no-collapse", "--no-aliases", "--explain", "--help", "-h",
+        NULL};
     int nargc;
     char **nargv = split_query_args(argc, argv, valued, flagopts, &nargc);
     int rc = search_main(nargc, nargv);
@@ -134,9 +154,10 @@ static int search_main(int argc, char **argv)
         {"color", required_argument, 0, 'C'},  {"help", no_argument, 0, 'h'},
         {"no-collapse", no_argument, 0, 'U'},  {"facet", required_argument, 0, 'F'},
         {"facet-size", required_argument, 0, 'Z'}, {"histogram", required_argument, 0, 'H'},
-        {"no-aliases", no_argument, 0, 'A'},   {0, 0, 0, 0}};
+        {"no-aliases", no_argument, 0, 'A'},   {"explain", no_argument, 0, 'E'},
+        {0, 0, 0, 0}};
     const char *dir = NULL;
-    int json = 0, c, color = -1;
+    int json = 0, c, color = -1, explain = 0;
     ndx_search_opts so;
     ndx_search_opts_init(&so);
     ndx_facet_spec facets[NDX_MAX_FACETS];
@@ -203,6 +224,9 @@ static int search_main(int argc, char **argv)
                                                     colon ? strlen(colon + 1) : 0, 0};
             break;
         }
+        case 'E':
+            explain = 1;
+            break;
         case 'Z':
             if (parse_size(optarg, &v) || v < 1 || v > 10000)
                 die_usage("search", "--facet-size takes a number from 1 to 10000");
@@ -278,10 +302,23 @@ static int search_main(int argc, char **argv)
         return 2;
     }
     size_t n = ndx_results_count(res);
+    char *tree = NULL;
+    ndx_explanation **ex = explain ? calloc(n ? n : 1, sizeof *ex) : NULL;
+    if (explain) {
+        /* the query parsed once already: these cannot fail on syntax */
+        if (ndx_query_tree(ix, query, off, &tree, NULL, NULL) || !ex)
+            explain = 0;
+        for (size_t i = 0; explain && i < n; i++)
+            if (ndx_explain(ix, query, off, ndx_results_hit(res, i)->id, &ex[i], NULL))
+                ex[i] = NULL;
+    }
     if (json) {
         json_t *hits = json_array();
         for (size_t i = 0; i < n; i++) {
-            json_array_append_new(hits, ndxx_hit_json(ndx_results_hit(res, i), so.want_snippets));
+            json_t *h = ndxx_hit_json(ndx_results_hit(res, i), so.want_snippets);
+            if (explain && ex[i])
+                json_object_set_new(h, "explain", ndxx_explain_json(ex[i]));
+            json_array_append_new(hits, h);
         }
         json_t *j = json_object();
         json_object_set_new(j, "query", ndxx_jstr(query, strlen(query)));
@@ -294,6 +331,8 @@ static int search_main(int argc, char **argv)
         json_object_set_new(j, "took_ms", json_real(ndx_results_took_ms(res)));
         json_object_set_new(j, "offset", json_integer((json_int_t)so.offset));
         json_object_set_new(j, "hits", hits);
+        if (explain)
+            json_object_set_new(j, "explain", json_string(tree));
         ndxx_analytics_json(j, res);
         print_json(j);
     } else {
@@ -303,6 +342,8 @@ static int search_main(int argc, char **argv)
                so.collapse ? (total == 1 ? "y" : "ies") : (total == 1 ? "" : "s"),
                ndx_results_total_stories(res), ndx_results_total_copies(res),
                ndx_results_took_ms(res));
+        if (explain)
+            printf("query tree: %s\n", tree);
         for (size_t i = 0; i < n; i++) {
             const ndx_hit *h = ndx_results_hit(res, i);
             char date[32];
@@ -324,10 +365,16 @@ static int search_main(int argc, char **argv)
             }
             if (so.want_snippets && h->nsnippet)
                 printf("   %.*s\n", (int)h->nsnippet, h->snippet);
+            if (explain && ex[i])
+                print_explanation(ex[i]);
         }
         print_facets(res);
         print_histogram(res, isatty(1));
     }
+    for (size_t i = 0; ex && i < n; i++)
+        ndx_explanation_free(ex[i]);
+    free(ex);
+    ndx_free(tree);
     ndx_results_free(res);
     free(query);
     ndx_index_close(ix);

@@ -570,3 +570,28 @@ json_t *ndxx_terms_json(const ndx_terms *t, const char *q, size_t nq, int method
     json_object_set_new(o, "terms", a);
     return o;
 }
+
+json_t *ndxx_explain_json(const ndx_explanation *x)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "matches", json_boolean(x->matches));
+    json_object_set_new(o, "score", json_real(x->score));
+    json_object_set_new(o, "avgdl", json_real(x->avgdl));
+    json_t *parts = json_array();
+    for (size_t i = 0; i < x->nparts; i++) {
+        const ndx_explain_part *p = &x->parts[i];
+        json_t *e = json_object();
+        json_object_set_new(e, "term", ndxx_jstr(p->term, p->nterm));
+        json_object_set_new(e, "kind", json_string(p->kind));
+        json_object_set_new(e, "field", json_string(p->field));
+        json_object_set_new(e, "idf", json_real(p->idf));
+        json_object_set_new(e, "title_tf", json_integer(p->title_tf));
+        json_object_set_new(e, "body_tf", json_integer(p->body_tf));
+        json_object_set_new(e, "wf", json_real(p->wf));
+        json_object_set_new(e, "dl", json_integer(p->dl));
+        json_object_set_new(e, "score", json_real(p->score));
+        json_array_append_new(parts, e);
+    }
+    json_object_set_new(o, "parts", parts);
+    return o;
+}

@@ -54,6 +54,10 @@ json_t *ndxx_timeline_json(ndx_results *const *res, const char *const *queries,
  * [{"term", "score", "fg", "bg"}]}. */
 json_t *ndxx_terms_json(const ndx_terms *t, const char *q, size_t nq, int method, size_t sample);
 
+/* `search --explain --json` of one hit: {"matches", "score", "avgdl", "parts": [{"term", "kind",
+ * "field", "idf", "title_tf", "body_tf", "wf", "dl", "score"}]}. */
+json_t *ndxx_explain_json(const ndx_explanation *x);
+
 /* JSON text built directly (the hot path of the server): a growing NUL-terminated buffer. */
 struct ndxx_text {
     char *p;   /* malloc'd */

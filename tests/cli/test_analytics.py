@@ -325,3 +325,44 @@ def test_terms_bad_options(nd, bbc, args, message):
 def test_terms_syntax_error(nd, bbc):
     rc, out, err = nd("terms", "--index", bbc, '"oil')
     assert rc == 2 and "query error" in err
+
+
+# ---- search --explain --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", ["trump", "trump korea -china", '"north korea" OR missile',
+                                   "title:trump source:cnn OR invit*", "korea date:2017"])
+def test_explain_parts_add_up_to_the_score(nd, mixed, query):
+    rc, out, err = nd("search", "--index", mixed, "--json", "--explain", "--no-snippets",
+                      "--limit", "5", "--", query)
+    assert rc == 0, err
+    r = json.loads(out)
+    assert r["explain"].startswith("(")
+    assert r["hits"]
+    for h in r["hits"]:
+        x = h["explain"]
+        assert x["matches"] is True
+        assert abs(sum(p["score"] for p in x["parts"]) - h["score"]) < 1e-6 * max(1, h["score"])
+        assert all(p["score"] > 0 for p in x["parts"])
+        assert "china" not in [p["term"] for p in x["parts"]]  # negated words score nothing
+
+
+def test_explain_counts_title_and_body_occurrences(nd, mixed):
+    from conftest import tokenize
+    rc, out, err = nd("search", "--index", mixed, "--json", "--explain", "--no-snippets",
+                      "--limit", "5", "--", "missile")
+    assert rc == 0, err
+    for h in json.loads(out)["hits"]:
+        (p,) = h["explain"]["parts"]
+        art = nd.show(mixed, str(h["id"]))
+        title = [w for w in tokenize(art["title"]) if w.startswith("missil")]
+        body = [w for w in tokenize(art["text"]) if w.startswith("missil")]
+        assert (p["title_tf"], p["body_tf"]) == (len(title), len(body)), h["title"]
+        assert p["wf"] == 3 * len(title) + len(body)
+
+
+def test_explain_text_output(nd, mixed):
+    rc, out, err = nd("search", "--index", mixed, "--explain", "--limit", "1", "--no-snippets",
+                      "trump", "korea")
+    assert rc == 0, err
+    assert 'query tree: (and (term "trump") (term "korea"))' in out
+    assert "term trump: idf" in out and "(title " in out

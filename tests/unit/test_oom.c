@@ -82,6 +82,10 @@ static int workload(const char *dir)
         if (!rc)
             rc = ndx_significant_terms(ix, "port", 4, NULL, &st, NULL);
         ndx_terms_free(st);
+        ndx_explanation *x = NULL;
+        if (!rc)
+            rc = ndx_explain(ix, "port -lisbon \"port strike\"", 27, 3, &x, NULL);
+        ndx_explanation_free(x);
     }
     ndx_index_close(ix);
     return rc;
