@@ -4,6 +4,7 @@
  * The parts are computed by the same iterators as the search, on the article's segment alone,
  * so they add up to the hit's score.
  */
+#include "query/alias_expand.h"
 #include "query/eval.h"
 
 #include <stdlib.h>
@@ -173,6 +174,10 @@ int ndx_explain(ndx_index *ix, const char *query, size_t nquery, uint64_t id,
         return rc;
     ndx_search_opts so;
     ndx_search_opts_init(&so);
+    if (so.aliases && (rc = ndx__alias_expand(ix, &q))) { /* as ndx_search reads it */
+        ndx__query_free(q);
+        return rc;
+    }
     struct search S;
     ndx__search_init(&S, ix, &so);
     struct cnode *root = NULL;

@@ -12,6 +12,7 @@
  * (phrases by their positions), and the candidates are scored by JLH, chi-square or mutual
  * information.
  */
+#include "query/alias_expand.h"
 #include "query/eval.h"
 
 #include <stdlib.h>
@@ -415,6 +416,10 @@ int ndx_significant_terms(ndx_index *ix, const char *query, size_t nquery,
         return rc;
     ndx_search_opts so;
     ndx_search_opts_init(&so);
+    if (so.aliases && (rc = ndx__alias_expand(ix, &q))) { /* as ndx_search reads it */
+        ndx__query_free(q);
+        return rc;
+    }
     so.ids_only = 1;
     so.want_snippets = 0;
     so.collapse = 1;

@@ -3,6 +3,7 @@
  * matching pass with a histogram collector; the buckets of every series then cover the union of
  * their spans, so that the series line up bucket by bucket.
  */
+#include "query/alias_expand.h"
 #include "query/eval.h"
 
 int ndx_timeline(ndx_index *ix, const char *const *queries, const size_t *nqueries, size_t nq,
@@ -39,6 +40,8 @@ int ndx_timeline(ndx_index *ix, const char *const *queries, const size_t *nqueri
                 *errquery = i;
             break;
         }
+        if (o.aliases && (rc = ndx__alias_expand(ix, &q[i]))) /* as ndx_search reads it */
+            break;
         ndx__search_init(&S[i], ix, &o);
         inited++;
         if (!(out[i] = ndx_calloc(1, sizeof *out[i])))
