@@ -95,7 +95,7 @@ typedef struct ndx_article {
     unsigned flags;     /**< NDX_ART_* */
     const char *parent; /**< NDX_ART_TEASER: URL of the page the teaser was found on */
     size_t nparent;
-    uint64_t story; /**< output: story cluster id (the id of its first article) */
+    uint64_t story;     /**< output: story cluster id (the id of its first article) */
     const char *fields; /**< keyword fields an input carries (Reuters TOPICS and PLACES): lines
                              "name\tvalue\n", several values per name allowed (from readers) */
     size_t nfields;
@@ -225,13 +225,13 @@ NDX_API int ndx_index_check(ndx_index *ix, void (*on_problem)(void *ctx, const c
  */
 typedef struct ndx_alias {
     const char *latin;
-    size_t nlatin;       /**< the Latin form, as first written */
+    size_t nlatin; /**< the Latin form, as first written */
     const char *cjk;
-    size_t ncjk;         /**< the CJK form, as first written */
-    const char *script;  /**< ISO 15924 script of the CJK form: "Hani", "Jpan" (with kana),
-                              "Hang" (Hangul) */
-    uint64_t articles;   /**< live articles that gloss this pair */
-    uint64_t first;      /**< id of the first (lowest-id) of them */
+    size_t ncjk;        /**< the CJK form, as first written */
+    const char *script; /**< ISO 15924 script of the CJK form: "Hani", "Jpan" (with kana),
+                             "Hang" (Hangul) */
+    uint64_t articles;  /**< live articles that gloss this pair */
+    uint64_t first;     /**< id of the first (lowest-id) of them */
 } ndx_alias;
 
 /**
@@ -367,7 +367,7 @@ typedef struct ndx_facet_spec {
     size_t nfield;
     const char *prefix; /**< only values starting with it (ASCII case-insensitive); NULL: all */
     size_t nprefix;
-    size_t size;        /**< values returned (top N by stories); 0 = 10 */
+    size_t size; /**< values returned (top N by stories); 0 = 10 */
 } ndx_facet_spec;
 
 /** Check a facet field name: NDX_OK, or NDX_EINVAL for an unknown one. */
@@ -375,8 +375,8 @@ NDX_API int ndx_facet_field_check(const char *field, size_t n);
 
 typedef struct ndx_analytics_opts {
     const ndx_facet_spec *facets;
-    size_t nfacets;     /**< at most NDX_MAX_FACETS */
-    int histogram;      /**< enum ndx_interval; NDX_INTERVAL_NONE: no histogram */
+    size_t nfacets; /**< at most NDX_MAX_FACETS */
+    int histogram;  /**< enum ndx_interval; NDX_INTERVAL_NONE: no histogram */
 } ndx_analytics_opts;
 
 /**
@@ -393,8 +393,8 @@ NDX_API int ndx_search_analytics(ndx_index *ix, const char *query, size_t nquery
 typedef struct ndx_facet_value {
     const char *value; /**< "" for articles without one (no source); "unknown" for no date */
     size_t nvalue;
-    uint64_t stories;  /**< distinct stories among the matching articles with this value */
-    uint64_t copies;   /**< those articles plus the exact copies recorded on them */
+    uint64_t stories; /**< distinct stories among the matching articles with this value */
+    uint64_t copies;  /**< those articles plus the exact copies recorded on them */
 } ndx_facet_value;
 
 typedef struct ndx_facet {
@@ -494,7 +494,7 @@ NDX_API int ndx_query_tree(ndx_index *ix, const char *query, size_t nquery, char
 /** One scored part of a match: a word (its stemming alternatives as one term), a prefix, a
  * phrase or a metadata word, in its field. */
 typedef struct ndx_explain_part {
-    const char *term;  /**< the index terms, alternatives joined by '|', phrase words by ' ' */
+    const char *term; /**< the index terms, alternatives joined by '|', phrase words by ' ' */
     size_t nterm;
     const char *kind;  /**< "term", "prefix", "phrase" or "meta" (source:, url:, lang:) */
     const char *field; /**< "any", "title", "body", "source", "url" or "lang" */
@@ -592,14 +592,15 @@ typedef struct ndx_reader_cb {
 
 /**
  * Read articles from one file (`path` "-" = stdin; gzip, xz, bzip2 and zstd content, recognised by
- * its magic bytes, decompressed; tar and zip archives read member by member).  The format is detected by content unless opts->input_format forces it; see
- * docs/FORMATS.md.  Each article goes to cb->on_article (its strings borrowed for the call); a
- * nonzero return stops reading and ndx_read_file then returns NDX_OK.  Only on_article is
- * required (opts may be NULL).  Returns NDX_OK when the file was read to the end (problems inside
- * it, including a truncated gzip stream after which the articles before the damage were kept,
- * reported through on_problem), NDX_EIO if it could not be read, NDX_EFORMAT if it gives no
- * article (binary, empty, too big, invalid JSON, nothing usable: reason via on_problem),
- * NDX_EINVAL for a directory, a malformed field_map or a bad input_format.
+ * its magic bytes, decompressed; tar and zip archives read member by member).  The format is
+ * detected by content unless opts->input_format forces it; see docs/FORMATS.md.  Each article goes
+ * to cb->on_article (its strings borrowed for the call); a nonzero return stops reading and
+ * ndx_read_file then returns NDX_OK.  Only on_article is required (opts may be NULL).  Returns
+ * NDX_OK when the file was read to the end (problems inside it, including a truncated gzip stream
+ * after which the articles before the damage were kept, reported through on_problem), NDX_EIO if it
+ * could not be read, NDX_EFORMAT if it gives no article (binary, empty, too big, invalid JSON,
+ * nothing usable: reason via on_problem), NDX_EINVAL for a directory, a malformed field_map or a
+ * bad input_format.
  */
 NDX_API int ndx_read_file(const char *path, const ndx_reader_opts *opts, const ndx_reader_cb *cb);
 

@@ -112,9 +112,10 @@ static int add_part(struct expl *e, const struct leaf *l, struct it *it)
     memset(p, 0, sizeof *p);
     p->term = term;
     p->nterm = n;
-    p->kind = l->meta ? "meta" : l->kind == NDX_Q_PHRASE ? "phrase"
-                                : l->kind == NDX_Q_PREFIX ? "prefix"
-                                                          : "term";
+    p->kind = l->meta                   ? "meta"
+              : l->kind == NDX_Q_PHRASE ? "phrase"
+              : l->kind == NDX_Q_PREFIX ? "prefix"
+                                        : "term";
     p->field = field_name(l->field);
     p->idf = l->idf;
     p->dl = e->sc.seg->col.dl[e->doc];
@@ -134,8 +135,7 @@ static int add_part(struct expl *e, const struct leaf *l, struct it *it)
         p->wf = (double)l->nslots;
     } else {
         /* a phrase: its wf from the score (bm25 inverted on the phrase's idf and dl) */
-        double norm = BM25_K1 * (1 - BM25_B + BM25_B * p->dl / (e->S->avgdl > 0 ? e->S->avgdl
-                                                                                  : 1));
+        double norm = BM25_K1 * (1 - BM25_B + BM25_B * p->dl / (e->S->avgdl > 0 ? e->S->avgdl : 1));
         double x = p->idf > 0 ? p->score / p->idf : 0; /* = wf (k1+1) / (wf + norm) */
         p->wf = x < BM25_K1 + 1 ? x * norm / (BM25_K1 + 1 - x) : 0;
     }
@@ -164,8 +164,8 @@ static void walk(struct expl *e, const struct cnode *c, int negated)
     it_free(it);
 }
 
-int ndx_explain(ndx_index *ix, const char *query, size_t nquery, uint64_t id,
-                ndx_explanation **out, size_t *errpos)
+int ndx_explain(ndx_index *ix, const char *query, size_t nquery, uint64_t id, ndx_explanation **out,
+                size_t *errpos)
 {
     *out = NULL;
     struct ndx_qnode *q = NULL;

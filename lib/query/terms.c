@@ -7,10 +7,10 @@
  * term counts once per story (fg).  Words are the index's terms (stemmed as the index stems), CJK
  * text gives its bigrams; two-word phrases are adjacent words.  Stop words are the archive's own:
  * a word held by more than a quarter of the documents of its language (from the index's `lang:`
- * statistics) is left out, as are numbers, words with digits and one-letter words.  For the candidates most likely to
- * score well, bg (stories of the archive holding the term) is counted exactly from the postings
- * (phrases by their positions), and the candidates are scored by JLH, chi-square or mutual
- * information.
+ * statistics) is left out, as are numbers, words with digits and one-letter words.  For the
+ * candidates most likely to score well, bg (stories of the archive holding the term) is counted
+ * exactly from the postings (phrases by their positions), and the candidates are scored by JLH,
+ * chi-square or mutual information.
  */
 #include "query/alias_expand.h"
 #include "query/eval.h"
@@ -90,7 +90,7 @@ void ndx_terms_free(ndx_terms *t)
 /* ---- foreground terms ---------------------------------------------------------------------- */
 
 struct cterm {
-    char *term;    /* index term; a phrase: its two index terms, '\0'-separated (nterm bytes) */
+    char *term; /* index term; a phrase: its two index terms, '\0'-separated (nterm bytes) */
     size_t nterm;
     char *surface; /* how it first read in a text, lower-cased ASCII */
     size_t nsurface;
@@ -215,8 +215,8 @@ static int memchr_digit(const char *t, size_t n)
     return 0;
 }
 
-static int fg_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size_t start,
-                  size_t end, unsigned flags)
+static int fg_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size_t start, size_t end,
+                  unsigned flags)
 {
     struct fgstate *f = ctx;
     if (flags & NDX_TOK_CJK_UNI)
@@ -330,8 +330,8 @@ static double score_of(int method, double fg, double F, double bg, double B)
         double den = (a + b) * (c + d) * (a + c) * (b + d);
         return den > 0 ? N * (a * d - b * c) * (a * d - b * c) / den : 0;
     }
-    double cells[4][3] = {{a, a + b, a + c}, {b, a + b, b + d}, {c, c + d, a + c},
-                          {d, c + d, b + d}};
+    double cells[4][3] = {
+        {a, a + b, a + c}, {b, a + b, b + d}, {c, c + d, a + c}, {d, c + d, b + d}};
     double mi = 0;
     for (int i = 0; i < 4; i++)
         if (cells[i][0] > 0)
@@ -356,8 +356,7 @@ static int cmp_score(const void *x, const void *y)
 }
 
 /* Documents of language `lang` (the df of its lang: metadata term), cached in a tiny table. */
-static uint64_t lang_docs(struct search *S, uint16_t lang, uint16_t *codes, uint64_t *docs,
-                          int *n)
+static uint64_t lang_docs(struct search *S, uint16_t lang, uint16_t *codes, uint64_t *docs, int *n)
 {
     for (int i = 0; i < *n; i++)
         if (codes[i] == lang)

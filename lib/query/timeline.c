@@ -25,7 +25,7 @@ int ndx_timeline(ndx_index *ix, const char *const *queries, const size_t *nqueri
     o.limit = 0;
     o.offset = 0;
     o.want_snippets = 0;
-    o.collapse = 0;       /* no hits: stories are counted, none is ranked */
+    o.collapse = 0; /* no hits: stories are counted, none is ranked */
     o.count_stories = 1;
     ndx_analytics_opts a = {NULL, 0, interval};
     struct ndx_qnode **q = ndx_calloc(nq, sizeof *q);
