@@ -41,6 +41,9 @@ int parse_date_opt(const char *s, int64_t *out, int end_of_day);
 /* Move known options before a "--" so that query words starting with '-' reach the query. */
 char **split_query_args(int argc, char **argv, const char *const *valued, const char *const *flags,
                         int *nargc);
+/* The n words joined with single spaces (malloc'd, *len its length), NULL when out of memory:
+ * the query of search, terms and timeline given as several arguments. */
+char *join_words(char *const *words, int n, size_t *len);
 /* --index, --json (when json is not NULL) and --help of the small commands; 1 after --help. */
 int simple_opts(int argc, char **argv, const char *cmd, const char *help, const char **dir,
                 int *json);

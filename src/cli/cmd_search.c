@@ -66,8 +66,7 @@ static void print_facets(const ndx_results *res)
             char other[64];
             snprintf(other, sizeof other, "(%" PRIu64 " other value%s)", f->other_values,
                      f->other_values == 1 ? "" : "s");
-            printf("  %-30s %9" PRIu64 " %9" PRIu64 "\n", other, f->other_stories,
-                   f->other_copies);
+            printf("  %-30s %9" PRIu64 " %9" PRIu64 "\n", other, f->other_stories, f->other_copies);
         }
         if (!f->nvalues)
             printf("  (no values)\n");
@@ -130,10 +129,9 @@ static int search_main(int argc, char **argv);
 
 int ndx_cmd_search(int argc, char **argv)
 {
-    static const char *const valued[] = {"--index",   "-i",           "--limit",     "-n",
-                                         "--offset",  "--sort",       "--from",      "--to",
-                                         "--color",   "--facet",      "--facet-size", "--histogram",
-                                         NULL};
+    static const char *const valued[] = {
+        "--index", "-i",      "--limit", "-n",           "--offset",    "--sort", "--from",
+        "--to",    "--color", "--facet", "--facet-size", "--histogram", NULL};
     static const char *const flagopts[] = {
         "--json", "--no-snippets", "--no-collapse", "--no-aliases", "--explain", "--help", "-h",
         NULL};
@@ -146,16 +144,23 @@ int ndx_cmd_search(int argc, char **argv)
 
 static int search_main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"index", required_argument, 0, 'i'},  {"limit", required_argument, 0, 'n'},
-        {"offset", required_argument, 0, 'o'}, {"sort", required_argument, 0, 's'},
-        {"from", required_argument, 0, 'a'},   {"to", required_argument, 0, 'b'},
-        {"json", no_argument, 0, 'j'},         {"no-snippets", no_argument, 0, 'N'},
-        {"color", required_argument, 0, 'C'},  {"help", no_argument, 0, 'h'},
-        {"no-collapse", no_argument, 0, 'U'},  {"facet", required_argument, 0, 'F'},
-        {"facet-size", required_argument, 0, 'Z'}, {"histogram", required_argument, 0, 'H'},
-        {"no-aliases", no_argument, 0, 'A'},   {"explain", no_argument, 0, 'E'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"limit", required_argument, 0, 'n'},
+                                         {"offset", required_argument, 0, 'o'},
+                                         {"sort", required_argument, 0, 's'},
+                                         {"from", required_argument, 0, 'a'},
+                                         {"to", required_argument, 0, 'b'},
+                                         {"json", no_argument, 0, 'j'},
+                                         {"no-snippets", no_argument, 0, 'N'},
+                                         {"color", required_argument, 0, 'C'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {"no-collapse", no_argument, 0, 'U'},
+                                         {"facet", required_argument, 0, 'F'},
+                                         {"facet-size", required_argument, 0, 'Z'},
+                                         {"histogram", required_argument, 0, 'H'},
+                                         {"no-aliases", no_argument, 0, 'A'},
+                                         {"explain", no_argument, 0, 'E'},
+                                         {0, 0, 0, 0}};
     const char *dir = NULL;
     int json = 0, c, color = -1, explain = 0;
     ndx_search_opts so;
@@ -245,22 +250,10 @@ static int search_main(int argc, char **argv)
     }
     if (optind >= argc)
         die_usage("search", "no query");
-    size_t qlen = 0;
-    for (int i = optind; i < argc; i++)
-        qlen += strlen(argv[i]) + 1;
-    char *query = malloc(qlen + 1);
+    size_t off;
+    char *query = join_words(argv + optind, argc - optind, &off);
     if (!query)
         return 2;
-    query[0] = 0;
-    size_t off = 0;
-    for (int i = optind; i < argc; i++) {
-        size_t n = strlen(argv[i]);
-        if (i > optind)
-            query[off++] = ' ';
-        memcpy(query + off, argv[i], n);
-        off += n;
-    }
-    query[off] = 0;
     if (color < 0)
         color = !json && isatty(1);
     if (json) {

@@ -33,7 +33,7 @@ static int terms_main(int argc, char **argv);
 
 int ndx_cmd_terms(int argc, char **argv)
 {
-    static const char *const valued[] = {"--index", "-i",     "--limit", "-n", "--sample",
+    static const char *const valued[] = {"--index",  "-i",     "--limit", "-n", "--sample",
                                          "--method", "--from", "--to",    NULL};
     static const char *const flagopts[] = {"--json", "--help", "-h", NULL};
     int nargc;
@@ -45,12 +45,15 @@ int ndx_cmd_terms(int argc, char **argv)
 
 static int terms_main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"index", required_argument, 0, 'i'},  {"limit", required_argument, 0, 'n'},
-        {"sample", required_argument, 0, 's'}, {"method", required_argument, 0, 'm'},
-        {"from", required_argument, 0, 'f'},   {"to", required_argument, 0, 't'},
-        {"json", no_argument, 0, 'j'},         {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"limit", required_argument, 0, 'n'},
+                                         {"sample", required_argument, 0, 's'},
+                                         {"method", required_argument, 0, 'm'},
+                                         {"from", required_argument, 0, 'f'},
+                                         {"to", required_argument, 0, 't'},
+                                         {"json", no_argument, 0, 'j'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     const char *dir = NULL;
     int json = 0, c;
     ndx_terms_opts to;
@@ -95,20 +98,10 @@ static int terms_main(int argc, char **argv)
     }
     if (optind >= argc)
         die_usage("terms", "no query");
-    size_t qlen = 0;
-    for (int i = optind; i < argc; i++)
-        qlen += strlen(argv[i]) + 1;
-    char *query = malloc(qlen + 1);
+    size_t off;
+    char *query = join_words(argv + optind, argc - optind, &off);
     if (!query)
         return 2;
-    size_t off = 0;
-    for (int i = optind; i < argc; i++) {
-        if (i > optind)
-            query[off++] = ' ';
-        memcpy(query + off, argv[i], strlen(argv[i]));
-        off += strlen(argv[i]);
-    }
-    query[off] = 0;
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
     ndx_terms *t = NULL;
     size_t errpos = 0;
@@ -132,8 +125,8 @@ static int terms_main(int argc, char **argv)
         printf("%-32s %10s %7s %7s\n", "term", "score", "fg", "bg");
         for (size_t i = 0; i < ndx_terms_count(t); i++) {
             const ndx_term_score *s = ndx_terms_get(t, i);
-            printf("%-32.*s %10.3f %7" PRIu64 " %7" PRIu64 "\n", (int)s->nterm, s->term,
-                   s->score, s->fg, s->bg);
+            printf("%-32.*s %10.3f %7" PRIu64 " %7" PRIu64 "\n", (int)s->nterm, s->term, s->score,
+                   s->fg, s->bg);
         }
     }
     ndx_terms_free(t);

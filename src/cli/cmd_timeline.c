@@ -36,7 +36,7 @@ static int timeline_main(int argc, char **argv);
 
 int ndx_cmd_timeline(int argc, char **argv)
 {
-    static const char *const valued[] = {"--index", "-i", "--by",  "--compare",
+    static const char *const valued[] = {"--index", "-i",   "--by", "--compare",
                                          "--from",  "--to", NULL};
     static const char *const flagopts[] = {"--json", "--csv", "--help", "-h", NULL};
     int nargc;
@@ -49,8 +49,7 @@ int ndx_cmd_timeline(int argc, char **argv)
 /* A CSV field: quoted when it holds a comma, quote or line break. */
 static void csv_field(const char *s, size_t n)
 {
-    if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) &&
-        !memchr(s, '\r', n)) {
+    if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
         fwrite(s, 1, n, stdout);
         return;
     }
@@ -65,12 +64,15 @@ static void csv_field(const char *s, size_t n)
 
 static int timeline_main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"index", required_argument, 0, 'i'}, {"by", required_argument, 0, 'b'},
-        {"compare", required_argument, 0, 'c'}, {"from", required_argument, 0, 'f'},
-        {"to", required_argument, 0, 't'},    {"json", no_argument, 0, 'j'},
-        {"csv", no_argument, 0, 'v'},         {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"by", required_argument, 0, 'b'},
+                                         {"compare", required_argument, 0, 'c'},
+                                         {"from", required_argument, 0, 'f'},
+                                         {"to", required_argument, 0, 't'},
+                                         {"json", no_argument, 0, 'j'},
+                                         {"csv", no_argument, 0, 'v'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     const char *dir = NULL;
     int json = 0, csv = 0, c, interval = NDX_INTERVAL_MONTH;
     const char *queries[MAX_SERIES];
@@ -120,20 +122,10 @@ static int timeline_main(int argc, char **argv)
         die_usage("timeline", "no query");
     if (json && csv)
         die_usage("timeline", "--json and --csv exclude each other");
-    size_t qlen = 0;
-    for (int i = optind; i < argc; i++)
-        qlen += strlen(argv[i]) + 1;
-    char *query = malloc(qlen + 1);
+    size_t off;
+    char *query = join_words(argv + optind, argc - optind, &off);
     if (!query)
         return 2;
-    size_t off = 0;
-    for (int i = optind; i < argc; i++) {
-        if (i > optind)
-            query[off++] = ' ';
-        memcpy(query + off, argv[i], strlen(argv[i]));
-        off += strlen(argv[i]);
-    }
-    query[off] = 0;
     queries[0] = query;
     nqueries[0] = off;
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
@@ -163,8 +155,8 @@ static int timeline_main(int argc, char **argv)
             for (size_t i = 0; i < nb; i++) {
                 const ndx_bucket *b = ndx_results_bucket(res[k], i);
                 csv_field(queries[k], nqueries[k]);
-                printf(",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", b->key, b->stories,
-                       b->copies, b->all_stories);
+                printf(",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", b->key, b->stories, b->copies,
+                       b->all_stories);
             }
     } else {
         for (size_t k = 0; k < nq; k++)

@@ -269,3 +269,25 @@ int simple_opts(int argc, char **argv, const char *cmd, const char *help, const 
     }
     return 0;
 }
+
+char *join_words(char *const *words, int n, size_t *len)
+{
+    size_t total = 0;
+    for (int i = 0; i < n; i++)
+        total += strlen(words[i]) + 1;
+    char *s = malloc(total + 1);
+    if (!s)
+        return NULL;
+    size_t off = 0;
+    for (int i = 0; i < n; i++) {
+        size_t k = strlen(words[i]);
+        if (i)
+            s[off++] = ' ';
+        memcpy(s + off, words[i], k);
+        off += k;
+    }
+    s[off] = 0;
+    if (len)
+        *len = off;
+    return s;
+}
