@@ -7,6 +7,12 @@
  *   "Chen Quanguo"           ->  (or (phrase "Chen Quanguo") (phrase "陳全國"))
  *   Chen Quanguo xinjiang    ->  (and (or (and (term "Chen") (term "Quanguo")) (phrase "陳全國"))
  *                                     (term "xinjiang"))
+ * In the name fields (person:, org:, place:) a Latin form stays in the field and a CJK form is
+ * searched in the text, since the fields hold only the names the rules find in Latin text:
+ *   person:陳全國             ->  (or (person "陳全國") (person "Chen Quanguo") (phrase "陳全國"))
+ *   person:"Chen Quanguo"    ->  (or (person "Chen Quanguo") (phrase "陳全國"))
+ * The table does not know whether a name is a person, an organisation or a place, so
+ * person:新疆 finds the text 新疆 when "Xinjiang (新疆)" is glossed somewhere.
  * Forms are compared folded (case, accents, simplified and traditional), by the hashes the
  * alias table keeps; a name glossed with several CJK spellings expands to each (8 at most).  A
  * single Latin word expands only when the alias is that one word ("Chen" alone does not).
@@ -14,12 +20,14 @@
 #include "query/alias_expand.h"
 #include "index/aliases.h"
 
-#define MAX_ALTS 8  /* other forms added for one name */
-#define MAX_RUN  5  /* words of an AND read as one name */
+#define MAX_ALTS 8 /* other forms added for one name */
+#define MAX_RUN  5 /* words of an AND read as one name */
 
 struct alts {
     const char *s[MAX_ALTS];
     size_t n[MAX_ALTS];
+    bool cjk[MAX_ALTS]; /* s[k] is a CJK form */
+    bool self_cjk;      /* the query's own form is a CJK form of the table */
     size_t count;
 };
 
@@ -27,6 +35,7 @@ struct alts {
 static int alternatives(const struct ndx_aliases *al, const char *t, size_t n, struct alts *a)
 {
     a->count = 0;
+    a->self_cjk = false;
     struct ndx_buf lk, ck;
     ndx__buf_init(&lk, 0);
     ndx__buf_init(&ck, 0);
@@ -39,10 +48,11 @@ static int alternatives(const struct ndx_aliases *al, const char *t, size_t n, s
         const struct ndx_alias_ent *e = &al->e[i];
         const char *s = NULL;
         size_t ns = 0;
-        if (e->lhash == lh)
+        bool cjk = e->lhash == lh;
+        if (cjk)
             s = e->cjk, ns = e->ncjk;
         else if (e->chash == ch)
-            s = e->latin, ns = e->nlatin;
+            s = e->latin, ns = e->nlatin, a->self_cjk = true;
         else
             continue;
         bool dup = false;
@@ -50,7 +60,8 @@ static int alternatives(const struct ndx_aliases *al, const char *t, size_t n, s
             dup = a->n[k] == ns && memcmp(a->s[k], s, ns) == 0;
         if (!dup) {
             a->s[a->count] = s;
-            a->n[a->count++] = ns;
+            a->n[a->count] = ns;
+            a->cjk[a->count++] = cjk;
         }
     }
     ndx__buf_free(&lk);
@@ -58,10 +69,38 @@ static int alternatives(const struct ndx_aliases *al, const char *t, size_t n, s
     return rc;
 }
 
+static bool entity_field(int field)
+{
+    return field == NDX_F_PERSON || field == NDX_F_ORG || field == NDX_F_PLACE;
+}
+
 static bool expandable(const struct ndx_qnode *q)
 {
     return (q->kind == NDX_Q_TERM || (q->kind == NDX_Q_PHRASE && q->slop == 0)) &&
-           (q->field == NDX_F_ANY || q->field == NDX_F_TITLE || q->field == NDX_F_BODY);
+           (q->field == NDX_F_ANY || q->field == NDX_F_TITLE || q->field == NDX_F_BODY ||
+            entity_field(q->field));
+}
+
+/* The field an alternative form is searched in.  The name fields hold only the names the rules
+ * find in Latin text, so a CJK form of a name is searched where it is written: in the text. */
+static int alt_field(int field, bool cjk)
+{
+    return entity_field(field) && cjk ? NDX_F_ANY : field;
+}
+
+static struct ndx_qnode *new_node(int kind, int field, size_t pos);
+
+/* A phrase node for s[0..n) (NULL when out of memory). */
+static struct ndx_qnode *phrase(const char *s, size_t n, int field, size_t pos)
+{
+    struct ndx_qnode *p = new_node(NDX_Q_PHRASE, field, pos);
+    if (p && !(p->text = ndx_strndup(s, n))) {
+        ndx_free(p);
+        return NULL;
+    }
+    if (p)
+        p->ntext = n;
+    return p;
 }
 
 static struct ndx_qnode *new_node(int kind, int field, size_t pos)
@@ -77,31 +116,29 @@ static struct ndx_qnode *new_node(int kind, int field, size_t pos)
     return q;
 }
 
-/* OR(orig, phrase alt...) in orig's field; orig is owned by the result (or freed on failure:
- * *out = NULL). */
+/* OR(orig, phrase alt...) in orig's field (a CJK form asked in a name field also as a phrase
+ * of the text); orig is owned by the result (or stays the caller's on failure: *out = NULL). */
 static int or_with(struct ndx_qnode *orig, int field, const struct alts *a, struct ndx_qnode **out)
 {
     *out = NULL;
+    bool self = a->self_cjk && entity_field(field) && orig->kind != NDX_Q_AND;
     struct ndx_qnode *o = new_node(NDX_Q_OR, NDX_F_ANY, orig->pos);
     if (o)
-        o->kids = ndx_calloc(a->count + 1, sizeof *o->kids);
+        o->kids = ndx_calloc(a->count + 2, sizeof *o->kids);
     if (!o || !o->kids) {
         ndx_free(o);
         return NDX_ENOMEM;
     }
     o->kids[o->nkids++] = orig;
-    for (size_t k = 0; k < a->count; k++) {
-        struct ndx_qnode *p = new_node(NDX_Q_PHRASE, field, orig->pos);
-        if (p && !(p->text = ndx_strndup(a->s[k], a->n[k]))) {
-            ndx_free(p);
-            p = NULL;
-        }
+    for (size_t k = 0; k < a->count + self; k++) {
+        struct ndx_qnode *p = k < a->count
+                                  ? phrase(a->s[k], a->n[k], alt_field(field, a->cjk[k]), orig->pos)
+                                  : phrase(orig->text, orig->ntext, NDX_F_ANY, orig->pos);
         if (!p) {
-            o->nkids--; /* orig goes back to the caller */
+            o->kids[0] = NULL; /* orig goes back to the caller */
             ndx__query_free(o);
             return NDX_ENOMEM;
         }
-        p->ntext = a->n[k];
         o->kids[o->nkids++] = p;
     }
     *out = o;
@@ -125,7 +162,8 @@ static int expand_runs(const struct ndx_aliases *al, struct ndx_qnode *and, stru
         if (k0->kind != NDX_Q_TERM || !expandable(k0))
             continue;
         size_t best = 0;
-        struct alts best_a = {{0}, {0}, 0};
+        struct alts best_a;
+        memset(&best_a, 0, sizeof best_a);
         for (size_t j = i + 1; j < and->nkids && j - i < MAX_RUN; j++) {
             const struct ndx_qnode *kj = and->kids[j];
             if (kj->kind != NDX_Q_TERM || kj->field != k0->field)

@@ -232,3 +232,20 @@ def test_export_expands_like_search(nd, expand_index):
     assert rc == 0, err
     urls = {json.loads(l)["url"] for l in out.splitlines() if l.strip()}
     assert "https://only.test/cjk" in urls and "https://only.test/latin" in urls
+
+
+@pytest.mark.parametrize("q", ['person:"Chen Quanguo"', "person:陳全國", "person:陈全国"])
+def test_person_field_expands_through_the_aliases(nd, expand_index, q):
+    """person: with either form finds the seed page, the article writing only 陳全國 (no name
+    there for the rules, which read Latin capitals) and the one writing only Chen Quanguo."""
+    res = nd.search(expand_index, q)
+    want = {seed_url(nd, expand_index), "https://only.test/cjk", "https://only.test/latin"}
+    assert hit_urls(res) == want, (q, hit_urls(res))
+    by = {h["url"]: h for h in res["hits"]}
+    assert "<mark>陳全國</mark>" in by["https://only.test/cjk"]["snippet"]
+    # without the table the field holds only the Latin names the rules found
+    rc, out, err = nd("search", "--index", expand_index, "--json", "--no-aliases", q)
+    assert rc in (0, 1), err
+    assert "https://only.test/cjk" not in {h["url"] for h in json.loads(out)["hits"]}
+    # an article that writes the words apart is not a person:"Chen Quanguo" of the table
+    assert "https://only.test/apart" not in hit_urls(res)

@@ -23,6 +23,9 @@ def urls(nd, ix, q):
 def test_fields_find_the_names(nd, seed_ix):
     assert urls(nd, seed_ix, 'person:"Chen Quanguo"') == ["news-page.txt"]
     assert urls(nd, seed_ix, "person:chen") == ["news-page.txt"]
+    # the CJK form of a glossed name, through the alias table
+    assert urls(nd, seed_ix, "person:陳全國") == ["news-page.txt"]
+    assert urls(nd, seed_ix, "person:陈全国") == ["news-page.txt"]
     assert urls(nd, seed_ix, 'person:"Jimmy Sham"') == ["news-page.txt#teaser-1"]
     assert urls(nd, seed_ix, 'org:"Korean Central News Agency"') == ["news-page.txt#teaser-3"]
     assert urls(nd, seed_ix, "org:kcna") == ["news-page.txt#teaser-3"]
