@@ -1,6 +1,6 @@
 /*
  * libxml2_noop.h - libxml2's HTML parser run over a page with SAX handlers that do nothing and
- * the options the extractor uses (lib/extract/html.c): what the parser costs by itself.  Shared
+ * the options the extractor uses (lib/extract/html_sax.c): what the parser costs by itself.  Shared
  * by ndx_bench.c (html) and peers/html_parsers.c.
  */
 #ifndef NDX_BENCH_LIBXML2_NOOP_H

@@ -1,5 +1,5 @@
 /*
- * extract.h - article extraction from web pages (extract/html.c) and character-set conversion
+ * extract.h - article extraction from web pages (extract/html*.c) and character-set conversion
  * (extract/charset.c).  Called by the ingest readers for HTML files, feed items with HTML content
  * and WARC/ARC response records, and by the public ndx_extract_html().  How it works:
  * docs/EXTRACTION.md.  The second half of this header is private to lib/extract/.
@@ -37,9 +37,9 @@ int ndx__extract_html(const char *html, size_t n, const char *charset, const cha
  * the way it does use them too. */
 extern const int ndx__html_options;
 
-/* The page as the HTML parser is given it (html.c: contents of script, style, svg and noscript
- * and comments left out; with slim, attributes the extractor does not read left out of start
- * tags).  Exposed for tests. */
+/* The page as the HTML parser is given it (html_prestrip.c: contents of script, style, svg and
+ * noscript and comments left out; with slim, attributes the extractor does not read left out of
+ * start tags).  Exposed for tests. */
 void ndx__html_prestrip(const char *s, size_t n, bool keep_noscript, bool slim, struct ndx_buf *out,
                         int *rc);
 /* Whether the extractor reads attribute a (n bytes, any case); href only on <link>. */
@@ -71,12 +71,12 @@ int ndx__charset_view(const char *in, size_t n, const char *hint, struct ndx_buf
 /* iconv name for a declared charset label ("gb2312" -> "GB18030"), NULL if not in the table. */
 const char *ndx__charset_canonical(const char *label);
 
-/* The page as a compact tree built from libxml2's SAX events (html.c).  Node 0 is the root; nodes
- * are numbered in document order, so a node's descendants are exactly [i + 1, end).  Identical
- * "class id" strings of a page share one copy in doc->attr. */
+/* The page as a compact tree built from libxml2's SAX events (html_tree.c, html_sax.c).  Node 0 is
+ * the root; nodes are numbered in document order, so a node's descendants are exactly [i + 1, end).
+ * Identical "class id" strings of a page share one copy in doc->attr. */
 struct ndx_xnode {
     uint32_t parent, first, next, end;
-    uint16_t tag; /* enum in html.c; 0 = text node */
+    uint16_t tag; /* enum in html.h; 0 = text node */
     uint16_t flags;
     uint32_t off, len; /* text node: its text in doc->text; element: "class id" in doc->attr */
     uint32_t blk;      /* nearest block-level ancestor (or self) */
