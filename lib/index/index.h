@@ -8,13 +8,14 @@
 
 #include "ndx_int.h"
 
-#define NDX_BLOCK 128              /* documents per postings block */
-#define NDX_TITLE_WEIGHT 3         /* a title occurrence counts as 3 body occurrences (BM25F) */
-#define NDX_DOC_END UINT32_MAX     /* iterator exhausted */
+#define NDX_BLOCK           128        /* documents per postings block */
+#define NDX_TERMS_PER_BLOCK 32         /* term dictionary entries per block (TERMIDX entry) */
+#define NDX_TITLE_WEIGHT    3          /* a title occurrence counts as 3 body occurrences (BM25F) */
+#define NDX_DOC_END         UINT32_MAX /* iterator exhausted */
 /* Analysis versions: 1 = Han characters indexed as written; 2 = simplified and traditional
  * folded to one form (text/fold.c).  An index keeps the version it was made with. */
 #define NDX_ANALYSIS_VERSION 2
-#define NDX_META_PREFIX '\x01'     /* first byte of metadata terms: "\x01S"+source word, ... */
+#define NDX_META_PREFIX      '\x01' /* first byte of metadata terms: "\x01S"+source word, ... */
 
 /* ---- codec.c ------------------------------------------------------------------------------ */
 
@@ -40,37 +41,23 @@ enum {
 };
 
 struct ndx_section {
-    const uint8_t *p;   /* into the map */
-    uint64_t n;         /* bytes */
-    uint64_t hash;      /* xxh3 of the bytes, from the footer */
+    const uint8_t *p; /* into the map */
+    uint64_t n;       /* bytes */
+    uint64_t hash;    /* xxh3 of the bytes, from the footer */
 };
 
-/* Per-document columns, arrays of ndocs elements pointing into the map. */
-struct ndx_columns {
-    const uint64_t *gid;        /* global article id */
-    const int64_t *published;   /* Unix seconds or NDX_DATE_UNKNOWN */
-    const uint32_t *dl;         /* weighted length: body tokens + W * title tokens */
-    const uint32_t *title_len;  /* title positions are [0, title_len); body starts after */
-    const uint32_t *source;     /* ordinal into the sources dictionary */
-    const uint32_t *flags;      /* NDX_ART_* in the low 16 bits; exact copies recorded in the
-                                   high 16 bits (saturating) */
-    const uint64_t *url_hash;   /* 0 = no URL */
-    const uint64_t *content_hash;
-    const uint64_t *story;      /* story cluster id */
-    const uint16_t *lang;       /* two ASCII letters, little-endian */
-    const uint16_t *sig;        /* NDX_SKETCH_BINS values per doc (dedup.h) */
-};
+/* struct ndx_columns and NDX_COLUMN_BYTES: columns.h, the one list of the columns. */
+#include "index/columns.h"
 
-#define NDX_COLUMN_BYTES (5 * 8 + 4 * 4 + 2 + 64 * 2)   /* per document */
-#define NDX_FLAGS_MASK 0xffffu
+#define NDX_FLAGS_MASK     0xffffu
 #define NDX_NCOPIES(flags) ((flags) >> 16)
 
 /* ---- decompressed docstore blocks (dcache.c) ----------------------------------------------- */
 
 struct ndx_dcache {
     struct dc_slot *slots;
-    size_t nslots, hand;        /* hand: next slot looked at for eviction */
-    size_t budget, used;        /* bytes */
+    size_t nslots, hand; /* hand: next slot looked at for eviction */
+    size_t budget, used; /* bytes */
 };
 
 int ndx__dcache_init(struct ndx_dcache *dc, size_t budget);
@@ -83,35 +70,35 @@ uint8_t *ndx__dcache_slot(struct ndx_dcache *dc, uint64_t uid, uint32_t blk, uin
 void ndx__dcache_drop(struct ndx_dcache *dc, uint64_t uid, uint32_t blk);
 
 struct ndx_seg {
-    char *name;                 /* "seg-<gen>" (file name without ".ndx") */
-    uint64_t uid;               /* unique in the process, never reused (cache key) */
-    struct ndx_dcache *dc;      /* the owning handle's block cache, or NULL */
-    uint8_t *map;               /* mmap of the whole file */
+    char *name;            /* "seg-<gen>" (file name without ".ndx") */
+    uint64_t uid;          /* unique in the process, never reused (cache key) */
+    struct ndx_dcache *dc; /* the owning handle's block cache, or NULL */
+    uint8_t *map;          /* mmap of the whole file */
     size_t size;
     uint32_t ndocs;
-    uint64_t sum_dl;            /* sum of dl over all documents */
+    uint64_t sum_dl; /* sum of dl over all documents */
     uint64_t nterms;
     uint64_t npostings;
     uint64_t ntokens;
     uint64_t text_bytes;
     struct ndx_section sec[NDX_SEC_COUNT];
     struct ndx_columns col;
-    uint32_t nterm_blocks;      /* dictionary blocks (TERMIDX entries) */
+    uint32_t nterm_blocks; /* dictionary blocks (TERMIDX entries) */
     uint32_t nsources;
-    uint32_t ndoc_blocks;       /* docstore blocks */
-    uint32_t *by_story;         /* docs sorted by story (lazy, ndx__seg_story_docs), owned */
-    uint32_t *by_gid;           /* docs sorted by id (lazy, ndx__seg_docs_with), owned */
-    uint32_t *by_url;           /* docs sorted by URL hash (lazy), owned */
-    uint16_t langs[32];         /* distinct languages of the documents (first 32) */
+    uint32_t ndoc_blocks; /* docstore blocks */
+    uint32_t *by_story;   /* docs sorted by story (lazy, ndx__seg_story_docs), owned */
+    uint32_t *by_gid;     /* docs sorted by id (lazy, ndx__seg_docs_with), owned */
+    uint32_t *by_url;     /* docs sorted by URL hash (lazy), owned */
+    uint16_t langs[32];   /* distinct languages of the documents (first 32) */
     int nlangs;
 };
 
 struct ndx_terminfo {
-    uint32_t df;                /* documents */
-    uint64_t doc_off;           /* into POSTINGS */
-    uint64_t pos_off;           /* into POSITIONS */
-    uint32_t max_wf;            /* largest wf of any posting */
-    uint32_t min_dl;            /* smallest dl of any posting document */
+    uint32_t df;      /* documents */
+    uint64_t doc_off; /* into POSTINGS */
+    uint64_t pos_off; /* into POSITIONS */
+    uint32_t max_wf;  /* largest wf of any posting */
+    uint32_t min_dl;  /* smallest dl of any posting document */
 };
 
 int ndx__seg_open(const char *dir, const char *name, struct ndx_seg **out, char **errmsg);
@@ -129,6 +116,9 @@ int ndx__seg_source(const struct ndx_seg *s, uint32_t ord, const char **p, size_
  * reused.  a->id is the gid.
  */
 int ndx__seg_doc(const struct ndx_seg *s, uint32_t doc, struct ndx_buf *scratch, ndx_article *a);
+/* Decode the stored record at *p (written by segwriter.c) and advance *p; *lang points at its two
+ * language letters.  NDX_OK or NDX_CORRUPT. */
+int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const char **lang);
 /* The docs of `story` in this segment: *docs points into a per-segment index built on first use
  * (docs sorted by story id, then doc).  NDX_OK (possibly *n = 0) or NDX_ENOMEM. */
 int ndx__seg_story_docs(struct ndx_seg *s, uint64_t story, const uint32_t **docs, size_t *n);
@@ -142,20 +132,20 @@ int ndx__seg_check(const struct ndx_seg *s, void (*cb)(void *, const char *), vo
 struct ndx_pl {
     const struct ndx_seg *seg;
     struct ndx_terminfo ti;
-    const uint8_t *skip;        /* skip table (nblocks > 1) or NULL */
-    const uint8_t *data;        /* first block */
-    const uint8_t *end;         /* end of POSTINGS */
-    const uint8_t *pos_base;    /* positions of the term */
+    const uint8_t *skip;     /* skip table (nblocks > 1) or NULL */
+    const uint8_t *data;     /* first block */
+    const uint8_t *end;      /* end of POSTINGS */
+    const uint8_t *pos_base; /* positions of the term */
     const uint8_t *pos_end;
     uint32_t nblocks;
-    uint32_t block;             /* current block index */
-    const uint8_t *next_block;  /* start of block+1 */
-    uint32_t base;              /* doc base of the current block */
-    uint32_t n, i;              /* docs in the current block, index of the current doc */
-    uint32_t doc;               /* current doc or NDX_DOC_END */
-    const uint8_t *pos;         /* positions cursor (block start, advanced lazily) */
-    uint32_t pos_i;             /* doc index whose positions `pos` points at */
-    int corrupt;                /* set when the data failed to decode */
+    uint32_t block;            /* current block index */
+    const uint8_t *next_block; /* start of block+1 */
+    uint32_t base;             /* doc base of the current block */
+    uint32_t n, i;             /* docs in the current block, index of the current doc */
+    uint32_t doc;              /* current doc or NDX_DOC_END */
+    const uint8_t *pos;        /* positions cursor (block start, advanced lazily) */
+    uint32_t pos_i;            /* doc index whose positions `pos` points at */
+    int corrupt;               /* set when the data failed to decode */
     uint32_t docs[NDX_BLOCK];
     uint32_t wfs[NDX_BLOCK];
 };
@@ -202,8 +192,8 @@ struct ndx_docmeta {
     uint64_t url_hash;
     uint64_t content_hash;
     uint64_t story;
-    uint32_t flags;             /* column value: NDX_ART_* | ncopies << 16 */
-    const uint16_t *sig;        /* NDX_SKETCH_BINS values */
+    uint32_t flags;      /* column value: NDX_ART_* | ncopies << 16 */
+    const uint16_t *sig; /* NDX_SKETCH_BINS values */
 };
 int ndx__builder_add(struct ndx_builder *b, uint64_t gid, const ndx_article *a, const char *lang,
                      const struct ndx_docmeta *m);
@@ -223,8 +213,7 @@ uint64_t ndx__builder_story(const struct ndx_builder *b, uint32_t doc);
 uint32_t ndx__builder_ndocs(const struct ndx_builder *b);
 size_t ndx__builder_memory(const struct ndx_builder *b);
 /* Fetch a buffered article (as ndx__seg_doc). */
-int ndx__builder_doc(struct ndx_builder *b, uint32_t doc, struct ndx_buf *scratch,
-                     ndx_article *a);
+int ndx__builder_doc(struct ndx_builder *b, uint32_t doc, struct ndx_buf *scratch, ndx_article *a);
 /* Columns of buffered docs, for lookups before the flush. */
 uint64_t ndx__builder_gid(const struct ndx_builder *b, uint32_t doc);
 /*
@@ -248,31 +237,31 @@ uint64_t ndx__url_hash(const char *url, size_t n);
 /* A committed segment with its deletions, as seen by one handle. */
 struct ndx_segref {
     struct ndx_seg *seg;
-    uint8_t *del;              /* deletion bitmap (ndocs bits) or NULL; owned */
-    uint32_t ndel;             /* deleted docs */
-    uint64_t delgen;           /* generation of the deletion file, 0 = none */
-    int dirty;                 /* deletions changed since the last commit */
+    uint8_t *del;    /* deletion bitmap (ndocs bits) or NULL; owned */
+    uint32_t ndel;   /* deleted docs */
+    uint64_t delgen; /* generation of the deletion file, 0 = none */
+    int dirty;       /* deletions changed since the last commit */
 };
 
 struct pending_copy {
     uint64_t gid;
-    struct ndx_buf lines;      /* "url\tsource\n"... */
+    struct ndx_buf lines; /* "url\tsource\n"... */
 };
 
-struct ndx_aliases;             /* the alias table (index/aliases.h) */
+struct ndx_aliases; /* the alias table (index/aliases.h) */
 
 struct ndx_index {
     char *dir;
     struct ndx_aliases *aliases; /* the committed table (writers: with their changes), or NULL */
     int flags;
-    int lockfd;                /* writer lock, -1 for readers */
-    char *err;                 /* last error message, owned */
-    uint64_t gen;              /* generation of the loaded manifest */
-    uint64_t next_id;          /* next article id */
-    uint64_t next_seg;         /* next segment number */
-    int stem;                  /* stemming on (fixed at creation) */
-    int simple;                /* simple analysis (fixed at creation) */
-    int analysis;              /* analysis version (fixed at creation; NDX_ANALYSIS_VERSION) */
+    int lockfd;        /* writer lock, -1 for readers */
+    char *err;         /* last error message, owned */
+    uint64_t gen;      /* generation of the loaded manifest */
+    uint64_t next_id;  /* next article id */
+    uint64_t next_seg; /* next segment number */
+    int stem;          /* stemming on (fixed at creation) */
+    int simple;        /* simple analysis (fixed at creation) */
+    int analysis;      /* analysis version (fixed at creation; NDX_ANALYSIS_VERSION) */
     struct ndx_segref *segs;
     size_t nsegs;
     size_t mem_limit;
@@ -281,22 +270,22 @@ struct ndx_index {
     int dir_checked;           /* dir_mtime is valid and that check found nothing new */
     /* writer state */
     struct ndx_builder *bld;
-    uint8_t *bld_del;          /* deletions among buffered docs */
-    size_t bld_del_cap;        /* bytes */
-    struct ndx_map url_map;    /* url hash -> gid */
+    uint8_t *bld_del;           /* deletions among buffered docs */
+    size_t bld_del_cap;         /* bytes */
+    struct ndx_map url_map;     /* url hash -> gid */
     struct ndx_map content_map; /* content hash -> gid */
-    struct ndx_map gid_map;    /* gid -> loc: (segment index + 1) << 32 | doc; builder: 0xffffffff */
+    struct ndx_map gid_map; /* gid -> loc: (segment index + 1) << 32 | doc; builder: 0xffffffff */
     struct pending_copy *copies;
     size_t ncopies, capcopies;
-    struct ndx_map copy_map;   /* gid -> index + 1 in copies */
-    struct ndx_map band_map;   /* LSH band key -> gid of an article with that band */
-    double dup_threshold;      /* estimated Jaccard for "same story" */
-    ndx_progress_fn progress;  /* merges' progress, or NULL */
+    struct ndx_map copy_map;  /* gid -> index + 1 in copies */
+    struct ndx_map band_map;  /* LSH band key -> gid of an article with that band */
+    double dup_threshold;     /* estimated Jaccard for "same story" */
+    ndx_progress_fn progress; /* merges' progress, or NULL */
     void *progress_ctx;
-    int dirty;                 /* anything to commit */
-    struct ndx_xstats *xstats; /* external collection statistics (xstats.c), NULL = own */
-    struct ndx_xstats *xrec;   /* ndx_query_stats: records the frequencies looked up */
-    void *qcache;              /* query evaluation's results kept for the commit (view.qcache) */
+    int dirty;                   /* anything to commit */
+    struct ndx_xstats *xstats;   /* external collection statistics (xstats.c), NULL = own */
+    struct ndx_xstats *xrec;     /* ndx_query_stats: records the frequencies looked up */
+    void *qcache;                /* query evaluation's results kept for the commit (view.qcache) */
     void (*qcache_free)(void *); /* how to free it (set by whoever fills it) */
 };
 
@@ -315,17 +304,17 @@ static inline int ndx__seg_deleted(const struct ndx_segref *r, uint32_t doc)
 struct ndx_view {
     const struct ndx_segref *segs;
     size_t nsegs;
-    int stem;                  /* terms are stemmed (fixed at creation) */
-    int simple;                /* simple analysis */
-    int analysis;              /* analysis version (NDX_ANALYSIS_VERSION) */
-    uint64_t ndocs;            /* documents of the segments, deleted ones included */
-    uint64_t sum_dl;           /* summed weighted lengths, likewise */
-    uint16_t langs[64];        /* distinct languages of the segments (first 64) */
+    int stem;           /* terms are stemmed (fixed at creation) */
+    int simple;         /* simple analysis */
+    int analysis;       /* analysis version (NDX_ANALYSIS_VERSION) */
+    uint64_t ndocs;     /* documents of the segments, deleted ones included */
+    uint64_t sum_dl;    /* summed weighted lengths, likewise */
+    uint16_t langs[64]; /* distinct languages of the segments (first 64) */
     int nlangs;
-    const struct ndx_xstats *xs; /* external statistics replacing the above (xstats.c) */
-    struct ndx_xstats *rec;      /* records every frequency looked up (ndx_query_stats) */
-    uint64_t gen;                /* commit generation of the segments */
-    void **qcache;               /* the handle's slot for results kept for one generation */
+    const struct ndx_xstats *xs;  /* external statistics replacing the above (xstats.c) */
+    struct ndx_xstats *rec;       /* records every frequency looked up (ndx_query_stats) */
+    uint64_t gen;                 /* commit generation of the segments */
+    void **qcache;                /* the handle's slot for results kept for one generation */
     void (**qcache_free)(void *); /* and the function that frees them */
 };
 
@@ -343,9 +332,10 @@ void ndx__xstats_free(struct ndx_xstats *x);
 /* Set the handle's error message (printf-style) and return rc. */
 int ndx__index_fail(ndx_index *ix, int rc, const char *fmt, ...) NDX_PRINTF(3, 4);
 
-#define NDX_MAX_SEGMENTS 8            /* a commit merges when there are more than twice this */
-#define NDX_LOC_BUILDER 0xffffffffull /* gid_map locations: (segment index + 1) << 32 | doc, or
-                                         NDX_LOC_BUILDER << 32 | doc for a buffered doc */
+#define NDX_MAX_SEGMENTS 8 /* a commit merges when there are more than twice this */
+#define NDX_LOC_BUILDER                                                                            \
+    0xffffffffull /* gid_map locations: (segment index + 1) << 32 | doc, or                        \
+                     NDX_LOC_BUILDER << 32 | doc for a buffered doc */
 
 static inline size_t ndx__bitmap_bytes(uint32_t ndocs)
 {

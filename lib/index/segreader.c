@@ -17,11 +17,8 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#define FOOTER_SIZE     ((NDX_SEC_COUNT - 1) * 24 + 48 + 16 + 8 + 8)
-#define SKIP_ENTRY      20
-#define TERMS_PER_BLOCK 32
-
-int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const char **lang);
+#define FOOTER_SIZE ((NDX_SEC_COUNT - 1) * 24 + 48 + 16 + 8 + 8)
+#define SKIP_ENTRY  20
 
 static int fail(char **errmsg, const char *name, const char *what)
 {
@@ -111,17 +108,12 @@ int ndx__seg_open(const char *dir, const char *name, struct ndx_seg **out, char 
     s->ndocs = (uint32_t)ndocs;
     const uint8_t *c = s->sec[NDX_SEC_COLUMNS].p;
     size_t n = s->ndocs;
-    s->col.gid = (const uint64_t *)c;
-    s->col.published = (const int64_t *)(c + n * 8);
-    s->col.url_hash = (const uint64_t *)(c + n * 16);
-    s->col.content_hash = (const uint64_t *)(c + n * 24);
-    s->col.story = (const uint64_t *)(c + n * 32);
-    s->col.dl = (const uint32_t *)(c + n * 40);
-    s->col.title_len = (const uint32_t *)(c + n * 44);
-    s->col.source = (const uint32_t *)(c + n * 48);
-    s->col.flags = (const uint32_t *)(c + n * 52);
-    s->col.lang = (const uint16_t *)(c + n * 56);
-    s->col.sig = (const uint16_t *)(c + n * 58);
+    size_t off = 0;
+#define POINT_COLUMN(name, type, per_doc)                                                          \
+    s->col.name = (const type *)(c + off);                                                         \
+    off += n * sizeof(type) * (per_doc);
+    NDX_COLUMNS(POINT_COLUMN)
+#undef POINT_COLUMN
     for (uint32_t d = 0; d < s->ndocs; d++) {
         uint16_t lg = s->col.lang[d];
         int k = 0;

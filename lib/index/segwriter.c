@@ -16,21 +16,21 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#define DOCSTORE_BLOCK 16384   /* uncompressed bytes per docstore block (at least one doc): small
-                                  blocks keep fetching one article for a hit cheap */
-#define TERMS_PER_BLOCK 32     /* dictionary entries per block */
+#define DOCSTORE_BLOCK                                                                             \
+    16384 /* uncompressed bytes per docstore block (at least one doc): small                       \
+             blocks keep fetching one article for a hit cheap */
 
 /* Postings accumulated for one term: varint stream of (doc gap, wf, npos, position gaps...). */
 struct tacc {
-    uint32_t term_off;   /* term bytes in b->terms */
+    uint32_t term_off; /* term bytes in b->terms */
     uint32_t nterm;
     uint32_t df;
     uint32_t last_doc;   /* last doc written to post */
     uint32_t cur_doc;    /* doc+1 whose positions are pending, 0 = none */
     uint32_t head, tail; /* pending positions list in b->pend */
     uint32_t npend;
-    uint32_t wf;         /* pending weighted frequency */
-    uint8_t *post;       /* owned */
+    uint32_t wf;   /* pending weighted frequency */
+    uint8_t *post; /* owned */
     uint32_t npost, cappost;
 };
 
@@ -43,28 +43,32 @@ struct ndx_builder {
     int stem;
     int simple;
     struct ndx_analyzer an;
-    struct ndx_buf terms;       /* term bytes */
-    struct tacc *acc;           /* term accumulators */
+    struct ndx_buf terms; /* term bytes */
+    struct tacc *acc;     /* term accumulators */
     uint32_t nacc, capacc;
-    uint64_t *table;            /* open-addressing hash: hash tag << 32 | term id */
-    uint32_t tcap;              /* table slots (power of two) */
-    struct pend *pend;          /* pending positions of the current doc */
+    uint64_t *table;   /* open-addressing hash: hash tag << 32 | term id */
+    uint32_t tcap;     /* table slots (power of two) */
+    struct pend *pend; /* pending positions of the current doc */
     uint32_t npend, cappend;
-    uint32_t *touched;          /* term ids used by the current doc */
+    uint32_t *touched; /* term ids used by the current doc */
     uint32_t ntouched, captouched;
-    /* columns */
-    struct ndx_buf c_gid, c_pub, c_url, c_content, c_story, c_dl, c_tlen, c_src, c_flags, c_lang, c_sig;
+    /* columns, one buffer per entry of NDX_COLUMNS (columns.h) */
+    struct {
+#define COLUMN_BUF(name, type, per_doc) struct ndx_buf name;
+        NDX_COLUMNS(COLUMN_BUF)
+#undef COLUMN_BUF
+    } col;
     /* sources dictionary */
-    struct ndx_buf src_bytes;   /* concatenated */
-    struct ndx_buf src_offs;    /* u32 offsets (count+1 once finished) */
+    struct ndx_buf src_bytes; /* concatenated */
+    struct ndx_buf src_offs;  /* u32 offsets (count+1 once finished) */
     uint32_t nsrc;
-    uint32_t *src_table;        /* hash -> ordinal+1 */
+    uint32_t *src_table; /* hash -> ordinal+1 */
     uint32_t src_tcap;
     /* docstore */
-    struct ndx_buf ds_blocks;   /* compressed blocks */
-    struct ndx_buf ds_idx;      /* per block: u32 first_doc, u32 ndocs, u64 off, u32 clen, u32 ulen */
-    struct ndx_buf ds_cur;      /* current uncompressed block */
-    uint32_t ds_first;          /* first doc of the current block */
+    struct ndx_buf ds_blocks; /* compressed blocks */
+    struct ndx_buf ds_idx;    /* per block: u32 first_doc, u32 ndocs, u64 off, u32 clen, u32 ulen */
+    struct ndx_buf ds_cur;    /* current uncompressed block */
+    uint32_t ds_first;        /* first doc of the current block */
     uint32_t ds_ndocs;
     uint32_t ndoc_blocks;
     /* counters */
@@ -73,12 +77,12 @@ struct ndx_builder {
     uint64_t npostings;
     uint64_t ntokens;
     uint64_t text_bytes;
-    size_t post_bytes;          /* bytes held in tacc.post */
+    size_t post_bytes; /* bytes held in tacc.post */
     /* per-doc state */
-    uint32_t doc;               /* current doc id while adding */
+    uint32_t doc; /* current doc id while adding */
     uint32_t title_len;
-    int rc;                     /* sticky error while adding */
-    ZSTD_CCtx *zc;              /* compression context, reused for every docstore block */
+    int rc;        /* sticky error while adding */
+    ZSTD_CCtx *zc; /* compression context, reused for every docstore block */
 };
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -209,7 +213,8 @@ static void occur(struct ndx_builder *b, const char *term, size_t n, uint32_t po
         return;
     struct tacc *a = &b->acc[id];
     if (a->cur_doc != b->doc + 1) {
-        if (fail_if(b, grow((void **)&b->touched, &b->captouched, b->ntouched + 1, sizeof(uint32_t))))
+        if (fail_if(b,
+                    grow((void **)&b->touched, &b->captouched, b->ntouched + 1, sizeof(uint32_t))))
             return;
         b->touched[b->ntouched++] = id;
         a->cur_doc = b->doc + 1;
@@ -400,8 +405,6 @@ static int get_str(const uint8_t **p, const uint8_t *end, const char **s, size_t
     return NDX_OK;
 }
 
-/* Decode one stored record at *p (shared with segreader.c through ndx__doc_decode). */
-int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const char **lang);
 int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const char **lang)
 {
     size_t nlang = 0;
@@ -418,8 +421,7 @@ int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const
     if (ndx__get_varint(p, end, &v))
         return NDX_CORRUPT;
     a->ingested = (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
-    if (ndx__get_varint(p, end, &v) || v > UINT32_MAX ||
-        get_str(p, end, &a->parent, &a->nparent))
+    if (ndx__get_varint(p, end, &v) || v > UINT32_MAX || get_str(p, end, &a->parent, &a->nparent))
         return NDX_CORRUPT;
     a->flags = (unsigned)v;
     a->lang = *lang;
@@ -451,11 +453,16 @@ static void builder_clear(struct ndx_builder *b)
     ndx_free(b->pend);
     ndx_free(b->touched);
     ndx_free(b->src_table);
-    struct ndx_buf *bufs[] = {&b->terms,     &b->c_gid,     &b->c_pub,    &b->c_url,
-                              &b->c_content, &b->c_dl,      &b->c_tlen,   &b->c_src,
-                              &b->c_flags,   &b->c_lang,    &b->src_bytes, &b->src_offs,
-                              &b->ds_blocks, &b->ds_idx,    &b->ds_cur,    &b->c_story,
-                              &b->c_sig};
+    struct ndx_buf *bufs[] = {&b->terms,
+                              &b->src_bytes,
+                              &b->src_offs,
+                              &b->ds_blocks,
+                              &b->ds_idx,
+                              &b->ds_cur,
+#define COLUMN_PTR(name, type, per_doc) &b->col.name,
+                              NDX_COLUMNS(COLUMN_PTR)
+#undef COLUMN_PTR
+    };
     for (size_t i = 0; i < NDX_ARRAY_LEN(bufs); i++)
         ndx__buf_free(bufs[i]);
     int stem = b->stem, simple = b->simple;
@@ -501,17 +508,17 @@ size_t ndx__builder_memory(const struct ndx_builder *b)
 
 uint64_t ndx__builder_gid(const struct ndx_builder *b, uint32_t doc)
 {
-    return ndx__rd_u64(b->c_gid.p + (size_t)doc * 8);
+    return ndx__rd_u64(b->col.gid.p + (size_t)doc * 8);
 }
 
 const uint16_t *ndx__builder_sig(const struct ndx_builder *b, uint32_t doc)
 {
-    return (const uint16_t *)(b->c_sig.p + (size_t)doc * NDX_SKETCH_BINS * 2);
+    return (const uint16_t *)(b->col.sig.p + (size_t)doc * NDX_SKETCH_BINS * 2);
 }
 
 uint64_t ndx__builder_story(const struct ndx_builder *b, uint32_t doc)
 {
-    return ndx__rd_u64(b->c_story.p + (size_t)doc * 8);
+    return ndx__rd_u64(b->col.story.p + (size_t)doc * 8);
 }
 
 /* The columns and the stored record of the next document, whose postings are added already
@@ -522,17 +529,17 @@ static int put_doc(struct ndx_builder *b, uint64_t gid, const ndx_article *a, co
     b->doc = b->ndocs;
     uint32_t src = source_ord(b, a->source ? a->source : "", a->nsource);
     uint16_t lg = (uint16_t)((uint8_t)lang[0] | (uint8_t)lang[1] << 8);
-    ndx__buf_put_u64(&b->c_gid, gid, &b->rc);
-    ndx__buf_put_u64(&b->c_pub, (uint64_t)a->published, &b->rc);
-    ndx__buf_put_u64(&b->c_url, m->url_hash, &b->rc);
-    ndx__buf_put_u64(&b->c_content, m->content_hash, &b->rc);
-    ndx__buf_put_u64(&b->c_story, m->story ? m->story : gid, &b->rc);
-    ndx__buf_append(&b->c_sig, m->sig, NDX_SKETCH_BINS * 2, &b->rc);
-    ndx__buf_put_u32(&b->c_dl, dl, &b->rc);
-    ndx__buf_put_u32(&b->c_tlen, title_len, &b->rc);
-    ndx__buf_put_u32(&b->c_src, src, &b->rc);
-    ndx__buf_put_u32(&b->c_flags, m->flags, &b->rc);
-    ndx__buf_append(&b->c_lang, &lg, 2, &b->rc);
+    ndx__buf_put_u64(&b->col.gid, gid, &b->rc);
+    ndx__buf_put_u64(&b->col.published, (uint64_t)a->published, &b->rc);
+    ndx__buf_put_u64(&b->col.url_hash, m->url_hash, &b->rc);
+    ndx__buf_put_u64(&b->col.content_hash, m->content_hash, &b->rc);
+    ndx__buf_put_u64(&b->col.story, m->story ? m->story : gid, &b->rc);
+    ndx__buf_append(&b->col.sig, m->sig, NDX_SKETCH_BINS * 2, &b->rc);
+    ndx__buf_put_u32(&b->col.dl, dl, &b->rc);
+    ndx__buf_put_u32(&b->col.title_len, title_len, &b->rc);
+    ndx__buf_put_u32(&b->col.source, src, &b->rc);
+    ndx__buf_put_u32(&b->col.flags, m->flags, &b->rc);
+    ndx__buf_append(&b->col.lang, &lg, 2, &b->rc);
     ds_add(b, a, lang);
     if (b->rc)
         return b->rc;
@@ -637,8 +644,7 @@ int ndx__builder_put_postings(struct ndx_builder *b, const char *term, size_t n,
     return b->rc;
 }
 
-int ndx__builder_doc(struct ndx_builder *b, uint32_t doc, struct ndx_buf *scratch,
-                     ndx_article *a)
+int ndx__builder_doc(struct ndx_builder *b, uint32_t doc, struct ndx_buf *scratch, ndx_article *a)
 {
     if (doc >= b->ndocs)
         return NDX_ENOTFOUND;
@@ -700,7 +706,7 @@ static int cmp_terms(const void *x, const void *y, void *ctx)
 
 struct flushstate {
     struct ndx_buf post, pos, dict, dictidx, skip, blk;
-    uint32_t nentries;          /* entries in the current dictionary block */
+    uint32_t nentries; /* entries in the current dictionary block */
     const uint8_t *prev_term;
     uint32_t prev_nterm;
     uint64_t prev_doc_off, prev_pos_off;
@@ -778,7 +784,7 @@ static void encode_term(struct ndx_builder *b, struct flushstate *f, struct tacc
     ndx__buf_append(&f->post, f->blk.p, f->blk.n, &f->rc);
     /* dictionary entry */
     const uint8_t *term = b->terms.p + t->term_off;
-    if (f->nentries == TERMS_PER_BLOCK)
+    if (f->nentries == NDX_TERMS_PER_BLOCK)
         f->nentries = 0;
     size_t prefix = 0;
     if (f->nentries == 0) {
@@ -843,23 +849,15 @@ int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name,
     for (uint32_t i = 0; i < b->nacc; i++)
         order[i] = i;
     qsort_r(order, b->nacc, sizeof *order, cmp_terms, b);
-    const uint32_t *dlcol = (const uint32_t *)b->c_dl.p;
+    const uint32_t *dlcol = (const uint32_t *)b->col.dl.p;
     for (uint32_t i = 0; i < b->nacc && !f.rc; i++)
         encode_term(b, &f, &b->acc[order[i]], dlcol);
     if ((rc = f.rc))
         goto cleanup;
-    /* columns: 8-byte arrays first, then 4-byte, then 2-byte */
-    ndx__buf_append(&cols, b->c_gid.p, b->c_gid.n, &rc);
-    ndx__buf_append(&cols, b->c_pub.p, b->c_pub.n, &rc);
-    ndx__buf_append(&cols, b->c_url.p, b->c_url.n, &rc);
-    ndx__buf_append(&cols, b->c_content.p, b->c_content.n, &rc);
-    ndx__buf_append(&cols, b->c_story.p, b->c_story.n, &rc);
-    ndx__buf_append(&cols, b->c_dl.p, b->c_dl.n, &rc);
-    ndx__buf_append(&cols, b->c_tlen.p, b->c_tlen.n, &rc);
-    ndx__buf_append(&cols, b->c_src.p, b->c_src.n, &rc);
-    ndx__buf_append(&cols, b->c_flags.p, b->c_flags.n, &rc);
-    ndx__buf_append(&cols, b->c_lang.p, b->c_lang.n, &rc);
-    ndx__buf_append(&cols, b->c_sig.p, b->c_sig.n, &rc);
+        /* columns in the order of the table (columns.h) */
+#define COLUMN_OUT(name, type, per_doc) ndx__buf_append(&cols, b->col.name.p, b->col.name.n, &rc);
+    NDX_COLUMNS(COLUMN_OUT)
+#undef COLUMN_OUT
     ndx__buf_put_u32(&srcs, b->nsrc, &rc);
     if (b->nsrc)
         ndx__buf_append(&srcs, b->src_offs.p, b->src_offs.n, &rc);
@@ -883,9 +881,8 @@ int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name,
         goto cleanup;
     }
     {
-        struct ndx_buf *secs[NDX_SEC_COUNT] = {NULL,    &f.post, &f.pos,        &f.dict,
-                                               &f.dictidx, &cols, &srcs,        &b->ds_blocks,
-                                               &b->ds_idx};
+        struct ndx_buf *secs[NDX_SEC_COUNT] = {NULL,  &f.post, &f.pos,        &f.dict,   &f.dictidx,
+                                               &cols, &srcs,   &b->ds_blocks, &b->ds_idx};
         struct ndx_buf footer;
         ndx__buf_init(&footer, 0);
         uint8_t header[16] = "NDXSEG01";
