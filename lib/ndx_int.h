@@ -21,16 +21,16 @@
 #include <string.h>
 
 #define NDX_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define NDX_MIN(a, b) ((a) < (b) ? (a) : (b))
-#define NDX_MAX(a, b) ((a) > (b) ? (a) : (b))
-#define NDX_UNUSED(x) ((void)(x))
+#define NDX_MIN(a, b)    ((a) < (b) ? (a) : (b))
+#define NDX_MAX(a, b)    ((a) > (b) ? (a) : (b))
+#define NDX_UNUSED(x)    ((void)(x))
 
 #if defined(__GNUC__)
-#define NDX_LIKELY(x) __builtin_expect(!!(x), 1)
-#define NDX_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define NDX_LIKELY(x)    __builtin_expect(!!(x), 1)
+#define NDX_UNLIKELY(x)  __builtin_expect(!!(x), 0)
 #define NDX_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
-#define NDX_LIKELY(x) (x)
+#define NDX_LIKELY(x)   (x)
 #define NDX_UNLIKELY(x) (x)
 #define NDX_PRINTF(f, a)
 #endif
@@ -47,7 +47,17 @@ void *ndx_malloc(size_t n);
 void *ndx_calloc(size_t count, size_t size);
 void *ndx_realloc(void *p, size_t n);
 /* ndx_free() is public (newsdex.h). */
-char *ndx_strndup(const char *s, size_t n);   /* NUL-terminated copy; NULL on OOM */
+char *ndx_strndup(const char *s, size_t n); /* NUL-terminated copy; NULL on OOM */
+/*
+ * Make room for `need` elements of `elem` bytes in the array *pp (pp: the address of the array
+ * pointer), whose capacity *cap counts elements: the capacity doubles, from `first` when the
+ * array is empty, until it holds `need`.  NDX_OK, or NDX_ENOMEM with the array unchanged.
+ */
+int ndx__grow_to(void *pp, size_t *cap, size_t need, size_t elem, size_t first);
+static inline int ndx__grow(void *pp, size_t *cap, size_t need, size_t elem, size_t first)
+{
+    return NDX_LIKELY(need <= *cap) ? NDX_OK : ndx__grow_to(pp, cap, need, elem, first);
+}
 
 /* ---- growable byte buffer (util/buf.c) ---------------------------------------------------- */
 
@@ -58,29 +68,30 @@ char *ndx_strndup(const char *s, size_t n);   /* NUL-terminated copy; NULL on OO
  * appended (so p can be used as a C string when it holds text).
  */
 struct ndx_buf {
-    uint8_t *p;        /* data, owned */
-    size_t n;          /* bytes used */
-    size_t cap;        /* bytes allocated */
-    size_t limit;      /* 0 = unlimited, else max n */
+    uint8_t *p;   /* data, owned */
+    size_t n;     /* bytes used */
+    size_t cap;   /* bytes allocated */
+    size_t limit; /* 0 = unlimited, else max n */
 };
 
 void ndx__buf_init(struct ndx_buf *b, size_t limit);
-void ndx__buf_free(struct ndx_buf *b);               /* frees and zeroes; accepts zeroed buf */
-void ndx__buf_reset(struct ndx_buf *b);              /* n = 0, keeps memory */
-int ndx__buf_reserve(struct ndx_buf *b, size_t extra);  /* returns status */
+void ndx__buf_free(struct ndx_buf *b);                 /* frees and zeroes; accepts zeroed buf */
+void ndx__buf_reset(struct ndx_buf *b);                /* n = 0, keeps memory */
+int ndx__buf_reserve(struct ndx_buf *b, size_t extra); /* returns status */
 void ndx__buf_append(struct ndx_buf *b, const void *p, size_t n, int *rc);
 void ndx__buf_putc(struct ndx_buf *b, int c, int *rc);
 void ndx__buf_puts(struct ndx_buf *b, const char *s, int *rc);
 void ndx__buf_printf(struct ndx_buf *b, int *rc, const char *fmt, ...) NDX_PRINTF(3, 4);
 void ndx__buf_put_varint(struct ndx_buf *b, uint64_t v, int *rc);
-void ndx__buf_put_u32(struct ndx_buf *b, uint32_t v, int *rc);   /* little-endian */
-void ndx__buf_put_u64(struct ndx_buf *b, uint64_t v, int *rc);   /* little-endian */
+void ndx__buf_put_u32(struct ndx_buf *b, uint32_t v, int *rc); /* little-endian */
+void ndx__buf_put_u64(struct ndx_buf *b, uint64_t v, int *rc); /* little-endian */
 /* Take ownership of the data (NUL-terminated); the buffer is left empty. */
 char *ndx__buf_detach(struct ndx_buf *b, size_t *n);
 
 /* ---- varints and fixed-width little-endian (inline, here) --------------------------------- */
 
-/* Decode a LEB128 varint from [*p, end).  Returns 0 and advances *p, or -1 if truncated/overlong. */
+/* Decode a LEB128 varint from [*p, end).  Returns 0 and advances *p, or -1 if truncated/overlong.
+ */
 static inline int ndx__get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
     const uint8_t *q = *p;
@@ -117,6 +128,9 @@ uint64_t ndx__hash64(const void *p, size_t n, uint64_t seed);
 
 /* ---- UTF-8 (util/utf8.c) ------------------------------------------------------------------ */
 
+/* Decode one UTF-8 character at s (n > 0 bytes available).  Returns its length and sets *cp, or
+ * returns 0 for an invalid/truncated/overlong/surrogate sequence (the caller skips one byte). */
+size_t ndx__utf8_decode(const uint8_t *s, size_t n, uint32_t *cp);
 /* Length of the longest valid UTF-8 prefix of [s, s+n). */
 size_t ndx__utf8_valid_prefix(const char *s, size_t n);
 /*

@@ -109,14 +109,8 @@ static struct ndx_aliases *table(ndx_index *ix)
 static int add_entry(struct ndx_aliases *al, const char *latin, size_t nlatin, const char *cjk,
                      size_t ncjk, int script, uint64_t count, uint64_t first, uint64_t key)
 {
-    if (al->n == al->cap) {
-        size_t cap = al->cap ? al->cap * 2 : 64;
-        struct ndx_alias_ent *e = ndx_realloc(al->e, cap * sizeof *e);
-        if (!e)
-            return NDX_ENOMEM;
-        al->e = e;
-        al->cap = cap;
-    }
+    if (ndx__grow(&al->e, &al->cap, al->n + 1, sizeof *al->e, 64))
+        return NDX_ENOMEM;
     struct ndx_alias_ent *e = &al->e[al->n];
     memset(e, 0, sizeof *e);
     e->latin = ndx_strndup(latin, nlatin);
@@ -538,8 +532,7 @@ int ndx__aliases_check(ndx_index *ix, void (*cb)(void *, const char *), void *ct
         }
     }
     if (!rc && nhave > c.al->n) {
-        snprintf(msg, sizeof msg, "alias table: %zu pairs, the articles gloss %zu", nhave,
-                 c.al->n);
+        snprintf(msg, sizeof msg, "alias table: %zu pairs, the articles gloss %zu", nhave, c.al->n);
         cb(ctx, msg);
         problems++;
     }
@@ -572,8 +565,9 @@ int ndx_index_aliases(ndx_index *ix, const char *name, size_t nname,
     ndx__buf_init(&lk, 0);
     ndx__buf_init(&ck, 0);
     int rc = NDX_OK;
-    if (name && nname && ((rc = ndx__alias_latin_key(name, nname, &lk)) ||
-                          (rc = ndx__alias_cjk_key(name, nname, &ck))))
+    if (name && nname &&
+        ((rc = ndx__alias_latin_key(name, nname, &lk)) ||
+         (rc = ndx__alias_cjk_key(name, nname, &ck))))
         goto out;
     uint64_t lh = lk.n ? ndx__alias_form_hash(&lk) : 0, ch = ck.n ? ndx__alias_form_hash(&ck) : 0;
     const struct ndx_alias_ent **v = ndx_malloc(al->n * sizeof *v);
@@ -591,8 +585,9 @@ int ndx_index_aliases(ndx_index *ix, const char *name, size_t nname,
     if (!rc)
         qsort(v, nv, sizeof *v, cmp_ent);
     for (size_t i = 0; i < nv && !rc; i++) {
-        ndx_alias a = {v[i]->latin, v[i]->nlatin,      v[i]->cjk,   v[i]->ncjk,
-                       ndx__gloss_script_code(v[i]->script), v[i]->count, v[i]->first};
+        ndx_alias a = {
+            v[i]->latin, v[i]->nlatin, v[i]->cjk, v[i]->ncjk, ndx__gloss_script_code(v[i]->script),
+            v[i]->count, v[i]->first};
         rc = cb(ctx, &a);
     }
     ndx_free(v);

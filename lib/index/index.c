@@ -132,8 +132,9 @@ int ndx_index_open(const char *path, int flags, ndx_index **out, char **errmsg)
         }
         ndx__builder_set_han_fold(ix->bld, ix->analysis >= 2);
         if (ix->analysis >= 2 && !ix->simple && !ndx__han_fold_available()) {
-            rc = ndx__index_fail(ix, NDX_EIO, "cannot load OpenCC's conversion tables "
-                                              "(hk2t.json, t2s.json: install libopencc-data)");
+            rc = ndx__index_fail(ix, NDX_EIO,
+                                 "cannot load OpenCC's conversion tables "
+                                 "(hk2t.json, t2s.json: install libopencc-data)");
             goto fail;
         }
         ndx__collect_garbage(ix, ix->gen);
@@ -416,14 +417,8 @@ static int record_copy(ndx_index *ix, uint64_t gid, const ndx_article *a)
     uint64_t k = ndx__map_get(&ix->copy_map, gid);
     struct pending_copy *pc;
     if (!k) {
-        if (ix->ncopies == ix->capcopies) {
-            size_t cap = ix->capcopies ? ix->capcopies * 2 : 16;
-            struct pending_copy *p = ndx_realloc(ix->copies, cap * sizeof *p);
-            if (!p)
-                return NDX_ENOMEM;
-            ix->copies = p;
-            ix->capcopies = cap;
-        }
+        if (ndx__grow(&ix->copies, &ix->capcopies, ix->ncopies + 1, sizeof *ix->copies, 16))
+            return NDX_ENOMEM;
         pc = &ix->copies[ix->ncopies++];
         pc->gid = gid;
         ndx__buf_init(&pc->lines, 0);

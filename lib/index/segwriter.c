@@ -45,13 +45,16 @@ struct ndx_builder {
     struct ndx_analyzer an;
     struct ndx_buf terms; /* term bytes */
     struct tacc *acc;     /* term accumulators */
-    uint32_t nacc, capacc;
+    uint32_t nacc;
+    size_t capacc;
     uint64_t *table;   /* open-addressing hash: hash tag << 32 | term id */
     uint32_t tcap;     /* table slots (power of two) */
     struct pend *pend; /* pending positions of the current doc */
-    uint32_t npend, cappend;
+    uint32_t npend;
+    size_t cappend;
     uint32_t *touched; /* term ids used by the current doc */
-    uint32_t ntouched, captouched;
+    uint32_t ntouched;
+    size_t captouched;
     /* columns, one buffer per entry of NDX_COLUMNS (columns.h) */
     struct {
 #define COLUMN_BUF(name, type, per_doc) struct ndx_buf name;
@@ -126,21 +129,6 @@ static int fail_if(struct ndx_builder *b, int rc)
     return rc != 0;
 }
 
-static int grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
-{
-    if (need <= *cap)
-        return NDX_OK;
-    uint32_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    void *q = ndx_realloc(*p, (size_t)c * elem);
-    if (!q)
-        return NDX_ENOMEM;
-    *p = q;
-    *cap = c;
-    return NDX_OK;
-}
-
 #define SLOT_EMPTY UINT64_MAX
 
 static int table_resize(struct ndx_builder *b, uint32_t cap)
@@ -183,7 +171,7 @@ static uint32_t term_id(struct ndx_builder *b, const char *term, size_t n)
         }
         s = (s + 1) & (b->tcap - 1);
     }
-    if (fail_if(b, grow((void **)&b->acc, &b->capacc, b->nacc + 1, sizeof *b->acc)))
+    if (fail_if(b, ndx__grow(&b->acc, &b->capacc, b->nacc + 1, sizeof *b->acc, 64)))
         return UINT32_MAX;
     if (b->terms.n + n > UINT32_MAX) {
         b->rc = NDX_ETOOBIG;
@@ -214,7 +202,7 @@ static void occur(struct ndx_builder *b, const char *term, size_t n, uint32_t po
     struct tacc *a = &b->acc[id];
     if (a->cur_doc != b->doc + 1) {
         if (fail_if(b,
-                    grow((void **)&b->touched, &b->captouched, b->ntouched + 1, sizeof(uint32_t))))
+                    ndx__grow(&b->touched, &b->captouched, b->ntouched + 1, sizeof(uint32_t), 64)))
             return;
         b->touched[b->ntouched++] = id;
         a->cur_doc = b->doc + 1;
@@ -227,7 +215,7 @@ static void occur(struct ndx_builder *b, const char *term, size_t n, uint32_t po
         return;
     }
     a->wf += pos < b->title_len ? NDX_TITLE_WEIGHT : 1;
-    if (fail_if(b, grow((void **)&b->pend, &b->cappend, b->npend + 1, sizeof *b->pend)))
+    if (fail_if(b, ndx__grow(&b->pend, &b->cappend, b->npend + 1, sizeof *b->pend, 64)))
         return;
     uint32_t e = b->npend++;
     b->pend[e].pos = pos;

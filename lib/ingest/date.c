@@ -6,6 +6,7 @@
  * arithmetic by days-from-civil.  Ranges are validated (years 1800-2200).
  */
 #include "ingest.h"
+#include "util/civil.h"
 
 struct dp {
     const unsigned char *s;
@@ -123,28 +124,6 @@ static int is_weekday(const char *w)
             return 1;
     }
     return 0;
-}
-
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yoe + era * 400 + (m <= 2);
 }
 
 static int days_in_month(int y, int m)
@@ -307,7 +286,7 @@ static int finish(int y, int mo, int d, int secs, int off_min, int64_t *out)
 {
     if (!valid_ymd(y, mo, d))
         return NDX_EINVAL;
-    *out = days_from_civil(y, mo, d) * 86400 + secs - (int64_t)off_min * 60;
+    *out = ndx__days_from_civil(y, mo, d) * 86400 + secs - (int64_t)off_min * 60;
     return NDX_OK;
 }
 
@@ -356,7 +335,8 @@ static int epoch_digits(const unsigned char *s, size_t n, int64_t *out)
     else if (n < 9)
         return NDX_EINVAL;
     int64_t y;
-    civil_from_days(v / 86400, &y);
+    int mon, mday;
+    ndx__civil_from_days(v / 86400, &y, &mon, &mday);
     if (y < YEAR_MIN || y > YEAR_MAX)
         return NDX_EINVAL;
     *out = v;

@@ -26,8 +26,8 @@ static const struct {
     const char *name;
     int field;
 } facet_fields[] = {
-    {"source", FF_SOURCE}, {"lang", FF_LANG}, {"wire", FF_WIRE}, {"year", FF_YEAR},
-    {"month", FF_MONTH},
+    {"source", FF_SOURCE}, {"lang", FF_LANG},   {"wire", FF_WIRE},
+    {"year", FF_YEAR},     {"month", FF_MONTH},
 };
 
 static int field_of(const char *s, size_t n)
@@ -152,8 +152,8 @@ struct ndx_coll {
     uint32_t *segsrc;             /* source ordinal of cur -> index + 1 (0: not looked up yet) */
     size_t nsegsrc;
     uint16_t last_code;
-    uint32_t last_lang; /* index + 1 of last_code, 0: none */
-    int32_t dmin, dmax; /* days of the dated records */
+    uint32_t last_lang;       /* index + 1 of last_code, 0: none */
+    int32_t dmin, dmax;       /* days of the dated records */
     int64_t y0, y1, mi0, mi1; /* their years and month numbers (date_span) */
     /* the histogram over its own span [hlo, hhi] (bucket numbers) */
     int64_t hlo, hhi;
@@ -163,14 +163,8 @@ struct ndx_coll {
 
 static int push(struct ndx_coll *c)
 {
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 1024;
-        struct crec *p = ndx_realloc(c->r, cap * sizeof *p);
-        if (!p)
-            return NDX_ENOMEM;
-        c->r = p;
-        c->cap = cap;
-    }
+    if (ndx__grow(&c->r, &c->cap, c->n + 1, sizeof *c->r, 1024))
+        return NDX_ENOMEM;
     c->n++;
     return NDX_OK;
 }
@@ -287,7 +281,7 @@ static int sort_by_story(struct crec **rp, size_t n)
 {
     if (n < 2)
         return NDX_OK;
-    size_t (*cnt)[256] = ndx_calloc(8, sizeof *cnt);
+    size_t(*cnt)[256] = ndx_calloc(8, sizeof *cnt);
     struct crec *tmp = ndx_malloc(n * sizeof *tmp);
     if (!cnt || !tmp) {
         ndx_free(cnt);
@@ -380,7 +374,10 @@ static void bucket_key(int interval, int64_t b, char *key)
     int64_t y;
     int m, d;
     ndx__civil_from_days(bucket_day(interval, b), &y, &m, &d);
-    fmt_date(key, y, m, d, interval == NDX_INTERVAL_YEAR ? 1 : interval == NDX_INTERVAL_MONTH ? 2 : 3);
+    fmt_date(key, y, m, d,
+             interval == NDX_INTERVAL_YEAR    ? 1
+             : interval == NDX_INTERVAL_MONTH ? 2
+                                              : 3);
 }
 
 /* ---- the collector ------------------------------------------------------------------------- */
@@ -391,15 +388,16 @@ int ndx__coll_new(struct search *S, const ndx_analytics_opts *a, struct ndx_coll
     if (a->nfacets > NDX_MAX_FACETS)
         return ndx__index_fail(S->ix, NDX_EINVAL, "at most %d facets", NDX_MAX_FACETS);
     if (a->histogram != NDX_INTERVAL_NONE && !*ndx_interval_name(a->histogram))
-        return ndx__index_fail(S->ix, NDX_EINVAL, "unknown histogram interval %d (day, week, "
-                                                  "month or year)", a->histogram);
+        return ndx__index_fail(S->ix, NDX_EINVAL,
+                               "unknown histogram interval %d (day, week, "
+                               "month or year)",
+                               a->histogram);
     for (size_t i = 0; i < a->nfacets; i++) {
         const ndx_facet_spec *f = &a->facets[i];
         if (!f->field || !field_of(f->field, f->nfield))
-            return ndx__index_fail(S->ix, NDX_EINVAL,
-                                   "unknown facet '%.*s' (source, lang, wire, year or month)",
-                                   f->field ? (int)NDX_MIN(f->nfield, (size_t)64) : 0,
-                                   f->field ? f->field : "");
+            return ndx__index_fail(
+                S->ix, NDX_EINVAL, "unknown facet '%.*s' (source, lang, wire, year or month)",
+                f->field ? (int)NDX_MIN(f->nfield, (size_t)64) : 0, f->field ? f->field : "");
     }
     struct ndx_coll *c = ndx_calloc(1, sizeof *c);
     if (!c)
@@ -825,8 +823,8 @@ static int archive_counts(struct search *S, int interval, const struct qcache_en
     const ndx_search_opts *o = S->o;
     for (size_t i = 0; c && i < QCACHE_ENTRIES; i++) {
         const struct qcache_entry *e = &c->e[i];
-        if (e->valid && e->gen == S->v.gen && e->interval == interval &&
-            e->from == o->date_from && e->to == o->date_to) {
+        if (e->valid && e->gen == S->v.gen && e->interval == interval && e->from == o->date_from &&
+            e->to == o->date_to) {
             *out = e;
             return NDX_OK;
         }

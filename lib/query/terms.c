@@ -134,14 +134,8 @@ static int term_find(struct fgstate *f, const char *t, size_t n, int phrase, siz
             }
             continue;
         }
-        if (f->n == f->cap) {
-            size_t cap = f->cap ? f->cap * 2 : 1024;
-            struct cterm *p = ndx_realloc(f->t, cap * sizeof *p);
-            if (!p)
-                return NDX_ENOMEM;
-            f->t = p;
-            f->cap = cap;
-        }
+        if (ndx__grow(&f->t, &f->cap, f->n + 1, sizeof *f->t, 1024))
+            return NDX_ENOMEM;
         struct cterm *c = &f->t[f->n];
         memset(c, 0, sizeof *c);
         if (!(c->term = ndx_malloc(n + 1)))

@@ -64,8 +64,8 @@ struct norm {
     size_t max_term;
     size_t raw_limit; /* longer raw words are cut before normalisation */
     struct scratch clean, fold, u32;
-    bool han_fold;            /* fold Han characters to simplified (fold.c) */
-    struct ndx__hanfold hf;   /* the folds of the text being analysed */
+    bool han_fold;          /* fold Han characters to simplified (fold.c) */
+    struct ndx__hanfold hf; /* the folds of the text being analysed */
     uint8_t clean_stack[STACK_BYTES];
     uint8_t fold_stack[STACK_BYTES];
     utf8proc_int32_t u32_stack[STACK_BYTES];
@@ -127,22 +127,7 @@ static inline bool is_term_char(utf8proc_int32_t cp)
 {
     if (cp < 0x80)
         return is_alnum((uint8_t)cp);
-    switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC:
-    case UTF8PROC_CATEGORY_ME:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-        return !is_strip_mark((uint32_t)cp);
-    default:
-        return false;
-    }
+    return ndx__text_in_cats((uint32_t)cp, NDX_CATS_LMN) && !is_strip_mark((uint32_t)cp);
 }
 
 /* Is there a letter or digit (of a word, not CJK) at s[k]? */
@@ -480,24 +465,13 @@ static inline bool simple_is_diacritic(uint32_t cp)
     return (bits[k >> 3] >> (k & 7)) & 1;
 }
 
+/* Letters, numbers and private-use characters, marks not (the simple analysis). */
 static inline bool simple_is_wordchar(uint32_t cp)
 {
-    switch (utf8proc_category((utf8proc_int32_t)cp)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-    case UTF8PROC_CATEGORY_CO:
-        return true;
-    default:
-        return false;
-    }
+    return ndx__text_in_cats(cp, NDX_CAT(LU) | NDX_CAT(LL) | NDX_CAT(LT) | NDX_CAT(LM) |
+                                     NDX_CAT(LO) | NDX_CAT(ND) | NDX_CAT(NL) | NDX_CAT(NO) |
+                                     NDX_CAT(CO));
 }
-
 
 static int analyze_simple(const struct ndx_analyzer *an, const uint8_t *s, size_t n, uint32_t pos0,
                           ndx_token_fn cb, void *ctx, uint32_t *next_pos)

@@ -27,14 +27,8 @@ struct ranges {
 
 static int ranges_push(struct ranges *r, size_t a, size_t b)
 {
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        struct range *v = ndx_realloc(r->v, cap * sizeof *v);
-        if (!v)
-            return NDX_ENOMEM;
-        r->v = v;
-        r->cap = cap;
-    }
+    if (ndx__grow(&r->v, &r->cap, r->n + 1, sizeof *r->v, 64))
+        return NDX_ENOMEM;
     r->v[r->n++] = (struct range){a, b};
     return NDX_OK;
 }

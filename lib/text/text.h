@@ -11,6 +11,8 @@
 
 #include "ndx_int.h"
 
+#include <utf8proc.h>
+
 /* ---- tokens ------------------------------------------------------------------------------- */
 
 /* Flags passed with each token. */
@@ -184,9 +186,24 @@ struct ndx__stemmer *ndx__stemmer_get(const char *lang);
 int ndx__stemmer_run(struct ndx__stemmer *st, const uint8_t *w, size_t n, const uint8_t **out,
                      size_t *nout);
 
-/* Decode one UTF-8 character at s (n > 0 bytes available).  Returns its length and sets *cp, or
- * returns 0 for an invalid/truncated/overlong/surrogate sequence (the caller skips one byte). */
-size_t ndx__text_decode(const uint8_t *s, size_t n, uint32_t *cp);
+/* Unicode general categories as bits, to test a class of characters in one step. */
+#define NDX_CAT(c) (1u << UTF8PROC_CATEGORY_##c)
+/* Letters, marks and numbers (L*, M*, N*): the characters words are made of. */
+#define NDX_CATS_LMN                                                                               \
+    (NDX_CAT(LU) | NDX_CAT(LL) | NDX_CAT(LT) | NDX_CAT(LM) | NDX_CAT(LO) | NDX_CAT(MN) |           \
+     NDX_CAT(MC) | NDX_CAT(ME) | NDX_CAT(ND) | NDX_CAT(NL) | NDX_CAT(NO))
+
+/* Is the category of cp one of `cats` (NDX_CAT bits)? */
+static inline bool ndx__text_in_cats(uint32_t cp, uint32_t cats)
+{
+    return (cats >> utf8proc_category((utf8proc_int32_t)cp)) & 1u;
+}
+
+/* The text module's name for ndx__utf8_decode (util/utf8.c), the library's one UTF-8 decoder. */
+static inline size_t ndx__text_decode(const uint8_t *s, size_t n, uint32_t *cp)
+{
+    return ndx__utf8_decode(s, n, cp);
+}
 
 /* Han (incl. Ext A-F, compatibility ideographs, 々〆〇), Hiragana, Katakana (incl. halfwidth and
  * the prolonged sound mark), Hangul syllables. */

@@ -118,3 +118,22 @@ const char *ndx_errname(int status)
     }
     return "NDX_E?";
 }
+
+int ndx__grow_to(void *pp, size_t *cap, size_t need, size_t elem, size_t first)
+{
+    size_t c = *cap ? *cap : first;
+    while (c < need) {
+        if (c > SIZE_MAX / 2)
+            return NDX_ENOMEM;
+        c *= 2;
+    }
+    if (elem && c > SIZE_MAX / elem)
+        return NDX_ENOMEM;
+    void **p = pp;
+    void *q = ndx_realloc(*p, c * elem);
+    if (!q)
+        return NDX_ENOMEM;
+    *p = q;
+    *cap = c;
+    return NDX_OK;
+}

@@ -1,7 +1,7 @@
 /*
  * civil.h - proleptic Gregorian calendar arithmetic on day numbers (days since 1970-01-01, UTC),
- * after H. Hinnant's days_from_civil / civil_from_days.  Header-only: used by the query parser's
- * date: ranges and by the date histograms.
+ * after H. Hinnant's days_from_civil / civil_from_days.  Header-only: used by the date parser of
+ * ingest (ingest/date.c), the query parser's date: ranges and the date histograms.
  */
 #ifndef NDX_CIVIL_H
 #define NDX_CIVIL_H

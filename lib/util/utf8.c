@@ -1,42 +1,50 @@
 /*
- * utf8.c - UTF-8 validation and repair of untrusted input (ndx_int.h).  Readers call
+ * utf8.c - the one strict UTF-8 decoder of the library (never reads past the end of its input),
+ * and the validation and repair of untrusted input built on it (ndx_int.h).  Readers call
  * ndx__utf8_repair on every text field before it reaches the analyzer or the store, so the rest
  * of the library may assume valid UTF-8.
  */
 #include "ndx_int.h"
 
-/* Length of the valid sequence at s (1..4), or 0 if invalid. */
-static size_t seq_len(const uint8_t *s, size_t n)
+size_t ndx__utf8_decode(const uint8_t *s, size_t n, uint32_t *cp)
 {
-    uint8_t c = s[0];
-    if (c < 0x80)
+    uint32_t c = s[0];
+    if (c < 0x80) {
+        *cp = c;
         return 1;
-    if (c < 0xC2)
+    }
+    if (c < 0xC2 || c > 0xF4)
         return 0;
     if (c < 0xE0) {
         if (n < 2 || (s[1] & 0xC0) != 0x80)
             return 0;
+        *cp = (c & 0x1F) << 6 | (s[1] & 0x3F);
         return 2;
     }
     if (c < 0xF0) {
         if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
             return 0;
-        if (c == 0xE0 && s[1] < 0xA0)
-            return 0; /* overlong */
-        if (c == 0xED && s[1] >= 0xA0)
-            return 0; /* surrogate */
+        uint32_t v = (c & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+        if (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))
+            return 0;
+        *cp = v;
         return 3;
     }
-    if (c < 0xF5) {
-        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
-            return 0;
-        if (c == 0xF0 && s[1] < 0x90)
-            return 0;
-        if (c == 0xF4 && s[1] >= 0x90)
-            return 0;
-        return 4;
-    }
-    return 0;
+    if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+        return 0;
+    uint32_t v = (c & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 | (uint32_t)(s[2] & 0x3F) << 6 |
+                 (s[3] & 0x3F);
+    if (v < 0x10000 || v > 0x10FFFF)
+        return 0;
+    *cp = v;
+    return 4;
+}
+
+/* Length of the valid sequence at s (1..4), or 0 if invalid. */
+static size_t seq_len(const uint8_t *s, size_t n)
+{
+    uint32_t cp;
+    return ndx__utf8_decode(s, n, &cp);
 }
 
 size_t ndx__utf8_valid_prefix(const char *s, size_t n)
