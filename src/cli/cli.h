@@ -44,6 +44,39 @@ char **split_query_args(int argc, char **argv, const char *const *valued, const 
 /* The n words joined with single spaces (malloc'd, *len its length), NULL when out of memory:
  * the query of search, terms and timeline given as several arguments. */
 char *join_words(char *const *words, int n, size_t *len);
+/*
+ * The commands that take a query (search, terms, timeline) share --index, --from, --to, --json
+ * and --help: their option tables end with QUERY_OPTIONS, and query_cmd_parse reads argv, the
+ * shared options itself and the command's own through `own`.
+ */
+/* clang-format off */
+#define QUERY_OPTIONS                                                                              \
+    {"index", required_argument, 0, 'i'}, {"from", required_argument, 0, QOPT_FROM},               \
+    {"to", required_argument, 0, QOPT_TO}, {"json", no_argument, 0, 'j'},                          \
+    {"help", no_argument, 0, 'h'}
+/* clang-format on */
+enum { QOPT_FROM = 0x101, QOPT_TO = 0x102 };
+struct query_cmd {
+    const char *name;          /* the command, for messages */
+    const struct option *opts; /* its getopt_long table, ending with QUERY_OPTIONS */
+    const char *shortopts;     /* its short options ("i:n:h") */
+    void (*usage)(void);       /* prints --help */
+    void (*own)(void *ctx, int c, const char *arg); /* one of its own options (exits on errors) */
+    void *ctx;                                      /* for own */
+    /* set by query_cmd_parse */
+    const char *dir; /* --index, NULL when not given */
+    int json;        /* --json */
+    int64_t from;    /* --from (NDX_DATE_UNKNOWN when not given) */
+    int64_t to;      /* --to, moved to the end of its day (NDX_DATE_UNKNOWN when not given) */
+    char *query;     /* the query words joined with spaces (free) */
+    size_t nquery;   /* its length */
+};
+/* Read the options and query words of argv: 0 to run the query, 1 after --help (exit 0), 2 when
+ * out of memory; exit(2) on a usage error. */
+int query_cmd_parse(struct query_cmd *q, int argc, char **argv);
+/* Print a query syntax error: the message, the query and a caret under `errpos`; `which` names
+ * the query when there are several (e.g. " in --compare 2"), else "". */
+void print_query_error(ndx_index *ix, const char *which, const char *query, size_t errpos);
 /* --index, --json (when json is not NULL) and --help of the small commands; 1 after --help. */
 int simple_opts(int argc, char **argv, const char *cmd, const char *help, const char **dir,
                 int *json);

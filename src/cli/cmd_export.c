@@ -95,8 +95,7 @@ int ndx_cmd_export(int argc, char **argv)
     size_t errpos = 0;
     int rc = ndx_export(ix, query, strlen(query), export_one, &e, &errpos);
     if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG)
-        fprintf(stderr, "%s: query error: %s\n  %s\n  %*s^\n", prog, ndx_errmsg(ix), query,
-                (int)errpos, "");
+        print_query_error(ix, "", query, errpos);
     else if (rc < 0)
         fprintf(stderr, "%s: export failed: %s\n", prog, ndx_errmsg(ix));
     else

@@ -3,6 +3,7 @@
  * with progress on a terminal, problems reported as FILE:LINE: REASON and a summary.
  */
 #include "cli/cli.h"
+#include "common/outcome.h"
 #include "cli/commands.h"
 #include "cli/ingest_walk.h"
 #include "common/json_out.h"
@@ -27,7 +28,8 @@ struct reason {
 struct ingest {
     ndx_index *ix;
     ndx_reader_opts ropts;
-    unsigned long added, updated, duplicates, unchanged, rejected, files, files_failed;
+    struct ndxx_outcomes n; /* what ndx_index_add did with each article */
+    unsigned long rejected, files, files_failed;
     unsigned long warnings;
     struct reason reasons[64];
     int nreasons;
@@ -39,12 +41,12 @@ struct ingest {
     int fatal, verbose, commit_failed;
     struct reason not_taken[16];
     int nnot_taken;
-    size_t last_segs;              /* segments of the handle at the last commit */
+    size_t last_segs;               /* segments of the handle at the last commit */
     unsigned long long uncommitted; /* articles added since the last successful commit */
     const char *cur_file;
-    uint64_t *urls;                /* hashes of the URLs added in this run (open addressing) */
+    uint64_t *urls; /* hashes of the URLs added in this run (open addressing) */
     size_t nurls, capurls;
-    unsigned long repeated;        /* URLs seen twice with different texts: both kept */
+    unsigned long repeated; /* URLs seen twice with different texts: both kept */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -192,7 +194,7 @@ static void progress(struct ingest *g, int force)
         return;
     g->last_progress = t;
     double el = t - g->t0 > 1e-6 ? t - g->t0 : 1e-6;
-    unsigned long docs = g->added + g->updated + g->duplicates + g->unchanged;
+    unsigned long docs = ndxx_outcome_total(&g->n);
     double done = (double)(g->bytes_done_files + g->bytes_file);
     double mbs = done / el / 1e6;
     char eta[32] = "";
@@ -280,19 +282,7 @@ static int on_article(void *ctx, const ndx_article *a)
         }
     }
     free(alt);
-    switch (outcome) {
-    case NDX_ADDED:
-        g->added++;
-        break;
-    case NDX_UPDATED:
-        g->updated++;
-        break;
-    case NDX_DUPLICATE:
-        g->duplicates++;
-        break;
-    default:
-        g->unchanged++;
-    }
+    ndxx_outcome_count(&g->n, outcome);
     g->uncommitted++;
     /* commit whenever a segment was written (its cost is paid), or every N articles if asked */
     if (ndx_index_segment_count(g->ix) > g->last_segs && do_commit(g))
@@ -381,7 +371,8 @@ int ndx_cmd_ingest(int argc, char **argv)
     unsigned long long mem = 256;
     double threshold = 0;
     int flags = NDX_OPEN_WRITE | NDX_OPEN_CREATE, c;
-    const char **incl = calloc((size_t)argc, sizeof *incl), **excl = calloc((size_t)argc, sizeof *excl);
+    const char **incl = calloc((size_t)argc, sizeof *incl),
+               **excl = calloc((size_t)argc, sizeof *excl);
     size_t nincl = 0, nexcl = 0;
     if (!incl || !excl)
         exit(2);
@@ -551,9 +542,8 @@ int ndx_cmd_ingest(int argc, char **argv)
         fprintf(stderr,
                 "ingest: %lu added, %lu updated, %lu duplicates, %lu unchanged, %lu skipped "
                 "in %.2fs (%.1f MB/s); index holds %" PRIu64 " article%s\n",
-                g.added, g.updated, g.duplicates, g.unchanged, skipped, el,
-                el > 0 ? (double)g.bytes_done_files / el / 1e6 : 0.0, held,
-                held == 1 ? "" : "s");
+                g.n.added, g.n.updated, g.n.duplicates, g.n.unchanged, skipped, el,
+                el > 0 ? (double)g.bytes_done_files / el / 1e6 : 0.0, held, held == 1 ? "" : "s");
         if (g.commit_failed)
             fprintf(stderr,
                     "  commit failed: the last %llu article%s read were not committed (the "

@@ -125,135 +125,116 @@ static void print_explanation(const ndx_explanation *x)
     }
 }
 
-static int search_main(int argc, char **argv);
+/* The options of search besides those of every query command (QUERY_OPTIONS). */
+struct search_args {
+    ndx_search_opts so;
+    ndx_analytics_opts an;
+    ndx_facet_spec facets[NDX_MAX_FACETS];
+    size_t facet_size;
+    int color, explain;
+};
+
+static void search_opt(void *ctx, int c, const char *arg)
+{
+    struct search_args *s = ctx;
+    unsigned long long v;
+    switch (c) {
+    case 'n':
+        if (parse_size(arg, &v) || v > 100000)
+            die_usage("search", "--limit takes a number up to 100000");
+        s->so.limit = (size_t)v;
+        break;
+    case 'o':
+        if (parse_size(arg, &v) || v > 10000000)
+            die_usage("search", "--offset takes a number");
+        s->so.offset = (size_t)v;
+        break;
+    case 's':
+        if (!strcmp(arg, "relevance"))
+            s->so.sort = NDX_SORT_RELEVANCE;
+        else if (!strcmp(arg, "date"))
+            s->so.sort = NDX_SORT_DATE;
+        else if (!strcmp(arg, "date-asc"))
+            s->so.sort = NDX_SORT_DATE_ASC;
+        else
+            die_usage("search", "--sort takes relevance, date or date-asc");
+        break;
+    case 'N':
+        s->so.want_snippets = 0;
+        break;
+    case 'U':
+        s->so.collapse = 0;
+        break;
+    case 'A':
+        s->so.aliases = 0;
+        break;
+    case 'C':
+        s->color = !strcmp(arg, "always") ? 1 : !strcmp(arg, "never") ? 0 : -1;
+        break;
+    case 'F': {
+        if (s->an.nfacets == NDX_MAX_FACETS)
+            die_usage("search", "at most 16 --facet options");
+        const char *colon = strchr(arg, ':');
+        size_t nf = colon ? (size_t)(colon - arg) : strlen(arg);
+        if (ndx_facet_field_check(arg, nf))
+            die_usage("search", "--facet takes source, lang, wire, year or month (optionally "
+                                "with :PREFIX)");
+        s->facets[s->an.nfacets++] =
+            (ndx_facet_spec){arg, nf, colon ? colon + 1 : NULL, colon ? strlen(colon + 1) : 0, 0};
+        break;
+    }
+    case 'E':
+        s->explain = 1;
+        break;
+    case 'Z':
+        if (parse_size(arg, &v) || v < 1 || v > 10000)
+            die_usage("search", "--facet-size takes a number from 1 to 10000");
+        s->facet_size = (size_t)v;
+        break;
+    case 'H':
+        if (ndx_interval_parse(arg, strlen(arg), &s->an.histogram))
+            die_usage("search", "--histogram takes day, week, month or year");
+        break;
+    }
+}
 
 int ndx_cmd_search(int argc, char **argv)
 {
-    static const char *const valued[] = {
-        "--index", "-i",      "--limit", "-n",           "--offset",    "--sort", "--from",
-        "--to",    "--color", "--facet", "--facet-size", "--histogram", NULL};
-    static const char *const flagopts[] = {
-        "--json", "--no-snippets", "--no-collapse", "--no-aliases", "--explain", "--help", "-h",
-        NULL};
-    int nargc;
-    char **nargv = split_query_args(argc, argv, valued, flagopts, &nargc);
-    int rc = search_main(nargc, nargv);
-    free(nargv);
-    return rc;
-}
-
-static int search_main(int argc, char **argv)
-{
-    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
-                                         {"limit", required_argument, 0, 'n'},
+    static const struct option opts[] = {{"limit", required_argument, 0, 'n'},
                                          {"offset", required_argument, 0, 'o'},
                                          {"sort", required_argument, 0, 's'},
-                                         {"from", required_argument, 0, 'a'},
-                                         {"to", required_argument, 0, 'b'},
-                                         {"json", no_argument, 0, 'j'},
                                          {"no-snippets", no_argument, 0, 'N'},
                                          {"color", required_argument, 0, 'C'},
-                                         {"help", no_argument, 0, 'h'},
                                          {"no-collapse", no_argument, 0, 'U'},
                                          {"facet", required_argument, 0, 'F'},
                                          {"facet-size", required_argument, 0, 'Z'},
                                          {"histogram", required_argument, 0, 'H'},
                                          {"no-aliases", no_argument, 0, 'A'},
                                          {"explain", no_argument, 0, 'E'},
+                                         QUERY_OPTIONS,
                                          {0, 0, 0, 0}};
-    const char *dir = NULL;
-    int json = 0, c, color = -1, explain = 0;
-    ndx_search_opts so;
-    ndx_search_opts_init(&so);
-    ndx_facet_spec facets[NDX_MAX_FACETS];
-    ndx_analytics_opts an = {facets, 0, NDX_INTERVAL_NONE};
-    size_t facet_size = 10;
-    unsigned long long v;
-    while ((c = getopt_long(argc, argv, "i:n:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'i':
-            dir = optarg;
-            break;
-        case 'n':
-            if (parse_size(optarg, &v) || v > 100000)
-                die_usage("search", "--limit takes a number up to 100000");
-            so.limit = (size_t)v;
-            break;
-        case 'o':
-            if (parse_size(optarg, &v) || v > 10000000)
-                die_usage("search", "--offset takes a number");
-            so.offset = (size_t)v;
-            break;
-        case 's':
-            if (!strcmp(optarg, "relevance"))
-                so.sort = NDX_SORT_RELEVANCE;
-            else if (!strcmp(optarg, "date"))
-                so.sort = NDX_SORT_DATE;
-            else if (!strcmp(optarg, "date-asc"))
-                so.sort = NDX_SORT_DATE_ASC;
-            else
-                die_usage("search", "--sort takes relevance, date or date-asc");
-            break;
-        case 'a':
-            if (parse_date_opt(optarg, &so.date_from, 0))
-                die_usage("search", "--from takes a date such as 2019-03-01");
-            break;
-        case 'b':
-            if (parse_date_opt(optarg, &so.date_to, 1))
-                die_usage("search", "--to takes a date such as 2019-06-30");
-            break;
-        case 'j':
-            json = 1;
-            break;
-        case 'N':
-            so.want_snippets = 0;
-            break;
-        case 'U':
-            so.collapse = 0;
-            break;
-        case 'A':
-            so.aliases = 0;
-            break;
-        case 'C':
-            color = !strcmp(optarg, "always") ? 1 : !strcmp(optarg, "never") ? 0 : -1;
-            break;
-        case 'F': {
-            if (an.nfacets == NDX_MAX_FACETS)
-                die_usage("search", "at most 16 --facet options");
-            const char *colon = strchr(optarg, ':');
-            size_t nf = colon ? (size_t)(colon - optarg) : strlen(optarg);
-            if (ndx_facet_field_check(optarg, nf))
-                die_usage("search", "--facet takes source, lang, wire, year or month (optionally "
-                                    "with :PREFIX)");
-            facets[an.nfacets++] = (ndx_facet_spec){optarg, nf, colon ? colon + 1 : NULL,
-                                                    colon ? strlen(colon + 1) : 0, 0};
-            break;
-        }
-        case 'E':
-            explain = 1;
-            break;
-        case 'Z':
-            if (parse_size(optarg, &v) || v < 1 || v > 10000)
-                die_usage("search", "--facet-size takes a number from 1 to 10000");
-            facet_size = (size_t)v;
-            break;
-        case 'H':
-            if (ndx_interval_parse(optarg, strlen(optarg), &an.histogram))
-                die_usage("search", "--histogram takes day, week, month or year");
-            break;
-        case 'h':
-            usage_search();
-            return 0;
-        default:
-            die_option("search", argv, opts);
-        }
-    }
-    if (optind >= argc)
-        die_usage("search", "no query");
-    size_t off;
-    char *query = join_words(argv + optind, argc - optind, &off);
-    if (!query)
-        return 2;
+    struct search_args sa = {.facet_size = 10, .color = -1};
+    ndx_search_opts_init(&sa.so);
+    sa.an = (ndx_analytics_opts){sa.facets, 0, NDX_INTERVAL_NONE};
+    struct query_cmd q = {.name = "search",
+                          .opts = opts,
+                          .shortopts = "i:n:h",
+                          .usage = usage_search,
+                          .own = search_opt,
+                          .ctx = &sa};
+    int prc = query_cmd_parse(&q, argc, argv);
+    if (prc)
+        return prc == 1 ? 0 : 2;
+    ndx_search_opts so = sa.so;
+    so.date_from = q.from;
+    so.date_to = q.to;
+    ndx_analytics_opts an = sa.an;
+    ndx_facet_spec *facets = sa.facets;
+    size_t facet_size = sa.facet_size;
+    int json = q.json, color = sa.color, explain = sa.explain;
+    char *query = q.query;
+    size_t off = q.nquery;
+    const char *dir = q.dir;
     if (color < 0)
         color = !json && isatty(1);
     if (json) {
@@ -281,8 +262,7 @@ static int search_main(int argc, char **argv)
             json_object_set_new(j, "position", json_integer((json_int_t)errpos));
             print_json(j);
         } else {
-            fprintf(stderr, "%s: query error: %s\n  %s\n  %*s^\n", prog, ndx_errmsg(ix), query,
-                    (int)errpos, "");
+            print_query_error(ix, "", query, errpos);
         }
         free(query);
         ndx_index_close(ix);

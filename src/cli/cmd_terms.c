@@ -29,87 +29,59 @@ static void usage_terms(void)
            prog);
 }
 
-static int terms_main(int argc, char **argv);
+static void terms_opt(void *ctx, int c, const char *arg)
+{
+    ndx_terms_opts *to = ctx;
+    unsigned long long v;
+    switch (c) {
+    case 'n':
+        if (parse_size(arg, &v) || v < 1 || v > 1000)
+            die_usage("terms", "--limit takes a number from 1 to 1000");
+        to->size = (size_t)v;
+        break;
+    case 's':
+        if (parse_size(arg, &v) || v < 1 || v > NDX_MAX_TERMS_SAMPLE)
+            die_usage("terms", "--sample takes a number of stories from 1 to 100000");
+        to->sample = (size_t)v;
+        break;
+    case 'm':
+        if (ndx_terms_method_parse(arg, strlen(arg), &to->method))
+            die_usage("terms", "--method takes jlh, chi2 or mi");
+        break;
+    }
+}
 
 int ndx_cmd_terms(int argc, char **argv)
 {
-    static const char *const valued[] = {"--index",  "-i",     "--limit", "-n", "--sample",
-                                         "--method", "--from", "--to",    NULL};
-    static const char *const flagopts[] = {"--json", "--help", "-h", NULL};
-    int nargc;
-    char **nargv = split_query_args(argc, argv, valued, flagopts, &nargc);
-    int rc = terms_main(nargc, nargv);
-    free(nargv);
-    return rc;
-}
-
-static int terms_main(int argc, char **argv)
-{
-    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
-                                         {"limit", required_argument, 0, 'n'},
+    static const struct option opts[] = {{"limit", required_argument, 0, 'n'},
                                          {"sample", required_argument, 0, 's'},
                                          {"method", required_argument, 0, 'm'},
-                                         {"from", required_argument, 0, 'f'},
-                                         {"to", required_argument, 0, 't'},
-                                         {"json", no_argument, 0, 'j'},
-                                         {"help", no_argument, 0, 'h'},
+                                         QUERY_OPTIONS,
                                          {0, 0, 0, 0}};
-    const char *dir = NULL;
-    int json = 0, c;
     ndx_terms_opts to;
     ndx_terms_opts_init(&to);
-    unsigned long long v;
-    while ((c = getopt_long(argc, argv, "i:n:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'i':
-            dir = optarg;
-            break;
-        case 'n':
-            if (parse_size(optarg, &v) || v < 1 || v > 1000)
-                die_usage("terms", "--limit takes a number from 1 to 1000");
-            to.size = (size_t)v;
-            break;
-        case 's':
-            if (parse_size(optarg, &v) || v < 1 || v > NDX_MAX_TERMS_SAMPLE)
-                die_usage("terms", "--sample takes a number of stories from 1 to 100000");
-            to.sample = (size_t)v;
-            break;
-        case 'm':
-            if (ndx_terms_method_parse(optarg, strlen(optarg), &to.method))
-                die_usage("terms", "--method takes jlh, chi2 or mi");
-            break;
-        case 'f':
-            if (parse_date_opt(optarg, &to.date_from, 0))
-                die_usage("terms", "--from takes a date such as 2019-03-01");
-            break;
-        case 't':
-            if (parse_date_opt(optarg, &to.date_to, 1))
-                die_usage("terms", "--to takes a date such as 2019-06-30");
-            break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            usage_terms();
-            return 0;
-        default:
-            die_option("terms", argv, opts);
-        }
-    }
-    if (optind >= argc)
-        die_usage("terms", "no query");
-    size_t off;
-    char *query = join_words(argv + optind, argc - optind, &off);
-    if (!query)
-        return 2;
+    struct query_cmd q = {.name = "terms",
+                          .opts = opts,
+                          .shortopts = "i:n:h",
+                          .usage = usage_terms,
+                          .own = terms_opt,
+                          .ctx = &to};
+    int prc = query_cmd_parse(&q, argc, argv);
+    if (prc)
+        return prc == 1 ? 0 : 2;
+    to.date_from = q.from;
+    to.date_to = q.to;
+    int json = q.json;
+    char *query = q.query;
+    size_t off = q.nquery;
+    const char *dir = q.dir;
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
     ndx_terms *t = NULL;
     size_t errpos = 0;
     int rc = ndx_significant_terms(ix, query, off, &to, &t, &errpos);
     if (rc) {
         if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG)
-            fprintf(stderr, "%s: query error: %s\n  %s\n  %*s^\n", prog, ndx_errmsg(ix), query,
-                    (int)errpos, "");
+            print_query_error(ix, "", query, errpos);
         else
             fprintf(stderr, "%s terms: %s\n", prog, ndx_errmsg(ix));
         free(query);

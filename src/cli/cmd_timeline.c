@@ -32,20 +32,6 @@ static void usage_timeline(void)
            prog);
 }
 
-static int timeline_main(int argc, char **argv);
-
-int ndx_cmd_timeline(int argc, char **argv)
-{
-    static const char *const valued[] = {"--index", "-i",   "--by", "--compare",
-                                         "--from",  "--to", NULL};
-    static const char *const flagopts[] = {"--json", "--csv", "--help", "-h", NULL};
-    int nargc;
-    char **nargv = split_query_args(argc, argv, valued, flagopts, &nargc);
-    int rc = timeline_main(nargc, nargv);
-    free(nargv);
-    return rc;
-}
-
 /* A CSV field: quoted when it holds a comma, quote or line break. */
 static void csv_field(const char *s, size_t n)
 {
@@ -62,72 +48,67 @@ static void csv_field(const char *s, size_t n)
     putchar('"');
 }
 
-static int timeline_main(int argc, char **argv)
-{
-    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
-                                         {"by", required_argument, 0, 'b'},
-                                         {"compare", required_argument, 0, 'c'},
-                                         {"from", required_argument, 0, 'f'},
-                                         {"to", required_argument, 0, 't'},
-                                         {"json", no_argument, 0, 'j'},
-                                         {"csv", no_argument, 0, 'v'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    const char *dir = NULL;
-    int json = 0, csv = 0, c, interval = NDX_INTERVAL_MONTH;
-    const char *queries[MAX_SERIES];
+/* The options of timeline besides those of every query command (QUERY_OPTIONS). */
+struct timeline_args {
+    int csv, interval;
+    const char *queries[MAX_SERIES]; /* [0] is the main query, set after parsing */
     size_t nqueries[MAX_SERIES];
-    size_t nq = 1;
+    size_t nq;
+};
+
+static void timeline_opt(void *ctx, int c, const char *arg)
+{
+    struct timeline_args *t = ctx;
+    switch (c) {
+    case 'b':
+        if (ndx_interval_parse(arg, strlen(arg), &t->interval))
+            die_usage("timeline", "--by takes day, week, month or year");
+        break;
+    case 'c':
+        if (t->nq == MAX_SERIES)
+            die_usage("timeline", "at most 7 --compare queries");
+        if (!*arg)
+            die_usage("timeline", "--compare takes a query");
+        t->queries[t->nq] = arg;
+        t->nqueries[t->nq++] = strlen(arg);
+        break;
+    case 'v':
+        t->csv = 1;
+        break;
+    }
+}
+
+int ndx_cmd_timeline(int argc, char **argv)
+{
+    static const struct option opts[] = {{"by", required_argument, 0, 'b'},
+                                         {"compare", required_argument, 0, 'c'},
+                                         {"csv", no_argument, 0, 'v'},
+                                         QUERY_OPTIONS,
+                                         {0, 0, 0, 0}};
+    struct timeline_args ta = {.interval = NDX_INTERVAL_MONTH, .nq = 1};
+    struct query_cmd q = {.name = "timeline",
+                          .opts = opts,
+                          .shortopts = "i:h",
+                          .usage = usage_timeline,
+                          .own = timeline_opt,
+                          .ctx = &ta};
+    int prc = query_cmd_parse(&q, argc, argv);
+    if (prc)
+        return prc == 1 ? 0 : 2;
+    if (q.json && ta.csv)
+        die_usage("timeline", "--json and --csv exclude each other");
     ndx_search_opts so;
     ndx_search_opts_init(&so);
-    while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'i':
-            dir = optarg;
-            break;
-        case 'b':
-            if (ndx_interval_parse(optarg, strlen(optarg), &interval))
-                die_usage("timeline", "--by takes day, week, month or year");
-            break;
-        case 'c':
-            if (nq == MAX_SERIES)
-                die_usage("timeline", "at most 7 --compare queries");
-            if (!*optarg)
-                die_usage("timeline", "--compare takes a query");
-            queries[nq] = optarg;
-            nqueries[nq++] = strlen(optarg);
-            break;
-        case 'f':
-            if (parse_date_opt(optarg, &so.date_from, 0))
-                die_usage("timeline", "--from takes a date such as 2019-03-01");
-            break;
-        case 't':
-            if (parse_date_opt(optarg, &so.date_to, 1))
-                die_usage("timeline", "--to takes a date such as 2019-06-30");
-            break;
-        case 'j':
-            json = 1;
-            break;
-        case 'v':
-            csv = 1;
-            break;
-        case 'h':
-            usage_timeline();
-            return 0;
-        default:
-            die_option("timeline", argv, opts);
-        }
-    }
-    if (optind >= argc)
-        die_usage("timeline", "no query");
-    if (json && csv)
-        die_usage("timeline", "--json and --csv exclude each other");
-    size_t off;
-    char *query = join_words(argv + optind, argc - optind, &off);
-    if (!query)
-        return 2;
+    so.date_from = q.from;
+    so.date_to = q.to;
+    int json = q.json, csv = ta.csv, interval = ta.interval;
+    const char **queries = ta.queries;
+    size_t *nqueries = ta.nqueries;
+    size_t nq = ta.nq;
+    char *query = q.query;
+    const char *dir = q.dir;
     queries[0] = query;
-    nqueries[0] = off;
+    nqueries[0] = q.nquery;
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
     ndx_results *res[MAX_SERIES];
     size_t errq = 0, errpos = 0;
@@ -137,8 +118,7 @@ static int timeline_main(int argc, char **argv)
             char which[48] = "";
             if (errq)
                 snprintf(which, sizeof which, " in --compare %zu", errq);
-            fprintf(stderr, "%s: query error%s: %s\n  %s\n  %*s^\n", prog, which, ndx_errmsg(ix),
-                    queries[errq], (int)errpos, "");
+            print_query_error(ix, which, queries[errq], errpos);
         } else {
             fprintf(stderr, "%s timeline: %s\n", prog, ndx_errmsg(ix));
         }

@@ -291,3 +291,73 @@ char *join_words(char *const *words, int n, size_t *len)
         *len = off;
     return s;
 }
+
+int query_cmd_parse(struct query_cmd *q, int argc, char **argv)
+{
+    /* the known options, valued then flags, long names and short letters: query words that
+     * start with '-' go after a "--" (split_query_args) */
+    const char *valued[64], *flags[64];
+    char names[48][40], shorts[16][3];
+    size_t nv = 0, nf = 0, nn = 0, ns = 0;
+    for (const struct option *o = q->opts; o->name && nn < 48; o++, nn++) {
+        snprintf(names[nn], sizeof names[nn], "--%s", o->name);
+        if (o->has_arg)
+            valued[nv++] = names[nn];
+        else
+            flags[nf++] = names[nn];
+    }
+    for (const char *p = q->shortopts; *p && ns < 16; p++) {
+        if (*p == ':')
+            continue;
+        char *sh = shorts[ns++];
+        sh[0] = '-', sh[1] = *p, sh[2] = 0;
+        if (p[1] == ':')
+            valued[nv++] = sh;
+        else
+            flags[nf++] = sh;
+    }
+    valued[nv] = flags[nf] = NULL;
+    int nargc;
+    char **nargv = split_query_args(argc, argv, valued, flags, &nargc);
+    q->from = q->to = NDX_DATE_UNKNOWN;
+    int c;
+    while ((c = getopt_long(nargc, nargv, q->shortopts, q->opts, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            q->dir = optarg;
+            break;
+        case QOPT_FROM:
+            if (parse_date_opt(optarg, &q->from, 0))
+                die_usage(q->name, "--from takes a date such as 2019-03-01");
+            break;
+        case QOPT_TO:
+            if (parse_date_opt(optarg, &q->to, 1))
+                die_usage(q->name, "--to takes a date such as 2019-06-30");
+            break;
+        case 'j':
+            q->json = 1;
+            break;
+        case 'h':
+            q->usage();
+            free(nargv);
+            return 1;
+        case '?':
+        case ':':
+            die_option(q->name, nargv, q->opts);
+            break;
+        default:
+            q->own(q->ctx, c, optarg);
+        }
+    }
+    if (optind >= nargc)
+        die_usage(q->name, "no query");
+    q->query = join_words(nargv + optind, nargc - optind, &q->nquery);
+    free(nargv);
+    return q->query ? 0 : 2;
+}
+
+void print_query_error(ndx_index *ix, const char *which, const char *query, size_t errpos)
+{
+    fprintf(stderr, "%s: query error%s: %s\n  %s\n  %*s^\n", prog, which, ndx_errmsg(ix), query,
+            (int)errpos, "");
+}

@@ -10,18 +10,15 @@ srv_result api_aliases(struct server *s, struct MHD_Connection *c)
     const char *name = srv_arg(c, "name", &n);
     if (name && n > SRV_MAX_QUERY)
         return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "name is too long", NULL);
-    unsigned st;
-    const char *msg;
-    ndx_index *ix = srv_acquire(s, &st, &msg);
+    srv_result ret;
+    ndx_index *ix = api_acquire(s, c, &ret);
     if (!ix)
-        return api_busy(c, st, msg);
+        return ret;
     int rc;
     json_t *j = ndxx_aliases_json(ix, name, name ? n : 0, &rc);
     if (rc) {
         json_decref(j);
-        srv_result ret = api_internal(c, ix, rc);
-        srv_release(s, ix);
-        return ret;
+        return api_fail(s, c, ix, rc);
     }
     srv_release(s, ix);
     if (name && n)

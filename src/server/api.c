@@ -25,7 +25,53 @@ srv_result api_internal(struct MHD_Connection *c, ndx_index *ix, int rc)
     return srv_send_error(c, st, m && *m ? m : ndx_strerror(rc), NULL);
 }
 
-int api_date_arg(struct MHD_Connection *c, const char *name, int end_of_day, int64_t *out)
+ndx_index *api_acquire(struct server *s, struct MHD_Connection *c, srv_result *ret)
+{
+    unsigned st;
+    const char *msg;
+    ndx_index *ix = srv_acquire(s, &st, &msg);
+    if (!ix)
+        *ret = api_busy(c, st, msg);
+    return ix;
+}
+
+ndx_index *api_acquire_cached(struct server *s, struct MHD_Connection *c, const char *key,
+                              size_t nkey, uint64_t *gen, srv_result *ret)
+{
+    ndx_index *ix = api_acquire(s, c, ret);
+    if (!ix)
+        return NULL;
+    *gen = ndx_index_generation(ix);
+    if (nkey && srv_send_from_cache(s, c, key, nkey, *gen, ret)) {
+        srv_release(s, ix);
+        return NULL;
+    }
+    return ix;
+}
+
+srv_result api_fail(struct server *s, struct MHD_Connection *c, ndx_index *ix, int rc)
+{
+    srv_result ret = api_internal(c, ix, rc);
+    srv_release(s, ix);
+    return ret;
+}
+
+srv_result api_query_failed(struct server *s, struct MHD_Connection *c, ndx_index *ix, int rc,
+                            const char *q, size_t nq, size_t errpos)
+{
+    srv_result ret;
+    if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG)
+        ret = api_syntax_error(c, ix, q, nq, errpos);
+    else if (rc == NDX_ERANGE || rc == NDX_EINVAL)
+        ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST, ndx_errmsg(ix), NULL);
+    else
+        ret = api_internal(c, ix, rc);
+    srv_release(s, ix);
+    return ret;
+}
+
+/* A date argument: 0 absent, 1 parsed into *out, -1 malformed. */
+static int date_arg(struct MHD_Connection *c, const char *name, int end_of_day, int64_t *out)
 {
     size_t n;
     const char *v = srv_arg(c, name, &n);
@@ -36,6 +82,29 @@ int api_date_arg(struct MHD_Connection *c, const char *name, int end_of_day, int
     if (end_of_day && n == 10)
         *out += 86399;
     return 1;
+}
+
+int api_date_args(struct MHD_Connection *c, int64_t *from, int64_t *to, srv_result *ret)
+{
+    if (date_arg(c, "from", 0, from) < 0) {
+        *ret =
+            srv_send_error(c, MHD_HTTP_BAD_REQUEST, "from must be a date such as 2019-03-01", NULL);
+        return -1;
+    }
+    if (date_arg(c, "to", 1, to) < 0) {
+        *ret =
+            srv_send_error(c, MHD_HTTP_BAD_REQUEST, "to must be a date such as 2019-06-30", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+size_t api_cache_key(char *key, size_t cap, int nk, const char *p, size_t n)
+{
+    if (nk <= 0 || (size_t)nk + n > cap)
+        return 0;
+    memcpy(key + nk, p, n);
+    return (size_t)nk + n;
 }
 
 /* Query text from ?q=: 400 when missing or too long. */
@@ -95,12 +164,8 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
             return srv_send_error(c, MHD_HTTP_BAD_REQUEST,
                                   "sort must be relevance, date or date-asc", NULL);
     }
-    if (api_date_arg(c, "from", 0, &so.date_from) < 0)
-        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "from must be a date such as 2019-03-01",
-                              NULL);
-    if (api_date_arg(c, "to", 1, &so.date_to) < 0)
-        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "to must be a date such as 2019-06-30",
-                              NULL);
+    if (api_date_args(c, &so.date_from, &so.date_to, &ret) < 0)
+        return ret;
     const char *col = srv_arg(c, "collapse", &n);
     if (col && n) {
         if (!strcmp(col, "0") || !strcmp(col, "false"))
@@ -131,40 +196,17 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
     int nk = snprintf(key, sizeof key, "search %zu %zu %d %d %d %d %lld %lld %s\n", so.limit,
                       so.offset, (int)so.sort, so.collapse, so.want_snippets, so.aliases,
                       (long long)so.date_from, (long long)so.date_to, akey);
-    size_t nkey = 0;
-    if (nk > 0 && (size_t)nk + nq <= sizeof key) {
-        memcpy(key + nk, q, nq);
-        nkey = (size_t)nk + nq;
-    }
+    size_t nkey = api_cache_key(key, sizeof key, nk, q, nq);
 
-    unsigned st;
-    const char *msg;
-    ndx_index *ix = srv_acquire(s, &st, &msg);
+    uint64_t gen;
+    ndx_index *ix = api_acquire_cached(s, c, key, nkey, &gen, &ret);
     if (!ix)
-        return api_busy(c, st, msg);
-    uint64_t gen = ndx_index_generation(ix);
-    if (nkey && srv_send_from_cache(s, c, key, nkey, gen, &ret)) {
-        srv_release(s, ix);
         return ret;
-    }
     ndx_results *res = NULL;
     size_t errpos = 0;
     int rc = ndx_search_analytics(ix, q, nq, &so, &an, &res, &errpos);
-    if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG) {
-        ret = api_syntax_error(c, ix, q, nq, errpos);
-        srv_release(s, ix);
-        return ret;
-    }
-    if (rc == NDX_ERANGE || rc == NDX_EINVAL) {
-        ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST, ndx_errmsg(ix), NULL);
-        srv_release(s, ix);
-        return ret;
-    }
-    if (rc) {
-        ret = api_internal(c, ix, rc);
-        srv_release(s, ix);
-        return ret;
-    }
+    if (rc)
+        return api_query_failed(s, c, ix, rc, q, nq, errpos);
     struct ndxx_text t = {0};
     int bad = ndxx_search_text(&t, q, nq, res, so.collapse, so.offset, so.want_snippets);
     ndx_results_free(res);
@@ -200,12 +242,10 @@ static ndx_article *fetch(struct MHD_Connection *c, ndx_index *ix, const char *k
 
 srv_result api_doc(struct server *s, struct MHD_Connection *c, const char *key, size_t nkey)
 {
-    unsigned st;
-    const char *msg;
-    ndx_index *ix = srv_acquire(s, &st, &msg);
-    if (!ix)
-        return api_busy(c, st, msg);
     srv_result ret;
+    ndx_index *ix = api_acquire(s, c, &ret);
+    if (!ix)
+        return ret;
     ndx_article *a = fetch(c, ix, key, nkey, &ret);
     if (!a) {
         srv_release(s, ix);
@@ -246,23 +286,13 @@ srv_result api_related(struct server *s, struct MHD_Connection *c, const char *k
     if (srv_arg_uint(c, "limit", SRV_MAX_RELATED, 8, &lim) < 0)
         return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "limit must be a number from 0 to 50", NULL);
     char ckey[64 + 2048];
-    size_t nckey = 0;
     int nk = snprintf(ckey, sizeof ckey, "related %llu\n", (unsigned long long)lim);
-    if (nk > 0 && (size_t)nk + nkey <= sizeof ckey) {
-        memcpy(ckey + nk, key, nkey);
-        nckey = (size_t)nk + nkey;
-    }
-    unsigned st;
-    const char *msg;
-    ndx_index *ix = srv_acquire(s, &st, &msg);
-    if (!ix)
-        return api_busy(c, st, msg);
+    size_t nckey = api_cache_key(ckey, sizeof ckey, nk, key, nkey);
     srv_result ret;
-    uint64_t gen = ndx_index_generation(ix);
-    if (nckey && srv_send_from_cache(s, c, ckey, nckey, gen, &ret)) {
-        srv_release(s, ix);
+    uint64_t gen;
+    ndx_index *ix = api_acquire_cached(s, c, ckey, nckey, &gen, &ret);
+    if (!ix)
         return ret;
-    }
     ndx_article *a = fetch(c, ix, key, nkey, &ret);
     if (!a) {
         srv_release(s, ix);
@@ -309,18 +339,14 @@ srv_result api_related(struct server *s, struct MHD_Connection *c, const char *k
 
 srv_result api_stats(struct server *s, struct MHD_Connection *c, int health)
 {
-    unsigned st;
-    const char *msg;
-    ndx_index *ix = srv_acquire(s, &st, &msg);
+    srv_result ret;
+    ndx_index *ix = api_acquire(s, c, &ret);
     if (!ix)
-        return api_busy(c, st, msg);
+        return ret;
     ndx_stats t;
     int rc = ndx_index_stats(ix, &t);
-    if (rc) {
-        srv_result ret = api_internal(c, ix, rc);
-        srv_release(s, ix);
-        return ret;
-    }
+    if (rc)
+        return api_fail(s, c, ix, rc);
     srv_release(s, ix);
     json_t *o = json_object();
     if (health) {
@@ -531,22 +557,16 @@ srv_result api_export(struct server *s, struct MHD_Connection *c)
         return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "format must be jsonl or csv", NULL);
     ndx_search_opts so;
     ndx_search_opts_init(&so);
-    if (api_date_arg(c, "from", 0, &so.date_from) < 0)
-        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "from must be a date such as 2019-03-01",
-                              NULL);
-    if (api_date_arg(c, "to", 1, &so.date_to) < 0)
-        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "to must be a date such as 2019-06-30",
-                              NULL);
+    if (api_date_args(c, &so.date_from, &so.date_to, &ret) < 0)
+        return ret;
     if (atomic_fetch_add(&s->exports, 1) >= s->cfg.max_exports) {
         atomic_fetch_sub(&s->exports, 1);
         return srv_send_retry(c, MHD_HTTP_TOO_MANY_REQUESTS, "too many concurrent exports", 1);
     }
-    unsigned st;
-    const char *msg;
-    ndx_index *ix = srv_acquire(s, &st, &msg);
+    ndx_index *ix = api_acquire(s, c, &ret);
     if (!ix) {
         atomic_fetch_sub(&s->exports, 1);
-        return api_busy(c, st, msg);
+        return ret;
     }
     /* count first: a syntax error becomes a 400 before any byte of the stream is sent */
     so.collapse = 0;
@@ -557,11 +577,8 @@ srv_result api_export(struct server *s, struct MHD_Connection *c)
     size_t errpos = 0;
     int rc = ndx_search(ix, q, nq, &so, &res, &errpos);
     if (rc) {
-        ret = rc == NDX_ESYNTAX || rc == NDX_ETOOBIG ? api_syntax_error(c, ix, q, nq, errpos)
-                                                     : api_internal(c, ix, rc);
-        srv_release(s, ix);
         atomic_fetch_sub(&s->exports, 1);
-        return ret;
+        return api_query_failed(s, c, ix, rc, q, nq, errpos);
     }
     uint64_t total = ndx_results_total(res);
     ndx_results_free(res);

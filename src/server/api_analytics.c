@@ -54,8 +54,8 @@ int api_analytics_args(struct MHD_Connection *c, ndx_analytics_opts *a, ndx_face
     }
     uint64_t size;
     if (srv_arg_uint(c, "facet_size", 1000, 10, &size) < 0 || size == 0) {
-        *ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST,
-                              "facet_size must be a number from 1 to 1000", NULL);
+        *ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST, "facet_size must be a number from 1 to 1000",
+                              NULL);
         return -1;
     }
     size_t k = 0;
@@ -79,12 +79,11 @@ int api_analytics_args(struct MHD_Connection *c, ndx_analytics_opts *a, ndx_face
     size_t n;
     const char *h = srv_arg(c, "histogram", &n);
     if (h && n && ndx_interval_parse(h, n, &a->histogram)) {
-        *ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST,
-                              "histogram must be day, week, month or year", NULL);
+        *ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST, "histogram must be day, week, month or year",
+                              NULL);
         return -1;
     }
-    snprintf(key + k, API_ANALYTICS_KEY - k, "s=%llu;h=%d", (unsigned long long)size,
-             a->histogram);
+    snprintf(key + k, API_ANALYTICS_KEY - k, "s=%llu;h=%d", (unsigned long long)size, a->histogram);
     return 0;
 }
 
@@ -115,39 +114,19 @@ srv_result api_timeline(struct server *s, struct MHD_Connection *c)
     const char *by = srv_arg(c, "by", &n);
     int interval = NDX_INTERVAL_MONTH;
     if (by && n && ndx_interval_parse(by, n, &interval))
-        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "by must be day, week, month or year",
-                              NULL);
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "by must be day, week, month or year", NULL);
     ndx_search_opts so;
     ndx_search_opts_init(&so);
-    if (api_date_arg(c, "from", 0, &so.date_from) < 0)
-        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "from must be a date such as 2019-03-01",
-                              NULL);
-    if (api_date_arg(c, "to", 1, &so.date_to) < 0)
-        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "to must be a date such as 2019-06-30",
-                              NULL);
-    unsigned st;
-    const char *msg;
-    ndx_index *ix = srv_acquire(s, &st, &msg);
+    if (api_date_args(c, &so.date_from, &so.date_to, &ret) < 0)
+        return ret;
+    ndx_index *ix = api_acquire(s, c, &ret);
     if (!ix)
-        return api_busy(c, st, msg);
+        return ret;
     ndx_results *res[MAX_COMPARE] = {0};
     size_t errq = 0, errpos = 0;
     int rc = ndx_timeline(ix, queries, nqueries, count, interval, &so, res, &errq, &errpos);
-    if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG) {
-        ret = api_syntax_error(c, ix, queries[errq], nqueries[errq], errpos);
-        srv_release(s, ix);
-        return ret;
-    }
-    if (rc == NDX_ERANGE || rc == NDX_EINVAL) {
-        ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST, ndx_errmsg(ix), NULL);
-        srv_release(s, ix);
-        return ret;
-    }
-    if (rc) {
-        ret = api_internal(c, ix, rc);
-        srv_release(s, ix);
-        return ret;
-    }
+    if (rc)
+        return api_query_failed(s, c, ix, rc, queries[errq], nqueries[errq], errpos);
     srv_release(s, ix);
     json_t *j = ndxx_timeline_json(res, queries, nqueries, count, interval);
     for (size_t i = 0; i < count; i++)
@@ -181,48 +160,21 @@ srv_result api_terms(struct server *s, struct MHD_Connection *c)
     const char *m = srv_arg(c, "method", &n);
     if (m && n && ndx_terms_method_parse(m, n, &to.method))
         return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "method must be jlh, chi2 or mi", NULL);
-    if (api_date_arg(c, "from", 0, &to.date_from) < 0)
-        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "from must be a date such as 2019-03-01",
-                              NULL);
-    if (api_date_arg(c, "to", 1, &to.date_to) < 0)
-        return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "to must be a date such as 2019-06-30",
-                              NULL);
+    if (api_date_args(c, &to.date_from, &to.date_to, &ret) < 0)
+        return ret;
     char key[200 + SRV_MAX_QUERY];
     int nk = snprintf(key, sizeof key, "terms %zu %zu %d %lld %lld\n", to.size, to.sample,
                       to.method, (long long)to.date_from, (long long)to.date_to);
-    size_t nkey = 0;
-    if (nk > 0 && (size_t)nk + nq <= sizeof key) {
-        memcpy(key + nk, q, nq);
-        nkey = (size_t)nk + nq;
-    }
-    unsigned st;
-    const char *msg;
-    ndx_index *ix = srv_acquire(s, &st, &msg);
+    size_t nkey = api_cache_key(key, sizeof key, nk, q, nq);
+    uint64_t gen;
+    ndx_index *ix = api_acquire_cached(s, c, key, nkey, &gen, &ret);
     if (!ix)
-        return api_busy(c, st, msg);
-    uint64_t gen = ndx_index_generation(ix);
-    if (nkey && srv_send_from_cache(s, c, key, nkey, gen, &ret)) {
-        srv_release(s, ix);
         return ret;
-    }
     ndx_terms *t = NULL;
     size_t errpos = 0;
     int rc = ndx_significant_terms(ix, q, nq, &to, &t, &errpos);
-    if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG) {
-        ret = api_syntax_error(c, ix, q, nq, errpos);
-        srv_release(s, ix);
-        return ret;
-    }
-    if (rc == NDX_EINVAL) {
-        ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST, ndx_errmsg(ix), NULL);
-        srv_release(s, ix);
-        return ret;
-    }
-    if (rc) {
-        ret = api_internal(c, ix, rc);
-        srv_release(s, ix);
-        return ret;
-    }
+    if (rc)
+        return api_query_failed(s, c, ix, rc, q, nq, errpos);
     srv_release(s, ix);
     json_t *j = ndxx_terms_json(t, q, nq, to.method, to.sample);
     ndx_terms_free(t);

@@ -1,7 +1,9 @@
 /*
- * serve.c - `newsdex serve`: options, listening socket, libmicrohttpd daemon, request routing,
- * the read-handle pool and response helpers.  Endpoints live in api.c and write.c; the API is
- * described in docs/API.md and served as OpenAPI at /api/openapi.json.
+ * serve.c - `newsdex serve`: options, listening socket, the libmicrohttpd daemon and its
+ * callbacks (request routing, request bodies, the header deadline that closes slow clients, the
+ * access log), and the pool of read handles.  Responses are written through respond.c, the
+ * endpoints live in api.c, api_analytics.c, aliases.c and write.c; the API is described in
+ * docs/API.md and served as OpenAPI at /api/openapi.json.
  */
 #include "server/server.h"
 #include "cli/commands.h"
@@ -20,51 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- small helpers ------------------------------------------------------------------------ */
-
-double srv_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-const char *srv_arg(struct MHD_Connection *c, const char *name, size_t *n)
-{
-    const char *v = NULL;
-    size_t len = 0;
-    if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, name, strlen(name), &v, &len) !=
-            MHD_YES ||
-        !v) {
-        *n = 0;
-        return NULL;
-    }
-    *n = len;
-    return v;
-}
-
-int srv_arg_uint(struct MHD_Connection *c, const char *name, uint64_t max, uint64_t dflt,
-                 uint64_t *out)
-{
-    size_t n;
-    const char *v = srv_arg(c, name, &n);
-    *out = dflt;
-    if (!v || n == 0)
-        return 0;
-    if (n > 12)
-        return -1;
-    uint64_t x = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] < '0' || v[i] > '9')
-            return -1;
-        x = x * 10 + (uint64_t)(v[i] - '0');
-    }
-    if (x > max)
-        return -1;
-    *out = x;
-    return 1;
-}
-
 static int hexval(char ch)
 {
     if (ch >= '0' && ch <= '9')
@@ -74,168 +31,6 @@ static int hexval(char ch)
     if (ch >= 'A' && ch <= 'F')
         return ch - 'A' + 10;
     return -1;
-}
-
-/* ---- responses ---------------------------------------------------------------------------- */
-
-#define CSP_PAGE                                                                                   \
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
-    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-#define CSP_API "default-src 'none'; frame-ancestors 'none'"
-
-void srv_add_common_headers(struct MHD_Response *r, int is_page)
-{
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Content-Security-Policy", is_page ? CSP_PAGE : CSP_API);
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "X-Frame-Options", "DENY");
-    MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
-    if (!is_page)
-        MHD_add_response_header(r, "Cache-Control", "no-store");
-}
-
-/* The response size of the connection, for the access log. */
-static void note_bytes(struct MHD_Connection *c, long long n)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    struct srv_conn *t = ci ? ci->socket_context : NULL;
-    if (t)
-        t->bytes = n;
-}
-
-srv_result srv_send(struct MHD_Connection *c, unsigned status, const char *ctype, char *body,
-                    size_t n, int must_free)
-{
-    note_bytes(c, (long long)n);
-    struct MHD_Response *r = MHD_create_response_from_buffer(
-        n, body, must_free ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-    if (!r) {
-        if (must_free)
-            free(body);
-        return MHD_NO;
-    }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-    srv_add_common_headers(r, 0);
-    srv_result ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    return ret;
-}
-
-/* Compact JSON plus a trailing newline, like the CLI's output (malloc'd; j is released). */
-static char *dump_json(json_t *j, size_t *n)
-{
-    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-    json_decref(j);
-    if (!s)
-        return NULL;
-    size_t len = strlen(s);
-    char *t = realloc(s, len + 2);
-    if (!t) {
-        free(s);
-        return NULL;
-    }
-    t[len] = '\n';
-    t[len + 1] = 0;
-    *n = len + 1;
-    return t;
-}
-
-/* Send a JSON body (malloc'd, freed here) with an optional extra header. */
-static srv_result send_json_body(struct MHD_Connection *c, unsigned status, char *t, size_t n,
-                                 const char *hname, const char *hvalue)
-{
-    note_bytes(c, (long long)n);
-    struct MHD_Response *r = MHD_create_response_from_buffer(n, t, MHD_RESPMEM_MUST_FREE);
-    if (!r) {
-        free(t);
-        return MHD_NO;
-    }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
-    srv_add_common_headers(r, 0);
-    if (hname)
-        MHD_add_response_header(r, hname, hvalue);
-    srv_result ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    return ret;
-}
-
-static srv_result send_json_hdr(struct MHD_Connection *c, unsigned status, json_t *j,
-                                const char *hname, const char *hvalue)
-{
-    size_t n;
-    char *t = dump_json(j, &n);
-    if (!t)
-        return MHD_NO;
-    return send_json_body(c, status, t, n, hname, hvalue);
-}
-
-int srv_send_from_cache(struct server *s, struct MHD_Connection *c, const char *key, size_t nkey,
-                        uint64_t gen, srv_result *ret)
-{
-    size_t n;
-    char *body = srv_cache_get(&s->cache, key, nkey, gen, &n);
-    if (!body)
-        return 0;
-    *ret = send_json_body(c, MHD_HTTP_OK, body, n, "X-Cache", "hit");
-    return 1;
-}
-
-srv_result srv_send_json_cached(struct server *s, struct MHD_Connection *c, json_t *j,
-                                const char *key, size_t nkey, uint64_t gen)
-{
-    size_t n;
-    char *t = dump_json(j, &n);
-    if (!t)
-        return MHD_NO;
-    return srv_send_text_cached(s, c, t, n, key, nkey, gen);
-}
-
-srv_result srv_send_text_cached(struct server *s, struct MHD_Connection *c, char *t, size_t n,
-                                const char *key, size_t nkey, uint64_t gen)
-{
-    if (nkey)
-        srv_cache_put(&s->cache, key, nkey, gen, t, n);
-    return send_json_body(c, MHD_HTTP_OK, t, n, "X-Cache", s->cache.budget ? "miss" : "off");
-}
-
-srv_result srv_send_json(struct MHD_Connection *c, unsigned status, json_t *j)
-{
-    return send_json_hdr(c, status, j, NULL, NULL);
-}
-
-static json_t *error_json(unsigned status, const char *msg, json_t *extra)
-{
-    json_t *j = json_object();
-    json_object_set_new(j, "error", json_string(msg ? msg : "error"));
-    if (!json_object_get(j, "error"))
-        json_object_set_new(j, "error", json_string("error"));
-    json_object_set_new(j, "status", json_integer((json_int_t)status));
-    if (extra) {
-        json_object_update(j, extra);
-        json_decref(extra);
-    }
-    return j;
-}
-
-srv_result srv_send_error(struct MHD_Connection *c, unsigned status, const char *msg, json_t *extra)
-{
-    return srv_send_json(c, status, error_json(status, msg, extra));
-}
-
-srv_result srv_send_retry(struct MHD_Connection *c, unsigned status, const char *msg,
-                          unsigned seconds)
-{
-    char v[16];
-    snprintf(v, sizeof v, "%u", seconds);
-    return send_json_hdr(c, status, error_json(status, msg, NULL), "Retry-After", v);
-}
-
-static srv_result send_405(struct MHD_Connection *c, const char *allow)
-{
-    return send_json_hdr(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-                         error_json(MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", NULL),
-                         "Allow", allow);
 }
 
 /* ---- read-handle pool --------------------------------------------------------------------- */
@@ -310,33 +105,6 @@ static void pool_close(struct server *s)
     s->pool.nfree = s->pool.cap = s->pool.total = 0;
 }
 
-/* ---- static files (embedded; never the file system) -------------------------------------- */
-
-static srv_result send_asset(struct MHD_Connection *c, const struct srv_asset *a)
-{
-    note_bytes(c, (long long)a->len);
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
-    if (!r)
-        return MHD_NO;
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, a->ctype);
-    srv_add_common_headers(r, 1);
-    MHD_add_response_header(r, "Cache-Control", "no-cache");
-    srv_result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);
-    return ret;
-}
-
-static const struct srv_asset *find_asset(const char *path)
-{
-    if (!strcmp(path, "/"))
-        path = "/index.html";
-    for (size_t i = 0; i < srv_nassets; i++)
-        if (!strcmp(srv_assets[i].path, path))
-            return &srv_assets[i];
-    return NULL;
-}
-
 /* ---- routing ------------------------------------------------------------------------------ */
 
 static int is_get(const char *m)
@@ -355,7 +123,7 @@ static srv_result route(struct server *s, struct MHD_Connection *c, const char *
         size_t ns = sizeof rel_suffix - 1;
         if (n > ns && !strcmp(key + n - ns, rel_suffix)) {
             if (!is_get(method))
-                return send_405(c, "GET, HEAD");
+                return srv_send_405(c, "GET, HEAD");
             return api_related(s, c, key, n - ns);
         }
         if (n == 0)
@@ -368,19 +136,18 @@ static srv_result route(struct server *s, struct MHD_Connection *c, const char *
                 return ret;
             return api_delete(s, c, key, n);
         }
-        return send_405(c, "GET, HEAD, DELETE");
+        return srv_send_405(c, "GET, HEAD, DELETE");
     }
     static const struct {
         const char *path;
         int id;
-    } gets[] = {{"/api/search", 1},   {"/api/stats", 2},    {"/api/health", 3},
-                {"/api/export", 4},   {"/api/timeline", 5}, {"/api/terms", 6},
-                {"/api/aliases", 7}};
+    } gets[] = {{"/api/search", 1},   {"/api/stats", 2}, {"/api/health", 3}, {"/api/export", 4},
+                {"/api/timeline", 5}, {"/api/terms", 6}, {"/api/aliases", 7}};
     for (size_t i = 0; i < sizeof gets / sizeof gets[0]; i++) {
         if (strcmp(url, gets[i].path))
             continue;
         if (!is_get(method))
-            return send_405(c, "GET, HEAD");
+            return srv_send_405(c, "GET, HEAD");
         switch (gets[i].id) {
         case 1:
             return api_search(s, c);
@@ -399,13 +166,13 @@ static srv_result route(struct server *s, struct MHD_Connection *c, const char *
         }
     }
     if (!strcmp(url, "/api/ingest"))
-        return send_405(c, "POST"); /* POST is handled before routing */
+        return srv_send_405(c, "POST"); /* POST is handled before routing */
     const struct srv_asset *a =
-        find_asset(!strcmp(url, "/api/openapi.json") ? "/openapi.json" : url);
+        srv_find_asset(!strcmp(url, "/api/openapi.json") ? "/openapi.json" : url);
     if (a && strcmp(url, "/openapi.json")) {
         if (!is_get(method))
-            return send_405(c, "GET, HEAD");
-        return send_asset(c, a);
+            return srv_send_405(c, "GET, HEAD");
+        return srv_send_asset(c, a);
     }
     return srv_send_error(c, MHD_HTTP_NOT_FOUND, "not found", NULL);
 }
@@ -535,7 +302,7 @@ static srv_result handler(void *cls, struct MHD_Connection *c, const char *url, 
         *con_cls = rq;
         if (!strcmp(url, "/api/ingest")) {
             if (strcmp(method, MHD_HTTP_METHOD_POST))
-                return send_405(c, "POST");
+                return srv_send_405(c, "POST");
             srv_result ret;
             if (api_check_token(s, c, &ret))
                 return ret;
@@ -631,8 +398,8 @@ static void access_line(struct server *s, struct MHD_Connection *c, const struct
     char client[INET6_ADDRSTRLEN] = "-";
     if (ca && ca->client_addr) {
         if (ca->client_addr->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ca->client_addr)->sin6_addr,
-                      client, sizeof client);
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ca->client_addr)->sin6_addr, client,
+                      sizeof client);
         else if (ca->client_addr->sa_family == AF_INET)
             inet_ntop(AF_INET, &((const struct sockaddr_in *)ca->client_addr)->sin_addr, client,
                       sizeof client);
@@ -750,6 +517,17 @@ static void usage(void)
            "                         bytes, ms) appended to FILE (- for standard error)\n");
 }
 
+/* A numeric option of serve: its getopt code, range, and where the value goes (`u` or `z`, the
+ * latter shifted left by `shift`: megabytes to bytes), with the message for a bad value. */
+struct num_opt {
+    int code;
+    unsigned long long min, max;
+    int shift;
+    unsigned *u;
+    size_t *z;
+    const char *what;
+};
+
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 {
     char *end;
@@ -828,10 +606,9 @@ static int open_listener(const char *spec, char *shown, size_t nshown)
             realport = ntohs(a4->sin_port);
             snprintf(shown, nshown, "%s:%u", addr, realport);
         }
-        int loopback =
-            ss.ss_family == AF_INET6
-                ? IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&ss)->sin6_addr)
-                : (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
+        int loopback = ss.ss_family == AF_INET6
+                           ? IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&ss)->sin6_addr)
+                           : (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
         if (!loopback)
             fprintf(stderr,
                     "newsdex serve: warning: listening on %s, reachable from other machines: "
@@ -842,7 +619,8 @@ static int open_listener(const char *spec, char *shown, size_t nshown)
 }
 
 /* Undo the start-up once the listener is open; the exit status 2. */
-static int start_failed(struct server *s, int fd)
+/* Close what the server holds (the daemon stopped or never started) and free it. */
+static void server_free(struct server *s, int fd)
 {
     if (s->log) {
         if (s->log != stderr)
@@ -856,6 +634,12 @@ static int start_failed(struct server *s, int fd)
     pthread_mutex_destroy(&s->pool.mu);
     pthread_mutex_destroy(&s->write_mu);
     free(s);
+}
+
+/* A failure after the socket was opened: everything released, exit status 2. */
+static int start_failed(struct server *s, int fd)
+{
+    server_free(s, fd);
     return 2;
 }
 
@@ -894,10 +678,41 @@ int ndx_cmd_serve(int argc, char **argv)
     const char *env_token = getenv("NEWSDEX_WRITE_TOKEN");
     if (env_token && *env_token)
         s->cfg.token = env_token;
+    /* the numeric options: range, destination (megabytes shifted to bytes), message */
+    const struct num_opt nums[] = {
+        {'t', 1, 256, 0, &s->cfg.threads, NULL, "--threads takes a number from 1 to 256"},
+        {'T', 1, 3600, 0, &s->cfg.timeout, NULL, "--timeout takes seconds from 1 to 3600"},
+        {'C', 1, 100000, 0, &s->cfg.max_connections, NULL,
+         "--max-connections takes a number from 1"},
+        {'Q', 1, 100000, 0, &s->cfg.max_queries, NULL, "--max-queries takes a number from 1"},
+        {'E', 1, 10000, 0, &s->cfg.max_exports, NULL, "--max-exports takes a number from 1"},
+        {'P', 1, 10000000, 0, NULL, &s->cfg.export_page,
+         "--export-page takes a number from 1 to 10000000"},
+        {'B', 1, 4096, 20, NULL, &s->cfg.max_body, "--max-body takes megabytes from 1 to 4096"},
+        {'H', 0, 3600, 0, &s->cfg.header_timeout, NULL,
+         "--header-timeout takes seconds from 0 to 3600"},
+        {'M', 0, 65536, 20, NULL, &s->cfg.cache_bytes,
+         "--cache-mb takes megabytes from 0 to 65536"},
+    };
     int c, bad = 0;
-    unsigned long long v;
     const char *what = NULL;
     while ((c = getopt_long(argc, argv, "i:vh", opts, NULL)) != -1) {
+        const struct num_opt *no = NULL;
+        for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++)
+            if (nums[k].code == c)
+                no = &nums[k];
+        if (no) {
+            unsigned long long v;
+            if (parse_uint(optarg, no->max, &v) || v < no->min) {
+                bad = 1, what = no->what;
+                break;
+            }
+            if (no->u)
+                *no->u = (unsigned)v;
+            else
+                *no->z = (size_t)v << no->shift;
+            continue;
+        }
         switch (c) {
         case 'i':
             s->cfg.index = optarg;
@@ -907,60 +722,6 @@ int ndx_cmd_serve(int argc, char **argv)
             break;
         case 'w':
             s->cfg.token = optarg;
-            break;
-        case 't':
-            if (parse_uint(optarg, 256, &v) || v < 1)
-                bad = 1, what = "--threads takes a number from 1 to 256";
-            else
-                s->cfg.threads = (unsigned)v;
-            break;
-        case 'T':
-            if (parse_uint(optarg, 3600, &v) || v < 1)
-                bad = 1, what = "--timeout takes seconds from 1 to 3600";
-            else
-                s->cfg.timeout = (unsigned)v;
-            break;
-        case 'C':
-            if (parse_uint(optarg, 100000, &v) || v < 1)
-                bad = 1, what = "--max-connections takes a number from 1";
-            else
-                s->cfg.max_connections = (unsigned)v;
-            break;
-        case 'Q':
-            if (parse_uint(optarg, 100000, &v) || v < 1)
-                bad = 1, what = "--max-queries takes a number from 1";
-            else
-                s->cfg.max_queries = (unsigned)v;
-            break;
-        case 'E':
-            if (parse_uint(optarg, 10000, &v) || v < 1)
-                bad = 1, what = "--max-exports takes a number from 1";
-            else
-                s->cfg.max_exports = (unsigned)v;
-            break;
-        case 'P':
-            if (parse_uint(optarg, 10000000, &v) || v < 1)
-                bad = 1, what = "--export-page takes a number from 1 to 10000000";
-            else
-                s->cfg.export_page = (size_t)v;
-            break;
-        case 'B':
-            if (parse_uint(optarg, 4096, &v) || v < 1)
-                bad = 1, what = "--max-body takes megabytes from 1 to 4096";
-            else
-                s->cfg.max_body = (size_t)v << 20;
-            break;
-        case 'H':
-            if (parse_uint(optarg, 3600, &v))
-                bad = 1, what = "--header-timeout takes seconds from 0 to 3600";
-            else
-                s->cfg.header_timeout = (unsigned)v;
-            break;
-        case 'M':
-            if (parse_uint(optarg, 65536, &v))
-                bad = 1, what = "--cache-mb takes megabytes from 0 to 65536";
-            else
-                s->cfg.cache_bytes = (size_t)v << 20;
             break;
         case 'v':
             s->cfg.verbose = 1;
@@ -1041,8 +802,8 @@ int ndx_cmd_serve(int argc, char **argv)
     if (s->cfg.access_log) {
         s->log = strcmp(s->cfg.access_log, "-") ? fopen(s->cfg.access_log, "ae") : stderr;
         if (!s->log) {
-            fprintf(stderr, "newsdex serve: cannot open the access log %s: %s\n",
-                    s->cfg.access_log, strerror(errno));
+            fprintf(stderr, "newsdex serve: cannot open the access log %s: %s\n", s->cfg.access_log,
+                    strerror(errno));
             return start_failed(s, fd);
         }
         pthread_mutex_init(&s->log_mu, NULL);
@@ -1080,18 +841,7 @@ int ndx_cmd_serve(int argc, char **argv)
         pthread_join(s->reaper, NULL);
     }
     MHD_stop_daemon(d);
-    close(fd);
-    conns_free(s);
-    srv_cache_free(&s->cache);
-    pool_close(s);
-    pthread_mutex_destroy(&s->pool.mu);
-    pthread_mutex_destroy(&s->write_mu);
-    if (s->log) {
-        if (s->log != stderr)
-            fclose(s->log);
-        pthread_mutex_destroy(&s->log_mu);
-    }
-    free(s);
+    server_free(s, fd);
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     return 0;
 }

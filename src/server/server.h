@@ -83,16 +83,16 @@ void srv_cache_stats(struct srv_cache *c, uint64_t *hits, uint64_t *misses, size
 struct srv_conn {
     struct srv_conn *prev, *next;
     int fd;
-    int busy;     /* a request is being handled (headers complete) */
-    int reaped;   /* shut down by the reaper */
-    double since; /* connection opened or last response finished */
+    int busy;        /* a request is being handled (headers complete) */
+    int reaped;      /* shut down by the reaper */
+    double since;    /* connection opened or last response finished */
     long long bytes; /* body bytes of the response queued last, -1 when streamed */
 };
 
 struct server {
     struct srv_config cfg;
-    FILE *log;               /* access log (--access-log), or NULL */
-    pthread_mutex_t log_mu;  /* one line at a time */
+    FILE *log;              /* access log (--access-log), or NULL */
+    pthread_mutex_t log_mu; /* one line at a time */
     size_t ntoken;
     struct srv_pool pool;
     atomic_uint inflight;     /* index reads in progress */
@@ -123,7 +123,16 @@ struct srv_request {
     char method[12], path[240]; /* for the access log */
 };
 
-/* ---- serve.c: responses and helpers ---- */
+/* ---- respond.c: request arguments and responses ---- */
+/** Query-string argument (decoded); NULL if absent.  *n receives its length. */
+const char *srv_arg(struct MHD_Connection *c, const char *name, size_t *n);
+/** Parse an unsigned decimal argument in [0, max]; returns 0 if absent (*out = dflt), 1 if
+ * valid, -1 if malformed or out of range. */
+int srv_arg_uint(struct MHD_Connection *c, const char *name, uint64_t max, uint64_t dflt,
+                 uint64_t *out);
+
+/** Monotonic seconds. */
+double srv_now(void);
 srv_result srv_send(struct MHD_Connection *c, unsigned status, const char *ctype, char *body,
                     size_t n, int must_free);
 /** Send `j` (reference stolen) as the response. */
@@ -146,21 +155,22 @@ srv_result srv_send_text_cached(struct server *s, struct MHD_Connection *c, char
 srv_result srv_send_json_cached(struct server *s, struct MHD_Connection *c, json_t *j,
                                 const char *key, size_t nkey, uint64_t gen);
 
+/** 405 with an Allow header. */
+srv_result srv_send_405(struct MHD_Connection *c, const char *allow);
+struct srv_asset;
+/** The embedded file of the web page at path ("/" is /index.html); NULL when there is none. */
+const struct srv_asset *srv_find_asset(const char *path);
+/** Send an embedded file (200, the page's security headers, Cache-Control: no-cache). */
+srv_result srv_send_asset(struct MHD_Connection *c, const struct srv_asset *a);
+
+/* ---- serve.c ---- */
 /** Borrow a refreshed read handle (NULL: *status and *msg say why).  Counts against
  * max_queries: on NULL with status 429 the server is busy. */
 ndx_index *srv_acquire(struct server *s, unsigned *status, const char **msg);
 void srv_release(struct server *s, ndx_index *ix);
 
-/** Query-string argument (decoded); NULL if absent.  *n receives its length. */
-const char *srv_arg(struct MHD_Connection *c, const char *name, size_t *n);
-/** Parse an unsigned decimal argument in [0, max]; returns 0 if absent (*out = dflt), 1 if
- * valid, -1 if malformed or out of range. */
-int srv_arg_uint(struct MHD_Connection *c, const char *name, uint64_t max, uint64_t dflt,
-                 uint64_t *out);
-
 /* JSON shapes shared with the CLI: ndxx_hit_json, ndxx_article_json, ... */
 #include "common/json_out.h"
-double srv_now(void);
 
 /* ---- api.c: read endpoints ---- */
 srv_result api_search(struct server *s, struct MHD_Connection *c);
@@ -172,8 +182,25 @@ srv_result api_export(struct server *s, struct MHD_Connection *c);
 /* helpers of the read endpoints (api.c), shared with api_analytics.c */
 srv_result api_busy(struct MHD_Connection *c, unsigned status, const char *msg);
 srv_result api_internal(struct MHD_Connection *c, ndx_index *ix, int rc);
-/** A date argument: 0 absent, 1 parsed into *out, -1 malformed. */
-int api_date_arg(struct MHD_Connection *c, const char *name, int end_of_day, int64_t *out);
+/** A read handle from the pool; NULL with the 429/503 queued in *ret when none is free. */
+ndx_index *api_acquire(struct server *s, struct MHD_Connection *c, srv_result *ret);
+/** A read handle and the generation it reads, unless a response is already queued in *ret
+ * (NULL): the pool is busy, or the cache holds key (nkey bytes, 0: not cached) for that
+ * generation. */
+ndx_index *api_acquire_cached(struct server *s, struct MHD_Connection *c, const char *key,
+                              size_t nkey, uint64_t *gen, srv_result *ret);
+/** The response to a failed call on ix (api_internal), after releasing ix. */
+srv_result api_fail(struct server *s, struct MHD_Connection *c, ndx_index *ix, int rc);
+/** The response to a failed query evaluation, after releasing ix: 400 for a syntax error
+ * (api_syntax_error on q, nq, errpos), a bad range or argument; else api_internal. */
+srv_result api_query_failed(struct server *s, struct MHD_Connection *c, ndx_index *ix, int rc,
+                            const char *q, size_t nq, size_t errpos);
+/** ?from= and ?to= (the end of its day for a bare date) into *from and *to, left alone when absent;
+ * -1 with the 400 queued in *ret when one is malformed. */
+int api_date_args(struct MHD_Connection *c, int64_t *from, int64_t *to, srv_result *ret);
+/** A cache key: the nk bytes already in key (snprintf's return) followed by the n bytes of p;
+ * its length, or 0 (do not cache) when it does not fit in cap bytes. */
+size_t api_cache_key(char *key, size_t cap, int nk, const char *p, size_t n);
 /** ?q=: NULL (with the 400 queued in *ret) when missing or too long. */
 const char *api_get_query(struct MHD_Connection *c, size_t *n, srv_result *ret);
 srv_result api_syntax_error(struct MHD_Connection *c, ndx_index *ix, const char *q, size_t nq,

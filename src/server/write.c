@@ -5,6 +5,7 @@
  * another process holds the index lock the answer is 503 with Retry-After.
  */
 #include "server/server.h"
+#include "common/outcome.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,7 +135,8 @@ srv_result api_delete(struct server *s, struct MHD_Connection *c, const char *ke
 struct ingest_ctx {
     ndx_index *w;
     const char *tmppath;
-    unsigned long added, updated, duplicates, unchanged, skipped;
+    struct ndxx_outcomes n; /* what ndx_index_add did with each article */
+    unsigned long skipped;
     json_t *problems;
     int fatal;
 };
@@ -153,19 +155,7 @@ static int on_article(void *ctx, const ndx_article *a)
         g->fatal = rc;
         return 1;
     }
-    switch (outcome) {
-    case NDX_ADDED:
-        g->added++;
-        break;
-    case NDX_UPDATED:
-        g->updated++;
-        break;
-    case NDX_DUPLICATE:
-        g->duplicates++;
-        break;
-    default:
-        g->unchanged++;
-    }
+    ndxx_outcome_count(&g->n, outcome);
     return 0;
 }
 
@@ -219,7 +209,7 @@ srv_result api_ingest(struct server *s, struct MHD_Connection *c, struct srv_req
         close_writer(s, w);
         return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "no article in the body", extra);
     }
-    if (rc == NDX_OK || g.added + g.updated + g.duplicates + g.unchanged)
+    if (rc == NDX_OK || ndxx_outcome_total(&g.n))
         rc = ndx_index_commit(w);
     if (rc) {
         ret = srv_send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, ndx_errmsg(w), NULL);
@@ -228,10 +218,10 @@ srv_result api_ingest(struct server *s, struct MHD_Connection *c, struct srv_req
         return ret;
     }
     json_t *j = json_object();
-    json_object_set_new(j, "added", json_integer((json_int_t)g.added));
-    json_object_set_new(j, "updated", json_integer((json_int_t)g.updated));
-    json_object_set_new(j, "duplicates", json_integer((json_int_t)g.duplicates));
-    json_object_set_new(j, "unchanged", json_integer((json_int_t)g.unchanged));
+    json_object_set_new(j, "added", json_integer((json_int_t)g.n.added));
+    json_object_set_new(j, "updated", json_integer((json_int_t)g.n.updated));
+    json_object_set_new(j, "duplicates", json_integer((json_int_t)g.n.duplicates));
+    json_object_set_new(j, "unchanged", json_integer((json_int_t)g.n.unchanged));
     json_object_set_new(j, "skipped", json_integer((json_int_t)g.skipped));
     json_object_set_new(j, "problems", g.problems);
     add_stats(j, w);
