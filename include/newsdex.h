@@ -678,6 +678,47 @@ NDX_API const char *ndx_entity_type_name(int type);
  */
 NDX_API const char *ndx_names_data_status(void);
 
+/* ---- placing articles in sharded archives (docs/SCALE.md) ---------------------------------- */
+
+#define NDX_STORY_BINS  64 /**< 16-bit bins of an article's near-duplicate sketch */
+#define NDX_STORY_BANDS 32 /**< LSH bands of a sketch (two bins each) */
+
+/** What the index compares an incoming article by (docs/DEDUP.md). */
+typedef struct ndx_article_keys {
+    uint64_t url_hash;                /**< 0: no URL */
+    uint64_t content_hash;            /**< equal for exact copies (body, else title) */
+    uint16_t sketch[NDX_STORY_BINS];  /**< MinHash sketch; all zero: too short to compare */
+} ndx_article_keys;
+
+/** The keys ndx_index_add would compute for `a`, computed without an index. */
+NDX_API void ndx_article_keys_of(const ndx_article *a, ndx_article_keys *out);
+/** Estimated Jaccard similarity of two sketches (0..1; 0 when either is empty). */
+NDX_API double ndx_sketch_similarity(const uint16_t *a, const uint16_t *b);
+/** Key of LSH band `band` (0 .. NDX_STORY_BANDS-1) of a sketch, never 0; 0 for an empty one. */
+NDX_API uint64_t ndx_sketch_band(const uint16_t *sketch, int band);
+
+/** Where an incoming article would go in one index: what this index already holds for it. */
+typedef struct ndx_placement {
+    uint64_t url_id;     /**< live article its URL reaches (its own, or an exact copy's); 0 */
+    uint64_t copy_of;    /**< live article with the same content hash; 0 */
+    uint32_t bands_held; /**< bit b: a stored article holds band b in the index's band table */
+    double best;         /**< best estimated Jaccard, at least the story threshold, among the
+                              articles holding those bands (the story ndx_index_add would
+                              join); 0 if none reaches it */
+    uint64_t story;      /**< that article's story; 0 if none */
+} ndx_placement;
+
+/**
+ * For each of `n` incoming articles (their keys), what ndx_index_add would find for it here:
+ * the article its URL reaches, an exact copy, and the best near-duplicate among the articles
+ * holding its LSH bands (ndx_index_set_dup_threshold applies).  Works on any handle: a writer
+ * uses its own tables, a reader builds them for the call (memory: about 32 entries per article
+ * of the index, freed before it returns).  Sharded archives ask every shard this before routing
+ * a batch, so that a copy goes to the shard of its story.
+ */
+NDX_API int ndx_index_place(ndx_index *ix, const ndx_article_keys *keys, size_t n,
+                            ndx_placement *out);
+
 #ifdef __cplusplus
 }
 #endif

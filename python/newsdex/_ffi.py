@@ -186,6 +186,24 @@ int ndx_query_stats(ndx_index *ix, const char *query, size_t nquery, char **out,
                     size_t *errpos);
 int ndx_index_set_stats(ndx_index *ix, const char *json, size_t n);
 int ndx_extract_html(const char *html, size_t n, const char *url, size_t nurl, ndx_article **out);
+#define NDX_STORY_BINS 64
+#define NDX_STORY_BANDS 32
+typedef struct ndx_article_keys {
+    uint64_t url_hash;
+    uint64_t content_hash;
+    uint16_t sketch[64];
+} ndx_article_keys;
+void ndx_article_keys_of(const ndx_article *a, ndx_article_keys *out);
+double ndx_sketch_similarity(const uint16_t *a, const uint16_t *b);
+uint64_t ndx_sketch_band(const uint16_t *sketch, int band);
+typedef struct ndx_placement {
+    uint64_t url_id;
+    uint64_t copy_of;
+    uint32_t bands_held;
+    double best;
+    uint64_t story;
+} ndx_placement;
+int ndx_index_place(ndx_index *ix, const ndx_article_keys *keys, size_t n, ndx_placement *out);
 """
 
 DATE_UNKNOWN = -(2**63)

@@ -182,29 +182,26 @@ class Index:
         rep.ids.append(gid[0])
 
     def _add_dict(self, d, where, rep):
-        v = {}
-        for k, names in _FIELDS.items():
-            v[k] = next((d[n] for n in names if d.get(n) is not None), None)
-        if isinstance(v["authors"], (list, tuple)):
-            v["authors"] = "; ".join(v["authors"])
-        v["parent"] = d.get("found_on")
-        a = ffi.new("ndx_article *")
-        keep = []
-        for k in ("url", "source", "title", "authors", "body", "lang", "parent"):
-            if v[k] is not None:
-                raw = _b(str(v[k]))
-                c = ffi.new("char[]", raw)
-                keep.append(c)
-                setattr(a, k, c)
-                setattr(a, "n" + k, len(raw))
-        a.flags = ((lib.NDX_ART_TEASER if d.get("truncated") else 0) |
-                   (lib.NDX_ART_SUMMARY if d.get("summary_only") else 0))
-        try:
-            a.published = _epoch(v["date"], where)
-        except ValueError as e:
-            a.published = DATE_UNKNOWN
-            rep.problems.append((where, f"unparseable date {v['date']!r}: {e.message}"))
+        a, _keep = _c_article(d, where, rep.problems)
         self._add(a, where, rep)
+
+    def place(self, keys):
+        """What this index holds for incoming articles, given their keys (article_keys; a list,
+        or their bytes joined): for each, (url_id, copy_of, bands_held, best, story) as
+        ndx_index_place finds them (docs/SCALE.md)."""
+        raw = b"".join(keys) if isinstance(keys, (list, tuple)) else bytes(keys)
+        size = ffi.sizeof("ndx_article_keys")
+        n = len(raw) // size
+        if n * size != len(raw):
+            raise ValueError("keys: not a whole number of ndx_article_keys")
+        out = ffi.new("ndx_placement[]", max(1, n))
+        buf = ffi.from_buffer("ndx_article_keys[]", raw) if n else ffi.NULL
+        self._call(lib.ndx_index_place(self._fresh(), buf, n, out))
+        return [(p.url_id, p.copy_of, p.bands_held, p.best, p.story) for p in out[0:n]]
+
+    def set_story_threshold(self, threshold):
+        """The estimated Jaccard from which an incoming article joins a story (ingest, place)."""
+        self._call(lib.ndx_index_set_dup_threshold(self._h(), float(threshold)))
 
     def _read(self, path, ropts, rep, fields):
         _read_file(path, ropts, rep, fields, lambda a: self._add(a, path, rep))
@@ -382,6 +379,55 @@ class Index:
         if rc and not problems:
             problems.append(ffi.string(lib.ndx_errmsg(self._ix)).decode())
         return problems
+
+
+def _c_article(d, where, problems):
+    """An ndx_article for an article dict, and the buffers it points to (keep them alive)."""
+    v = {}
+    for k, names in _FIELDS.items():
+        v[k] = next((d[n] for n in names if d.get(n) is not None), None)
+    if isinstance(v["authors"], (list, tuple)):
+        v["authors"] = "; ".join(v["authors"])
+    v["parent"] = d.get("found_on")
+    a = ffi.new("ndx_article *")
+    keep = []
+    for k in ("url", "source", "title", "authors", "body", "lang", "parent"):
+        if v[k] is not None:
+            raw = _b(str(v[k]))
+            c = ffi.new("char[]", raw)
+            keep.append(c)
+            setattr(a, k, c)
+            setattr(a, "n" + k, len(raw))
+    a.flags = ((lib.NDX_ART_TEASER if d.get("truncated") else 0) |
+               (lib.NDX_ART_SUMMARY if d.get("summary_only") else 0))
+    try:
+        a.published = _epoch(v["date"], where)
+    except ValueError as e:
+        a.published = DATE_UNKNOWN
+        problems.append((where, f"unparseable date {v['date']!r}: {e.message}"))
+    return a, keep
+
+
+def article_keys(d):
+    """(keys, url_hash, content_hash): the keys the library compares an article dict by (the
+    bytes of an ndx_article_keys: URL hash, content hash, near-duplicate sketch)."""
+    a, _keep = _c_article(d, "article", [])
+    k = ffi.new("ndx_article_keys *")
+    lib.ndx_article_keys_of(a, k)
+    return bytes(ffi.buffer(k)), k.url_hash, k.content_hash
+
+
+def sketch_bands(keys):
+    """The LSH band keys of the sketch in keys (bytes of an ndx_article_keys); () if empty."""
+    k = ffi.from_buffer("ndx_article_keys *", keys)
+    bands = tuple(lib.ndx_sketch_band(k.sketch, b) for b in range(lib.NDX_STORY_BANDS))
+    return bands if bands[0] else ()
+
+
+def sketch_similarity(keys_a, keys_b):
+    a = ffi.from_buffer("ndx_article_keys *", keys_a)
+    b = ffi.from_buffer("ndx_article_keys *", keys_b)
+    return lib.ndx_sketch_similarity(a.sketch, b.sketch)
 
 
 def _interval(name):
@@ -572,6 +618,8 @@ class Export:
 
     def close(self):
         """Stop the export early (also on garbage collection)."""
+        if getattr(self, "_thread", None) is None:  # the index could not be opened
+            return
         if not self._done:
             self._stop.set()
             self._done = True

@@ -37,15 +37,29 @@ def client():
 
 
 @pytest.fixture(scope="module")
-def corpora(tmp_path_factory, client):
-    """The BBC and Giveme5W1H corpora in one index and in a 4-shard archive."""
+def syndicated(tmp_path_factory):
+    """The story-clustering benchmark's generated syndication set (bench/dedup/gen.py): real
+    BBC, Reuters and livedoor articles with 1-5 edited copies each for a third of them."""
+    d = tmp_path_factory.mktemp("syn")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "dedup" / "gen.py"), "--out", str(d),
+                    "--bases", "600", "--copied", "250", "--ja-bases", "80", "--ja-copied", "30"],
+                   check=True, capture_output=True)
+    return d / "articles.jsonl"
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory, client, syndicated):
+    """The BBC and Giveme5W1H corpora, then the syndication set, in one index and in a 4-shard
+    archive (two ingest calls each, so that copies meet stored stories and each other)."""
     if not BBC.exists() or not GIVEME.exists():
         pytest.skip("corpora missing")
     d = tmp_path_factory.mktemp("corpora")
     with newsdex.Index(d / "one", write=True) as ix:
         ix.ingest([BBC, GIVEME])
+        ix.ingest(syndicated)
     arc = ShardedArchive([d / "arc" / f"shard-{i}" for i in range(4)], client)
     rep = arc.ingest([BBC, GIVEME])
+    rep.merge(arc.ingest(syndicated))
     return newsdex.Index(d / "one"), arc, rep
 
 
@@ -54,10 +68,11 @@ def bench_queries(n):
     negated ones."""
     return bgame.queries()[:n] + [
         "title:film", "government -labour", "elect*", "source:bbc", "film OR music",
-        '"prime minister"', "date:2016..2017 trump", "lang:en economy"]
+        '"prime minister"', "date:2016..2017 trump", "lang:en economy", "lang:ja", "date:2005",
+        "source:reuters.com oil"]
 
 
-FACETS = ["source", "lang", "year"]
+FACETS = ["source", "lang", "year", "wire"]
 
 
 def top(res, k):
@@ -75,6 +90,31 @@ def assert_same_hits(got, want, k):
     assert strict(got) == strict(want)
 
 
+def stories_of(articles):
+    """The archive's stories as sets of URLs (ids differ between an archive and one index)."""
+    by = {}
+    for a in articles:
+        by.setdefault(a.story, set()).add(a.url)
+    return sorted(sorted(v) for v in by.values())
+
+
+def test_stories_span_no_shards_and_equal_one_index(corpora):
+    one, arc, _ = corpora
+    want = stories_of(one.export(body=False))
+    got = stories_of(arc.export(body=False))
+    assert len(want) < one.stats().documents - 500  # the syndicated copies form stories
+    assert got == want
+    shard_of = {a.url: a.shard for a in arc.export(body=False)}
+    for urls in got:
+        assert len({shard_of[u] for u in urls}) == 1
+    # a hit's story id names the story across the archive: its members are the story's
+    hit = next(h for h in arc.search("said", limit=50) if h.copies > 2)
+    members = arc.story(hit.story)
+    assert {m.url for m in members} in [set(urls) for urls in got]
+    assert hit.url in {m.url for m in members} and {m.shard for m in members} == {hit.shard}
+    assert {m.story for m in members} == {hit.story}
+
+
 def test_corpora_over_4_shards_answer_as_one_index(corpora):
     one, arc, rep = corpora
     assert len(arc) == one.stats().documents == rep.added
@@ -83,22 +123,38 @@ def test_corpora_over_4_shards_answer_as_one_index(corpora):
     queries = bench_queries(300)
     matched = 0
     for q in queries:
-        for kw in ({}, {"sort": "date"}):
-            want = one.search(q, limit=10, collapse=False, snippets=False, facets=FACETS,
-                              facet_size=1000, **kw)
-            got = arc.search(q, limit=10, collapse=False, snippets=False, facets=FACETS,
-                             facet_size=1000, **kw)
-            for f in FACETS:  # copies by value (stories may span shards: not compared)
-                assert {v.value: v.copies for v in got.facets[f].values} == \
-                    {v.value: v.copies for v in want.facets[f].values}, (q, f)
-            assert (got.total, got.total_copies, got.exact) == \
-                (want.total, want.total_copies, want.exact), q
-            if kw:
+        for kw in ({"collapse": True, "histogram": "month"}, {"sort": "date", "collapse": False}):
+            want = one.search(q, limit=10, snippets=False, facets=FACETS, facet_size=1000, **kw)
+            got = arc.search(q, limit=10, snippets=False, facets=FACETS, facet_size=1000, **kw)
+            assert got.facets == want.facets, q
+            assert got.histogram == want.histogram, q
+            assert (got.total, got.total_stories, got.total_copies, got.exact) == \
+                (want.total, want.total_stories, want.total_copies, want.exact), q
+            if "sort" in kw:
                 assert [h.published for h in got] == [h.published for h in want], q
             else:
                 assert_same_hits(top(got, 10), top(want, 10), 10)
+                assert [(h.copies, sorted(h.sources)) for h in got if h.score > got[-1].score] == \
+                    [(h.copies, sorted(h.sources)) for h in want if h.score > got[-1].score], q
             matched += want.total > 0
     assert matched > 200
+
+
+def test_timelines_equal_one_index(corpora):
+    one, arc, _ = corpora
+    queries = bench_queries(60)
+    filled = 0
+    for i in range(0, len(queries), 3):
+        qs = queries[i:i + 3]
+        for interval in ("month", "week", "year"):
+            want = one.timeline(qs, interval)
+            got = arc.timeline(qs, interval)
+            assert got == want, (qs, interval)
+        filled += any(b.stories == 0 and b.all_stories for bs in want.buckets for b in bs)
+    assert filled  # buckets only some shards have matches in were checked
+    want = one.search("film", histogram="day", date_from="2004-01-01", date_to="2005-12-31")
+    got = arc.search("film", histogram="day", date_from="2004-01-01", date_to="2005-12-31")
+    assert got.histogram == want.histogram and len(want.histogram) > 30
 
 
 def test_export_ids_and_show(corpora):

@@ -7,28 +7,33 @@
     arc.ingest(["crawl/"])
     res = arc.search("port strike", limit=10)
 
-A shard is an ordinary newsdex index directory on storage every worker can read.  Ingest routes
-each article to a shard by a hash of its URL (an exact copy of an article already in the archive
-goes to that article's shard, so it is recorded as a copy as in one index; the few URLs placed
-that way are remembered in the archive's manifest, so re-ingesting a URL always reaches the same
-shard) and runs one task per shard writer.  A search runs in two rounds of pure tasks that open
-their shard read-only by path: the first gathers each shard's collection statistics for the query
-(documents, lengths, languages, document frequencies), the second searches every shard with their
-sum, so each hit scores exactly as in one index holding the whole archive; the coordinator
-merges the hits by score and adds up the totals.  Archive ids are `local id * shards + shard`,
-so they never collide.  Dask reruns the task of a worker that dies; a shard that cannot be read
-raises ShardError naming it (or, with partial=True, is left out and named in the result).
+A shard is an ordinary newsdex index directory on storage every worker can read.  Ingest asks
+every shard what it holds for the batch (one task round), then routes each article as one index
+would treat it (placement.py): a known URL to its article's shard, an exact or near copy to the
+shard of its story, anything else by a hash of its URL; then it runs one task per shard writer.
+So a story never spans shards, and stories and copies add up shard by shard.  A search runs in
+two rounds of pure tasks that open their shard read-only by path: the first gathers each
+shard's collection statistics for the query (documents, lengths, languages, document
+frequencies), the second searches every shard with their sum, so each hit scores exactly as in
+one index holding the whole archive; the coordinator merges the hits by score and adds up the
+totals, facets and histograms (merge.py).  Archive ids are `local id * shards + shard`, so they
+never collide.  Dask reruns the task of a worker that dies; a shard that cannot be read raises
+ShardError naming it (or, with partial=True, is left out and named in the result).
 """
-import hashlib
 import json
 import os
 import time
 
-from ..errors import NewsdexError
+from ..errors import NewsdexError, NotFoundError
 from ..index import Export, Index, read_articles
-from ..records import Facet, FacetValue, IngestReport, SearchResult
+from ..records import IngestReport, SearchResult, Timeline
+from .merge import (anchor_query, merge_buckets, merge_facets, merge_stats, needs_fill,
+                    span_of)
+from .placement import Batch, route, shard_of_url
 
-__all__ = ["ShardedArchive", "ShardError", "merge_stats", "shard_of_url", "content_key"]
+KEYS_SIZE = 144  # sizeof(ndx_article_keys)
+
+__all__ = ["ShardedArchive", "ShardError", "merge_stats", "shard_of_url"]
 
 
 class ShardError(NewsdexError):
@@ -40,35 +45,6 @@ class ShardError(NewsdexError):
 
     def __reduce__(self):
         return (ShardError, (self.shard, self.code, self.message.split(": ", 1)[1]))
-
-
-def shard_of_url(url, n):
-    """The shard (0..n-1) of a URL: the same in every process and on every run."""
-    h = hashlib.blake2b((url or "").encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(h, "little") % n
-
-
-def content_key(article):
-    """A key equal for articles the library takes as exact copies of each other (body, or title
-    when there is no body, compared ASCII-case-insensitively without white space), so they can
-    be sent to one shard.  Coarser than the library's test, never finer."""
-    text = article.get("body") or article.get("maintext") or article.get("text") or \
-        article.get("title") or ""
-    norm = "".join(text.split()).encode("utf-8").lower()
-    return hashlib.blake2b(norm, digest_size=12).hexdigest()
-
-
-def merge_stats(stats):
-    """The sum of several indexes' query statistics (Index.query_stats)."""
-    out = {"docs": 0, "sum_dl": 0, "langs": [], "df": {}, "prefix_df": {}}
-    for s in stats:
-        out["docs"] += s["docs"]
-        out["sum_dl"] += s["sum_dl"]
-        out["langs"] += [lang for lang in s["langs"] if lang not in out["langs"]]
-        for k in ("df", "prefix_df"):
-            for t, v in s.get(k, {}).items():
-                out[k][t] = out[k].get(t, 0) + v
-    return out
 
 
 # ---- tasks: plain functions of a shard path, run on the workers ------------------------------
@@ -98,11 +74,34 @@ def _task_search(shard, q, stats, opts, delay=0.0):
     return _guard(shard, run)
 
 
+def _task_place(shard, keys, story_threshold):
+    """What the shard holds for a batch's articles (Index.place); nothing if it does not exist
+    yet."""
+    def run():
+        n = len(keys) // KEYS_SIZE
+        try:
+            ix = Index(shard)
+        except NotFoundError:
+            return [(0, 0, 0, 0.0, 0)] * n
+        with ix:
+            if story_threshold is not None:
+                ix.set_story_threshold(story_threshold)
+            return ix.place(keys)
+    return _guard(shard, run)
+
+
 def _task_ingest(shard, articles, story_threshold):
     def run():
         os.makedirs(os.path.dirname(shard), exist_ok=True)
         with Index(shard, write=True) as ix:
             return ix.ingest(articles, story_threshold=story_threshold)
+    return _guard(shard, run)
+
+
+def _task_timeline(shard, queries, interval, opts):
+    def run():
+        with Index(shard) as ix:
+            return ix.timeline(queries, interval, **opts)
     return _guard(shard, run)
 
 
@@ -116,8 +115,8 @@ def _task_call(shard, method, args):
 class ShardedArchive:
     """An archive spread over the index directories `shard_paths` (created on first ingest),
     its tasks run on the Dask `client` (None: in this process, one shard after another).  The
-    manifest (default: newsdex-archive.json beside the first shard) records the shard count and
-    where exact copies were placed."""
+    manifest (default: newsdex-archive.json beside the first shard) records the shard count,
+    which every URL's shard depends on; nothing else is kept outside the shards."""
 
     def __init__(self, shard_paths, client=None, manifest=None):
         self.shards = [os.path.abspath(os.fspath(p)) for p in shard_paths]
@@ -126,14 +125,13 @@ class ShardedArchive:
         self.client = client
         self.manifest_path = manifest or os.path.join(os.path.dirname(self.shards[0]),
                                                       "newsdex-archive.json")
-        self._manifest = {"shards": len(self.shards), "content": {}, "urls": {}}
+        self._manifest = {"shards": len(self.shards)}
         if os.path.exists(self.manifest_path):
             with open(self.manifest_path) as f:
                 m = json.load(f)
             if m["shards"] != len(self.shards):
                 raise ValueError(f"{self.manifest_path}: the archive has {m['shards']} shards, "
                                  f"not {len(self.shards)}")
-            self._manifest = m
 
     def __enter__(self):
         return self
@@ -183,47 +181,42 @@ class ShardedArchive:
 
     # ---- writing ---------------------------------------------------------------------------
 
-    def _route(self, art, pending):
-        url = art.get("url")
-        key = content_key(art)
-        m = self._manifest
-        if url and url in m["urls"]:
-            return m["urls"][url]
-        shard = pending.get(key, m["content"].get(key))
-        if shard is None:
-            shard = shard_of_url(url, len(self.shards))
-        elif url and shard != shard_of_url(url, len(self.shards)):
-            m["urls"][url] = shard  # a copy placed with its original
-        pending.setdefault(key, shard)
-        return shard
-
     def ingest(self, source, *, fields=None, format=None, drop_stubs=False,
                story_threshold=None):
         """As Index.ingest (paths and/or dicts), committed on every shard; the report's ids are
-        archive ids, shard by shard.  Files are read here and their articles sent to the shard
-        writers, one task per shard."""
+        archive ids, shard by shard.  Files are read here; every shard is asked what it holds
+        for the articles (one task each), each article is routed to the shard one index would
+        have treated it like (an update to its article, a copy to its story), and the shard
+        writers run, one task per shard."""
         if isinstance(source, (str, bytes, os.PathLike, dict)):
             source = [source]
         rep = IngestReport()
-        batches = [[] for _ in self.shards]
-        pending = {}
+        arts = []
         for item in source:
-            arts = [item] if isinstance(item, dict) else None
-            if arts is None:
-                arts, r = read_articles(item, fields=fields, format=format, drop_stubs=drop_stubs)
+            if isinstance(item, dict):
+                arts.append(item)
+            else:
+                got, r = read_articles(item, fields=fields, format=format, drop_stubs=drop_stubs)
+                arts += got
                 rep.merge(r)
-            for a in arts:
-                batches[self._route(a, pending)].append(a)
+        batch = Batch(arts)
+        keys = batch.raw
+        if self.client is not None and keys:
+            keys = self.client.scatter(keys, broadcast=True)
+        placements, _ = self._map(_task_place, [(s, (keys, story_threshold))
+                                                for s in self.shards])
+        batches = [[] for _ in self.shards]
+        for a, shard in zip(batch.articles, route(batch, placements, len(self.shards),
+                                                  story_threshold)):
+            batches[shard].append(a)
         if self.client is not None:  # batches go to the workers as data, not in the graph
             batches = [self.client.scatter(b) if b else b for b in batches]
         # every shard gets its task, so every shard exists after the first ingest
         work = [(s, (b, story_threshold)) for s, b in zip(self.shards, batches)]
         results, _ = self._map(_task_ingest, work)
-        for (shard, _), r in zip(work, results):
-            i = self.shards.index(shard)
+        for i, r in enumerate(results):
             r.ids = [self._gid(i, x) for x in r.ids]
             rep.merge(r)
-        self._manifest["content"].update(pending)
         tmp = self.manifest_path + ".tmp"
         with open(tmp, "w") as f:
             json.dump(self._manifest, f)
@@ -239,18 +232,18 @@ class ShardedArchive:
 
     def search(self, q, limit=10, offset=0, *, sort="relevance", collapse=True, snippets=True,
                count=True, date_from=None, date_to=None, highlight=("<mark>", "</mark>"),
-               facets=None, facet_size=10, partial=False, _task_delay=0.0):
-        """As Index.search over the whole archive; hits carry archive ids and their shard.
-        collapse groups copies of a story within a shard (a story whose copies landed on two
-        shards shows once per shard, and counts once per shard in total_stories and in facet
-        stories; copies are exact).  facets: as Index.search, every value of every shard
-        added up.  partial=True leaves out shards that cannot be read and names them in
+               facets=None, facet_size=10, histogram=None, partial=False, _task_delay=0.0):
+        """As Index.search over the whole archive; hits carry archive ids and their shard.  A
+        story lives on one shard, so collapse, total_stories and the stories of facets and
+        buckets are those of one index.  facets and histogram as Index.search: every facet
+        value of every shard added up, buckets added up over the archive's span.
+        partial=True leaves out shards that cannot be read and names them in
         result.missing_shards."""
         t0 = time.monotonic()
         stats, missing = self.query_stats(q, partial)
         opts = dict(limit=offset + limit, offset=0, sort=sort, collapse=collapse,
                     snippets=snippets, count=count, date_from=date_from, date_to=date_to,
-                    highlight=highlight)
+                    highlight=highlight, histogram=histogram)
         if facets:
             opts.update(facets=facets, facet_size=1 << 40)  # every value: merged here
         live = [s for s in self.shards if s not in missing]
@@ -271,28 +264,56 @@ class ShardedArchive:
             sign = -1 if sort == "date" else 1
             hits.sort(key=lambda h: (sign * h.published.timestamp() if h.published else far,
                                      h.id))
-        done = [r for r in results if r is not None]
+        done = [(shard, r) for shard, r in zip(live, results) if r is not None]
         merged = {}
         for field in (facets or []):
             name = field.partition(":")[0]
-            counts = {}
-            for r in done:
-                for v in r.facets[name].values:
-                    st, cp = counts.get(v.value, (0, 0))
-                    counts[v.value] = (st + v.stories, cp + v.copies)
-            ranked = sorted(counts.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
-            rest = ranked[facet_size:]
-            merged[name] = Facet(field=name, values=[FacetValue(k, st, cp) for k, (st, cp)
-                                                     in ranked[:facet_size]],
-                                 other_values=len(rest), other_stories=sum(x[1][0] for x in rest),
-                                 other_copies=sum(x[1][1] for x in rest))
-        return SearchResult(query=q, total=sum(r.total for r in done),
-                            total_stories=sum(r.total_stories for r in done),
-                            total_copies=sum(r.total_copies for r in done),
-                            exact=all(r.exact for r in done),
+            merged[name] = merge_facets(name, [r.facets[name] for _, r in done], facet_size)
+        buckets = []
+        if histogram:
+            tl = self._merge_series([q], histogram, {"date_from": date_from, "date_to": date_to},
+                                    [(shard, [r.histogram]) for shard, r in done], partial)
+            buckets = tl[0]
+        return SearchResult(query=q, total=sum(r.total for _, r in done),
+                            total_stories=sum(r.total_stories for _, r in done),
+                            total_copies=sum(r.total_copies for _, r in done),
+                            exact=all(r.exact for _, r in done),
                             took_ms=(time.monotonic() - t0) * 1e3,
-                            hits=hits[offset:offset + limit], facets=merged,
+                            hits=hits[offset:offset + limit], facets=merged, histogram=buckets,
                             missing_shards=missing + more)
+
+    def _merge_series(self, queries, interval, opts, per_shard, partial):
+        """Each query's buckets over the archive's span, from [(shard, [buckets of each
+        query])]: shards whose buckets do not cover the merged span are asked again, with an
+        anchor series over the span, for the all_stories of the buckets they lack."""
+        span = span_of([bs for _, series in per_shard for bs in series])
+        if span is None:
+            return [[] for _ in queries]
+        redo = [shard for shard, series in per_shard
+                if any(needs_fill(bs, span) for bs in series)]
+        if redo:
+            anchor = anchor_query(interval, span)
+            again, _ = self._map(_task_timeline, [(s, (list(queries) + [anchor], interval, opts))
+                                                  for s in redo], partial)
+            fill = {s: t.buckets[:len(queries)] for s, t in zip(redo, again) if t is not None}
+            per_shard = [(s, fill.get(s, series)) for s, series in per_shard]
+        return [merge_buckets(interval, [series[k] for _, series in per_shard], span)
+                for k in range(len(queries))]
+
+    def timeline(self, queries, interval="month", *, date_from=None, date_to=None):
+        """As Index.timeline over the whole archive: the shards' buckets added up over one
+        span, the same for every query, with all_stories for every bucket."""
+        if isinstance(queries, (str, bytes)):
+            queries = [queries]
+        queries = list(queries)
+        opts = {"date_from": date_from, "date_to": date_to}
+        got, _ = self._map(_task_timeline, [(s, (queries, interval, opts)) for s in self.shards])
+        done = [(s, t) for s, t in zip(self.shards, got) if t is not None]
+        series = self._merge_series(queries, interval, opts,
+                                    [(s, t.buckets) for s, t in done], False)
+        return Timeline(interval=interval, queries=queries,
+                        totals=[sum(t.totals[k] for _, t in done) for k in range(len(queries))],
+                        buckets=series)
 
     def export(self, q="", body=True):
         """Every article of the archive matching q, streamed: shard by shard, each shard's in
@@ -321,6 +342,16 @@ class ShardedArchive:
         (a,), _ = self._map(_task_call, [(shard, ("show", (local,)))])
         a.id, a.story, a.shard = gid, self._gid(self.shards.index(shard), a.story), shard
         return a
+
+    def story(self, story_id):
+        """Every article of a story (Hit.story, Article.story), earliest first: a story lives
+        on one shard."""
+        shard, local = self._local(story_id)
+        (arts,), _ = self._map(_task_call, [(shard, ("story", (local,)))])
+        i = self.shards.index(shard)
+        for a in arts:
+            a.id, a.story, a.shard = self._gid(i, a.id), story_id, shard
+        return arts
 
     def related(self, gid, limit=10):
         """Related stories of an article, from its own shard (scored with that shard's
