@@ -324,8 +324,10 @@ NDX_API double ndx_results_took_ms(const ndx_results *r);
 NDX_API void ndx_results_free(ndx_results *r);
 
 /**
- * Articles most related to article `id` (more-like-this from its distinctive words and date
- * proximity; copies of the same story excluded), best first, as search hits with teasers.
+ * Articles most related to article `id` (more-like-this from its distinctive words, the people,
+ * organisations and places it names, and date proximity), best first, as search hits with
+ * teasers: never the article itself nor one of its exact copies, at most three articles of a
+ * story (its own story's other articles included).  opts->collapse is not read.
  */
 NDX_API int ndx_related(ndx_index *ix, uint64_t id, const ndx_search_opts *opts, ndx_results **out);
 

@@ -89,8 +89,7 @@ def main():
         def agg(key, denom):
             vals = []
             for r in per:
-                d = 5 if denom == "5" else min(5, r["available_other_stories"] if key == "related_same_event"
-                                                 else r["same_event_others"])
+                d = 5 if denom == "5" else min(5, r["same_event_others"])
                 if d == 0:
                     continue
                 vals.append(r[key] / d)
@@ -107,12 +106,11 @@ def main():
                          "precision_at_5_over_min_5_available": pm, "queries_min": qm}
         res["notes"] = ("precision@5 = same-event hits in the top 5 / 5, averaged over every article "
                         "with at least one other same-event article; the second figure divides by "
-                        "min(5, other same-event articles available) (for related: those outside the "
-                        "article's own story, which related leaves out).  Baseline: top 25 terms "
+                        "min(5, other same-event articles).  Baseline: top 25 terms "
                         "of title+body by tf x ln(N/df) (terms in no other article left out) joined "
                         "with OR, `newsdex search --json --no-collapse`, the article itself dropped.")
-        # queries none of whose same-event articles is in its own story (related leaves its own
-        # story out by design; the baseline counts syndicated copies as hits)
+        # queries none of whose same-event articles is in its own story (syndicated copies:
+        # related lists at most three articles of a story)
         rest = [r for r in per if r["available_other_stories"] == r["same_event_others"]]
         res["queries_without_own_story_same_event"] = {
             "queries": len(rest),

@@ -40,8 +40,10 @@ int ndx_cmd_related(int argc, char **argv)
             json = 1;
         else if (c == 'h') {
             printf("Usage: %s related [--index DIR] [--limit N] [--json] ID|URL\n"
-                   "Articles related to one: more-like-this from its distinctive words, favouring\n"
-                   "nearby dates; copies of the same story are left out.  Each with its teaser.\n",
+                   "Articles related to one: more-like-this from its distinctive words and the\n"
+                   "people, organisations and places it names, favouring nearby dates; never the\n"
+                   "article itself or its exact copies, at most three articles of one story.\n"
+                   "Each with its teaser.\n",
                    prog);
             return 0;
         } else

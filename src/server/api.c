@@ -259,27 +259,6 @@ srv_result api_doc(struct server *s, struct MHD_Connection *c, const char *key, 
 
 /* ---- GET /api/doc/{id}/related ------------------------------------------------------------ */
 
-/* Is `url` the article's own URL or one of its exact copies? */
-static int same_article_url(const ndx_article *a, const char *url, size_t n)
-{
-    if (!n)
-        return 0;
-    if (a->nurl == n && !memcmp(a->url, url, n))
-        return 1;
-    const char *p = a->copies, *end = a->copies + a->ncopies;
-    while (p && p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            nl = end;
-        const char *tab = memchr(p, '\t', (size_t)(nl - p));
-        size_t len = tab ? (size_t)(tab - p) : (size_t)(nl - p);
-        if (len == n && !memcmp(p, url, n))
-            return 1;
-        p = nl + 1;
-    }
-    return 0;
-}
-
 srv_result api_related(struct server *s, struct MHD_Connection *c, const char *key, size_t nkey)
 {
     uint64_t lim;
@@ -302,7 +281,7 @@ srv_result api_related(struct server *s, struct MHD_Connection *c, const char *k
     if (lim) {
         ndx_search_opts so;
         ndx_search_opts_init(&so);
-        so.limit = (size_t)lim + 4; /* room for hits filtered out below */
+        so.limit = (size_t)lim;
         so.want_count = 0;
         so.hl_open = "<mark>";
         so.hl_close = "</mark>";
@@ -317,12 +296,8 @@ srv_result api_related(struct server *s, struct MHD_Connection *c, const char *k
             return ret;
         }
         size_t cnt = ndx_results_count(res);
-        for (size_t i = 0; i < cnt && json_array_size(hits) < lim; i++) {
-            const ndx_hit *h = ndx_results_hit(res, i);
-            if (h->id == a->id || same_article_url(a, h->url, h->nurl))
-                continue;
-            json_array_append_new(hits, ndxx_hit_json(h, 1));
-        }
+        for (size_t i = 0; i < cnt; i++)
+            json_array_append_new(hits, ndxx_hit_json(ndx_results_hit(res, i), 1));
         ndx_results_free(res);
     }
     json_t *j = json_object();

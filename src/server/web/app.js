@@ -551,8 +551,10 @@ async function openDoc(id) {
   rel.appendChild(el('li', 'muted', 'Loading…'));
   window.scrollTo(0, 0);
   try {
-    const r = await apiFree(`/api/doc/${encodeURIComponent(d.id)}/related?limit=6`);
+    const r = await apiFree(`/api/doc/${encodeURIComponent(d.id)}/related?limit=9`);
     rel.textContent = '';
+    // the story's other articles are listed above; related lists may hold up to three of them
+    r.hits = r.hits.filter((h) => h.story !== d.story).slice(0, 6);
     for (const h of r.hits) {
       const li = hitItem({ ...h, snippet: '' });
       rel.appendChild(li);
