@@ -269,6 +269,10 @@ typedef struct ndx_search_opts {
                             collapse needs them */
     int aliases;       /**< 1 (default): a name also matches its other forms in the alias table
                             ("Chen Quanguo" finds articles writing only 陳全國); 0: as written */
+    /** Time budget in milliseconds (0, the default: none).  A search that runs out stops
+     * matching and returns the best hits found so far, with counts that are lower bounds
+     * (ndx_results_partial). */
+    unsigned timeout_ms;
 } ndx_search_opts;
 
 /** Fill `o` with defaults. */
@@ -322,6 +326,9 @@ NDX_API size_t ndx_results_count(const ndx_results *r);    /**< hits held */
 NDX_API const ndx_hit *ndx_results_hit(const ndx_results *r, size_t i);
 NDX_API double ndx_results_took_ms(const ndx_results *r);
 NDX_API void ndx_results_free(ndx_results *r);
+/** 1 if the search ran out of its time budget (timeout_ms): the hits are the best found before
+ * it stopped and the totals count the matches seen so far. */
+NDX_API int ndx_results_partial(const ndx_results *r);
 
 /**
  * Articles most related to article `id` (more-like-this from its distinctive words, the people,

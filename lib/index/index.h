@@ -146,6 +146,9 @@ struct ndx_pl {
     const uint8_t *pos;        /* positions cursor (block start, advanced lazily) */
     uint32_t pos_i;            /* doc index whose positions `pos` points at */
     int corrupt;               /* set when the data failed to decode */
+    const uint8_t *wf_src;     /* packed wfs of the current full block, decoded on first use */
+    unsigned wf_bits;          /* their width */
+    int wf_pending;            /* 1: wfs[] not decoded yet (ndx__pl_load_wfs) */
     uint32_t docs[NDX_BLOCK];
     uint32_t wfs[NDX_BLOCK];
 };
@@ -163,8 +166,13 @@ static inline uint32_t ndx__pl_next(struct ndx_pl *pl)
     }
     return ndx__pl_advance(pl, pl->doc + 1);
 }
-static inline uint32_t ndx__pl_wf(const struct ndx_pl *pl)
+/* Decode the wfs of the current block (full blocks are decoded lazily: a phrase or a count never
+ * reads them). */
+void ndx__pl_load_wfs(struct ndx_pl *pl);
+static inline uint32_t ndx__pl_wf(struct ndx_pl *pl)
 {
+    if (pl->wf_pending)
+        ndx__pl_load_wfs(pl);
     return pl->wfs[pl->i];
 }
 /*

@@ -445,6 +445,7 @@ void ndx__pl_init(struct ndx_pl *pl, const struct ndx_seg *s, const struct ndx_t
     const struct ndx_section *pos = &s->sec[NDX_SEC_POSITIONS];
     pl->end = post->p + post->n;
     pl->corrupt = 0;
+    pl->wf_pending = 0;
     pl->skip = NULL;
     pl->data = post->p + ti->doc_off;
     if (pl->nblocks > 1) {
@@ -486,9 +487,12 @@ static int load_block(struct ndx_pl *pl, uint32_t blk, const uint8_t *p, uint32_
         nb = ((size_t)n * bw + 7) / 8;
         if (bw > 32 || nb > (size_t)(end - p))
             return -1;
-        ndx__unpack(p, pl->wfs, n, bw);
+        pl->wf_src = p;
+        pl->wf_bits = bw;
+        pl->wf_pending = 1;
         p += nb;
     } else {
+        pl->wf_pending = 0;
         for (uint32_t i = 0; i < n; i++) {
             uint64_t g, w;
             if (ndx__get_varint(&p, end, &g) || ndx__get_varint(&p, end, &w) || g > UINT32_MAX ||
@@ -505,8 +509,10 @@ static int load_block(struct ndx_pl *pl, uint32_t blk, const uint8_t *p, uint32_
             return -1;
         pl->docs[i] = (uint32_t)d;
         d++;
-        pl->wfs[i] += 1;
     }
+    if (!pl->wf_pending)
+        for (uint32_t i = 0; i < n; i++)
+            pl->wfs[i] += 1;
     pl->n = n;
     pl->i = 0;
     pl->block = blk;
@@ -519,6 +525,14 @@ static int load_block(struct ndx_pl *pl, uint32_t blk, const uint8_t *p, uint32_
     pl->pos = pl->pos_base + poff;
     pl->pos_i = 0;
     return 0;
+}
+
+void ndx__pl_load_wfs(struct ndx_pl *pl)
+{
+    ndx__unpack(pl->wf_src, pl->wfs, pl->n, pl->wf_bits);
+    for (uint32_t i = 0; i < pl->n; i++)
+        pl->wfs[i] += 1;
+    pl->wf_pending = 0;
 }
 
 uint32_t ndx__pl_advance(struct ndx_pl *pl, uint32_t target)
@@ -565,14 +579,24 @@ uint32_t ndx__pl_advance(struct ndx_pl *pl, uint32_t target)
     return pl->doc = pl->docs[pl->i];
 }
 
-/* Skip one document's positions: its count, then that many varints (counted by their final
- * bytes, without decoding them). */
+/* Skip one document's positions: its count, then that many varints, counted by their final
+ * bytes (high bit clear) eight bytes at a time, without decoding them. */
 static int skip_doc_positions(const uint8_t **p, const uint8_t *end)
 {
     uint64_t np;
     if (ndx__get_varint(p, end, &np) || np > (uint64_t)(end - *p))
         return -1;
     const uint8_t *q = *p;
+    while (end - q >= 8) {
+        uint64_t w;
+        memcpy(&w, q, 8);
+        /* final bytes among the eight: their clear high bits, summed by a multiply */
+        uint64_t fin = ((~w & 0x8080808080808080ull) >> 7) * 0x0101010101010101ull >> 56;
+        if (fin >= np)
+            break; /* the last varint ends inside these eight bytes */
+        np -= fin;
+        q += 8;
+    }
     while (np) {
         if (q >= end)
             return -1;
@@ -591,9 +615,9 @@ int ndx__pl_positions(struct ndx_pl *pl, uint32_t **out, size_t *cap)
             return -1;
         pl->pos_i++;
     }
-    const uint8_t *p = pl->pos;
+    const uint8_t *p = pl->pos, *end = pl->pos_end;
     uint64_t np, v;
-    if (ndx__get_varint(&p, pl->pos_end, &np) || np > (uint64_t)(pl->pos_end - p))
+    if (ndx__get_varint(&p, end, &np) || np > (uint64_t)(end - p))
         return -1;
     if (np > *cap) {
         size_t c = NDX_MAX(np, 16);
@@ -603,14 +627,31 @@ int ndx__pl_positions(struct ndx_pl *pl, uint32_t **out, size_t *cap)
         *out = q;
         *cap = c;
     }
-    uint64_t acc = 0;
-    for (uint64_t k = 0; k < np; k++) {
-        if (ndx__get_varint(&p, pl->pos_end, &v))
+    uint32_t *o = *out;
+    uint64_t acc = 0, k = 0;
+    /* without bounds checks while every value left has room for its longest form (5 bytes for
+     * 32 bits; a longer one makes acc overflow the check below) */
+    while (k < np && (uint64_t)(end - p) >= (np - k) * 5) {
+        uint32_t c = *p++;
+        uint64_t x = c & 0x7f;
+        for (unsigned sh = 7; c & 0x80 && sh < 35; sh += 7) {
+            c = *p++;
+            x |= (uint64_t)(c & 0x7f) << sh;
+        }
+        if (c & 0x80)
+            return -1;
+        acc += x;
+        if (acc > UINT32_MAX)
+            return -1;
+        o[k++] = (uint32_t)acc;
+    }
+    for (; k < np; k++) {
+        if (ndx__get_varint(&p, end, &v))
             return -1;
         acc += v;
         if (acc > UINT32_MAX)
             return -1;
-        (*out)[k] = (uint32_t)acc;
+        o[k] = (uint32_t)acc;
     }
     return (int)np;
 }

@@ -65,6 +65,9 @@ struct search {
     struct ndx_buf tmp;
     int rc;
     char *err;
+    double deadline; /* now_ms() at which the pass stops (opts->timeout_ms), 0 = no budget */
+    unsigned ticks;  /* calls of ndx__out_of_time since the clock was last read */
+    int partial;     /* the budget ran out: the hits are the best found so far */
 };
 
 /* Parse query (errors reported on ix, *errpos the offset, may be NULL). */
@@ -95,6 +98,22 @@ static inline double now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Has the time budget of the search run out?  Reads the clock every 8 calls; once out, stays
+ * out (S->partial).  Loops that may run long without producing a match call it. */
+static inline int ndx__out_of_time(struct search *S)
+{
+    if (S->deadline == 0)
+        return 0;
+    if (S->partial)
+        return 1;
+    if (++S->ticks & 7)
+        return 0;
+    if (now_ms() < S->deadline)
+        return 0;
+    S->partial = 1;
+    return 1;
 }
 
 /* ---- iterators (iter.c) -------------------------------------------------------------------- */
@@ -150,7 +169,8 @@ struct termset {
     size_t cap;
     uint32_t *merged; /* merged positions of the current doc */
     size_t nmerged, capmerged;
-    uint32_t wf; /* weighted frequency of the current doc */
+    uint32_t wf; /* weighted frequency of the current doc (unless no_wf) */
+    int no_wf;   /* a phrase's slot: wf is never read, not computed */
 };
 
 static inline double ts_score(struct it *it)
@@ -188,6 +208,7 @@ struct ndx_results {
     uint64_t total_stories;
     uint64_t total_copies;
     int exact;
+    int partial; /* the time budget ran out (ndx_results_partial) */
     double took_ms;
     ndx_hit *hits;
     size_t nhits;
@@ -199,8 +220,7 @@ struct ndx_results {
 };
 
 /* Evaluate root on every segment of the view: counts, collapse, top hits into res. */
-int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro,
-                 ndx_results *res);
+int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro, ndx_results *res);
 
 /* ---- analytics collectors (collect.c) ----------------------------------------------------- */
 

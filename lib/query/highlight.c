@@ -8,7 +8,8 @@
 
 #include <stdlib.h>
 
-/* ---- words to highlight ------------------------------------------------------------------------- */
+/* ---- words to highlight -------------------------------------------------------------------------
+ */
 
 static void hl_first(struct hlset *h, const char *t)
 {
@@ -22,6 +23,9 @@ static void hl_first(struct hlset *h, const char *t)
 
 void ndx__hl_collect(struct hlset *h, const struct cnode *c, int negated)
 {
+    /* small maps for the few words of a query (the default first size is 1024 slots) */
+    if (!h->terms.cap && ndx__map_reserve(&h->terms, 8) == NDX_OK)
+        ndx__map_reserve(&h->phrase_first, 8);
     if (c->kind == NDX_Q_NOT)
         negated = !negated;
     for (size_t i = 0; i < c->nkids; i++)
@@ -162,7 +166,7 @@ static int cmp_span(const void *a, const void *b)
 }
 
 int ndx__hl_spans(struct search *S, const struct hlset *hl, const char *text, size_t n,
-                     const char *lang, struct ndx_span **out, size_t *nout)
+                  const char *lang, struct ndx_span **out, size_t *nout)
 {
     *out = NULL;
     *nout = 0;
@@ -233,7 +237,6 @@ int ndx__hl_spans(struct search *S, const struct hlset *hl, const char *text, si
     *nout = w;
     return NDX_OK;
 }
-
 
 void ndx__hl_free(struct hlset *h)
 {

@@ -20,6 +20,25 @@ static int ts_positions(struct termset *t)
 {
     t->nmerged = 0;
     uint32_t tl = t->sc->seg->col.title_len[t->base.doc];
+    if (t->npl == 1) { /* one list: decoded in place, then filtered to the field */
+        int np = ndx__pl_positions(&t->pls[0], &t->merged, &t->capmerged);
+        if (np < 0) {
+            if (np == -2)
+                t->sc->S->rc = NDX_ENOMEM;
+            else
+                t->sc->corrupt = 1;
+            return -1;
+        }
+        size_t k = (size_t)np;
+        if (t->field == NDX_F_TITLE || t->field == NDX_F_BODY) {
+            k = 0;
+            for (int i = 0; i < np; i++)
+                if ((t->merged[i] < tl) == (t->field == NDX_F_TITLE))
+                    t->merged[k++] = t->merged[i];
+        }
+        t->nmerged = k;
+        return (int)k;
+    }
     for (size_t i = 0; i < t->npl; i++) {
         struct ndx_pl *pl = &t->pls[i];
         if (pl->doc != t->base.doc)
@@ -78,7 +97,7 @@ static uint32_t ts_advance(struct it *it, uint32_t target)
                 continue;
             }
             t->wf = (uint32_t)n * (t->field == NDX_F_TITLE ? NDX_TITLE_WEIGHT : 1);
-        } else {
+        } else if (!t->no_wf) {
             for (size_t i = 0; i < t->npl; i++)
                 if (t->pls[i].doc == m)
                     t->wf += ndx__pl_wf(&t->pls[i]);
@@ -127,7 +146,7 @@ static int on_prefix_term(void *ctx, const char *term, size_t n, const struct nd
 }
 
 struct termset *ndx__termset_new(struct segctx *sc, const struct slot *s, int prefix, int field,
-                                   double idf)
+                                 double idf)
 {
     struct termset *t = ndx_calloc(1, sizeof *t);
     if (!t)
@@ -175,6 +194,7 @@ struct phrase {
     struct segctx *sc;
     struct termset **slots;
     uint32_t *rel;
+    size_t *order; /* slots by rising cost: the rarest leads the advance */
     size_t n;
     uint32_t slop; /* UINT32_MAX: only all-present (metadata words) */
     double idf;
@@ -220,13 +240,16 @@ static int phrase_match(struct phrase *p)
 static uint32_t phrase_advance(struct it *it, uint32_t target)
 {
     struct phrase *p = (struct phrase *)it;
+    struct search *S = p->sc->S;
     for (;;) {
-        uint32_t d = it_advance(&p->slots[0]->base, target);
+        if (ndx__out_of_time(S))
+            return NDX_DOC_END;
+        uint32_t d = it_advance(&p->slots[p->order[0]]->base, target);
         if (d == NDX_DOC_END)
             return d;
         size_t i = 1;
         for (; i < p->n; i++) {
-            uint32_t e = it_advance(&p->slots[i]->base, d);
+            uint32_t e = it_advance(&p->slots[p->order[i]]->base, d);
             if (e != d) {
                 d = e;
                 break;
@@ -264,6 +287,7 @@ static void phrase_free(struct it *it)
             ts_free(&p->slots[i]->base);
     ndx_free(p->slots);
     ndx_free(p->rel);
+    ndx_free(p->order);
     ndx_free(p);
 }
 
@@ -272,6 +296,7 @@ static const struct it_ops phrase_ops = {phrase_advance, phrase_score, phrase_fr
 /* Boolean iterators. */
 struct boolit {
     struct it base;
+    struct search *S; /* for the time budget */
     struct it **kids;
     size_t n;
     struct it **excl; /* AND: exclusions */
@@ -283,6 +308,8 @@ static uint32_t and_advance(struct it *it, uint32_t target)
 {
     struct boolit *b = (struct boolit *)it;
     for (;;) {
+        if (ndx__out_of_time(b->S))
+            return NDX_DOC_END;
         uint32_t d = it_advance(b->kids[0], target);
         if (d == NDX_DOC_END)
             return d;
@@ -344,7 +371,7 @@ static uint32_t all_advance(struct it *it, uint32_t target)
 {
     struct boolit *b = (struct boolit *)it;
     for (;;) {
-        if (target >= b->ndocs)
+        if (target >= b->ndocs || ndx__out_of_time(b->S))
             return NDX_DOC_END;
         int excluded = 0;
         for (size_t k = 0; k < b->nexcl && !excluded; k++)
@@ -426,13 +453,13 @@ static int cmp_cost(const void *a, const void *b)
     return x->cost < y->cost ? -1 : x->cost > y->cost;
 }
 
-
-static struct boolit *boolit_new(const struct it_ops *ops, size_t nkids)
+static struct boolit *boolit_new(struct segctx *sc, const struct it_ops *ops, size_t nkids)
 {
     struct boolit *b = ndx_calloc(1, sizeof *b);
     if (!b)
         return NULL;
     b->base.ops = ops;
+    b->S = sc->S;
     b->kids = ndx_calloc(nkids ? nkids : 1, sizeof *b->kids);
     b->excl = ndx_calloc(nkids ? nkids : 1, sizeof *b->excl);
     if (!b->kids || !b->excl) {
@@ -445,11 +472,13 @@ static struct boolit *boolit_new(const struct it_ops *ops, size_t nkids)
 static struct it *build_bool(struct segctx *sc, const struct cnode *c)
 {
     int is_and = c->kind == NDX_Q_AND;
-    struct boolit *b = boolit_new(is_and ? &and_ops : &or_ops, c->nkids);
+    struct boolit *b = boolit_new(sc, is_and ? &and_ops : &or_ops, c->nkids);
     if (!b)
         return NULL;
     for (size_t i = 0; i < c->nkids; i++) {
         const struct cnode *k = c->kids[i];
+        if (ndx__out_of_time(sc->S))
+            break; /* out of time: the kids built so far (the pass stops at once anyway) */
         if (k->kind == NDX_Q_NOT && is_and) {
             struct it *e = k->nkids ? ndx__build_it(sc, k->kids[0]) : none_new();
             if (!e)
@@ -494,7 +523,7 @@ struct it *ndx__build_it(struct segctx *sc, const struct cnode *c)
         return build_bool(sc, c);
     if (c->kind == NDX_Q_NOT) {
         /* NOT outside AND: everything but the kid */
-        struct boolit *b = boolit_new(&all_ops, 1);
+        struct boolit *b = boolit_new(sc, &all_ops, 1);
         if (!b)
             return NULL;
         b->ndocs = sc->seg->ndocs;
@@ -527,7 +556,8 @@ struct it *ndx__build_it(struct segctx *sc, const struct cnode *c)
         return none_new();
     int field = l->field == NDX_F_TITLE || l->field == NDX_F_BODY ? l->field : NDX_F_ANY;
     if (l->nslots == 1 && l->kind != NDX_Q_PHRASE) {
-        struct termset *t = ndx__termset_new(sc, &l->slots[0], l->kind == NDX_Q_PREFIX, field, l->idf);
+        struct termset *t =
+            ndx__termset_new(sc, &l->slots[0], l->kind == NDX_Q_PREFIX, field, l->idf);
         return t ? &t->base : NULL;
     }
     struct phrase *p = ndx_calloc(1, sizeof *p);
@@ -539,7 +569,8 @@ struct it *ndx__build_it(struct segctx *sc, const struct cnode *c)
     p->idf = l->idf;
     p->slots = ndx_calloc(l->nslots, sizeof *p->slots);
     p->rel = ndx_calloc(l->nslots, sizeof *p->rel);
-    if (!p->slots || !p->rel) {
+    p->order = ndx_calloc(l->nslots, sizeof *p->order);
+    if (!p->slots || !p->rel || !p->order) {
         phrase_free(&p->base);
         return NULL;
     }
@@ -550,16 +581,21 @@ struct it *ndx__build_it(struct segctx *sc, const struct cnode *c)
             phrase_free(&p->base);
             return NULL;
         }
+        p->slots[i]->no_wf = p->slop != UINT32_MAX; /* scored by its phrase frequency */
         p->rel[i] = l->slots[i].rel;
         p->n++;
         if (i == 0 || p->slots[i]->base.cost < p->base.cost)
             p->base.cost = p->slots[i]->base.cost;
+        /* insertion by cost, stable: equal costs keep the phrase order */
+        size_t k = i;
+        for (; k > 0 && p->slots[p->order[k - 1]]->base.cost > p->slots[i]->base.cost; k--)
+            p->order[k] = p->order[k - 1];
+        p->order[k] = i;
     }
     p->base.doc = 0;
     p->base.doc = phrase_advance(&p->base, 0);
     return &p->base;
 }
-
 
 void ndx__termset_free(struct termset *t)
 {

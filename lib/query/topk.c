@@ -115,6 +115,7 @@ static int cmp_ub(const void *a, const void *b)
 struct ms_term {
     double ub; /* first: sorted by it */
     struct termset *t;
+    size_t k; /* index of the kid in the query: scores are summed in that order, as or_score */
 };
 
 static double heap_threshold(const struct heap *h)
@@ -123,10 +124,68 @@ static double heap_threshold(const struct heap *h)
 }
 
 /*
+ * Can no document whose score is at most `bound` enter a full heap of threshold theta?  Strictly
+ * below, with a margin for rounding (a bound and a score are summed in different orders): a
+ * document scoring exactly theta can still enter, by its id, so pruning never changes the top k.
+ */
+static inline int below(double bound, double theta)
+{
+    return theta >= 0 && bound < theta * (1 - 1e-9);
+}
+
+/*
+ * Block-max over one postings list: a block whose bound (its largest wf, its shortest document)
+ * cannot enter the heap is skipped without decoding it; in the others each document's score is
+ * bounded without a division first (A*wf < theta*(wf + norm(dl))) and computed only when it may
+ * enter.  *matched counts the documents pushed (a lower bound of the matches).
+ */
+static void single_list(struct segctx *sc, struct termset *t, struct heap *heap, uint32_t gidx,
+                        uint64_t *matched)
+{
+    struct ndx_pl *pl = &t->pls[0];
+    struct search *S = sc->S;
+    const struct ndx_segref *ref = sc->ref;
+    const struct ndx_columns *col = &sc->seg->col;
+    double avgdl = S->avgdl > 0 ? S->avgdl : 1;
+    double a = t->idf * (BM25_K1 + 1), n0 = BM25_K1 * (1 - BM25_B), n1 = BM25_K1 * BM25_B / avgdl;
+    double theta = heap_threshold(heap);
+    while (pl->doc != NDX_DOC_END && !ndx__out_of_time(S)) {
+        uint32_t bwf, bdl, last;
+        ndx__pl_block_bounds(pl, &bwf, &bdl, &last);
+        if (below(bm25(S, t->idf, bwf, bdl), theta) && last != NDX_DOC_END - 1) {
+            ndx__pl_advance(pl, last + 1);
+            continue;
+        }
+        double cut = theta * (1 - 1e-9);
+        if (pl->wf_pending)
+            ndx__pl_load_wfs(pl);
+        for (uint32_t i = pl->i; i < pl->n; i++) {
+            uint32_t d = pl->docs[i];
+            double wf = pl->wfs[i];
+            if (theta >= 0 && a * wf < cut * (wf + n0 + n1 * col->dl[d]))
+                continue; /* its score is below theta */
+            if (ndx__seg_deleted(ref, d))
+                continue;
+            double score = bm25(S, t->idf, wf, col->dl[d]);
+            struct cand c = {score, score, col->gid[d], gidx, d};
+            (*matched)++;
+            heap_push(heap, &c);
+            theta = heap_threshold(heap);
+            cut = theta * (1 - 1e-9);
+        }
+        pl->i = pl->n - 1;
+        pl->doc = pl->docs[pl->i];
+        ndx__pl_next(pl);
+    }
+    if (pl->corrupt)
+        sc->corrupt = 1;
+}
+
+/*
  * MaxScore over one segment: terms sorted by score upper bound; the lowest ones, whose bounds sum
- * to no more than the heap's threshold, are only probed for documents the others found.  A single
- * postings list also skips whole blocks whose block-max bound cannot beat the threshold.
- * *matched counts the documents scored (a lower bound of the matches).
+ * to less than the heap's threshold, are only probed for documents the others found.  A single
+ * postings list goes block by block (single_list).  *matched counts the documents scored (a
+ * lower bound of the matches).
  */
 static int maxscore_segment(struct segctx *sc, const struct cnode *root, struct heap *heap,
                             uint32_t gidx, uint64_t *matched)
@@ -134,10 +193,13 @@ static int maxscore_segment(struct segctx *sc, const struct cnode *root, struct 
     size_t n = prunable_leaf(root) ? 1 : root->nkids;
     struct ms_term *m = ndx_calloc(n, sizeof *m);
     double *prefix = ndx_calloc(n, sizeof *prefix);
-    int rc = m && prefix ? NDX_OK : NDX_ENOMEM;
+    double *part = ndx_calloc(n, sizeof *part); /* a kid's score on the current doc, or -1 */
+    int rc = m && prefix && part ? NDX_OK : NDX_ENOMEM;
     for (size_t i = 0; i < n && !rc; i++) {
         const struct cnode *k = prunable_leaf(root) ? root : root->kids[i];
         const struct leaf *l = k->leaf;
+        m[i].k = i;
+        part[i] = -1;
         m[i].t = ndx__termset_new(sc, &l->slots[0], l->kind == NDX_Q_PREFIX, NDX_F_ANY, l->idf);
         if (!m[i].t)
             rc = NDX_ENOMEM;
@@ -146,49 +208,52 @@ static int maxscore_segment(struct segctx *sc, const struct cnode *root, struct 
     }
     if (rc)
         goto out;
+    if (n == 1 && m[0].t->npl == 1) {
+        single_list(sc, m[0].t, heap, gidx, matched);
+        goto out;
+    }
     qsort(m, n, sizeof *m, cmp_ub);
     for (size_t i = 0; i < n; i++)
         prefix[i] = (i ? prefix[i - 1] : 0) + m[i].ub;
     const struct ndx_segref *ref = sc->ref;
     const struct ndx_columns *col = &sc->seg->col;
-    const struct search *S = sc->S;
     double theta = heap_threshold(heap);
     size_t e = 0;
-    while (e < n && prefix[e] <= theta)
+    while (e < n && below(prefix[e], theta))
         e++;
-    while (e < n) {
+    while (e < n && !ndx__out_of_time(sc->S)) {
         uint32_t d = NDX_DOC_END;
         for (size_t i = e; i < n; i++)
             d = NDX_MIN(d, m[i].t->base.doc);
         if (d == NDX_DOC_END)
             break;
-        if (n == 1 && m[0].t->npl == 1 && theta >= 0) {
-            uint32_t bwf, bdl, last;
-            ndx__pl_block_bounds(&m[0].t->pls[0], &bwf, &bdl, &last);
-            if (bm25(S, m[0].t->idf, bwf, bdl) <= theta && last != NDX_DOC_END - 1) {
-                it_advance(&m[0].t->base, last + 1);
-                continue;
-            }
-        }
         double score = 0;
         for (size_t i = e; i < n; i++)
             if (m[i].t->base.doc == d)
-                score += ts_score(&m[i].t->base);
+                score += part[m[i].k] = ts_score(&m[i].t->base);
         int keep = 1;
         for (size_t i = e; i-- > 0;) {
-            if (score + prefix[i] <= theta) {
+            if (below(score + prefix[i], theta)) {
                 keep = 0;
                 break;
             }
             if (it_advance(&m[i].t->base, d) == d)
-                score += ts_score(&m[i].t->base);
+                score += part[m[i].k] = ts_score(&m[i].t->base);
         }
+        if (keep) { /* the exact score: summed in query order, as the OR iterator sums it */
+            score = 0;
+            for (size_t k = 0; k < n; k++)
+                if (part[k] >= 0)
+                    score += part[k];
+        }
+        for (size_t k = 0; k < n; k++)
+            part[k] = -1;
         if (keep && !ndx__seg_deleted(ref, d)) {
             (*matched)++;
             struct cand c = {score, score, col->gid[d], gidx, d};
             heap_push(heap, &c);
             theta = heap_threshold(heap);
-            while (e < n && prefix[e] <= theta)
+            while (e < n && below(prefix[e], theta))
                 e++;
         }
         for (size_t i = e; i < n; i++)
@@ -203,11 +268,11 @@ out:
             ndx__termset_free(m[i].t);
     ndx_free(m);
     ndx_free(prefix);
+    ndx_free(part);
     return rc;
 }
 
-int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro,
-                 ndx_results *res)
+int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro, ndx_results *res)
 {
     ndx_index *ix = S->ix;
     const ndx_search_opts *opts = S->o;
@@ -223,9 +288,9 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
     int rc = heap.c ? NDX_OK : NDX_ENOMEM;
     int has_from = opts->date_from != NDX_DATE_UNKNOWN, has_to = opts->date_to != NDX_DATE_UNKNOWN;
     uint64_t total = 0, copies = 0;
-    int prune = !opts->want_count && !opts->collapse && opts->sort == NDX_SORT_RELEVANCE &&
-                !has_from && !has_to && !ro && !S->coll && want > 0 && prunable(root);
-    for (size_t g = 0; g < S->v.nsegs && !rc && prune; g++) {
+    int prune = !opts->collapse && opts->sort == NDX_SORT_RELEVANCE && !has_from && !has_to &&
+                !ro && !S->coll && want > 0 && prunable(root);
+    for (size_t g = 0; g < S->v.nsegs && !rc && prune && !S->partial; g++) {
         struct segctx sc = {S, S->v.segs[g].seg, &S->v.segs[g], 0};
         rc = maxscore_segment(&sc, root, &heap, (uint32_t)g, &total);
         if (!rc && sc.corrupt)
@@ -234,8 +299,13 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
     }
     copies = total;
     int stories = opts->collapse || opts->count_stories;
-    int scoring = want > 0 || opts->collapse;
-    for (size_t g = 0; g < S->v.nsegs && !rc && !prune; g++) {
+    /* Exact totals after a pruned pass: the matches counted again without scoring them (one
+     * plain term in a segment without deletions: its document frequency). */
+    int recount = prune && (opts->want_count || stories);
+    if (recount)
+        total = copies = 0;
+    int scoring = !prune && (want > 0 || opts->collapse);
+    for (size_t g = 0; g < S->v.nsegs && !rc && (!prune || recount) && !S->partial; g++) {
         const struct ndx_segref *ref = &S->v.segs[g];
         struct segctx sc = {S, ref->seg, ref, 0};
         /* a count of one plain term in a segment without deletions is its document frequency */
@@ -257,6 +327,8 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
         }
         const struct ndx_columns *col = &ref->seg->col;
         for (uint32_t d = it->doc; d != NDX_DOC_END && !rc; d = it_next(it)) {
+            if (ndx__out_of_time(S))
+                break;
             if (ndx__seg_deleted(ref, d))
                 continue;
             int64_t pub = col->published[d];
@@ -275,6 +347,11 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
                 copies += 1 + NDX_NCOPIES(col->flags[d]);
             if (S->coll && (rc = ndx__coll_add(S->coll, ref, d)))
                 break;
+            if (recount && stories && !ndx__map_get(&story_map, story)) {
+                if ((rc = ndx__map_put(&story_map, story, 1)))
+                    break;
+                nslots++; /* a story counted; its best hit is not needed (no collapse) */
+            }
             if (!scoring)
                 continue;
             struct cand c;
@@ -331,9 +408,10 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
             heap_push(&heap, &slots[i].best);
     qsort(heap.c, heap.n, sizeof *heap.c, cmp_cand_best_first);
     res->total = opts->collapse ? nslots : total;
-    res->total_stories = prune || !stories ? 0 : nslots;
+    res->total_stories = (prune && !recount) || !stories ? 0 : nslots;
     res->total_copies = copies;
-    res->exact = !prune;
+    res->exact = (!prune || recount) && !S->partial;
+    res->partial = S->partial;
     size_t from = NDX_MIN(opts->offset, heap.n);
     size_t n = heap.n - from;
     if (S->keep_cands) {
@@ -368,6 +446,8 @@ int ndx_search_analytics(ndx_index *ix, const char *query, size_t nquery,
         rc = ndx__alias_expand(ix, &q); /* names in their other script too */
     struct search S;
     ndx__search_init(&S, ix, opts);
+    if (opts->timeout_ms)
+        S.deadline = t0 + opts->timeout_ms;
     struct cnode *root = NULL;
     ndx_results *res = ndx_calloc(1, sizeof *res);
     if (!res)
@@ -400,6 +480,11 @@ int ndx_search_analytics(ndx_index *ix, const char *query, size_t nquery,
     res->took_ms = now_ms() - t0;
     *out = res;
     return NDX_OK;
+}
+
+int ndx_results_partial(const ndx_results *r)
+{
+    return r ? r->partial : 0;
 }
 
 int ndx_search(ndx_index *ix, const char *query, size_t nquery, const ndx_search_opts *opts,

@@ -40,6 +40,8 @@ static void usage_search(void)
            "  --no-aliases      names as written only (default: also their other script from\n"
            "                    the alias table, \"Chen Quanguo\" finding 陳全國)\n"
            "  --no-snippets     skip snippets and teasers\n"
+           "  --timeout-ms N    stop matching after N milliseconds and show the best hits found\n"
+           "                    so far, marked partial (default: no limit)\n"
            "  --color WHEN      highlight matches: auto (default), always, never\n\n"
            "Analytics (counted over every match, as stories and as copies; docs/ANALYTICS.md):\n"
            "  --facet F[:PREFIX]  counts by F: source, lang, wire, year, month (repeatable);\n"
@@ -186,6 +188,11 @@ static void search_opt(void *ctx, int c, const char *arg)
     case 'E':
         s->explain = 1;
         break;
+    case 'T':
+        if (parse_size(arg, &v) || v < 1 || v > 3600000)
+            die_usage("search", "--timeout-ms takes a number of milliseconds from 1 to 3600000");
+        s->so.timeout_ms = (unsigned)v;
+        break;
     case 'Z':
         if (parse_size(arg, &v) || v < 1 || v > 10000)
             die_usage("search", "--facet-size takes a number from 1 to 10000");
@@ -211,6 +218,7 @@ int ndx_cmd_search(int argc, char **argv)
                                          {"histogram", required_argument, 0, 'H'},
                                          {"no-aliases", no_argument, 0, 'A'},
                                          {"explain", no_argument, 0, 'E'},
+                                         {"timeout-ms", required_argument, 0, 'T'},
                                          QUERY_OPTIONS,
                                          {0, 0, 0, 0}};
     struct search_args sa = {.facet_size = 10, .color = -1};
@@ -303,6 +311,8 @@ int ndx_cmd_search(int argc, char **argv)
         json_object_set_new(j, "collapsed", json_boolean(so.collapse));
         json_object_set_new(j, "took_ms", json_real(ndx_results_took_ms(res)));
         json_object_set_new(j, "offset", json_integer((json_int_t)so.offset));
+        if (ndx_results_partial(res))
+            json_object_set_new(j, "partial", json_true());
         json_object_set_new(j, "hits", hits);
         if (explain)
             json_object_set_new(j, "explain", json_string(tree));
@@ -315,6 +325,10 @@ int ndx_cmd_search(int argc, char **argv)
                so.collapse ? (total == 1 ? "y" : "ies") : (total == 1 ? "" : "s"),
                ndx_results_total_stories(res), ndx_results_total_copies(res),
                ndx_results_took_ms(res));
+        if (ndx_results_partial(res))
+            printf("partial: the time budget (--timeout-ms %u) ran out; these are the best hits "
+                   "found so far and the counts are lower bounds\n",
+                   so.timeout_ms);
         if (explain)
             printf("query tree: %s\n", tree);
         for (size_t i = 0; i < n; i++) {

@@ -455,6 +455,8 @@ int ndxx_search_text(struct ndxx_text *t, const char *q, size_t nq, const ndx_re
     tx_real(t, ndx_results_took_ms(res));
     tx_puts(t, ",\"offset\":");
     tx_u64(t, offset);
+    if (ndx_results_partial(res))
+        tx_puts(t, ",\"partial\":true");
     tx_puts(t, ",\"hits\":[");
     size_t cnt = ndx_results_count(res);
     for (size_t i = 0; i < cnt; i++) {

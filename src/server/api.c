@@ -151,6 +151,11 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
         return srv_send_error(c, MHD_HTTP_BAD_REQUEST, "offset must be a number from 0 to 100000",
                               NULL);
     so.offset = (size_t)v;
+    if (srv_arg_uint(c, "timeout_ms", 3600000, 0, &v) < 0)
+        return srv_send_error(c, MHD_HTTP_BAD_REQUEST,
+                              "timeout_ms must be a number of milliseconds from 0 to 3600000",
+                              NULL);
+    so.timeout_ms = (unsigned)v; /* a complete answer is the same with or without: not keyed */
     size_t n;
     const char *sort = srv_arg(c, "sort", &n);
     if (sort && n) {
@@ -209,6 +214,8 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
         return api_query_failed(s, c, ix, rc, q, nq, errpos);
     struct ndxx_text t = {0};
     int bad = ndxx_search_text(&t, q, nq, res, so.collapse, so.offset, so.want_snippets);
+    if (ndx_results_partial(res))
+        nkey = 0; /* cut short by timeout_ms: not cached */
     ndx_results_free(res);
     srv_release(s, ix);
     if (bad) {
