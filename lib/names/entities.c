@@ -29,14 +29,14 @@ enum { STRONG = 2, WEAK = 1 };
 
 struct ent {
     size_t s, e, ns, ne;
-    int type;       /* NDX_ENT_*, 0 = unresolved candidate */
+    int type; /* NDX_ENT_*, 0 = unresolved candidate */
     int strength;
     uint32_t ntok;
     uint64_t key;       /* the span's text */
     uint64_t first_key; /* PER: first and last word */
     uint64_t last_key;
-    unsigned cue;       /* candidates: C_* */
-    unsigned place;     /* LN_* of the span */
+    unsigned cue;   /* candidates: C_* */
+    unsigned place; /* LN_* of the span */
 };
 
 enum { C_LOCPREP = 1, C_REPORT = 2, C_PROPER = 4 };
@@ -84,7 +84,16 @@ static unsigned nflags(const struct ectx *c, size_t a, size_t b)
         return nf1(c, a);
     char buf[256];
     size_t m = span_text(c, a, b, buf);
-    return m ? ndx__lex_name(buf, m) : 0;
+    unsigned f = m ? ndx__lex_name(buf, m) : 0;
+    if (!f && m > 4 && (!memcmp(buf, "St. ", 4) || !memcmp(buf, "St ", 3))) {
+        /* "St. Louis" as the gazetteer writes it, "Saint Louis" */
+        char sb[260];
+        size_t skip = buf[2] == '.' ? 4 : 3;
+        memcpy(sb, "Saint ", 6);
+        memcpy(sb + 6, buf + skip, m - skip);
+        f = ndx__lex_name(sb, m - skip + 6) & LN_PLACE;
+    }
+    return f;
 }
 
 static uint64_t span_key(const struct ectx *c, size_t a, size_t b)
@@ -94,7 +103,7 @@ static uint64_t span_key(const struct ectx *c, size_t a, size_t b)
     return m ? key_bytes(buf, m) : 0;
 }
 
-#define WC_DONE (1u << 31)
+#define WC_DONE       (1u << 31)
 #define WC_NAME_SHIFT 22
 
 static void fill_cache(const struct ectx *c, size_t i)
@@ -190,12 +199,12 @@ static bool tok_is(const struct ectx *c, size_t i, const char *w)
 
 /* A word of a person's name that may stand for the person later on: not a place, not a word
  * of the common vocabulary unless it is also a name ("Sham" in "Jimmy Sham"), not a title. */
-static uint64_t name_part_key(const struct ectx *c, size_t i)
+static uint64_t name_part_key(const struct ectx *c, size_t i, bool place_ok)
 {
     const struct ndx_tok *t = &c->t[i];
     unsigned nf = ndx__lex_name(c->text + t->s, t->e - t->s), w = wf(c, i);
-    if ((nf & (LN_PLACE | LN_DEMONYM)) || (w & (LW_TITLE | LW_STOP | LW_NEVER)) ||
-        (t->f & NTF_INITIAL) || t->e - t->s < 2)
+    if ((nf & (place_ok ? LN_COUNTRY | LN_REGION | LN_DEMONYM : LN_PLACE | LN_DEMONYM)) ||
+        (w & (LW_TITLE | LW_STOP | LW_NEVER)) || (t->f & NTF_INITIAL) || t->e - t->s < 2)
         return 0;
     return key_bytes(c->text + t->s, t->e - t->s);
 }
@@ -233,10 +242,11 @@ static struct ent *emit(struct ectx *c, size_t a, size_t b, int type, int streng
             l--;
         /* the first word stands for the person when it is a known name ("Chen" of "Chen
          * Quanguo") or the name came with a cue; "Bridgton" of "Bridgton Hinkleys" does not */
-        if (strength == STRONG || (ndx__lex_name(c->text + c->t[f].s, c->t[f].e - c->t[f].s) &
-                                   LN_PROPER))
-            e->first_key = name_part_key(c, f);
-        e->last_key = name_part_key(c, l);
+        if (strength == STRONG ||
+            (ndx__lex_name(c->text + c->t[f].s, c->t[f].e - c->t[f].s) & LN_PROPER))
+            e->first_key = name_part_key(c, f, false);
+        /* a surname that is also a town ("Cowley") stands for the person named with a cue */
+        e->last_key = name_part_key(c, l, strength == STRONG);
     }
     return e;
 }
@@ -285,7 +295,8 @@ static bool report_after(const struct ectx *c, size_t b)
     return is_lower(c, b) && (wf(c, b) & LW_REPORT);
 }
 
-/* ---- classification --------------------------------------------------------------------------- */
+/* ---- classification ---------------------------------------------------------------------------
+ */
 
 static bool is_acronym(const struct ectx *c, size_t i)
 {
@@ -329,6 +340,36 @@ static size_t drop_demonyms(const struct ectx *c, size_t a, size_t b)
             tok_is(c, a + 1, "Government") || tok_is(c, a + 1, "Embassy")))
         a++;
     return a;
+}
+
+/* A plural last word ("Bruins", "Jays") that is no head, place or common word. */
+static bool plural_name(const struct ectx *c, size_t i)
+{
+    const struct ndx_tok *t = &c->t[i];
+    size_t l = t->e - t->s;
+    const char *w = c->text + t->s;
+    return l >= 4 && w[l - 1] == 's' && w[l - 2] != 's' && w[l - 2] != '\'' &&
+           !(wf(c, i) & (LW_ORGHEAD | LW_LOCHEAD | LW_MISCHEAD | LW_STOP | LW_TITLE)) &&
+           !(nf1(c, i) & (LN_PLACE | LN_PROPER)); /* "Gary Jones" is a person */
+}
+
+/* "Boston Bruins", "Toronto Blue Jays": a place (1-3 words) and a name of 1-2 capitalised
+ * words ending in a plural. */
+static bool team_name(const struct ectx *c, size_t a, size_t b)
+{
+    if (b - a < 2 || b - a > 6 || !plural_name(c, b - 1))
+        return false;
+    for (size_t k = b - 1; k + 3 >= b && k > a; k--) {
+        if (k - a > 3 || !is_cap(c, k) || (wf(c, k) & LW_STOP))
+            return false;
+        /* a one-word place that is also a common word ("Forest Mills") or a direction
+         * ("North Shields") is more likely part of a place's name */
+        if (k == a + 1 && (wf(c, a) & (LW_COMMON | LW_DIRECTION)))
+            continue;
+        if (nflags(c, a, k) & LN_PLACE)
+            return true;
+    }
+    return false;
 }
 
 static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
@@ -375,9 +416,16 @@ static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
     }
     if (ntok == 1 && (nf & LN_DEMONYM))
         return;
+    /* "Boston Bruins", "Tampa Bay Devil Rays": a place and a plural name, a team */
+    if (team_name(c, a, b)) {
+        struct ent *e = emit(c, a, b, NDX_ENT_ORG, STRONG);
+        if (e)
+            e->last_key = key_bytes(c->text + c->t[b - 1].s, c->t[b - 1].e - c->t[b - 1].s);
+        return;
+    }
     /* 3. places (a city that is also a common word needs "in" or "near" before it) */
-    if ((nf & LN_PLACE) && ntok == 1 && !(nf & LN_COUNTRY) &&
-        (wfirst & LW_COMMON) && !(a > 0 && is_lower(c, a - 1) && (wf(c, a - 1) & LW_LOCPREP)))
+    if ((nf & LN_PLACE) && ntok == 1 && !(nf & LN_COUNTRY) && (wfirst & LW_COMMON) &&
+        !(a > 0 && is_lower(c, a - 1) && (wf(c, a - 1) & LW_LOCPREP)))
         nf &= ~(unsigned)LN_PLACE;
     if (nf & LN_PLACE) {
         emit(c, a, b, NDX_ENT_LOC, (nf & (LN_COUNTRY | LN_REGION)) ? STRONG : WEAK);
@@ -400,6 +448,13 @@ static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
         emit(c, a, b, NDX_ENT_ORG, WEAK);
         return;
     }
+    /* "Major League Baseball": an organisation head inside a longer name */
+    if (ntok >= 3 && !per_cue)
+        for (size_t i = a + 1; i + 1 < b; i++)
+            if (is_cap(c, i) && (wf(c, i) & LW_ORGHEAD) && !(nflags(c, a, i) & LN_PLACE)) {
+                emit(c, a, b, NDX_ENT_ORG, WEAK);
+                return;
+            }
     /* 5. people */
     unsigned first_nf = nflags(c, a, a + 1);
     if (ntok >= 2 && (first_nf & LN_DEMONYM)) {
@@ -465,8 +520,39 @@ static bool strip_first(const struct ectx *c, size_t a, size_t b)
     return (w & LW_COMMON) && !(nf & (LN_PROPER | LN_DEMONYM));
 }
 
+/* 1 to 3 digits alone */
+static bool is_number(const struct ectx *c, size_t i)
+{
+    const struct ndx_tok *t = &c->t[i];
+    size_t l = t->e - t->s;
+    if (l < 1 || l > 3)
+        return false;
+    for (size_t k = 0; k < l; k++)
+        if (c->text[t->s + k] < '0' || c->text[t->s + k] > '9')
+            return false;
+    return true;
+}
+
+/* A military unit's head word. */
+static bool is_unit(const struct ectx *c, size_t i)
+{
+    static const char *const units[] = {"Division", "Wing",    "Command",  "Fleet",
+                                        "Squadron", "Brigade", "Regiment", "Battalion",
+                                        "Corps",    "Group",   "Army",     "Force"};
+    for (size_t k = 0; k < sizeof units / sizeof *units; k++)
+        if (tok_is(c, i, units[k]))
+            return true;
+    return false;
+}
+
 static void process_run(struct ectx *c, size_t a, size_t b)
 {
+    /* "65 Air Division": a number before a unit */
+    if (a > 0 && is_number(c, a - 1) && (wf(c, b - 1) & LW_ORGHEAD) && is_unit(c, b - 1) &&
+        !(c->t[a].f & NTF_START)) {
+        emit(c, a - 1, b, NDX_ENT_ORG, STRONG);
+        return;
+    }
     if (is_ordinal(c, a)) {
         /* "57th Air Division": a unit; otherwise the ordinal is no part of the name */
         if (wf(c, b - 1) & LW_ORGHEAD) {
@@ -509,8 +595,7 @@ static void process_run(struct ectx *c, size_t a, size_t b)
                 }
             }
     unsigned whole = nflags(c, a, b);
-    if (!(whole & LN_PLACE) || (b - a == 1 && !(whole & LN_COUNTRY)) ||
-        (wf(c, a) & LW_STOP)) {
+    if (!(whole & LN_PLACE) || (b - a == 1 && !(whole & LN_COUNTRY)) || (wf(c, a) & LW_STOP)) {
         while (a < b && strip_first(c, a, b)) {
             a++;
             while (a < b && !is_cap(c, a))
@@ -530,7 +615,8 @@ static void process_run(struct ectx *c, size_t a, size_t b)
     if (!(wl & (LW_ORGHEAD | LW_ORGSUFFIX))) {
         size_t x = b;
         for (size_t i = b; i-- > a;)
-            if (is_cap(c, i) && (wf(c, i) & LW_TITLE)) {
+            if (is_cap(c, i) && (wf(c, i) & LW_TITLE) &&
+                !(i + 1 < b && (wf(c, i + 1) & LW_ORGHEAD) && !(wf(c, i + 1) & LW_TITLE))) {
                 x = i;
                 break;
             }
@@ -569,6 +655,32 @@ static bool of_joins(const struct ectx *c, size_t last_cap, size_t j)
     return false;
 }
 
+static bool quote_mark(const struct ectx *c, size_t i)
+{
+    return i < c->nt && c->t[i].kind == NT_PUNCT &&
+           (ndx__is_open_quote(c->t[i].cp) || ndx__is_close_quote(c->t[i].cp));
+}
+
+/* A person's nickname in quotation marks between the given name and the surname: the end of
+ * `William Mailes "Cowboy" Cowley` after the run [a, b), or 0. */
+static size_t nickname_end(const struct ectx *c, size_t a, size_t b)
+{
+    if (b - a > 3 || !quote_mark(c, b) || !is_cap(c, b + 1))
+        return 0;
+    size_t q = b + 2;
+    if (is_cap(c, q))
+        q++;
+    if (!quote_mark(c, q) || !is_cap(c, q + 1) || (wf(c, q + 1) & (LW_STOP | LW_NEVER)))
+        return 0;
+    for (size_t i = a; i < b; i++)
+        if ((wf(c, i) & (LW_STOP | LW_ORGHEAD | LW_LOCHEAD)) || (nf1(c, i) & LN_PLACE))
+            return 0;
+    size_t e = q + 2;
+    while (e < c->nt && e < q + 4 && is_cap(c, e))
+        e++;
+    return e;
+}
+
 static void scan_window(struct ectx *c)
 {
     size_t i = 0;
@@ -597,7 +709,10 @@ static void scan_window(struct ectx *c)
                 size_t k = j + 1;
                 if (tok_is(c, k, "the"))
                     k++;
-                if (is_cap(c, k) && !(wf(c, k) & LW_NEVER)) {
+                /* "the League for the St. Louis Eagles": two names */
+                bool place = !tok_is(c, j, "of") && k + 1 < c->nt &&
+                             ((nf1(c, k) & LN_PLACE) || (nflags(c, k, k + 2) & LN_PLACE));
+                if (is_cap(c, k) && !(wf(c, k) & LW_NEVER) && !place) {
                     j = k;
                     continue;
                 }
@@ -607,6 +722,12 @@ static void scan_window(struct ectx *c)
                 continue;
             }
             break;
+        }
+        size_t nick = nickname_end(c, a, last + 1);
+        if (nick) { /* William Mailes "Cowboy" Cowley */
+            emit(c, a, nick, NDX_ENT_PER, STRONG);
+            i = nick;
+            continue;
         }
         if (ncap <= NDX_NAME_MAX_WORDS)
             process_run(c, a, last + 1);
@@ -618,9 +739,10 @@ static void scan_window(struct ectx *c)
 
 static int resolve(struct ectx *c)
 {
-    struct ndx_map typed, sur;
+    struct ndx_map typed, sur, team;
     ndx__map_init(&typed);
     ndx__map_init(&sur);
+    ndx__map_init(&team);
     int rc = ndx__map_reserve(&typed, c->nents);
     if (!rc)
         rc = ndx__map_reserve(&sur, c->nents);
@@ -632,6 +754,8 @@ static int resolve(struct ectx *c)
                 continue;
             if (!ndx__map_get(&typed, e->key))
                 rc = ndx__map_put(&typed, e->key, i + 1);
+            if (!rc && e->type == NDX_ENT_ORG && e->last_key && !ndx__map_get(&team, e->last_key))
+                rc = ndx__map_put(&team, e->last_key, i + 1);
             if (!rc && e->type == NDX_ENT_PER && e->ntok >= 2) {
                 if (e->last_key && !ndx__map_get(&sur, e->last_key))
                     rc = ndx__map_put(&sur, e->last_key, i + 1);
@@ -642,6 +766,12 @@ static int resolve(struct ectx *c)
     for (size_t i = 0; i < c->nents && !rc; i++) {
         struct ent *e = &c->ents[i];
         uint64_t sp = e->ntok == 1 ? ndx__map_get(&sur, e->key) : 0;
+        /* "the Bruins" after "Boston Bruins" */
+        uint64_t tm = e->ntok == 1 && e->strength != STRONG ? ndx__map_get(&team, e->key) : 0;
+        if (tm && !sp && tm - 1 != i && (!e->type || !(e->place & LN_COUNTRY))) {
+            e->type = NDX_ENT_ORG;
+            continue;
+        }
         if (!e->type || (e->type == NDX_ENT_PER && e->ntok == 1) ||
             (e->type == NDX_ENT_LOC && e->ntok == 1 && !(e->place & LN_COUNTRY) && sp)) {
             if (sp && sp - 1 != i) {
@@ -664,6 +794,7 @@ static int resolve(struct ectx *c)
     }
     ndx__map_free(&typed);
     ndx__map_free(&sur);
+    ndx__map_free(&team);
     return rc;
 }
 

@@ -42,7 +42,7 @@ static const struct { unsigned flags; const char *words; } k_lists[] = {
      "congresswoman councillor councilman councilwoman spokesman spokeswoman spokesperson "
      "emperor empress tsar czar duke duchess count countess baron baroness speaker coach "
      "officer chief leader envoy attorney counsel mp mep superintendent constable agent pastor "
-     "father brother sister"},
+     "father brother sister major famer"},
     {LW_TITLEMOD, "vice deputy prime foreign chief executive general acting former first "
      "interim senior assistant associate lord grand supreme high crown state party defence "
      "defense finance interior justice health trade home foreign-affairs co-founder"},
@@ -79,7 +79,8 @@ static const struct { unsigned flags; const char *words; } k_lists[] = {
      "club fc afc cf team united rovers wanderers athletic olympic olympics "
      "organisation organization org service services centre center network agency "
      "cabinet government regime junta secretariat directorate inspectorate "
-     "caucus conference convention forum council"},
+     "caucus conference convention forum council hotel casino laboratory fame fleet squadron "
+     "wing"},
     {LW_ORGSUFFIX, "inc inc. corp corp. ltd ltd. plc llc llp gmbh ag co co. sa nv bv"},
     {LW_LOCHEAD, "river rivers mountain mountains mount hills hill lake lakes sea ocean island "
      "islands isle isles bay gulf strait straits channel canal valley desert plain plains "

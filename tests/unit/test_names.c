@@ -79,8 +79,7 @@ TEST(entities_people_by_cues)
               "PER:Ri Hyong-son");
     CHECK_STR(ents(&g, "North Korean leader Kim Jong-un called it a criminal act."),
               "PER:Kim Jong-un");
-    CHECK_STR(ents(&g, "The adviser Ali Neumann said it must be investigated."),
-              "PER:Ali Neumann");
+    CHECK_STR(ents(&g, "The adviser Ali Neumann said it must be investigated."), "PER:Ali Neumann");
 }
 
 TEST(entities_places_and_sentence_starts)
@@ -95,8 +94,31 @@ TEST(entities_places_and_sentence_starts)
     CHECK_STR(ents(&g, "VARNOGRAD (Global Wire) - The vote was close."), "LOC:VARNOGRAD");
     /* a nationality adjective is no entity, nor a place before "-based" */
     CHECK_STR(ents(&g, "The Beijing-based European diplomats met Swiss officials."), "");
-    CHECK_STR(ents(&g, "Talks near Mount Kelvar collapsed in March."),
-              "LOC:Mount Kelvar");
+    CHECK_STR(ents(&g, "Talks near Mount Kelvar collapsed in March."), "LOC:Mount Kelvar");
+}
+
+TEST(entities_teams_units_and_nicknames)
+{
+    struct got g;
+    /* a place and a plural name is a team, and its last word stands for it later */
+    CHECK_STR(ents(&g, "He played for the Boston Bruins and the Toronto Blue Jays. "
+                       "The Bruins won."),
+              "ORG:Boston Bruins | ORG:Toronto Blue Jays | ORG:Bruins");
+    /* two names on either side of "for the": the second a team with "St." as "Saint" */
+    CHECK_STR(ents(&g, "He left the National Hockey League for the St. Louis Eagles in 1935."),
+              "ORG:National Hockey League | ORG:St. Louis Eagles");
+    /* a person, not a team: the plural is a surname */
+    CHECK_STR(ents(&g, "Gary Jones said it was over."), "PER:Gary Jones");
+    /* a number before a unit; an organisation head inside a name; a title before a head */
+    CHECK_STR(ents(&g, "The wing joined the 65 Air Division when Major League Baseball began."),
+              "ORG:65 Air Division | ORG:Major League Baseball");
+    CHECK_STR(ents(&g, "He was inducted into the Baseball Hall of Fame with Hall of Famer Bill "
+                       "McKechnie, and stayed at the Mark Hopkins Hotel."),
+              "ORG:Baseball Hall of Fame | PER:Bill McKechnie | ORG:Mark Hopkins Hotel");
+    /* a nickname between the names; a surname that is also a town is the person */
+    CHECK_STR(ents(&g, "William Mailes \"Cowboy\" Cowley was a pitcher. Cowley retired."),
+              "PER:William Mailes \"Cowboy\" Cowley | "
+              "PER:Cowley=William Mailes \"Cowboy\" Cowley");
 }
 
 TEST(entities_runs_are_bounded)
@@ -169,7 +191,8 @@ TEST(entities_hostile_input)
     ndx_free(e);
     /* invalid UTF-8, mixed scripts, NULs and controls */
     for (size_t i = 0; i < n; i++)
-        s[i] = (char)("Wang \xff\xfe Yi \xe9\x99\xb3 (\xe5\x85\xa8" "\x00Ab.\n\"'\xe2\x80\x9c"[i % 27]);
+        s[i] = (char)("Wang \xff\xfe Yi \xe9\x99\xb3 (\xe5\x85\xa8"
+                      "\x00Ab.\n\"'\xe2\x80\x9c"[i % 27]);
     check_hostile(s, n);
     /* the same input gives the same answer */
     ndx_entity *e1 = NULL, *e2 = NULL;
