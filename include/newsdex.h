@@ -728,6 +728,23 @@ typedef struct ndx_placement {
 NDX_API int ndx_index_place(ndx_index *ix, const ndx_article_keys *keys, size_t n,
                             ndx_placement *out);
 
+/**
+ * ndx_related for an article given in full, which need not be in this index (a sharded archive
+ * asks every shard for the articles related to an article of one of them): `self` is the
+ * article's id in this index (0: not here); it and its exact copies are left out.  Scored with
+ * the statistics ndx_index_set_stats gave, if any: the words chosen and their weights are then
+ * those of the whole archive.
+ */
+NDX_API int ndx_related_article(ndx_index *ix, const ndx_article *a, uint64_t self,
+                                const ndx_search_opts *opts, ndx_results **out);
+/**
+ * The collection statistics ndx_related_article looks up for article `a` on this index (its
+ * own, whatever ndx_index_set_stats gave), as JSON in the form of ndx_query_stats: documents,
+ * summed lengths, languages and the document frequency of every word and name it looks up.
+ * They add up over shards.  *out (*nout bytes, NUL-terminated) is freed with ndx_free().
+ */
+NDX_API int ndx_article_stats(ndx_index *ix, const ndx_article *a, char **out, size_t *nout);
+
 #ifdef __cplusplus
 }
 #endif

@@ -336,6 +336,10 @@ void ndx__xstats_apply(const struct ndx_xstats *x, struct ndx_view *v);
 uint64_t ndx__xstats_df(const struct ndx_xstats *x, const char *t, size_t n, int prefix);
 void ndx__xstats_record(struct ndx_xstats *x, const char *t, size_t n, int prefix, uint64_t df);
 void ndx__xstats_free(struct ndx_xstats *x);
+/* The frequencies run(ix, ctx) looks up on the index's own statistics, as ndx_query_stats's JSON
+ * (documents, lengths, languages, df, prefix_df) into *out (freed with ndx_free). */
+int ndx__record_stats(ndx_index *ix, int (*run)(ndx_index *ix, void *ctx), void *ctx, char **out,
+                      size_t *nout);
 
 /* Set the handle's error message (printf-style) and return rc. */
 int ndx__index_fail(ndx_index *ix, int rc, const char *fmt, ...) NDX_PRINTF(3, 4);

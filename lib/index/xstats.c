@@ -86,7 +86,8 @@ static int load_map(struct ndx_map *m, json_t *obj, int prefix)
     {
         if (!json_is_integer(val) || json_integer_value(val) < 0)
             return NDX_EINVAL;
-        int rc = ndx__map_put(m, key_of(k, strlen(k), prefix), (uint64_t)json_integer_value(val) + 1);
+        int rc =
+            ndx__map_put(m, key_of(k, strlen(k), prefix), (uint64_t)json_integer_value(val) + 1);
         if (rc)
             return rc;
     }
@@ -145,38 +146,28 @@ int ndx_index_set_stats(ndx_index *ix, const char *json, size_t n)
     return NDX_OK;
 }
 
-int ndx_query_stats(ndx_index *ix, const char *query, size_t nquery, char **out, size_t *nout,
-                    size_t *errpos)
+int ndx__record_stats(ndx_index *ix, int (*run)(ndx_index *ix, void *ctx), void *ctx, char **out,
+                      size_t *nout)
 {
     *out = NULL;
-    struct ndx_qnode *q = NULL;
-    int rc = ndx__parse_query(ix, query, nquery, &q, errpos);
-    if (rc)
-        return rc;
     struct ndx_xstats rec = {.rec_df = json_object(), .rec_pdf = json_object()};
     struct ndx_xstats *external = ix->xstats;
     ix->xstats = NULL; /* this index's own statistics, whatever it scores with */
     ix->xrec = &rec;
-    ndx_search_opts opts;
-    ndx_search_opts_init(&opts);
-    struct search S;
-    ndx__search_init(&S, ix, &opts);
-    struct cnode *root = NULL;
-    rc = rec.rec_df && rec.rec_pdf ? ndx__compile(&S, q, &root) : NDX_ENOMEM;
-    if (!rc)
-        ndx__compute_idf(&S, root);
+    int rc = rec.rec_df && rec.rec_pdf ? run(ix, ctx) : NDX_ENOMEM;
     ix->xrec = NULL;
+    struct ndx_view v;
+    ndx__view_init(&v, ix);
     ix->xstats = external;
     json_t *j = NULL;
     if (!rc) {
         json_t *langs = json_array();
-        for (int k = 0; k < S.v.nlangs; k++) {
-            char l[3] = {(char)(S.v.langs[k] & 0xff), (char)(S.v.langs[k] >> 8), 0};
+        for (int k = 0; k < v.nlangs; k++) {
+            char l[3] = {(char)(v.langs[k] & 0xff), (char)(v.langs[k] >> 8), 0};
             json_array_append_new(langs, json_string(l));
         }
-        j = json_pack("{sIsIsosOsO}", "docs", (json_int_t)S.v.ndocs, "sum_dl",
-                      (json_int_t)S.v.sum_dl, "langs", langs, "df", rec.rec_df, "prefix_df",
-                      rec.rec_pdf);
+        j = json_pack("{sIsIsosOsO}", "docs", (json_int_t)v.ndocs, "sum_dl", (json_int_t)v.sum_dl,
+                      "langs", langs, "df", rec.rec_df, "prefix_df", rec.rec_pdf);
     }
     char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     if (!rc && !text)
@@ -193,10 +184,37 @@ int ndx_query_stats(ndx_index *ix, const char *query, size_t nquery, char **out,
     json_decref(j);
     json_decref(rec.rec_df);
     json_decref(rec.rec_pdf);
-    ndx__search_free(&S);
-    ndx__cnode_free(root);
-    ndx__query_free(q);
     if (rc == NDX_ENOMEM)
         ndx__index_fail(ix, rc, "out of memory");
+    return rc;
+}
+
+/* What ndx_query_stats records: the query compiled and its frequencies looked up. */
+static int look_up_query(ndx_index *ix, void *ctx)
+{
+    const struct ndx_qnode *q = ctx;
+    ndx_search_opts opts;
+    ndx_search_opts_init(&opts);
+    struct search S;
+    ndx__search_init(&S, ix, &opts);
+    struct cnode *root = NULL;
+    int rc = ndx__compile(&S, q, &root);
+    if (!rc)
+        ndx__compute_idf(&S, root);
+    ndx__search_free(&S);
+    ndx__cnode_free(root);
+    return rc;
+}
+
+int ndx_query_stats(ndx_index *ix, const char *query, size_t nquery, char **out, size_t *nout,
+                    size_t *errpos)
+{
+    *out = NULL;
+    struct ndx_qnode *q = NULL;
+    int rc = ndx__parse_query(ix, query, nquery, &q, errpos);
+    if (rc)
+        return rc;
+    rc = ndx__record_stats(ix, look_up_query, q, out, nout);
+    ndx__query_free(q);
     return rc;
 }

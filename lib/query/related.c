@@ -194,11 +194,11 @@ static int same_article_url(const ndx_article *a, const char *url, size_t n)
 
 /* Whether hit i of res goes: the article, an exact copy, past the limit, or one more of a story
  * already shown per_story_max times among the kept hits before it. */
-static bool dropped(const ndx_results *res, size_t i, const ndx_article *a, size_t limit,
-                    size_t kept, const bool *keep)
+static bool dropped(const ndx_results *res, size_t i, const ndx_article *a, uint64_t self,
+                    size_t limit, size_t kept, const bool *keep)
 {
     const ndx_hit *h = &res->hits[i];
-    if (kept >= limit || h->id == a->id || same_article_url(a, h->url, h->nurl))
+    if (kept >= limit || (self && h->id == self) || same_article_url(a, h->url, h->nurl))
         return true;
     int same = 0;
     for (size_t j = 0; j < i; j++)
@@ -206,15 +206,16 @@ static bool dropped(const ndx_results *res, size_t i, const ndx_article *a, size
     return same >= RELATED_PER_STORY;
 }
 
-/* Drop the article and its exact copies from res, and keep at most limit hits. */
-static int drop_self(ndx_results *res, const ndx_article *a, size_t limit)
+/* Drop the article (id self here, 0: not here) and its exact copies from res, and keep at most
+ * limit hits. */
+static int drop_self(ndx_results *res, const ndx_article *a, uint64_t self, size_t limit)
 {
     size_t ndrop = 0, kept = 0;
     bool *keep = ndx_calloc(res->nhits + 1, sizeof *keep);
     if (!keep)
         return NDX_ENOMEM;
     for (size_t i = 0; i < res->nhits; i++) {
-        keep[i] = !dropped(res, i, a, limit, kept, keep);
+        keep[i] = !dropped(res, i, a, self, limit, kept, keep);
         if (keep[i])
             kept++;
         else
@@ -249,16 +250,26 @@ static int drop_self(ndx_results *res, const ndx_article *a, size_t limit)
 int ndx_related(ndx_index *ix, uint64_t id, const ndx_search_opts *opts, ndx_results **out)
 {
     *out = NULL;
+    ndx_article *a = NULL;
+    int rc = ndx_index_get(ix, id, &a);
+    if (rc)
+        return rc;
+    rc = ndx_related_article(ix, a, id, opts, out);
+    ndx_article_free(a);
+    return rc;
+}
+
+int ndx_related_article(ndx_index *ix, const ndx_article *a, uint64_t self,
+                        const ndx_search_opts *opts, ndx_results **out)
+{
+    *out = NULL;
     double t0 = now_ms();
     ndx_search_opts defaults;
     if (!opts) {
         ndx_search_opts_init(&defaults);
         opts = &defaults;
     }
-    ndx_article *a = NULL;
-    int rc = ndx_index_get(ix, id, &a);
-    if (rc)
-        return rc;
+    int rc = NDX_OK;
     ndx_search_opts o = *opts;
     if (o.limit) /* room for the article's exact copies, dropped below */
         o.limit = o.limit * 4 + 4;
@@ -267,7 +278,7 @@ int ndx_related(ndx_index *ix, uint64_t id, const ndx_search_opts *opts, ndx_res
     ndx__search_init(&S, ix, &o);
     struct tf_ctx t;
     memset(&t, 0, sizeof t);
-    char lang[3] = {a->lang[0], a->nlang > 1 ? a->lang[1] : 0, 0};
+    char lang[3] = {a->nlang > 0 ? a->lang[0] : 0, a->nlang > 1 ? a->lang[1] : 0, 0};
     rc = ndx__analyze(&S.an, a->title, a->ntitle, lang, 0, tf_tok, &t, NULL);
     if (!rc) /* title words count double */
         rc = ndx__analyze(&S.an, a->title, a->ntitle, lang, 0, tf_tok, &t, NULL);
@@ -338,7 +349,7 @@ int ndx_related(ndx_index *ix, uint64_t id, const ndx_search_opts *opts, ndx_res
     if (root->nkids)
         rc = ndx__execute(&S, root, &ro, res);
     if (!rc)
-        rc = drop_self(res, a, opts->limit);
+        rc = drop_self(res, a, self, opts->limit);
 out:
     for (size_t i = 0; i < t.n; i++)
         ndx_free(t.e[i].term);
@@ -346,7 +357,6 @@ out:
     ndx__map_free(&t.idx);
     ndx__search_free(&S);
     ndx__cnode_free(root);
-    ndx_article_free(a);
     if (rc) {
         ndx_results_free(res);
         return rc;

@@ -204,6 +204,9 @@ typedef struct ndx_placement {
     uint64_t story;
 } ndx_placement;
 int ndx_index_place(ndx_index *ix, const ndx_article_keys *keys, size_t n, ndx_placement *out);
+int ndx_related_article(ndx_index *ix, const ndx_article *a, uint64_t self,
+                        const ndx_search_opts *opts, ndx_results **out);
+int ndx_article_stats(ndx_index *ix, const ndx_article *a, char **out, size_t *nout);
 """
 
 DATE_UNKNOWN = -(2**63)

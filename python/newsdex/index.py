@@ -357,6 +357,27 @@ class Index:
         self._call(lib.ndx_related(self._fresh(), gid, o, out))
         return _result(None, out[0]).hits
 
+    def related_article(self, article, limit=10, article_id=0):
+        """Related articles of an article given as a dict (it need not be in this index), as
+        related() finds them; article_id: its id here (0: not here), left out with its exact
+        copies."""
+        a, _akeep = _c_article(article, "article", [])
+        o, _keep = search_opts(limit)
+        out = ffi.new("ndx_results **")
+        self._call(lib.ndx_related_article(self._fresh(), a, int(article_id), o, out))
+        return _result(None, out[0]).hits
+
+    def article_stats(self, article):
+        """The collection statistics related stories of an article (a dict) are scored with on
+        this index, as query_stats gives them for a query; they add up over indexes."""
+        a, _akeep = _c_article(article, "article", [])
+        out, n = ffi.new("char **"), ffi.new("size_t *")
+        self._call(lib.ndx_article_stats(self._fresh(), a, out, n))
+        try:
+            return json.loads(ffi.unpack(out[0], n[0]))
+        finally:
+            lib.ndx_free(out[0])
+
     def export(self, q="", body=True):
         """Every article matching q (all of them; "" = every article), in index order, as an
         iterator of Article that holds only a few articles in memory at a time.  It reads through

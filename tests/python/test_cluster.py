@@ -157,6 +157,17 @@ def test_timelines_equal_one_index(corpora):
     assert got.histogram == want.histogram and len(want.histogram) > 30
 
 
+def test_related_equal_one_index(corpora):
+    one, arc, _ = corpora
+    arts = list(arc.export(body=False))[::40]
+    assert len(arts) > 80
+    for a in arts:
+        want = [(h.url, h.score) for h in one.related(a.url)]
+        got = arc.related(a.id)
+        assert_same_hits([(h.url, h.score) for h in got], want, 10)
+        assert all(h.id != a.id for h in got)
+
+
 def test_export_ids_and_show(corpora):
     one, arc, _ = corpora
     got = list(arc.export("film", body=False))

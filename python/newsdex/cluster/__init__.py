@@ -105,6 +105,14 @@ def _task_timeline(shard, queries, interval, opts):
     return _guard(shard, run)
 
 
+def _task_related(shard, article, limit, article_id, stats):
+    def run():
+        with Index(shard) as ix:
+            ix.set_stats(stats)
+            return ix.related_article(article, limit, article_id)
+    return _guard(shard, run)
+
+
 def _task_call(shard, method, args):
     def run():
         with Index(shard) as ix:
@@ -354,14 +362,28 @@ class ShardedArchive:
         return arts
 
     def related(self, gid, limit=10):
-        """Related stories of an article, from its own shard (scored with that shard's
-        statistics)."""
+        """Related articles of an article, from the whole archive, scored as in one index: the
+        article is read from its shard, every shard reports the frequencies it looks up for it
+        (Index.article_stats), and every shard searches with their sum (the article itself left
+        out on its shard); the best `limit` hits are merged by score.  At most three articles of
+        a story are listed, as by one index: a story lives on one shard."""
         shard, local = self._local(gid)
-        (hits,), _ = self._map(_task_call, [(shard, ("related", (local, limit)))])
-        i = self.shards.index(shard)
-        for h in hits:
-            h.id, h.story, h.shard = self._gid(i, h.id), self._gid(i, h.story), shard
-        return hits
+        home = self.shards.index(shard)
+        (a,), _ = self._map(_task_call, [(shard, ("show", (local,)))])
+        art = {"url": a.url, "title": a.title, "body": a.body, "lang": a.lang,
+               "source": a.source, "date": a.published}
+        stats, _ = self._map(_task_call, [(s, ("article_stats", (art,))) for s in self.shards])
+        stats = merge_stats(stats)
+        per = [(s, (art, limit, local if i == home else 0, stats))
+               for i, s in enumerate(self.shards)]
+        results, _ = self._map(_task_related, per)
+        hits = []
+        for i, (s, r) in enumerate(zip(self.shards, results)):
+            for h in r:
+                h.id, h.story, h.shard = self._gid(i, h.id), self._gid(i, h.story), s
+                hits.append(h)
+        hits.sort(key=lambda h: (-h.score, h.id))
+        return hits[:limit]
 
     def stats(self):
         """Per-shard Stats, in shard order."""
