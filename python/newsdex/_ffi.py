@@ -80,6 +80,7 @@ typedef struct ndx_search_opts {
     int escape_html; int64_t date_from; int64_t date_to; int collapse; int ids_only;
     int count_stories;
     int aliases;
+    unsigned timeout_ms;
 } ndx_search_opts;
 void ndx_search_opts_init(ndx_search_opts *o);
 
