@@ -16,6 +16,41 @@
 
 extern const char *const prog; /* "newsdex", as printed in messages */
 
+/*
+ * --json and errors (docs/CLI.md): when the command line holds --json (before any "--"), every
+ * error a command reports is one JSON object on standard output, {"error": MESSAGE, "status":
+ * EXIT_STATUS, ...}; the message is also written on standard error.  main() sets cli_json.
+ */
+extern int cli_json;
+/* Set cli_json from a command's arguments (argv[0] the command). */
+void cli_json_scan(int argc, char **argv);
+/* With --json, print {"error": msg, "status": status} plus the keys of extra (stolen, may be
+ * NULL) on stdout and return 1; otherwise release extra and return 0.  The caller still
+ * writes the message on stderr. */
+int json_error(int status, const char *msg, json_t *extra);
+/* Report an error: "newsdex: MSG" on stderr, and with --json the JSON object of json_error. */
+void cli_error(int status, json_t *extra, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* `one` when n is 1, else `many`: "1 story", "2 stories". */
+const char *plural(uint64_t n, const char *one, const char *many);
+/* --color WHEN: 1 always, 0 never, -1 auto; any other value is a usage error naming it. */
+int parse_color(const char *cmd, const char *when);
+/* Colour for color == -1 (auto): standard output is a terminal and $NO_COLOR is unset or empty. */
+int color_auto(void);
+/*
+ * A progress line on standard error, rewritten in place while it is a terminal: the share done
+ * and, once it means something, the time left at the rate so far.  progress_show does nothing
+ * when standard error is not a terminal or the last line is less than half a second old.
+ */
+struct progress {
+    const char *what; /* "export", "check" */
+    double t0, last;  /* start, last line printed */
+    int on, shown;    /* standard error is a terminal; a line is on screen */
+};
+void progress_start(struct progress *p, const char *what);
+void progress_show(struct progress *p, uint64_t done, uint64_t total);
+void progress_end(struct progress *p);
+
 /* Print "newsdex CMD: MSG" and a pointer to --help on stderr, then exit(2). */
 void die_usage(const char *cmd, const char *msg);
 struct option;
@@ -74,9 +109,17 @@ struct query_cmd {
 /* Read the options and query words of argv: 0 to run the query, 1 after --help (exit 0), 2 when
  * out of memory; exit(2) on a usage error. */
 int query_cmd_parse(struct query_cmd *q, int argc, char **argv);
-/* Print a query syntax error: the message, the query and a caret under `errpos`; `which` names
- * the query when there are several (e.g. " in --compare 2"), else "". */
-void print_query_error(ndx_index *ix, const char *which, const char *query, size_t errpos);
+/* Report a query syntax error: the message, the query and a caret under `errpos` on stderr
+ * (naming "--compare N" when compare is N > 0), and with --json the JSON error with "query",
+ * "position" and, for a --compare query, "compare". */
+void print_query_error(ndx_index *ix, size_t compare, const char *query, size_t errpos);
+/* The exact copies recorded on the `documents` live articles (what ingest counts as duplicates:
+ * not stored again), or -1 when they cannot be counted (stats --json, GET /api/stats). */
+int64_t exact_copies(ndx_index *ix, uint64_t documents);
+/* The articles matching query (n bytes, every article of a story: not collapsed) and their copies
+ * (those articles plus the exact copies recorded on them), counted without fetching a hit.  NDX_OK
+ * or ndx_search's error. */
+int count_matches(ndx_index *ix, const char *query, size_t n, uint64_t *articles, uint64_t *copies);
 /* --index, --json (when json is not NULL) and --help of the small commands; 1 after --help. */
 int simple_opts(int argc, char **argv, const char *cmd, const char *help, const char **dir,
                 int *json);

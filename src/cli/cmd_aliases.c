@@ -33,15 +33,16 @@ int ndx_cmd_aliases(int argc, char **argv)
 {
     const char *dir = NULL;
     int json = 0;
-    if (simple_opts(argc, argv, "aliases",
-                    "Usage: %s aliases [NAME...] [--index DIR] [--json]\n"
-                    "Names the index learnt in two scripts from glosses in parentheses\n"
-                    "(\"Chen Quanguo (陳全國)\", \"陈全国（Chen Quanguo）\"), most glossed first, with\n"
-                    "the number of articles glossing each pair and the first of them.  With NAME,\n"
-                    "only the pairs one of whose forms it is (either script, any case); exit\n"
-                    "status 1 when there is none.  Searches expand a name to its other form\n"
-                    "(search --no-aliases does not).\n",
-                    &dir, &json))
+    if (simple_opts(
+            argc, argv, "aliases",
+            "Usage: %s aliases [NAME...] [--index DIR] [--json]\n"
+            "Names the index learnt in two scripts from glosses in parentheses\n"
+            "(\"Chen Quanguo (陳全國)\", \"陈全国（Chen Quanguo）\"), most glossed first, with\n"
+            "the number of articles glossing each pair and the first of them.  With NAME,\n"
+            "only the pairs one of whose forms it is (either script, any case); exit\n"
+            "status 1 when there is none.  Searches expand a name to its other form\n"
+            "(search --no-aliases does not).\n",
+            &dir, &json))
         return 0;
     char *name = NULL;
     size_t nname = 0;
@@ -49,7 +50,7 @@ int ndx_cmd_aliases(int argc, char **argv)
         size_t len = strlen(argv[i]);
         char *p = realloc(name, nname + len + 2);
         if (!p) {
-            fprintf(stderr, "%s: out of memory\n", prog);
+            cli_error(2, NULL, "out of memory");
             free(name);
             return 2;
         }
@@ -63,8 +64,9 @@ int ndx_cmd_aliases(int argc, char **argv)
     ndx_stats st;
     ndx_index_stats(ix, &st);
     if (st.analysis < 2)
-        fprintf(stderr, "%s: note: this index was made before aliases were learnt (analysis %d): "
-                        "ingest again into a new index to get them\n",
+        fprintf(stderr,
+                "%s: note: this index was made before aliases were learnt (analysis %d): "
+                "ingest again into a new index to get them\n",
                 prog, st.analysis);
     size_t n = 0;
     int rc = ndx_index_aliases(ix, name, nname, count_alias, &n);
@@ -78,8 +80,8 @@ int ndx_cmd_aliases(int argc, char **argv)
         rc = ndx_index_aliases(ix, name, nname, print_alias, NULL);
     }
     if (rc)
-        fprintf(stderr, "%s: aliases: %s\n", prog, ndx_strerror(rc));
-    else if (name && n == 0)
+        cli_error(2, NULL, "aliases: %s", ndx_strerror(rc));
+    else if (name && n == 0 && !json)
         fprintf(stderr, "%s: no aliases for '%s'\n", prog, name);
     ndx_index_close(ix);
     free(name);

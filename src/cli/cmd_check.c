@@ -15,30 +15,50 @@
 #include <time.h>
 #include <unistd.h>
 
+/* One problem: a line on stderr, or an element of the JSON array ctx (--json). */
 static void print_problem(void *ctx, const char *msg)
 {
-    (void)ctx;
-    fprintf(stderr, "problem: %s\n", msg);
+    if (ctx)
+        json_array_append_new(ctx, json_string(msg));
+    else
+        fprintf(stderr, "problem: %s\n", msg);
 }
 
 int ndx_cmd_check(int argc, char **argv)
 {
     const char *dir = NULL;
-    if (simple_opts(argc, argv, "check",
-                    "Usage: %s check [--index DIR]\n"
-                    "Verify every structure of the index (checksums, postings, dictionaries,\n"
-                    "stored text).  Exit status 0 if sound, 1 if damaged, 2 if it cannot open.\n",
-                    &dir, NULL))
+    int json = 0;
+    if (simple_opts(
+            argc, argv, "check",
+            "Usage: %s check [--index DIR] [--json]\n"
+            "Verify every structure of the index (checksums, postings, dictionaries,\n"
+            "stored text).  Exit status 0 if sound, 1 if damaged, 2 if it cannot open.\n"
+            "--json: {\"ok\", \"documents\", \"segments\", \"generation\", \"problems\"}.\n",
+            &dir, &json))
         return 0;
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
-    int rc = ndx_index_check(ix, print_problem, NULL);
+    json_t *problems = json ? json_array() : NULL;
+    int rc = ndx_index_check(ix, print_problem, problems);
     ndx_stats st;
     ndx_index_stats(ix, &st);
     if (rc)
         fprintf(stderr, "%s: index is damaged: %s\n", prog, ndx_errmsg(ix));
-    else
-        printf("ok: %" PRIu64 " documents in %" PRIu64 " segments, generation %" PRIu64 "\n",
-               st.documents, st.segments, st.generation);
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "ok", json_boolean(!rc));
+        json_object_set_new(o, "documents", json_integer((json_int_t)st.documents));
+        json_object_set_new(o, "segments", json_integer((json_int_t)st.segments));
+        json_object_set_new(o, "generation", json_integer((json_int_t)st.generation));
+        json_object_set_new(o, "problems", problems);
+        if (rc)
+            json_error(1, ndx_errmsg(ix), o);
+        else
+            print_json(o);
+    } else if (!rc) {
+        printf("ok: %" PRIu64 " %s in %" PRIu64 " %s, generation %" PRIu64 "\n", st.documents,
+               plural(st.documents, "document", "documents"), st.segments,
+               plural(st.segments, "segment", "segments"), st.generation);
+    }
     ndx_index_close(ix);
     return rc ? 1 : 0;
 }

@@ -87,9 +87,14 @@ int names_run(const struct names_cmd *cmd, int argc, char **argv)
         struct run r = {.cmd = cmd, .path = argv[i], .json = json};
         ndx_reader_cb cb = {.on_article = on_article, .on_problem = on_problem, .ctx = &r};
         int rc = ndx_read_file(argv[i], &ropts, &cb);
-        if (rc && rc != NDX_EFORMAT)
-            fprintf(stderr, "%s %s: %s: %s\n", prog, cmd->name, argv[i],
-                    rc == NDX_EINVAL ? "is a directory or has a bad --field" : ndx_strerror(rc));
+        const char *why =
+            rc == NDX_EINVAL ? "is a directory or has a bad --field" : ndx_strerror(rc);
+        if (rc && rc != NDX_EFORMAT) {
+            json_t *x = json_object();
+            json_object_set_new(x, "file", json_string(argv[i]));
+            json_error(1, why, x);
+            fprintf(stderr, "%s %s: %s: %s\n", prog, cmd->name, argv[i], why);
+        }
         if (rc || r.failed || !r.articles)
             exit_rc = 1;
     }

@@ -18,6 +18,8 @@
 struct export_ctx {
     int csv;
     unsigned long n;
+    uint64_t total;           /* matches, counted first when progress is shown */
+    struct progress progress; /* on a terminal */
 };
 
 static void csv_field(const char *s, size_t n, int last)
@@ -36,6 +38,7 @@ static int export_one(void *ctx, const ndx_article *a)
 {
     struct export_ctx *e = ctx;
     e->n++;
+    progress_show(&e->progress, e->n, e->total);
     char date[32] = "";
     if (a->published != NDX_DATE_UNKNOWN) {
         time_t tt = (time_t)a->published;
@@ -60,14 +63,13 @@ static int export_one(void *ctx, const ndx_article *a)
 
 int ndx_cmd_export(int argc, char **argv)
 {
-    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
-                                         {"query", required_argument, 0, 'q'},
-                                         {"format", required_argument, 0, 'f'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"index", required_argument, 0, 'i'},  {"query", required_argument, 0, 'q'},
+        {"format", required_argument, 0, 'f'}, {"json", no_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     const char *dir = NULL, *query = "";
-    struct export_ctx e = {0, 0};
-    int c;
+    struct export_ctx e = {0};
+    int c, json = 0;
     while ((c = getopt_long(argc, argv, "i:q:f:h", opts, NULL)) != -1) {
         if (c == 'i')
             dir = optarg;
@@ -78,10 +80,14 @@ int ndx_cmd_export(int argc, char **argv)
                 e.csv = 1;
             else if (strcmp(optarg, "jsonl"))
                 die_usage("export", "--format takes jsonl or csv");
+        } else if (c == 'j') {
+            json = 1;
         } else if (c == 'h') {
-            printf("Usage: %s export [--index DIR] [--query Q] [--format jsonl|csv]\n"
+            printf("Usage: %s export [--index DIR] [--query Q] [--format jsonl|csv] [--json]\n"
                    "Stream every matching article (all of them; no query = every article) with\n"
-                   "id, url, source, date, title, story id, wire flag and language.\n",
+                   "id, url, source, date, title, story id, wire flag and language.  --json:\n"
+                   "JSONL (the default format), errors included.  On a terminal a progress line\n"
+                   "on standard error shows the share written and the time left.\n",
                    prog);
             return 0;
         } else
@@ -89,17 +95,29 @@ int ndx_cmd_export(int argc, char **argv)
     }
     if (optind < argc)
         die_usage("export", "give the query with --query");
+    if (json && e.csv)
+        die_usage("export", "--json and --format csv exclude each other");
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
+    progress_start(&e.progress, "export");
+    if (e.progress.on) { /* the total, for the share done (a syntax error is reported below) */
+        ndx_stats st;
+        uint64_t copies;
+        if (!*query && ndx_index_stats(ix, &st) == NDX_OK) /* no query: every article */
+            e.total = st.documents;
+        else if (*query)
+            count_matches(ix, query, strlen(query), &e.total, &copies);
+    }
     if (e.csv)
         printf("id,url,source,date,title,story,wire,lang\n");
     size_t errpos = 0;
     int rc = ndx_export(ix, query, strlen(query), export_one, &e, &errpos);
+    progress_end(&e.progress);
     if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG)
-        print_query_error(ix, "", query, errpos);
+        print_query_error(ix, 0, query, errpos);
     else if (rc < 0)
-        fprintf(stderr, "%s: export failed: %s\n", prog, ndx_errmsg(ix));
+        cli_error(2, NULL, "export failed: %s", ndx_errmsg(ix));
     else
-        fprintf(stderr, "export: %lu articles\n", e.n);
+        fprintf(stderr, "export: %lu %s\n", e.n, plural(e.n, "article", "articles"));
     ndx_index_close(ix);
     return rc < 0 ? 2 : 0;
 }

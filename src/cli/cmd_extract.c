@@ -325,10 +325,8 @@ int ndx_cmd_extract(int argc, char **argv)
             die_option("extract", argv, opts);
         }
     }
-    if (optind >= argc) {
-        fprintf(stderr, "newsdex extract: no input file\nTry 'newsdex extract --help'.\n");
-        return 2;
-    }
+    if (optind >= argc)
+        die_usage("extract", "no input file");
     int status = 0;
     double wall = 0, cpu = 0;
     unsigned long pages = 0;

@@ -12,7 +12,9 @@
 #include <getopt.h>
 #include <iconv.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,13 +49,66 @@ struct ingest {
     uint64_t *urls; /* hashes of the URLs added in this run (open addressing) */
     size_t nurls, capurls;
     unsigned long repeated; /* URLs seen twice with different texts: both kept */
+    int json;               /* --json: the summary (and a fatal error) as JSON on stdout */
+    int absolute;           /* --absolute-paths: file:// URLs kept as the library makes them */
+    char *file_prefix;      /* "file://" + the current file's resolved path, or NULL */
+    char *file_rel;         /* "file:" + that path relative to the working directory */
+    char fatal_msg[512];    /* with --json: the fatal error, for the summary */
 };
+
+/* A fatal error: on stderr, and kept for the JSON summary (--json). */
+static void ingest_fatal(struct ingest *g, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void ingest_fatal(struct ingest *g, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s: %s\n", prog, msg);
+    if (g->json && !g->fatal_msg[0])
+        snprintf(g->fatal_msg, sizeof g->fatal_msg, "%s", msg);
+}
 
 static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
 {
     stop_signal = sig;
+}
+
+/* The URL prefix the reader gives a local file (file:// + its resolved path) and what ingest
+ * records instead (file: + the path relative to the working directory), unless
+ * --absolute-paths. */
+static void set_file_prefix(struct ingest *g, const char *path)
+{
+    free(g->file_prefix);
+    free(g->file_rel);
+    g->file_prefix = g->file_rel = NULL;
+    char abs[PATH_MAX];
+    if (g->absolute || !strcmp(path, "-") || !realpath(path, abs))
+        return;
+    char *rel = walk_arg_path(abs, 0);
+    if (!rel || asprintf(&g->file_prefix, "file://%s", abs) < 0 ||
+        asprintf(&g->file_rel, "file:%s", rel) < 0)
+        exit(2);
+    free(rel);
+}
+
+/* The URL u (n bytes) with the current file's file:// prefix replaced by its relative form
+ * (malloc'd), or NULL when it does not start with that prefix (followed by the end, '/' for an
+ * archive member or '#' for a teaser stub). */
+static char *relative_url(const struct ingest *g, const char *u, size_t n)
+{
+    size_t np = g->file_prefix ? strlen(g->file_prefix) : 0;
+    if (!np || !u || n < np || memcmp(u, g->file_prefix, np) ||
+        (n > np && u[np] != '/' && u[np] != '#'))
+        return NULL;
+    char *out;
+    if (asprintf(&out, "%s%.*s", g->file_rel, (int)(n - np), u + np) < 0)
+        exit(2);
+    return out;
 }
 
 /* FNV-1a of a URL; 0 is kept for "empty slot". */
@@ -218,7 +273,7 @@ static int do_commit(struct ingest *g)
     int rc = ndx_index_commit(g->ix);
     if (rc) {
         clear_progress(g);
-        fprintf(stderr, "%s: commit failed: %s\n", prog, ndx_errmsg(g->ix));
+        ingest_fatal(g, "commit failed: %s", ndx_errmsg(g->ix));
         g->fatal = 1;
         g->commit_failed = 1;
         return rc;
@@ -244,8 +299,18 @@ static int on_article(void *ctx, const ndx_article *a)
         return 1; /* SIGINT / SIGTERM: stop after the article before */
     /* the same URL twice in this run: the second is added under URL#2 (#3...), so that a
      * different text is kept beside the first and an identical one counts as a duplicate */
-    ndx_article b;
-    char *alt = NULL;
+    ndx_article b, r;
+    char *alt = NULL, *rel = relative_url(g, a->url, a->nurl);
+    char *relp = relative_url(g, a->parent, a->nparent);
+    if (rel || relp) {
+        /* the URL the reader gave a local file: its path relative to the working directory */
+        r = *a;
+        if (rel)
+            r.url = rel, r.nurl = strlen(rel);
+        if (relp)
+            r.parent = relp, r.nparent = strlen(relp);
+        a = &r;
+    }
     if (a->nurl && url_seen(g, url_hash(a->url, a->nurl))) {
         for (int k = 2;; k++) {
             free(alt);
@@ -260,6 +325,8 @@ static int on_article(void *ctx, const ndx_article *a)
         a = &b;
     }
     int rc = ndx_index_add(g->ix, a, &outcome, &id);
+    free(rel);
+    free(relp);
     if (rc == NDX_EINVAL) {
         g->rejected++;
         count_reason(g, "no article text");
@@ -268,7 +335,7 @@ static int on_article(void *ctx, const ndx_article *a)
     }
     if (rc) {
         clear_progress(g);
-        fprintf(stderr, "%s: %s\n", prog, ndx_errmsg(g->ix));
+        ingest_fatal(g, "%s", ndx_errmsg(g->ix));
         g->fatal = 1;
         free(alt);
         return 1;
@@ -309,6 +376,11 @@ static void usage_ingest(void)
            "recorded on the stored article instead of being stored twice.\n\n"
            "Options:\n"
            "  --index DIR          index directory (default $NEWSDEX_INDEX or ./newsdex-index)\n"
+           "  --json               the summary as one JSON object on standard output (with\n"
+           "                       \"error\" and \"status\" after a fatal error)\n"
+           "  --absolute-paths     give a local file without a URL the URL file:// + its\n"
+           "                       absolute path (default: file: + its path relative to the\n"
+           "                       working directory, file:bbc/tech/001.txt)\n"
            "  --field MAP          JSON field names, e.g. body=text,date=published,title=headline\n"
            "                       (keys: url source title authors body lang date)\n"
            "  --format FMT         auto (default), text, jsonl, json, html, feed or warc\n"
@@ -347,6 +419,8 @@ static void usage_ingest(void)
 int ndx_cmd_ingest(int argc, char **argv)
 {
     static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"json", no_argument, 0, 'j'},
+                                         {"absolute-paths", no_argument, 0, 'a'},
                                          {"field", required_argument, 0, 'f'},
                                          {"format", required_argument, 0, 'F'},
                                          {"commit-every", required_argument, 0, 'c'},
@@ -429,11 +503,19 @@ int ndx_cmd_ingest(int argc, char **argv)
         case 'L':
             g.log_commits = 1;
             break;
+        case 'j':
+            g.json = 1;
+            break;
+        case 'a':
+            g.absolute = 1;
+            break;
         case 'E': {
             iconv_t cd = iconv_open("UTF-8", optarg);
             if (cd == (iconv_t)-1) {
-                fprintf(stderr, "%s ingest: --encoding: unknown character encoding '%s'\n", prog,
-                        optarg);
+                char msg[200];
+                snprintf(msg, sizeof msg, "--encoding: unknown character encoding '%.64s'", optarg);
+                json_error(2, msg, NULL);
+                fprintf(stderr, "%s ingest: %s\n", prog, msg);
                 exit(2);
             }
             iconv_close(cd);
@@ -499,11 +581,14 @@ int ndx_cmd_ingest(int argc, char **argv)
     for (size_t i = 0; i < files.n && !g.fatal && !stop_signal; i++) {
         g.bytes_file = 0;
         g.cur_file = files.p[i];
+        set_file_prefix(&g, files.p[i]);
         int rc = ndx_read_file(files.p[i], &g.ropts, &cb);
         if (rc == NDX_EINVAL && g.ropts.field_map) {
             /* a bad --field map fails every file alike: stop */
             clear_progress(&g);
             fprintf(stderr, "%s ingest: invalid --field map\n", prog);
+            if (g.json)
+                snprintf(g.fatal_msg, sizeof g.fatal_msg, "ingest: invalid --field map");
             g.fatal = 1;
             break;
         }
@@ -538,7 +623,35 @@ int ndx_cmd_ingest(int argc, char **argv)
     unsigned long skipped = 0;
     for (int i = 0; i < g.nreasons; i++)
         skipped += g.reasons[i].count;
-    if (!g.quiet || skipped || g.fatal || stop_signal) {
+    if (g.json) {
+        json_t *o = json_object(), *why = json_object(), *nr = json_object();
+        json_object_set_new(o, "added", json_integer((json_int_t)g.n.added));
+        json_object_set_new(o, "updated", json_integer((json_int_t)g.n.updated));
+        json_object_set_new(o, "duplicates", json_integer((json_int_t)g.n.duplicates));
+        json_object_set_new(o, "unchanged", json_integer((json_int_t)g.n.unchanged));
+        json_object_set_new(o, "skipped", json_integer((json_int_t)skipped));
+        for (int i = 0; i < g.nreasons; i++)
+            json_object_set_new(why, g.reasons[i].what,
+                                json_integer((json_int_t)g.reasons[i].count));
+        json_object_set_new(o, "skipped_reasons", why);
+        for (int i = 0; i < g.nnot_taken; i++)
+            json_object_set_new(nr, g.not_taken[i].what,
+                                json_integer((json_int_t)g.not_taken[i].count));
+        json_object_set_new(o, "not_read", nr);
+        json_object_set_new(o, "repeated_urls", json_integer((json_int_t)g.repeated));
+        json_object_set_new(o, "warnings", json_integer((json_int_t)g.warnings));
+        json_object_set_new(o, "seconds", json_real(el));
+        json_object_set_new(o, "articles", json_integer((json_int_t)held));
+        json_object_set_new(o, "uncommitted",
+                            json_integer(g.commit_failed ? (json_int_t)g.uncommitted : 0));
+        json_object_set_new(o, "interrupted",
+                            stop_signal ? json_string(stop_signal == SIGINT ? "SIGINT" : "SIGTERM")
+                                        : json_null());
+        if (g.fatal)
+            json_error(2, g.fatal_msg[0] ? g.fatal_msg : "ingest failed", o);
+        else
+            print_json(o);
+    } else if (!g.quiet || skipped || g.fatal || stop_signal) {
         fprintf(stderr,
                 "ingest: %lu added, %lu updated, %lu duplicates, %lu unchanged, %lu skipped "
                 "in %.2fs (%.1f MB/s); index holds %" PRIu64 " article%s\n",
@@ -568,6 +681,7 @@ int ndx_cmd_ingest(int argc, char **argv)
     for (int i = 0; i < g.nnot_taken; i++)
         free(g.not_taken[i].what);
     pathlist_free(&files);
+    set_file_prefix(&g, "-");
     free(g.urls);
     free(incl);
     free(excl);

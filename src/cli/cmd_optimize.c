@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-struct progress {
+struct merge_progress {
     double t0, last; /* start of the merge, last line printed */
     int shown;
 };
@@ -23,7 +23,7 @@ struct progress {
 /* One line on a terminal, rewritten in place: how far the merge is, and when it should end. */
 static void on_progress(void *ctx, uint64_t done, uint64_t total)
 {
-    struct progress *p = ctx;
+    struct merge_progress *p = ctx;
     double t = now_s();
     if (done == 0 || p->t0 == 0)
         p->t0 = t;
@@ -50,41 +50,53 @@ int ndx_cmd_optimize(int argc, char **argv)
 {
     static const struct option opts[] = {{"index", required_argument, 0, 'i'},
                                          {"segments", required_argument, 0, 's'},
+                                         {"json", no_argument, 0, 'j'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *dir = NULL;
     unsigned long long segs = 1;
-    int c;
+    int c, json = 0;
     while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
         if (c == 'i')
             dir = optarg;
+        else if (c == 'j')
+            json = 1;
         else if (c == 's') {
             if (parse_size(optarg, &segs) || segs < 1 || segs > 1000)
                 die_usage("optimize", "--segments takes a number from 1");
         } else if (c == 'h') {
-            printf("Usage: %s optimize [--index DIR] [--segments N]\n"
+            printf("Usage: %s optimize [--index DIR] [--segments N] [--json]\n"
                    "Merge segments (down to N, default 1) and drop deleted articles.  On a\n"
                    "terminal a progress line shows how far the merge is.  Interrupting it (even\n"
-                   "kill -9) loses nothing: the index stays as it was until the merge commits.\n",
+                   "kill -9) loses nothing: the index stays as it was until the merge commits.\n"
+                   "--json: {\"documents\", \"segments\"} after the merge.\n",
                    prog);
             return 0;
         } else
             die_option("optimize", argv, opts);
     }
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_WRITE);
-    struct progress pr = {0, 0, 0};
+    struct merge_progress pr = {0, 0, 0};
     if (isatty(2))
         ndx_index_set_progress(ix, on_progress, &pr);
     int rc = ndx_index_optimize(ix, (int)segs);
     if (pr.shown)
         fprintf(stderr, "\r\033[K");
-    if (rc)
-        fprintf(stderr, "%s: optimize failed: %s\n", prog, ndx_errmsg(ix));
-    else {
+    if (rc) {
+        cli_error(2, NULL, "optimize failed: %s", ndx_errmsg(ix));
+    } else {
         ndx_stats st;
         ndx_index_stats(ix, &st);
-        printf("%" PRIu64 " documents in %" PRIu64 " segment%s\n", st.documents, st.segments,
-               st.segments == 1 ? "" : "s");
+        if (json) {
+            json_t *o = json_object();
+            json_object_set_new(o, "documents", json_integer((json_int_t)st.documents));
+            json_object_set_new(o, "segments", json_integer((json_int_t)st.segments));
+            print_json(o);
+        } else {
+            printf("%" PRIu64 " %s in %" PRIu64 " %s\n", st.documents,
+                   plural(st.documents, "document", "documents"), st.segments,
+                   plural(st.segments, "segment", "segments"));
+        }
     }
     ndx_index_close(ix);
     return rc ? 2 : 0;

@@ -56,7 +56,7 @@ int ndx_cmd_related(int argc, char **argv)
     ndx_results *res = NULL;
     const char *key = argv[optind];
     if (ndx_index_lookup(ix, key, strlen(key), &id) || ndx_related(ix, id, &so, &res)) {
-        fprintf(stderr, "%s: %s\n", prog, ndx_errmsg(ix));
+        cli_error(1, NULL, "%s", ndx_errmsg(ix));
         ndx_index_close(ix);
         return 1;
     }

@@ -86,8 +86,8 @@ static void print_histogram(const ndx_results *res, int tty)
         printf("\nhistogram by %s: no dated matches\n", iv);
         return;
     }
-    printf("\nhistogram by %s, %s .. %s (%zu buckets)\n", iv, ndx_results_bucket(res, 0)->key,
-           ndx_results_bucket(res, n - 1)->key, n);
+    printf("\nhistogram by %s, %s .. %s (%zu %s)\n", iv, ndx_results_bucket(res, 0)->key,
+           ndx_results_bucket(res, n - 1)->key, n, plural(n, "bucket", "buckets"));
     if (tty) {
         static const char *const bars[] = {" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
         uint64_t max = 0;
@@ -99,7 +99,7 @@ static void print_histogram(const ndx_results *res, int tty)
             uint64_t s = ndx_results_bucket(res, i)->stories;
             fputs(bars[s == 0 ? 0 : 1 + (s - 1) * 8 / max], stdout);
         }
-        printf("\n  peak %" PRIu64 " stories a %s\n", max, iv);
+        printf("\n  peak %" PRIu64 " %s a %s\n", max, plural(max, "story", "stories"), iv);
         return;
     }
     printf("%-12s %9s %9s %11s\n", "bucket", "stories", "copies", "all_stories");
@@ -171,7 +171,7 @@ static void search_opt(void *ctx, int c, const char *arg)
         s->so.aliases = 0;
         break;
     case 'C':
-        s->color = !strcmp(arg, "always") ? 1 : !strcmp(arg, "never") ? 0 : -1;
+        s->color = parse_color("search", arg);
         break;
     case 'F': {
         if (s->an.nfacets == NDX_MAX_FACETS)
@@ -244,7 +244,7 @@ int ndx_cmd_search(int argc, char **argv)
     size_t off = q.nquery;
     const char *dir = q.dir;
     if (color < 0)
-        color = !json && isatty(1);
+        color = !json && color_auto();
     if (json) {
         so.hl_open = "<mark>";
         so.hl_close = "</mark>";
@@ -262,22 +262,13 @@ int ndx_cmd_search(int argc, char **argv)
         facets[i].size = facet_size;
     int rc = ndx_search_analytics(ix, query, off, &so, &an, &res, &errpos);
     if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG) {
-        if (json) {
-            json_t *j = json_object();
-            json_object_set_new(j, "query", ndxx_jstr(query, strlen(query)));
-            const char *em = ndx_errmsg(ix);
-            json_object_set_new(j, "error", ndxx_jstr(em, strlen(em)));
-            json_object_set_new(j, "position", json_integer((json_int_t)errpos));
-            print_json(j);
-        } else {
-            print_query_error(ix, "", query, errpos);
-        }
+        print_query_error(ix, 0, query, errpos);
         free(query);
         ndx_index_close(ix);
         return 2;
     }
     if (rc) {
-        fprintf(stderr, "%s: search failed: %s\n", prog, ndx_errmsg(ix));
+        cli_error(2, NULL, "search failed: %s", ndx_errmsg(ix));
         free(query);
         ndx_index_close(ix);
         return 2;
@@ -320,10 +311,10 @@ int ndx_cmd_search(int argc, char **argv)
         print_json(j);
     } else {
         uint64_t total = ndx_results_total(res);
-        printf("%" PRIu64 " %s%s (%" PRIu64 " stories, %" PRIu64 " copies; %.1f ms)\n", total,
-               so.collapse ? "stor" : "result",
-               so.collapse ? (total == 1 ? "y" : "ies") : (total == 1 ? "" : "s"),
-               ndx_results_total_stories(res), ndx_results_total_copies(res),
+        uint64_t ns = ndx_results_total_stories(res), nc = ndx_results_total_copies(res);
+        printf("%" PRIu64 " %s (%" PRIu64 " %s, %" PRIu64 " %s; %.1f ms)\n", total,
+               so.collapse ? plural(total, "story", "stories") : plural(total, "result", "results"),
+               ns, plural(ns, "story", "stories"), nc, plural(nc, "copy", "copies"),
                ndx_results_took_ms(res));
         if (ndx_results_partial(res))
             printf("partial: the time budget (--timeout-ms %u) ran out; these are the best hits "
@@ -342,7 +333,8 @@ int ndx_cmd_search(int argc, char **argv)
                    h->nsource ? h->source : "-", date, h->id, h->nurl ? " · " : "", (int)h->nurl,
                    h->url);
             if (h->copies > 1 || h->wire) {
-                printf("   %s%u copies", h->wire ? "wire story, " : "", h->copies);
+                printf("   %s%u %s", h->wire ? "wire story, " : "", h->copies,
+                       plural(h->copies, "copy", "copies"));
                 if (h->nsources) {
                     printf(" from ");
                     for (size_t k = 0; k < h->nsources; k++)

@@ -84,7 +84,7 @@ int ndx_cmd_show(int argc, char **argv)
     ndx_article *a = NULL;
     const char *key = argv[optind];
     if (ndx_index_lookup(ix, key, strlen(key), &id) || ndx_index_get(ix, id, &a)) {
-        fprintf(stderr, "%s: %s\n", prog, ndx_errmsg(ix));
+        cli_error(1, NULL, "%s", ndx_errmsg(ix));
         ndx_index_close(ix);
         return 1;
     }

@@ -81,9 +81,9 @@ int ndx_cmd_terms(int argc, char **argv)
     int rc = ndx_significant_terms(ix, query, off, &to, &t, &errpos);
     if (rc) {
         if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG)
-            print_query_error(ix, "", query, errpos);
+            print_query_error(ix, 0, query, errpos);
         else
-            fprintf(stderr, "%s terms: %s\n", prog, ndx_errmsg(ix));
+            cli_error(2, NULL, "terms: %s", ndx_errmsg(ix));
         free(query);
         ndx_index_close(ix);
         return 2;
@@ -91,8 +91,9 @@ int ndx_cmd_terms(int argc, char **argv)
     if (json) {
         print_json(ndxx_terms_json(t, query, off, to.method, to.sample));
     } else {
-        printf("%" PRIu64 " %s stories against %" PRIu64 " in the archive (%s)\n\n",
-               ndx_terms_foreground(t), ndx_terms_sampled(t) ? "best matching" : "matching",
+        uint64_t fg = ndx_terms_foreground(t);
+        printf("%" PRIu64 " %s %s against %" PRIu64 " in the archive (%s)\n\n", fg,
+               ndx_terms_sampled(t) ? "best matching" : "matching", plural(fg, "story", "stories"),
                ndx_terms_background(t), ndx_terms_method_name(to.method));
         printf("%-32s %10s %7s %7s\n", "term", "score", "fg", "bg");
         for (size_t i = 0; i < ndx_terms_count(t); i++) {

@@ -114,14 +114,10 @@ int ndx_cmd_timeline(int argc, char **argv)
     size_t errq = 0, errpos = 0;
     int rc = ndx_timeline(ix, queries, nqueries, nq, interval, &so, res, &errq, &errpos);
     if (rc) {
-        if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG) {
-            char which[48] = "";
-            if (errq)
-                snprintf(which, sizeof which, " in --compare %zu", errq);
-            print_query_error(ix, which, queries[errq], errpos);
-        } else {
-            fprintf(stderr, "%s timeline: %s\n", prog, ndx_errmsg(ix));
-        }
+        if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG)
+            print_query_error(ix, errq, queries[errq], errpos);
+        else
+            cli_error(2, NULL, "timeline: %s", ndx_errmsg(ix));
         free(query);
         ndx_index_close(ix);
         return 2;
@@ -139,9 +135,11 @@ int ndx_cmd_timeline(int argc, char **argv)
                        b->all_stories);
             }
     } else {
-        for (size_t k = 0; k < nq; k++)
-            printf("[%zu] %s: %" PRIu64 " stories, %" PRIu64 " copies\n", k + 1, queries[k],
-                   ndx_results_total_stories(res[k]), ndx_results_total_copies(res[k]));
+        for (size_t k = 0; k < nq; k++) {
+            uint64_t ns = ndx_results_total_stories(res[k]), nc = ndx_results_total_copies(res[k]);
+            printf("[%zu] %s: %" PRIu64 " %s, %" PRIu64 " %s\n", k + 1, queries[k], ns,
+                   plural(ns, "story", "stories"), nc, plural(nc, "copy", "copies"));
+        }
         if (nb == 0) {
             printf("no dated matches\n");
         } else {

@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +20,105 @@
 /* The name the tool prints in messages and usage lines. */
 const char *const prog = "newsdex";
 
+int cli_json;
+
+void cli_json_scan(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "--jsonl"))
+            cli_json = 1;
+}
+
+int json_error(int status, const char *msg, json_t *extra)
+{
+    if (!cli_json) {
+        json_decref(extra);
+        return 0;
+    }
+    json_t *j = json_object();
+    json_object_set_new(j, "error", ndxx_jstr(msg, strlen(msg)));
+    json_object_set_new(j, "status", json_integer(status));
+    if (extra)
+        json_object_update(j, extra);
+    json_decref(extra);
+    fflush(stdout);
+    print_json(j);
+    fflush(stdout);
+    return 1;
+}
+
+void cli_error(int status, json_t *extra, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_error(status, msg, extra);
+    fprintf(stderr, "%s: %s\n", prog, msg);
+}
+
+const char *plural(uint64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+int parse_color(const char *cmd, const char *when)
+{
+    if (!strcmp(when, "always"))
+        return 1;
+    if (!strcmp(when, "never"))
+        return 0;
+    if (!strcmp(when, "auto"))
+        return -1;
+    char msg[160];
+    snprintf(msg, sizeof msg, "--color takes auto, always or never, not '%.64s'", when);
+    die_usage(cmd, msg);
+    return -1;
+}
+
+int color_auto(void)
+{
+    const char *nc = getenv("NO_COLOR");
+    return isatty(1) && !(nc && *nc);
+}
+
+void progress_start(struct progress *p, const char *what)
+{
+    *p = (struct progress){what, now_s(), 0, isatty(2), 0};
+}
+
+void progress_show(struct progress *p, uint64_t done, uint64_t total)
+{
+    if (!p->on)
+        return;
+    double t = now_s();
+    if (t - p->last < 0.5)
+        return;
+    p->last = t;
+    p->shown = 1;
+    double frac = total ? (double)done / (double)total : 0, el = t - p->t0;
+    if (frac > 1)
+        frac = 1;
+    fprintf(stderr, "\r\033[K%s: %.0f%% (%" PRIu64 " of %" PRIu64 ")", p->what, 100 * frac, done,
+            total);
+    if (frac > 0.02 && el > 1) {
+        int left = (int)(el / frac - el);
+        fprintf(stderr, ", about %dm%02ds left", left / 60, left % 60);
+    }
+    fflush(stderr);
+}
+
+void progress_end(struct progress *p)
+{
+    if (p->shown)
+        fprintf(stderr, "\r\033[K");
+    p->shown = 0;
+}
+
 void die_usage(const char *cmd, const char *msg)
 {
+    json_error(2, msg, NULL);
     fprintf(stderr, "%s %s: %s\nTry '%s %s --help'.\n", prog, cmd, msg, prog, cmd);
     exit(2);
 }
@@ -117,7 +215,7 @@ ndx_index *open_index(const char *dir, int flags)
     char *msg = NULL;
     int rc = ndx_index_open(dir, flags, &ix, &msg);
     if (rc) {
-        fprintf(stderr, "%s: %s\n", prog, msg ? msg : ndx_strerror(rc));
+        cli_error(2, NULL, "%s", msg ? msg : ndx_strerror(rc));
         ndx_free(msg);
         exit(2);
     }
@@ -356,8 +454,48 @@ int query_cmd_parse(struct query_cmd *q, int argc, char **argv)
     return q->query ? 0 : 2;
 }
 
-void print_query_error(ndx_index *ix, const char *which, const char *query, size_t errpos)
+void print_query_error(ndx_index *ix, size_t compare, const char *query, size_t errpos)
 {
+    json_t *x = json_object();
+    json_object_set_new(x, "query", ndxx_jstr(query, strlen(query)));
+    json_object_set_new(x, "position", json_integer((json_int_t)errpos));
+    if (compare)
+        json_object_set_new(x, "compare", json_integer((json_int_t)compare));
+    json_error(2, ndx_errmsg(ix), x);
+    char which[48] = "";
+    if (compare)
+        snprintf(which, sizeof which, " in --compare %zu", compare);
     fprintf(stderr, "%s: query error%s: %s\n  %s\n  %*s^\n", prog, which, ndx_errmsg(ix), query,
             (int)errpos, "");
+}
+
+int count_matches(ndx_index *ix, const char *query, size_t n, uint64_t *articles, uint64_t *copies)
+{
+    ndx_search_opts so;
+    ndx_search_opts_init(&so);
+    so.collapse = 0;
+    so.limit = 0;
+    so.want_snippets = 0;
+    ndx_results *res = NULL;
+    size_t pos;
+    int rc = ndx_search(ix, query, n, &so, &res, &pos);
+    if (rc == NDX_OK) {
+        *articles = ndx_results_total(res);
+        *copies = ndx_results_total_copies(res);
+    }
+    ndx_results_free(res);
+    return rc;
+}
+
+/*
+ * A query every article matches counts the exact copies: its copies total is the matching
+ * articles plus the exact copies recorded on them.
+ */
+int64_t exact_copies(ndx_index *ix, uint64_t documents)
+{
+    static const char all[] = "NOT zqxjzqxjnevermatches";
+    uint64_t n, copies;
+    if (count_matches(ix, all, sizeof all - 1, &n, &copies) || n != documents)
+        return -1;
+    return (int64_t)(copies - documents);
 }

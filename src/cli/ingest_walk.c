@@ -11,11 +11,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void pl_add(struct pathlist *l, const char *path, uint64_t size)
 {
@@ -55,15 +57,14 @@ static int vcs_dir(const char *name)
 
 const char *walk_not_article(const char *name)
 {
-    static const char *const docs[] = {"readme",   "license",      "licence", "copying",
-                                       "changes",  "changelog",    "history", "authors",
-                                       "contributors", "contributing", "notice", "install",
-                                       "manifest", "code_of_conduct", "security", "todo",
-                                       NULL};
-    static const char *const code[] = {"dtd", "xsd", "xsl", "xslt", "css", "js",  "py", "c",
-                                       "h",   "cc",  "cpp", "sh",   "pl",  "rb",  "go", "rs",
-                                       "java", "sql", "ipynb", "yml", "yaml", "toml", "cfg",
-                                       "ini", NULL};
+    static const char *const docs[] = {
+        "readme",   "license",         "licence",      "copying",      "changes", "changelog",
+        "history",  "authors",         "contributors", "contributing", "notice",  "install",
+        "manifest", "code_of_conduct", "security",     "todo",         NULL};
+    static const char *const code[] = {"dtd",  "xsd", "xsl",  "xslt", "css",   "js",  "py",
+                                       "c",    "h",   "cc",   "cpp",  "sh",    "pl",  "rb",
+                                       "go",   "rs",  "java", "sql",  "ipynb", "yml", "yaml",
+                                       "toml", "cfg", "ini",  NULL};
     /* the stem: the name up to its first dot ("README.md", "LICENSE-MIT", "CHANGES.txt") */
     char stem[32];
     size_t k = 0;
@@ -178,4 +179,49 @@ void walk_path(const char *path, struct pathlist *out, const struct walk_opts *o
         return;
     }
     walk_dir(path, strlen(path), out, o, 0);
+}
+
+char *walk_arg_path(const char *arg, int absolute)
+{
+    char abs[PATH_MAX], cwd[PATH_MAX], rcwd[PATH_MAX];
+    if (!strcmp(arg, "-") || (!absolute && arg[0] != '/'))
+        return strdup(arg);
+    if (!realpath(arg, abs))
+        return strdup(arg); /* reported as unreadable when it is read */
+    if (absolute || !getcwd(cwd, sizeof cwd) || !realpath(cwd, rcwd))
+        return strdup(abs);
+    if (!strcmp(rcwd, "/"))
+        return strdup(abs[1] ? abs + 1 : ".");
+    /* the longest common run of whole components, then one ".." per component of the working
+     * directory below it */
+    size_t common = 0, i = 0;
+    for (; abs[i] && abs[i] == rcwd[i]; i++)
+        if (abs[i] == '/')
+            common = i;
+    if (!rcwd[i] && (abs[i] == '/' || !abs[i]))
+        common = i;
+    else if (!abs[i] && rcwd[i] == '/')
+        common = i;
+    size_t up = 0;
+    for (const char *p = rcwd + common; *p; p++)
+        if (*p == '/')
+            up++;
+    const char *rest = abs + common;
+    while (*rest == '/')
+        rest++;
+    size_t n = up * 3 + strlen(rest) + 2;
+    char *out = malloc(n);
+    if (!out)
+        return NULL;
+    size_t k = 0;
+    for (size_t u = 0; u < up; u++)
+        memcpy(out + k, "../", 3), k += 3;
+    if (*rest)
+        k += (size_t)snprintf(out + k, n - k, "%s", rest);
+    else if (k)
+        k--; /* "../.." for a parent directory itself */
+    else
+        out[k++] = '.';
+    out[k] = 0;
+    return out;
 }

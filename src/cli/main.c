@@ -53,8 +53,9 @@ static void usage(FILE *f)
     }
     fprintf(f,
             "  %-18s %s\n\n"
-            "Every command takes --index DIR (default $NEWSDEX_INDEX or ./newsdex-index)\n"
-            "and --help.  Example:\n"
+            "Every command takes --index DIR (default $NEWSDEX_INDEX or ./newsdex-index),\n"
+            "--help and, except serve, --json (errors too: one JSON object on standard\n"
+            "output, {\"error\", \"status\"}).  NO_COLOR turns colour off.  Example:\n"
             "  %s ingest sample/ && %s search 'port strike' --limit 5\n",
             "version", "print the version", prog, prog);
 }
@@ -68,11 +69,15 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[1];
+    cli_json_scan(argc - 1, argv + 1);
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (!strcmp(cmd, commands[i].name))
             return commands[i].run(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-        printf("newsdex %s\n", NDX_VERSION_STRING);
+        if (cli_json)
+            printf("{\"version\":\"%s\"}\n", NDX_VERSION_STRING);
+        else
+            printf("newsdex %s\n", NDX_VERSION_STRING);
         return 0;
     }
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
@@ -88,6 +93,12 @@ int main(int argc, char **argv)
             near = commands[i].name;
         }
     }
+    char msg[200];
+    if (near)
+        snprintf(msg, sizeof msg, "unknown command '%.64s' (did you mean '%s'?)", cmd, near);
+    else
+        snprintf(msg, sizeof msg, "unknown command '%.64s'", cmd);
+    json_error(2, msg, NULL);
     if (near)
         fprintf(stderr, "%s: unknown command '%s' (did you mean '%s'?)\n", prog, cmd, near);
     else

@@ -6,6 +6,7 @@
  * docs/API.md and served as OpenAPI at /api/openapi.json.
  */
 #include "server/server.h"
+#include "cli/cli.h"
 #include "cli/commands.h"
 
 #include <errno.h>
@@ -734,7 +735,8 @@ int ndx_cmd_serve(int argc, char **argv)
             free(s);
             return 0;
         default:
-            bad = 1, what = "unknown option";
+            free(s);
+            die_option("serve", argv, opts); /* names it, with the nearest option */
         }
         if (bad)
             break;

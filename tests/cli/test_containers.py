@@ -138,7 +138,7 @@ def make_tar(path, mode="w:gz"):
 @pytest.mark.parametrize("kind", ["tar", "tar.gz", "tgz", "tar.xz", "tar.bz2", "zip"])
 def test_archive_members_read_with_their_path(nd, tmp_path, kind):
     plain = tmp_path / "plain"
-    nd.ingest(plain, SAMPLE_PAGES, SAMPLE_JSONL, opts=("-q",))
+    nd.ingest(plain, SAMPLE_PAGES, SAMPLE_JSONL, opts=("-q", "--absolute-paths"))
     a = tmp_path / f"bundle.{kind}"
     if kind == "zip":
         with zipfile.ZipFile(a, "w", zipfile.ZIP_DEFLATED) as z:
@@ -150,7 +150,7 @@ def test_archive_members_read_with_their_path(nd, tmp_path, kind):
                 "tar.bz2": "w:bz2"}[kind]
         make_tar(a, mode)
     ix = tmp_path / "ix"
-    rc, out, err = nd.ingest(ix, a)
+    rc, out, err = nd.ingest(ix, a, opts=("--absolute-paths",))
     s = parse_summary(err)
     assert s["skipped"] == 0 and "binary" not in err, err
     # the same articles; text files get the archive's URL followed by the member path
@@ -180,7 +180,7 @@ def test_archive_reads_nothing_outside(nd, tmp_path):
         add("hard", typ=tarfile.LNKTYPE, link="../" * 8 + str(secret).lstrip("/"))
         add(".hidden/y.txt", b"Hidden headline\nThe word hiddenmarker is in a hidden folder.\n")
     ix = tmp_path / "ix"
-    rc, out, err = nd.ingest(ix, a)
+    rc, out, err = nd.ingest(ix, a, opts=("--absolute-paths",))
     assert nd.total(ix, "outsidemarker") == 0
     assert nd.total(ix, "hiddenmarker") == 0
     assert nd.total(ix, "insidemarker") == 1 and nd.total(ix, "absmarker") == 1
@@ -201,7 +201,7 @@ def test_zip_symlink_not_followed(nd, tmp_path):
         info.external_attr = (0o120777 << 16)
         z.writestr(info, "/etc/hostname")
     ix = tmp_path / "ix"
-    rc, out, err = nd.ingest(ix, a)
+    rc, out, err = nd.ingest(ix, a, opts=("--absolute-paths",))
     assert urls(nd, ix) == [f"file://{a.resolve()}/a.txt"]
     assert "1 link in the archive not followed" in err
 

@@ -97,7 +97,10 @@ def test_entities_bad_input(nd, tmp_path):
     rc, out, err = nd("entities", "--json", binary, bad, tmp_path / "missing.txt")
     assert rc == 1
     assert "x.bin" in err and "missing.txt" in err
-    arts = [json.loads(l) for l in out.splitlines()]
+    lines = [json.loads(l) for l in out.splitlines()]
+    arts = [a for a in lines if "error" not in a]
+    # with --json a file that cannot be read is a JSON error line too
+    assert [e["file"] for e in lines if "error" in e] == [str(tmp_path / "missing.txt")]
     assert len(arts) == 1 and arts[0]["file"] == str(bad)
     assert ("LOC", "Brussels") in pairs(arts[0])
 

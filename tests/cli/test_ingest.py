@@ -332,7 +332,7 @@ def test_sample_sidebar_page_keeps_stubs_apart(nd, tmp_path):
     rc, out, err = nd.ingest(ix, page)
     assert "3 teaser stubs" in err
     assert nd.stats(ix)["documents"] == 4
-    rc, out, err = nd.ingest(tmp_path / "ix2", page, opts=("--drop-stubs",))
+    rc, out, err = nd.ingest(tmp_path / "ix2", page, opts=("--drop-stubs", "--absolute-paths"))
     assert nd.stats(tmp_path / "ix2")["documents"] == 1
     art = nd.show(tmp_path / "ix2", "file://" + str(page.resolve()))
     assert lines[-1] not in art["text"] and lines[-3] not in art["text"]

@@ -128,7 +128,7 @@ def test_seed_json_schema(nd, seed_index):
     assert HIT_KEYS <= set(h), set(h)
     assert isinstance(h["id"], int)
     assert isinstance(h["score"], float) and h["score"] > 0
-    assert h["url"].startswith("file://") and h["url"].endswith("news-page.txt")
+    assert h["url"].startswith("file:") and h["url"].endswith("news-page.txt")
     assert h["date"] is None
     assert h["lang"] == "en"
     assert h["title"].startswith("China is to invite")
