@@ -228,9 +228,10 @@ srv_result api_search(struct server *s, struct MHD_Connection *c)
 
 /* ---- GET /api/doc/{id} -------------------------------------------------------------------- */
 
-/* Look the key (id or URL) up and fetch the article; on failure the response is queued. */
-static ndx_article *fetch(struct MHD_Connection *c, ndx_index *ix, const char *key, size_t nkey,
-                          srv_result *ret)
+/* Look the key (id or URL) up and fetch the article; on failure the response is queued in *ret
+ * and ix is released. */
+static ndx_article *fetch(struct server *s, struct MHD_Connection *c, ndx_index *ix,
+                          const char *key, size_t nkey, srv_result *ret)
 {
     uint64_t id;
     ndx_article *a = NULL;
@@ -239,10 +240,11 @@ static ndx_article *fetch(struct MHD_Connection *c, ndx_index *ix, const char *k
         rc = ndx_index_get(ix, id, &a);
     if (rc == NDX_ENOTFOUND || rc == NDX_EINVAL || rc == NDX_ERANGE) {
         *ret = srv_send_error(c, MHD_HTTP_NOT_FOUND, "no such article", NULL);
+        srv_release(s, ix);
         return NULL;
     }
     if (rc) {
-        *ret = api_internal(c, ix, rc);
+        *ret = api_fail(s, c, ix, rc);
         return NULL;
     }
     return a;
@@ -250,15 +252,13 @@ static ndx_article *fetch(struct MHD_Connection *c, ndx_index *ix, const char *k
 
 srv_result api_doc(struct server *s, struct MHD_Connection *c, const char *key, size_t nkey)
 {
-    srv_result ret;
+    srv_result ret = MHD_NO;
     ndx_index *ix = api_acquire(s, c, &ret);
     if (!ix)
         return ret;
-    ndx_article *a = fetch(c, ix, key, nkey, &ret);
-    if (!a) {
-        srv_release(s, ix);
+    ndx_article *a = fetch(s, c, ix, key, nkey, &ret);
+    if (!a)
         return ret;
-    }
     json_t *j = ndxx_article_json(ix, a);
     ndx_article_free(a);
     srv_release(s, ix);
@@ -280,11 +280,9 @@ srv_result api_related(struct server *s, struct MHD_Connection *c, const char *k
     ndx_index *ix = api_acquire_cached(s, c, ckey, nckey, &gen, &ret);
     if (!ix)
         return ret;
-    ndx_article *a = fetch(c, ix, key, nkey, &ret);
-    if (!a) {
-        srv_release(s, ix);
+    ndx_article *a = fetch(s, c, ix, key, nkey, &ret);
+    if (!a)
         return ret;
-    }
     json_t *hits = json_array();
     if (lim) {
         ndx_search_opts so;
