@@ -15,7 +15,10 @@
 /* Analysis versions: 1 = Han characters indexed as written; 2 = simplified and traditional
  * folded to one form (text/fold.c).  An index keeps the version it was made with. */
 #define NDX_ANALYSIS_VERSION 2
-#define NDX_META_PREFIX      '\x01' /* first byte of metadata terms: "\x01S"+source word, ... */
+/* Segment format versions: 1 = stored records without keyword fields; 2 = each record ends with
+ * its keyword fields ("name\tvalue" lines).  A reader opens both; the writer writes the last. */
+#define NDX_SEG_VERSION 2
+#define NDX_META_PREFIX '\x01' /* first byte of metadata terms: "\x01S"+source word, ... */
 
 /* ---- codec.c ------------------------------------------------------------------------------ */
 
@@ -76,6 +79,7 @@ struct ndx_seg {
     uint8_t *map;          /* mmap of the whole file */
     size_t size;
     uint32_t ndocs;
+    int version;     /* format version of the file (NDX_SEG_VERSION or older) */
     uint64_t sum_dl; /* sum of dl over all documents */
     uint64_t nterms;
     uint64_t npostings;
@@ -118,7 +122,8 @@ int ndx__seg_source(const struct ndx_seg *s, uint32_t ord, const char **p, size_
 int ndx__seg_doc(const struct ndx_seg *s, uint32_t doc, struct ndx_buf *scratch, ndx_article *a);
 /* Decode the stored record at *p (written by segwriter.c) and advance *p; *lang points at its two
  * language letters.  NDX_OK or NDX_CORRUPT. */
-int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const char **lang);
+int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const char **lang,
+                    int version);
 /* The docs of `story` in this segment: *docs points into a per-segment index built on first use
  * (docs sorted by story id, then doc).  NDX_OK (possibly *n = 0) or NDX_ENOMEM. */
 int ndx__seg_story_docs(struct ndx_seg *s, uint64_t story, const uint32_t **docs, size_t *n);
@@ -183,6 +188,23 @@ int ndx__pl_positions(struct ndx_pl *pl, uint32_t **out, size_t *cap);
 /* Upper bound of wf in the block holding the current doc, and lower bound of dl there. */
 void ndx__pl_block_bounds(const struct ndx_pl *pl, uint32_t *max_wf, uint32_t *min_dl,
                           uint32_t *last_doc);
+
+/* ---- keyword fields (keywords.c) ---------------------------------------------------------- */
+
+#define NDX_KEYWORD_NAME_MAX  32  /* bytes of a field name: a letter, then letters, digits, '_' */
+#define NDX_KEYWORD_VALUE_MAX 100 /* bytes of a value kept (longer ones are cut) */
+
+/* Is s[0..n) a keyword field name (and not one the query language or facets reserve)? */
+int ndx__keyword_name_ok(const char *s, size_t n);
+/* Append the term prefix of field `name` ("\x01K" name "=", the name lower-cased). */
+void ndx__keyword_prefix(const char *name, size_t nname, struct ndx_buf *out, int *rc);
+/* Append the term of one value: the prefix, then the value with ASCII letters lower-cased, runs
+ * of white space made one space, trimmed, cut at NDX_KEYWORD_VALUE_MAX bytes. */
+void ndx__keyword_term(const char *name, size_t nname, const char *val, size_t nval,
+                       struct ndx_buf *out, int *rc);
+/* The next "name\tvalue" line of [*p, end) with a valid name and a value: 1, or 0 at the end. */
+int ndx__keyword_next(const char **p, const char *end, const char **name, size_t *nname,
+                      const char **val, size_t *nval);
 
 /* ---- segment builder (segwriter.c) -------------------------------------------------------- */
 

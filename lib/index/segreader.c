@@ -68,10 +68,14 @@ int ndx__seg_open(const char *dir, const char *name, struct ndx_seg **out, char 
     s->uid = atomic_fetch_add(&next_uid, 1);
     int rc = NDX_OK;
     const uint8_t *ft = map + size - FOOTER_SIZE;
-    if (memcmp(map, "NDXSEG01", 8) != 0 || map[8] != 1) {
-        rc = fail(errmsg, name, "bad header");
+    if (memcmp(map, "NDXSEG01", 8) != 0 || map[8] < 1 || map[8] > NDX_SEG_VERSION) {
+        rc = fail(errmsg, name,
+                  memcmp(map, "NDXSEG01", 8) == 0 && map[8] > NDX_SEG_VERSION
+                      ? "written by a newer newsdex (format version too new)"
+                      : "bad header");
         goto out;
     }
+    s->version = map[8];
     if (memcmp(map + size - 8, "NDXEND01", 8) != 0 ||
         ndx__hash64(ft, FOOTER_SIZE - 16, 0) != ndx__rd_u64(map + size - 16)) {
         rc = fail(errmsg, name, "bad footer (truncated or damaged file)");
@@ -346,7 +350,7 @@ int ndx__seg_doc(const struct ndx_seg *s, uint32_t doc, struct ndx_buf *scratch,
         const uint8_t *p = blk, *end = blk + ulen, *rec = blk;
         for (uint32_t i = 0; i <= doc - first; i++) {
             rec = p;
-            if (ndx__doc_decode(&p, end, a, &lang))
+            if (ndx__doc_decode(&p, end, a, &lang, s->version))
                 return NDX_CORRUPT;
         }
         size_t nrec = (size_t)(p - rec);
@@ -356,7 +360,7 @@ int ndx__seg_doc(const struct ndx_seg *s, uint32_t doc, struct ndx_buf *scratch,
         scratch->n = nrec;
         scratch->p[nrec] = 0;
         const uint8_t *q = scratch->p;
-        if (ndx__doc_decode(&q, q + nrec, a, &lang))
+        if (ndx__doc_decode(&q, q + nrec, a, &lang, s->version))
             return NDX_CORRUPT;
     } else {
         if ((rc = ndx__buf_reserve(scratch, ulen)))
@@ -368,7 +372,7 @@ int ndx__seg_doc(const struct ndx_seg *s, uint32_t doc, struct ndx_buf *scratch,
         scratch->p[ulen] = 0;
         const uint8_t *p = scratch->p, *end = p + ulen;
         for (uint32_t i = 0; i <= doc - first; i++)
-            if (ndx__doc_decode(&p, end, a, &lang))
+            if (ndx__doc_decode(&p, end, a, &lang, s->version))
                 return NDX_CORRUPT;
     }
     a->id = s->col.gid[doc];

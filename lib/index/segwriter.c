@@ -61,6 +61,7 @@ struct ndx_builder {
         NDX_COLUMNS(COLUMN_BUF)
 #undef COLUMN_BUF
     } col;
+    struct ndx_buf kwterm; /* scratch: a keyword term */
     /* sources dictionary */
     struct ndx_buf src_bytes; /* concatenated */
     struct ndx_buf src_offs;  /* u32 offsets (count+1 once finished) */
@@ -276,6 +277,21 @@ static void meta_terms(struct ndx_builder *b, char kind, const char *s, size_t n
         b->rc = r;
 }
 
+/* The keyword fields of the article, one term per value (keywords.c). */
+static void keyword_terms(struct ndx_builder *b, const ndx_article *a)
+{
+    const char *p = a->fields, *end = a->fields ? a->fields + a->nfields : NULL;
+    const char *name, *val;
+    size_t nname, nval;
+    while (!b->rc && ndx__keyword_next(&p, end, &name, &nname, &val, &nval)) {
+        struct ndx_buf *t = &b->kwterm;
+        ndx__buf_reset(t);
+        ndx__keyword_term(name, nname, val, nval, t, &b->rc);
+        if (!b->rc)
+            occur(b, (const char *)t->p, t->n, UINT32_MAX);
+    }
+}
+
 /* Ordinal of a source string in the dictionary (added if new). */
 static uint32_t source_ord(struct ndx_builder *b, const char *s, size_t n)
 {
@@ -377,6 +393,7 @@ static void ds_add(struct ndx_builder *b, const ndx_article *a, const char *lang
     ndx__buf_put_varint(o, zigzag(a->ingested), &b->rc);
     ndx__buf_put_varint(o, a->flags, &b->rc);
     put_str(o, a->parent, a->nparent, &b->rc);
+    put_str(o, a->fields, a->nfields, &b->rc);
     b->ds_ndocs++;
     if (o->n >= DOCSTORE_BLOCK)
         ds_close_block(b);
@@ -393,7 +410,8 @@ static int get_str(const uint8_t **p, const uint8_t *end, const char **s, size_t
     return NDX_OK;
 }
 
-int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const char **lang)
+int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const char **lang,
+                    int version)
 {
     size_t nlang = 0;
     uint64_t v;
@@ -412,6 +430,8 @@ int ndx__doc_decode(const uint8_t **p, const uint8_t *end, ndx_article *a, const
     if (ndx__get_varint(p, end, &v) || v > UINT32_MAX || get_str(p, end, &a->parent, &a->nparent))
         return NDX_CORRUPT;
     a->flags = (unsigned)v;
+    if (version >= 2 && get_str(p, end, &a->fields, &a->nfields))
+        return NDX_CORRUPT;
     a->lang = *lang;
     a->nlang = 2;
     return NDX_OK;
@@ -441,16 +461,11 @@ static void builder_clear(struct ndx_builder *b)
     ndx_free(b->pend);
     ndx_free(b->touched);
     ndx_free(b->src_table);
-    struct ndx_buf *bufs[] = {&b->terms,
-                              &b->src_bytes,
-                              &b->src_offs,
-                              &b->ds_blocks,
-                              &b->ds_idx,
-                              &b->ds_cur,
-#define COLUMN_PTR(name, type, per_doc) &b->col.name,
-                              NDX_COLUMNS(COLUMN_PTR)
-#undef COLUMN_PTR
-    };
+#define COLUMN_FREE(name, type, per_doc) ndx__buf_free(&b->col.name);
+    NDX_COLUMNS(COLUMN_FREE)
+#undef COLUMN_FREE
+    struct ndx_buf *bufs[] = {&b->terms,  &b->src_bytes, &b->src_offs, &b->ds_blocks,
+                              &b->ds_idx, &b->ds_cur,    &b->kwterm};
     for (size_t i = 0; i < NDX_ARRAY_LEN(bufs); i++)
         ndx__buf_free(bufs[i]);
     int stem = b->stem, simple = b->simple;
@@ -562,6 +577,7 @@ int ndx__builder_add(struct ndx_builder *b, uint64_t gid, const ndx_article *a, 
     meta_terms(b, 'S', a->source, a->nsource);
     meta_terms(b, 'U', a->url, a->nurl);
     meta_terms(b, 'L', lang, 2);
+    keyword_terms(b, a);
     /* the name rules read capitalised words: nothing to find in Chinese, Japanese, Korean */
     bool uncased = lang && (!strncmp(lang, "zh", 2) || !strncmp(lang, "ja", 2) ||
                             !strncmp(lang, "ko", 2) || !strncmp(lang, "th", 2));
@@ -672,7 +688,7 @@ int ndx__builder_doc(struct ndx_builder *b, uint32_t doc, struct ndx_buf *scratc
     end = p + scratch->n;
     const char *lang;
     for (uint32_t i = 0; i <= skip; i++)
-        if (ndx__doc_decode(&p, end, a, &lang))
+        if (ndx__doc_decode(&p, end, a, &lang, NDX_SEG_VERSION))
             return NDX_EIO;
     a->id = ndx__builder_gid(b, doc);
     return NDX_OK;
@@ -874,7 +890,7 @@ int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name,
         struct ndx_buf footer;
         ndx__buf_init(&footer, 0);
         uint8_t header[16] = "NDXSEG01";
-        header[8] = 1; /* format version */
+        header[8] = NDX_SEG_VERSION;
         uint64_t off = 16;
         rc = write_all(fd, header, 16);
         static const uint8_t zeros[8];

@@ -6,6 +6,7 @@
  * whitespace).  Also the problem-report helpers shared by the readers.
  */
 #include "ingest.h"
+#include "index/index.h" /* keyword field names */
 
 #include <jansson.h>
 #include <math.h>
@@ -147,10 +148,25 @@ int ndx__ingest_parse_fmap(struct ndx__ingest_ctx *c, const char *map)
         int f = 0;
         while (f < NDX__F_COUNT && strcmp(key, field_names[f]) != 0)
             f++;
-        if (f == NDX__F_COUNT) {
+        const char **keys = f < NDX__F_COUNT ? fm->keys[f] : NULL;
+        if (!keys && ndx__keyword_name_ok(key, strlen(key))) {
+            size_t j = 0;
+            while (j < fm->nkw && strcmp(fm->kw_name[j], key) != 0)
+                j++;
+            if (j == NDX__FMAP_KEYWORDS) {
+                ndx__ingest_problem(c, 0, "field map: more than %d keyword fields",
+                                    NDX__FMAP_KEYWORDS);
+                return NDX_EINVAL;
+            }
+            if (j == fm->nkw)
+                fm->kw_name[fm->nkw++] = key;
+            keys = fm->kw_keys[j];
+        }
+        if (!keys) {
             ndx__ingest_problem(c, 0,
                                 "field map: unknown field '%s' (url, source, title, authors, "
-                                "body, lang, date)",
+                                "body, lang, date, or a keyword field name: a letter, then "
+                                "letters, digits or '_')",
                                 key);
             return NDX_EINVAL;
         }
@@ -165,9 +181,9 @@ int ndx__ingest_parse_fmap(struct ndx__ingest_ctx *c, const char *map)
                                     NDX__FMAP_ALTS, key);
                 return NDX_EINVAL;
             }
-            fm->keys[f][k++] = alt;
+            keys[k++] = alt;
         }
-        fm->keys[f][k] = NULL; /* "source=" disables the field */
+        keys[k] = NULL; /* "source=" disables the field */
     }
     return NDX_OK;
 }
@@ -393,6 +409,66 @@ static int64_t epoch_of(double v)
     return (int64_t)floor(v);
 }
 
+/* One "name\tvalue" line for a string (white space made single spaces; control bytes and
+ * invalid UTF-8 cleaned). */
+static void keyword_line(struct ndx__ingest_ctx *c, const char *name, json_t *v,
+                         struct ndx_buf *out, int *rc)
+{
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    ndx__buf_reset(&c->kwv);
+    ndx__utf8_repair(s, n, &c->kwv, NULL, NULL, rc);
+    size_t start = out->n;
+    ndx__buf_puts(out, name, rc);
+    ndx__buf_putc(out, '\t', rc);
+    size_t vstart = out->n;
+    for (size_t i = 0; i < c->kwv.n && !*rc; i++) {
+        unsigned char ch = c->kwv.p[i];
+        ndx__buf_putc(out, ch < 0x20 ? ' ' : ch, rc);
+    }
+    if (*rc)
+        return;
+    size_t k = vstart;
+    while (k < out->n && out->p[k] == ' ')
+        k++;
+    if (k == out->n) { /* nothing but spaces: no value */
+        out->n = start;
+        if (out->p)
+            out->p[start] = 0;
+        return;
+    }
+    ndx__buf_putc(out, '\n', rc);
+}
+
+/* The keyword fields of the field map found in obj, as lines into out (reset first): a string
+ * member gives one value, an array of strings one value per string. */
+static int keyword_lines(struct ndx__ingest_ctx *c, json_t *obj, struct ndx_buf *out)
+{
+    int rc = 0;
+    ndx__buf_reset(out);
+    const struct ndx__ingest_fmap *fm = &c->fmap;
+    for (size_t j = 0; j < fm->nkw && !rc; j++) {
+        for (int k = 0; fm->kw_keys[j][k]; k++) {
+            json_t *v = lookup(obj, fm->kw_keys[j][k]);
+            if (json_is_string(v)) {
+                keyword_line(c, fm->kw_name[j], v, out, &rc);
+                break;
+            }
+            if (json_is_array(v)) {
+                size_t i;
+                json_t *e;
+                json_array_foreach(v, i, e)
+                {
+                    if (json_is_string(e))
+                        keyword_line(c, fm->kw_name[j], e, out, &rc);
+                }
+                break;
+            }
+        }
+    }
+    return rc;
+}
+
 int ndx__ingest_json_article(struct ndx__ingest_ctx *c, void *objp, uint64_t line, uint64_t item,
                              size_t nrepaired)
 {
@@ -488,6 +564,13 @@ int ndx__ingest_json_article(struct ndx__ingest_ctx *c, void *objp, uint64_t lin
     SET(NDX__F_BODY, body, nbody);
     SET(NDX__F_LANG, lang, nlang);
 #undef SET
+    rc = keyword_lines(c, obj, &c->kw);
+    if (rc)
+        return rc;
+    if (c->kw.n) {
+        a.fields = (const char *)c->kw.p;
+        a.nfields = c->kw.n;
+    }
     ndx__ingest_emit(c, &a);
     return NDX_OK;
 }

@@ -42,8 +42,14 @@ enum ndx__ingest_field {
 #define NDX__FMAP_ALTS 8
 
 /* JSON member names tried, in order, for each article field (NULL-terminated lists). */
+#define NDX__FMAP_KEYWORDS 16
+
 struct ndx__ingest_fmap {
     const char *keys[NDX__F_COUNT][NDX__FMAP_ALTS + 1];
+    /* keyword fields mapped by name ("section=meta.section"): name, then the members tried */
+    const char *kw_name[NDX__FMAP_KEYWORDS];
+    const char *kw_keys[NDX__FMAP_KEYWORDS][NDX__FMAP_ALTS + 1];
+    size_t nkw;
     char *owned; /* storage of the parsed opts->field_map */
 };
 
@@ -66,6 +72,7 @@ struct ndx__ingest_ctx {
     int child;                      /* an archive member's context: fmap borrowed */
     struct ndx_buf f[NDX__F_COUNT]; /* scratch: cleaned field values */
     struct ndx_buf tmp, tmp2;       /* scratch */
+    struct ndx_buf kw, kwv;         /* scratch: keyword field lines of a JSON article, a value */
 };
 
 /* Context of an archive member `path` of c (name and file URL extended with "/path"). */

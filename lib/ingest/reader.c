@@ -449,6 +449,8 @@ static void ctx_free(struct ndx__ingest_ctx *c)
         ndx__buf_free(&c->f[f]);
     ndx__buf_free(&c->tmp);
     ndx__buf_free(&c->tmp2);
+    ndx__buf_free(&c->kw);
+    ndx__buf_free(&c->kwv);
     ndx__buf_free(&c->host);
     if (!c->child)
         ndx_free(c->fmap.owned);

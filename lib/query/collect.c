@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { FF_SOURCE = 1, FF_LANG, FF_WIRE, FF_YEAR, FF_MONTH };
+enum { FF_SOURCE = 1, FF_LANG, FF_WIRE, FF_YEAR, FF_MONTH, FF_KEYWORD };
 
 static const struct {
     const char *name;
@@ -35,7 +35,7 @@ static int field_of(const char *s, size_t n)
     for (size_t i = 0; i < NDX_ARRAY_LEN(facet_fields); i++)
         if (strlen(facet_fields[i].name) == n && memcmp(facet_fields[i].name, s, n) == 0)
             return facet_fields[i].field;
-    return 0;
+    return ndx__keyword_name_ok(s, n) ? FF_KEYWORD : 0;
 }
 
 static const char *field_name(int f)
@@ -131,6 +131,7 @@ static void vtab_free(struct vtab *t)
 
 struct crec {
     uint64_t story;
+    uint32_t art;    /* the article's number in the pass (its copies' records share it) */
     int32_t day;     /* days since 1970-01-01 (UTC), UNDATED; the filter pass: bucket offset */
     uint32_t source; /* index in the source table */
     uint32_t copies; /* 1 + exact copies the record stands for */
@@ -159,6 +160,13 @@ struct ndx_coll {
     int64_t hlo, hhi;
     uint64_t *hst, *hcp;
     struct ndx_buf scratch;
+    /* keyword facets: the articles of the pass, in order (their records' `art`) */
+    int need_arts;
+    struct art {
+        const struct ndx_segref *ref;
+        uint32_t doc;
+    } * arts;
+    size_t narts, caparts;
 };
 
 static int push(struct ndx_coll *c)
@@ -232,9 +240,16 @@ int ndx__coll_add(struct ndx_coll *c, const struct ndx_segref *ref, uint32_t doc
     int rc = push(c);
     if (rc)
         return rc;
+    if (c->need_arts) {
+        if (c->narts >= UINT32_MAX ||
+            ndx__grow(&c->arts, &c->caparts, c->narts + 1, sizeof *c->arts, 1024))
+            return NDX_ENOMEM;
+        c->arts[c->narts++] = (struct art){ref, doc};
+    }
     size_t i = c->n - 1;
     struct crec *x = &c->r[i];
     x->story = col->story[doc];
+    x->art = (uint32_t)(c->narts ? c->narts - 1 : 0);
     int64_t pub = col->published[doc];
     if (pub == NDX_DATE_UNKNOWN) {
         x->day = UNDATED;
@@ -382,6 +397,18 @@ static void bucket_key(int interval, int64_t b, char *key)
 
 /* ---- the collector ------------------------------------------------------------------------- */
 
+/* Does a segment of the view hold keyword field `name`? */
+static int keyword_known(struct search *S, const char *name, size_t n)
+{
+    struct ndx_buf b;
+    int rc = 0;
+    ndx__buf_init(&b, 0);
+    ndx__keyword_prefix(name, n, &b, &rc);
+    int known = !rc && ndx__view_df(&S->v, (const char *)b.p, b.n, 1) > 0;
+    ndx__buf_free(&b);
+    return known;
+}
+
 int ndx__coll_new(struct search *S, const ndx_analytics_opts *a, struct ndx_coll **out)
 {
     *out = NULL;
@@ -394,10 +421,13 @@ int ndx__coll_new(struct search *S, const ndx_analytics_opts *a, struct ndx_coll
                                a->histogram);
     for (size_t i = 0; i < a->nfacets; i++) {
         const ndx_facet_spec *f = &a->facets[i];
-        if (!f->field || !field_of(f->field, f->nfield))
-            return ndx__index_fail(
-                S->ix, NDX_EINVAL, "unknown facet '%.*s' (source, lang, wire, year or month)",
-                f->field ? (int)NDX_MIN(f->nfield, (size_t)64) : 0, f->field ? f->field : "");
+        if (!f->field || !field_of(f->field, f->nfield) ||
+            (field_of(f->field, f->nfield) == FF_KEYWORD && !keyword_known(S, f->field, f->nfield)))
+            return ndx__index_fail(S->ix, NDX_EINVAL,
+                                   "unknown facet '%.*s' (source, lang, wire, year, month, or a "
+                                   "keyword field of the index)",
+                                   f->field ? (int)NDX_MIN(f->nfield, (size_t)64) : 0,
+                                   f->field ? f->field : "");
     }
     struct ndx_coll *c = ndx_calloc(1, sizeof *c);
     if (!c)
@@ -409,6 +439,7 @@ int ndx__coll_new(struct search *S, const ndx_analytics_opts *a, struct ndx_coll
         c->field[i] = field_of(a->facets[i].field, a->facets[i].nfield);
         c->need_source |= c->field[i] == FF_SOURCE;
         c->need_lang |= c->field[i] == FF_LANG;
+        c->need_arts |= c->field[i] == FF_KEYWORD;
     }
     c->interval = a->histogram;
     c->dmin = INT32_MAX;
@@ -431,6 +462,7 @@ void ndx__coll_free(struct ndx_coll *c)
     ndx_free(c->hst);
     ndx_free(c->hcp);
     ndx__buf_free(&c->scratch);
+    ndx_free(c->arts);
     ndx_free(c);
 }
 
@@ -550,34 +582,187 @@ static int has_prefix(const char *s, size_t n, const char *p, size_t np)
     return 1;
 }
 
-/* Facet i of the collector into *out. */
-static int facet_result(struct ndx_coll *c, size_t i, ndx_facet *out)
+/* ---- keyword facets: the values of the matching articles from their terms' postings --------- */
+
+struct kwpass {
+    const struct art *arts;
+    const uint32_t *order; /* indices into arts of one segment's run, by doc */
+    size_t n;
+    size_t nprefix;
+    struct vtab *vals;
+    uint32_t (*pairs)[2]; /* (article, value) */
+    size_t npairs, cap;
+    const struct ndx_seg *seg;
+    int rc;
+};
+
+static int kw_term(void *ctx, const char *t, size_t n, const struct ndx_terminfo *ti)
 {
-    int f = c->field[i];
-    size_t k = nvalues(c, f);
-    struct fcount *fc = ndx_calloc(k ? k : 1, sizeof *fc);
-    uint64_t *stamp = ndx_calloc(k ? k : 1, sizeof *stamp);
-    char(*texts)[16] = f == FF_YEAR || f == FF_MONTH ? ndx_calloc(k ? k : 1, 16) : NULL;
-    int rc = fc && stamp && (texts || (f != FF_YEAR && f != FF_MONTH)) ? NDX_OK : NDX_ENOMEM;
+    struct kwpass *k = ctx;
+    uint32_t v;
+    if ((k->rc = vtab_intern(k->vals, t + k->nprefix, n - k->nprefix, &v)))
+        return 1;
+    struct ndx_pl pl;
+    ndx__pl_init(&pl, k->seg, ti);
+    size_t j = 0;
+    for (uint32_t d = pl.doc; d != NDX_DOC_END && j < k->n;) {
+        uint32_t want = k->arts[k->order[j]].doc;
+        if (d < want) {
+            d = ndx__pl_advance(&pl, want);
+            continue;
+        }
+        if (d == want) {
+            if (ndx__grow(&k->pairs, &k->cap, k->npairs + 1, sizeof *k->pairs, 1024)) {
+                k->rc = NDX_ENOMEM;
+                return 1;
+            }
+            k->pairs[k->npairs][0] = k->order[j];
+            k->pairs[k->npairs][1] = v;
+            k->npairs++;
+        }
+        j++;
+    }
+    if (pl.corrupt) {
+        k->rc = NDX_ECORRUPT;
+        return 1;
+    }
+    return 0;
+}
+
+static const struct art *sort_arts;
+
+static int cmp_art(const void *a, const void *b)
+{
+    const struct art *x = &sort_arts[*(const uint32_t *)a], *y = &sort_arts[*(const uint32_t *)b];
+    if (x->ref != y->ref)
+        return x->ref < y->ref ? -1 : 1;
+    return (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+/* Count the values of keyword facet i into *pfc (k values, interned in vals). */
+static int keyword_counts(struct ndx_coll *c, size_t i, struct vtab *vals, struct fcount **pfc,
+                          size_t *pk)
+{
+    const ndx_facet_spec *sp = &c->spec[i];
+    struct kwpass k = {.arts = c->arts, .vals = vals};
+    struct ndx_buf prefix;
+    ndx__buf_init(&prefix, 0);
+    int rc = 0;
+    ndx__keyword_prefix(sp->field, sp->nfield, &prefix, &rc);
+    k.nprefix = prefix.n;
+    uint32_t *order = rc ? NULL : ndx_malloc((c->narts ? c->narts : 1) * sizeof *order);
+    if (!rc && !order)
+        rc = NDX_ENOMEM;
+    for (size_t j = 0; j < c->narts && !rc; j++)
+        order[j] = (uint32_t)j;
+    if (!rc && c->narts > 1) {
+        sort_arts = c->arts;
+        qsort(order, c->narts, sizeof *order, cmp_art);
+    }
+    for (size_t j = 0; j < c->narts && !rc;) {
+        size_t e = j;
+        while (e < c->narts && c->arts[order[e]].ref == c->arts[order[j]].ref)
+            e++;
+        k.seg = c->arts[order[j]].ref->seg;
+        k.order = order + j;
+        k.n = e - j;
+        ndx__seg_terms(k.seg, (const char *)prefix.p, prefix.n, kw_term, &k);
+        rc = k.rc;
+        j = e;
+    }
+    /* the values of each article, by article number (offsets into vof) */
+    size_t *off = rc ? NULL : ndx_calloc(c->narts + 1, sizeof *off);
+    uint32_t *vof = rc ? NULL : ndx_malloc((k.npairs ? k.npairs : 1) * sizeof *vof);
+    if (!rc && (!off || !vof))
+        rc = NDX_ENOMEM;
+    for (size_t j = 0; j < k.npairs && !rc; j++)
+        off[k.pairs[j][0] + 1]++;
+    for (size_t j = 0; j < c->narts && !rc; j++)
+        off[j + 1] += off[j];
+    for (size_t j = 0; j < k.npairs && !rc; j++)
+        vof[off[k.pairs[j][0]]++] = k.pairs[j][1];
+    for (size_t j = c->narts; j > 0 && !rc; j--)
+        off[j] = off[j - 1];
+    if (!rc)
+        off[0] = 0;
+    size_t nv = vals->count;
+    struct fcount *fc = rc ? NULL : ndx_calloc(nv ? nv : 1, sizeof *fc);
+    uint64_t *stamp = rc ? NULL : ndx_calloc(nv ? nv : 1, sizeof *stamp);
+    if (!rc && (!fc || !stamp))
+        rc = NDX_ENOMEM;
     uint64_t group = 0;
     for (size_t j = 0; j < c->n && !rc; j++) {
         const struct crec *x = &c->r[j];
         if (j == 0 || x->story != c->r[j - 1].story)
             group++;
-        uint32_t v = value_of(c, f, x);
-        fc[v].copies += x->copies;
-        if (stamp[v] != group) {
-            stamp[v] = group;
-            fc[v].stories++;
+        for (size_t q = off[x->art]; q < off[x->art + 1]; q++) {
+            uint32_t v = vof[q];
+            fc[v].copies += x->copies;
+            if (stamp[v] != group) {
+                stamp[v] = group;
+                fc[v].stories++;
+            }
+        }
+    }
+    for (size_t v = 0; v < nv && !rc; v++)
+        fc[v].s = vals->s[v], fc[v].n = vals->n[v];
+    ndx__buf_free(&prefix);
+    ndx_free(order);
+    ndx_free(k.pairs);
+    ndx_free(off);
+    ndx_free(vof);
+    ndx_free(stamp);
+    if (rc) {
+        ndx_free(fc);
+        return rc;
+    }
+    *pfc = fc;
+    *pk = nv;
+    return NDX_OK;
+}
+
+/* Facet i of the collector into *out. */
+static int facet_result(struct ndx_coll *c, size_t i, ndx_facet *out)
+{
+    int f = c->field[i];
+    const ndx_facet_spec *sp = &c->spec[i];
+    memset(out, 0, sizeof *out);
+    struct vtab kwvals;
+    memset(&kwvals, 0, sizeof kwvals);
+    ndx__map_init(&kwvals.idx);
+    size_t k = 0;
+    struct fcount *fc = NULL;
+    uint64_t *stamp = NULL;
+    char(*texts)[16] = NULL;
+    int rc;
+    if (f == FF_KEYWORD) {
+        rc = keyword_counts(c, i, &kwvals, &fc, &k);
+    } else {
+        k = nvalues(c, f);
+        fc = ndx_calloc(k ? k : 1, sizeof *fc);
+        stamp = ndx_calloc(k ? k : 1, sizeof *stamp);
+        texts = f == FF_YEAR || f == FF_MONTH ? ndx_calloc(k ? k : 1, 16) : NULL;
+        rc = fc && stamp && (texts || (f != FF_YEAR && f != FF_MONTH)) ? NDX_OK : NDX_ENOMEM;
+        uint64_t group = 0;
+        for (size_t j = 0; j < c->n && !rc; j++) {
+            const struct crec *x = &c->r[j];
+            if (j == 0 || x->story != c->r[j - 1].story)
+                group++;
+            uint32_t v = value_of(c, f, x);
+            fc[v].copies += x->copies;
+            if (stamp[v] != group) {
+                stamp[v] = group;
+                fc[v].stories++;
+            }
         }
     }
     size_t w = 0;
-    const ndx_facet_spec *sp = &c->spec[i];
     for (size_t v = 0; v < k && !rc; v++) {
         if (!fc[v].copies)
             continue;
         fc[v].v = (uint32_t)v;
-        value_text(c, f, (uint32_t)v, texts ? texts[v] : NULL, &fc[v].s, &fc[v].n);
+        if (f != FF_KEYWORD)
+            value_text(c, f, (uint32_t)v, texts ? texts[v] : NULL, &fc[v].s, &fc[v].n);
         if (sp->nprefix && !has_prefix(fc[v].s, fc[v].n, sp->prefix, sp->nprefix))
             continue;
         fc[w++] = fc[v];
@@ -585,8 +770,15 @@ static int facet_result(struct ndx_coll *c, size_t i, ndx_facet *out)
     if (!rc && w > 1)
         qsort(fc, w, sizeof *fc, cmp_fcount);
     size_t top = NDX_MIN(w, sp->size ? sp->size : 10);
-    memset(out, 0, sizeof *out);
-    out->field = field_name(f);
+    /* the field name as the results hold it: owned (a keyword field's name is the caller's) */
+    const char *fname = f == FF_KEYWORD ? sp->field : field_name(f);
+    size_t nfname = f == FF_KEYWORD ? sp->nfield : strlen(fname);
+    char *name = rc ? NULL : ndx_strndup(fname, nfname);
+    for (size_t j = 0; name && j < nfname; j++)
+        name[j] = (char)(name[j] >= 'A' && name[j] <= 'Z' ? name[j] + 32 : name[j]);
+    out->field = name;
+    if (!rc && !name)
+        rc = NDX_ENOMEM;
     ndx_facet_value *vals = rc ? NULL : ndx_calloc(top ? top : 1, sizeof *vals);
     if (!rc && !vals)
         rc = NDX_ENOMEM;
@@ -608,6 +800,7 @@ static int facet_result(struct ndx_coll *c, size_t i, ndx_facet *out)
     ndx_free(fc);
     ndx_free(stamp);
     ndx_free(texts);
+    vtab_free(&kwvals);
     return rc;
 }
 

@@ -179,6 +179,37 @@ static struct cnode *new_cnode(int kind)
     (void)kind;
 }
 
+/* A keyword field leaf: text "name:value" looked up as the one term of that value (a PREFIX:
+ * every value starting so).  *known = 0 when no segment holds the field, or the value is empty:
+ * the caller then searches the text as words. */
+static int keyword_leaf(struct search *S, const struct ndx_qnode *q, struct leaf *l, int *known)
+{
+    *known = 0;
+    const char *colon = memchr(q->text, ':', q->ntext);
+    if (!colon || colon + 1 == q->text + q->ntext)
+        return NDX_OK;
+    size_t nname = (size_t)(colon - q->text);
+    int rc = 0;
+    ndx__buf_reset(&S->tmp);
+    ndx__keyword_prefix(q->text, nname, &S->tmp, &rc);
+    if (rc)
+        return rc;
+    if (!ndx__view_df(&S->v, (const char *)S->tmp.p, S->tmp.n, 1))
+        return NDX_OK;
+    ndx__buf_reset(&S->tmp);
+    ndx__keyword_term(q->text, nname, colon + 1, q->ntext - nname - 1, &S->tmp, &rc);
+    if (rc)
+        return rc;
+    *known = 1;
+    l->meta = 'K';
+    l->kind = q->kind == NDX_Q_PREFIX ? NDX_Q_PREFIX : NDX_Q_TERM;
+    l->slots = ndx_calloc(1, sizeof *l->slots);
+    if (!l->slots)
+        return NDX_ENOMEM;
+    l->nslots = 1;
+    return ndx__slot_add(&l->slots[0], (const char *)S->tmp.p, S->tmp.n);
+}
+
 int ndx__compile(struct search *S, const struct ndx_qnode *q, struct cnode **out)
 {
     *out = NULL;
@@ -214,9 +245,9 @@ int ndx__compile(struct search *S, const struct ndx_qnode *q, struct cnode **out
         l->slop = q->slop;
         l->from = q->date_from;
         l->to = q->date_to;
-        char meta = q->field == NDX_F_SOURCE ? 'S'
-                    : q->field == NDX_F_URL  ? 'U'
-                    : q->field == NDX_F_LANG ? 'L'
+        char meta = q->field == NDX_F_SOURCE   ? 'S'
+                    : q->field == NDX_F_URL    ? 'U'
+                    : q->field == NDX_F_LANG   ? 'L'
                     : q->field == NDX_F_PERSON ? 'P'
                     : q->field == NDX_F_ORG    ? 'O'
                     : q->field == NDX_F_PLACE  ? 'G'
@@ -224,6 +255,13 @@ int ndx__compile(struct search *S, const struct ndx_qnode *q, struct cnode **out
         l->meta = meta;
         if (q->kind == NDX_Q_DATE)
             break;
+        if (q->field == NDX_F_KEYWORD) {
+            int known = 0;
+            rc = keyword_leaf(S, q, l, &known);
+            if (rc || known)
+                break;
+            l->field = NDX_F_ANY; /* no such field in the index: the word as text, as before */
+        }
         if (q->kind == NDX_Q_PREFIX && !meta) {
             ndx__buf_reset(&S->tmp);
             if ((rc = ndx__normalize_word(q->text, q->ntext, &S->tmp)))

@@ -7,6 +7,7 @@
  * first error wins: it sets p->rc, p->errpos and p->errmsg and every function unwinds, freeing what
  * it built.  Dates use a small days-from-civil routine of their own (no dependency on util/).
  */
+#include "index/index.h" /* ndx__keyword_name_ok */
 #include "query/query.h"
 #include "util/civil.h"
 
@@ -46,9 +47,10 @@ struct kidvec {
 };
 
 static const char *const field_names[] = {
-    [NDX_F_ANY] = NULL,        [NDX_F_TITLE] = "title", [NDX_F_BODY] = "body",
-    [NDX_F_SOURCE] = "source", [NDX_F_URL] = "url",     [NDX_F_LANG] = "lang",
-    [NDX_F_PERSON] = "person", [NDX_F_ORG] = "org",     [NDX_F_PLACE] = "place",
+    [NDX_F_ANY] = NULL,          [NDX_F_TITLE] = "title", [NDX_F_BODY] = "body",
+    [NDX_F_SOURCE] = "source",   [NDX_F_URL] = "url",     [NDX_F_LANG] = "lang",
+    [NDX_F_PERSON] = "person",   [NDX_F_ORG] = "org",     [NDX_F_PLACE] = "place",
+    [NDX_F_KEYWORD] = "keyword",
 };
 
 /* ---- errors ------------------------------------------------------------------------------- */
@@ -568,6 +570,42 @@ static struct ndx_qnode *make_word(struct parser *p, int field, size_t npos, siz
     return new_text_node(p, NDX_Q_PREFIX, field, npos, p->s + i, k - i);
 }
 
+/* keyword ":" (word | phrase): the node's text is "name:value" (name lower-cased). */
+static struct ndx_qnode *parse_keyword(struct parser *p, size_t i, size_t colon, size_t e)
+{
+    size_t a = colon + 1;
+    if (a < p->n && p->s[a] == '(') {
+        fail(p, NDX_ESYNTAX, a, "%.*s: takes a word or a phrase, not a group", (int)(colon - i),
+             (const char *)p->s + i);
+        return NULL;
+    }
+    if (a >= p->n || p->s[a] != '"') {
+        /* a word (possibly empty after the colon: then the whole word is searched as text) */
+        p->pos = e;
+        struct ndx_qnode *nd = make_word(p, NDX_F_KEYWORD, i, i, e);
+        if (nd)
+            for (size_t k = 0; k < colon - i; k++)
+                nd->text[k] = (char)((unsigned char)nd->text[k] | 0x20);
+        return nd;
+    }
+    p->pos = a;
+    struct ndx_qnode *nd = parse_phrase(p, NDX_F_KEYWORD, i);
+    if (!nd)
+        return NULL;
+    char *t = ndx__strfmt("%.*s:%s", (int)(colon - i), (const char *)p->s + i, nd->text);
+    if (!t) {
+        ndx__query_free(nd);
+        fail_oom(p);
+        return NULL;
+    }
+    for (size_t k = 0; k < colon - i; k++)
+        t[k] = (char)((unsigned char)t[k] | 0x20);
+    ndx_free(nd->text);
+    nd->text = t;
+    nd->ntext = strlen(t);
+    return nd;
+}
+
 /* primary := "(" or ")" | [field ":"] atom.  Operator words are not recognised here (callers
  * have dealt with them); after '-'/'+' they are plain words ("-NOT" excludes the word "not"). */
 static struct ndx_qnode *parse_primary(struct parser *p, int field)
@@ -579,6 +617,9 @@ static struct ndx_qnode *parse_primary(struct parser *p, int field)
         return parse_phrase(p, field, i);
     size_t e = word_end(p, i), colon = 0;
     int f = field_prefix(p, i, e, &colon);
+    if (f == -2 && colon > i && ndx__keyword_name_ok((const char *)p->s + i, colon - i) &&
+        (colon + 1 >= e || p->s[colon + 1] != '/')) /* "http://..." is a word */
+        return parse_keyword(p, i, colon, e);
     if (f == -2)
         return make_word(p, field, i, i, e);
 
@@ -816,7 +857,7 @@ static void dump_node(const struct ndx_qnode *nd, struct ndx_buf *b, int *rc)
     case NDX_Q_TERM:
     case NDX_Q_PREFIX:
     case NDX_Q_PHRASE:
-        if (nd->field > NDX_F_ANY && nd->field <= NDX_F_PLACE) {
+        if (nd->field > NDX_F_ANY && nd->field <= NDX_F_KEYWORD) {
             ndx__buf_putc(b, ' ', rc);
             ndx__buf_puts(b, field_names[nd->field], rc);
         }

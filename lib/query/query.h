@@ -10,10 +10,14 @@
  *   unary   := "NOT" unary | "-" primary | "+" primary | primary
  *   primary := "(" or ")" | [field ":"] atom
  *   atom    := word | word"*" | '"' words '"' ["~" N] | "(" or ")"
- *   field   := title | body | source | url | lang | date
- * Operators are upper case; "and"/"or"/"not" in lower case are words.  An unknown "xyz:" prefix
- * is part of the word ("10:30").  date: takes 2019, 2019-03, 2019-03-05 (whole year/month/day),
- * A..B ranges (either side may be empty), and >=, >, <=, < comparisons.
+ *   field   := title | body | source | url | lang | date | person | org | place | keyword
+ *   keyword := a letter, then letters, digits or '_' (a keyword field mapped at ingest: section,
+ *              tags, topics, places, ...), followed by a word or a phrase, not a group; a
+ *              value starting with '/' is not one ("http://x" is a word)
+ * Operators are upper case; "and"/"or"/"not" in lower case are words.  Another "xyz:" prefix
+ * is part of the word ("10:30"); so is a keyword prefix the index holds no such field for: the
+ * compiler then searches the whole word as before.  date: takes 2019, 2019-03, 2019-03-05 (whole
+ * year/month/day), A..B ranges (either side may be empty), and >=, >, <=, < comparisons.
  *
  * Details fixed by the parser (docs/QUERY.md is the user-level description):
  *  - The parser is byte-based.  Spaces are ASCII whitespace and U+3000; ( ) " always end a word;
@@ -48,7 +52,7 @@ enum ndx_qkind {
 };
 
 enum ndx_qfield {
-    NDX_F_ANY = 0,    /* title and body */
+    NDX_F_ANY = 0, /* title and body */
     NDX_F_TITLE,
     NDX_F_BODY,
     NDX_F_SOURCE,
@@ -57,6 +61,7 @@ enum ndx_qfield {
     NDX_F_PERSON, /* entity names of the body (lib/names): index terms "\x01P", "\x01O", "\x01G" */
     NDX_F_ORG,
     NDX_F_PLACE,
+    NDX_F_KEYWORD, /* a keyword field mapped at ingest: text "name:value" (index/keywords.c) */
 };
 
 struct ndx_qnode {

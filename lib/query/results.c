@@ -77,6 +77,7 @@ void ndx_results_free(ndx_results *r)
         for (size_t k = 0; k < r->facets[i].nvalues; k++)
             ndx_free((void *)r->facets[i].values[k].value);
         ndx_free((void *)r->facets[i].values);
+        ndx_free((void *)r->facets[i].field);
     }
     ndx_free(r->facets);
     ndx_free(r->buckets);

@@ -382,7 +382,10 @@ static void usage_ingest(void)
            "                       absolute path (default: file: + its path relative to the\n"
            "                       working directory, file:bbc/tech/001.txt)\n"
            "  --field MAP          JSON field names, e.g. body=text,date=published,title=headline\n"
-           "                       (keys: url source title authors body lang date)\n"
+           "                       (keys: url source title authors body lang date), or a\n"
+           "                       keyword field: section=meta.section, tags=keywords (a string\n"
+           "                       or an array of strings; search section:sport, --facet\n"
+           "                       section); repeatable\n"
            "  --format FMT         auto (default), text, jsonl, json, html, feed or warc\n"
            "  --commit-every N     commit after every N articles too (by default a commit\n"
            "                       follows every segment written, and the end of the run)\n"
@@ -455,9 +458,16 @@ int ndx_cmd_ingest(int argc, char **argv)
         case 'i':
             dir = optarg;
             break;
-        case 'f':
-            g.ropts.field_map = optarg;
+        case 'f': { /* repeatable: the maps are joined with ',' (kept for the run) */
+            static char *joined;
+            size_t have = joined ? strlen(joined) : 0;
+            char *m = realloc(joined, have + strlen(optarg) + 2);
+            if (!m)
+                exit(2);
+            sprintf(m + have, "%s%s", have ? "," : "", optarg);
+            g.ropts.field_map = joined = m;
             break;
+        }
         case 'F':
             if (!strcmp(optarg, "auto"))
                 g.ropts.input_format = NDX_FMT_AUTO;

@@ -219,7 +219,8 @@ def test_timeline_series_share_one_span(nd, mixed):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["search", "--facet", "colour", "x"], "--facet takes source"),
+    (["search", "--facet", "colour", "x"], "unknown facet 'colour'"),
+    (["search", "--facet", "col our", "x"], "--facet takes source"),
     (["search", "--histogram", "fortnight", "x"], "--histogram takes day"),
     (["search", "--facet-size", "0", "--facet", "lang", "x"], "--facet-size takes"),
     (["timeline", "--by", "hour", "x"], "--by takes day"),

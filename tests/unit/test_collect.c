@@ -351,7 +351,13 @@ TEST(collect_bad_requests)
     CHECK_EQ(iv, NDX_INTERVAL_WEEK);
     CHECK_EQ(ndx_interval_parse("weeks", 5, &iv), NDX_EINVAL);
     CHECK_EQ(ndx_facet_field_check("month", 5), NDX_OK);
-    CHECK_EQ(ndx_facet_field_check("mont", 4), NDX_EINVAL);
+    CHECK_EQ(ndx_facet_field_check("mont", 4), NDX_OK); /* a keyword field name */
+    CHECK_EQ(ndx_facet_field_check("mo nt", 5), NDX_EINVAL);
+    CHECK_EQ(ndx_facet_field_check("place", 5), NDX_EINVAL); /* reserved */
+    ndx_facet_spec unknown = {"mont", 4, NULL, 0, 0};
+    a.facets = &unknown, a.nfacets = 1, a.histogram = 0;
+    CHECK_EQ(ndx_search_analytics(ix, "x", 1, NULL, &a, &r, NULL),
+             NDX_EINVAL); /* not in the index */
     const char *qs[2] = {"x", "(y"};
     size_t nqs[2] = {1, 2}, errq = 9, errpos = 9;
     ndx_results *out[2];

@@ -96,7 +96,9 @@ static const struct good good_cases[] = {
     /* words with inner '-', ':', '*', '+' */
     {"e-mail covid-19", "(and (term \"e-mail\") (term \"covid-19\"))"},
     {"10:30 http://x.org/a", "(and (term \"10:30\") (term \"http://x.org/a\"))"},
-    {"foo:bar :x y:", "(and (term \"foo:bar\") (term \":x\") (term \"y:\"))"},
+    {"foo:bar :x y:", "(and (term keyword \"foo:bar\") (term \":x\") (term keyword \"y:\"))"},
+    {"10:30 a-b:c Sec:x", "(and (term \"10:30\") (term \"a-b:c\") (term keyword \"sec:x\"))"},
+    {"tags:\"uk news\"", "(phrase keyword \"tags:uk news\")"},
     {"a*b *ab", "(and (term \"a*b\") (term \"*ab\"))"},
     {"c++ +c++", "(and (term \"c++\") (term \"c++\"))"},
     {"a-", "(term \"a-\")"},
