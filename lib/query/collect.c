@@ -878,7 +878,7 @@ void ndx__coll_span(const struct ndx_coll *c, int64_t *lo, int64_t *hi)
 static int is_filter(const struct cnode *c)
 {
     if (c->leaf)
-        return c->leaf->kind == NDX_Q_DATE || c->leaf->meta;
+        return ndx__leaf_is_column(c->leaf) || c->leaf->meta;
     if (c->nkids == 0)
         return 0;
     for (size_t i = 0; i < c->nkids; i++)

@@ -253,7 +253,8 @@ int ndx__compile(struct search *S, const struct ndx_qnode *q, struct cnode **out
                     : q->field == NDX_F_PLACE  ? 'G'
                                                : 0;
         l->meta = meta;
-        if (q->kind == NDX_Q_DATE)
+        l->wire = q->wire;
+        if (ndx__leaf_is_column(l))
             break;
         if (q->field == NDX_F_KEYWORD) {
             int known = 0;
@@ -306,7 +307,7 @@ void ndx__compute_idf(struct search *S, struct cnode *c)
     for (size_t i = 0; i < c->nkids; i++)
         ndx__compute_idf(S, c->kids[i]);
     struct leaf *l = c->leaf;
-    if (!l || l->kind == NDX_Q_DATE)
+    if (!l || ndx__leaf_is_column(l))
         return;
     l->idf = 0;
     for (size_t s = 0; s < l->nslots; s++) {

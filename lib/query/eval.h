@@ -33,15 +33,22 @@ struct slot { /* one position of a phrase: alternative terms */
 };
 
 struct leaf {
-    int kind; /* NDX_Q_TERM (a term set), NDX_Q_PREFIX, NDX_Q_PHRASE, NDX_Q_DATE */
+    int kind; /* NDX_Q_TERM (a term set), NDX_Q_PREFIX, NDX_Q_PHRASE, NDX_Q_DATE, NDX_Q_WIRE */
     int field;
     struct slot *slots; /* TERM: one slot; PHRASE: several; PREFIX: one slot, the prefix */
     size_t nslots;
     uint32_t slop;
     char meta; /* metadata kind letter ('S' source, 'U' url, 'L' lang) or 0 */
-    int64_t from, to;
+    int64_t from, to; /* DATE */
+    int wire;         /* WIRE: 1 yes, 0 no */
     double idf; /* summed over slots, computed per search */
 };
+
+/* A condition on the columns (date:, wire:), no terms: it neither scores nor highlights. */
+static inline int ndx__leaf_is_column(const struct leaf *l)
+{
+    return l->kind == NDX_Q_DATE || l->kind == NDX_Q_WIRE;
+}
 
 struct cnode { /* compiled node */
     int kind;  /* NDX_Q_AND, NDX_Q_OR, NDX_Q_NOT, or leaf kinds */

@@ -152,7 +152,7 @@ static void walk(struct expl *e, const struct cnode *c, int negated)
     for (size_t i = 0; i < c->nkids; i++)
         walk(e, c->kids[i], negated);
     const struct leaf *l = c->leaf;
-    if (!l || negated || l->kind == NDX_Q_DATE || l->nslots == 0)
+    if (!l || negated || ndx__leaf_is_column(l) || l->nslots == 0)
         return;
     struct it *it = ndx__build_it(&e->sc, c);
     if (!it) {

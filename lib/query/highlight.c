@@ -31,7 +31,7 @@ void ndx__hl_collect(struct hlset *h, const struct cnode *c, int negated)
     for (size_t i = 0; i < c->nkids; i++)
         ndx__hl_collect(h, c->kids[i], negated);
     const struct leaf *l = c->leaf;
-    if (!l || negated || l->meta || l->kind == NDX_Q_DATE || l->field == NDX_F_TITLE)
+    if (!l || negated || l->meta || ndx__leaf_is_column(l) || l->field == NDX_F_TITLE)
         return;
     if (l->kind == NDX_Q_PHRASE) {
         const struct leaf **p = ndx_realloc(h->phrases, (h->nphrases + 1) * sizeof *p);

@@ -429,6 +429,24 @@ static void plain_free(struct it *it)
 
 static const struct it_ops date_ops = {date_advance, zero_score, plain_free};
 
+/* wire:yes / wire:no over the flags column. */
+struct wireit {
+    struct it base;
+    const struct ndx_seg *seg;
+    int wire;
+};
+
+static uint32_t wire_advance(struct it *it, uint32_t target)
+{
+    struct wireit *w = (struct wireit *)it;
+    for (uint32_t k = target; k < w->seg->ndocs; k++)
+        if (((w->seg->col.flags[k] & NDX_ART_WIRE) != 0) == w->wire)
+            return k;
+    return NDX_DOC_END;
+}
+
+static const struct it_ops wire_ops = {wire_advance, zero_score, plain_free};
+
 /* Matches nothing. */
 static uint32_t none_advance(struct it *it, uint32_t target)
 {
@@ -486,7 +504,7 @@ static struct it *build_bool(struct segctx *sc, const struct cnode *c)
             b->excl[b->nexcl++] = e;
             continue;
         }
-        if (k->leaf && k->leaf->kind != NDX_Q_DATE && k->leaf->nslots == 0)
+        if (k->leaf && !ndx__leaf_is_column(k->leaf) && k->leaf->nslots == 0)
             continue; /* a word with nothing searchable in it ("—") is ignored */
         struct it *e = ndx__build_it(sc, k);
         if (!e)
@@ -540,6 +558,17 @@ struct it *ndx__build_it(struct segctx *sc, const struct cnode *c)
         return &b->base;
     }
     const struct leaf *l = c->leaf;
+    if (l->kind == NDX_Q_WIRE) {
+        struct wireit *w = ndx_calloc(1, sizeof *w);
+        if (!w)
+            return NULL;
+        w->base.ops = &wire_ops;
+        w->seg = sc->seg;
+        w->wire = l->wire;
+        w->base.cost = sc->seg->ndocs;
+        w->base.doc = wire_advance(&w->base, 0);
+        return &w->base;
+    }
     if (l->kind == NDX_Q_DATE) {
         struct dateit *d = ndx_calloc(1, sizeof *d);
         if (!d)

@@ -29,6 +29,7 @@ enum tok {
 };
 
 #define F_DATE (-1) /* pseudo field for "date:" */
+#define F_WIRE (-3) /* pseudo field for "wire:" */
 
 struct parser {
     const uint8_t *s;
@@ -295,13 +296,13 @@ static bool starts_operand(enum tok t)
     return t != T_END && t != T_RP && t != T_AND && t != T_OR;
 }
 
-/* Known field `s[i..e)` (case-insensitive): enum ndx_qfield, F_DATE, or -2 if none. */
+/* Known field `s[i..e)` (case-insensitive): enum ndx_qfield, F_DATE, F_WIRE, or -2 if none. */
 static int field_lookup(const struct parser *p, size_t i, size_t e)
 {
     static const char *const all[] = {"title", "body",   "source", "url",   "lang",
-                                      "date",  "person", "org",    "place"};
-    static const int ids[] = {NDX_F_TITLE, NDX_F_BODY,   NDX_F_SOURCE, NDX_F_URL,  NDX_F_LANG,
-                              F_DATE,      NDX_F_PERSON, NDX_F_ORG,    NDX_F_PLACE};
+                                      "date",  "person", "org",    "place", "wire"};
+    static const int ids[] = {NDX_F_TITLE, NDX_F_BODY,   NDX_F_SOURCE, NDX_F_URL,   NDX_F_LANG,
+                              F_DATE,      NDX_F_PERSON, NDX_F_ORG,    NDX_F_PLACE, F_WIRE};
     for (size_t k = 0; k < NDX_ARRAY_LEN(all); k++) {
         size_t len = strlen(all[k]);
         if (e - i != len)
@@ -624,7 +625,7 @@ static struct ndx_qnode *parse_primary(struct parser *p, int field)
         return make_word(p, field, i, i, e);
 
     /* field ":" atom */
-    const char *fname = f == F_DATE ? "date" : field_names[f];
+    const char *fname = f == F_DATE ? "date" : f == F_WIRE ? "wire" : field_names[f];
     size_t a = colon + 1;
     if (is_break(p->s, p->n, a) && (a >= p->n || (p->s[a] != '(' && p->s[a] != '"'))) {
         fail(p, NDX_ESYNTAX, i, "%s: needs a term right after it", fname);
@@ -637,6 +638,21 @@ static struct ndx_qnode *parse_primary(struct parser *p, int field)
         }
         p->pos = e;
         return parse_date_value(p, i, a, e);
+    }
+    if (f == F_WIRE) {
+        size_t n = e - a;
+        const char *v = (const char *)p->s + a;
+        int yes = n == 3 && (v[0] | 0x20) == 'y' && (v[1] | 0x20) == 'e' && (v[2] | 0x20) == 's';
+        int no = n == 2 && (v[0] | 0x20) == 'n' && (v[1] | 0x20) == 'o';
+        if (!yes && !no) {
+            fail(p, NDX_ESYNTAX, a, "wire: takes yes or no");
+            return NULL;
+        }
+        struct ndx_qnode *nd = new_node(p, NDX_Q_WIRE, i);
+        if (nd)
+            nd->wire = yes;
+        p->pos = e;
+        return nd;
     }
     p->pos = a;
     if (p->s[a] == '(')
@@ -845,9 +861,9 @@ static void dump_node(const struct ndx_qnode *nd, struct ndx_buf *b, int *rc)
     static const char *const kinds[] = {
         [NDX_Q_TERM] = "term", [NDX_Q_PREFIX] = "prefix", [NDX_Q_PHRASE] = "phrase",
         [NDX_Q_AND] = "and",   [NDX_Q_OR] = "or",         [NDX_Q_NOT] = "not",
-        [NDX_Q_DATE] = "date",
+        [NDX_Q_DATE] = "date", [NDX_Q_WIRE] = "wire",
     };
-    if (!nd || nd->kind < NDX_Q_TERM || nd->kind > NDX_Q_DATE) {
+    if (!nd || nd->kind < NDX_Q_TERM || nd->kind > NDX_Q_WIRE) {
         ndx__buf_puts(b, "(?)", rc);
         return;
     }
@@ -871,6 +887,9 @@ static void dump_node(const struct ndx_qnode *nd, struct ndx_buf *b, int *rc)
         dump_bound(b, nd->date_from, nd->date_from == INT64_MIN, rc);
         ndx__buf_putc(b, ' ', rc);
         dump_bound(b, nd->date_to, nd->date_to == INT64_MAX, rc);
+        break;
+    case NDX_Q_WIRE:
+        ndx__buf_puts(b, nd->wire ? " yes" : " no", rc);
         break;
     default:
         for (size_t i = 0; i < nd->nkids; i++) {

@@ -10,14 +10,15 @@
  *   unary   := "NOT" unary | "-" primary | "+" primary | primary
  *   primary := "(" or ")" | [field ":"] atom
  *   atom    := word | word"*" | '"' words '"' ["~" N] | "(" or ")"
- *   field   := title | body | source | url | lang | date | person | org | place | keyword
+ *   field   := title | body | source | url | lang | date | wire | person | org | place | keyword
  *   keyword := a letter, then letters, digits or '_' (a keyword field mapped at ingest: section,
  *              tags, topics, places, ...), followed by a word or a phrase, not a group; a
  *              value starting with '/' is not one ("http://x" is a word)
  * Operators are upper case; "and"/"or"/"not" in lower case are words.  Another "xyz:" prefix
  * is part of the word ("10:30"); so is a keyword prefix the index holds no such field for: the
  * compiler then searches the whole word as before.  date: takes 2019, 2019-03, 2019-03-05 (whole
- * year/month/day), A..B ranges (either side may be empty), and >=, >, <=, < comparisons.
+ * year/month/day), A..B ranges (either side may be empty), and >=, >, <=, < comparisons.  wire:
+ * takes yes or no (any case): the articles carrying a wire dateline or credit, or the others.
  *
  * Details fixed by the parser (docs/QUERY.md is the user-level description):
  *  - The parser is byte-based.  Spaces are ASCII whitespace and U+3000; ( ) " always end a word;
@@ -42,13 +43,14 @@
 #include "ndx_int.h"
 
 enum ndx_qkind {
-    NDX_Q_TERM = 1,   /* one raw word (analysis happens at compile time; may become a phrase) */
-    NDX_Q_PREFIX,     /* raw prefix, without the '*' */
-    NDX_Q_PHRASE,     /* raw phrase text between the quotes; slop = N of ~N (0 = exact) */
-    NDX_Q_AND,        /* all kids; kids of kind NDX_Q_NOT are exclusions */
-    NDX_Q_OR,         /* any kid */
-    NDX_Q_NOT,        /* exactly one kid; meaningful inside AND (or alone: everything but) */
-    NDX_Q_DATE,       /* published date in [date_from, date_to] (inclusive, Unix seconds) */
+    NDX_Q_TERM = 1, /* one raw word (analysis happens at compile time; may become a phrase) */
+    NDX_Q_PREFIX,   /* raw prefix, without the '*' */
+    NDX_Q_PHRASE,   /* raw phrase text between the quotes; slop = N of ~N (0 = exact) */
+    NDX_Q_AND,      /* all kids; kids of kind NDX_Q_NOT are exclusions */
+    NDX_Q_OR,       /* any kid */
+    NDX_Q_NOT,      /* exactly one kid; meaningful inside AND (or alone: everything but) */
+    NDX_Q_DATE,     /* published date in [date_from, date_to] (inclusive, Unix seconds) */
+    NDX_Q_WIRE,     /* wire:yes (wire = 1) or wire:no (wire = 0): the article's wire flag */
 };
 
 enum ndx_qfield {
@@ -72,6 +74,7 @@ struct ndx_qnode {
     uint32_t slop;             /* PHRASE: max extra distance (~N) */
     int64_t date_from;         /* DATE: inclusive; INT64_MIN = open */
     int64_t date_to;           /* DATE: inclusive; INT64_MAX = open */
+    int wire;                  /* WIRE: 1 yes, 0 no */
     struct ndx_qnode **kids;   /* AND/OR/NOT children, owned */
     size_t nkids;
     size_t pos;                /* byte offset of this node in the query text */

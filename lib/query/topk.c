@@ -347,7 +347,7 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
                 copies += 1 + NDX_NCOPIES(col->flags[d]);
             if (S->coll && (rc = ndx__coll_add(S->coll, ref, d)))
                 break;
-            if (recount && stories && !ndx__map_get(&story_map, story)) {
+            if ((recount || !scoring) && stories && !ndx__map_get(&story_map, story)) {
                 if ((rc = ndx__map_put(&story_map, story, 1)))
                     break;
                 nslots++; /* a story counted; its best hit is not needed (no collapse) */

@@ -173,6 +173,29 @@ test('Chinese and Japanese results: languages in the sidebar, a filter on one of
   await page.context().close();
 });
 
+test('the wire facet filters too: wire:yes, then back', async () => {
+  const page = await newPage();
+  const q = 'the';
+  await page.goto(h.base + '/#/search?q=' + encodeURIComponent(q));
+  await page.waitForSelector('#facet-groups section[data-facet="wire"] .fv[data-value="yes"]');
+  const before = await readFacets(page);
+  const { counts } = await recount(h.base, q);
+  assert.ok(counts.wire.yes && counts.wire.yes.stories < await summaryCount(page), 'some wire stories');
+  assert.equal(before.wire.yes.stories, counts.wire.yes.stories);
+  await page.click('#facet-groups section[data-facet="wire"] .fv[data-value="yes"]');
+  await page.waitForURL(/[?&]f=wire%3Ayes/);
+  await page.waitForSelector('#facet-groups .fv[data-value="yes"][aria-pressed="true"]');
+  assert.equal(await summaryCount(page), counts.wire.yes.stories, 'stories after the filter');
+  const only = (await recount(h.base, `(${q}) wire:yes`)).rows;
+  assert.ok(only.length && only.every((a) => a.wire), 'every match is a wire story');
+  await page.click('#facet-groups section[data-facet="wire"] .fv[aria-pressed="true"]');
+  await until(page, () => !/[?&]f=/.test(location.hash));
+  await page.waitForSelector('#facet-groups section[data-facet="wire"] .fv[data-value="no"]');
+  await page.waitForSelector('#facet-groups .fv[data-value="yes"][aria-pressed="false"]');
+  assert.deepEqual(await readFacets(page), before);
+  await page.context().close();
+});
+
 test('no script errors or CSP violations', () => {
   assert.deepEqual(h.pageErrors, []);
 });

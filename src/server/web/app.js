@@ -322,10 +322,10 @@ function renderFilters(st) {
   ul.hidden = all.length === 0;
 }
 
-// Values a filter can be made of: the query language has no wire: field, no date for an
-// undated article and no empty source, so those are shown as counts only.
+// Values a filter can be made of (wire:yes, section:sport, ...): the query language has no date
+// for an undated article and no empty source, so those are shown as counts only.
 function filterable(name, value) {
-  return value !== '' && name !== 'wire' &&
+  return value !== '' &&
     !((name === 'year' || name === 'month') && !/^\d{4}(-\d{2})?$/.test(value));
 }
 
