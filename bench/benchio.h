@@ -99,7 +99,7 @@ struct bquery {
     char qid[64], cls[32], op[16];
     long long from, to;
     int nterms, nnot;
-    char *terms[16], *nots[8];
+    char *terms[64], *nots[8]; /* phraseor: phrases separated by "|" terms */
     char buf[4096];
 };
 
@@ -127,7 +127,7 @@ static inline int b_parse_query(const char *line, struct bquery *q)
     snprintf(q->op, sizeof q->op, "%s", f[2]);
     q->from = atoll(f[3]);
     q->to = atoll(f[4]);
-    for (char *s = strtok(f[5], " "); s && q->nterms < 16; s = strtok(NULL, " "))
+    for (char *s = strtok(f[5], " "); s && q->nterms < 64; s = strtok(NULL, " "))
         q->terms[q->nterms++] = s;
     for (char *s = strtok(f[6], " "); s && q->nnot < 8; s = strtok(NULL, " "))
         q->nots[q->nnot++] = s;

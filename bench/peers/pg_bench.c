@@ -248,10 +248,22 @@ static void tsquery(const struct bquery *q, char *out, size_t cap)
     size_t k = 0;
 #define PUT(...) k += (size_t)snprintf(out + k, k < cap ? cap - k : 0, __VA_ARGS__)
     const char *op = !strcmp(q->op, "phrase") ? " <-> " : !strcmp(q->op, "or") ? " | " : " & ";
-    PUT("(");
-    for (int i = 0; i < q->nterms; i++)
-        PUT("%s'%s'", i ? op : "", q->terms[i]);
-    PUT(")");
+    if (!strcmp(q->op, "phraseor")) { /* ('a' <-> 'b') | ('c' <-> 'd') ... */
+        PUT("(");
+        for (int i = 0; i < q->nterms; i++) {
+            int bar = !strcmp(q->terms[i], "|");
+            if (bar)
+                PUT(") | (");
+            else
+                PUT("%s'%s'", i && strcmp(q->terms[i - 1], "|") ? " <-> " : "", q->terms[i]);
+        }
+        PUT(")");
+    } else {
+        PUT("(");
+        for (int i = 0; i < q->nterms; i++)
+            PUT("%s'%s'", i ? op : "", q->terms[i]);
+        PUT(")");
+    }
     for (int i = 0; i < q->nnot; i++)
         PUT(" & !'%s'", q->nots[i]);
 #undef PUT

@@ -126,7 +126,20 @@ static Xapian::Query make_query(const struct bquery *q)
     Xapian::Query x;
     if (!strcmp(q->op, "phrase"))
         x = Xapian::Query(Xapian::Query::OP_PHRASE, ts.begin(), ts.end(), ts.size());
-    else if (!strcmp(q->op, "or"))
+    else if (!strcmp(q->op, "phraseor")) { /* phrases separated by "|" terms, ORed */
+        std::vector<Xapian::Query> subs;
+        std::vector<std::string> cur;
+        for (size_t i = 0; i <= ts.size(); i++) {
+            if (i == ts.size() || ts[i] == "|") {
+                subs.push_back(Xapian::Query(Xapian::Query::OP_PHRASE, cur.begin(), cur.end(),
+                                             cur.size()));
+                cur.clear();
+            } else {
+                cur.push_back(ts[i]);
+            }
+        }
+        x = Xapian::Query(Xapian::Query::OP_OR, subs.begin(), subs.end());
+    } else if (!strcmp(q->op, "or"))
         x = Xapian::Query(Xapian::Query::OP_OR, ts.begin(), ts.end());
     else
         x = Xapian::Query(Xapian::Query::OP_AND, ts.begin(), ts.end());

@@ -16,8 +16,10 @@
  * folded to one form (text/fold.c).  An index keeps the version it was made with. */
 #define NDX_ANALYSIS_VERSION 2
 /* Segment format versions: 1 = stored records without keyword fields; 2 = each record ends with
- * its keyword fields ("name\tvalue" lines).  A reader opens both; the writer writes the last. */
-#define NDX_SEG_VERSION 2
+ * its keyword fields ("name\tvalue" lines); 3 = each postings block's positions are preceded by
+ * their byte lengths, bit-packed.  A reader opens all; the writer writes the last. */
+#define NDX_SEG_VERSION 3
+extern int ndx__seg_write_version; /* the version new segments get (tests write 2) */
 #define NDX_META_PREFIX '\x01' /* first byte of metadata terms: "\x01S"+source word, ... */
 
 /* ---- codec.c ------------------------------------------------------------------------------ */
@@ -26,8 +28,12 @@
 void ndx__pack(struct ndx_buf *out, const uint32_t *v, size_t n, unsigned b, int *rc);
 /* Unpack n values of b bits from in; in must hold ceil(n*b/8) bytes. */
 void ndx__unpack(const uint8_t *in, uint32_t *v, size_t n, unsigned b);
+/* Values from..to-1 of n values of b bits packed at in, into v[from..to-1]. */
+void ndx__unpack_range(const uint8_t *in, uint32_t *v, size_t from, size_t to, size_t n,
+                       unsigned b);
 /* Bits needed for the largest of n values. */
 unsigned ndx__bits_needed(const uint32_t *v, size_t n);
+
 
 /* ---- segment reader (segreader.c) --------------------------------------------------------- */
 
@@ -154,6 +160,11 @@ struct ndx_pl {
     const uint8_t *wf_src;     /* packed wfs of the current full block, decoded on first use */
     unsigned wf_bits;          /* their width */
     int wf_pending;            /* 1: wfs[] not decoded yet (ndx__pl_load_wfs) */
+    const uint8_t *pos_data;   /* format 2: the block's position payloads (after the lengths) */
+    const uint8_t *pos_lens;   /* format 2: the block's packed payload lengths */
+    unsigned pos_bits;         /* their width */
+    uint32_t pos_ready;        /* format 2: poff[0..pos_ready-1] are known (0: not read yet) */
+    uint32_t poff[NDX_BLOCK + 1];
     uint32_t docs[NDX_BLOCK];
     uint32_t wfs[NDX_BLOCK];
 };
@@ -185,6 +196,8 @@ static inline uint32_t ndx__pl_wf(struct ndx_pl *pl)
  * data, -2 when out could not be grown.
  */
 int ndx__pl_positions(struct ndx_pl *pl, uint32_t **out, size_t *cap);
+/* The same, stopping at the first position above limit (the count of those at most limit). */
+int ndx__pl_positions_upto(struct ndx_pl *pl, uint32_t **out, size_t *cap, uint32_t limit);
 /* Upper bound of wf in the block holding the current doc, and lower bound of dl there. */
 void ndx__pl_block_bounds(const struct ndx_pl *pl, uint32_t *max_wf, uint32_t *min_dl,
                           uint32_t *last_doc);

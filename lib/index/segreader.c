@@ -528,6 +528,7 @@ static int load_block(struct ndx_pl *pl, uint32_t blk, const uint8_t *p, uint32_
         return -1;
     pl->pos = pl->pos_base + poff;
     pl->pos_i = 0;
+    pl->pos_ready = 0;
     return 0;
 }
 
@@ -610,16 +611,62 @@ static int skip_doc_positions(const uint8_t **p, const uint8_t *end)
     return 0;
 }
 
+/* Format 2: the offsets of the block's position payloads up to poff[upto], from their byte
+ * lengths (read on first use: the header, then as far as needed). */
+static int pos_offsets(struct ndx_pl *pl, uint32_t upto)
+{
+    const uint8_t *end = pl->pos_end;
+    if (!pl->pos_ready) {
+        const uint8_t *p = pl->pos;
+        if (p >= end)
+            return -1;
+        unsigned b = *p++;
+        size_t nb = ((size_t)pl->n * b + 7) / 8;
+        if (b > 32 || nb > (size_t)(end - p))
+            return -1;
+        pl->pos_lens = p;
+        pl->pos_bits = b;
+        pl->pos_data = p + nb;
+        pl->poff[0] = 0;
+        pl->pos_ready = 1;
+    }
+    uint32_t from = pl->pos_ready;
+    /* lengths of docs from-1 .. upto-1 into poff[from..upto], then summed */
+    ndx__unpack_range(pl->pos_lens, pl->poff + 1, from - 1, upto, pl->n, pl->pos_bits);
+    uint64_t room = (uint64_t)(end - pl->pos_data);
+    for (uint32_t k = from; k <= upto; k++) {
+        uint64_t o = (uint64_t)pl->poff[k - 1] + pl->poff[k];
+        if (o > room)
+            return -1;
+        pl->poff[k] = (uint32_t)o;
+    }
+    pl->pos_ready = upto + 1;
+    return 0;
+}
+
 int ndx__pl_positions(struct ndx_pl *pl, uint32_t **out, size_t *cap)
+{
+    return ndx__pl_positions_upto(pl, out, cap, UINT32_MAX);
+}
+
+int ndx__pl_positions_upto(struct ndx_pl *pl, uint32_t **out, size_t *cap, uint32_t limit)
 {
     if (pl->doc == NDX_DOC_END)
         return -1;
-    while (pl->pos_i < pl->i) {
-        if (skip_doc_positions(&pl->pos, pl->pos_end))
+    const uint8_t *p, *end = pl->pos_end, *dend = NULL;
+    if (pl->seg->version >= 3) { /* the document's payload, by its offset: nothing to skip */
+        if (pl->pos_ready < pl->i + 2 && pos_offsets(pl, pl->i + 1))
             return -1;
-        pl->pos_i++;
+        p = pl->pos_data + pl->poff[pl->i];
+        dend = pl->pos_data + pl->poff[pl->i + 1];
+    } else {
+        while (pl->pos_i < pl->i) {
+            if (skip_doc_positions(&pl->pos, pl->pos_end))
+                return -1;
+            pl->pos_i++;
+        }
+        p = pl->pos;
     }
-    const uint8_t *p = pl->pos, *end = pl->pos_end;
     uint64_t np, v;
     if (ndx__get_varint(&p, end, &np) || np > (uint64_t)(end - p))
         return -1;
@@ -647,6 +694,8 @@ int ndx__pl_positions(struct ndx_pl *pl, uint32_t **out, size_t *cap)
         acc += x;
         if (acc > UINT32_MAX)
             return -1;
+        if (acc > limit)
+            return (int)k; /* the rest lie beyond what the caller needs */
         o[k++] = (uint32_t)acc;
     }
     for (; k < np; k++) {
@@ -655,8 +704,12 @@ int ndx__pl_positions(struct ndx_pl *pl, uint32_t **out, size_t *cap)
         acc += v;
         if (acc > UINT32_MAX)
             return -1;
+        if (acc > limit)
+            return (int)k;
         o[k] = (uint32_t)acc;
     }
+    if (dend && p != dend)
+        return -1; /* the payload is not the length recorded for it */
     return (int)np;
 }
 

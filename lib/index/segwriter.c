@@ -708,9 +708,12 @@ static int cmp_terms(const void *x, const void *y, void *ctx)
     return a->nterm < b->nterm ? -1 : a->nterm > b->nterm;
 }
 
+int ndx__seg_write_version = NDX_SEG_VERSION;
+
 struct flushstate {
     struct ndx_buf post, pos, dict, dictidx, skip, blk;
-    uint32_t nentries; /* entries in the current dictionary block */
+    struct ndx_buf bpos; /* version 3: the current block's position payloads */
+    uint32_t nentries;   /* entries in the current dictionary block */
     const uint8_t *prev_term;
     uint32_t prev_nterm;
     uint64_t prev_doc_off, prev_pos_off;
@@ -734,7 +737,13 @@ static void encode_term(struct ndx_builder *b, struct flushstate *f, struct tacc
         uint32_t bmax = 0, bmin = UINT32_MAX;
         uint64_t blk_pos_off = f->pos.n - pos_off;
         uint64_t blk_doc_off = f->blk.n;
+        /* version 3: the payloads go to bpos, preceded in pos by their lengths, bit-packed */
+        uint32_t plen[NDX_BLOCK];
+        int v2 = ndx__seg_write_version >= 3;
+        struct ndx_buf *po = v2 ? &f->bpos : &f->pos;
+        ndx__buf_reset(&f->bpos);
         for (uint32_t i = 0; i < n; i++) {
+            size_t start = po->n;
             uint64_t gap = 0, wf = 1, npos = 0, pg = 0;
             ndx__get_varint(&p, end, &gap);
             ndx__get_varint(&p, end, &wf);
@@ -743,13 +752,20 @@ static void encode_term(struct ndx_builder *b, struct flushstate *f, struct tacc
             first = 0;
             docs[i] = doc;
             wfs[i] = (uint32_t)wf;
-            ndx__buf_put_varint(&f->pos, npos, &f->rc);
+            ndx__buf_put_varint(po, npos, &f->rc);
             for (uint64_t k = 0; k < npos; k++) {
                 ndx__get_varint(&p, end, &pg);
-                ndx__buf_put_varint(&f->pos, pg, &f->rc);
+                ndx__buf_put_varint(po, pg, &f->rc);
             }
+            plen[i] = (uint32_t)(po->n - start);
             bmax = NDX_MAX(bmax, (uint32_t)wf);
             bmin = NDX_MIN(bmin, dlcol[doc]);
+        }
+        if (v2) {
+            unsigned bl = ndx__bits_needed(plen, n);
+            ndx__buf_putc(&f->pos, (int)bl, &f->rc);
+            ndx__pack(&f->pos, plen, n, bl, &f->rc);
+            ndx__buf_append(&f->pos, f->bpos.p, f->bpos.n, &f->rc);
         }
         /* gaps: first relative to prev_last+1 (0 for the first block), then doc-prev-1 */
         uint32_t gaps[NDX_BLOCK];
@@ -890,7 +906,7 @@ int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name,
         struct ndx_buf footer;
         ndx__buf_init(&footer, 0);
         uint8_t header[16] = "NDXSEG01";
-        header[8] = NDX_SEG_VERSION;
+        header[8] = (uint8_t)ndx__seg_write_version;
         uint64_t off = 16;
         rc = write_all(fd, header, 16);
         static const uint8_t zeros[8];
@@ -958,6 +974,7 @@ cleanup:
     ndx__buf_free(&f.dictidx);
     ndx__buf_free(&f.skip);
     ndx__buf_free(&f.blk);
+    ndx__buf_free(&f.bpos);
     builder_clear(b);
     return rc;
 }

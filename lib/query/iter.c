@@ -15,13 +15,14 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Merge positions of every list on the current doc (restricted to the field); -1 on error. */
-static int ts_positions(struct termset *t)
+/* Merge positions of every list on the current doc (restricted to the field); -1 on error.  With
+ * one list, the positions above limit may be left out. */
+static int ts_positions_upto(struct termset *t, uint32_t limit)
 {
     t->nmerged = 0;
     uint32_t tl = t->sc->seg->col.title_len[t->base.doc];
     if (t->npl == 1) { /* one list: decoded in place, then filtered to the field */
-        int np = ndx__pl_positions(&t->pls[0], &t->merged, &t->capmerged);
+        int np = ndx__pl_positions_upto(&t->pls[0], &t->merged, &t->capmerged, limit);
         if (np < 0) {
             if (np == -2)
                 t->sc->S->rc = NDX_ENOMEM;
@@ -68,6 +69,11 @@ static int ts_positions(struct termset *t)
     if (t->npl > 1 && t->nmerged)
         qsort(t->merged, t->nmerged, sizeof *t->merged, cmp_u32);
     return (int)t->nmerged;
+}
+
+static int ts_positions(struct termset *t)
+{
+    return ts_positions_upto(t, UINT32_MAX);
 }
 
 static uint32_t ts_advance(struct it *it, uint32_t target)
@@ -205,10 +211,22 @@ static int phrase_match(struct phrase *p)
 {
     if (p->slop == UINT32_MAX)
         return 1;
-    /* positions of every slot */
-    for (size_t i = 0; i < p->n; i++)
-        if (ts_positions(p->slots[i]) <= 0)
+    /* positions of every slot: the rarest first, then the others only up to the last position
+     * a match with it could need (anchor <= its last - rel + slop, so slot i's position <=
+     * anchor + rel[i] + slop) */
+    size_t r = p->order[0];
+    if (ts_positions(p->slots[r]) <= 0)
+        return 0;
+    const struct termset *rt = p->slots[r];
+    uint64_t top = (uint64_t)rt->merged[rt->nmerged - 1] + 2 * (uint64_t)p->slop;
+    for (size_t i = 0; i < p->n; i++) {
+        if (i == r)
+            continue;
+        uint64_t lim = top + p->rel[i];
+        lim = lim > p->rel[r] ? lim - p->rel[r] : 0;
+        if (ts_positions_upto(p->slots[i], lim > UINT32_MAX ? UINT32_MAX : (uint32_t)lim) <= 0)
             return 0;
+    }
     uint32_t freq = 0;
     const struct termset *first = p->slots[0];
     for (size_t a = 0; a < first->nmerged; a++) {

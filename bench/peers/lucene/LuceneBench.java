@@ -127,6 +127,11 @@ public class LuceneBench {
         Query q;
         if (op.equals("phrase")) {
             q = new PhraseQuery("text", terms);
+        } else if (op.equals("phraseor")) { // phrases separated by "|" terms, ORed
+            BooleanQuery.Builder b = new BooleanQuery.Builder();
+            for (String ph : f[5].split(" \\| "))
+                b.add(new PhraseQuery("text", ph.split(" ")), BooleanClause.Occur.SHOULD);
+            q = b.build();
         } else if (terms.length == 1) {
             q = new TermQuery(new Term("text", terms[0]));
         } else {
