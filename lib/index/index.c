@@ -802,8 +802,14 @@ int ndx_index_check(ndx_index *ix, void (*on_problem)(void *ctx, const char *msg
     struct check_fwd f = {on_problem, ctx, 0};
     struct ndx_map seen;
     ndx__map_init(&seen);
+    uint64_t docs_done = 0, docs_total = 0; /* progress: documents of the segments checked */
+    for (size_t i = 0; i < ix->nsegs; i++)
+        docs_total += ix->segs[i].seg->ndocs;
     for (size_t i = 0; i < ix->nsegs; i++) {
         const struct ndx_segref *r = &ix->segs[i];
+        if (ix->progress)
+            ix->progress(ix->progress_ctx, docs_done, docs_total);
+        docs_done += r->seg->ndocs;
         ndx__seg_check(r->seg, fwd_problem, &f);
         for (uint32_t d = 0; d < r->seg->ndocs; d++) {
             if (ndx__seg_deleted(r, d))

@@ -323,7 +323,7 @@ struct ndx_index {
     struct ndx_map copy_map;  /* gid -> index + 1 in copies */
     struct ndx_map band_map;  /* LSH band key -> gid of an article with that band */
     double dup_threshold;     /* estimated Jaccard for "same story" */
-    ndx_progress_fn progress; /* merges' progress, or NULL */
+    ndx_progress_fn progress; /* progress of merges and of ndx_index_check, or NULL */
     void *progress_ctx;
     int dirty;                   /* anything to commit */
     struct ndx_xstats *xstats;   /* external collection statistics (xstats.c), NULL = own */

@@ -15,6 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The share of documents checked, on a terminal. */
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    progress_show(ctx, done, total);
+}
+
 /* One problem: a line on stderr, or an element of the JSON array ctx (--json). */
 static void print_problem(void *ctx, const char *msg)
 {
@@ -33,12 +39,18 @@ int ndx_cmd_check(int argc, char **argv)
             "Usage: %s check [--index DIR] [--json]\n"
             "Verify every structure of the index (checksums, postings, dictionaries,\n"
             "stored text).  Exit status 0 if sound, 1 if damaged, 2 if it cannot open.\n"
+            "On a terminal a progress line shows the documents checked and the time left.\n"
             "--json: {\"ok\", \"documents\", \"segments\", \"generation\", \"problems\"}.\n",
             &dir, &json))
         return 0;
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
     json_t *problems = json ? json_array() : NULL;
+    struct progress pr;
+    progress_start(&pr, "check");
+    if (pr.on)
+        ndx_index_set_progress(ix, on_progress, &pr);
     int rc = ndx_index_check(ix, print_problem, problems);
+    progress_end(&pr);
     ndx_stats st;
     ndx_index_stats(ix, &st);
     if (rc)

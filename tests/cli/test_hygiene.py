@@ -177,6 +177,13 @@ def test_export_progress_on_a_terminal(nd, one, tmp_path):
     assert "%" not in err
 
 
+def test_check_progress_on_a_terminal(nd, one):
+    seen = on_terminal([binary_path(), "check", "--index", one], stderr_only=True)
+    assert "check: 0% (0 of 2)" in seen, repr(seen)  # the documents of the segments checked
+    rc, out, err = nd("check", "--index", one)
+    assert rc == 0 and "%" not in err
+
+
 def test_serve_names_an_unknown_option(nd, one):
     rc, out, err = nd("serve", "--index", one, "--listn", "127.0.0.1:0")
     assert rc == 2 and "unknown option '--listn' (did you mean --listen?)" in err, err
