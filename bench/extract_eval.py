@@ -3,6 +3,8 @@
 Each set is scored with the metric its own project uses (see docs/EXTRACTION.md):
   trafilatura-eval   snippet precision/recall/F1 summed over all pages (tests/comparison.py)
   wcxb-dev-articles  mean per-page word-bag F1 vs ground_truth.main_content (WCXB evaluate.py)
+  wcxb-dev           the same over all 1,497 dev pages of every page type, per type, and the
+                     page classification (article / listing / other) against the gold type
   cleaneval-*, CleanPortalEval, readability
                      mean per-page word-bag F1 vs the gold text (markers and URL line removed)
   L3S-GN1            mean per-page word-bag F1: gold = classes 1-2 (headline + full text),
@@ -230,6 +232,44 @@ def set_wcxb(run):
     return dict(pages=len(items), f1=f, p=pr, r=rc,
                 published="rs-trafilatura 0.932, trafilatura 0.926", stats=st, worst=worst,
                 meta=meta)
+
+
+# WCXB's page types and the classes the extractor tells apart (docs/EXTRACTION.md, "Page types")
+WCXB_CLASS = {"article": "article", "listing": "listing", "collection": "listing",
+              "service": "other", "product": "other", "forum": "other", "documentation": "other"}
+
+
+def set_wcxb_all(run):
+    """All 1,497 pages of WCXB's dev split, every page type: mean word F1 per type and over all,
+    and the page classification against the gold type (confusion matrix)."""
+    items = []
+    for sub in ("wcxb-dev-articles", "wcxb-dev-other"):
+        base = os.path.join(CORPORA, sub)
+        for fn in sorted(os.listdir(os.path.join(base, "ground-truth"))):
+            gt = json.load(open(os.path.join(base, "ground-truth", fn), encoding="utf-8"))
+            p = os.path.join(base, "html", fn.replace(".json", ".html.gz"))
+            if os.path.exists(p):
+                t = gt["_internal"]["page_type"]["primary"]
+                items.append((p, gt["ground_truth"].get("main_content") or "", t))
+    res, st = run.run([p for p, _, _ in items])
+    rows, worst = [], []
+    per = collections.defaultdict(list)
+    conf = collections.Counter()
+    for p, ref, t in items:
+        o = res.get(p) or {}
+        r = bag_prf(text_of(o), ref, cjk=False)
+        rows.append(r)
+        per[t].append(r)
+        worst.append((r[2], p))
+        conf[(WCXB_CLASS.get(t, "other"), o.get("page_type") or "none")] += 1
+    pr, rc, f = mean_prf(rows)
+    types = {t: dict(pages=len(v), f1=mean_prf(v)[2]) for t, v in sorted(per.items())}
+    classes = ["article", "listing", "other"]
+    right = sum(conf[(c, c)] for c in classes)
+    return dict(pages=len(items), f1=f, p=pr, r=rc, published="rs-trafilatura 0.859, traf. 0.791",
+                stats=st, worst=worst, types=types,
+                confusion={g: {c: conf[(g, c)] for c in classes + ["none"]} for g in classes},
+                accuracy=right / len(items) if items else None)
 
 
 def clean_gold(raw):
@@ -516,6 +556,7 @@ def main():
     sets = [
         ("trafilatura-eval", lambda: set_trafilatura(run)),
         ("wcxb-dev-articles", lambda: set_wcxb(run)),
+        ("wcxb-dev", lambda: set_wcxb_all(run)),
         ("cleaneval-dev", lambda: set_cleaning(run, "cleaneval-dev", "")),
         ("cleaneval-final", lambda: set_cleaning(run, "cleaneval-final", "")),
         ("CleanPortalEval", lambda: set_cleaning(run, "CleanPortalEval-master", "")),
@@ -553,6 +594,14 @@ def main():
             print("    metadata agreeing with the gold: " + ", ".join(
                 "%s %.3f of %d" % (k, v["share"], v["pages"]) for k, v in r["meta"].items()
                 if v["pages"]))
+        if r.get("types"):
+            print("    word F1 per page type: " + ", ".join(
+                "%s %.3f (%d)" % (k, v["f1"], v["pages"]) for k, v in r["types"].items()))
+        if r.get("confusion"):
+            print("    page class (gold \\ ours)   article  listing    other     none;"
+                  " accuracy %.3f" % r["accuracy"])
+            for g, row in r["confusion"].items():
+                print("      %-24s" % g + "".join("%9d" % row[c] for c in row))
         for s, p in worst[:a.worst]:
             print("    %.3f %s" % (s, p))
     tot = dict(pages=run.pages, bytes=run.bytes, wall_s=run.wall, cpu_s=run.cpu,

@@ -105,6 +105,11 @@ enum ndx_article_flags {
     NDX_ART_TEASER = 1,  /**< a truncated teaser stub (e.g. from a sidebar), not a full article */
     NDX_ART_SUMMARY = 2, /**< the body is only a summary (a feed item without full text) */
     NDX_ART_WIRE = 4,    /**< output: carries a wire-service dateline or credit */
+    NDX_ART_LISTING = 8, /**< an HTML page that lists other pages (a section front, tag or category
+                              page): its body is its teasers; `newsdex ingest` skips these unless
+                              --keep-listings */
+    NDX_ART_OTHER_PAGE = 16, /**< an HTML page that is neither an article nor a listing (a product,
+                                  forum, service or documentation page): its main content */
 };
 
 /* ---- index handle ------------------------------------------------------------------------- */

@@ -18,6 +18,14 @@ struct ndx_extract {
     struct ndx_buf lang;   /* ISO 639-1 from <html lang>, meta, or empty */
     struct ndx_buf source; /* site name (og:site_name) or host of the url */
     int64_t published;     /* NDX_DATE_UNKNOWN if none */
+    int page_type;         /* NDX_PAGE_* */
+};
+
+/* What kind of page an HTML page is (html_pagetype.c). */
+enum {
+    NDX_PAGE_ARTICLE = 0,
+    NDX_PAGE_LISTING = 1, /* a section front, tag or category page, a shop's collection: teasers */
+    NDX_PAGE_OTHER = 2    /* a product, forum, service or documentation page */
 };
 
 void ndx__extract_init(struct ndx_extract *e);
@@ -106,6 +114,7 @@ enum ndx_xkey {
     XK_CONTENT_LANG,
     XK_OG_LOCALE,
     XK_MOD_META,
+    XK_OG_TYPE,
     XK_COUNT
 };
 

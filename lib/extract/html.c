@@ -2,10 +2,11 @@
  * html.c - article extraction from an HTML page, the entry points: the page is decoded to UTF-8
  * (charset.c), parsed into a compact tree (html_sax.c, html_tree.c: libxml2's tolerant HTML parser
  * in SAX mode, no DOM, no recursion, depth capped), boilerplate is marked and paragraphs scored
- * (html_score.c), and the best container's text written paragraph by paragraph (html_emit.c).
- * Here: the fallbacks (the pass without class/id rules for near-empty results, JSON-LD
- * articleBody, the <noscript> pass) and the public ndx_extract_html().  All walks over the tree
- * are loops over the node array (document order).  Rules: docs/EXTRACTION.md.
+ * (html_score.c), the best container's text written paragraph by paragraph (html_emit.c), and
+ * the page classified (html_pagetype.c).  Here: the fallbacks (the pass without class/id rules
+ * for near-empty results, JSON-LD articleBody, the <noscript> pass), the main content of
+ * listings and products, and the public ndx_extract_html().  All walks over the tree are loops
+ * over the node array (document order).  Rules: docs/EXTRACTION.md.
  */
 #include "extract/html.h"
 
@@ -24,7 +25,7 @@ static size_t text_weight(const char *s, size_t n)
 /* Body for one configuration: returns the top node (0: nothing). */
 static uint32_t extract_body(struct ndx_xdoc *d, bool use_classes, struct ndx_buf *body, int *rc)
 {
-    ndx__html_analyze(d, use_classes);
+    ndx__html_analyze(d, use_classes, true);
     uint32_t top = 0;
     if (d->body_node && !(d->n[d->body_node].flags & F_REMOVED) &&
         d->n[d->body_node].chars >= 100) {
@@ -36,7 +37,7 @@ static uint32_t extract_body(struct ndx_xdoc *d, bool use_classes, struct ndx_bu
             return 0;
         ndx__html_choose_siblings(d, top);
     }
-    ndx__html_emit_body(d, top, body, rc);
+    ndx__html_emit_body(d, top, true, body, rc);
     return top;
 }
 
@@ -73,6 +74,29 @@ static void xdoc_free(struct ndx_xdoc *d)
     ndx__buf_free(&d->title);
     ndx__buf_free(&d->ldjson);
     memset(d, 0, sizeof *d);
+}
+
+/*
+ * The main content of a page that is not an article (a listing, a product): everything kept
+ * (boilerplate marked as for articles) inside the page's <main>, else its <body>, links included:
+ * a listing's main content is its teasers.  Returns the text weight written to out.
+ */
+static size_t extract_page_content(struct ndx_xdoc *d, struct ndx_buf *out, int *rc)
+{
+    ndx__html_analyze(d, true, false); /* "teaser" or "card" boxes are what a listing holds */
+    uint32_t root = 0, body = 0;
+    for (uint32_t i = 1; i < d->nn && !root; i++) {
+        if (d->n[i].tag == T_BODY && !body)
+            body = i;
+        if (d->n[i].tag == T_MAIN && !(d->n[i].flags & F_REMOVED) && d->n[i].chars > 200)
+            root = i;
+    }
+    if (!root)
+        root = body;
+    if (!root)
+        return 0;
+    ndx__html_emit_body(d, root, false, out, rc);
+    return text_weight((const char *)out->p, out->n);
 }
 
 /* Split a JSON-LD articleBody into paragraphs (it is plain text, sometimes with HTML tags). */
@@ -164,7 +188,7 @@ static int extract_pass(const char *html, size_t n, const char *charset, const c
             w = w2;
         } else {
             ndx__buf_free(&b2);
-            ndx__html_analyze(&d, true);
+            ndx__html_analyze(&d, true, true);
         }
     }
     /* JSON-LD articleBody when the page's markup gave much less */
@@ -187,6 +211,23 @@ static int extract_pass(const char *html, size_t n, const char *charset, const c
     }
     if (!rc)
         rc = ndx__extract_meta(&d, url, nurl, top, e);
+    if (!rc) {
+        /* the page type, and for listings and products the page's main content */
+        struct ndx_page_features f;
+        ndx__html_page_features(&d, (const char *)e->url.p, e->url.n, top, w, &f);
+        e->page_type = ndx__html_page_type(&f);
+        if (ndx__html_page_content_wanted(e->page_type, &f)) {
+            struct ndx_buf pc;
+            ndx__buf_init(&pc, 0);
+            size_t wp = extract_page_content(&d, &pc, &rc);
+            if (!rc && wp >= 20) {
+                ndx__buf_free(&e->body);
+                e->body = pc;
+                w = wp;
+            } else
+                ndx__buf_free(&pc);
+        }
+    }
     xdoc_free(&d);
     *weight = w;
     if (rc)
@@ -268,6 +309,9 @@ int ndx_extract_html(const char *html, size_t n, const char *url, size_t nurl, n
     a->lang = ptrs[5];
     a->nlang = e.lang.n;
     a->published = e.published;
+    a->flags = e.page_type == NDX_PAGE_LISTING ? NDX_ART_LISTING
+               : e.page_type == NDX_PAGE_OTHER ? NDX_ART_OTHER_PAGE
+                                               : 0;
     ndx__extract_free(&e);
     *out = a;
     return NDX_OK;

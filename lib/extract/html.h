@@ -2,9 +2,10 @@
  * html.h - what the files of the HTML extractor share (private to lib/extract/): the tag numbers
  * and classes (html_tags.c), the class/id word rules (html_words.c), the tree builder
  * (html_tree.c) that the libxml2 SAX layer (html_sax.c) drives over the pre-pass copy of the page
- * (html_prestrip.c), boilerplate marking and scoring (html_score.c), and the text output
- * (html_emit.c).  html.c holds the entry points that run them in that order.  The tree itself
- * (struct ndx_xdoc) is declared in extract.h, since meta.c reads it too.
+ * (html_prestrip.c), boilerplate marking and scoring (html_score.c), the text output
+ * (html_emit.c) and page types (html_pagetype.c).  html.c holds the entry points that run them
+ * in that order.  The tree itself (struct ndx_xdoc) is declared in extract.h, since meta.c reads
+ * it too.
  */
 #ifndef NDX_EXTRACT_HTML_H
 #define NDX_EXTRACT_HTML_H
@@ -199,8 +200,9 @@ int ndx__html_parse(const char *html, size_t n, struct ndx_xdoc *d);
 
 /* ---- boilerplate and scoring (html_score.c) ----------------------------------------------- */
 
-/* Mark boilerplate and compute text statistics.  `use_classes`: also remove F_NEG nodes. */
-void ndx__html_analyze(struct ndx_xdoc *d, bool use_classes);
+/* Mark boilerplate and compute text statistics.  `use_classes`: also remove F_NEG nodes;
+ * `weak_words`: and short or link-heavy F_WEAKNEG ones ("teaser", "widget", "date"). */
+void ndx__html_analyze(struct ndx_xdoc *d, bool use_classes, bool weak_words);
 /* Score paragraphs and their ancestors; returns the best container (0 if none). */
 uint32_t ndx__html_choose_top(struct ndx_xdoc *d);
 /* Mark top and the siblings that belong with it (F_OUT). */
@@ -210,9 +212,43 @@ void ndx__html_choose_siblings(struct ndx_xdoc *d, uint32_t top);
 
 /* Write the text of the chosen content (top and its F_OUT siblings) to body as '\n'-separated
  * paragraphs, with link-heavy blocks, credit lines and the like left out. */
-void ndx__html_emit_body(struct ndx_xdoc *d, uint32_t top, struct ndx_buf *body, int *rc);
+void ndx__html_emit_body(struct ndx_xdoc *d, uint32_t top, bool clean, struct ndx_buf *body,
+                         int *rc);
 /* Trim lines, drop empty, symbol-only and credit lines and calls to subscribe at the end; write
  * '\n'-separated paragraphs to out. */
 void ndx__html_finish_text(const char *s, size_t n, struct ndx_buf *out, int *rc);
+
+/* ---- page types (html_pagetype.c) --------------------------------------------------------- */
+
+/* schema.org types named in the JSON-LD of a page ("@type": "NewsArticle" or [...]). */
+enum { S_ARTICLE = 1, S_PRODUCT = 2, S_LIST = 4, S_FORUM = 8, S_OTHER = 16 };
+
+/* What the page type is decided on (text weights as in struct ndx_xnode; kept text only). */
+struct ndx_page_features {
+    uint32_t total, links;      /* text of the page's body, and of it inside links */
+    uint32_t body, top;         /* the article text extracted, the chosen container's text */
+    uint32_t title_links;       /* links with 25 or more of text */
+    uint32_t articles;          /* <article> elements */
+    uint32_t paras, para_chars; /* paragraphs of running text (>= 150, under 20 % links) */
+    uint32_t longest;           /* the longest block of running text */
+    uint32_t teasers, max_run;  /* teasers in runs of 4 or more like siblings; longest run */
+    uint32_t teaser_chars;      /* their text */
+    uint32_t top_links;         /* text in links of the chosen container */
+    uint8_t schema;             /* S_* of html_pagetype.c */
+    uint8_t og;                 /* og:type: 0 none, 1 article, 2 product, 3 website, 4 other */
+    uint8_t url_known, url_date, query;
+    uint32_t depth, last_len, last_hyphens; /* URL path segments; the last one */
+};
+
+/* The features of the page d after the article pass: `top` its chosen container, body_weight the
+ * text weight of the article text; url (may be NULL) the page's address. */
+void ndx__html_page_features(const struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t top,
+                             size_t body_weight, struct ndx_page_features *f);
+/* The page type (NDX_PAGE_*) the features say. */
+int ndx__html_page_type(const struct ndx_page_features *f);
+/* Whether the page's main content (everything kept in its <main> or <body>) is to replace the
+ * article text: listings, and products and collections whose article container holds under 80 %
+ * of the page's text. */
+bool ndx__html_page_content_wanted(int page_type, const struct ndx_page_features *f);
 
 #endif

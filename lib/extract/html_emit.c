@@ -360,7 +360,8 @@ void ndx__xnode_text(const struct ndx_xdoc *d, uint32_t i, size_t max, struct nd
     }
 }
 
-void ndx__html_emit_body(struct ndx_xdoc *d, uint32_t top, struct ndx_buf *body, int *rc)
+void ndx__html_emit_body(struct ndx_xdoc *d, uint32_t top, bool clean, struct ndx_buf *body,
+                         int *rc)
 {
     struct out o;
     memset(&o, 0, sizeof o);
@@ -369,9 +370,9 @@ void ndx__html_emit_body(struct ndx_xdoc *d, uint32_t top, struct ndx_buf *body,
     if ((d->n[top].flags & F_OUT) && par && d->n[top].parent && top != d->body_node) {
         for (uint32_t s = d->n[par].first; s; s = d->n[s].next)
             if (d->n[s].flags & F_OUT)
-                emit(d, s, &o, true);
+                emit(d, s, &o, clean);
     } else {
-        emit(d, top, &o, true);
+        emit(d, top, &o, clean);
     }
     if (o.intro) /* a heading with nothing after it */
         o.b.n = o.intro_start;

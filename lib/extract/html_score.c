@@ -7,7 +7,7 @@
  */
 #include "extract/html.h"
 
-void ndx__html_analyze(struct ndx_xdoc *d, bool use_classes)
+void ndx__html_analyze(struct ndx_xdoc *d, bool use_classes, bool weak_words)
 {
     uint32_t nn = d->nn;
     struct ndx_xnode *N = d->n;
@@ -90,7 +90,7 @@ void ndx__html_analyze(struct ndx_xdoc *d, bool use_classes)
         } else if (use_classes && (x->flags & F_NEG) && (x->flags & F_POS)) {
             /* "article-comments", "post-meta": negative words win for small blocks */
             rm = x->direct * 10 < total * 3 && x->tag != T_ARTICLE && x->tag != T_MAIN;
-        } else if (use_classes && (x->flags & F_WEAKNEG) && !wrapper) {
+        } else if (use_classes && weak_words && (x->flags & F_WEAKNEG) && !wrapper) {
             /* "widget", "date", "header": only when short or mostly links */
             rm = x->direct < 80 || x->link * 10 > x->direct * 3;
         }

@@ -178,6 +178,8 @@ static void handle_meta(struct ndx_xdoc *d, const char **atts)
             set_kv(d, XK_AUTHOR_META, content);
         else if (!strcmp(lk, "article:author") || !strcmp(lk, "og:article:author"))
             set_kv(d, XK_AUTHOR_ARTICLE, content);
+        else if (!strcmp(lk, "og:type"))
+            set_kv(d, XK_OG_TYPE, content);
         else if (!strcmp(lk, "og:url"))
             set_kv(d, XK_OG_URL, content);
         else if (!strcmp(lk, "og:site_name") || !strcmp(lk, "application-name") ||

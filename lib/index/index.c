@@ -390,9 +390,10 @@ static int builder_add(ndx_index *ix, uint64_t gid, const ndx_article *a, const 
     m.content_hash = ch;
     m.sig = sig;
     m.story = keep_story ? keep_story : ndx__assign_story(ix, gid, sig);
-    m.flags = (a->flags & (NDX_ART_TEASER | NDX_ART_SUMMARY)) |
-              (ndx__wire_signal(a->body, a->nbody) ? NDX_ART_WIRE : 0) |
-              count_lines(a->copies, a->ncopies) << 16;
+    m.flags =
+        (a->flags & (NDX_ART_TEASER | NDX_ART_SUMMARY | NDX_ART_LISTING | NDX_ART_OTHER_PAGE)) |
+        (ndx__wire_signal(a->body, a->nbody) ? NDX_ART_WIRE : 0) |
+        count_lines(a->copies, a->ncopies) << 16;
     int rc = ndx__builder_add(ix->bld, gid, a, lang, &m);
     if (rc)
         return ndx__index_fail(ix, rc, "cannot add article: %s", ndx_strerror(rc));

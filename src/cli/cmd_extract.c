@@ -14,6 +14,7 @@
 #include "newsdex.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "common/json_out.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -137,7 +138,8 @@ static void usage(FILE *f)
                "any other file: a text page and the teaser stubs after it, the items of a feed,\n"
                "the pages of a web archive (files may be gzip'd; - = stdin).\n"
                "  --json, --jsonl  one JSON object per article and line:\n"
-               "                   {file,url,title,byline,date,lang,text[,truncated,found_on]}\n"
+               "                   {file,url,title,byline,date,lang,page_type,text\n"
+               "                   [,truncated,found_on]}; page_type: article, listing or other\n"
                "  --url URL        address of the page (single file; helps dates and links)\n"
                "  --time           report time spent extracting HTML (pages/s, MB/s) on stderr\n");
 }
@@ -186,6 +188,7 @@ static void print_article(const char *path, const ndx_article *a, int json, int 
             json_object_set_new(o, "source", jstr(a->source, a->nsource));
         if (a->nfields)
             json_object_set_new(o, "fields", fields_json(a));
+        json_object_set_new(o, "page_type", json_string(ndxx_page_type(a->flags)));
         json_object_set_new(o, "text", jstr(text, tn));
         if (teaser) {
             json_object_set_new(o, "truncated", json_true());
@@ -220,6 +223,8 @@ static void print_article(const char *path, const ndx_article *a, int json, int 
             }
             json_decref(f);
         }
+        if (a->flags & (NDX_ART_LISTING | NDX_ART_OTHER_PAGE))
+            printf("Page:   %s\n", ndxx_page_type(a->flags));
         if (teaser)
             printf("Teaser: truncated, found on %.*s\n", (int)a->nparent,
                    a->parent ? a->parent : "");

@@ -54,6 +54,7 @@ struct ingest {
     char *file_prefix;      /* "file://" + the current file's resolved path, or NULL */
     char *file_rel;         /* "file:" + that path relative to the working directory */
     char fatal_msg[512];    /* with --json: the fatal error, for the summary */
+    int keep_listings;      /* --keep-listings: listing pages are added, marked */
 };
 
 /* A fatal error: on stderr, and kept for the JSON summary (--json). */
@@ -297,6 +298,15 @@ static int on_article(void *ctx, const ndx_article *a)
     uint64_t id;
     if (stop_signal)
         return 1; /* SIGINT / SIGTERM: stop after the article before */
+    if ((a->flags & NDX_ART_LISTING) && !g->keep_listings) {
+        /* a section front, tag or category page: its text is teasers of other pages */
+        if (g->verbose) {
+            clear_progress(g);
+            fprintf(stderr, "%.*s: listing page, skipped\n", (int)a->nurl, a->url ? a->url : "");
+        }
+        count_reason(g, "listing page (not an article; --keep-listings keeps it)");
+        return 0;
+    }
     /* the same URL twice in this run: the second is added under URL#2 (#3...), so that a
      * different text is kept beside the first and an identical one counts as a duplicate */
     ndx_article b, r;
@@ -401,6 +411,9 @@ static void usage_ingest(void)
            "                       the story of a stored one (syndicated copies)\n"
            "  --drop-stubs         drop teaser stubs found after an article (default: keep them\n"
            "                       as separate articles marked truncated)\n"
+           "  --keep-listings      add HTML listing pages (section fronts, tag and category\n"
+           "                       pages: teasers of other pages), marked page type listing\n"
+           "                       (default: skipped, counted in the summary)\n"
            "  --log-commits        print a line on standard output after every commit\n"
            "  --encoding NAME      character encoding of text, JSON, mail and SGML files (any\n"
            "                       name iconv knows: gbk, latin1, shift_jis); default: detected\n"
@@ -438,6 +451,7 @@ int ndx_cmd_ingest(int argc, char **argv)
                                          {"lang", required_argument, 0, 'G'},
                                          {"include", required_argument, 0, 'I'},
                                          {"exclude", required_argument, 0, 'X'},
+                                         {"keep-listings", no_argument, 0, 'K'},
                                          {"verbose", no_argument, 0, 'v'},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
@@ -502,6 +516,9 @@ int ndx_cmd_ingest(int argc, char **argv)
             break;
         case 'D':
             g.ropts.stubs = 1;
+            break;
+        case 'K':
+            g.keep_listings = 1;
             break;
         case 'T': {
             char *end;

@@ -101,6 +101,8 @@ int ndx_cmd_show(int argc, char **argv)
                a->lang);
         if (a->nurl)
             printf("%s\n", a->url);
+        if (a->flags & (NDX_ART_LISTING | NDX_ART_OTHER_PAGE))
+            printf("page type: %s\n", ndxx_page_type(a->flags));
         if (a->nauthors)
             printf("by %s\n", a->authors);
         printf("\n%s\n", a->body);

@@ -147,6 +147,13 @@ static json_t *copies_json(const ndx_article *a)
     return copies;
 }
 
+const char *ndxx_page_type(unsigned flags)
+{
+    return (flags & NDX_ART_LISTING)      ? "listing"
+           : (flags & NDX_ART_OTHER_PAGE) ? "other"
+                                          : "article";
+}
+
 json_t *ndxx_article_json(ndx_index *ix, const ndx_article *a)
 {
     json_t *o = json_object();
@@ -170,6 +177,8 @@ json_t *ndxx_article_json(ndx_index *ix, const ndx_article *a)
     }
     if (a->flags & NDX_ART_SUMMARY)
         json_object_set_new(o, "summary_only", json_true());
+    if (a->flags & (NDX_ART_LISTING | NDX_ART_OTHER_PAGE))
+        json_object_set_new(o, "page_type", json_string(ndxx_page_type(a->flags)));
     json_object_set_new(o, "copies", copies_json(a));
     json_object_set_new(o, "entities", ndxx_entities_json(a->body, a->nbody));
     json_object_set_new(o, "quotes", ndxx_quotes_json(a->body, a->nbody));

@@ -20,8 +20,12 @@ json_t *ndxx_json_date(int64_t t);
 json_t *ndxx_hit_json(const ndx_hit *h, int snippets);
 /* A stored article as `show --json`: id, story, wire, story_articles (read through ix), url,
  * source, title, authors, date, ingested, lang, text, [truncated, found_on], [summary_only],
- * copies, entities, quotes (of the text, as ndxx_entities_json and ndxx_quotes_json). */
+ * [page_type: listing or other, for an HTML page that is not an article], copies, entities, quotes
+ * (of the text, as ndxx_entities_json and ndxx_quotes_json). */
 json_t *ndxx_article_json(ndx_index *ix, const ndx_article *a);
+/* "listing", "other" or "article": the page type of an article's flags (NDX_ART_LISTING,
+ * NDX_ART_OTHER_PAGE). */
+const char *ndxx_page_type(unsigned flags);
 /* A short article record (id, url, source, date, title): story members. */
 json_t *ndxx_member_json(const ndx_article *a);
 /* One line of `export`: id, url, source, date, title, story, wire, lang, copies (the exact

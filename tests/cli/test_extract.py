@@ -43,7 +43,8 @@ def test_html_page_text_and_json(nd, tmp_path):
     rc, out, err = nd("extract", "--json", p)
     assert rc == 0, err
     (o,) = lines_json(out)
-    assert set(o) - {"source"} == {"file", "url", "title", "byline", "date", "lang", "text"}
+    assert set(o) - {"source"} == {"file", "url", "title", "byline", "date", "lang", "page_type",
+                                   "text"}
     assert o["title"] == "Harbour bridge closes for repairs" and o["lang"] == "en"
     assert o["text"].startswith("The council voted") and "\n\n" in o["text"]
     # gzip'd, on stdin, after a comment, after stray bytes: the same article

@@ -1,0 +1,138 @@
+"""Page types: `newsdex extract` says whether an HTML page is an article, a listing (a section
+front, a tag or category page) or another page; `ingest` skips listings with the reason counted in
+the summary, and keeps them, marked, with --keep-listings (`show` and `show --json` say so).  Pages
+written here."""
+import json
+
+HEADS = [
+    "Council votes to close the harbour bridge for repairs",
+    "Ferry fares rise by ten percent from March",
+    "New tram line opens to the airport next spring",
+    "School meals to be free for every pupil in the city",
+    "Heavy snow closes mountain roads for a second day",
+    "Library reopens after two years of building work",
+    "Hospital waiting lists fall for the first time in a decade",
+    "Football club names its new manager after a long search",
+    "Concert hall wins an award for its restored organ",
+    "Farmers warn of a poor harvest after the dry summer",
+    "River clean-up brings salmon back to the old mill",
+    "City centre parking charges to rise in the autumn",
+]
+
+PARAS = [
+    "The council voted on Tuesday to close the old harbour bridge for repairs, after engineers "
+    "found cracks in two of its piers during a routine inspection carried out last month.",
+    "The bridge carries about twenty thousand cars a day, and the council said the work would "
+    "take at least six months, with ferries running every twenty minutes in the meantime.",
+    "Shopkeepers on both sides of the harbour said they feared losing customers, while the ferry "
+    "operator said it would add two more boats to the crossing from the beginning of next week.",
+    "Engineers said the cracks were not dangerous yet, but that the piers, built in 1912, needed "
+    "new foundations before the winter storms, when the water in the harbour is at its highest.",
+    "The council will hold a public meeting on Thursday evening in the town hall, where residents "
+    "can ask questions about the closure of the bridge and about the timetable of the works.",
+]
+
+NAV = '<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>'
+
+LISTING = (
+    '<!doctype html><html><head><title>City news | Daily Planet</title>'
+    '<link rel="canonical" href="https://planet.example/news/city/"></head><body>' + NAV +
+    '<main><h1>City news</h1><ul class="stories">' +
+    "".join('<li class="teaser"><a href="/news/2024/story-%d">%s</a><p>From the city desk, %d '
+            'hours ago.</p></li>' % (i, h, i + 1) for i, h in enumerate(HEADS)) +
+    '</ul></main><footer><a href="/about">About us</a></footer></body></html>')
+
+ARTICLE = (
+    '<!doctype html><html><head><title>Harbour bridge closes for repairs | Daily Planet</title>'
+    '<meta property="og:type" content="article">'
+    '<link rel="canonical" href="https://planet.example/news/2024/harbour-bridge-closes">'
+    '</head><body>' + NAV + '<article><h1>Harbour bridge closes for repairs</h1>' +
+    "".join("<p>%s</p>" % p for p in PARAS) + '</article></body></html>')
+
+PRODUCT = (
+    '<!doctype html><html><head><title>Trail runner 2 | Shoe shop</title>'
+    '<script type="application/ld+json">{"@type":"Product","name":"Trail runner 2"}</script>'
+    '<link rel="canonical" href="https://shop.example/p/trail-runner-2"></head><body>' + NAV +
+    '<main><h1>Trail runner 2</h1><p>%s</p><ul><li>Weight: 280 g</li><li>Drop: 8 mm</li></ul>'
+    '</main></body></html>' % PARAS[0])
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def extract_json(nd, path):
+    rc, out, err = nd("extract", "--json", path)
+    assert rc == 0, err
+    return json.loads(out)
+
+
+def test_extract_names_the_page_type(nd, tmp_path):
+    o = extract_json(nd, write(tmp_path, "city.html", LISTING))
+    assert o["page_type"] == "listing"
+    # the main content of a listing is its teasers
+    for h in HEADS:
+        assert h in o["text"]
+    assert "About us" not in o["text"]
+    assert extract_json(nd, write(tmp_path, "bridge.html", ARTICLE))["page_type"] == "article"
+    o = extract_json(nd, write(tmp_path, "shoe.html", PRODUCT))
+    assert o["page_type"] == "other"
+    assert "Weight: 280 g" in o["text"]
+    rc, out, err = nd("extract", tmp_path / "city.html")
+    assert rc == 0, err
+    assert "Page:   listing\n" in out
+
+
+def test_ingest_skips_listings_with_a_reason(nd, tmp_path):
+    d = tmp_path / "pages"
+    d.mkdir()
+    write(d, "city.html", LISTING)
+    write(d, "bridge.html", ARTICLE)
+    write(d, "shoe.html", PRODUCT)
+    ix = tmp_path / "ix"
+    rc, out, err = nd("ingest", "-i", ix, d)
+    assert rc == 1, err  # something was skipped
+    assert "2 added" in err
+    assert "skipped 1: listing page" in err
+    assert "index holds 2 articles" in err
+    # one line per listing only with -v
+    assert "listing page, skipped" not in err
+    rc, out, err = nd("search", "-i", ix, "--json", "city")
+    assert rc == 0, err
+    urls = [h["url"] for h in json.loads(out)["hits"]]
+    assert "https://planet.example/news/city/" not in urls
+    rc, out, err = nd("ingest", "-v", "-i", tmp_path / "ix2", d / "city.html")
+    assert rc == 1
+    assert "https://planet.example/news/city/: listing page, skipped" in err
+
+
+def test_keep_listings_keeps_them_marked(nd, tmp_path):
+    d = tmp_path / "pages"
+    d.mkdir()
+    write(d, "city.html", LISTING)
+    write(d, "bridge.html", ARTICLE)
+    write(d, "shoe.html", PRODUCT)
+    ix = tmp_path / "ix"
+    rc, out, err = nd("ingest", "--keep-listings", "-i", ix, d)
+    assert rc == 0, err
+    assert "3 added" in err and "0 skipped" in err
+    rc, out, err = nd("export", "-i", ix)
+    assert rc == 0, err
+    ids = {json.loads(l)["url"]: json.loads(l)["id"] for l in out.splitlines() if l.strip()}
+    city = ids["https://planet.example/news/city/"]
+    rc, out, err = nd("show", "-i", ix, "--json", str(city))
+    assert rc == 0, err
+    o = json.loads(out)
+    assert o["page_type"] == "listing"
+    assert HEADS[5] in o["text"]
+    rc, out, err = nd("show", "-i", ix, str(city))
+    assert rc == 0, err
+    assert "page type: listing\n" in out
+    rc, out, err = nd("show", "-i", ix, "--json", str(ids["https://shop.example/p/trail-runner-2"]))
+    assert json.loads(out)["page_type"] == "other"
+    # an article carries no page type
+    rc, out, err = nd("show", "-i", ix, "--json",
+                      str(ids["https://planet.example/news/2024/harbour-bridge-closes"]))
+    assert "page_type" not in json.loads(out)

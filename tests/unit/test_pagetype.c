@@ -1,0 +1,257 @@
+/*
+ * test_pagetype.c - page types (lib/extract/html_pagetype.c) on pages written here: section
+ * fronts and shop collections are listings whose text is their teasers, articles stay articles
+ * even with a box of related links, product and forum pages are other pages; and the rules on
+ * hand-set features (a related-links box does not make an article a listing).
+ */
+#include "harness.h"
+
+#include "extract/html.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *const HEADS[] = {
+    "Council votes to close the harbour bridge for repairs",
+    "Ferry fares rise by ten percent from March",
+    "New tram line opens to the airport next spring",
+    "School meals to be free for every pupil in the city",
+    "Heavy snow closes mountain roads for a second day",
+    "Library reopens after two years of building work",
+    "Hospital waiting lists fall for the first time in a decade",
+    "Football club names its new manager after a long search",
+    "Concert hall wins an award for its restored organ",
+    "Farmers warn of a poor harvest after the dry summer",
+    "River clean-up brings salmon back to the old mill",
+    "City centre parking charges to rise in the autumn",
+};
+
+static const char *const PARAS[] = {
+    "The council voted on Tuesday to close the old harbour bridge for repairs, after engineers "
+    "found cracks in two of its piers during a routine inspection carried out last month, and "
+    "after a long debate about the cost of the works.",
+    "The bridge carries about twenty thousand cars a day, and the council said the work would "
+    "take at least six months, with ferries running every twenty minutes in the meantime and "
+    "buses taking the long way round.",
+    "Shopkeepers on both sides of the harbour said they feared losing customers, while the ferry "
+    "operator said it would add two more boats to the crossing from the beginning of next week, "
+    "with longer hours at weekends.",
+    "Engineers said the cracks were not dangerous yet, but that the piers, built in 1912, needed "
+    "new foundations before the winter storms, when the water in the harbour is at its highest "
+    "and the currents are strongest.",
+    "The council will hold a public meeting on Thursday evening in the town hall, where residents "
+    "can ask questions about the closure of the bridge and about the timetable of the works, "
+    "which will be published online.",
+    "A spokesman for the regional transport authority said buses would be diverted over the "
+    "northern bridge, adding about fifteen minutes to the journey for most of the commuters who "
+    "cross the harbour every day.",
+};
+
+struct page {
+    char *p;
+    size_t n, cap;
+};
+
+static void add(struct page *pg, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[4096];
+    int k = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (k < 0)
+        return;
+    if (pg->n + (size_t)k + 1 > pg->cap) {
+        pg->cap = (pg->n + (size_t)k + 1) * 2;
+        pg->p = realloc(pg->p, pg->cap);
+    }
+    memcpy(pg->p + pg->n, tmp, (size_t)k + 1);
+    pg->n += (size_t)k;
+}
+
+static int page_type_of(struct page *pg, struct ndx_extract *e)
+{
+    ndx__extract_init(e);
+    int rc = ndx__extract_html(pg->p, pg->n, NULL, NULL, 0, e);
+    free(pg->p);
+    pg->p = NULL;
+    pg->n = pg->cap = 0;
+    return rc;
+}
+
+static void head(struct page *pg, const char *title, const char *extra)
+{
+    add(pg, "<!doctype html><html><head><title>%s | Daily Planet</title>%s</head><body>", title,
+        extra);
+    add(pg, "<nav><a href=\"/\">Home</a> <a href=\"/news\">News</a> <a href=\"/sport\">Sport</a>"
+            "</nav>");
+}
+
+TEST(pagetype_section_front_is_listing_with_its_teasers)
+{
+    struct page pg = {0};
+    head(&pg, "City news", "<link rel=\"canonical\" href=\"https://planet.example/news/city/\">");
+    add(&pg, "<main><h1>City news</h1><ul class=\"stories\">");
+    for (size_t i = 0; i < NDX_ARRAY_LEN(HEADS); i++)
+        add(&pg,
+            "<li class=\"teaser\"><a href=\"/news/2024/story-%zu\">%s</a><p>From the city desk, "
+            "%zu hours ago.</p></li>",
+            i, HEADS[i], i + 1);
+    add(&pg, "</ul></main><footer><a href=\"/about\">About us</a></footer></body></html>");
+    struct ndx_extract e;
+    CHECK_EQ(page_type_of(&pg, &e), NDX_OK);
+    CHECK_EQ(e.page_type, NDX_PAGE_LISTING);
+    /* its main content is its teasers, links included */
+    for (size_t i = 0; i < NDX_ARRAY_LEN(HEADS); i++)
+        CHECK(strstr((const char *)e.body.p, HEADS[i]) != NULL);
+    CHECK(strstr((const char *)e.body.p, "About us") == NULL);
+    ndx__extract_free(&e);
+}
+
+TEST(pagetype_cards_of_a_collection_are_a_listing)
+{
+    struct page pg = {0};
+    head(&pg, "Running shoes", "");
+    add(&pg, "<div class=\"grid\">");
+    for (size_t i = 0; i < NDX_ARRAY_LEN(HEADS); i++)
+        add(&pg,
+            "<div class=\"card\"><a href=\"/p/%zu\"><span>%s</span></a><span class=\"price\">"
+            "$%zu.99</span></div>",
+            i, HEADS[i], 40 + i);
+    add(&pg, "</div></body></html>");
+    struct ndx_extract e;
+    CHECK_EQ(page_type_of(&pg, &e), NDX_OK);
+    CHECK_EQ(e.page_type, NDX_PAGE_LISTING);
+    ndx__extract_free(&e);
+}
+
+TEST(pagetype_schema_collection_page_is_a_listing)
+{
+    struct page pg = {0};
+    head(&pg, "Headphones",
+         "<script type=\"application/ld+json\">{\"@context\":\"https://schema.org\","
+         "\"@type\":\"CollectionPage\",\"name\":\"Headphones\"}</script>");
+    add(&pg, "<main><h1>Headphones</h1>");
+    for (size_t i = 0; i < 4; i++)
+        add(&pg, "<div><h2><a href=\"/t/%zu\">%s</a></h2><p>%s</p></div>", i, HEADS[i], HEADS[i]);
+    add(&pg, "</main></body></html>");
+    struct ndx_extract e;
+    CHECK_EQ(page_type_of(&pg, &e), NDX_OK);
+    CHECK_EQ(e.page_type, NDX_PAGE_LISTING);
+    ndx__extract_free(&e);
+}
+
+static void article(struct page *pg, const char *meta, int related)
+{
+    head(pg, "Harbour bridge closes for repairs", meta);
+    add(pg, "<article><h1>Harbour bridge closes for repairs</h1>");
+    for (size_t i = 0; i < NDX_ARRAY_LEN(PARAS); i++)
+        add(pg, "<p>%s</p>", PARAS[i]);
+    add(pg, "</article>");
+    if (related) {
+        add(pg, "<div class=\"more\"><h2>More from the city</h2>");
+        for (size_t i = 0; i < NDX_ARRAY_LEN(HEADS); i++)
+            add(pg, "<div class=\"item\"><a href=\"/n/%zu\">%s</a></div>", i, HEADS[i]);
+        add(pg, "</div>");
+    }
+    add(pg, "</body></html>");
+}
+
+TEST(pagetype_articles_stay_articles)
+{
+    struct ndx_extract e;
+    struct page pg = {0};
+    article(&pg, "<meta property=\"og:type\" content=\"article\">", 0);
+    CHECK_EQ(page_type_of(&pg, &e), NDX_OK);
+    CHECK_EQ(e.page_type, NDX_PAGE_ARTICLE);
+    CHECK(strstr((const char *)e.body.p, "northern bridge") != NULL);
+    ndx__extract_free(&e);
+    /* no metadata at all: paragraphs of running text */
+    article(&pg, "", 0);
+    CHECK_EQ(page_type_of(&pg, &e), NDX_OK);
+    CHECK_EQ(e.page_type, NDX_PAGE_ARTICLE);
+    ndx__extract_free(&e);
+    /* a box of twelve teasers under the article does not make it a listing, and stays out */
+    article(&pg, "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\"}</script>", 1);
+    CHECK_EQ(page_type_of(&pg, &e), NDX_OK);
+    CHECK_EQ(e.page_type, NDX_PAGE_ARTICLE);
+    CHECK(strstr((const char *)e.body.p, HEADS[3]) == NULL);
+    ndx__extract_free(&e);
+}
+
+TEST(pagetype_product_and_forum_pages_are_other)
+{
+    struct ndx_extract e;
+    struct page pg = {0};
+    head(&pg, "Trail runner 2",
+         "<script type=\"application/ld+json\">{\"@type\":\"Product\",\"name\":\"Trail runner "
+         "2\",\"offers\":{\"@type\":\"Offer\",\"price\":\"99\"}}</script>");
+    add(&pg,
+        "<main><h1>Trail runner 2</h1><p>%s</p><p>%s</p><ul><li>Weight: 280 g</li>"
+        "<li>Drop: 8 mm</li></ul><button>Add to cart</button></main></body></html>",
+        PARAS[0], PARAS[1]);
+    CHECK_EQ(page_type_of(&pg, &e), NDX_OK);
+    CHECK_EQ(e.page_type, NDX_PAGE_OTHER);
+    CHECK(strstr((const char *)e.body.p, "Weight: 280 g") != NULL);
+    ndx__extract_free(&e);
+    head(&pg, "Which bridge is best?",
+         "<script type=\"application/ld+json\">{\"@type\":\"DiscussionForumPosting\","
+         "\"headline\":\"Which bridge is best?\"}</script>");
+    add(&pg, "<main><h1>Which bridge is best?</h1>");
+    for (size_t i = 0; i < 4; i++)
+        add(&pg, "<div class=\"post\"><span class=\"user\">user%zu</span><p>%s</p></div>", i,
+            PARAS[i]);
+    add(&pg, "</main></body></html>");
+    CHECK_EQ(page_type_of(&pg, &e), NDX_OK);
+    CHECK_EQ(e.page_type, NDX_PAGE_OTHER);
+    ndx__extract_free(&e);
+}
+
+TEST(pagetype_rules_on_features)
+{
+    struct ndx_page_features f;
+    memset(&f, 0, sizeof f);
+    /* half of the page's text in teasers, and the chosen container is links: a listing */
+    f.total = 4000;
+    f.links = 1500;
+    f.teaser_chars = 2400;
+    f.title_links = 20;
+    f.body = 600;
+    f.top = 800;
+    f.top_links = 500;
+    f.longest = 120;
+    CHECK_EQ(ndx__html_page_type(&f), NDX_PAGE_LISTING);
+    CHECK(ndx__html_page_content_wanted(NDX_PAGE_LISTING, &f));
+    /* the same teasers beside an article's text (a container of text with few links and a
+     * paragraph of running text): not a listing */
+    f.top_links = 50;
+    f.longest = 400;
+    CHECK(ndx__html_page_type(&f) != NDX_PAGE_LISTING);
+    /* schema.org says CollectionPage and there is little running text: a listing */
+    f.schema = S_LIST;
+    CHECK_EQ(ndx__html_page_type(&f), NDX_PAGE_LISTING);
+    /* schema.org says Product: not an article, whatever the paragraphs */
+    memset(&f, 0, sizeof f);
+    f.total = 4000;
+    f.body = 2000;
+    f.paras = 6;
+    f.para_chars = 1800;
+    CHECK_EQ(ndx__html_page_type(&f), NDX_PAGE_ARTICLE);
+    f.schema = S_PRODUCT;
+    CHECK_EQ(ndx__html_page_type(&f), NDX_PAGE_OTHER);
+    /* ... and its main content is taken when the article container holds only part of it */
+    CHECK(ndx__html_page_content_wanted(NDX_PAGE_OTHER, &f));
+    f.body = 3600;
+    CHECK(!ndx__html_page_content_wanted(NDX_PAGE_OTHER, &f));
+    /* a URL slug alone is a weak sign: it needs paragraphs or most of the text in the article */
+    memset(&f, 0, sizeof f);
+    f.total = 3000;
+    f.body = 900;
+    f.last_hyphens = 5;
+    CHECK_EQ(ndx__html_page_type(&f), NDX_PAGE_OTHER);
+    f.body = 2500;
+    CHECK_EQ(ndx__html_page_type(&f), NDX_PAGE_ARTICLE);
+    /* an article keeps the article text */
+    CHECK(!ndx__html_page_content_wanted(NDX_PAGE_ARTICLE, &f));
+}
