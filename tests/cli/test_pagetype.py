@@ -85,12 +85,18 @@ def test_extract_names_the_page_type(nd, tmp_path):
     assert "Page:   listing\n" in out
 
 
-def test_ingest_skips_listings_with_a_reason(nd, tmp_path):
+def pages_dir(tmp_path):
+    """A folder with the listing, the article and the product page."""
     d = tmp_path / "pages"
     d.mkdir()
     write(d, "city.html", LISTING)
     write(d, "bridge.html", ARTICLE)
     write(d, "shoe.html", PRODUCT)
+    return d
+
+
+def test_ingest_skips_listings_with_a_reason(nd, tmp_path):
+    d = pages_dir(tmp_path)
     ix = tmp_path / "ix"
     rc, out, err = nd("ingest", "-i", ix, d)
     assert rc == 1, err  # something was skipped
@@ -109,11 +115,7 @@ def test_ingest_skips_listings_with_a_reason(nd, tmp_path):
 
 
 def test_keep_listings_keeps_them_marked(nd, tmp_path):
-    d = tmp_path / "pages"
-    d.mkdir()
-    write(d, "city.html", LISTING)
-    write(d, "bridge.html", ARTICLE)
-    write(d, "shoe.html", PRODUCT)
+    d = pages_dir(tmp_path)
     ix = tmp_path / "ix"
     rc, out, err = nd("ingest", "--keep-listings", "-i", ix, d)
     assert rc == 0, err
