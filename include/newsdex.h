@@ -700,9 +700,9 @@ NDX_API const char *ndx_names_data_status(void);
 
 /** What the index compares an incoming article by (docs/DEDUP.md). */
 typedef struct ndx_article_keys {
-    uint64_t url_hash;                /**< 0: no URL */
-    uint64_t content_hash;            /**< equal for exact copies (body, else title) */
-    uint16_t sketch[NDX_STORY_BINS];  /**< MinHash sketch; all zero: too short to compare */
+    uint64_t url_hash;               /**< 0: no URL */
+    uint64_t content_hash;           /**< equal for exact copies (body, else title) */
+    uint16_t sketch[NDX_STORY_BINS]; /**< MinHash sketch; all zero: too short to compare */
 } ndx_article_keys;
 
 /** The keys ndx_index_add would compute for `a`, computed without an index. */
@@ -750,6 +750,27 @@ NDX_API int ndx_related_article(ndx_index *ix, const ndx_article *a, uint64_t se
  * They add up over shards.  *out (*nout bytes, NUL-terminated) is freed with ndx_free().
  */
 NDX_API int ndx_article_stats(ndx_index *ix, const ndx_article *a, char **out, size_t *nout);
+
+/**
+ * Significant terms over shards, first part: the foreground of ndx_significant_terms on this
+ * index, every term of it, as JSON: {"stories": F, "background": B, "total_stories": matching
+ * stories, "terms": [[word, second word of a phrase or null, fg, language of the text it was
+ * first seen in, surface, score of that story], ...]}.  Scored with ndx_index_set_stats's
+ * statistics, if given (which decide the stories of a sample).  *out is freed with ndx_free().
+ */
+NDX_API int ndx_shard_terms_foreground(ndx_index *ix, const char *query, size_t nquery,
+                                       const ndx_terms_opts *opts, char **out, size_t *nout,
+                                       size_t *errpos);
+/**
+ * Significant terms over shards, second part: for a request {"terms": [[word, word or null],
+ * ...], "langs": ["en", ...], "bg": true|false}, this index's own {"docs": N, "df": [[df of each
+ * word], ...], "lang_docs": [documents of each language], "bg": [stories holding each term (the
+ * two words adjacent for a phrase); only with "bg": true]}.  Sums over shards give what
+ * ndx_significant_terms computes on one index (docs/SCALE.md).  NDX_EINVAL for a malformed
+ * request.
+ */
+NDX_API int ndx_shard_terms_background(ndx_index *ix, const char *request, size_t nrequest,
+                                       char **out, size_t *nout);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@
 #include "query/alias_expand.h"
 #include "query/eval.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 
 #define TERMS_DEFAULT  25
@@ -95,8 +96,9 @@ struct cterm {
     char *surface; /* how it first read in a text, lower-cased ASCII */
     size_t nsurface;
     uint32_t fg;
-    uint32_t last; /* 1 + the foreground story it was last counted for */
-    uint16_t lang; /* language of the text it was first seen in */
+    uint32_t last;  /* 1 + the foreground story it was last counted for */
+    uint32_t first; /* 1 + the foreground story it was first seen in */
+    uint16_t lang;  /* language of the text it was first seen in */
     int phrase;
     double est; /* estimated score, to pick the candidates counted exactly */
     uint64_t bg;
@@ -178,6 +180,7 @@ static int count_term(struct fgstate *f, const char *t, size_t n, int phrase, si
     struct cterm *c = &f->t[i];
     if (created) {
         c->lang = f->lang;
+        c->first = f->story;
         /* collapse runs of white space in the surface of a phrase */
         if (!(c->surface = lower_copy(f->text + start, end - start)))
             return NDX_ENOMEM;
@@ -386,6 +389,123 @@ static void fg_free(struct fgstate *f)
     ndx__map_free(&f->idx);
 }
 
+/* One request's foreground: the query parsed and run, each kept story's best copy analysed into
+ * f, F (stories examined) and B (stories of the archive) counted. */
+struct fgrun {
+    struct ndx_qnode *q;
+    ndx_search_opts so;
+    struct search S;
+    int inited;
+    struct cnode *root;
+    ndx_results *res;
+    struct fgstate f;
+    struct ndx_buf scratch;
+    uint64_t F, B;
+    int sampled;
+};
+
+static int check_opts(ndx_index *ix, const ndx_terms_opts *opts)
+{
+    size_t size = opts->size ? opts->size : TERMS_DEFAULT;
+    if (size > TERMS_MAX)
+        return ndx__index_fail(ix, NDX_EINVAL, "at most %d terms", TERMS_MAX);
+    if (opts->sample > NDX_MAX_TERMS_SAMPLE)
+        return ndx__index_fail(ix, NDX_EINVAL, "the sample is 1 to %d stories (0: every match)",
+                               NDX_MAX_TERMS_SAMPLE);
+    if (!*ndx_terms_method_name(opts->method))
+        return ndx__index_fail(ix, NDX_EINVAL, "unknown method (jlh, chi2 or mi)");
+    return NDX_OK;
+}
+
+static void fg_run_free(struct fgrun *r)
+{
+    fg_free(&r->f);
+    ndx__buf_free(&r->scratch);
+    ndx_results_free(r->res);
+    if (r->inited)
+        ndx__search_free(&r->S);
+    ndx__cnode_free(r->root);
+    ndx__query_free(r->q);
+}
+
+static int fg_run(ndx_index *ix, const char *query, size_t nquery, const ndx_terms_opts *opts,
+                  struct fgrun *r, size_t *errpos)
+{
+    memset(r, 0, sizeof *r);
+    ndx__map_init(&r->f.idx);
+    ndx__buf_init(&r->scratch, 0);
+    int rc = ndx__parse_query(ix, query, nquery, &r->q, errpos);
+    if (rc)
+        return rc;
+    ndx_search_opts *so = &r->so;
+    ndx_search_opts_init(so);
+    if (so->aliases && (rc = ndx__alias_expand(ix, &r->q))) /* as ndx_search reads it */
+        return rc;
+    so->ids_only = 1;
+    so->want_snippets = 0;
+    so->collapse = 1;
+    so->date_from = opts->date_from;
+    so->date_to = opts->date_to;
+    struct search *S = &r->S;
+    ndx__search_init(S, ix, so);
+    r->inited = 1;
+    if (!(r->res = ndx_calloc(1, sizeof *r->res)))
+        return NDX_ENOMEM;
+    ndx_results *res = r->res;
+    rc = ndx__compile(S, r->q, &r->root);
+    if (!rc) {
+        ndx__compute_idf(S, r->root);
+        /* every story: count them first (a pass without scores), then keep them all */
+        if (opts->sample) {
+            so->limit = opts->sample;
+        } else {
+            ndx_search_opts co = *so;
+            co.limit = 0; /* the collapse counts the stories */
+            S->o = &co;
+            rc = ndx__execute(S, r->root, NULL, res);
+            so->limit = (size_t)res->total_stories;
+            S->o = so;
+            ndx_free(res->hits);
+            memset(res, 0, sizeof *res);
+        }
+    }
+    if (!rc) {
+        S->keep_cands = 1;
+        rc = ndx__execute(S, r->root, NULL, res);
+    }
+    r->sampled = opts->sample && res->total_stories > opts->sample;
+    /* the foreground: each kept story's best copy, analysed */
+    struct fgstate *f = &r->f;
+    struct ndx_analyzer an = S->an;
+    an.stem = S->v.stem;
+    for (size_t i = 0; i < S->ncands && !rc; i++) {
+        const struct cand *c = &S->cands[i];
+        const struct ndx_seg *seg = S->v.segs[c->seg].seg;
+        ndx_article a;
+        if ((rc = ndx__seg_doc(seg, c->doc, &r->scratch, &a))) {
+            ndx__index_fail(ix, rc, "stored article %llu cannot be read",
+                            (unsigned long long)c->gid);
+            break;
+        }
+        char lang[3] = {a.lang[0], a.nlang > 1 ? a.lang[1] : 0, 0};
+        f->story = (uint32_t)i + 1;
+        f->lang = seg->col.lang[c->doc];
+        f->text = a.title ? a.title : "";
+        f->have_prev = 0;
+        rc = ndx__analyze(&an, f->text, a.ntitle, lang, 0, fg_tok, f, NULL);
+        f->text = a.body ? a.body : "";
+        f->have_prev = 0;
+        if (!rc)
+            rc = ndx__analyze(&an, f->text, a.nbody, lang, 0, fg_tok, f, NULL);
+        if (!rc)
+            rc = f->rc;
+    }
+    r->F = S->ncands;
+    if (!rc)
+        rc = count_stories(S, &(struct cnode){NDX_Q_NOT, NULL, NULL, 0}, &r->B);
+    return rc;
+}
+
 int ndx_significant_terms(ndx_index *ix, const char *query, size_t nquery,
                           const ndx_terms_opts *opts, ndx_terms **out, size_t *errpos)
 {
@@ -395,95 +515,23 @@ int ndx_significant_terms(ndx_index *ix, const char *query, size_t nquery,
         ndx_terms_opts_init(&dflt);
         opts = &dflt;
     }
-    size_t size = opts->size ? opts->size : TERMS_DEFAULT;
-    if (size > TERMS_MAX)
-        return ndx__index_fail(ix, NDX_EINVAL, "at most %d terms", TERMS_MAX);
-    if (opts->sample > NDX_MAX_TERMS_SAMPLE)
-        return ndx__index_fail(ix, NDX_EINVAL, "the sample is 1 to %d stories (0: every match)",
-                               NDX_MAX_TERMS_SAMPLE);
-    if (!*ndx_terms_method_name(opts->method))
-        return ndx__index_fail(ix, NDX_EINVAL, "unknown method (jlh, chi2 or mi)");
-    struct ndx_qnode *q = NULL;
-    int rc = ndx__parse_query(ix, query, nquery, &q, errpos);
+    int rc = check_opts(ix, opts);
     if (rc)
         return rc;
-    ndx_search_opts so;
-    ndx_search_opts_init(&so);
-    if (so.aliases && (rc = ndx__alias_expand(ix, &q))) { /* as ndx_search reads it */
-        ndx__query_free(q);
-        return rc;
-    }
-    so.ids_only = 1;
-    so.want_snippets = 0;
-    so.collapse = 1;
-    so.date_from = opts->date_from;
-    so.date_to = opts->date_to;
-    struct search S;
-    ndx__search_init(&S, ix, &so);
-    struct cnode *root = NULL;
-    ndx_results *res = ndx_calloc(1, sizeof *res);
-    ndx_terms *T = ndx_calloc(1, sizeof *T);
-    struct fgstate f;
-    memset(&f, 0, sizeof f);
-    ndx__map_init(&f.idx);
-    struct cterm **cand = NULL;
-    struct ndx_buf scratch;
-    ndx__buf_init(&scratch, 0);
-    if (!res || !T)
+    size_t size = opts->size ? opts->size : TERMS_DEFAULT;
+    struct fgrun r;
+    rc = fg_run(ix, query, nquery, opts, &r, errpos);
+    struct search *S = &r.S;
+    struct fgstate *f = &r.f;
+    ndx_terms *T = rc ? NULL : ndx_calloc(1, sizeof *T);
+    if (!rc && !T)
         rc = NDX_ENOMEM;
     ndx_terms none = {0}; /* stands in for T when it could not be allocated (rc is set) */
     ndx_terms *Tw = T ? T : &none;
-    if (!rc)
-        rc = ndx__compile(&S, q, &root);
-    if (!rc) {
-        ndx__compute_idf(&S, root);
-        /* every story: count them first (a pass without scores), then keep them all */
-        if (opts->sample) {
-            so.limit = opts->sample;
-        } else {
-            ndx_search_opts co = so;
-            co.limit = 0; /* the collapse counts the stories */
-            S.o = &co;
-            rc = ndx__execute(&S, root, NULL, res);
-            so.limit = (size_t)res->total_stories;
-            S.o = &so;
-            ndx_free(res->hits);
-            memset(res, 0, sizeof *res);
-        }
-    }
-    if (!rc) {
-        S.keep_cands = 1;
-        rc = ndx__execute(&S, root, NULL, res);
-    }
-    Tw->sampled = opts->sample && res && res->total_stories > opts->sample;
-    /* the foreground: each kept story's best copy, analysed */
-    struct ndx_analyzer an = S.an;
-    an.stem = S.v.stem;
-    for (size_t i = 0; i < S.ncands && !rc; i++) {
-        const struct cand *c = &S.cands[i];
-        const struct ndx_seg *seg = S.v.segs[c->seg].seg;
-        ndx_article a;
-        if ((rc = ndx__seg_doc(seg, c->doc, &scratch, &a))) {
-            ndx__index_fail(ix, rc, "stored article %llu cannot be read",
-                            (unsigned long long)c->gid);
-            break;
-        }
-        char lang[3] = {a.lang[0], a.nlang > 1 ? a.lang[1] : 0, 0};
-        f.story = (uint32_t)i + 1;
-        f.lang = seg->col.lang[c->doc];
-        f.text = a.title ? a.title : "";
-        f.have_prev = 0;
-        rc = ndx__analyze(&an, f.text, a.ntitle, lang, 0, fg_tok, &f, NULL);
-        f.text = a.body ? a.body : "";
-        f.have_prev = 0;
-        if (!rc)
-            rc = ndx__analyze(&an, f.text, a.nbody, lang, 0, fg_tok, &f, NULL);
-        if (!rc)
-            rc = f.rc;
-    }
-    Tw->fg = S.ncands;
-    if (!rc)
-        rc = count_stories(&S, &(struct cnode){NDX_Q_NOT, NULL, NULL, 0}, &Tw->bg);
+    Tw->sampled = r.sampled;
+    Tw->fg = r.F;
+    Tw->bg = r.B;
+    struct cterm **cand = NULL;
     /* candidates: seen in two stories (one when fewer than three were examined), no stop word;
      * estimated with document frequencies, the best counted exactly */
     uint16_t codes[64];
@@ -491,23 +539,23 @@ int ndx_significant_terms(ndx_index *ix, const char *query, size_t nquery,
     int ncodes = 0;
     size_t ncand = 0;
     uint32_t min_fg = Tw->fg < 3 ? 1 : 2;
-    if (!rc && !(cand = ndx_calloc(f.n ? f.n : 1, sizeof *cand)))
+    if (!rc && !(cand = ndx_calloc(f->n ? f->n : 1, sizeof *cand)))
         rc = NDX_ENOMEM;
-    for (size_t i = 0; i < f.n && !rc; i++) {
-        struct cterm *c = &f.t[i];
+    for (size_t i = 0; i < f->n && !rc; i++) {
+        struct cterm *c = &f->t[i];
         if (c->fg < min_fg)
             continue;
         const char *w1 = c->term, *w2 = c->phrase ? c->term + strlen(c->term) + 1 : NULL;
-        if (is_stop(&S, w1, strlen(w1), c->lang, codes, docs, &ncodes) ||
-            (w2 && is_stop(&S, w2, strlen(w2), c->lang, codes, docs, &ncodes)))
+        if (is_stop(S, w1, strlen(w1), c->lang, codes, docs, &ncodes) ||
+            (w2 && is_stop(S, w2, strlen(w2), c->lang, codes, docs, &ncodes)))
             continue;
-        double df = (double)ndx__view_df(&S.v, w1, strlen(w1), 0);
+        double df = (double)ndx__view_df(&S->v, w1, strlen(w1), 0);
         if (w2) {
-            double df2 = (double)ndx__view_df(&S.v, w2, strlen(w2), 0);
+            double df2 = (double)ndx__view_df(&S->v, w2, strlen(w2), 0);
             df = df2 < df ? df2 : df;
         }
         c->est = score_of(opts->method, c->fg, (double)Tw->fg, df > c->fg ? df : c->fg,
-                          (double)S.v.ndocs);
+                          (double)S->v.ndocs);
         cand[ncand++] = c;
     }
     if (!rc && ncand > 1)
@@ -515,7 +563,7 @@ int ndx_significant_terms(ndx_index *ix, const char *query, size_t nquery,
     size_t exact = size * EXACT_PER_TERM > EXACT_MIN ? size * EXACT_PER_TERM : EXACT_MIN;
     exact = NDX_MIN(ncand, exact);
     for (size_t i = 0; i < exact && !rc; i++) {
-        if ((rc = term_bg(&S, cand[i], &cand[i]->bg)))
+        if ((rc = term_bg(S, cand[i], &cand[i]->bg)))
             break;
         if (cand[i]->bg < cand[i]->fg) /* a copy's text, not its story's, held the term */
             cand[i]->bg = cand[i]->fg;
@@ -525,7 +573,7 @@ int ndx_significant_terms(ndx_index *ix, const char *query, size_t nquery,
     if (!rc && exact > 1)
         qsort(cand, exact, sizeof *cand, cmp_score);
     size_t nout = 0;
-    while (nout < exact && nout < size && cand[nout]->score > 0)
+    while (!rc && nout < exact && nout < size && cand[nout]->score > 0)
         nout++;
     if (!rc && !(Tw->t = ndx_calloc(nout ? nout : 1, sizeof *Tw->t)))
         rc = NDX_ENOMEM;
@@ -536,12 +584,7 @@ int ndx_significant_terms(ndx_index *ix, const char *query, size_t nquery,
         Tw->n++;
     }
     ndx_free(cand);
-    fg_free(&f);
-    ndx__buf_free(&scratch);
-    ndx_results_free(res);
-    ndx__search_free(&S);
-    ndx__cnode_free(root);
-    ndx__query_free(q);
+    fg_run_free(&r);
     if (rc) {
         ndx_terms_free(T);
         if (rc == NDX_ENOMEM)
@@ -550,4 +593,169 @@ int ndx_significant_terms(ndx_index *ix, const char *query, size_t nquery,
     }
     *out = T;
     return NDX_OK;
+}
+
+/* ---- significant terms of a sharded archive (docs/SCALE.md) --------------------------------- */
+
+static json_t *lang_string(uint16_t lang)
+{
+    char l[3] = {(char)(lang & 0xff), (char)(lang >> 8), 0};
+    return json_string(l);
+}
+
+static int json_out(ndx_index *ix, json_t *j, char **out, size_t *nout)
+{
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    int rc = text ? NDX_OK : NDX_ENOMEM;
+    if (!rc) {
+        size_t n = strlen(text);
+        if (!(*out = ndx_strndup(text, n)))
+            rc = NDX_ENOMEM;
+        else if (nout)
+            *nout = n;
+    }
+    free(text);
+    if (rc)
+        ndx__index_fail(ix, rc, "out of memory");
+    return rc;
+}
+
+int ndx_shard_terms_foreground(ndx_index *ix, const char *query, size_t nquery,
+                               const ndx_terms_opts *opts, char **out, size_t *nout, size_t *errpos)
+{
+    *out = NULL;
+    ndx_terms_opts dflt;
+    if (!opts) {
+        ndx_terms_opts_init(&dflt);
+        opts = &dflt;
+    }
+    int rc = check_opts(ix, opts);
+    if (rc)
+        return rc;
+    struct fgrun r;
+    rc = fg_run(ix, query, nquery, opts, &r, errpos);
+    json_t *terms = rc ? NULL : json_array();
+    if (!rc && !terms)
+        rc = NDX_ENOMEM;
+    for (size_t i = 0; i < r.f.n && !rc; i++) {
+        const struct cterm *c = &r.f.t[i];
+        const char *w2 = c->phrase ? c->term + strlen(c->term) + 1 : NULL;
+        json_t *t =
+            json_pack("[soIos#f]", c->term, w2 ? json_string(w2) : json_null(), (json_int_t)c->fg,
+                      lang_string(c->lang), c->surface, c->nsurface, r.S.cands[c->first - 1].score);
+        if (!t || json_array_append_new(terms, t))
+            rc = NDX_ENOMEM;
+    }
+    json_t *j = NULL;
+    if (!rc &&
+        !(j = json_pack("{sIsIsIso}", "stories", (json_int_t)r.F, "background", (json_int_t)r.B,
+                        "total_stories", (json_int_t)r.res->total_stories, "terms", terms)))
+        rc = NDX_ENOMEM;
+    if (rc)
+        json_decref(terms);
+    fg_run_free(&r);
+    if (!rc)
+        return json_out(ix, j, out, nout);
+    if (rc == NDX_ENOMEM)
+        ndx__index_fail(ix, rc, "out of memory");
+    return rc;
+}
+
+/* A word of a request: a string of at most 64 bytes, as foreground terms are. */
+static int word_of(json_t *v, const char **w, size_t *n)
+{
+    if (!json_is_string(v) || json_string_length(v) > 64 || !json_string_length(v))
+        return NDX_EINVAL;
+    *w = json_string_value(v);
+    *n = json_string_length(v);
+    return NDX_OK;
+}
+
+static int background(struct search *S, json_t *req, json_t **out)
+{
+    json_t *terms = json_object_get(req, "terms"), *langs = json_object_get(req, "langs");
+    int want_bg = json_is_true(json_object_get(req, "bg"));
+    if (!json_is_array(terms) || (langs && !json_is_array(langs)))
+        return NDX_EINVAL;
+    json_t *dfs = json_array(), *bgs = json_array(), *lds = json_array();
+    *out = json_pack("{sIsososo}", "docs", (json_int_t)S->v.ndocs, "df", dfs, "bg", bgs,
+                     "lang_docs", lds);
+    if (!*out)
+        return NDX_ENOMEM;
+    uint16_t codes[64];
+    uint64_t docs[64];
+    int ncodes = 0;
+    size_t k;
+    json_t *v;
+    json_array_foreach(langs, k, v)
+    {
+        const char *l = json_is_string(v) ? json_string_value(v) : NULL;
+        if (!l || json_string_length(v) > 2)
+            return NDX_EINVAL;
+        uint16_t code = (uint16_t)((unsigned char)l[0] | (l[0] ? (unsigned char)l[1] << 8 : 0));
+        if (json_array_append_new(
+                lds, json_integer((json_int_t)lang_docs(S, code, codes, docs, &ncodes))))
+            return NDX_ENOMEM;
+    }
+    json_array_foreach(terms, k, v)
+    {
+        const char *w[2] = {NULL, NULL};
+        size_t n[2] = {0, 0};
+        json_t *w2 = json_array_get(v, 1);
+        if (!json_is_array(v) || word_of(json_array_get(v, 0), &w[0], &n[0]) ||
+            (w2 && !json_is_null(w2) && word_of(w2, &w[1], &n[1])))
+            return NDX_EINVAL;
+        uint64_t df[2] = {ndx__view_df(&S->v, w[0], n[0], 0),
+                          w[1] ? ndx__view_df(&S->v, w[1], n[1], 0) : 0};
+        if (json_array_append_new(dfs, json_pack("[II]", (json_int_t)df[0], (json_int_t)df[1])))
+            return NDX_ENOMEM;
+        if (!want_bg)
+            continue;
+        char both[130];
+        memcpy(both, w[0], n[0]);
+        both[n[0]] = 0;
+        if (w[1])
+            memcpy(both + n[0] + 1, w[1], n[1] + 1);
+        struct cterm c = {.term = both, .nterm = n[0] + (w[1] ? 1 + n[1] : 0), .phrase = !!w[1]};
+        uint64_t bg = 0;
+        int rc = term_bg(S, &c, &bg);
+        if (rc)
+            return rc;
+        if (json_array_append_new(bgs, json_integer((json_int_t)bg)))
+            return NDX_ENOMEM;
+    }
+    return NDX_OK;
+}
+
+int ndx_shard_terms_background(ndx_index *ix, const char *request, size_t nrequest, char **out,
+                               size_t *nout)
+{
+    *out = NULL;
+    json_error_t jerr;
+    json_t *req = json_loadb(request, nrequest, 0, &jerr);
+    if (!json_is_object(req)) {
+        json_decref(req);
+        return ndx__index_fail(ix, NDX_EINVAL, "terms request: not a JSON object");
+    }
+    ndx_search_opts so;
+    ndx_search_opts_init(&so);
+    struct ndx_xstats *external = ix->xstats;
+    ix->xstats = NULL; /* this index's own statistics, whatever it scores with */
+    struct search S;
+    ndx__search_init(&S, ix, &so);
+    ix->xstats = external;
+    json_t *j = NULL;
+    int rc = background(&S, req, &j);
+    ndx__search_free(&S);
+    json_decref(req);
+    if (rc) {
+        json_decref(j);
+        if (rc == NDX_EINVAL)
+            return ndx__index_fail(ix, rc,
+                                   "terms request: terms are [word, word or null], "
+                                   "langs two-letter codes");
+        return rc == NDX_ENOMEM ? ndx__index_fail(ix, rc, "out of memory") : rc;
+    }
+    return json_out(ix, j, out, nout);
 }

@@ -208,6 +208,11 @@ int ndx_index_place(ndx_index *ix, const ndx_article_keys *keys, size_t n, ndx_p
 int ndx_related_article(ndx_index *ix, const ndx_article *a, uint64_t self,
                         const ndx_search_opts *opts, ndx_results **out);
 int ndx_article_stats(ndx_index *ix, const ndx_article *a, char **out, size_t *nout);
+int ndx_shard_terms_foreground(ndx_index *ix, const char *query, size_t nquery,
+                               const ndx_terms_opts *opts, char **out, size_t *nout,
+                               size_t *errpos);
+int ndx_shard_terms_background(ndx_index *ix, const char *request, size_t nrequest,
+                               char **out, size_t *nout);
 """
 
 DATE_UNKNOWN = -(2**63)

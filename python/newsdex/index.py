@@ -274,13 +274,7 @@ class Index:
         """Significant terms: the words and two-word phrases that set the stories matching q
         apart from the whole archive (method "jlh", "chi2" or "mi"; sample=N: only the best N
         matching stories)."""
-        o = ffi.new("ndx_terms_opts *")
-        lib.ndx_terms_opts_init(o)
-        m = ffi.new("int *")
-        if lib.ndx_terms_method_parse(_b(method), len(_b(method)), m):
-            raise ValueError("method must be jlh, chi2 or mi")
-        o.size, o.sample, o.method = size, sample, m[0]
-        o.date_from, o.date_to = _epoch(date_from, "date_from"), _epoch(date_to, "date_to")
+        o = _terms_opts(size, sample, method, date_from, date_to)
         raw = _b(q)
         out, epos = ffi.new("ndx_terms **"), ffi.new("size_t *")
         rc = lib.ndx_significant_terms(self._fresh(), raw, len(raw), o, out, epos)
@@ -295,6 +289,33 @@ class Index:
                                     sampled=bool(lib.ndx_terms_sampled(t)), terms=terms)
         finally:
             lib.ndx_terms_free(t)
+
+    def terms_foreground(self, q, *, sample=0, method="jlh", date_from=None, date_to=None):
+        """Significant terms over shards, first part (ndx_shard_terms_foreground): every term
+        of q's foreground here with its fg, as a dict (newsdex.cluster adds them up)."""
+        o = _terms_opts(25, sample, method, date_from, date_to)
+        raw = _b(q)
+        out, n, epos = ffi.new("char **"), ffi.new("size_t *"), ffi.new("size_t *")
+        rc = lib.ndx_shard_terms_foreground(self._fresh(), raw, len(raw), o, out, n, epos)
+        if rc:
+            raise self._fail(rc, offset=epos[0]) if rc == lib.NDX_ESYNTAX else self._fail(rc)
+        try:
+            return json.loads(ffi.unpack(out[0], n[0]))
+        finally:
+            lib.ndx_free(out[0])
+
+    def terms_background(self, terms, langs=(), bg=False):
+        """Significant terms over shards, second part (ndx_shard_terms_background): this
+        index's document frequencies of terms ([word, word or None] each), documents of each
+        language, and with bg=True the stories holding each term."""
+        raw = json.dumps({"terms": [list(t) for t in terms], "langs": list(langs),
+                          "bg": bool(bg)}).encode()
+        out, n = ffi.new("char **"), ffi.new("size_t *")
+        self._call(lib.ndx_shard_terms_background(self._fresh(), raw, len(raw), out, n))
+        try:
+            return json.loads(ffi.unpack(out[0], n[0]))
+        finally:
+            lib.ndx_free(out[0])
 
     def query_stats(self, q):
         """The collection statistics q is scored with on this index, as a dict (documents,
@@ -449,6 +470,17 @@ def sketch_similarity(keys_a, keys_b):
     a = ffi.from_buffer("ndx_article_keys *", keys_a)
     b = ffi.from_buffer("ndx_article_keys *", keys_b)
     return lib.ndx_sketch_similarity(a.sketch, b.sketch)
+
+
+def _terms_opts(size, sample, method, date_from, date_to):
+    o = ffi.new("ndx_terms_opts *")
+    lib.ndx_terms_opts_init(o)
+    m = ffi.new("int *")
+    if lib.ndx_terms_method_parse(_b(method), len(_b(method)), m):
+        raise ValueError("method must be jlh, chi2 or mi")
+    o.size, o.sample, o.method = size, sample, m[0]
+    o.date_from, o.date_to = _epoch(date_from, "date_from"), _epoch(date_to, "date_to")
+    return o
 
 
 def _interval(name):

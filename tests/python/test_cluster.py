@@ -157,6 +157,20 @@ def test_timelines_equal_one_index(corpora):
     assert got.histogram == want.histogram and len(want.histogram) > 30
 
 
+def test_significant_terms_equal_one_index(corpora):
+    one, arc, _ = corpora
+    queries = ["oil prices", "lang:ja", "date:2005 market", "trump", "chelsea",
+               "digital scanning", "bowel OR obstruction", "source:bbc film", "title:bank"]
+    variants = ({"method": "chi2"}, {"method": "mi", "size": 10}, {"sample": 30}, {})
+    compared = 0
+    for i, q in enumerate(queries):
+        for kw in ({}, variants[i % len(variants)]):
+            want = one.terms(q, **kw)
+            assert arc.terms(q, **kw) == want, (q, kw)
+            compared += len(want.terms)
+    assert compared > 200
+
+
 def test_related_equal_one_index(corpora):
     one, arc, _ = corpora
     arts = list(arc.export(body=False))[::40]

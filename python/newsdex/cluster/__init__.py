@@ -29,6 +29,7 @@ from ..index import Export, Index, read_articles
 from ..records import IngestReport, SearchResult, Timeline
 from .merge import (anchor_query, merge_buckets, merge_facets, merge_stats, needs_fill,
                     span_of)
+from . import terms as sig
 from .placement import Batch, route, shard_of_url
 
 KEYS_SIZE = 144  # sizeof(ndx_article_keys)
@@ -110,6 +111,21 @@ def _task_related(shard, article, limit, article_id, stats):
         with Index(shard) as ix:
             ix.set_stats(stats)
             return ix.related_article(article, limit, article_id)
+    return _guard(shard, run)
+
+
+def _task_terms_fg(shard, q, stats, opts):
+    def run():
+        with Index(shard) as ix:
+            ix.set_stats(stats)
+            return ix.terms_foreground(q, **opts)
+    return _guard(shard, run)
+
+
+def _task_terms_bg(shard, terms, langs, bg):
+    def run():
+        with Index(shard) as ix:
+            return ix.terms_background(terms, langs, bg)
     return _guard(shard, run)
 
 
@@ -322,6 +338,46 @@ class ShardedArchive:
         return Timeline(interval=interval, queries=queries,
                         totals=[sum(t.totals[k] for _, t in done) for k in range(len(queries))],
                         buckets=series)
+
+    def terms(self, q, size=25, *, sample=0, method="jlh", date_from=None, date_to=None):
+        """As Index.terms over the whole archive, computed from counts added up over the
+        shards exactly as one index computes them (terms.py): the shards' foregrounds, then
+        the candidates' document frequencies, then the best candidates' background counts."""
+        if method not in sig.METHODS:
+            raise ValueError("method must be jlh, chi2 or mi")
+        if not 0 < size <= 1000:
+            raise ValueError("size must be 1 to 1000")
+        stats, _ = self.query_stats(q)
+        opts = {"method": method, "date_from": date_from, "date_to": date_to}
+        samples = [0] * len(self.shards)
+        if sample:  # the archive's best `sample` stories: how many of them each shard holds
+            top = self.search(q, limit=sample, snippets=False, date_from=date_from,
+                              date_to=date_to)
+            for h in top.hits:
+                samples[self.shards.index(h.shard)] += 1
+        work = [(s, (q, stats, dict(opts, sample=n or (1 if sample else 0))))
+                for s, n in zip(self.shards, samples)]
+        fgs, _ = self._map(_task_terms_fg, work)
+        if sample:
+            for f, n in zip(fgs, samples):
+                if not n:  # none of its stories is among the best: it examines none
+                    f["stories"], f["terms"] = 0, []
+        F, B, total, terms = sig.merge_foregrounds(fgs)
+        cands = sig.candidates(F, terms)
+        langs = sorted({terms[k][1] for k in cands})
+        backs, _ = self._map(_task_terms_bg, [(s, (cands, langs, False)) for s in self.shards])
+        back = {"docs": sum(b["docs"] for b in backs),
+                "df": [[sum(b["df"][i][k] for b in backs) for k in (0, 1)]
+                       for i in range(len(cands))],
+                "lang_docs": {lang: sum(b["lang_docs"][i] for b in backs)
+                              for i, lang in enumerate(langs)}}
+        ranked = sig.estimate(method, F, terms, cands, back)
+        best = ranked[:sig.exact_count(size)]
+        keys = [k for _, _, k in best]
+        counted, _ = self._map(_task_terms_bg, [(s, (keys, [], True)) for s in self.shards])
+        bgs = [sum(c["bg"][i] for c in counted) for i in range(len(keys))]
+        return sig.final(q, method, size, F, B, bool(sample) and total > sample, terms, best,
+                         bgs)
 
     def export(self, q="", body=True):
         """Every article of the archive matching q, streamed: shard by shard, each shard's in
