@@ -216,8 +216,8 @@ NDX_API int ndx_index_stats(ndx_index *ix, ndx_stats *st);
 
 /**
  * Verify every structure of the committed index (checksums, postings, dictionaries, columns,
- * stored text).  Returns NDX_OK or NDX_ECORRUPT with a description in ndx_errmsg().  `report` (may
- * be NULL) receives one line per problem found, through `on_problem`.
+ * stored text).  Returns NDX_OK or NDX_ECORRUPT with a description in ndx_errmsg().  `on_problem`
+ * (may be NULL) receives one line per problem found, with `ctx`.
  */
 NDX_API int ndx_index_check(ndx_index *ix, void (*on_problem)(void *ctx, const char *msg),
                             void *ctx);
@@ -608,7 +608,7 @@ typedef struct ndx_reader_cb {
 /**
  * Read articles from one file (`path` "-" = stdin; gzip, xz, bzip2 and zstd content, recognised by
  * its magic bytes, decompressed; tar and zip archives read member by member).  The format is
- * detected by content unless opts->input_format forces it; see docs/FORMATS.md.  Each article goes
+ * detected by content unless opts->input_format forces it; see docs/INPUT.md.  Each article goes
  * to cb->on_article (its strings borrowed for the call); a nonzero return stops reading and
  * ndx_read_file then returns NDX_OK.  Only on_article is required (opts may be NULL).  Returns
  * NDX_OK when the file was read to the end (problems inside it, including a truncated gzip stream
@@ -630,7 +630,7 @@ NDX_API int ndx_read_mem(const void *data, size_t n, const char *name, const ndx
 
 /**
  * Parse a date in any common form (ISO 8601, RFC 2822, "2019-03-05", "26-FEB-1987 15:01:01.79",
- * "March 5, 2019", "2021年03月23日", epoch digits, ...; list in docs/FORMATS.md).  *out receives
+ * "March 5, 2019", "2021年03月23日", epoch digits, ...; list in docs/INPUT.md).  *out receives
  * Unix seconds UTC (no zone = UTC).  NDX_EINVAL if not a date, if anything but white space
  * follows it, or if it lies outside the years 1800-2200 or names a day that does not exist.
  */

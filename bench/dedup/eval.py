@@ -28,7 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def ingest_body(text):
-    """The body as newsdex stores it (FORMATS.md): lines trimmed, empty ones dropped, joined by \\n."""
+    """The body as newsdex stores it (INPUT.md): lines trimmed, empty ones dropped, joined by \\n."""
     return "\n".join(l.strip() for l in text.split("\n") if l.strip())
 
 

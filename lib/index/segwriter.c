@@ -16,9 +16,9 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#define DOCSTORE_BLOCK                                                                             \
-    16384 /* uncompressed bytes per docstore block (at least one doc): small                       \
-             blocks keep fetching one article for a hit cheap */
+/* Uncompressed bytes per docstore block (at least one doc): small blocks keep fetching one
+ * article for a hit cheap. */
+#define DOCSTORE_BLOCK 16384
 
 /* Postings accumulated for one term: varint stream of (doc gap, wf, npos, position gaps...). */
 struct tacc {

@@ -4,7 +4,7 @@
  * limits), the line reader on top of it,
  * the reading context shared by the JSON and plain-text article builders, the feed (feed.c), HTML
  * page (page.c) and web-archive (warc.c) readers and teaser-stub detection (stubs.c).  The public
- * entry points are ndx_read_file, ndx_read_mem and ndx_parse_date (newsdex.h); docs/FORMATS.md
+ * entry points are ndx_read_file, ndx_read_mem and ndx_parse_date (newsdex.h); docs/INPUT.md
  * describes the formats for users.
  */
 #ifndef NDX_INGEST_H
@@ -118,7 +118,7 @@ void ndx__ingest_url_host(const char *u, size_t n, struct ndx_buf *out, int *rc)
 /*
  * Find teaser stubs at the end of a body (paragraphs separated by '\n'): returns the byte length
  * of the article part (== n when there are none) and the number of stubs in *nstubs.  Pure
- * function of the text (see docs/FORMATS.md, "Teaser stubs").
+ * function of the text (see docs/INPUT.md, "Teaser stubs").
  */
 size_t ndx__stubs_split(const char *body, size_t n, size_t *nstubs);
 

@@ -4,7 +4,7 @@
  * HTML pages, JSONL, JSON object or array - a JSON Feed among them -, plain text; gzip is undone by
  * the source first) and drives the streaming readers (JSONL lines, archive records) or the
  * single-document readers.  Articles and problems go to the caller's callbacks; see
- * docs/FORMATS.md.
+ * docs/INPUT.md.
  */
 #include "ingest.h"
 

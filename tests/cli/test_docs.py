@@ -2,8 +2,11 @@
 
 - docs/FORMAT.md's column table lists the columns of lib/index/columns.h, in order, with their
   types and widths.
+- The README's source walk names every file under lib/, src/, include/ and python/, each in the
+  entry of its directory.
 """
 import re
+import subprocess
 
 from conftest import ROOT
 
@@ -33,3 +36,39 @@ def test_format_doc_lists_the_column_table():
     assert len(code) >= 11
     doc = [(n, t.replace("u16 x 64", "u16 x NDX_SKETCH_BINS")) for n, t in doc_columns()]
     assert doc == code
+
+
+def walk_entries():
+    """{directory or file: text of its entry} from the README's "Source code layout" list (an
+    entry starts with the paths it covers, before its dash)."""
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("## Source code layout"):]
+    section = section[:section.index("\n## ", 5)]
+    entries = {}
+    for item in re.split(r"\n- ", section)[1:]:
+        head = item.split(" — ", 1)[0]
+        for path in re.findall(r"`([\w./-]+)`", head):
+            entries[path.rstrip("/")] = item
+    return entries
+
+
+def unnamed_files():
+    entries = walk_entries()
+    files = subprocess.run(["git", "ls-files", "lib", "src", "include", "python"], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split()
+    assert len(files) > 100
+    missing = []
+    for f in files:
+        if f in entries:
+            continue
+        # the entry of the deepest directory that has one; the file named by its path below it
+        d = max((e for e in entries if f.startswith(e + "/")), key=len, default=None)
+        rel = f[len(d) + 1:] if d else f
+        names = {rel, rel.rsplit("/", 1)[-1]}
+        if d is None or not any(f"`{n}`" in entries[d] for n in names):
+            missing.append(f)
+    return missing
+
+
+def test_readme_source_walk_names_every_file():
+    assert unnamed_files() == []

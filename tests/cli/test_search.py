@@ -50,7 +50,7 @@ def bbc(nd, tmp_path_factory):
 
 
 def text_body(text):
-    """Body of a plain-text article (docs/FORMATS.md): the first line is a headline when short and
+    """Body of a plain-text article (docs/INPUT.md): the first line is a headline when short and
     not ending like a sentence; copies are detected on the body alone."""
     lines = [l for l in text.split("\n") if l.strip()]
     first = lines[0].strip()
