@@ -14,7 +14,11 @@ language (intersection -> AND, union -> OR, phrase) that match at least one arti
 worker count a LocalCluster of that many single-threaded worker processes is started, every query
 is run once to warm up, then (a) one query at a time: p50/p99/mean latency of a whole search
 (statistics round + search round + merge, 10 hits with snippets); (b) 8 queries in flight from 8
-client threads: queries per second.  Prints a Markdown table and writes WORKDIR/cluster.json.
+client threads: queries per second.  With the most workers it also times, one at a time on the
+first 30 queries, a search with two facets and a month histogram, a timeline, and significant
+terms of the best 200 stories; and the placement round of ingest (every shard asked what it
+holds for a batch of 5,000 of the corpus's articles).  Prints Markdown tables and writes
+WORKDIR/cluster.json.
 """
 import json
 import os
@@ -31,6 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("NEWSDEX_LIBRARY", str(ROOT / "build" / "libnewsdex.so.0.1"))
 import newsdex  # noqa: E402
 from newsdex.cluster import ShardedArchive, shard_of_url  # noqa: E402
+from newsdex.cluster import _task_place  # noqa: E402
+from newsdex.cluster.placement import Batch  # noqa: E402
 
 import bgame  # noqa: E402  (bench/cluster/bgame.py)
 
@@ -73,7 +79,29 @@ def pct(xs, p):
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
 
 
-def run(paths, qs, workers):
+def timed(fn, items):
+    lat = []
+    for x in items:
+        t = time.perf_counter()
+        fn(x)
+        lat.append((time.perf_counter() - t) * 1e3)
+    return {"p50_ms": pct(lat, 50), "p99_ms": pct(lat, 99), "mean_ms": statistics.mean(lat)}
+
+
+def analytics(arc, qs, batch):
+    out = {
+        "search_facets_histogram": timed(lambda q: arc.search(q, facets=["source", "year"],
+                                                              histogram="month"), qs[:30]),
+        "timeline_month": timed(lambda q: arc.timeline([q], "month"), qs[:30]),
+        "terms_sample_200": timed(lambda q: arc.terms(q, sample=200), qs[:30]),
+    }
+    keys = arc.client.scatter(batch.raw, broadcast=True)
+    out["placement_round_5000"] = timed(
+        lambda _: arc._map(_task_place, [(s, (keys, None)) for s in arc.shards]), range(3))
+    return out
+
+
+def run(paths, qs, workers, batch=None):
     from distributed import Client, LocalCluster
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                            dashboard_address=None, silence_logs=50)
@@ -111,8 +139,13 @@ def run(paths, qs, workers):
                 return next(int(l.split()[1]) for l in f if l.startswith("VmRSS")) / 1024
 
         rss = max(client.run(rss_mb).values())
-        return {"worker_rss_mb": rss, "workers": workers, "queries": len(qs), "p50_ms": pct(lat, 50),
-                "p99_ms": pct(lat, 99), "mean_ms": statistics.mean(lat), "qps_8_in_flight": qps}
+        row = {"worker_rss_mb": rss, "workers": workers, "queries": len(qs),
+               "p50_ms": pct(lat, 50), "p99_ms": pct(lat, 99), "mean_ms": statistics.mean(lat),
+               "qps_8_in_flight": qps}
+        if batch is not None:
+            row["analytics"] = analytics(arc, qs, batch)
+            row["worker_rss_mb_after_placement"] = max(client.run(rss_mb).values())
+        return row
     finally:
         client.close()
         cluster.close()
@@ -127,7 +160,10 @@ def main():
     index_bytes = sum(s.index_bytes for s in st)
     text_bytes = sum(s.text_bytes for s in st)
     qs = queries(ShardedArchive(paths, None), n)
-    rows = [run(paths, qs, w) for w in (1, 2, 4)]
+    with open(corpus) as f:
+        sample = [json.loads(next(f)) for _ in range(5000)]
+    batch = Batch([dict(a, date=a.get("published")) for a in sample])
+    rows = [run(paths, qs, w, batch if w == 4 else None) for w in (1, 2, 4)]
     load = os.getloadavg()
     res = {"corpus": corpus.name, "bytes": corpus.stat().st_size, "shard_docs": docs,
            "build_s": build_s, "index_bytes": index_bytes, "text_bytes": text_bytes, "loadavg": load, "rows": rows}
@@ -140,6 +176,13 @@ def main():
     for r in rows:
         print(f"| {r['workers']} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['mean_ms']:.1f} | "
               f"{r['qps_8_in_flight']:.1f} | {r['worker_rss_mb']:.0f} |")
+    a = rows[-1]["analytics"]
+    print(f"\nWith {rows[-1]['workers']} workers (worker RSS after the placement rounds: "
+          f"{rows[-1]['worker_rss_mb_after_placement']:.0f} MB):")
+    print("| call | p50 ms | p99 ms | mean ms |")
+    print("|---|---|---|---|")
+    for k, v in a.items():
+        print(f"| {k} | {v['p50_ms']:.1f} | {v['p99_ms']:.1f} | {v['mean_ms']:.1f} |")
 
 
 if __name__ == "__main__":
