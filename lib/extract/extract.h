@@ -145,4 +145,17 @@ void ndx__xnode_text(const struct ndx_xdoc *d, uint32_t i, size_t max, struct nd
 /* The JSON-LD article objects' "articleBody" (longest), appended to out; false if none. */
 bool ndx__ldjson_body(const struct ndx_xdoc *d, struct ndx_buf *out);
 
+/* What the JSON-LD article objects of a page say (meta_ld.c); the strings point into roots. */
+struct json_t;
+struct ndx_ld {
+    struct json_t *roots[16];
+    size_t nroots;
+    const char *headline, *date, *body, *site, *lang;
+    int prio; /* of the object that gave headline/date: 2 article, 1 other */
+    char authors[512];
+};
+/* Parse the JSON-LD scripts of d into L (ndx__ld_free it after use). */
+void ndx__ld_parse(const struct ndx_xdoc *d, struct ndx_ld *L);
+void ndx__ld_free(struct ndx_ld *L);
+
 #endif
