@@ -685,7 +685,7 @@ static void scan_window(struct ectx *c)
 {
     size_t i = 0;
     while (i < c->nt && !c->rc) {
-        bool ord = is_ordinal(c, i) && is_cap(c, i + 1);
+        bool ord = is_cap(c, i + 1) && is_ordinal(c, i);
         if (!ord && (!is_cap(c, i) || (wf(c, i) & LW_NEVER && !(c->t[i].f & NTF_ALLCAPS)))) {
             i++;
             continue;

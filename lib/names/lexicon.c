@@ -9,7 +9,8 @@
  *    (/usr/share/iso-codes/json/iso_3166-{1,2}.json), cities from geonames (the
  *    data is compiled into Debian's libgeonames0, which is opened with dlopen), and every
  *    capitalised entry of the word list (LN_PROPER: given names, surnames, places).
- * Everything is read once per process at first use.  A missing file or library is not an error:
+ * Everything is read once per process at first use, or from a cache of what was read
+ * (names/lexcache.c).  A missing file or library is not an error:
  * ndx_names_data_status() says what is missing and the rules work with the rest.
  * NEWSDEX_ISO_CODES_DIR, NEWSDEX_WORDS_FILE and NEWSDEX_GEONAMES_LIB override the paths
  * (an empty value turns that source off).
@@ -27,6 +28,9 @@
 #define SEED_NAME 0x6e64786eu
 
 static struct ndx_map g_lex;
+/* The hand-written cue words alone, with their flags in g_lex: a small map that stays in the
+ * processor's cache, for the lower-case words of a text, which are looked up for cues only. */
+static struct ndx_map g_cue;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static char g_status[512];
 static int g_status_ok = 1;
@@ -389,9 +393,8 @@ static void load_words(const char *path)
 }
 
 /* geonames keeps its cities (population 15,000 and more) inside the library itself. */
-static void load_geonames(const char *lib)
+static void load_geonames(void *h, const char *lib)
 {
-    void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         status_note("%s not loadable (install libgeonames0): cities from cues only", lib);
         return;
@@ -420,27 +423,104 @@ static void load_geonames(const char *lib)
     /* the library stays loaded: its data backs nothing of ours, but glib does not unload */
 }
 
+/* The hash of the built-in lists. */
+static uint64_t builtin_hash(void)
+{
+    uint64_t h = 0x6c657869u;
+    for (size_t i = 0; i < NDX_ARRAY_LEN(k_lists); i++) {
+        h = ndx__hash64(&k_lists[i].flags, sizeof k_lists[i].flags, h);
+        h = ndx__hash64(k_lists[i].words, strlen(k_lists[i].words), h);
+    }
+    h = ndx__hash64(k_places, sizeof k_places, h);
+    h = ndx__hash64(k_demonyms, sizeof k_demonyms, h);
+    for (size_t i = 0; i < NDX_ARRAY_LEN(k_admin_words); i++)
+        h = ndx__hash64(k_admin_words[i], strlen(k_admin_words[i]) + 1, h);
+    return h;
+}
+
+/* The file holding this code (the program or the shared library): a rebuild changes how the
+ * sources are read, so it makes a cached lexicon stale. */
+static void own_file(char *out, size_t cap)
+{
+    Dl_info di;
+    if (dladdr((void *)builtin_hash, &di) && di.dli_fname && di.dli_fname[0] == '/')
+        snprintf(out, cap, "%s", di.dli_fname);
+    else
+        snprintf(out, cap, "%s", "/proc/self/exe");
+}
+
+/* g_cue from g_lex: every word of the lists, with all its flags. */
+static void fill_cues(void)
+{
+    ndx__map_init(&g_cue);
+    for (size_t i = 0; i < NDX_ARRAY_LEN(k_lists); i++)
+        for (const char *p = k_lists[i].words; *p;) {
+            const char *q = strchr(p, ' ');
+            size_t n = q ? (size_t)(q - p) : strlen(p);
+            char low[64];
+            size_t m = n ? lower_ascii(p, n, low, sizeof low) : 0;
+            if (m) {
+                uint64_t k = key_of(low, m, SEED_WORD), v = ndx__map_get(&g_lex, k);
+                if (v && ndx__map_put(&g_cue, k, v) != NDX_OK)
+                    g_status_ok = 0;
+            }
+            if (!q)
+                break;
+            p = q + 1;
+        }
+}
+
+static void lex_load_sources(void);
+
 static void lex_load(void)
 {
+    lex_load_sources();
+    fill_cues();
+}
+
+static void lex_load_sources(void)
+{
     ndx__map_init(&g_lex);
+    const char *iso = path_of("NEWSDEX_ISO_CODES_DIR", "/usr/share/iso-codes/json");
+    const char *words = path_of("NEWSDEX_WORDS_FILE", "/usr/share/dict/words");
+    const char *geo = path_of("NEWSDEX_GEONAMES_LIB", "libgeonames.so.0");
+    void *gh = *geo ? dlopen(geo, RTLD_NOW | RTLD_LOCAL) : NULL;
+
+    /* a cached copy of what the sources below give (names/lexcache.c) */
+    char iso1[1024] = "", iso2[1024] = "", geofile[1024] = "", self[1024];
+    if (*iso) {
+        snprintf(iso1, sizeof iso1, "%s/iso_3166-1.json", iso);
+        snprintf(iso2, sizeof iso2, "%s/iso_3166-2.json", iso);
+    }
+    Dl_info di;
+    void *sym = gh ? dlsym(gh, "geonames_get_n_cities") : NULL;
+    if (sym && dladdr(sym, &di) && di.dli_fname)
+        snprintf(geofile, sizeof geofile, "%s", di.dli_fname);
+    own_file(self, sizeof self);
+    const char *srcs[] = {iso1, iso2, words, geofile, self};
+    bool usable = !*geo || *geofile;
+    bool all_there;
+    uint64_t stamp = ndx__lexcache_stamp(srcs, NDX_ARRAY_LEN(srcs), builtin_hash(), &all_there);
+    usable = usable && all_there;
+    if (usable && ndx__lexcache_read(&g_lex, stamp))
+        return;
+
     for (size_t i = 0; i < NDX_ARRAY_LEN(k_lists); i++)
         add_list(k_lists[i].words, k_lists[i].flags, 0);
     add_list(k_places, LN_COUNTRY, 1);
     add_list(k_demonyms, LN_DEMONYM, 1);
-
-    const char *iso = path_of("NEWSDEX_ISO_CODES_DIR", "/usr/share/iso-codes/json");
     if (*iso) {
         if (load_iso_file(iso, "iso_3166-1.json", "3166-1", LN_COUNTRY) == 0)
             load_iso_file(iso, "iso_3166-2.json", "3166-2", LN_REGION);
     }
-    const char *words = path_of("NEWSDEX_WORDS_FILE", "/usr/share/dict/words");
     if (*words)
         load_words(words);
-    const char *geo = path_of("NEWSDEX_GEONAMES_LIB", "libgeonames.so.0");
     if (*geo)
-        load_geonames(geo);
+        load_geonames(gh, geo);
     if (!g_status_ok)
         status_note("%s", "out of memory while loading the lexicon: it is incomplete");
+    if (usable && g_status_ok && !g_status[0])
+        ndx__lexcache_write(&g_lex, stamp);
 }
 
 void ndx__lex_init(void)
@@ -456,6 +536,16 @@ unsigned ndx__lex_word(const char *s, size_t n)
     if (!m)
         return 0;
     return (unsigned)ndx__map_get(&g_lex, key_of(low, m, SEED_WORD));
+}
+
+unsigned ndx__lex_cue(const char *s, size_t n)
+{
+    ndx__lex_init();
+    char low[64];
+    size_t m = lower_ascii(s, n, low, sizeof low);
+    if (!m)
+        return 0;
+    return (unsigned)ndx__map_get(&g_cue, key_of(low, m, SEED_WORD));
 }
 
 unsigned ndx__lex_name(const char *s, size_t n)

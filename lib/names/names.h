@@ -13,37 +13,37 @@
 
 /* Flags of a lower-cased word (ndx__lex_word). */
 enum {
-    LW_TITLE = 1u << 0,     /* a title written before a name: president, minister, mr, dr */
-    LW_TITLEMOD = 1u << 1,  /* may stand inside a title chain: vice, deputy, prime, foreign */
-    LW_ROLE = 1u << 2,      /* a role noun: spokesman, activist, leader, adviser */
-    LW_ORGHEAD = 1u << 3,   /* ends an organisation name: ministry, party, university */
-    LW_ORGSUFFIX = 1u << 4, /* a company suffix: inc, corp, ltd */
-    LW_LOCHEAD = 1u << 5,   /* ends a place name: river, province, county, street */
-    LW_LOCPRE = 1u << 6,    /* starts a place name: mount, lake, cape, gulf */
-    LW_CONN = 1u << 7,      /* a particle inside a name: de, van, von, al, bin */
-    LW_OFCONN = 1u << 8,    /* joins a head to its complement: of, for, and, the, on */
-    LW_REPORT = 1u << 9,    /* a reporting verb: said, says, told, added */
-    LW_STOP = 1u << 10,     /* a function word that is never a name on its own */
-    LW_NEVER = 1u << 11,    /* months, weekdays: capitalised but never an entity */
-    LW_PORTFOLIO = 1u << 12,/* the portfolio of a title: affairs, defence, state, finance */
-    LW_COMMON = 1u << 13,   /* the word list (wamerican) has it in lower case */
-    LW_PLACENOUN = 1u << 14,/* a common noun that introduces a place: city, village, district */
-    LW_LOCPREP = 1u << 15,  /* a preposition that introduces a place: in, near */
-    LW_PRONOUN = 1u << 16,  /* a personal pronoun (quote speakers) */
-    LW_QVERB = 1u << 18,    /* introduces a quoted phrase: called, described, quoted */
-    LW_DET = 1u << 19,      /* opens a speaker's noun phrase: the, one, a, some, another */
-    LW_ORDINAL = 1u << 20,  /* first ... twentieth */
-    LW_DIRECTION = 1u << 21,/* north, southern, upper, greater, new: before a place name */
-    LW_MISCHEAD = 1u << 17, /* ends the name of an event, work or prize: war, award, cup, album */
+    LW_TITLE = 1u << 0,      /* a title written before a name: president, minister, mr, dr */
+    LW_TITLEMOD = 1u << 1,   /* may stand inside a title chain: vice, deputy, prime, foreign */
+    LW_ROLE = 1u << 2,       /* a role noun: spokesman, activist, leader, adviser */
+    LW_ORGHEAD = 1u << 3,    /* ends an organisation name: ministry, party, university */
+    LW_ORGSUFFIX = 1u << 4,  /* a company suffix: inc, corp, ltd */
+    LW_LOCHEAD = 1u << 5,    /* ends a place name: river, province, county, street */
+    LW_LOCPRE = 1u << 6,     /* starts a place name: mount, lake, cape, gulf */
+    LW_CONN = 1u << 7,       /* a particle inside a name: de, van, von, al, bin */
+    LW_OFCONN = 1u << 8,     /* joins a head to its complement: of, for, and, the, on */
+    LW_REPORT = 1u << 9,     /* a reporting verb: said, says, told, added */
+    LW_STOP = 1u << 10,      /* a function word that is never a name on its own */
+    LW_NEVER = 1u << 11,     /* months, weekdays: capitalised but never an entity */
+    LW_PORTFOLIO = 1u << 12, /* the portfolio of a title: affairs, defence, state, finance */
+    LW_COMMON = 1u << 13,    /* the word list (wamerican) has it in lower case */
+    LW_PLACENOUN = 1u << 14, /* a common noun that introduces a place: city, village, district */
+    LW_LOCPREP = 1u << 15,   /* a preposition that introduces a place: in, near */
+    LW_PRONOUN = 1u << 16,   /* a personal pronoun (quote speakers) */
+    LW_QVERB = 1u << 18,     /* introduces a quoted phrase: called, described, quoted */
+    LW_DET = 1u << 19,       /* opens a speaker's noun phrase: the, one, a, some, another */
+    LW_ORDINAL = 1u << 20,   /* first ... twentieth */
+    LW_DIRECTION = 1u << 21, /* north, southern, upper, greater, new: before a place name */
+    LW_MISCHEAD = 1u << 17,  /* ends the name of an event, work or prize: war, award, cup, album */
 };
 
 /* Flags of a name written as is (ndx__lex_name). */
 enum {
-    LN_COUNTRY = 1u << 0,  /* a country (iso-codes 3166-1, or a common short name) */
-    LN_REGION = 1u << 1,   /* a subdivision (iso-codes 3166-2, geonames states) */
-    LN_CITY = 1u << 2,     /* a city (geonames) */
-    LN_PROPER = 1u << 3,   /* the word list has it capitalised (given names, surnames, places) */
-    LN_DEMONYM = 1u << 4,  /* a nationality adjective derived from a country name */
+    LN_COUNTRY = 1u << 0, /* a country (iso-codes 3166-1, or a common short name) */
+    LN_REGION = 1u << 1,  /* a subdivision (iso-codes 3166-2, geonames states) */
+    LN_CITY = 1u << 2,    /* a city (geonames) */
+    LN_PROPER = 1u << 3,  /* the word list has it capitalised (given names, surnames, places) */
+    LN_DEMONYM = 1u << 4, /* a nationality adjective derived from a country name */
 };
 #define LN_PLACE (LN_COUNTRY | LN_REGION | LN_CITY)
 
@@ -53,6 +53,9 @@ void ndx__lex_init(void);
 /* Flags of an ASCII-lower-cased word (any case accepted; non-ASCII bytes compared as is).  Both
  * lookups load the lexicon first if needed. */
 unsigned ndx__lex_word(const char *s, size_t n);
+/* The same for a word of the hand-written cue lists only (0 for any other word, LW_COMMON
+ * included): what the rules ask of a lower-case word, from a map small enough to stay cached. */
+unsigned ndx__lex_cue(const char *s, size_t n);
 /* Flags of a name, exactly as written (single spaces between words). */
 unsigned ndx__lex_name(const char *s, size_t n);
 
@@ -73,10 +76,10 @@ enum {
 };
 
 struct ndx_tok {
-    size_t s, e;    /* byte offsets in the text */
-    uint32_t cp;    /* first character (punctuation: the character) */
-    uint16_t f;     /* NTF_* */
-    uint8_t kind;   /* NT_* */
+    size_t s, e;  /* byte offsets in the text */
+    uint32_t cp;  /* first character (punctuation: the character) */
+    uint16_t f;   /* NTF_* */
+    uint8_t kind; /* NT_* */
 };
 
 /* Most tokens held at once: longer texts are cut into windows of this many tokens (a window
@@ -95,14 +98,26 @@ struct ndx_tokbuf {
     size_t n, cap;
 };
 /* Tokenize the next paragraph (or window) from `from` into tb, growing it as needed. */
-int ndx__tokens_grow(const char *text, size_t n, size_t from, struct ndx_tokbuf *tb,
-                     size_t *next);
+int ndx__tokens_grow(const char *text, size_t n, size_t from, struct ndx_tokbuf *tb, size_t *next);
 void ndx__tokbuf_free(struct ndx_tokbuf *tb);
 /* LW_ flags of a word token (its trailing abbreviation dot ignored); 0 for other tokens. */
 unsigned ndx__tok_word(const char *text, const struct ndx_tok *t);
 /* Opening or closing quotation mark?  (" counts as both.) */
 bool ndx__is_open_quote(uint32_t cp);
 bool ndx__is_close_quote(uint32_t cp);
+
+/* ---- the lexicon cache (names/lexcache.c) ---------------------------------------------------- */
+
+struct ndx_map;
+
+/* A stamp of the lexicon's sources (paths, "" for one turned off; sizes, times, inodes) and its
+ * built-in lists; *usable is false when a source is missing. */
+uint64_t ndx__lexcache_stamp(const char *const *paths, size_t npaths, uint64_t builtin,
+                             bool *usable);
+/* Fill the empty map m from a cache written with this stamp: 1, or 0 (m left empty). */
+int ndx__lexcache_read(struct ndx_map *m, uint64_t stamp);
+/* Write m as the cache for this stamp (best effort). */
+void ndx__lexcache_write(const struct ndx_map *m, uint64_t stamp);
 
 /* ---- entities (names/entities.c) ---------------------------------------------------------- */
 
@@ -112,8 +127,7 @@ bool ndx__is_close_quote(uint32_t cp);
 /* Index terms of a body's entities: cb(kind, name, n) once per distinct (type, full name), kind
  * 'P' person, 'O' organisation, 'G' place (the letters of the person:, org: and place: fields).
  * Returns a status (NDX_ENOMEM); a nonzero return of cb stops and is returned. */
-int ndx__entity_names(const char *body, size_t n, int (*cb)(void *ctx, char kind, const char *s,
-                                                            size_t n),
-                      void *ctx);
+int ndx__entity_names(const char *body, size_t n,
+                      int (*cb)(void *ctx, char kind, const char *s, size_t n), void *ctx);
 
 #endif

@@ -11,9 +11,10 @@
 #include <utf8proc.h>
 
 static const char *const k_abbrev[] = {
-    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "inc", "corp", "co", "ltd", "gen", "col", "lt",
-    "sgt", "capt", "rep", "sen", "gov", "prof", "rev", "mt", "ft", "vs", "messrs", "jan", "feb",
-    "aug", "sept", "oct", "nov", "dec", "bros", "cpl", "maj", "adm", "pres", "supt", "insp",
+    "mr",  "mrs", "ms",   "dr",  "st",     "jr",   "sr",   "inc",  "corp", "co",
+    "ltd", "gen", "col",  "lt",  "sgt",    "capt", "rep",  "sen",  "gov",  "prof",
+    "rev", "mt",  "ft",   "vs",  "messrs", "jan",  "feb",  "aug",  "sept", "oct",
+    "nov", "dec", "bros", "cpl", "maj",    "adm",  "pres", "supt", "insp",
 };
 
 bool ndx__is_open_quote(uint32_t cp)
@@ -51,7 +52,8 @@ static bool is_abbrev(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
     for (size_t k = 0; k < NDX_ARRAY_LEN(k_abbrev); k++)
-        if (strlen(k_abbrev[k]) == n && memcmp(k_abbrev[k], low, n) == 0)
+        if (k_abbrev[k][0] == low[0] && strlen(k_abbrev[k]) == n &&
+            memcmp(k_abbrev[k], low, n) == 0)
             return true;
     return false;
 }
@@ -69,6 +71,25 @@ static bool ends_sentence(uint32_t cp)
            cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F;
 }
 
+enum { A_LOWER = 1, A_UPPER = 2, A_DIGIT = 4 };
+
+/* ASCII letters and digits (0 for every other byte) */
+static const unsigned char k_ascii_alnum[256] = {
+    ['0'] = A_DIGIT, ['1'] = A_DIGIT, ['2'] = A_DIGIT, ['3'] = A_DIGIT, ['4'] = A_DIGIT,
+    ['5'] = A_DIGIT, ['6'] = A_DIGIT, ['7'] = A_DIGIT, ['8'] = A_DIGIT, ['9'] = A_DIGIT,
+    ['a'] = A_LOWER, ['b'] = A_LOWER, ['c'] = A_LOWER, ['d'] = A_LOWER, ['e'] = A_LOWER,
+    ['f'] = A_LOWER, ['g'] = A_LOWER, ['h'] = A_LOWER, ['i'] = A_LOWER, ['j'] = A_LOWER,
+    ['k'] = A_LOWER, ['l'] = A_LOWER, ['m'] = A_LOWER, ['n'] = A_LOWER, ['o'] = A_LOWER,
+    ['p'] = A_LOWER, ['q'] = A_LOWER, ['r'] = A_LOWER, ['s'] = A_LOWER, ['t'] = A_LOWER,
+    ['u'] = A_LOWER, ['v'] = A_LOWER, ['w'] = A_LOWER, ['x'] = A_LOWER, ['y'] = A_LOWER,
+    ['z'] = A_LOWER, ['A'] = A_UPPER, ['B'] = A_UPPER, ['C'] = A_UPPER, ['D'] = A_UPPER,
+    ['E'] = A_UPPER, ['F'] = A_UPPER, ['G'] = A_UPPER, ['H'] = A_UPPER, ['I'] = A_UPPER,
+    ['J'] = A_UPPER, ['K'] = A_UPPER, ['L'] = A_UPPER, ['M'] = A_UPPER, ['N'] = A_UPPER,
+    ['O'] = A_UPPER, ['P'] = A_UPPER, ['Q'] = A_UPPER, ['R'] = A_UPPER, ['S'] = A_UPPER,
+    ['T'] = A_UPPER, ['U'] = A_UPPER, ['V'] = A_UPPER, ['W'] = A_UPPER, ['X'] = A_UPPER,
+    ['Y'] = A_UPPER, ['Z'] = A_UPPER,
+};
+
 /* Scan a word starting at i (whose first character cp0 is a word character); returns its end. */
 static size_t scan_word(const char *text, size_t n, size_t i, unsigned *flags, bool *poss)
 {
@@ -77,31 +98,35 @@ static size_t scan_word(const char *text, size_t n, size_t i, unsigned *flags, b
     bool cjk = false;
     *poss = false;
     while (j < n) {
-        unsigned char b = (unsigned char)text[j];
-        if (b < 0x80 && !cjk) { /* ASCII: no table lookups */
-            if (b >= 'a' && b <= 'z') {
-                lowers++, letters++, j++;
-                continue;
-            }
-            if (b >= 'A' && b <= 'Z') {
-                uppers++, letters++, j++;
-                continue;
-            }
-            if (b >= '0' && b <= '9') {
+        if (!cjk) { /* ASCII letters and digits: one table look-up a byte */
+            unsigned k;
+            while (j < n && (k = k_ascii_alnum[(unsigned char)text[j]]) != 0) {
+                lowers += k & A_LOWER;
+                uppers += (k & A_UPPER) >> 1;
                 j++;
-                continue;
             }
+            if (j >= n)
+                break;
         }
+        unsigned char b = (unsigned char)text[j];
         uint32_t cp;
-        size_t l = decode(text, n, j, &cp);
+        size_t l;
+        if (b < 0x80) { /* ASCII other than letters and digits: never a word character */
+            if (j == i || cjk)
+                break;
+            cp = b;
+            l = 1;
+            goto not_word;
+        }
+        l = decode(text, n, j, &cp);
         if (cp != 0xFFFD && ndx__text_is_wordchar(cp) && !ndx__text_is_cjk(cp)) {
             if (cjk)
                 break;
             utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
             if (c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT)
-                uppers++, letters++;
+                uppers++;
             else if (c == UTF8PROC_CATEGORY_LL)
-                lowers++, letters++;
+                lowers++;
             else if (c == UTF8PROC_CATEGORY_LO || c == UTF8PROC_CATEGORY_LM)
                 letters++;
             j += l;
@@ -116,12 +141,21 @@ static size_t scan_word(const char *text, size_t n, size_t i, unsigned *flags, b
         }
         if (j == i || cjk)
             break;
+    not_word:
         if (cp == ' ' || cp == ',' || cp == '\n' || cp == ')' || cp == ':' || cp == ';')
             break; /* the common ends of a word */
         /* joiners and dots between word characters */
         uint32_t nx = 0;
-        size_t nl = j + l < n ? decode(text, n, j + l, &nx) : 0;
-        bool next_word = nl && nx != 0xFFFD && ndx__text_is_wordchar(nx) && !ndx__text_is_cjk(nx);
+        size_t nl = 0;
+        bool next_word = false;
+        if (j + l < n && (unsigned char)text[j + l] < 0x80) {
+            nx = (unsigned char)text[j + l];
+            nl = 1;
+            next_word = (nx >= '0' && nx <= '9') || ((nx | 0x20) >= 'a' && (nx | 0x20) <= 'z');
+        } else if (j + l < n) {
+            nl = decode(text, n, j + l, &nx);
+            next_word = nx != 0xFFFD && ndx__text_is_wordchar(nx) && !ndx__text_is_cjk(nx);
+        }
         if (is_joiner(cp) && next_word) {
             if ((cp == '\'' || cp == 0x2019) && (nx == 's' || nx == 'S')) {
                 uint32_t after = 0;
@@ -137,8 +171,8 @@ static size_t scan_word(const char *text, size_t n, size_t i, unsigned *flags, b
         if ((cp == '.' || cp == ',') && next_word) {
             bool digits = text[j - 1] >= '0' && text[j - 1] <= '9' && nx >= '0' && nx <= '9';
             /* "U.S", "e.g": one letter between dots */
-            bool letter_dots = cp == '.' && (j - i == 1 || dots) && j + l + nl < n &&
-                               text[j + l + nl] == '.';
+            bool letter_dots =
+                cp == '.' && (j - i == 1 || dots) && j + l + nl < n && text[j + l + nl] == '.';
             if (digits || letter_dots) {
                 dots += cp == '.';
                 j += l;
@@ -147,6 +181,7 @@ static size_t scan_word(const char *text, size_t n, size_t i, unsigned *flags, b
         }
         break;
     }
+    letters += lowers + uppers; /* the cased letters; letters held the uncased ones */
     unsigned f = 0;
     if (cjk) {
         *flags = 0;
@@ -220,8 +255,9 @@ size_t ndx__tokens(const char *text, size_t n, size_t from, struct ndx_tok *t, s
         if (k == 0)
             tk->f |= NTF_PARA;
         space = false;
-        bool wordch = b < 0x80 ? (b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')
-                               : cp != 0xFFFD && (ndx__text_is_wordchar(cp) || ndx__text_is_cjk(cp));
+        bool wordch = b < 0x80
+                          ? (b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')
+                          : cp != 0xFFFD && (ndx__text_is_wordchar(cp) || ndx__text_is_cjk(cp));
         if (wordch) {
             unsigned f;
             bool poss;
@@ -268,11 +304,11 @@ unsigned ndx__tok_word(const char *text, const struct ndx_tok *t)
     size_t n = t->e - t->s;
     if ((t->f & NTF_ABBR) && n > 1)
         n--;
-    return ndx__lex_word(text + t->s, n);
+    /* a lower-case word is looked up for its cues only: the small map */
+    return (t->f & NTF_LOWER) ? ndx__lex_cue(text + t->s, n) : ndx__lex_word(text + t->s, n);
 }
 
-int ndx__tokens_grow(const char *text, size_t n, size_t from, struct ndx_tokbuf *tb,
-                     size_t *next)
+int ndx__tokens_grow(const char *text, size_t n, size_t from, struct ndx_tokbuf *tb, size_t *next)
 {
     for (;;) {
         if (!tb->cap) {
