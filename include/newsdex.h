@@ -193,6 +193,13 @@ NDX_API int ndx_index_get(ndx_index *ix, uint64_t id, ndx_article **out);
 /** Look an article up by id (decimal) or URL; *id receives its id. */
 NDX_API int ndx_index_lookup(ndx_index *ix, const char *key, size_t nkey, uint64_t *id);
 NDX_API void ndx_article_free(ndx_article *a);
+/**
+ * Walk the `copies` of an article ("url\tsource\n" lines): *p starts at a->copies, end is
+ * a->copies + a->ncopies.  Returns 1 with the next line's URL (up to the tab, or the whole line)
+ * and source (after the tab; NULL when the line has no tab) and advances *p, or 0 at the end.
+ */
+NDX_API int ndx_copies_next(const char **p, const char *end, const char **url, size_t *nurl,
+                            const char **source, size_t *nsource);
 
 typedef struct ndx_stats {
     uint64_t documents;   /**< live articles */

@@ -747,6 +747,23 @@ int ndx_index_get(ndx_index *ix, uint64_t id, ndx_article **out)
     return NDX_OK;
 }
 
+int ndx_copies_next(const char **p, const char *end, const char **url, size_t *nurl,
+                    const char **source, size_t *nsource)
+{
+    if (!*p || *p >= end)
+        return 0;
+    const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+    if (!nl)
+        nl = end;
+    const char *tab = memchr(*p, '\t', (size_t)(nl - *p));
+    *url = *p;
+    *nurl = (size_t)((tab ? tab : nl) - *p);
+    *source = tab ? tab + 1 : NULL;
+    *nsource = tab ? (size_t)(nl - tab - 1) : 0;
+    *p = nl + 1;
+    return 1;
+}
+
 void ndx_article_free(ndx_article *a)
 {
     ndx_free(a);

@@ -20,7 +20,7 @@
  * their byte lengths, bit-packed.  A reader opens all; the writer writes the last. */
 #define NDX_SEG_VERSION 3
 extern int ndx__seg_write_version; /* the version new segments get (tests write 2) */
-#define NDX_META_PREFIX '\x01' /* first byte of metadata terms: "\x01S"+source word, ... */
+#define NDX_META_PREFIX '\x01'     /* first byte of metadata terms: "\x01S"+source word, ... */
 
 /* ---- codec.c ------------------------------------------------------------------------------ */
 
@@ -33,7 +33,6 @@ void ndx__unpack_range(const uint8_t *in, uint32_t *v, size_t from, size_t to, s
                        unsigned b);
 /* Bits needed for the largest of n values. */
 unsigned ndx__bits_needed(const uint32_t *v, size_t n);
-
 
 /* ---- segment reader (segreader.c) --------------------------------------------------------- */
 
@@ -394,6 +393,17 @@ static inline size_t ndx__bitmap_bytes(uint32_t ndocs)
 int ndx__fsync_dir(const char *dir);
 /* Write `data` to dir/name atomically (name.tmp, fsync, rename). */
 int ndx__write_file_atomic(const char *dir, const char *name, const void *data, size_t n);
+/* A file written in steps, then published atomically: created as `tmp`, renamed to `fin` by
+ * commit after an fsync.  Every call after a failure is the caller's to skip; abort (or a failed
+ * commit) removes tmp.  Failures are NDX_EIO with errno telling why (NDX_ENOMEM for the paths). */
+struct ndx_afile {
+    int fd;
+    char *tmp, *fin;
+};
+int ndx__afile_create(struct ndx_afile *f, const char *tmp, const char *fin);
+int ndx__afile_write(struct ndx_afile *f, const void *data, size_t n);
+int ndx__afile_commit(struct ndx_afile *f); /* fsync, close, rename (tmp removed on failure) */
+void ndx__afile_abort(struct ndx_afile *f); /* close and remove tmp; frees (idempotent) */
 /* Read a whole file into out (NUL-terminated); NDX_ENOTFOUND when it does not exist. */
 int ndx__read_file(const char *path, struct ndx_buf *out);
 

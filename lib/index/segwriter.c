@@ -2,7 +2,8 @@
  * segwriter.c - the in-memory segment builder.  ndx__builder_add analyzes an article (title, body
  * and metadata terms), appends its postings to per-term buffers, its columns to arrays and its
  * stored text to the docstore; ndx__builder_flush sorts the terms and writes one immutable segment
- * file (format in docs/FORMAT.md) through write-temp, fsync, rename.  Called by index.c.
+ * file (format in docs/FORMAT.md) through write-temp, fsync, rename (ndx_afile, files.c).
+ * Called by index.c.
  */
 #include "index/index.h"
 #include "names/names.h"
@@ -829,29 +830,13 @@ static void encode_term(struct ndx_builder *b, struct flushstate *f, struct tacc
     f->nentries++;
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-    const uint8_t *q = p;
-    while (n) {
-        ssize_t w = write(fd, q, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return NDX_EIO;
-        }
-        q += w;
-        n -= (size_t)w;
-    }
-    return NDX_OK;
-}
-
 int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name, char **errmsg)
 {
     int rc = b->rc;
     struct flushstate f;
     memset(&f, 0, sizeof f);
     uint32_t *order = NULL;
-    int fd = -1;
+    struct ndx_afile out = {-1, NULL, NULL};
     char *tmp = NULL, *final = NULL;
     struct ndx_buf cols, srcs;
     ndx__buf_init(&cols, 0);
@@ -893,10 +878,8 @@ int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name,
         rc = NDX_ENOMEM;
         goto cleanup;
     }
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        rc = NDX_EIO;
-        if (errmsg)
+    if ((rc = ndx__afile_create(&out, tmp, final))) {
+        if (errmsg && rc == NDX_EIO)
             *errmsg = ndx__strfmt("cannot create %s: %s", tmp, strerror(errno));
         goto cleanup;
     }
@@ -908,11 +891,11 @@ int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name,
         uint8_t header[16] = "NDXSEG01";
         header[8] = (uint8_t)ndx__seg_write_version;
         uint64_t off = 16;
-        rc = write_all(fd, header, 16);
+        rc = ndx__afile_write(&out, header, 16);
         static const uint8_t zeros[8];
         for (int s = 1; s < NDX_SEC_COUNT && !rc; s++) {
             uint64_t pad = (8 - off % 8) % 8;
-            if (pad && (rc = write_all(fd, zeros, pad)))
+            if (pad && (rc = ndx__afile_write(&out, zeros, pad)))
                 break;
             off += pad;
             const struct ndx_buf *sb = secs[s];
@@ -921,12 +904,12 @@ int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name,
             ndx__buf_put_u64(&footer, sb->n, &rc);
             ndx__buf_put_u64(&footer, h, &rc);
             if (!rc && sb->n)
-                rc = write_all(fd, sb->p, sb->n);
+                rc = ndx__afile_write(&out, sb->p, sb->n);
             off += sb->n;
         }
         uint64_t pad = (8 - off % 8) % 8;
         if (!rc && pad)
-            rc = write_all(fd, zeros, pad);
+            rc = ndx__afile_write(&out, zeros, pad);
         ndx__buf_put_u64(&footer, b->ndocs, &rc);
         ndx__buf_put_u64(&footer, b->sum_dl, &rc);
         ndx__buf_put_u64(&footer, b->nacc, &rc);
@@ -943,26 +926,15 @@ int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name,
             ndx__buf_append(&footer, "NDXEND01", 8, &rc);
         }
         if (!rc)
-            rc = write_all(fd, footer.p, footer.n);
+            rc = ndx__afile_write(&out, footer.p, footer.n);
         ndx__buf_free(&footer);
     }
-    if (!rc && fsync(fd) != 0)
-        rc = NDX_EIO;
-    if (close(fd) != 0 && !rc)
-        rc = NDX_EIO;
-    fd = -1;
-    if (!rc && rename(tmp, final) != 0)
-        rc = NDX_EIO;
-    if (rc) {
-        if (errmsg && !*errmsg)
-            *errmsg = ndx__strfmt("cannot write segment %s: %s", final, strerror(errno));
-        unlink(tmp);
-    }
+    if (!rc)
+        rc = ndx__afile_commit(&out);
+    if (rc && errmsg && !*errmsg)
+        *errmsg = ndx__strfmt("cannot write segment %s: %s", final, strerror(errno));
 cleanup:
-    if (fd >= 0) {
-        close(fd);
-        unlink(tmp);
-    }
+    ndx__afile_abort(&out);
     ndx_free(tmp);
     ndx_free(final);
     ndx_free(order);

@@ -21,17 +21,12 @@
 static int each_copy_url(const char *copies, size_t n, int (*cb)(void *, const char *, size_t),
                          void *ctx)
 {
-    const char *p = copies, *end = copies + n;
-    while (p && p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            nl = end;
-        const char *tab = memchr(p, '\t', (size_t)(nl - p));
-        size_t len = tab ? (size_t)(tab - p) : (size_t)(nl - p);
-        int rc = len ? cb(ctx, p, len) : 0;
+    const char *p = copies, *url, *src;
+    size_t len, nsrc;
+    while (ndx_copies_next(&p, copies + n, &url, &len, &src, &nsrc)) {
+        int rc = len ? cb(ctx, url, len) : 0;
         if (rc)
             return rc;
-        p = nl + 1;
     }
     return 0;
 }

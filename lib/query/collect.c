@@ -214,22 +214,16 @@ static int copy_records(struct ndx_coll *c, const struct ndx_segref *ref, uint32
     int rc = ndx__seg_doc(ref->seg, doc, &c->scratch, &a);
     if (rc)
         return rc;
-    const char *p = a.copies, *end = a.copies + a.ncopies;
-    while (p && p < end && c->r[i].copies > 1) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            nl = end;
-        const char *tab = memchr(p, '\t', (size_t)(nl - p));
-        const char *s = tab ? tab + 1 : "";
-        size_t n = tab ? (size_t)(nl - tab - 1) : 0;
+    const char *p = a.copies, *url, *s;
+    size_t nurl, n;
+    while (c->r[i].copies > 1 && ndx_copies_next(&p, a.copies + a.ncopies, &url, &nurl, &s, &n)) {
         uint32_t si;
-        if ((rc = vtab_intern(&c->src, s, n, &si)) || (rc = push(c)))
+        if ((rc = vtab_intern(&c->src, s ? s : "", n, &si)) || (rc = push(c)))
             return rc;
         c->r[c->n - 1] = c->r[i];
         c->r[c->n - 1].copies = 1;
         c->r[c->n - 1].source = si;
         c->r[i].copies--;
-        p = nl + 1;
     }
     return NDX_OK;
 }

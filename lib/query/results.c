@@ -253,16 +253,11 @@ static int fill_story_info(struct search *S, struct story_info *si, size_t n)
                 ndx_article a;
                 if (ndx__seg_doc(r->seg, d, &scratch, &a) != NDX_OK)
                     continue;
-                const char *p = a.copies, *end = a.copies + a.ncopies;
-                while (p && p < end && !rc) {
-                    const char *nl = memchr(p, '\n', (size_t)(end - p));
-                    if (!nl)
-                        nl = end;
-                    const char *tab = memchr(p, '\t', (size_t)(nl - p));
-                    if (tab)
-                        add_source(x, tab + 1, (size_t)(nl - tab - 1), &rc);
-                    p = nl + 1;
-                }
+                const char *p = a.copies, *u, *cs;
+                size_t nu, ncs;
+                while (!rc && ndx_copies_next(&p, a.copies + a.ncopies, &u, &nu, &cs, &ncs))
+                    if (cs)
+                        add_source(x, cs, ncs, &rc);
             }
         }
         if (x->nsources > 1)

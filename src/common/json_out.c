@@ -131,18 +131,13 @@ static int collect_member(void *ctx, const ndx_article *a)
 static json_t *copies_json(const ndx_article *a)
 {
     json_t *copies = json_array();
-    const char *p = a->copies, *end = a->copies + a->ncopies;
-    while (p && p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            nl = end;
-        const char *tab = memchr(p, '\t', (size_t)(nl - p));
+    const char *p = a->copies, *url, *src;
+    size_t nurl, nsrc;
+    while (ndx_copies_next(&p, a->copies + a->ncopies, &url, &nurl, &src, &nsrc)) {
         json_t *cp = json_object();
-        json_object_set_new(cp, "url", ndxx_jstr(p, tab ? (size_t)(tab - p) : (size_t)(nl - p)));
-        json_object_set_new(cp, "source",
-                            tab ? ndxx_jstr(tab + 1, (size_t)(nl - tab - 1)) : ndxx_jstr("", 0));
+        json_object_set_new(cp, "url", ndxx_jstr(url, nurl));
+        json_object_set_new(cp, "source", ndxx_jstr(src ? src : "", nsrc));
         json_array_append_new(copies, cp);
-        p = nl + 1;
     }
     return copies;
 }
@@ -233,9 +228,9 @@ json_t *ndxx_quotes_json(const char *text, size_t n)
         json_object_set_new(x, "speaker_start", json_integer((json_int_t)q[i].speaker_start));
         json_object_set_new(x, "speaker_end", json_integer((json_int_t)q[i].speaker_end));
         json_object_set_new(x, "name", span_or_null(text, q[i].name_start, q[i].name_end));
-        json_object_set_new(x, "type", q[i].speaker_type
-                                           ? json_string(ndx_entity_type_name(q[i].speaker_type))
-                                           : json_null());
+        json_object_set_new(x, "type",
+                            q[i].speaker_type ? json_string(ndx_entity_type_name(q[i].speaker_type))
+                                              : json_null());
         json_object_set_new(x, "cue", span_or_null(text, q[i].cue_start, q[i].cue_end));
         json_array_append_new(arr, x);
     }
@@ -533,7 +528,8 @@ void ndxx_analytics_json(json_t *o, const ndx_results *res)
     }
     if (ndx_results_interval(res)) {
         json_t *h = json_object();
-        json_object_set_new(h, "interval", json_string(ndx_interval_name(ndx_results_interval(res))));
+        json_object_set_new(h, "interval",
+                            json_string(ndx_interval_name(ndx_results_interval(res))));
         json_object_set_new(h, "buckets", ndxx_buckets_json(res));
         json_object_set_new(o, "histogram", h);
     }
