@@ -75,6 +75,7 @@ struct search {
     double deadline; /* now_ms() at which the pass stops (opts->timeout_ms), 0 = no budget */
     unsigned ticks;  /* calls of ndx__out_of_time since the clock was last read */
     int partial;     /* the budget ran out: the hits are the best found so far */
+    int no_scores;   /* the pass only counts: iterators need not compute frequencies */
 };
 
 /* Parse query (errors reported on ix, *errpos the offset, may be NULL). */

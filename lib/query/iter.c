@@ -103,7 +103,7 @@ static uint32_t ts_advance(struct it *it, uint32_t target)
                 continue;
             }
             t->wf = (uint32_t)n * (t->field == NDX_F_TITLE ? NDX_TITLE_WEIGHT : 1);
-        } else if (!t->no_wf) {
+        } else if (!t->no_wf && !t->sc->S->no_scores) {
             for (size_t i = 0; i < t->npl; i++)
                 if (t->pls[i].doc == m)
                     t->wf += ndx__pl_wf(&t->pls[i]);

@@ -320,6 +320,7 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
                 continue;
             }
         }
+        S->no_scores = !scoring; /* the term sets skip their frequencies */
         struct it *it = ndx__build_it(&sc, root);
         if (!it) {
             rc = S->rc ? S->rc : NDX_ENOMEM;
@@ -393,6 +394,7 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
                 heap_push(&heap, &c);
         }
         it_free(it);
+        S->no_scores = 0;
         if (!rc && S->rc)
             rc = S->rc;
         else if (!rc && sc.corrupt)
