@@ -259,9 +259,11 @@ struct hlset {
     size_t nphrases;
     uint8_t first[256]; /* first bytes of every term above (ndx_analyzer.stem_first) */
     int any_first;      /* an empty term or prefix: no first-letter filter */
+    int rc;             /* NDX_ENOMEM once collecting failed (the set is then incomplete) */
 };
 
-/* The words to highlight for the query root (negated and title-only leaves left out). */
+/* The words to highlight for the query root (negated and title-only leaves left out); h->rc
+ * tells whether every word could be kept. */
 void ndx__hl_collect(struct hlset *h, const struct cnode *c, int negated);
 void ndx__hl_free(struct hlset *h);
 /* Highlight spans of the query in text (analysed in lang); *out freed by the caller. */

@@ -24,8 +24,9 @@ static void hl_first(struct hlset *h, const char *t)
 void ndx__hl_collect(struct hlset *h, const struct cnode *c, int negated)
 {
     /* small maps for the few words of a query (the default first size is 1024 slots) */
-    if (!h->terms.cap && ndx__map_reserve(&h->terms, 8) == NDX_OK)
-        ndx__map_reserve(&h->phrase_first, 8);
+    if (!h->terms.cap && !h->rc &&
+        (ndx__map_reserve(&h->terms, 8) || ndx__map_reserve(&h->phrase_first, 8)))
+        h->rc = NDX_ENOMEM;
     if (c->kind == NDX_Q_NOT)
         negated = !negated;
     for (size_t i = 0; i < c->nkids; i++)
@@ -38,10 +39,13 @@ void ndx__hl_collect(struct hlset *h, const struct cnode *c, int negated)
         if (p) {
             h->phrases = p;
             h->phrases[h->nphrases++] = l;
+        } else {
+            h->rc = NDX_ENOMEM;
         }
         for (size_t k = 0; l->nslots && k < l->slots[0].nterms; k++) {
             const char *t = l->slots[0].terms[k];
-            ndx__map_put(&h->phrase_first, ndx__hash64(t, strlen(t), 11), 1);
+            if (ndx__map_put(&h->phrase_first, ndx__hash64(t, strlen(t), 11), 1))
+                h->rc = NDX_ENOMEM;
         }
         for (size_t s = 0; s < l->nslots; s++)
             for (size_t k = 0; k < l->slots[s].nterms; k++)
@@ -57,9 +61,11 @@ void ndx__hl_collect(struct hlset *h, const struct cnode *c, int negated)
                 if (p) {
                     h->prefixes = p;
                     h->prefixes[h->nprefixes++] = t;
+                } else {
+                    h->rc = NDX_ENOMEM;
                 }
-            } else {
-                ndx__map_put(&h->terms, ndx__hash64(t, strlen(t), 11), 1);
+            } else if (ndx__map_put(&h->terms, ndx__hash64(t, strlen(t), 11), 1)) {
+                h->rc = NDX_ENOMEM;
             }
         }
 }

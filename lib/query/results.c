@@ -287,6 +287,8 @@ int ndx__results_fill(struct search *S, const struct cnode *root, const struct c
     }
     hl.root = root;
     ndx__hl_collect(&hl, root, 0);
+    if ((rc = hl.rc))
+        goto out;
     for (size_t i = 0; i < n && !rc; i++) {
         const struct cand *c = &cands[i];
         const struct ndx_seg *seg = S->v.segs[c->seg].seg;

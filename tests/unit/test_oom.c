@@ -27,6 +27,11 @@ static void *failing_alloc(void *ud, void *ptr, size_t size)
     return realloc(ptr, size);
 }
 
+/* The snippets of a search with words, a prefix and a phrase: a run that succeeds must give the
+ * same as a run without failures (an allocation failure in highlighting is an error, not fewer
+ * highlights). */
+static char snippets[2048];
+
 static int workload(const char *dir)
 {
     ndx_index *ix = NULL;
@@ -62,6 +67,17 @@ static int workload(const char *dir)
     if (!rc) {
         ndx_results *r = NULL;
         rc = ndx_search(ix, "port strike", 11, NULL, &r, NULL);
+        ndx_results_free(r);
+        r = NULL;
+        const char *hq = "dock* \"port strike\" lisbon";
+        if (!rc)
+            rc = ndx_search(ix, hq, strlen(hq), NULL, &r, NULL);
+        snippets[0] = 0;
+        for (size_t i = 0; !rc && i < ndx_results_count(r); i++) {
+            const ndx_hit *h = ndx_results_hit(r, i);
+            size_t k = strlen(snippets);
+            snprintf(snippets + k, sizeof snippets - k, "%.*s|", (int)h->nsnippet, h->snippet);
+        }
         ndx_results_free(r);
     }
     if (!rc) { /* analytics: facets, a histogram, a timeline, terms */
@@ -107,6 +123,9 @@ TEST(oom_every_allocation_of_ingest_and_commit)
     ndx_set_allocator(failing_alloc, NULL);
     CHECK_EQ(workload(sub), 0);
     long total = count;
+    char want[sizeof snippets];
+    memcpy(want, snippets, sizeof want);
+    CHECK(strstr(want, "<mark>Dockers</mark>") && strstr(want, "<mark>port strike</mark>"));
     CHECK(total > 100);
     int failures_seen = 0;
     for (long n = 1; n <= total; n += (total > 3000 ? 7 : 1)) {
@@ -116,6 +135,11 @@ TEST(oom_every_allocation_of_ingest_and_commit)
         ndx_set_allocator(failing_alloc, NULL);
         int rc = workload(sub);
         ndx_set_allocator(NULL, NULL);
+        if (!rc && strcmp(snippets, want) != 0) {
+            fprintf(stderr, "  allocation %ld: a search succeeded with other snippets:\n  %s\n", n,
+                    snippets);
+            ndx_test_failures++;
+        }
         if (rc) {
             failures_seen++;
             if (rc != NDX_ENOMEM && rc != NDX_EIO) {
