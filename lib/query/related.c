@@ -178,17 +178,11 @@ static int same_article_url(const ndx_article *a, const char *url, size_t n)
         return 0;
     if (a->nurl == n && !memcmp(a->url, url, n))
         return 1;
-    const char *p = a->copies, *end = a->copies + a->ncopies;
-    while (p && p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            nl = end;
-        const char *tab = memchr(p, '\t', (size_t)(nl - p));
-        size_t len = tab ? (size_t)(tab - p) : (size_t)(nl - p);
-        if (len == n && !memcmp(p, url, n))
+    const char *p = a->copies, *u, *src;
+    size_t nu, nsrc;
+    while (ndx_copies_next(&p, a->copies + a->ncopies, &u, &nu, &src, &nsrc))
+        if (nu == n && !memcmp(u, url, n))
             return 1;
-        p = nl + 1;
-    }
     return 0;
 }
 
