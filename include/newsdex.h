@@ -270,7 +270,7 @@ typedef struct ndx_search_opts {
     size_t snippet_words; /**< words per passage (default 30) */
     const char *hl_open;  /**< highlight start marker (default "<mark>") */
     const char *hl_close; /**< highlight end marker (default "</mark>") */
-    int escape_html;      /**< 1: escape &<>" in snippet/teaser text (markers excepted) */
+    int escape_html;      /**< 1: escape &<>"' in snippet/teaser text (markers excepted) */
     int64_t date_from;    /**< extra filter, NDX_DATE_UNKNOWN = none */
     int64_t date_to;
     int collapse;      /**< 1 (default): one hit per story (syndicated copies collapsed) */

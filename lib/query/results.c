@@ -154,32 +154,9 @@ static int make_hit(struct search *S, const struct hlset *hl, const struct cand 
         /* escape after the fact: the teaser holds no markers */
         struct ndx_buf esc;
         ndx__buf_init(&esc, 0);
-        size_t run = 0;
         rc = ndx__buf_reserve(&esc, out.n + out.n / 8 + 16);
-        for (size_t i = 0; i < out.n && !rc; i++) {
-            const char *e;
-            switch (out.p[i]) {
-            case '&':
-                e = "&amp;";
-                break;
-            case '<':
-                e = "&lt;";
-                break;
-            case '>':
-                e = "&gt;";
-                break;
-            case '"':
-                e = "&quot;";
-                break;
-            default:
-                continue;
-            }
-            ndx__buf_append(&esc, out.p + run, i - run, &rc);
-            ndx__buf_puts(&esc, e, &rc);
-            run = i + 1;
-        }
         if (!rc)
-            ndx__buf_append(&esc, out.p + run, out.n - run, &rc);
+            ndx__html_escape((const char *)out.p, out.n, &esc, &rc);
         if (!rc && !esc.p)
             ndx__buf_append(&esc, "", 0, &rc);
         ndx__buf_free(&out);

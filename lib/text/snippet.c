@@ -81,7 +81,7 @@ static const uint8_t wcls[256] = {
     ['&'] = 2, ['<'] = 2,  ['>'] = 2,  ['"'] = 2,  ['\''] = 2,
 };
 
-static const char *w_escape(uint8_t c)
+const char *ndx__html_entity(uint8_t c)
 {
     switch (c) {
     case '&':
@@ -92,9 +92,25 @@ static const char *w_escape(uint8_t c)
         return "&gt;";
     case '"':
         return "&quot;";
-    default:
+    case '\'':
         return "&#39;";
+    default:
+        return NULL;
     }
+}
+
+void ndx__html_escape(const char *s, size_t n, struct ndx_buf *out, int *rc)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < n && !*rc; i++) {
+        const char *e = ndx__html_entity((uint8_t)s[i]);
+        if (!e)
+            continue;
+        ndx__buf_append(out, s + run, i - run, rc);
+        ndx__buf_puts(out, e, rc);
+        run = i + 1;
+    }
+    ndx__buf_append(out, s + run, n - run, rc);
 }
 
 static void w_text(struct writer *w, const char *s, size_t a, size_t b)
@@ -144,7 +160,7 @@ static void w_text(struct writer *w, const char *s, size_t a, size_t b)
         }
         VISIBLE(k);
         FLUSH(k);
-        ndx__buf_puts(w->out, w_escape(c), &w->rc);
+        ndx__buf_puts(w->out, ndx__html_entity(c), &w->rc);
         run = k + 1;
         k++;
     }

@@ -155,6 +155,10 @@ int ndx__teaser(const char *text, size_t ntext, size_t words, struct ndx_buf *ou
 struct ndx_span {
     size_t start, end;
 };
+/* The entity newsdex writes for c when escaping HTML (& < > " '), or NULL for any other byte. */
+const char *ndx__html_entity(uint8_t c);
+/* Append s with & < > " ' written as entities (the snippets' rule; teasers use it too). */
+void ndx__html_escape(const char *s, size_t n, struct ndx_buf *out, int *rc);
 int ndx__snippet(const char *text, size_t ntext, const struct ndx_span *spans, size_t nspans,
                  size_t words, size_t max_passages, const char *open, const char *close,
                  int escape_html, struct ndx_buf *out);

@@ -382,3 +382,18 @@ def test_json_snippet_is_html_escaped(nd, tmp_path):
     assert "&amp;" in h["snippet"]
     assert "<mark>blorptag</mark>" in h["snippet"]
     assert nd.show(tmp_path / "ix", "https://esc.example/1")["text"].startswith("The tag <script>")
+
+
+def test_snippet_and_teaser_escape_alike(nd, tmp_path):
+    """One escaping rule for snippets and teasers: & < > " and ' all become entities."""
+    f = tmp_path / "q.jsonl"
+    f.write_text(json.dumps({"url": "https://esc.example/2", "title": "Quotes",
+                             "maintext": "It's <b>the</b> \"zorbleword\" & more, said O'Brien."})
+                 + "\n", encoding="utf-8")
+    nd.ingest(tmp_path / "ix", f)
+    rc, out, err = nd("search", "--index", tmp_path / "ix", "--json", "zorbleword")
+    assert rc == 0, err
+    h = json.loads(out)["hits"][0]
+    want = "It&#39;s &lt;b&gt;the&lt;/b&gt; &quot;"
+    assert h["snippet"].startswith(want) and "O&#39;Brien" in h["snippet"]
+    assert h["teaser"].startswith(want) and "O&#39;Brien" in h["teaser"]
