@@ -217,6 +217,8 @@ typedef struct ndx_stats {
     int simple;           /**< 1 if the index uses simple analysis */
     int analysis;         /**< analysis version: 2 folds simplified and traditional Chinese
                                and learns aliases; 1 (older indexes) does neither: re-ingest */
+    uint64_t duplicates;  /**< exact copies recorded on live articles (each kept as a URL on its
+                               original, not stored again) */
 } ndx_stats;
 
 NDX_API int ndx_index_stats(ndx_index *ix, ndx_stats *st);

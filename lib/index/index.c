@@ -789,8 +789,11 @@ int ndx_index_stats(ndx_index *ix, ndx_stats *st)
         st->index_bytes += s->size;
         st->text_bytes += s->text_bytes;
         for (uint32_t d = 0; d < s->ndocs; d++) {
+            if (ndx__seg_deleted(r, d))
+                continue;
+            st->duplicates += NDX_NCOPIES(s->col.flags[d]);
             int64_t t = s->col.published[d];
-            if (t == NDX_DATE_UNKNOWN || ndx__seg_deleted(r, d))
+            if (t == NDX_DATE_UNKNOWN)
                 continue;
             if (st->date_min == NDX_DATE_UNKNOWN || t < st->date_min)
                 st->date_min = t;

@@ -69,6 +69,7 @@ typedef struct ndx_stats {
     uint64_t documents; uint64_t deleted; uint64_t segments; uint64_t terms; uint64_t postings;
     uint64_t tokens; uint64_t index_bytes; uint64_t text_bytes; uint64_t generation;
     int64_t date_min; int64_t date_max; int stemming; int simple; int analysis;
+    uint64_t duplicates;
 } ndx_stats;
 int ndx_index_stats(ndx_index *ix, ndx_stats *st);
 int ndx_index_check(ndx_index *ix, void (*on_problem)(void *ctx, const char *msg), void *ctx);

@@ -136,7 +136,7 @@ class Index:
                      index_bytes=st.index_bytes, text_bytes=st.text_bytes,
                      generation=st.generation, date_min=when(st.date_min),
                      date_max=when(st.date_max), stemming=bool(st.stemming),
-                     simple=bool(st.simple))
+                     simple=bool(st.simple), duplicates=st.duplicates)
 
     def __len__(self):
         return self.stats().documents

@@ -254,3 +254,4 @@ class Stats(_Record):
     date_max: Optional[datetime]
     stemming: bool
     simple: bool
+    duplicates: int = 0

@@ -113,9 +113,6 @@ int query_cmd_parse(struct query_cmd *q, int argc, char **argv);
  * (naming "--compare N" when compare is N > 0), and with --json the JSON error with "query",
  * "position" and, for a --compare query, "compare". */
 void print_query_error(ndx_index *ix, size_t compare, const char *query, size_t errpos);
-/* The exact copies recorded on the `documents` live articles (what ingest counts as duplicates:
- * not stored again), or -1 when they cannot be counted (stats --json, GET /api/stats). */
-int64_t exact_copies(ndx_index *ix, uint64_t documents);
 /* The articles matching query (n bytes, every article of a story: not collapsed) and their copies
  * (those articles plus the exact copies recorded on them), counted without fetching a hit.  NDX_OK
  * or ndx_search's error. */

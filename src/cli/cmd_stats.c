@@ -26,19 +26,14 @@ int ndx_cmd_stats(int argc, char **argv)
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
     ndx_stats st;
     ndx_index_stats(ix, &st);
-    int64_t copies = st.documents ? exact_copies(ix, st.documents) : 0;
     if (json) {
-        json_t *o = ndxx_stats_json(&st);
-        if (copies >= 0)
-            json_object_set_new(o, "duplicates", json_integer((json_int_t)copies));
-        print_json(o);
+        print_json(ndxx_stats_json(&st));
     } else {
         char a[32], b[32];
         format_date(st.date_min, a, sizeof a);
         format_date(st.date_max, b, sizeof b);
-        char dup[64] = "";
-        if (copies >= 0)
-            snprintf(dup, sizeof dup, "duplicates  %" PRId64 "\n", copies);
+        char dup[64];
+        snprintf(dup, sizeof dup, "duplicates  %" PRIu64 "\n", st.duplicates);
         printf("documents   %" PRIu64 "\n%sdeleted     %" PRIu64 "%s\nsegments    %" PRIu64
                "\nterms       %" PRIu64 "\npostings    %" PRIu64 "\ntokens      %" PRIu64
                "\nindex size  %.1f MB (%.0f%% of %.1f MB text)\ndates       %s .. %s\n"

@@ -486,16 +486,3 @@ int count_matches(ndx_index *ix, const char *query, size_t n, uint64_t *articles
     ndx_results_free(res);
     return rc;
 }
-
-/*
- * A query every article matches counts the exact copies: its copies total is the matching
- * articles plus the exact copies recorded on them.
- */
-int64_t exact_copies(ndx_index *ix, uint64_t documents)
-{
-    static const char all[] = "NOT zqxjzqxjnevermatches";
-    uint64_t n, copies;
-    if (count_matches(ix, all, sizeof all - 1, &n, &copies) || n != documents)
-        return -1;
-    return (int64_t)(copies - documents);
-}

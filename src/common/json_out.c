@@ -270,6 +270,7 @@ json_t *ndxx_stats_json(const ndx_stats *st)
     json_object_set_new(o, "stemming", json_boolean(st->stemming));
     json_object_set_new(o, "analysis", json_integer(st->analysis));
     json_object_set_new(o, "simple", json_boolean(st->simple));
+    json_object_set_new(o, "duplicates", json_integer((json_int_t)st->duplicates));
     return o;
 }
 

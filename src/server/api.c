@@ -328,8 +328,6 @@ srv_result api_stats(struct server *s, struct MHD_Connection *c, int health)
     int rc = ndx_index_stats(ix, &t);
     if (rc)
         return api_fail(s, c, ix, rc);
-    /* the exact copies recorded on the live articles, as `stats --json` counts them */
-    int64_t copies = !health && t.documents ? exact_copies(ix, t.documents) : 0;
     srv_release(s, ix);
     json_t *o = json_object();
     if (health) {
@@ -340,8 +338,6 @@ srv_result api_stats(struct server *s, struct MHD_Connection *c, int health)
     }
     json_decref(o);
     json_t *j = ndxx_stats_json(&t);
-    if (copies >= 0)
-        json_object_set_new(j, "duplicates", json_integer((json_int_t)copies));
     uint64_t hits, misses;
     size_t entries, bytes;
     srv_cache_stats(&s->cache, &hits, &misses, &entries, &bytes);

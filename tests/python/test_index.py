@@ -156,6 +156,19 @@ def test_stats_match_the_command(sample_index):
         st = ix.stats()
     want = cli_json("stats", "--index", sample_index, "--json")
     assert st.documents == want["documents"] and st.segments == want["segments"]
+    assert st.duplicates == want["duplicates"]
+
+
+def test_stats_count_exact_copies_as_duplicates(tmp_path):
+    body = "The harbour board met on Tuesday and agreed the new tariffs for the winter season."
+    docs = [{"url": f"https://outlet{i}.example/harbour", "title": "Harbour tariffs agreed",
+             "body": body} for i in range(3)]
+    with newsdex.Index(tmp_path / "ix", write=True) as ix:
+        ix.ingest(docs)
+        st = ix.stats()
+    assert (st.documents, st.duplicates) == (1, 2)
+    want = cli_json("stats", "--index", str(tmp_path / "ix"), "--json")
+    assert (want["documents"], want["duplicates"]) == (1, 2)
 
 
 def test_external_statistics(sample_index, tmp_path):
