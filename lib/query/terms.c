@@ -404,8 +404,14 @@ struct fgrun {
     int sampled;
 };
 
-static int check_opts(ndx_index *ix, const ndx_terms_opts *opts)
+/* *opts, or the defaults in *dflt when NULL, checked. */
+static int take_opts(ndx_index *ix, const ndx_terms_opts **optsp, ndx_terms_opts *dflt)
 {
+    if (!*optsp) {
+        ndx_terms_opts_init(dflt);
+        *optsp = dflt;
+    }
+    const ndx_terms_opts *opts = *optsp;
     size_t size = opts->size ? opts->size : TERMS_DEFAULT;
     if (size > TERMS_MAX)
         return ndx__index_fail(ix, NDX_EINVAL, "at most %d terms", TERMS_MAX);
@@ -511,11 +517,7 @@ int ndx_significant_terms(ndx_index *ix, const char *query, size_t nquery,
 {
     *out = NULL;
     ndx_terms_opts dflt;
-    if (!opts) {
-        ndx_terms_opts_init(&dflt);
-        opts = &dflt;
-    }
-    int rc = check_opts(ix, opts);
+    int rc = take_opts(ix, &opts, &dflt);
     if (rc)
         return rc;
     size_t size = opts->size ? opts->size : TERMS_DEFAULT;
@@ -626,11 +628,7 @@ int ndx_shard_terms_foreground(ndx_index *ix, const char *query, size_t nquery,
 {
     *out = NULL;
     ndx_terms_opts dflt;
-    if (!opts) {
-        ndx_terms_opts_init(&dflt);
-        opts = &dflt;
-    }
-    int rc = check_opts(ix, opts);
+    int rc = take_opts(ix, &opts, &dflt);
     if (rc)
         return rc;
     struct fgrun r;

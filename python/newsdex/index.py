@@ -299,10 +299,7 @@ class Index:
         rc = lib.ndx_shard_terms_foreground(self._fresh(), raw, len(raw), o, out, n, epos)
         if rc:
             raise self._fail(rc, offset=epos[0]) if rc == lib.NDX_ESYNTAX else self._fail(rc)
-        try:
-            return json.loads(ffi.unpack(out[0], n[0]))
-        finally:
-            lib.ndx_free(out[0])
+        return _json_of(out, n)
 
     def terms_background(self, terms, langs=(), bg=False):
         """Significant terms over shards, second part (ndx_shard_terms_background): this
@@ -312,10 +309,7 @@ class Index:
                           "bg": bool(bg)}).encode()
         out, n = ffi.new("char **"), ffi.new("size_t *")
         self._call(lib.ndx_shard_terms_background(self._fresh(), raw, len(raw), out, n))
-        try:
-            return json.loads(ffi.unpack(out[0], n[0]))
-        finally:
-            lib.ndx_free(out[0])
+        return _json_of(out, n)
 
     def query_stats(self, q):
         """The collection statistics q is scored with on this index, as a dict (documents,
@@ -326,10 +320,7 @@ class Index:
         rc = lib.ndx_query_stats(self._fresh(), raw, len(raw), out, n, epos)
         if rc:
             raise self._fail(rc, offset=epos[0]) if rc == lib.NDX_ESYNTAX else self._fail(rc)
-        try:
-            return json.loads(ffi.unpack(out[0], n[0]))
-        finally:
-            lib.ndx_free(out[0])
+        return _json_of(out, n)
 
     def set_stats(self, stats):
         """Score this handle's searches with external statistics (a dict as query_stats gives,
@@ -394,10 +385,7 @@ class Index:
         a, _akeep = _c_article(article, "article", [])
         out, n = ffi.new("char **"), ffi.new("size_t *")
         self._call(lib.ndx_article_stats(self._fresh(), a, out, n))
-        try:
-            return json.loads(ffi.unpack(out[0], n[0]))
-        finally:
-            lib.ndx_free(out[0])
+        return _json_of(out, n)
 
     def export(self, q="", body=True):
         """Every article matching q (all of them; "" = every article), in index order, as an
@@ -470,6 +458,14 @@ def sketch_similarity(keys_a, keys_b):
     a = ffi.from_buffer("ndx_article_keys *", keys_a)
     b = ffi.from_buffer("ndx_article_keys *", keys_b)
     return lib.ndx_sketch_similarity(a.sketch, b.sketch)
+
+
+def _json_of(out, n):
+    """The JSON text a library call returned in *out (n[0] bytes), parsed; *out freed."""
+    try:
+        return json.loads(ffi.unpack(out[0], n[0]))
+    finally:
+        lib.ndx_free(out[0])
 
 
 def _terms_opts(size, sample, method, date_from, date_to):
