@@ -196,6 +196,12 @@ class ShardedArchive:
                 missing.append(shard)
         return out, missing
 
+    def _share(self, data):
+        """Data every shard's task reads: sent to the workers once, not in each task."""
+        if self.client is None or not data:
+            return data
+        return self.client.scatter([data], broadcast=True)[0]  # one future, not one an item
+
     def _gid(self, shard_index, local):
         return local * len(self.shards) + shard_index
 
@@ -224,9 +230,7 @@ class ShardedArchive:
                 arts += got
                 rep.merge(r)
         batch = Batch(arts)
-        keys = batch.raw
-        if self.client is not None and keys:
-            keys = self.client.scatter(keys, broadcast=True)
+        keys = self._share(batch.raw)
         placements, _ = self._map(_task_place, [(s, (keys, story_threshold))
                                                 for s in self.shards])
         batches = [[] for _ in self.shards]
@@ -365,7 +369,8 @@ class ShardedArchive:
         F, B, total, terms = sig.merge_foregrounds(fgs)
         cands = sig.candidates(F, terms)
         langs = sorted({terms[k][1] for k in cands})
-        backs, _ = self._map(_task_terms_bg, [(s, (cands, langs, False)) for s in self.shards])
+        shared = self._share(cands)
+        backs, _ = self._map(_task_terms_bg, [(s, (shared, langs, False)) for s in self.shards])
         back = {"docs": sum(b["docs"] for b in backs),
                 "df": [[sum(b["df"][i][k] for b in backs) for k in (0, 1)]
                        for i in range(len(cands))],
@@ -374,7 +379,8 @@ class ShardedArchive:
         ranked = sig.estimate(method, F, terms, cands, back)
         best = ranked[:sig.exact_count(size)]
         keys = [k for _, _, k in best]
-        counted, _ = self._map(_task_terms_bg, [(s, (keys, [], True)) for s in self.shards])
+        shared = self._share(keys)
+        counted, _ = self._map(_task_terms_bg, [(s, (shared, [], True)) for s in self.shards])
         bgs = [sum(c["bg"][i] for c in counted) for i in range(len(keys))]
         return sig.final(q, method, size, F, B, bool(sample) and total > sample, terms, best,
                          bgs)
