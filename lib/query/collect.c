@@ -1,7 +1,8 @@
 /*
  * collect.c - the analytics collectors of the matching pass (docs/ANALYTICS.md): facets by
- * source, lang, wire, year and month, and date histograms, each value or bucket counted as
- * stories and as copies, exactly.
+ * source, lang, wire, year and month (keyword fields: keyfacet.c), and date histograms, each value
+ * or bucket counted as stories and as copies, exactly.  The structures both files share are in
+ * collect.h.
  *
  * During the pass each match appends one small record (story, day, source, lang, wire, copies)
  * read from the segment's columns; an article carrying exact copies from other sources adds one
@@ -11,9 +12,10 @@
  * hash table is touched per match but for new source strings and languages.
  *
  * The `all_stories` of a histogram's buckets come from a second pass over the query's filters
- * alone (its top-level date:, source:, url:, lang: conditions, without the text).
+ * alone (its top-level date:, wire:, source:, url:, lang: and keyword conditions, without the
+ * text).
  */
-#include "query/eval.h"
+#include "query/collect.h"
 #include "util/civil.h"
 
 #include <inttypes.h>
@@ -71,14 +73,7 @@ const char *ndx_interval_name(int interval)
 
 /* ---- interned value strings ---------------------------------------------------------------- */
 
-struct vtab {
-    struct ndx_map idx; /* hash (| 1) -> index + 1; a collision moves on to the next seed */
-    char **s;
-    size_t *n;
-    size_t count, cap;
-};
-
-static int vtab_intern(struct vtab *t, const char *s, size_t n, uint32_t *out)
+int ndx__vtab_intern(struct vtab *t, const char *s, size_t n, uint32_t *out)
 {
     for (uint64_t seed = 17;; seed++) {
         uint64_t h = ndx__hash64(s, n, seed) | 1;
@@ -115,7 +110,7 @@ static int vtab_intern(struct vtab *t, const char *s, size_t n, uint32_t *out)
     }
 }
 
-static void vtab_free(struct vtab *t)
+void ndx__vtab_free(struct vtab *t)
 {
     for (size_t i = 0; i < t->count; i++)
         ndx_free(t->s[i]);
@@ -126,48 +121,6 @@ static void vtab_free(struct vtab *t)
 }
 
 /* ---- records ------------------------------------------------------------------------------- */
-
-#define UNDATED INT32_MIN
-
-struct crec {
-    uint64_t story;
-    uint32_t art;    /* the article's number in the pass (its copies' records share it) */
-    int32_t day;     /* days since 1970-01-01 (UTC), UNDATED; the filter pass: bucket offset */
-    uint32_t source; /* index in the source table */
-    uint32_t copies; /* 1 + exact copies the record stands for */
-    uint16_t lang;   /* index in the language table */
-    uint8_t wire;
-};
-
-struct ndx_coll {
-    struct search *S;
-    size_t nf;
-    int field[NDX_MAX_FACETS];
-    ndx_facet_spec spec[NDX_MAX_FACETS];
-    int need_source, need_lang;
-    int interval;
-    struct crec *r;
-    size_t n, cap;
-    struct vtab src, lang;
-    const struct ndx_segref *cur; /* segment whose ordinals segsrc maps */
-    uint32_t *segsrc;             /* source ordinal of cur -> index + 1 (0: not looked up yet) */
-    size_t nsegsrc;
-    uint16_t last_code;
-    uint32_t last_lang;       /* index + 1 of last_code, 0: none */
-    int32_t dmin, dmax;       /* days of the dated records */
-    int64_t y0, y1, mi0, mi1; /* their years and month numbers (date_span) */
-    /* the histogram over its own span [hlo, hhi] (bucket numbers) */
-    int64_t hlo, hhi;
-    uint64_t *hst, *hcp;
-    struct ndx_buf scratch;
-    /* keyword facets: the articles of the pass, in order (their records' `art`) */
-    int need_arts;
-    struct art {
-        const struct ndx_segref *ref;
-        uint32_t doc;
-    } * arts;
-    size_t narts, caparts;
-};
 
 static int push(struct ndx_coll *c)
 {
@@ -200,7 +153,7 @@ static int source_index(struct ndx_coll *c, const struct ndx_segref *ref, uint32
     size_t n = 0;
     if (ndx__seg_source(ref->seg, ord, &s, &n) != NDX_OK)
         s = "", n = 0;
-    int rc = vtab_intern(&c->src, s, n, out);
+    int rc = ndx__vtab_intern(&c->src, s, n, out);
     if (!rc && ord < ref->seg->nsources)
         c->segsrc[ord] = *out + 1;
     return rc;
@@ -218,7 +171,7 @@ static int copy_records(struct ndx_coll *c, const struct ndx_segref *ref, uint32
     size_t nurl, n;
     while (c->r[i].copies > 1 && ndx_copies_next(&p, a.copies + a.ncopies, &url, &nurl, &s, &n)) {
         uint32_t si;
-        if ((rc = vtab_intern(&c->src, s ? s : "", n, &si)) || (rc = push(c)))
+        if ((rc = ndx__vtab_intern(&c->src, s ? s : "", n, &si)) || (rc = push(c)))
             return rc;
         c->r[c->n - 1] = c->r[i];
         c->r[c->n - 1].copies = 1;
@@ -264,7 +217,7 @@ int ndx__coll_add(struct ndx_coll *c, const struct ndx_segref *ref, uint32_t doc
         if (!c->last_lang || code != c->last_code) {
             char l[2] = {(char)(code & 0xff), (char)(code >> 8)};
             uint32_t li;
-            if ((rc = vtab_intern(&c->lang, l, l[1] ? 2 : l[0] ? 1 : 0, &li)))
+            if ((rc = ndx__vtab_intern(&c->lang, l, l[1] ? 2 : l[0] ? 1 : 0, &li)))
                 return rc;
             c->last_code = code;
             c->last_lang = li + 1;
@@ -450,8 +403,8 @@ void ndx__coll_free(struct ndx_coll *c)
     if (!c)
         return;
     ndx_free(c->r);
-    vtab_free(&c->src);
-    vtab_free(&c->lang);
+    ndx__vtab_free(&c->src);
+    ndx__vtab_free(&c->lang);
     ndx_free(c->segsrc);
     ndx_free(c->hst);
     ndx_free(c->hcp);
@@ -541,13 +494,6 @@ static void value_text(const struct ndx_coll *c, int f, uint32_t v, char *buf, c
     }
 }
 
-struct fcount {
-    uint64_t stories, copies;
-    uint32_t v;
-    const char *s;
-    size_t n;
-};
-
 static int cmp_fcount(const void *a, const void *b)
 {
     const struct fcount *x = a, *y = b;
@@ -576,145 +522,6 @@ static int has_prefix(const char *s, size_t n, const char *p, size_t np)
     return 1;
 }
 
-/* ---- keyword facets: the values of the matching articles from their terms' postings --------- */
-
-struct kwpass {
-    const struct art *arts;
-    const uint32_t *order; /* indices into arts of one segment's run, by doc */
-    size_t n;
-    size_t nprefix;
-    struct vtab *vals;
-    uint32_t (*pairs)[2]; /* (article, value) */
-    size_t npairs, cap;
-    const struct ndx_seg *seg;
-    int rc;
-};
-
-static int kw_term(void *ctx, const char *t, size_t n, const struct ndx_terminfo *ti)
-{
-    struct kwpass *k = ctx;
-    uint32_t v;
-    if ((k->rc = vtab_intern(k->vals, t + k->nprefix, n - k->nprefix, &v)))
-        return 1;
-    struct ndx_pl pl;
-    ndx__pl_init(&pl, k->seg, ti);
-    size_t j = 0;
-    for (uint32_t d = pl.doc; d != NDX_DOC_END && j < k->n;) {
-        uint32_t want = k->arts[k->order[j]].doc;
-        if (d < want) {
-            d = ndx__pl_advance(&pl, want);
-            continue;
-        }
-        if (d == want) {
-            if (ndx__grow(&k->pairs, &k->cap, k->npairs + 1, sizeof *k->pairs, 1024)) {
-                k->rc = NDX_ENOMEM;
-                return 1;
-            }
-            k->pairs[k->npairs][0] = k->order[j];
-            k->pairs[k->npairs][1] = v;
-            k->npairs++;
-        }
-        j++;
-    }
-    if (pl.corrupt) {
-        k->rc = NDX_ECORRUPT;
-        return 1;
-    }
-    return 0;
-}
-
-static const struct art *sort_arts;
-
-static int cmp_art(const void *a, const void *b)
-{
-    const struct art *x = &sort_arts[*(const uint32_t *)a], *y = &sort_arts[*(const uint32_t *)b];
-    if (x->ref != y->ref)
-        return x->ref < y->ref ? -1 : 1;
-    return (x->doc > y->doc) - (x->doc < y->doc);
-}
-
-/* Count the values of keyword facet i into *pfc (k values, interned in vals). */
-static int keyword_counts(struct ndx_coll *c, size_t i, struct vtab *vals, struct fcount **pfc,
-                          size_t *pk)
-{
-    const ndx_facet_spec *sp = &c->spec[i];
-    struct kwpass k = {.arts = c->arts, .vals = vals};
-    struct ndx_buf prefix;
-    ndx__buf_init(&prefix, 0);
-    int rc = 0;
-    ndx__keyword_prefix(sp->field, sp->nfield, &prefix, &rc);
-    k.nprefix = prefix.n;
-    uint32_t *order = rc ? NULL : ndx_malloc((c->narts ? c->narts : 1) * sizeof *order);
-    if (!rc && !order)
-        rc = NDX_ENOMEM;
-    for (size_t j = 0; j < c->narts && !rc; j++)
-        order[j] = (uint32_t)j;
-    if (!rc && c->narts > 1) {
-        sort_arts = c->arts;
-        qsort(order, c->narts, sizeof *order, cmp_art);
-    }
-    for (size_t j = 0; j < c->narts && !rc;) {
-        size_t e = j;
-        while (e < c->narts && c->arts[order[e]].ref == c->arts[order[j]].ref)
-            e++;
-        k.seg = c->arts[order[j]].ref->seg;
-        k.order = order + j;
-        k.n = e - j;
-        ndx__seg_terms(k.seg, (const char *)prefix.p, prefix.n, kw_term, &k);
-        rc = k.rc;
-        j = e;
-    }
-    /* the values of each article, by article number (offsets into vof) */
-    size_t *off = rc ? NULL : ndx_calloc(c->narts + 1, sizeof *off);
-    uint32_t *vof = rc ? NULL : ndx_malloc((k.npairs ? k.npairs : 1) * sizeof *vof);
-    if (!rc && (!off || !vof))
-        rc = NDX_ENOMEM;
-    for (size_t j = 0; j < k.npairs && !rc; j++)
-        off[k.pairs[j][0] + 1]++;
-    for (size_t j = 0; j < c->narts && !rc; j++)
-        off[j + 1] += off[j];
-    for (size_t j = 0; j < k.npairs && !rc; j++)
-        vof[off[k.pairs[j][0]]++] = k.pairs[j][1];
-    for (size_t j = c->narts; j > 0 && !rc; j--)
-        off[j] = off[j - 1];
-    if (!rc)
-        off[0] = 0;
-    size_t nv = vals->count;
-    struct fcount *fc = rc ? NULL : ndx_calloc(nv ? nv : 1, sizeof *fc);
-    uint64_t *stamp = rc ? NULL : ndx_calloc(nv ? nv : 1, sizeof *stamp);
-    if (!rc && (!fc || !stamp))
-        rc = NDX_ENOMEM;
-    uint64_t group = 0;
-    for (size_t j = 0; j < c->n && !rc; j++) {
-        const struct crec *x = &c->r[j];
-        if (j == 0 || x->story != c->r[j - 1].story)
-            group++;
-        for (size_t q = off[x->art]; q < off[x->art + 1]; q++) {
-            uint32_t v = vof[q];
-            fc[v].copies += x->copies;
-            if (stamp[v] != group) {
-                stamp[v] = group;
-                fc[v].stories++;
-            }
-        }
-    }
-    for (size_t v = 0; v < nv && !rc; v++)
-        fc[v].s = vals->s[v], fc[v].n = vals->n[v];
-    ndx__buf_free(&prefix);
-    ndx_free(order);
-    ndx_free(k.pairs);
-    ndx_free(off);
-    ndx_free(vof);
-    ndx_free(stamp);
-    if (rc) {
-        ndx_free(fc);
-        return rc;
-    }
-    *pfc = fc;
-    *pk = nv;
-    return NDX_OK;
-}
-
 /* Facet i of the collector into *out. */
 static int facet_result(struct ndx_coll *c, size_t i, ndx_facet *out)
 {
@@ -730,7 +537,7 @@ static int facet_result(struct ndx_coll *c, size_t i, ndx_facet *out)
     char(*texts)[16] = NULL;
     int rc;
     if (f == FF_KEYWORD) {
-        rc = keyword_counts(c, i, &kwvals, &fc, &k);
+        rc = ndx__keyword_counts(c, i, &kwvals, &fc, &k);
     } else {
         k = nvalues(c, f);
         fc = ndx_calloc(k ? k : 1, sizeof *fc);
@@ -794,7 +601,7 @@ static int facet_result(struct ndx_coll *c, size_t i, ndx_facet *out)
     ndx_free(fc);
     ndx_free(stamp);
     ndx_free(texts);
-    vtab_free(&kwvals);
+    ndx__vtab_free(&kwvals);
     return rc;
 }
 

@@ -1,0 +1,83 @@
+/*
+ * collect.h - the internals the analytics collectors share: collect.c (records, value tables,
+ * facets, histograms) and keyfacet.c (keyword field facets from the terms' postings).  The
+ * interface the matching pass calls is in eval.h (ndx__coll_*).
+ */
+#ifndef NDX_COLLECT_H
+#define NDX_COLLECT_H
+
+#include "query/eval.h"
+
+/* ---- interned value strings (collect.c) ---------------------------------------------------- */
+
+struct vtab {
+    struct ndx_map idx; /* hash (| 1) -> index + 1; a collision moves on to the next seed */
+    char **s;
+    size_t *n;
+    size_t count, cap;
+};
+
+int ndx__vtab_intern(struct vtab *t, const char *s, size_t n, uint32_t *out);
+void ndx__vtab_free(struct vtab *t);
+
+/* ---- records and the collector ------------------------------------------------------------- */
+
+#define UNDATED INT32_MIN
+
+struct crec {
+    uint64_t story;
+    uint32_t art;    /* the article's number in the pass (its copies' records share it) */
+    int32_t day;     /* days since 1970-01-01 (UTC), UNDATED; the filter pass: bucket offset */
+    uint32_t source; /* index in the source table */
+    uint32_t copies; /* 1 + exact copies the record stands for */
+    uint16_t lang;   /* index in the language table */
+    uint8_t wire;
+};
+
+/* A matching article, for keyword facets: its record's `art` is its index in ndx_coll.arts. */
+struct art {
+    const struct ndx_segref *ref;
+    uint32_t doc;
+};
+
+struct ndx_coll {
+    struct search *S;
+    size_t nf;
+    int field[NDX_MAX_FACETS];
+    ndx_facet_spec spec[NDX_MAX_FACETS];
+    int need_source, need_lang;
+    int interval;
+    struct crec *r;
+    size_t n, cap;
+    struct vtab src, lang;
+    const struct ndx_segref *cur; /* segment whose ordinals segsrc maps */
+    uint32_t *segsrc;             /* source ordinal of cur -> index + 1 (0: not looked up yet) */
+    size_t nsegsrc;
+    uint16_t last_code;
+    uint32_t last_lang;       /* index + 1 of last_code, 0: none */
+    int32_t dmin, dmax;       /* days of the dated records */
+    int64_t y0, y1, mi0, mi1; /* their years and month numbers (date_span) */
+    /* the histogram over its own span [hlo, hhi] (bucket numbers) */
+    int64_t hlo, hhi;
+    uint64_t *hst, *hcp;
+    struct ndx_buf scratch;
+    /* keyword facets: the articles of the pass, in order (their records' `art`) */
+    int need_arts;
+    struct art *arts;
+    size_t narts, caparts;
+};
+
+/* One value of a facet as counted. */
+struct fcount {
+    uint64_t stories, copies;
+    uint32_t v;
+    const char *s;
+    size_t n;
+};
+
+/* Count the values of keyword facet i (keyfacet.c): *pfc receives *pk counts, one per value
+ * interned in vals (its text in s, n). */
+int ndx__keyword_counts(struct ndx_coll *c, size_t i, struct vtab *vals, struct fcount **pfc,
+                        size_t *pk);
+
+#endif
