@@ -141,6 +141,12 @@ NDX_API const char *ndx_errmsg(const ndx_index *ix);
 /** Set the writer's in-memory buffer budget in bytes (default 256 MiB); flushed past it. */
 NDX_API int ndx_index_set_memory_limit(ndx_index *ix, size_t bytes);
 /**
+ * Analyse added articles on n threads (0: one per core; 1, the default: in the calling thread).
+ * Decisions (updates, exact copies, stories) stay in the order of the calls, and the index is
+ * the same whatever n.  Writers only.
+ */
+NDX_API int ndx_index_set_threads(ndx_index *ix, unsigned n);
+/**
  * Set the budget in bytes of the handle's cache of decompressed stored text (default 32 MiB for
  * read handles, 0 for writers; 0 turns it off).  Articles read again (result lists, article pages,
  * related stories) then skip decompression.  Drops what the cache held.

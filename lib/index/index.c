@@ -168,6 +168,7 @@ void ndx_index_close(ndx_index *ix)
     ndx__segs_free(ix);
     ndx__aliases_free(ix->aliases);
     ndx__dcache_free(&ix->dc);
+    ndx__pool_free(ix->pool);
     ndx__builder_free(ix->bld);
     ndx_free(ix->bld_del);
     ndx__map_free(&ix->url_map);
@@ -190,6 +191,28 @@ int ndx_index_set_memory_limit(ndx_index *ix, size_t bytes)
     if (bytes < (1u << 20))
         return ndx__index_fail(ix, NDX_EINVAL, "memory limit below 1 MiB");
     ix->mem_limit = bytes;
+    return NDX_OK;
+}
+
+int ndx_index_set_threads(ndx_index *ix, unsigned n)
+{
+    if (!ix->bld)
+        return ndx__index_fail(ix, NDX_EREADONLY, "index opened read-only");
+    if (n == 0) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        n = c > 0 ? (unsigned)NDX_MIN(c, 64) : 1;
+    }
+    if (n > 64)
+        return ndx__index_fail(ix, NDX_EINVAL, "at most 64 threads");
+    int rc = ix->pool ? ndx__pool_finish(ix->pool, ix->bld) : NDX_OK;
+    ndx__pool_free(ix->pool);
+    ix->pool = NULL;
+    if (rc) {
+        ndx__builder_reset(ix->bld);
+        return ndx__index_fail(ix, rc, "cannot analyse the articles: %s", ndx_strerror(rc));
+    }
+    if (n > 1 && (rc = ndx__pool_new(n, ix->stem, ix->simple, ix->analysis >= 2, &ix->pool)))
+        return ndx__index_fail(ix, rc, "cannot start %u threads: %s", n, ndx_strerror(rc));
     return NDX_OK;
 }
 
@@ -256,6 +279,11 @@ int ndx__flush_builder(ndx_index *ix)
 {
     if (!ix->bld || ndx__builder_ndocs(ix->bld) == 0)
         return NDX_OK;
+    int prc = ix->pool ? ndx__pool_finish(ix->pool, ix->bld) : NDX_OK;
+    if (prc) {
+        ndx__builder_reset(ix->bld);
+        return ndx__index_fail(ix, prc, "cannot analyse the articles: %s", ndx_strerror(prc));
+    }
     char name[40];
     snprintf(name, sizeof name, "seg-%012" PRIx64, ix->next_seg++);
     char *msg = NULL;
@@ -377,6 +405,10 @@ static uint32_t count_lines(const char *s, size_t n)
     return k > 0xffff ? 0xffff : k;
 }
 
+/* Memory of the postings, terms and term tables per byte of title and body text (3 on BBC and
+ * livedoor news, English and Japanese). */
+#define POOL_BYTES_PER_TEXT_BYTE 3
+
 /* Add to the builder.  keep_story: the story to keep (re-adds), or 0 to assign one. */
 static int builder_add(ndx_index *ix, uint64_t gid, const ndx_article *a, const char *lang,
                        uint64_t uh, uint64_t ch, uint64_t keep_story)
@@ -394,7 +426,8 @@ static int builder_add(ndx_index *ix, uint64_t gid, const ndx_article *a, const 
         (a->flags & (NDX_ART_TEASER | NDX_ART_SUMMARY | NDX_ART_LISTING | NDX_ART_OTHER_PAGE)) |
         (ndx__wire_signal(a->body, a->nbody) ? NDX_ART_WIRE : 0) |
         count_lines(a->copies, a->ncopies) << 16;
-    int rc = ndx__builder_add(ix->bld, gid, a, lang, &m);
+    int rc = ix->pool ? ndx__pool_add(ix->pool, ix->bld, gid, a, lang, &m)
+                      : ndx__builder_add(ix->bld, gid, a, lang, &m);
     if (rc)
         return ndx__index_fail(ix, rc, "cannot add article: %s", ndx_strerror(rc));
     uint32_t d = ndx__builder_ndocs(ix->bld) - 1;
@@ -408,7 +441,10 @@ static int builder_add(ndx_index *ix, uint64_t gid, const ndx_article *a, const 
     if (rc)
         return rc;
     ix->dirty = 1;
-    if (ndx__builder_memory(ix->bld) > ix->mem_limit)
+    /* the analysis threads' postings are estimated from the text given them, not measured as
+     * they grow, so that the segments' bounds do not depend on timing */
+    size_t est = ix->pool ? POOL_BYTES_PER_TEXT_BYTE * ndx__builder_text_bytes(ix->bld) : 0;
+    if (ndx__builder_memory(ix->bld) + est > ix->mem_limit)
         rc = ndx__flush_builder(ix);
     return rc;
 }

@@ -254,6 +254,8 @@ const uint16_t *ndx__builder_sig(const struct ndx_builder *b, uint32_t doc);
 uint64_t ndx__builder_story(const struct ndx_builder *b, uint32_t doc);
 uint32_t ndx__builder_ndocs(const struct ndx_builder *b);
 size_t ndx__builder_memory(const struct ndx_builder *b);
+/* Bytes of title and body text of the buffered documents. */
+size_t ndx__builder_text_bytes(const struct ndx_builder *b);
 /* Fetch a buffered article (as ndx__seg_doc). */
 int ndx__builder_doc(struct ndx_builder *b, uint32_t doc, struct ndx_buf *scratch, ndx_article *a);
 /* Columns of buffered docs, for lookups before the flush. */
@@ -263,6 +265,29 @@ uint64_t ndx__builder_gid(const struct ndx_builder *b, uint32_t doc);
  * dl.  The builder is reset (empty) afterwards, on success or failure.
  */
 int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name, char **errmsg);
+
+/* ---- parallel ingest (build_pool.c; worker side in segwriter.c) ---------------------------- */
+
+/* A worker builder: analyse article a as document doc of the builder that holds its columns and
+ * stored record (put with dl 0).  Documents must come in increasing order. */
+int ndx__builder_analyze(struct ndx_builder *b, uint32_t doc, const ndx_article *a,
+                         const char *lang);
+/* Move the postings and document lengths of the worker builders w[0..nw) into b, whose
+ * documents they analysed; each term's postings end up in document order, as ndx__builder_add
+ * would have left them.  b must have no postings of its own.  The workers are left to reset. */
+int ndx__builder_absorb(struct ndx_builder *b, struct ndx_builder *const *w, size_t nw);
+
+struct ndx_pool;
+/* A pool of nthreads analysis threads, each with its own builder (stem, simple, han_fold). */
+int ndx__pool_new(size_t nthreads, int stem, int simple, int han_fold, struct ndx_pool **out);
+void ndx__pool_free(struct ndx_pool *p);
+/* Put the columns and stored record of the next document into b (as ndx__builder_add) and hand
+ * its analysis to the pool. */
+int ndx__pool_add(struct ndx_pool *p, struct ndx_builder *b, uint64_t gid, const ndx_article *a,
+                  const char *lang, const struct ndx_docmeta *m);
+/* Wait for every queued analysis and absorb the workers into b; the workers are empty after,
+ * on success or failure. */
+int ndx__pool_finish(struct ndx_pool *p, struct ndx_builder *b);
 
 /* ---- content normalisation (segwriter.c) -------------------------------------------------- */
 
@@ -312,6 +337,7 @@ struct ndx_index {
     int dir_checked;           /* dir_mtime is valid and that check found nothing new */
     /* writer state */
     struct ndx_builder *bld;
+    struct ndx_pool *pool;      /* analysis threads (ndx_index_set_threads), or NULL */
     uint8_t *bld_del;           /* deletions among buffered docs */
     size_t bld_del_cap;         /* bytes */
     struct ndx_map url_map;     /* url hash -> gid */

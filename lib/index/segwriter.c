@@ -63,6 +63,10 @@ struct ndx_builder {
 #undef COLUMN_BUF
     } col;
     struct ndx_buf kwterm; /* scratch: a keyword term */
+    /* a worker builder of a parallel ingest (ndx__builder_analyze): u32 doc, dl, title_len for
+     * each document analysed, in increasing document order */
+    struct ndx_buf doclens;
+    uint32_t nanalysed;
     /* sources dictionary */
     struct ndx_buf src_bytes; /* concatenated */
     struct ndx_buf src_offs;  /* u32 offsets (count+1 once finished) */
@@ -466,7 +470,7 @@ static void builder_clear(struct ndx_builder *b)
     NDX_COLUMNS(COLUMN_FREE)
 #undef COLUMN_FREE
     struct ndx_buf *bufs[] = {&b->terms,  &b->src_bytes, &b->src_offs, &b->ds_blocks,
-                              &b->ds_idx, &b->ds_cur,    &b->kwterm};
+                              &b->ds_idx, &b->ds_cur,    &b->kwterm,   &b->doclens};
     for (size_t i = 0; i < NDX_ARRAY_LEN(bufs); i++)
         ndx__buf_free(bufs[i]);
     int stem = b->stem, simple = b->simple;
@@ -508,6 +512,11 @@ size_t ndx__builder_memory(const struct ndx_builder *b)
     return b->post_bytes + (size_t)b->capacc * sizeof(struct tacc) +
            (size_t)b->tcap * sizeof(uint64_t) + b->terms.cap + b->ds_blocks.cap + b->ds_cur.cap +
            (size_t)b->ndocs * (NDX_COLUMN_BYTES + 16) + b->src_bytes.cap;
+}
+
+size_t ndx__builder_text_bytes(const struct ndx_builder *b)
+{
+    return (size_t)b->text_bytes;
 }
 
 uint64_t ndx__builder_gid(const struct ndx_builder *b, uint32_t doc)
@@ -553,14 +562,11 @@ static int put_doc(struct ndx_builder *b, uint64_t gid, const ndx_article *a, co
     return NDX_OK;
 }
 
-int ndx__builder_add(struct ndx_builder *b, uint64_t gid, const ndx_article *a, const char *lang,
-                     const struct ndx_docmeta *m)
+/* Analyse the text and metadata of doc b->doc into the postings; *dl and *title_len as put_doc
+ * takes them. */
+static int analyze_doc(struct ndx_builder *b, const ndx_article *a, const char *lang, uint32_t *dl,
+                       uint32_t *title_len_out)
 {
-    if (b->rc)
-        return b->rc;
-    if (b->ndocs == UINT32_MAX - 1)
-        return NDX_ETOOBIG;
-    b->doc = b->ndocs;
     b->ntouched = 0;
     b->npend = 0;
     uint32_t next = 0;
@@ -603,8 +609,196 @@ int ndx__builder_add(struct ndx_builder *b, uint64_t gid, const ndx_article *a, 
         t->cur_doc = 0;
         b->npostings++;
     }
-    uint64_t dl = body_tokens + (uint64_t)NDX_TITLE_WEIGHT * title_len;
-    return put_doc(b, gid, a, lang, m, dl > UINT32_MAX ? UINT32_MAX : (uint32_t)dl, title_len);
+    uint64_t n = body_tokens + (uint64_t)NDX_TITLE_WEIGHT * title_len;
+    *dl = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+    *title_len_out = title_len;
+    return NDX_OK;
+}
+
+int ndx__builder_add(struct ndx_builder *b, uint64_t gid, const ndx_article *a, const char *lang,
+                     const struct ndx_docmeta *m)
+{
+    if (b->rc)
+        return b->rc;
+    if (b->ndocs == UINT32_MAX - 1)
+        return NDX_ETOOBIG;
+    b->doc = b->ndocs;
+    uint32_t dl, title_len;
+    int rc = analyze_doc(b, a, lang, &dl, &title_len);
+    return rc ? rc : put_doc(b, gid, a, lang, m, dl, title_len);
+}
+
+/* ---- parallel ingest: worker builders and their merge (build_pool.c) ---------------------- */
+
+int ndx__builder_analyze(struct ndx_builder *b, uint32_t doc, const ndx_article *a,
+                         const char *lang)
+{
+    if (b->rc)
+        return b->rc;
+    if (b->nanalysed && doc <= b->doc)
+        return fail_if(b, NDX_EINVAL), b->rc;
+    b->doc = doc;
+    uint32_t dl, title_len;
+    if (analyze_doc(b, a, lang, &dl, &title_len))
+        return b->rc;
+    ndx__buf_put_u32(&b->doclens, doc, &b->rc);
+    ndx__buf_put_u32(&b->doclens, dl, &b->rc);
+    ndx__buf_put_u32(&b->doclens, title_len, &b->rc);
+    b->nanalysed++;
+    return b->rc;
+}
+
+/* Room for need more bytes in t's postings. */
+static int post_reserve(struct ndx_builder *b, struct tacc *t, size_t need)
+{
+    if (t->npost + need + 10 <= t->cappost)
+        return NDX_OK;
+    if (t->npost + need + 10 > UINT32_MAX / 2)
+        return fail_if(b, NDX_ETOOBIG), b->rc;
+    uint32_t cap = t->cappost ? t->cappost : 16;
+    while (cap < t->npost + need + 10)
+        cap *= 2;
+    uint8_t *p = ndx_realloc(t->post, cap);
+    if (!p)
+        return fail_if(b, NDX_ENOMEM), b->rc;
+    b->post_bytes += cap - t->cappost;
+    t->post = p;
+    t->cappost = cap;
+    return NDX_OK;
+}
+
+/* A reading position in one worker's postings of a term: the next posting's document and the
+ * bytes after its document gap. */
+struct pcur {
+    const uint8_t *p, *end;
+    uint32_t doc;
+    int live;
+};
+
+static void pcur_next(struct pcur *c, int first)
+{
+    uint64_t gap;
+    if (c->p >= c->end || ndx__get_varint(&c->p, c->end, &gap)) {
+        c->live = 0;
+        return;
+    }
+    c->doc = first ? (uint32_t)gap : c->doc + (uint32_t)gap;
+    c->live = 1;
+}
+
+/* The end of the posting whose gap pcur_next read: wf, npos, then npos position gaps. */
+static const uint8_t *posting_end(const uint8_t *p, const uint8_t *end)
+{
+    uint64_t v, npos = 0;
+    if (ndx__get_varint(&p, end, &v) || ndx__get_varint(&p, end, &npos))
+        return end;
+    for (uint64_t k = 0; k < npos && p < end; k++)
+        if (ndx__get_varint(&p, end, &v))
+            return end;
+    return p;
+}
+
+int ndx__builder_absorb(struct ndx_builder *b, struct ndx_builder *const *w, size_t nw)
+{
+    if (b->rc)
+        return b->rc;
+    int any = 0;
+    for (size_t i = 0; i < nw; i++) {
+        if (w[i]->rc)
+            return fail_if(b, w[i]->rc), b->rc;
+        any |= w[i]->nanalysed > 0;
+    }
+    if (!any)
+        return NDX_OK;
+    if (b->nacc || nw > 64)
+        return fail_if(b, NDX_EINVAL), b->rc;
+    /* the lengths of the documents, in the columns put_doc left at zero */
+    for (size_t i = 0; i < nw; i++) {
+        const uint8_t *p = w[i]->doclens.p;
+        for (uint32_t k = 0; k < w[i]->nanalysed; k++, p += 12) {
+            uint32_t doc = ndx__rd_u32(p), dl = ndx__rd_u32(p + 4), tl = ndx__rd_u32(p + 8);
+            if (doc >= b->ndocs)
+                return fail_if(b, NDX_EINVAL), b->rc;
+            memcpy(b->col.dl.p + (size_t)doc * 4, p + 4, 4);
+            memcpy(b->col.title_len.p + (size_t)doc * 4, p + 8, 4);
+            (void)tl;
+            b->sum_dl += dl;
+        }
+        b->npostings += w[i]->npostings;
+        b->ntokens += w[i]->ntokens;
+    }
+    /* each worker's terms in b's table; src[id * nw + i]: term id in worker i, or UINT32_MAX */
+    uint32_t *src = NULL;
+    size_t capsrc = 0;
+    for (size_t i = 0; i < nw && !b->rc; i++) {
+        struct ndx_builder *x = w[i];
+        for (uint32_t t = 0; t < x->nacc; t++) {
+            uint32_t id =
+                term_id(b, (const char *)x->terms.p + x->acc[t].term_off, x->acc[t].nterm);
+            if (id == UINT32_MAX)
+                break;
+            size_t old = capsrc;
+            if (fail_if(b, ndx__grow(&src, &capsrc, ((size_t)id + 1) * nw, sizeof *src, 1024)))
+                break;
+            if (capsrc > old)
+                memset(src + old, 0xff, (capsrc - old) * sizeof *src);
+            src[(size_t)id * nw + i] = t;
+        }
+    }
+    /* each term's postings: taken over from the only worker that has it, or merged by document */
+    struct pcur cur[64];
+    for (uint32_t id = 0; id < b->nacc && !b->rc; id++) {
+        struct tacc *t = &b->acc[id];
+        size_t nsrc = 0, only = 0;
+        for (size_t i = 0; i < nw; i++)
+            if (src[(size_t)id * nw + i] != UINT32_MAX)
+                nsrc++, only = i;
+        if (nsrc == 1) {
+            struct ndx_builder *x = w[only];
+            struct tacc *s = &x->acc[src[(size_t)id * nw + only]];
+            t->post = s->post, t->npost = s->npost, t->cappost = s->cappost;
+            t->df = s->df, t->last_doc = s->last_doc;
+            b->post_bytes += s->cappost;
+            x->post_bytes -= s->cappost;
+            s->post = NULL, s->npost = s->cappost = 0;
+            continue;
+        }
+        for (size_t i = 0; i < nw; i++) {
+            uint32_t sid = src[(size_t)id * nw + i];
+            cur[i].live = 0;
+            if (sid == UINT32_MAX)
+                continue;
+            const struct tacc *s = &w[i]->acc[sid];
+            cur[i].p = s->post;
+            cur[i].end = s->post + s->npost;
+            pcur_next(&cur[i], 1);
+        }
+        for (;;) {
+            size_t k = nw;
+            for (size_t i = 0; i < nw; i++)
+                if (cur[i].live && (k == nw || cur[i].doc < cur[k].doc))
+                    k = i;
+            if (k == nw)
+                break;
+            uint32_t doc = cur[k].doc;
+            if (t->df && doc <= t->last_doc) {
+                fail_if(b, NDX_EINVAL);
+                break;
+            }
+            const uint8_t *p = cur[k].p, *e = posting_end(p, cur[k].end);
+            if (post_reserve(b, t, (size_t)(e - p)))
+                break;
+            post_put(b, t, t->df ? doc - t->last_doc : doc);
+            memcpy(t->post + t->npost, p, (size_t)(e - p));
+            t->npost += (uint32_t)(e - p);
+            t->df++;
+            t->last_doc = doc;
+            cur[k].p = e;
+            pcur_next(&cur[k], 0);
+        }
+    }
+    ndx_free(src);
+    return b->rc;
 }
 
 /*

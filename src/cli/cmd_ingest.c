@@ -404,6 +404,8 @@ static void usage_ingest(void)
            "                       repeatable\n"
            "  --exclude GLOB       leave out the files matching GLOB; repeatable\n"
            "  --memory MB          indexing buffer before a segment is written (default 256)\n"
+           "  --threads N          analyse articles on N threads (default: one per core); the\n"
+           "                       index is the same whatever N\n"
            "  --no-stem            when creating the index: index exact word forms\n"
            "  --simple             when creating the index: simple analysis (lower-cased letter\n"
            "                       and digit runs only), to compare counts with other engines\n"
@@ -441,6 +443,7 @@ int ndx_cmd_ingest(int argc, char **argv)
                                          {"format", required_argument, 0, 'F'},
                                          {"commit-every", required_argument, 0, 'c'},
                                          {"memory", required_argument, 0, 'm'},
+                                         {"threads", required_argument, 0, 't'},
                                          {"no-stem", no_argument, 0, 'S'},
                                          {"simple", no_argument, 0, 'P'},
                                          {"drop-stubs", no_argument, 0, 'D'},
@@ -459,7 +462,7 @@ int ndx_cmd_ingest(int argc, char **argv)
     struct ingest g;
     memset(&g, 0, sizeof g);
     const char *dir = NULL;
-    unsigned long long mem = 256;
+    unsigned long long mem = 256, threads = 0;
     double threshold = 0;
     int flags = NDX_OPEN_WRITE | NDX_OPEN_CREATE, c;
     const char **incl = calloc((size_t)argc, sizeof *incl),
@@ -507,6 +510,10 @@ int ndx_cmd_ingest(int argc, char **argv)
         case 'm':
             if (parse_size(optarg, &mem) || mem < 1 || mem > (1ull << 20))
                 die_usage("ingest", "--memory takes megabytes (1 or more)");
+            break;
+        case 't':
+            if (parse_size(optarg, &threads) || threads < 1 || threads > 64)
+                die_usage("ingest", "--threads takes a number from 1 to 64");
             break;
         case 'S':
             flags |= NDX_OPEN_NOSTEM;
@@ -586,6 +593,10 @@ int ndx_cmd_ingest(int argc, char **argv)
     g.tty = isatty(2);
     g.ix = open_index(index_dir(dir), flags);
     ndx_index_set_memory_limit(g.ix, (size_t)mem << 20);
+    if (ndx_index_set_threads(g.ix, (unsigned)threads)) {
+        ingest_fatal(&g, "%s", ndx_errmsg(g.ix));
+        exit(2);
+    }
     if (threshold > 0)
         ndx_index_set_dup_threshold(g.ix, threshold);
     struct pathlist files = {0};
