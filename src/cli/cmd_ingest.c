@@ -51,8 +51,9 @@ struct ingest {
     unsigned long repeated; /* URLs seen twice with different texts: both kept */
     int json;               /* --json: the summary (and a fatal error) as JSON on stdout */
     int absolute;           /* --absolute-paths: file:// URLs kept as the library makes them */
+    char *base;             /* the directory holding the index: local paths are relative to it */
     char *file_prefix;      /* "file://" + the current file's resolved path, or NULL */
-    char *file_rel;         /* "file:" + that path relative to the working directory */
+    char *file_rel;         /* "file:" + that path relative to base */
     char fatal_msg[512];    /* with --json: the fatal error, for the summary */
     int keep_listings;      /* --keep-listings: listing pages are added, marked */
 };
@@ -80,17 +81,17 @@ static void on_signal(int sig)
 }
 
 /* The URL prefix the reader gives a local file (file:// + its resolved path) and what ingest
- * records instead (file: + the path relative to the working directory), unless
- * --absolute-paths. */
+ * records instead (file: + the path relative to the directory that holds the index, so that the
+ * same file has the same URL whatever directory ingest runs in), unless --absolute-paths. */
 static void set_file_prefix(struct ingest *g, const char *path)
 {
     free(g->file_prefix);
     free(g->file_rel);
     g->file_prefix = g->file_rel = NULL;
     char abs[PATH_MAX];
-    if (g->absolute || !strcmp(path, "-") || !realpath(path, abs))
+    if (g->absolute || !g->base || !strcmp(path, "-") || !realpath(path, abs))
         return;
-    char *rel = walk_arg_path(abs, 0);
+    char *rel = walk_relative_path(abs, g->base);
     if (!rel || asprintf(&g->file_prefix, "file://%s", abs) < 0 ||
         asprintf(&g->file_rel, "file:%s", rel) < 0)
         exit(2);
@@ -390,7 +391,7 @@ static void usage_ingest(void)
            "                       \"error\" and \"status\" after a fatal error)\n"
            "  --absolute-paths     give a local file without a URL the URL file:// + its\n"
            "                       absolute path (default: file: + its path relative to the\n"
-           "                       working directory, file:bbc/tech/001.txt)\n"
+           "                       directory holding the index, file:bbc/tech/001.txt)\n"
            "  --field MAP          JSON field names, e.g. body=text,date=published,title=headline\n"
            "                       (keys: url source title authors body lang date), or a\n"
            "                       keyword field: section=meta.section, tags=keywords (a string\n"
@@ -592,6 +593,16 @@ int ndx_cmd_ingest(int argc, char **argv)
         die_usage("ingest", "no input: give files, directories or - for standard input");
     g.tty = isatty(2);
     g.ix = open_index(index_dir(dir), flags);
+    char ixabs[PATH_MAX];
+    if (!g.absolute && realpath(index_dir(dir), ixabs)) {
+        char *slash = strrchr(ixabs, '/');
+        if (slash == ixabs)
+            slash[1] = 0; /* an index in / itself */
+        else if (slash)
+            *slash = 0;
+        if (!(g.base = strdup(ixabs)))
+            exit(2);
+    }
     ndx_index_set_memory_limit(g.ix, (size_t)mem << 20);
     if (ndx_index_set_threads(g.ix, (unsigned)threads)) {
         ingest_fatal(&g, "%s", ndx_errmsg(g.ix));
@@ -720,6 +731,7 @@ int ndx_cmd_ingest(int argc, char **argv)
         free(g.not_taken[i].what);
     pathlist_free(&files);
     set_file_prefix(&g, "-");
+    free(g.base);
     free(g.urls);
     free(incl);
     free(excl);

@@ -181,18 +181,14 @@ void walk_path(const char *path, struct pathlist *out, const struct walk_opts *o
     walk_dir(path, strlen(path), out, o, 0);
 }
 
-char *walk_arg_path(const char *arg, int absolute)
+char *walk_relative_path(const char *abs, const char *base)
 {
-    char abs[PATH_MAX], cwd[PATH_MAX], rcwd[PATH_MAX];
-    if (!strcmp(arg, "-") || (!absolute && arg[0] != '/'))
-        return strdup(arg);
-    if (!realpath(arg, abs))
-        return strdup(arg); /* reported as unreadable when it is read */
-    if (absolute || !getcwd(cwd, sizeof cwd) || !realpath(cwd, rcwd))
+    char rcwd[PATH_MAX];
+    if (!realpath(base, rcwd))
         return strdup(abs);
     if (!strcmp(rcwd, "/"))
         return strdup(abs[1] ? abs + 1 : ".");
-    /* the longest common run of whole components, then one ".." per component of the working
+    /* the longest common run of whole components, then one ".." per component of the base
      * directory below it */
     size_t common = 0, i = 0;
     for (; abs[i] && abs[i] == rcwd[i]; i++)

@@ -24,11 +24,9 @@ struct walk_opts {
 /* Add the files of path (a file, "-", or a directory read recursively) to out. */
 void walk_path(const char *path, struct pathlist *out, const struct walk_opts *o);
 void pathlist_free(struct pathlist *l);
-/* The path argument as ingest records it (malloc'd; NULL when out of memory): with `absolute`
- * its resolved absolute path; else a relative path as given, and an absolute one made relative
- * to the working directory ("../data/bbc"), so that the URLs of local files do not hold this
- * machine's directories.  "-" stays "-". */
-char *walk_arg_path(const char *arg, int absolute);
+/* The resolved absolute path abs written relative to the directory base ("../data/bbc"; "." for
+ * base itself), malloc'd, NULL when out of memory; abs itself when base cannot be resolved. */
+char *walk_relative_path(const char *abs, const char *base);
 /* Why a file of this name is never an article (README, LICENSE, source code...), or NULL. */
 const char *walk_not_article(const char *name);
 

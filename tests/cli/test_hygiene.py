@@ -196,28 +196,29 @@ def urls_of(nd, ix):
 
 
 def test_local_files_keep_a_relative_path(nd, tmp_path):
-    """A local file without a URL is recorded by its path relative to the directory ingest ran
-    in, not this machine's absolute path; --absolute-paths asks for file:// + the absolute path."""
+    """A local file without a URL is recorded by its path relative to the directory that holds
+    the index, not this machine's absolute path, whatever directory ingest runs in and however
+    the file is named; --absolute-paths asks for file:// + the absolute path."""
     d = tmp_path / "work" / "news"
     d.mkdir(parents=True)
     (d / "a.txt").write_text(ART)
     (d / "b.txt").write_text("Second headline\nAnother body entirely.\n")
     cwd = tmp_path / "work"
-    ix = tmp_path / "ix"
-    nd("ingest", "--index", ix, "news", cwd=cwd)
+    ix = tmp_path / "work" / "ix"
+    nd("ingest", "--index", "ix", "news", cwd=cwd)
     assert urls_of(nd, ix) == ["file:news/a.txt", "file:news/b.txt"]
-    # an absolute argument is made relative to the working directory too
-    ix2 = tmp_path / "ix2"
-    nd("ingest", "--index", ix2, d / "a.txt", cwd=d)
-    assert urls_of(nd, ix2) == ["file:a.txt"]
-    ix3 = tmp_path / "ix3"
-    nd("ingest", "--index", ix3, d, cwd=tmp_path / "work" / "news")
-    assert urls_of(nd, ix3) == ["file:a.txt", "file:b.txt"]
     rc, out, err = nd("search", "--index", ix, "harbour", cwd=cwd)
     assert "file:news/a.txt" in out and str(tmp_path) not in out, out
-    # the same run again from the same place updates nothing
-    rc, out, err = nd("ingest", "--index", ix, "news", cwd=cwd)
-    assert "0 added, 0 updated, 0 duplicates, 2 unchanged" in err, err
+    # the same files again, from the same place, from inside the folder, by absolute paths
+    for where, arg in ((cwd, "news"), (d, "."), (tmp_path, d), (d, d / "a.txt")):
+        rc, out, err = nd("ingest", "--index", ix, arg, cwd=where)
+        assert "0 added, 0 updated, 0 duplicates" in err and "unchanged" in err, (where, err)
+    assert urls_of(nd, ix) == ["file:news/a.txt", "file:news/b.txt"]
+    # a file outside the index's directory
+    ix2 = tmp_path / "elsewhere" / "ix2"
+    ix2.parent.mkdir()
+    nd("ingest", "--index", ix2, d / "a.txt", cwd=d)
+    assert urls_of(nd, ix2) == ["file:../work/news/a.txt"]
     ix4 = tmp_path / "ix4"
     nd("ingest", "--index", ix4, "--absolute-paths", "news", cwd=cwd)
     assert urls_of(nd, ix4) == [f"file://{d.resolve()}/a.txt", f"file://{d.resolve()}/b.txt"]
