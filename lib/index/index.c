@@ -698,6 +698,13 @@ static int apply_copies(ndx_index *ix)
             break;
         a.copies = (const char *)lines.p;
         a.ncopies = lines.n;
+        if ((uint32_t)(loc >> 32) == NDX_LOC_BUILDER) {
+            /* buffered still: its stored record gets the copies in place, and the segment keeps
+             * one row for it */
+            rc = ndx__builder_set_copies(ix->bld, (uint32_t)loc, a.copies, a.ncopies,
+                                         count_lines(a.copies, a.ncopies));
+            continue;
+        }
         char lang[3] = {a.lang[0], a.lang[1], 0};
         uint64_t story = ndx__loc_story(ix, loc);
         if ((rc = mark_deleted(ix, loc)))

@@ -258,6 +258,11 @@ size_t ndx__builder_memory(const struct ndx_builder *b);
 size_t ndx__builder_text_bytes(const struct ndx_builder *b);
 /* Fetch a buffered article (as ndx__seg_doc). */
 int ndx__builder_doc(struct ndx_builder *b, uint32_t doc, struct ndx_buf *scratch, ndx_article *a);
+/* Set the copies list ("url\tsource\n"...) of buffered document doc, ncopies lines, in place of
+ * the one it was added with (and the count in its flags column); the stored record is written
+ * again at the flush. */
+int ndx__builder_set_copies(struct ndx_builder *b, uint32_t doc, const char *copies, size_t n,
+                            uint32_t ncopies);
 /* Columns of buffered docs, for lookups before the flush. */
 uint64_t ndx__builder_gid(const struct ndx_builder *b, uint32_t doc);
 /*

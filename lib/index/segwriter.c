@@ -35,6 +35,11 @@ struct tacc {
     uint32_t npost, cappost;
 };
 
+/* A copies list set on a buffered document (ndx__builder_set_copies): bytes in ov_bytes. */
+struct copies_ov {
+    uint32_t doc, off, len;
+};
+
 struct pend {
     uint32_t pos;
     uint32_t next;
@@ -67,6 +72,8 @@ struct ndx_builder {
      * each document analysed, in increasing document order */
     struct ndx_buf doclens;
     uint32_t nanalysed;
+    /* copies lists set on buffered documents (struct copies_ov), written at the flush */
+    struct ndx_buf ov, ov_bytes;
     /* sources dictionary */
     struct ndx_buf src_bytes; /* concatenated */
     struct ndx_buf src_offs;  /* u32 offsets (count+1 once finished) */
@@ -382,26 +389,121 @@ static uint64_t zigzag(int64_t v)
     return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
 }
 
+static void ds_encode(struct ndx_buf *o, const ndx_article *a, const char *lang, int *rc)
+{
+    put_str(o, a->url, a->nurl, rc);
+    put_str(o, a->source, a->nsource, rc);
+    put_str(o, a->title, a->ntitle, rc);
+    put_str(o, a->authors, a->nauthors, rc);
+    put_str(o, a->body, a->nbody, rc);
+    put_str(o, lang, 2, rc);
+    put_str(o, a->copies, a->ncopies, rc);
+    ndx__buf_put_varint(o, zigzag(a->published), rc);
+    ndx__buf_put_varint(o, zigzag(a->ingested), rc);
+    ndx__buf_put_varint(o, a->flags, rc);
+    put_str(o, a->parent, a->nparent, rc);
+    put_str(o, a->fields, a->nfields, rc);
+}
+
 static void ds_add(struct ndx_builder *b, const ndx_article *a, const char *lang)
 {
     if (b->ds_ndocs == 0)
         b->ds_first = b->doc;
-    struct ndx_buf *o = &b->ds_cur;
-    put_str(o, a->url, a->nurl, &b->rc);
-    put_str(o, a->source, a->nsource, &b->rc);
-    put_str(o, a->title, a->ntitle, &b->rc);
-    put_str(o, a->authors, a->nauthors, &b->rc);
-    put_str(o, a->body, a->nbody, &b->rc);
-    put_str(o, lang, 2, &b->rc);
-    put_str(o, a->copies, a->ncopies, &b->rc);
-    ndx__buf_put_varint(o, zigzag(a->published), &b->rc);
-    ndx__buf_put_varint(o, zigzag(a->ingested), &b->rc);
-    ndx__buf_put_varint(o, a->flags, &b->rc);
-    put_str(o, a->parent, a->nparent, &b->rc);
-    put_str(o, a->fields, a->nfields, &b->rc);
+    ds_encode(&b->ds_cur, a, lang, &b->rc);
     b->ds_ndocs++;
-    if (o->n >= DOCSTORE_BLOCK)
+    if (b->ds_cur.n >= DOCSTORE_BLOCK)
         ds_close_block(b);
+}
+
+/* The copies list of doc set by ndx__builder_set_copies, or NULL. */
+static const struct copies_ov *find_override(const struct ndx_builder *b, uint32_t doc)
+{
+    const struct copies_ov *o = (const struct copies_ov *)b->ov.p, *found = NULL;
+    for (size_t i = 0; i < b->ov.n / sizeof *o; i++)
+        if (o[i].doc == doc)
+            found = &o[i]; /* the last one set */
+    return found;
+}
+
+/* Write again the docstore blocks that hold a document whose copies list was set, the others
+ * kept as they are. */
+static void ds_apply_overrides(struct ndx_builder *b)
+{
+    if (b->rc || b->ov.n == 0)
+        return;
+    struct ndx_buf old_blocks = b->ds_blocks, old_idx = b->ds_idx, plain;
+    uint32_t nblocks = b->ndoc_blocks;
+    ndx__buf_init(&b->ds_blocks, 0);
+    ndx__buf_init(&b->ds_idx, 0);
+    ndx__buf_init(&plain, 0);
+    b->ndoc_blocks = 0;
+    for (uint32_t k = 0; k < nblocks && !b->rc; k++) {
+        const uint8_t *e = old_idx.p + (size_t)k * 24;
+        uint32_t first = ndx__rd_u32(e), n = ndx__rd_u32(e + 4);
+        uint64_t off = ndx__rd_u64(e + 8);
+        uint32_t clen = ndx__rd_u32(e + 16), ulen = ndx__rd_u32(e + 20);
+        int touched = 0;
+        for (uint32_t d = first; d < first + n && !touched; d++)
+            touched = find_override(b, d) != NULL;
+        if (!touched) {
+            uint64_t noff = b->ds_blocks.n;
+            ndx__buf_append(&b->ds_blocks, old_blocks.p + off, clen, &b->rc);
+            ndx__buf_append(&b->ds_idx, e, 8, &b->rc);
+            ndx__buf_put_u64(&b->ds_idx, noff, &b->rc);
+            ndx__buf_append(&b->ds_idx, e + 16, 8, &b->rc);
+            b->ndoc_blocks++;
+            continue;
+        }
+        ndx__buf_reset(&plain);
+        if (fail_if(b, ndx__buf_reserve(&plain, ulen)))
+            break;
+        size_t got = ZSTD_decompress(plain.p, ulen, old_blocks.p + off, clen);
+        if (ZSTD_isError(got) || got != ulen) {
+            fail_if(b, NDX_EIO);
+            break;
+        }
+        const uint8_t *p = plain.p, *end = plain.p + ulen;
+        ndx__buf_reset(&b->ds_cur);
+        b->ds_first = first;
+        b->ds_ndocs = 0;
+        for (uint32_t d = first; d < first + n && !b->rc; d++) {
+            ndx_article a;
+            const char *lang;
+            if (ndx__doc_decode(&p, end, &a, &lang, NDX_SEG_VERSION)) {
+                fail_if(b, NDX_EIO);
+                break;
+            }
+            const struct copies_ov *o = find_override(b, d);
+            if (o) {
+                a.copies = (const char *)b->ov_bytes.p + o->off;
+                a.ncopies = o->len;
+            }
+            ds_encode(&b->ds_cur, &a, lang, &b->rc);
+            b->ds_ndocs++;
+        }
+        ds_close_block(b);
+    }
+    ndx__buf_free(&old_blocks);
+    ndx__buf_free(&old_idx);
+    ndx__buf_free(&plain);
+}
+
+int ndx__builder_set_copies(struct ndx_builder *b, uint32_t doc, const char *copies, size_t n,
+                            uint32_t ncopies)
+{
+    if (b->rc)
+        return b->rc;
+    if (doc >= b->ndocs || b->ov_bytes.n + n > UINT32_MAX)
+        return fail_if(b, NDX_EINVAL), b->rc;
+    struct copies_ov o = {doc, (uint32_t)b->ov_bytes.n, (uint32_t)n};
+    ndx__buf_append(&b->ov_bytes, copies, n, &b->rc);
+    ndx__buf_append(&b->ov, &o, sizeof o, &b->rc);
+    if (!b->rc) {
+        uint8_t *fp = b->col.flags.p + (size_t)doc * 4;
+        uint32_t f = (ndx__rd_u32(fp) & 0xffff) | NDX_MIN(ncopies, 0xffff) << 16;
+        memcpy(fp, &f, 4);
+    }
+    return b->rc;
 }
 
 static int get_str(const uint8_t **p, const uint8_t *end, const char **s, size_t *n)
@@ -469,8 +571,8 @@ static void builder_clear(struct ndx_builder *b)
 #define COLUMN_FREE(name, type, per_doc) ndx__buf_free(&b->col.name);
     NDX_COLUMNS(COLUMN_FREE)
 #undef COLUMN_FREE
-    struct ndx_buf *bufs[] = {&b->terms,  &b->src_bytes, &b->src_offs, &b->ds_blocks,
-                              &b->ds_idx, &b->ds_cur,    &b->kwterm,   &b->doclens};
+    struct ndx_buf *bufs[] = {&b->terms,  &b->src_bytes, &b->src_offs, &b->ds_blocks, &b->ds_idx,
+                              &b->ds_cur, &b->kwterm,    &b->doclens,  &b->ov,        &b->ov_bytes};
     for (size_t i = 0; i < NDX_ARRAY_LEN(bufs); i++)
         ndx__buf_free(bufs[i]);
     int stem = b->stem, simple = b->simple;
@@ -885,6 +987,11 @@ int ndx__builder_doc(struct ndx_builder *b, uint32_t doc, struct ndx_buf *scratc
     for (uint32_t i = 0; i <= skip; i++)
         if (ndx__doc_decode(&p, end, a, &lang, NDX_SEG_VERSION))
             return NDX_EIO;
+    const struct copies_ov *o = find_override(b, doc);
+    if (o) {
+        a->copies = (const char *)b->ov_bytes.p + o->off;
+        a->ncopies = o->len;
+    }
     a->id = ndx__builder_gid(b, doc);
     return NDX_OK;
 }
@@ -1038,6 +1145,7 @@ int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name,
     if (rc)
         goto cleanup;
     ds_close_block(b);
+    ds_apply_overrides(b);
     if ((rc = b->rc))
         goto cleanup;
     order = ndx_malloc((size_t)(b->nacc ? b->nacc : 1) * sizeof *order);
