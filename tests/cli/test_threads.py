@@ -75,7 +75,7 @@ def test_two_and_three_threads_agree_under_a_memory_budget(nd, tmp_path):
 @pytest.mark.parametrize("n", [2, 3])
 def test_same_stats(nd, indexes, n):
     a, b = stats(nd, indexes[1]), stats(nd, indexes[n])
-    assert a["deleted"] > 0  # the exact copies' originals were re-added
+    assert a["deleted"] > 0  # originals committed earlier were re-added with their copies
     assert {k: a[k] for k in SAME_STATS} == {k: b[k] for k in SAME_STATS}
 
 
