@@ -11,14 +11,9 @@ import shutil
 import pytest
 
 from conftest import BBC
+from test_merge import stats
 
 QUERIES = ["broadband", "mobile phone", '"video games"', "apple OR microsoft", "spyware"]
-
-
-def stats(nd, ix):
-    rc, out, err = nd("stats", "--json", "--index", ix)
-    assert rc == 0, err
-    return json.loads(out)
 
 
 def search(nd, ix, q):

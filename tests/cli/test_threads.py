@@ -15,6 +15,7 @@ import json
 import pytest
 
 from conftest import BBC, CORPORA
+from test_merge import stats
 
 LIVEDOOR = CORPORA / "text" / "livedoor-news-ja" / "text"
 PATHS = [BBC / "business", BBC / "tech", LIVEDOOR / "it-life-hack", LIVEDOOR / "sports-watch"]
@@ -23,12 +24,6 @@ QUERIES = ["economy", "bank rates", '"prime minister"', "film OR music", "mobile
            '"アップル"', "title:iPhone", "ゴール -サッカー"]
 SAME_STATS = ("documents", "deleted", "segments", "terms", "postings", "tokens", "text_bytes",
               "duplicates", "date_min", "date_max")
-
-
-def stats(nd, ix):
-    rc, out, err = nd("stats", "--json", "--index", ix)
-    assert rc == 0, err
-    return json.loads(out)
 
 
 def hits(nd, ix, q):
