@@ -28,6 +28,9 @@ def test_article_stats_add_up_and_score_as_one_index(tmp_path):
     if not (BBC / "business").exists():
         pytest.skip("corpus missing")
     arts, _ = newsdex.read_articles(BBC / "business")
+    # an exact copy split from its original between the shards is stored in both: one of each
+    seen = set()
+    arts = [x for x in arts if not (x["body"] in seen or seen.add(x["body"]))]
     with newsdex.Index(tmp_path / "one", write=True) as one, \
             newsdex.Index(tmp_path / "a", write=True) as a, \
             newsdex.Index(tmp_path / "b", write=True) as b:
