@@ -3,7 +3,10 @@
  * and metadata terms), appends its postings to per-term buffers, its columns to arrays and its
  * stored text to the docstore; ndx__builder_flush sorts the terms and writes one immutable segment
  * file (format in docs/FORMAT.md) through write-temp, fsync, rename (ndx_afile, files.c).
- * Called by index.c.
+ * Called by index.c.  The merge of the analysis threads' builders (ndx__builder_absorb, for
+ * build_pool.c) and the rewrite of stored records whose copies changed (ndx__builder_set_copies)
+ * are here too, past 1,000 lines, because they work on the builder's private term table and
+ * postings buffers.
  */
 #include "index/index.h"
 #include "names/names.h"
