@@ -123,18 +123,13 @@ int ndx_cmd_show(int argc, char **argv)
         }
         if (a->ncopies) {
             printf("\nAlso published as (exact copies):\n");
-            const char *p = a->copies, *end = a->copies + a->ncopies;
-            while (p < end) {
-                const char *nl = memchr(p, '\n', (size_t)(end - p));
-                if (!nl)
-                    nl = end;
-                const char *tab = memchr(p, '\t', (size_t)(nl - p));
-                if (tab)
-                    printf("  %.*s (%.*s)\n", (int)(tab - p), p, (int)(nl - tab - 1), tab + 1);
+            const char *p = a->copies, *url, *src;
+            size_t nurl, nsrc;
+            while (ndx_copies_next(&p, a->copies + a->ncopies, &url, &nurl, &src, &nsrc))
+                if (src && nsrc)
+                    printf("  %.*s (%.*s)\n", (int)nurl, url, (int)nsrc, src);
                 else
-                    printf("  %.*s\n", (int)(nl - p), p);
-                p = nl + 1;
-            }
+                    printf("  %.*s\n", (int)nurl, url);
         }
     }
     json_decref(story);

@@ -51,6 +51,10 @@ def test_originals_list_their_copies(nd, tech):
     rc, out, err = nd("show", "--json", "--index", tech[0], str(arts["003.txt"]["id"]))
     assert rc == 0, err
     assert [c["url"].rsplit("/", 1)[-1] for c in json.loads(out)["copies"]] == ["036.txt"]
+    rc, out, err = nd("show", "--index", tech[0], str(arts["003.txt"]["id"]))
+    assert rc == 0, err
+    listed = out.split("Also published as (exact copies):\n", 1)[1].splitlines()
+    assert [l.strip() for l in listed if l.strip()] == [arts["003.txt"]["copies"][0]["url"]]
 
 
 def test_already_what_optimize_makes(nd, tech):
