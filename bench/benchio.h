@@ -134,6 +134,23 @@ static inline int b_parse_query(const char *line, struct bquery *q)
     return 0;
 }
 
+/* The phrases of a "phraseor" query ORed in the syntax newsdex and SQLite FTS5 share,
+ * "a b" OR "c d" ..., appended at out + k (cap bytes in all); returns the new length. */
+static inline size_t b_phrase_or(const struct bquery *q, char *out, size_t cap, size_t k)
+{
+#define BPUT(...) k += (size_t)snprintf(out + k, k < cap ? cap - k : 0, __VA_ARGS__)
+    BPUT("\"");
+    for (int i = 0; i < q->nterms; i++) {
+        if (!strcmp(q->terms[i], "|"))
+            BPUT("\" OR \"");
+        else
+            BPUT("%s%s", i && strcmp(q->terms[i - 1], "|") ? " " : "", q->terms[i]);
+    }
+    BPUT("\"");
+#undef BPUT
+    return k;
+}
+
 /* Read all queries of a file. */
 static inline struct bquery *b_read_queries(const char *path, int *nq)
 {

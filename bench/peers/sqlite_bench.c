@@ -94,15 +94,8 @@ static void match_expr(const struct bquery *q, char *out, size_t cap)
         for (int i = 0; i < q->nterms; i++)
             PUT("%s%s", i ? " " : "", q->terms[i]);
         PUT("\"");
-    } else if (!strcmp(q->op, "phraseor")) { /* "a b" OR "c d" ... */
-        PUT("\"");
-        for (int i = 0; i < q->nterms; i++) {
-            if (!strcmp(q->terms[i], "|"))
-                PUT("\" OR \"");
-            else
-                PUT("%s%s", i && strcmp(q->terms[i - 1], "|") ? " " : "", q->terms[i]);
-        }
-        PUT("\"");
+    } else if (!strcmp(q->op, "phraseor")) {
+        k = b_phrase_or(q, out, cap, k);
     } else {
         for (int i = 0; i < q->nterms; i++)
             PUT("%s\"%s\"", i ? (!strcmp(q->op, "or") ? " OR " : " AND ") : "", q->terms[i]);
