@@ -6,25 +6,11 @@
  */
 #include "harness.h"
 #include "index/index.h"
+#include "tmpdir.h"
 
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
-
-static char *tmpdir(void)
-{
-    static char buf[64];
-    snprintf(buf, sizeof buf, "/tmp/ndx-unit-XXXXXX");
-    return mkdtemp(buf);
-}
-
-static void rmrf(const char *dir)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "cannot remove %s\n", dir);
-}
 
 static uint32_t rng = 777;
 static uint32_t rnd(void)
@@ -35,8 +21,8 @@ static uint32_t rnd(void)
 
 static const char *const SOURCES[] = {"alpha.example", "beta.example", "gamma.example",
                                       "delta.example", ""};
-static const char *const WORDS[] = {"harbour", "strike", "council", "budget", "flood", "river",
-                                    "minister", "vote", "school", "market"};
+static const char *const WORDS[] = {"harbour", "strike",   "council", "budget", "flood",
+                                    "river",   "minister", "vote",    "school", "market"};
 
 /* Body i: a story of 40 words drawn by its story number, so that articles of one story share
  * their text (near copies when an ending word differs, exact copies when nothing does). */
@@ -74,7 +60,7 @@ static ndx_index *build(const char *dir)
             a.lang = rnd() % 4 ? "en" : "de", a.nlang = 2;
             /* dates 1969-12 .. 1970-01 and 2019-12 .. 2020-03 (a leap day), some undated */
             uint32_t r = rnd() % 10;
-            a.published = r == 0   ? NDX_DATE_UNKNOWN
+            a.published = r == 0  ? NDX_DATE_UNKNOWN
                           : r < 3 ? -86400 * 10 + (int64_t)(rnd() % (86400 * 20))
                                   : 1577836800 - 86400 * 5 + (int64_t)(rnd() % (86400 * 90));
             CHECK_EQ(ndx_index_add(ix, &a, NULL, NULL), NDX_OK);
@@ -197,9 +183,8 @@ TEST(collect_facets_and_histograms_equal_brute_force)
     struct brute *b = calloc(1, sizeof *b);
     CHECK_EQ(ndx_export(ix, "common", 6, on_article, b, NULL), NDX_OK);
     CHECK(b->articles > 100);
-    ndx_facet_spec specs[3] = {{"source", 6, NULL, 0, 1000},
-                               {"lang", 4, NULL, 0, 1000},
-                               {"month", 5, NULL, 0, 1000}};
+    ndx_facet_spec specs[3] = {
+        {"source", 6, NULL, 0, 1000}, {"lang", 4, NULL, 0, 1000}, {"month", 5, NULL, 0, 1000}};
     ndx_analytics_opts a = {specs, 3, NDX_INTERVAL_WEEK};
     ndx_search_opts so;
     ndx_search_opts_init(&so);

@@ -6,26 +6,12 @@
 #include "harness.h"
 #include "index/index.h"
 #include "text/text.h"
+#include "tmpdir.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static char *tmpdir(void)
-{
-    static char buf[64];
-    snprintf(buf, sizeof buf, "/tmp/ndx-unit-XXXXXX");
-    return mkdtemp(buf);
-}
-
-static void rmrf(const char *dir)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "cannot remove %s\n", dir);
-}
 
 static uint32_t rng_state = 12345;
 static uint32_t rnd(void)

@@ -7,24 +7,10 @@
 #include "harness.h"
 
 #include "newsdex.h"
+#include "tmpdir.h"
 
 #include <stdlib.h>
 #include <unistd.h>
-
-static char *tmpdir(void)
-{
-    static char buf[64];
-    snprintf(buf, sizeof buf, "/tmp/ndx-unit-XXXXXX");
-    return mkdtemp(buf);
-}
-
-static void rmrf(const char *dir)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "cannot remove %s\n", dir);
-}
 
 static const char *const WORDS[] = {"harbour", "strike",   "council", "budget", "flood",
                                     "river",   "minister", "vote",    "school", "market"};
