@@ -652,21 +652,6 @@ static void resolve_link(const xmlNode *at, struct ndx_buf *link, const struct n
     xmlFree(base);
 }
 
-static void lang_norm(struct ndx_buf *b)
-{
-    size_t i = 0;
-    while (i < b->n && i < 4 && ((b->p[i] | 32) >= 'a' && (b->p[i] | 32) <= 'z'))
-        i++;
-    if ((i == 2 || i == 3) && (i == b->n || b->p[i] == '-' || b->p[i] == '_')) {
-        for (size_t k = 0; k < i; k++)
-            b->p[k] = (uint8_t)(b->p[k] | 32);
-        b->n = i;
-        b->p[i] = 0;
-    } else {
-        b->n = 0;
-    }
-}
-
 /* ---- XML feeds --------------------------------------------------------------------------------
  */
 
@@ -919,7 +904,7 @@ int ndx__ingest_feed_xml(struct ndx__ingest_ctx *c, const char *p, size_t n)
         line_text(ln, 0, &f.lang, &f.tmp, &rc);
     else
         attr_into(root, "lang", &f.lang, &rc); /* xml:lang */
-    lang_norm(&f.lang);
+    ndx__lang_code(&f.lang);
     /* items: children of the channel, and of the root for RSS 1.0 */
     const char *item_name = f.atom ? "entry" : "item";
     for (int pass = 0; pass < 2 && !rc && !c->stopped; pass++) {
@@ -984,7 +969,7 @@ int ndx__ingest_feed_json(struct ndx__ingest_ctx *c, void *rootp)
         ndx__ingest_clean(s, n, 0, &f.source, &rc);
     if ((s = jstr(root, "language", &n))) {
         ndx__ingest_clean(s, n, 0, &f.lang, &rc);
-        lang_norm(&f.lang);
+        ndx__lang_code(&f.lang);
     }
     json_t *items = json_object_get(root, "items");
     size_t i;
@@ -1076,7 +1061,7 @@ int ndx__ingest_feed_json(struct ndx__ingest_ctx *c, void *rootp)
         }
         if ((s = jstr(it, "language", &n))) {
             ndx__ingest_clean(s, n, 0, &f.tmp2, &rc);
-            lang_norm(&f.tmp2);
+            ndx__lang_code(&f.tmp2);
             if (f.tmp2.n) {
                 a.lang = (const char *)f.tmp2.p;
                 a.nlang = f.tmp2.n;

@@ -383,8 +383,7 @@ void ndx__ingest_url_host(const char *u, size_t n, struct ndx_buf *out, int *rc)
     url_host(u, n, out, rc);
 }
 
-/* "en", "EN", "en-US", "en_GB" -> "en"; anything else is dropped. */
-static void lang_code(struct ndx_buf *b)
+void ndx__lang_code(struct ndx_buf *b)
 {
     size_t k = 0;
     while (k < b->n && ((b->p[k] | 32) >= 'a' && (b->p[k] | 32) <= 'z'))
@@ -510,7 +509,7 @@ int ndx__ingest_json_article(struct ndx__ingest_ctx *c, void *objp, uint64_t lin
             if (rc)
                 return rc;
             if (f == NDX__F_LANG)
-                lang_code(out);
+                ndx__lang_code(out);
             if (out->n)
                 break;
         }

@@ -112,6 +112,9 @@ int ndx__ingest_text_article(struct ndx__ingest_ctx *c, const char *s, size_t n)
 /* Host of a URL ("scheme://host..."), lower-cased, into out (reset first; left alone when the
  * URL has no scheme) (fields.c). */
 void ndx__ingest_url_host(const char *u, size_t n, struct ndx_buf *out, int *rc);
+/* A language tag as the articles carry it: "en", "EN", "en-US", "en_GB" -> "en" (two or three
+ * letters, lower-cased, the region dropped); anything else empties b.  JSON fields and feeds. */
+void ndx__lang_code(struct ndx_buf *b);
 
 /* ---- teaser stubs (stubs.c) ------------------------------------------------------------------ */
 
