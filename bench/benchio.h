@@ -2,12 +2,12 @@
  * benchio.h - shared by the C benchmark drivers (bench/ndx_bench.c, bench/peers/): reading the
  * corpus and query TSV files that bench/run writes, timing, and the output line format.
  *
- * docs.tsv: one article per line, "published \t lang \t title \t body" with '\\', '\t', '\n' escaped
- * as "\\\\", "\\t", "\\n"; published is Unix seconds or empty.  The document number is the line
- * index (0-based).  queries.tsv: "qid \t class \t op \t date_from \t date_to \t terms \t notterms",
- * op one of term/and/or/phrase/not, terms and notterms space-separated simple-analysis tokens,
- * dates Unix seconds (0 0 = no date filter).  Output (one line per query):
- * "qid \t count \t top10 docnos (comma) \t top10 us per rep \t count us per rep \t snippet us".
+ * docs.tsv: one article per line, "published \t lang \t title \t body" with '\\', '\t', '\n'
+ * escaped as "\\\\", "\\t", "\\n"; published is Unix seconds or empty.  The document number is the
+ * line index (0-based).  queries.tsv: "qid \t class \t op \t date_from \t date_to \t terms \t
+ * notterms", op one of term/and/or/phrase/not, terms and notterms space-separated simple-analysis
+ * tokens, dates Unix seconds (0 0 = no date filter).  Output (one line per query): "qid \t count \t
+ * top10 docnos (comma) \t top10 us per rep \t count us per rep \t snippet us".
  */
 #ifndef BENCHIO_H
 #define BENCHIO_H
@@ -20,7 +20,7 @@
 #include <time.h>
 
 struct bdoc {
-    long long published;   /* or LLONG_MIN */
+    long long published; /* or LLONG_MIN */
     int has_date;
     char lang[8];
     char *title;
@@ -180,7 +180,7 @@ struct bres {
     long long count;
     long long top[10];
     int ntop;
-    double *lat_top, *lat_count, *lat_snip;   /* microseconds, one per rep */
+    double *lat_top, *lat_count, *lat_snip; /* microseconds, one per rep */
 };
 
 static inline struct bres *b_res_new(int nq, int reps)

@@ -1,6 +1,6 @@
 /*
- * ndx_bench.c - the newsdex benchmark driver, linked against the library (libnewsdex.a, the static library).  Driven
- * by bench/run; file formats in bench/benchio.h.
+ * ndx_bench.c - the newsdex benchmark driver, linked against the library (libnewsdex.a, the static
+ * library).  Driven by bench/run; file formats in bench/benchio.h.
  *
  *   ndx_bench build INDEX_DIR docs.tsv simple|default     build + optimize to one segment; prints
  *                                                          one JSON line (wall, cpu, rss, docs)

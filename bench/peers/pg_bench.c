@@ -55,9 +55,15 @@ static double backend_cpu(int pid)
 static int is_word(utf8proc_int32_t cp)
 {
     switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: case UTF8PROC_CATEGORY_CO:
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+    case UTF8PROC_CATEGORY_CO:
         return 1;
     default:
         return 0;
@@ -84,7 +90,7 @@ static size_t narena, caparena;
 
 static void add_tok(const char *t, size_t n, unsigned pos)
 {
-    if (n > 64) {   /* as newsdex */
+    if (n > 64) { /* as newsdex */
         n = 64;
         while (n > 0 && (t[n] & 0xC0) == 0x80)
             n--;
@@ -95,7 +101,7 @@ static void add_tok(const char *t, size_t n, unsigned pos)
         toks = realloc(toks, sizeof *toks * (captoks = captoks * 2 + 1024));
     memcpy(arena + narena, t, n);
     arena[narena + n] = 0;
-    toks[ntoks].t = (char *)(uintptr_t)narena;   /* offset until the arena stops moving */
+    toks[ntoks].t = (char *)(uintptr_t)narena; /* offset until the arena stops moving */
     toks[ntoks].pos = pos > 16383 ? 16383 : pos;
     ntoks++;
     narena += n + 1;
@@ -108,7 +114,8 @@ static unsigned tokenize(const char *s, size_t n, unsigned pos)
     unsigned p = pos;
     for (size_t i = 0; i < n;) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t len = utf8proc_iterate((const uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        utf8proc_ssize_t len =
+            utf8proc_iterate((const uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
         if (len <= 0) {
             len = 1;
             cp = -1;
@@ -191,8 +198,8 @@ static int cmd_build(const char *conn, const char *docs)
         if (d.has_date)
             w = snprintf(num, sizeof num, "%lld", d.published);
         else
-            w = snprintf(num, sizeof num, "\\N");   /* COPY's NULL */
-        memcpy(o + on, num, (size_t)w);   /* room: put_esc keeps 16 spare bytes */
+            w = snprintf(num, sizeof num, "\\N"); /* COPY's NULL */
+        memcpy(o + on, num, (size_t)w);           /* room: put_esc keeps 16 spare bytes */
         on += (size_t)w;
         o[on++] = '\t';
         put_esc(&o, &on, &ocap, d.title, d.ntitle);
@@ -269,8 +276,7 @@ static void tsquery(const struct bquery *q, char *out, size_t cap)
 #undef PUT
 }
 
-static double run_one(int stmt, const char *tq, const struct bquery *q, struct bres *r,
-                      int record)
+static double run_one(int stmt, const char *tq, const struct bquery *q, struct bres *r, int record)
 {
     char from[32], to[32];
     snprintf(from, sizeof from, "%lld", q->from);
@@ -310,17 +316,23 @@ static int cmd_query(const char *conn, const char *qpath, const char *out, int w
     if (PQstatus(pg) != CONNECTION_OK)
         die("connect");
     exec("SET max_parallel_workers_per_gather = 0");
-    prepare("top", "SELECT id FROM docs WHERE tsv @@ $1::tsquery "
-                   "ORDER BY ts_rank(tsv, $1::tsquery) DESC, id LIMIT 10", 1);
+    prepare("top",
+            "SELECT id FROM docs WHERE tsv @@ $1::tsquery "
+            "ORDER BY ts_rank(tsv, $1::tsquery) DESC, id LIMIT 10",
+            1);
     prepare("cnt", "SELECT count(*) FROM docs WHERE tsv @@ $1::tsquery", 1);
-    prepare("topd", "SELECT id FROM docs WHERE tsv @@ $1::tsquery AND published BETWEEN $2 AND $3 "
-                    "ORDER BY ts_rank(tsv, $1::tsquery) DESC, id LIMIT 10", 3);
-    prepare("cntd", "SELECT count(*) FROM docs WHERE tsv @@ $1::tsquery "
-                    "AND published BETWEEN $2 AND $3", 3);
+    prepare("topd",
+            "SELECT id FROM docs WHERE tsv @@ $1::tsquery AND published BETWEEN $2 AND $3 "
+            "ORDER BY ts_rank(tsv, $1::tsquery) DESC, id LIMIT 10",
+            3);
+    prepare("cntd",
+            "SELECT count(*) FROM docs WHERE tsv @@ $1::tsquery "
+            "AND published BETWEEN $2 AND $3",
+            3);
     int nq;
     struct bquery *qs = b_read_queries(qpath, &nq);
     struct bres *r = b_res_new(nq, reps);
-    char (*tq)[1024] = malloc(sizeof *tq * (size_t)nq);
+    char(*tq)[1024] = malloc(sizeof *tq * (size_t)nq);
     for (int i = 0; i < nq; i++)
         tsquery(&qs[i], tq[i], sizeof tq[i]);
     for (int pass = 0; pass < warmup + reps; pass++) {
@@ -351,8 +363,9 @@ static int cmd_sizes(const char *conn)
     if (PQresultStatus(r) != PGRES_TUPLES_OK)
         die("sizes");
     printf("{\"gin_index\": %s, \"table_with_toast\": %s, \"total\": %s, \"tsv_column\": %s, "
-           "\"text_columns\": %s}\n", PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2),
-           PQgetvalue(r, 0, 3), PQgetvalue(r, 0, 4));
+           "\"text_columns\": %s}\n",
+           PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3),
+           PQgetvalue(r, 0, 4));
     PQclear(r);
     PQfinish(pg);
     return 0;

@@ -161,10 +161,11 @@ static int cmd_query(const char *path, const char *qpath, const char *out, int w
         st[dt][1] = prep(sql);
         snprintf(sql, sizeof sql,
                  "SELECT rowid, snippet(t, 1, '<mark>', '</mark>', '…', 30) FROM t "
-                 "WHERE t MATCH ?1%s ORDER BY rank LIMIT 10", dt ? date : "");
+                 "WHERE t MATCH ?1%s ORDER BY rank LIMIT 10",
+                 dt ? date : "");
         st[dt][2] = prep(sql);
     }
-    char (*expr)[1024] = malloc(sizeof *expr * (size_t)nq);
+    char(*expr)[1024] = malloc(sizeof *expr * (size_t)nq);
     for (int i = 0; i < nq; i++)
         match_expr(&qs[i], expr[i], sizeof expr[i]);
     for (int pass = 0; pass < warmup + reps; pass++) {
@@ -182,8 +183,7 @@ static int cmd_query(const char *path, const char *qpath, const char *out, int w
         }
     }
     b_write_results(out, qs, nq, r, reps, 1);
-    fprintf(stderr, "sqlite_bench: %d queries x %d reps, maxrss %ld kB\n", nq, reps,
-            b_maxrss_kb());
+    fprintf(stderr, "sqlite_bench: %d queries x %d reps, maxrss %ld kB\n", nq, reps, b_maxrss_kb());
     sqlite3_close(db);
     return 0;
 }

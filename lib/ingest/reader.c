@@ -340,8 +340,7 @@ int ndx__ingest_read_src(struct ndx__ingest_ctx *c, struct ndx__ingest_src *src,
     /* markup (a feed or a page) declares its own charset: only NUL bytes make it binary */
     if (fmt == NDX_FMT_AUTO && b[first] == '<') {
         size_t k = NDX_MIN(avail - first, (size_t)SNIFF_BYTES);
-        if (!memchr(b, 0, NDX_MIN(avail, (size_t)SNIFF_BYTES)) &&
-            !ndx__sgml_sniff(b + first, k))
+        if (!memchr(b, 0, NDX_MIN(avail, (size_t)SNIFF_BYTES)) && !ndx__sgml_sniff(b + first, k))
             fmt = ndx__feed_sniff_xml(b + first, k) ? NDX_FMT_FEED
                   : ndx__html_sniff(b + first, k)   ? NDX_FMT_HTML
                                                     : NDX_FMT_AUTO;
@@ -374,7 +373,8 @@ int ndx__ingest_read_src(struct ndx__ingest_ctx *c, struct ndx__ingest_src *src,
         rc = NDX_EFORMAT;
         goto out;
     }
-    if (fmt == NDX_FMT_AUTO && ndx__mail_sniff(b + first, NDX_MIN(avail - first, (size_t)SNIFF_BYTES))) {
+    if (fmt == NDX_FMT_AUTO &&
+        ndx__mail_sniff(b + first, NDX_MIN(avail - first, (size_t)SNIFF_BYTES))) {
         const char *p;
         size_t n;
         rc = read_doc(c, &l, &p, &n);

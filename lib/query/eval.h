@@ -38,10 +38,10 @@ struct leaf {
     struct slot *slots; /* TERM: one slot; PHRASE: several; PREFIX: one slot, the prefix */
     size_t nslots;
     uint32_t slop;
-    char meta; /* metadata kind letter ('S' source, 'U' url, 'L' lang) or 0 */
+    char meta;        /* metadata kind letter ('S' source, 'U' url, 'L' lang) or 0 */
     int64_t from, to; /* DATE */
     int wire;         /* WIRE: 1 yes, 0 no */
-    double idf; /* summed over slots, computed per search */
+    double idf;       /* summed over slots, computed per search */
 };
 
 /* A condition on the columns (date:, wire:), no terms: it neither scores nor highlights. */

@@ -328,7 +328,6 @@ static int field_prefix(const struct parser *p, size_t i, size_t e, size_t *colo
 
 /* ---- dates -------------------------------------------------------------------------------- */
 
-
 static int days_in_month(int64_t y, int m)
 {
     static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -369,7 +368,9 @@ static bool parse_date1(const uint8_t *s, size_t n, int64_t *start, int64_t *end
         return false;
     if (i == n) {
         *start = ndx__days_from_civil(y, m, 1) * 86400;
-        *end = (m == 12 ? ndx__days_from_civil(y + 1, 1, 1) : ndx__days_from_civil(y, m + 1, 1)) * 86400 - 1;
+        *end = (m == 12 ? ndx__days_from_civil(y + 1, 1, 1) : ndx__days_from_civil(y, m + 1, 1)) *
+                   86400 -
+               1;
         return true;
     }
     if (s[i++] != '-' || !digits(s, n, &i, 2, &d) || d < 1 || d > days_in_month(y, m))

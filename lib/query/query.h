@@ -67,17 +67,17 @@ enum ndx_qfield {
 };
 
 struct ndx_qnode {
-    int kind;                  /* enum ndx_qkind */
-    int field;                 /* enum ndx_qfield (TERM, PREFIX, PHRASE) */
-    char *text;                /* TERM/PREFIX/PHRASE raw text, NUL-terminated, owned */
+    int kind;   /* enum ndx_qkind */
+    int field;  /* enum ndx_qfield (TERM, PREFIX, PHRASE) */
+    char *text; /* TERM/PREFIX/PHRASE raw text, NUL-terminated, owned */
     size_t ntext;
-    uint32_t slop;             /* PHRASE: max extra distance (~N) */
-    int64_t date_from;         /* DATE: inclusive; INT64_MIN = open */
-    int64_t date_to;           /* DATE: inclusive; INT64_MAX = open */
-    int wire;                  /* WIRE: 1 yes, 0 no */
-    struct ndx_qnode **kids;   /* AND/OR/NOT children, owned */
+    uint32_t slop;           /* PHRASE: max extra distance (~N) */
+    int64_t date_from;       /* DATE: inclusive; INT64_MIN = open */
+    int64_t date_to;         /* DATE: inclusive; INT64_MAX = open */
+    int wire;                /* WIRE: 1 yes, 0 no */
+    struct ndx_qnode **kids; /* AND/OR/NOT children, owned */
     size_t nkids;
-    size_t pos;                /* byte offset of this node in the query text */
+    size_t pos; /* byte offset of this node in the query text */
 };
 
 /* Limits against hostile queries. */
@@ -95,15 +95,15 @@ struct ndx_qnode {
  */
 int ndx__query_parse(const char *q, size_t n, struct ndx_qnode **out, size_t *errpos,
                      char **errmsg);
-void ndx__query_free(struct ndx_qnode *node);   /* accepts NULL */
+void ndx__query_free(struct ndx_qnode *node); /* accepts NULL */
 
 /*
  * Canonical S-expression of a tree, for tests and `newsdex search --explain`:
- *   (and (term "a") (or (term title "b") (prefix "c")) (not (phrase "x y" 2)) (date 1546300800 1577836799))
- * Fields other than ANY are written before the text; slop only when nonzero; open date bounds as *.
- * In strings '"' and '\' are escaped with a backslash, and control bytes (< 0x20, 0x7f) are
- * written as \xHH so the dump is always printable; other bytes are copied as they are.  Returns
- * the buffer's sticky status (0, NDX_ENOMEM, NDX_ETOOBIG).
+ *   (and (term "a") (or (term title "b") (prefix "c")) (not (phrase "x y" 2)) (date 1546300800
+ * 1577836799)) Fields other than ANY are written before the text; slop only when nonzero; open date
+ * bounds as *. In strings '"' and '\' are escaped with a backslash, and control bytes (< 0x20,
+ * 0x7f) are written as \xHH so the dump is always printable; other bytes are copied as they are.
+ * Returns the buffer's sticky status (0, NDX_ENOMEM, NDX_ETOOBIG).
  */
 int ndx__query_dump(const struct ndx_qnode *node, struct ndx_buf *out);
 

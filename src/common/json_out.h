@@ -64,9 +64,9 @@ json_t *ndxx_explain_json(const ndx_explanation *x);
 
 /* JSON text built directly (the hot path of the server): a growing NUL-terminated buffer. */
 struct ndxx_text {
-    char *p;   /* malloc'd */
+    char *p; /* malloc'd */
     size_t n, cap;
-    int err;   /* an allocation failed */
+    int err; /* an allocation failed */
 };
 /** One hit, the same object as ndxx_hit_json. */
 void ndxx_hit_text(struct ndxx_text *t, const ndx_hit *h, int snippets);

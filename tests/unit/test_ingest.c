@@ -591,7 +591,8 @@ TEST(ingest_binary_and_empty)
 {
     char *dir = tmpdir();
     struct coll *c;
-    char bin[100] = "\x7f" "ELF\x02\x01\x01 some executable header";
+    char bin[100] = "\x7f"
+                    "ELF\x02\x01\x01 some executable header";
     char *path = write_file(dir, "x.bin", bin, sizeof bin);
     CHECK_EQ(read_path(path, NULL, &c), NDX_EFORMAT);
     CHECK(has_problem(c, "x.bin", "binary file, skipped"));

@@ -3,8 +3,8 @@
  * N of a small ingest-and-commit workload.  Each run must end with a clean error or success (no
  * crash), and the index must then open, pass ndx_index_check() and hold either none or all of the
  * articles of the failed commit (commits are atomic): the workload commits twice and optimizes,
- * so files are removed after each commit and after the merge.  Leaks are caught by LeakSanitizer in the
- * sanitizer build.
+ * so files are removed after each commit and after the merge.  Leaks are caught by LeakSanitizer in
+ * the sanitizer build.
  */
 #include "harness.h"
 #include "ndx_int.h"
@@ -81,8 +81,8 @@ static int workload(const char *dir)
         ndx_results_free(r);
     }
     if (!rc) { /* analytics: facets, a histogram, a timeline, terms */
-        ndx_facet_spec f[3] = {{"source", 6, NULL, 0, 2}, {"lang", 4, NULL, 0, 0},
-                               {"month", 5, NULL, 0, 0}};
+        ndx_facet_spec f[3] = {
+            {"source", 6, NULL, 0, 2}, {"lang", 4, NULL, 0, 0}, {"month", 5, NULL, 0, 0}};
         ndx_analytics_opts a = {f, 3, NDX_INTERVAL_WEEK};
         ndx_results *r = NULL;
         rc = ndx_search_analytics(ix, "port strike", 11, NULL, &a, &r, NULL);
