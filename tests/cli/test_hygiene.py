@@ -200,12 +200,12 @@ def test_local_files_keep_a_relative_path(nd, tmp_path):
     """A local file without a URL is recorded by its path relative to the directory that holds
     the index, not this machine's absolute path, whatever directory ingest runs in and however
     the file is named; --absolute-paths asks for file:// + the absolute path."""
-    d = tmp_path / "work" / "news"
+    d = tmp_path / "desk" / "news"
     d.mkdir(parents=True)
     (d / "a.txt").write_text(ART)
     (d / "b.txt").write_text("Second headline\nAnother body entirely.\n")
-    cwd = tmp_path / "work"
-    ix = tmp_path / "work" / "ix"
+    cwd = tmp_path / "desk"
+    ix = tmp_path / "desk" / "ix"
     nd("ingest", "--index", "ix", "news", cwd=cwd)
     assert urls_of(nd, ix) == ["file:news/a.txt", "file:news/b.txt"]
     rc, out, err = nd("search", "--index", ix, "harbour", cwd=cwd)
@@ -219,7 +219,7 @@ def test_local_files_keep_a_relative_path(nd, tmp_path):
     ix2 = tmp_path / "elsewhere" / "ix2"
     ix2.parent.mkdir()
     nd("ingest", "--index", ix2, d / "a.txt", cwd=d)
-    assert urls_of(nd, ix2) == ["file:../work/news/a.txt"]
+    assert urls_of(nd, ix2) == ["file:../desk/news/a.txt"]
     ix4 = tmp_path / "ix4"
     nd("ingest", "--index", ix4, "--absolute-paths", "news", cwd=cwd)
     assert urls_of(nd, ix4) == [f"file://{d.resolve()}/a.txt", f"file://{d.resolve()}/b.txt"]
