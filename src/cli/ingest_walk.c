@@ -183,23 +183,20 @@ void walk_path(const char *path, struct pathlist *out, const struct walk_opts *o
 
 char *walk_relative_path(const char *abs, const char *base)
 {
-    char rcwd[PATH_MAX];
-    if (!realpath(base, rcwd))
-        return strdup(abs);
-    if (!strcmp(rcwd, "/"))
+    if (!strcmp(base, "/"))
         return strdup(abs[1] ? abs + 1 : ".");
     /* the longest common run of whole components, then one ".." per component of the base
      * directory below it */
     size_t common = 0, i = 0;
-    for (; abs[i] && abs[i] == rcwd[i]; i++)
+    for (; abs[i] && abs[i] == base[i]; i++)
         if (abs[i] == '/')
             common = i;
-    if (!rcwd[i] && (abs[i] == '/' || !abs[i]))
+    if (!base[i] && (abs[i] == '/' || !abs[i]))
         common = i;
-    else if (!abs[i] && rcwd[i] == '/')
+    else if (!abs[i] && base[i] == '/')
         common = i;
     size_t up = 0;
-    for (const char *p = rcwd + common; *p; p++)
+    for (const char *p = base + common; *p; p++)
         if (*p == '/')
             up++;
     const char *rest = abs + common;

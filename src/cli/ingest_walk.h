@@ -24,8 +24,8 @@ struct walk_opts {
 /* Add the files of path (a file, "-", or a directory read recursively) to out. */
 void walk_path(const char *path, struct pathlist *out, const struct walk_opts *o);
 void pathlist_free(struct pathlist *l);
-/* The resolved absolute path abs written relative to the directory base ("../data/bbc"; "." for
- * base itself), malloc'd, NULL when out of memory; abs itself when base cannot be resolved. */
+/* The resolved absolute path abs written relative to the resolved directory base ("../data/bbc";
+ * "." for base itself), malloc'd, NULL when out of memory. */
 char *walk_relative_path(const char *abs, const char *base);
 /* Why a file of this name is never an article (README, LICENSE, source code...), or NULL. */
 const char *walk_not_article(const char *name);
