@@ -214,6 +214,8 @@ void ndx__keyword_prefix(const char *name, size_t nname, struct ndx_buf *out, in
  * of white space made one space, trimmed, cut at NDX_KEYWORD_VALUE_MAX bytes. */
 void ndx__keyword_term(const char *name, size_t nname, const char *val, size_t nval,
                        struct ndx_buf *out, int *rc);
+/* Append a value as written (white space and cut as in its term, letters kept as they are). */
+void ndx__keyword_written(const char *val, size_t nval, struct ndx_buf *out, int *rc);
 /* The next "name\tvalue" line of [*p, end) with a valid name and a value: 1, or 0 at the end. */
 int ndx__keyword_next(const char **p, const char *end, const char **name, size_t *nname,
                       const char **val, size_t *nval);

@@ -42,10 +42,10 @@ void ndx__keyword_prefix(const char *name, size_t nname, struct ndx_buf *out, in
     ndx__buf_putc(out, '=', rc);
 }
 
-void ndx__keyword_term(const char *name, size_t nname, const char *val, size_t nval,
-                       struct ndx_buf *out, int *rc)
+/* Append value val normalised: runs of white space made one space, trimmed, cut at
+ * NDX_KEYWORD_VALUE_MAX bytes on a character boundary; ASCII letters lower-cased when fold. */
+static void put_value(const char *val, size_t nval, int fold, struct ndx_buf *out, int *rc)
 {
-    ndx__keyword_prefix(name, nname, out, rc);
     size_t start = out->n, i = 0;
     while (i < nval && !*rc) {
         unsigned char c = (unsigned char)val[i];
@@ -57,10 +57,9 @@ void ndx__keyword_term(const char *name, size_t nname, const char *val, size_t n
                 ndx__buf_putc(out, ' ', rc);
             continue;
         }
-        ndx__buf_putc(out, c >= 'A' && c <= 'Z' ? c + 32 : c, rc);
+        ndx__buf_putc(out, fold && c >= 'A' && c <= 'Z' ? c + 32 : c, rc);
         i++;
     }
-    /* cut at NDX_KEYWORD_VALUE_MAX bytes, on a character boundary */
     if (!*rc && out->n - start > NDX_KEYWORD_VALUE_MAX) {
         size_t k = start + NDX_KEYWORD_VALUE_MAX;
         while (k > start && (out->p[k] & 0xC0) == 0x80)
@@ -68,6 +67,18 @@ void ndx__keyword_term(const char *name, size_t nname, const char *val, size_t n
         out->n = k;
         out->p[k] = 0;
     }
+}
+
+void ndx__keyword_term(const char *name, size_t nname, const char *val, size_t nval,
+                       struct ndx_buf *out, int *rc)
+{
+    ndx__keyword_prefix(name, nname, out, rc);
+    put_value(val, nval, 1, out, rc);
+}
+
+void ndx__keyword_written(const char *val, size_t nval, struct ndx_buf *out, int *rc)
+{
+    put_value(val, nval, 0, out, rc);
 }
 
 int ndx__keyword_next(const char **p, const char *end, const char **name, size_t *nname,

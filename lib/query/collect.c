@@ -584,12 +584,15 @@ static int facet_result(struct ndx_coll *c, size_t i, ndx_facet *out)
     if (!rc && !vals)
         rc = NDX_ENOMEM;
     for (size_t j = 0; j < top && !rc; j++) {
-        char *s = ndx_strndup(fc[j].s, fc[j].n);
-        if (!s) {
+        char *s = NULL;
+        size_t ns = fc[j].n;
+        if (f == FF_KEYWORD) /* shown as written, counted case-insensitively */
+            rc = ndx__keyword_written_form(c, i, fc[j].s, fc[j].n, &s, &ns);
+        else if (!(s = ndx_strndup(fc[j].s, fc[j].n)))
             rc = NDX_ENOMEM;
+        if (rc)
             break;
-        }
-        vals[j] = (ndx_facet_value){s, fc[j].n, fc[j].stories, fc[j].copies};
+        vals[j] = (ndx_facet_value){s, ns, fc[j].stories, fc[j].copies};
         out->nvalues++;
     }
     out->values = vals;

@@ -79,5 +79,9 @@ struct fcount {
  * interned in vals (its text in s, n). */
 int ndx__keyword_counts(struct ndx_coll *c, size_t i, struct vtab *vals, struct fcount **pfc,
                         size_t *pk);
+/* Value v of keyword facet i as an article wrote it (the first live one of the view holding it,
+ * its letters as written): a new string into *out (v itself when no stored record gives it). */
+int ndx__keyword_written_form(struct ndx_coll *c, size_t i, const char *v, size_t nv, char **out,
+                              size_t *nout);
 
 #endif

@@ -144,3 +144,73 @@ int ndx__keyword_counts(struct ndx_coll *c, size_t i, struct vtab *vals, struct 
     *pk = nv;
     return NDX_OK;
 }
+
+/* Does stored field line (name, val) hold the value whose term is t[0..nt)? */
+static int holds(const char *name, size_t nname, const char *fname, size_t nfname, const char *val,
+                 size_t nval, const char *t, size_t nt, struct ndx_buf *b, int *rc)
+{
+    if (nname != nfname)
+        return 0;
+    for (size_t i = 0; i < nname; i++)
+        if ((name[i] | 0x20) != (fname[i] | 0x20))
+            return 0;
+    ndx__buf_reset(b);
+    ndx__keyword_term(fname, nfname, val, nval, b, rc);
+    return !*rc && b->n == nt && memcmp(b->p, t, nt) == 0;
+}
+
+#define WRITTEN_TRIES 8 /* stored records read, at most, to find a value as written */
+
+int ndx__keyword_written_form(struct ndx_coll *c, size_t i, const char *v, size_t nv, char **out,
+                              size_t *nout)
+{
+    const ndx_facet_spec *sp = &c->spec[i];
+    struct search *S = c->S;
+    struct ndx_buf term, b;
+    ndx__buf_init(&term, 0);
+    ndx__buf_init(&b, 0);
+    int rc = 0, tries = 0;
+    ndx__keyword_prefix(sp->field, sp->nfield, &term, &rc);
+    ndx__buf_append(&term, v, nv, &rc);
+    *out = NULL;
+    /* the first live article of the view holding the value, as its stored fields write it */
+    for (size_t g = 0; g < S->v.nsegs && !rc && !*out && tries < WRITTEN_TRIES; g++) {
+        const struct ndx_segref *ref = &S->v.segs[g];
+        struct ndx_terminfo ti;
+        if (ndx__seg_lookup(ref->seg, (const char *)term.p, term.n, &ti) != NDX_OK)
+            continue;
+        struct ndx_pl pl;
+        ndx__pl_init(&pl, ref->seg, &ti);
+        for (uint32_t d = pl.doc; d != NDX_DOC_END && !rc && !*out && tries < WRITTEN_TRIES;
+             d = ndx__pl_next(&pl)) {
+            if (ndx__seg_deleted(ref, d))
+                continue;
+            tries++;
+            ndx_article a;
+            if (ndx__seg_doc(ref->seg, d, &c->scratch, &a) != NDX_OK)
+                continue;
+            const char *p = a.fields, *name, *val;
+            size_t nname, nval;
+            while (!rc && !*out &&
+                   ndx__keyword_next(&p, a.fields + a.nfields, &name, &nname, &val, &nval)) {
+                if (!holds(name, nname, sp->field, sp->nfield, val, nval, (const char *)term.p,
+                           term.n, &b, &rc))
+                    continue;
+                ndx__buf_reset(&b);
+                ndx__keyword_written(val, nval, &b, &rc);
+                if (!rc && !(*out = ndx_strndup((const char *)b.p, b.n)))
+                    rc = NDX_ENOMEM;
+                *nout = b.n;
+            }
+        }
+    }
+    /* none found (a record that cannot be read): the value as its term holds it */
+    if (!rc && !*out) {
+        if (!(*out = ndx_strndup(v, nv)))
+            rc = NDX_ENOMEM;
+        *nout = nv;
+    }
+    ndx__buf_free(&term);
+    ndx__buf_free(&b);
+    return rc;
+}

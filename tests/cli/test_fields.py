@@ -25,13 +25,26 @@ ARTICLES = [
 ]
 
 
+def raw_values(a):
+    """{field: [values as written]} of an input article."""
+    if len(a) <= 3:
+        return {}
+    return {"section": [a[3]["section"]], "tags": a[4] if isinstance(a[4], list) else [a[4]]}
+
+
+# each value is matched case-insensitively and shown as the first article holding it wrote it
+FIRST_SEEN = {}
+for _a in ARTICLES:
+    for _f, _vs in raw_values(_a).items():
+        for _v in _vs:
+            FIRST_SEEN.setdefault((_f, _v.lower()), _v)
+
+
 def values(a):
-    """{field: set of normalised values} of an input article."""
+    """{field: set of values, as first written} of an input article."""
     out = defaultdict(set)
-    if len(a) > 3:
-        out["section"].add(a[3]["section"].lower())
-        tags = a[4] if isinstance(a[4], list) else [a[4]]
-        out["tags"].update(t.lower() for t in tags)
+    for f, vs in raw_values(a).items():
+        out[f].update(FIRST_SEEN[(f, v.lower())] for v in vs)
     return out
 
 
@@ -101,16 +114,50 @@ def test_keyword_facets_equal_a_recount_from_export(nd, mapped, query):
 
 def test_copies_count_under_the_original_values(nd, mapped):
     res = search(nd, mapped, "section:sport", "--limit", "0", "--facet", "section")
-    assert facet_map(res, "section") == {"sport": (2, 3)}
+    assert facet_map(res, "section") == {"Sport": (2, 3)}
 
 
 def test_prefix_and_top_n(nd, mapped):
     res = search(nd, mapped, "the", "--limit", "0", "--facet", "tags:foot", "--facet-size", "5")
-    assert [v["value"] for v in res["facets"]["tags"]] == ["football"]
+    assert [v["value"] for v in res["facets"]["tags"]] == ["Football"]
     res = search(nd, mapped, "the", "--limit", "0", "--facet", "tags", "--facet-size", "1")
     assert len(res["facets"]["tags"]) == 1
     other = res["facets_other"]["tags"]
     assert other["values"] >= 1 and other["stories"] >= 1
+
+
+def test_values_shown_as_first_written_and_matched_in_any_case(nd, mapped):
+    res = search(nd, mapped, "football OR budget", "--limit", "0", "--facet", "section",
+                 "--facet", "tags")
+    assert facet_map(res, "section") == {"Sport": (2, 3), "Politics": (1, 1)}
+    assert {v["value"] for v in res["facets"]["tags"]} == {"Football", "Premier League",
+                                                           "Budget", "Tax"}
+    # the value as the facet shows it, lower-cased or upper-cased: the same articles
+    want = sorted(h["url"] for h in search(nd, mapped, "section:sport")["hits"])
+    for q in ("section:Sport", "section:SPORT", 'tags:"Premier League"', 'tags:"PREMIER league"'):
+        got = sorted(h["url"] for h in search(nd, mapped, q)["hits"])
+        assert got == (want if q.startswith("section") else ["http://a.example/1"]), q
+    # the prefix filter of a facet ignores case too
+    res = search(nd, mapped, "the", "--limit", "0", "--facet", "tags:PREM")
+    assert [v["value"] for v in res["facets"]["tags"]] == ["Premier League"]
+
+
+def test_first_written_form_skips_deleted_articles(nd, tmp_path):
+    f = tmp_path / "a.jsonl"
+    rows = [("http://x.example/1", "SPORT"), ("http://x.example/2", "Sport")]
+    f.write_text("".join(json.dumps({"url": u, "title": f"Story {i}",
+                                     "maintext": f"A football report number {i} for the page.",
+                                     "meta": {"section": v}}) + "\n"
+                         for i, (u, v) in enumerate(rows)))
+    ix = tmp_path / "ix"
+    rc, out, err = nd("ingest", "--index", ix, "--field", "section=meta.section", f)
+    assert rc == 0, err
+    res = search(nd, ix, "football", "--limit", "0", "--facet", "section")
+    assert facet_map(res, "section") == {"SPORT": (2, 2)}
+    rc, out, err = nd("delete", "--index", ix, "http://x.example/1")
+    assert rc == 0, err
+    res = search(nd, ix, "football", "--limit", "0", "--facet", "section")
+    assert facet_map(res, "section") == {"Sport": (1, 1)}
 
 
 def test_unknown_keyword_facet_and_bad_map_are_errors(nd, mapped, tmp_path):

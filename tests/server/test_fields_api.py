@@ -38,8 +38,8 @@ def url(path, params):
 def test_facet_section_matches_the_cli(fields_server):
     r = fields_server.json(url("/api/search", {"q": "the", "facet": ["section", "tags"],
                                                "limit": 0}))
-    assert r["facets"]["section"] == [{"value": "sport", "stories": 2, "copies": 2},
-                                      {"value": "politics", "stories": 1, "copies": 1}]
+    assert r["facets"]["section"] == [{"value": "Sport", "stories": 2, "copies": 2},
+                                      {"value": "Politics", "stories": 1, "copies": 1}]
     rc, out, err = run_cli("search", "--index", fields_server.index_dir, "--json", "--limit", "0",
                            "--facet", "section", "--facet", "tags", "the")
     assert rc == 0, err
@@ -50,7 +50,7 @@ def test_facet_section_matches_the_cli(fields_server):
 def test_section_filter(fields_server):
     r = fields_server.json(url("/api/search", {"q": "section:sport", "facet": "tags"}))
     assert sorted(h["url"] for h in r["hits"]) == ["http://a.example/1", "http://a.example/3"]
-    assert r["facets"]["tags"][0] == {"value": "football", "stories": 2, "copies": 2}
+    assert r["facets"]["tags"][0] == {"value": "Football", "stories": 2, "copies": 2}
 
 
 def test_unknown_keyword_facet_is_a_400(fields_server):
