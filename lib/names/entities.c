@@ -149,10 +149,30 @@ static bool place_adjective(const struct ectx *c, size_t i)
     return ndx__lex_name(s, (size_t)(h - s)) & (LN_PLACE | LN_DEMONYM);
 }
 
+/* "6PR", "3AW": a digit, then capitals only (a radio station's call sign). */
+static bool digit_acronym(const struct ectx *c, size_t i)
+{
+    const struct ndx_tok *t = &c->t[i];
+    size_t l = t->e - t->s, up = 0;
+    if (!(t->f & NTF_DIGIT) || l < 3 || l > 6)
+        return false;
+    for (size_t k = 0; k < l; k++) {
+        char ch = c->text[t->s + k];
+        if (ch >= 'A' && ch <= 'Z')
+            up++;
+        else if (!(ch >= '0' && ch <= '9'))
+            return false;
+    }
+    return up >= 2 && c->text[t->s + l - 1] >= 'A';
+}
+
 static bool is_cap(const struct ectx *c, size_t i)
 {
-    return i < c->nt && c->t[i].kind == NT_WORD && (c->t[i].f & (NTF_CAP | NTF_INITIAL)) &&
-           !place_adjective(c, i);
+    if (i >= c->nt || c->t[i].kind != NT_WORD)
+        return false;
+    if (c->t[i].f & NTF_DIGIT)
+        return digit_acronym(c, i);
+    return (c->t[i].f & (NTF_CAP | NTF_INITIAL)) && !place_adjective(c, i);
 }
 
 /* "139th", "2nd", "93d", "Sixteenth": an ordinal that may open a unit's name ("57th Air
@@ -302,13 +322,8 @@ static bool is_acronym(const struct ectx *c, size_t i)
 {
     const struct ndx_tok *t = &c->t[i];
     size_t l = t->e - t->s;
-    if ((t->f & NTF_DIGIT) && l <= 6) {
-        /* "6PR", "3AW": a digit and capitals (a radio station) */
-        size_t up = 0;
-        for (size_t k = 0; k < l; k++)
-            up += c->text[t->s + k] >= 'A' && c->text[t->s + k] <= 'Z';
-        return up >= 2 && up + 1 >= l - 1;
-    }
+    if (t->f & NTF_DIGIT)
+        return digit_acronym(c, i);
     if (!(t->f & NTF_ALLCAPS) || l < 2 || l > 8)
         return false;
     unsigned w = wf(c, i);
@@ -372,6 +387,31 @@ static bool team_name(const struct ectx *c, size_t a, size_t b)
     return false;
 }
 
+/* "FC", "Ltd", "S.A.", "A.F.C.": a club's or company's abbreviation that ends its name. */
+static bool org_abbr(const struct ectx *c, size_t i)
+{
+    const struct ndx_tok *t = &c->t[i];
+    char b[8];
+    size_t m = 0;
+    for (size_t k = t->s; k < t->e; k++) {
+        if (c->text[k] == '.')
+            continue;
+        if (m == sizeof b)
+            return false;
+        b[m++] = c->text[k];
+    }
+    if (m < 2)
+        return false;
+    unsigned w = ndx__lex_cue(b, m);
+    if (w & LW_ORGSUFFIX)
+        return true;
+    static const char *const clubs[] = {"FC", "AFC", "CF", "HC", "SC", "AC"};
+    for (size_t k = 0; k < NDX_ARRAY_LEN(clubs); k++)
+        if (m == strlen(clubs[k]) && !memcmp(b, clubs[k], m))
+            return true;
+    return false;
+}
+
 static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
 {
     while (a < b && !is_cap(c, a))
@@ -385,7 +425,8 @@ static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
     unsigned wl = wf(c, b - 1), wfirst = wf(c, a);
 
     /* 1. organisations by their head word */
-    if (ntok >= 2 && (wl & (LW_ORGHEAD | LW_ORGSUFFIX)) && !(nf & LN_PLACE)) {
+    if (ntok >= 2 && ((wl & (LW_ORGHEAD | LW_ORGSUFFIX)) || org_abbr(c, b - 1)) &&
+        !(nf & LN_PLACE)) {
         emit(c, drop_demonyms(c, a, b), b, NDX_ENT_ORG, STRONG);
         return;
     }
@@ -431,7 +472,10 @@ static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
         emit(c, a, b, NDX_ENT_LOC, (nf & (LN_COUNTRY | LN_REGION)) ? STRONG : WEAK);
         return;
     }
-    if (ntok >= 2 && is_direction(c, a) && (nflags(c, a + 1, b) & LN_PLACE)) {
+    if (ntok >= 2 && is_direction(c, a) &&
+        ((nflags(c, a + 1, b) & LN_PLACE) ||
+         (per_cue != STRONG && !tok_is(c, a, "New") && !tok_is(c, a, "Old") &&
+          !(nflags(c, a + 1, b) & LN_DEMONYM) && !(nflags(c, a, b) & LN_DEMONYM)))) {
         emit(c, a, b, NDX_ENT_LOC, STRONG);
         return;
     }
@@ -448,6 +492,11 @@ static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
         emit(c, a, b, NDX_ENT_ORG, WEAK);
         return;
     }
+    /* "FC Basel", "TV Azteca": an organisation's abbreviated head before its name */
+    if (ntok >= 2 && (wfirst & LW_ORGHEAD) && !(wfirst & LW_TITLE) && (c->t[a].f & NTF_ALLCAPS)) {
+        emit(c, a, b, NDX_ENT_ORG, WEAK);
+        return;
+    }
     /* "Major League Baseball": an organisation head inside a longer name */
     if (ntok >= 3 && !per_cue)
         for (size_t i = a + 1; i + 1 < b; i++)
@@ -461,9 +510,11 @@ static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
         classify(c, a + 1, b, per_cue); /* "Japanese Punk Techno", "Swiss Birch" */
         return;
     }
-    bool any_common = false, any_caps = false, not_name = false;
+    bool any_common = false, any_caps = false, not_name = false, initial = false;
     for (size_t i = a; i < b; i++) {
         unsigned w = wf(c, i), nw = nflags(c, i, i + 1);
+        if ((c->t[i].f & NTF_INITIAL) && i + 1 < b && !(c->t[i + 1].f & NTF_INITIAL))
+            initial = true;
         if ((w & (LW_COMMON | LW_STOP)) && !(nw & LN_PROPER))
             any_common = true;
         if (c->t[i].f & NTF_ALLCAPS)
@@ -477,6 +528,11 @@ static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
     }
     if (not_name && per_cue != STRONG)
         goto candidate;
+    /* "Frederick H. Collier", "C. H. Douglas": initials and a surname */
+    if (ntok >= 2 && !any_caps && initial && !not_name) {
+        emit(c, a, b, NDX_ENT_PER, WEAK);
+        return;
+    }
     if (ntok >= 2 && !any_caps &&
         (per_cue || report_after(c, b) || ((first_nf & LN_PROPER) && !(first_nf & LN_PLACE)) ||
          (!any_common && ntok <= 4))) {
@@ -693,9 +749,11 @@ static void scan_window(struct ectx *c)
         size_t a = i, last = i, j = i + 1, ncap = 1;
         while (j < c->nt) {
             if (is_cap(c, j)) {
+                /* "EU" after "Monday" is another name; "Chelsea FC", "Nokia Oyj" are one */
                 if (c->t[j].f & NTF_ALLCAPS && !(c->t[last].f & NTF_ALLCAPS) &&
-                    !(c->t[j].f & NTF_INITIAL) && !(c->t[last].f & NTF_INITIAL))
-                    break; /* "EU" after "Monday" is another name */
+                    !(c->t[j].f & NTF_INITIAL) && !(c->t[last].f & NTF_INITIAL) &&
+                    !(org_abbr(c, j) && !is_cap(c, j + 1)))
+                    break;
                 last = j++;
                 ncap++;
                 continue;
@@ -790,6 +848,8 @@ static int resolve(struct ectx *c)
             }
             if (!e->type && e->ntok == 1 && (e->cue & C_LOCPREP) && (e->cue & C_PROPER))
                 e->type = NDX_ENT_LOC;
+            else if (!e->type && (e->cue & C_LOCPREP))
+                e->type = NDX_ENT_LOC; /* "in Bandarlapalle", "near Hazeby Lane" */
         }
     }
     ndx__map_free(&typed);

@@ -84,7 +84,9 @@ static const struct { unsigned flags; const char *words; } k_lists[] = {
      "organisation organization org service services centre center network agency "
      "cabinet government regime junta secretariat directorate inspectorate "
      "caucus conference convention forum council hotel casino laboratory fame fleet squadron "
-     "wing"},
+     "wing confederation publishing publishers publications works lines brewery cooperative "
+     "co-operative consortium syndicate philharmonic symphony ensemble quartet observatory "
+     "constabulary hc"},
     {LW_ORGSUFFIX, "inc inc. corp corp. ltd ltd. plc llc llp gmbh ag co co. sa nv bv"},
     {LW_LOCHEAD, "river rivers mountain mountains mount hills hill lake lakes sea ocean island "
      "islands isle isles bay gulf strait straits channel canal valley desert plain plains "
@@ -97,7 +99,8 @@ static const struct { unsigned flags; const char *words; } k_lists[] = {
      "abbey castle palace tower hall house manor mansion mall plaza railway railroad "
      "playground playfield garden gardens zoo prison jail cemetery monument memorial trail "
      "pass gorge canyon cliff cliffs ridge peak summit dam reservoir marsh swamp woods grove "
-     "estuary fjord lagoon crossing junction"},
+     "estuary fjord lagoon crossing junction cave caves shore shores rink area courthouse "
+     "way place"},
     {LW_MISCHEAD, "war wars battle campaign offensive revolution crisis uprising rebellion "
      "massacre award awards prize prizes medal trophy cup championship championships "
      "tournament games olympics festival fest expo album ep single song songs book novel "

@@ -121,6 +121,26 @@ TEST(entities_teams_units_and_nicknames)
               "PER:Cowley=William Mailes \"Cowboy\" Cowley");
 }
 
+TEST(entities_initials_directions_and_abbreviations)
+{
+    struct got g;
+    /* a middle initial or leading initials make a person, even when the given name is a town */
+    CHECK_STR(ents(&g, "Frederick H. Baker took command, and later C. R. Mason."),
+              "PER:Frederick H. Baker | PER:C. R. Mason");
+    /* a compass direction before an unknown name is a place, not a person */
+    CHECK_STR(ents(&g, "Farmers moved from Brenlow to South Varnholm and West Tessby."),
+              "LOC:South Varnholm | LOC:West Tessby");
+    /* "in" before an unknown name that nothing else types */
+    CHECK_STR(ents(&g, "The mill stood in Tarrowby until it burned."), "LOC:Tarrowby");
+    /* a call sign; a club's or company's abbreviation after its name; organisation words */
+    CHECK_STR(ents(&g, "Listeners tuned to 7XQ as Ravnholt FC beat Kessing HC."),
+              "ORG:7XQ | ORG:Ravnholt FC | ORG:Kessing HC");
+    CHECK_STR(ents(&g, "Shares of Orvik S.A. rose, and Brenlow Publishing was sold."),
+              "ORG:Orvik S.A. | ORG:Brenlow Publishing");
+    CHECK_STR(ents(&g, "The team trained at the Varnholm Skating Rink all winter."),
+              "LOC:Varnholm Skating Rink");
+}
+
 TEST(entities_runs_are_bounded)
 {
     struct got g;
