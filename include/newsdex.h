@@ -264,6 +264,17 @@ typedef struct ndx_alias {
 NDX_API int ndx_index_aliases(ndx_index *ix, const char *name, size_t nname,
                               int (*cb)(void *ctx, const ndx_alias *a), void *ctx);
 
+/**
+ * Expand this handle's queries with these pairs instead of the index's own alias table (its
+ * searches, statistics, timelines, terms and related lists; the committed table and
+ * ndx_index_aliases are untouched).  Pairs whose folded forms are equal are one pair, their
+ * `articles` added up: the lists of several indexes (the shards of an archive) may be passed
+ * one after another, and every shard then expands a query as one index holding them all would.
+ * a == NULL returns to the index's own table; n == 0 with a != NULL expands nothing.
+ * NDX_EINVAL when a form is missing or has no letters.
+ */
+NDX_API int ndx_index_set_aliases(ndx_index *ix, const ndx_alias *a, size_t n);
+
 /* ---- search ------------------------------------------------------------------------------- */
 
 enum ndx_sort { NDX_SORT_RELEVANCE = 0, NDX_SORT_DATE = 1, NDX_SORT_DATE_ASC = 2 };

@@ -596,3 +596,63 @@ out:
     ndx__buf_free(&ck);
     return rc;
 }
+
+/* ---- an external table (public) ----------------------------------------------------------- */
+
+static int script_of_code(const char *code)
+{
+    for (int s = NDX_SCRIPT_HANI; s <= NDX_SCRIPT_HANG; s++)
+        if (code && !strcmp(code, ndx__gloss_script_code(s)))
+            return s;
+    return 0;
+}
+
+int ndx_index_set_aliases(ndx_index *ix, const ndx_alias *a, size_t n)
+{
+    if (!ix || (n && !a))
+        return NDX_EINVAL;
+    struct ndx_aliases *t = NULL;
+    int rc = NDX_OK;
+    if (a) {
+        if (!(t = ndx_calloc(1, sizeof *t)))
+            return NDX_ENOMEM;
+        ndx__map_init(&t->by_key);
+    }
+    struct ndx_buf lk, ck;
+    ndx__buf_init(&lk, 0);
+    ndx__buf_init(&ck, 0);
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (!a[i].latin || !a[i].cjk) {
+            rc = ndx__index_fail(ix, NDX_EINVAL, "alias %zu: a form is missing", i);
+            break;
+        }
+        if ((rc = ndx__alias_latin_key(a[i].latin, a[i].nlatin, &lk)) ||
+            (rc = ndx__alias_cjk_key(a[i].cjk, a[i].ncjk, &ck)))
+            break;
+        if (!lk.n || !ck.n) {
+            rc = ndx__index_fail(ix, NDX_EINVAL, "alias %zu (%.*s, %.*s): a form has no letters", i,
+                                 (int)a[i].nlatin, a[i].latin, (int)a[i].ncjk, a[i].cjk);
+            break;
+        }
+        uint64_t key = ndx__alias_key(&lk, &ck);
+        uint64_t at = ndx__map_get(&t->by_key, key);
+        if (at) { /* the same pair from another index: counted once, with every article */
+            struct ndx_alias_ent *e = &t->e[at - 1];
+            e->count += a[i].articles;
+            if (a[i].first < e->first)
+                e->first = a[i].first;
+            continue;
+        }
+        rc = add_entry(t, a[i].latin, a[i].nlatin, a[i].cjk, a[i].ncjk, script_of_code(a[i].script),
+                       a[i].articles, a[i].first, key);
+    }
+    ndx__buf_free(&lk);
+    ndx__buf_free(&ck);
+    if (rc) {
+        ndx__aliases_free(t);
+        return rc;
+    }
+    ndx__aliases_free(ix->xaliases);
+    ix->xaliases = t;
+    return NDX_OK;
+}

@@ -167,6 +167,7 @@ void ndx_index_close(ndx_index *ix)
         return;
     ndx__segs_free(ix);
     ndx__aliases_free(ix->aliases);
+    ndx__aliases_free(ix->xaliases);
     ndx__dcache_free(&ix->dc);
     ndx__pool_free(ix->pool);
     ndx__builder_free(ix->bld);

@@ -326,7 +326,8 @@ struct ndx_aliases; /* the alias table (index/aliases.h) */
 
 struct ndx_index {
     char *dir;
-    struct ndx_aliases *aliases; /* the committed table (writers: with their changes), or NULL */
+    struct ndx_aliases *aliases;  /* the committed table (writers: with their changes), or NULL */
+    struct ndx_aliases *xaliases; /* queries expand with it instead (ndx_index_set_aliases) */
     int flags;
     int lockfd;        /* writer lock, -1 for readers */
     char *err;         /* last error message, owned */

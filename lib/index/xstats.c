@@ -11,6 +11,7 @@
  * up in the stemmed form of every language of the collection.
  */
 #include "index/index.h"
+#include "query/alias_expand.h"
 #include "query/eval.h"
 #include "util/map.h"
 
@@ -212,9 +213,11 @@ int ndx_query_stats(ndx_index *ix, const char *query, size_t nquery, char **out,
     *out = NULL;
     struct ndx_qnode *q = NULL;
     int rc = ndx__parse_query(ix, query, nquery, &q, errpos);
-    if (rc)
-        return rc;
-    rc = ndx__record_stats(ix, look_up_query, q, out, nout);
+    if (!rc) /* the names' other forms too, as ndx_search reads the query by default: a superset
+                of what a search without aliases looks up */
+        rc = ndx__alias_expand(ix, &q);
+    if (!rc)
+        rc = ndx__record_stats(ix, look_up_query, q, out, nout);
     ndx__query_free(q);
     return rc;
 }

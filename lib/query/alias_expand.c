@@ -14,8 +14,11 @@
  * The table does not know whether a name is a person, an organisation or a place, so
  * person:新疆 finds the text 新疆 when "Xinjiang (新疆)" is glossed somewhere.
  * Forms are compared folded (case, accents, simplified and traditional), by the hashes the
- * alias table keeps; a name glossed with several CJK spellings expands to each (8 at most).  A
- * single Latin word expands only when the alias is that one word ("Chen" alone does not).
+ * alias table keeps; a name glossed with several CJK spellings expands to each (8 at most: the
+ * most glossed first, ties by their folded forms, so the choice does not depend on where a pair
+ * sits in the table).  A single Latin word expands only when the alias is that one word ("Chen"
+ * alone does not).  ndx_index_set_aliases gives a handle another table to expand with (a
+ * sharded archive's: every shard's pairs).
  */
 #include "query/alias_expand.h"
 #include "index/aliases.h"
@@ -31,7 +34,17 @@ struct alts {
     size_t count;
 };
 
-/* The other forms of every pair one of whose forms is t[0..n). */
+/* Pairs of a match, most glossed first, then by folded key: the order (and the MAX_ALTS kept)
+ * depend on the pairs only, not on where they sit in the table, so a table merged from shards
+ * expands as the table of one index holding the same articles. */
+static int cmp_pair(const struct ndx_alias_ent *x, const struct ndx_alias_ent *y)
+{
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* The other forms of every pair one of whose forms is t[0..n), each folded form once. */
 static int alternatives(const struct ndx_aliases *al, const char *t, size_t n, struct alts *a)
 {
     a->count = 0;
@@ -44,26 +57,43 @@ static int alternatives(const struct ndx_aliases *al, const char *t, size_t n, s
         rc = ndx__alias_cjk_key(t, n, &ck);
     uint64_t lh = !rc && lk.n ? ndx__alias_form_hash(&lk) : 0;
     uint64_t ch = !rc && ck.n ? ndx__alias_form_hash(&ck) : 0;
-    for (size_t i = 0; i < al->n && a->count < MAX_ALTS && (lh || ch); i++) {
+    const struct ndx_alias_ent **m = NULL;
+    size_t nm = 0, cap = 0;
+    for (size_t i = 0; i < al->n && (lh || ch) && !rc; i++) {
         const struct ndx_alias_ent *e = &al->e[i];
-        const char *s = NULL;
-        size_t ns = 0;
-        bool cjk = e->lhash == lh;
-        if (cjk)
-            s = e->cjk, ns = e->ncjk;
-        else if (e->chash == ch)
-            s = e->latin, ns = e->nlatin, a->self_cjk = true;
-        else
+        if (e->lhash != lh && e->chash != ch)
             continue;
+        if (ndx__grow(&m, &cap, nm + 1, sizeof *m, 8)) {
+            rc = NDX_ENOMEM;
+            break;
+        }
+        size_t k = nm++; /* insertion sort: a name has a few pairs */
+        while (k > 0 && cmp_pair(e, m[k - 1]) < 0) {
+            m[k] = m[k - 1];
+            k--;
+        }
+        m[k] = e;
+    }
+    uint64_t seen[MAX_ALTS];
+    for (size_t i = 0; i < nm && a->count < MAX_ALTS; i++) {
+        const struct ndx_alias_ent *e = m[i];
+        bool cjk = e->lhash == lh;
+        const char *s = cjk ? e->cjk : e->latin;
+        size_t ns = cjk ? e->ncjk : e->nlatin;
+        uint64_t h = cjk ? e->chash : e->lhash;
+        if (!cjk)
+            a->self_cjk = true;
         bool dup = false;
         for (size_t k = 0; k < a->count && !dup; k++)
-            dup = a->n[k] == ns && memcmp(a->s[k], s, ns) == 0;
+            dup = seen[k] == h && a->cjk[k] == cjk;
         if (!dup) {
+            seen[a->count] = h;
             a->s[a->count] = s;
             a->n[a->count] = ns;
             a->cjk[a->count++] = cjk;
         }
     }
+    ndx_free(m);
     ndx__buf_free(&lk);
     ndx__buf_free(&ck);
     return rc;
@@ -252,7 +282,7 @@ static int expand(const struct ndx_aliases *al, struct ndx_qnode **slot, struct 
 
 int ndx__alias_expand(const ndx_index *ix, struct ndx_qnode **root)
 {
-    const struct ndx_aliases *al = ix->aliases;
+    const struct ndx_aliases *al = ix->xaliases ? ix->xaliases : ix->aliases;
     if (!al || al->n == 0 || !*root)
         return NDX_OK;
     struct ndx_buf tmp;

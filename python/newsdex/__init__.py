@@ -12,12 +12,12 @@ from ._ffi import LIBRARY_PATH
 from .errors import (CorruptIndexError, IndexLockedError, InvalidArgumentError, NewsdexError,
                      NotFoundError, QuerySyntaxError, ReadOnlyError, UnreadableInputError)
 from .index import Export, Index, read_articles
-from .records import (Article, Bucket, Facet, FacetValue, Hit, IngestReport, SearchResult,
+from .records import (Alias, Article, Bucket, Facet, FacetValue, Hit, IngestReport, SearchResult,
                       SignificantTerms, Stats, TermScore, Timeline)
 
 __version__ = "0.1.0"
 
-__all__ = ["Index", "Export", "read_articles", "Article", "Hit", "IngestReport", "SearchResult", "Stats",
+__all__ = ["Index", "Alias", "Export", "read_articles", "Article", "Hit", "IngestReport", "SearchResult", "Stats",
            "Facet", "FacetValue", "Bucket", "Timeline", "SignificantTerms", "TermScore",
            "NewsdexError", "QuerySyntaxError", "NotFoundError", "IndexLockedError",
            "ReadOnlyError", "CorruptIndexError", "InvalidArgumentError", "UnreadableInputError",

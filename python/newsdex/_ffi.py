@@ -187,6 +187,16 @@ void ndx_terms_free(ndx_terms *t);
 int ndx_query_stats(ndx_index *ix, const char *query, size_t nquery, char **out, size_t *nout,
                     size_t *errpos);
 int ndx_index_set_stats(ndx_index *ix, const char *json, size_t n);
+typedef struct ndx_alias {
+    const char *latin; size_t nlatin;
+    const char *cjk; size_t ncjk;
+    const char *script;
+    uint64_t articles;
+    uint64_t first;
+} ndx_alias;
+int ndx_index_aliases(ndx_index *ix, const char *name, size_t nname,
+                      int (*cb)(void *ctx, const ndx_alias *a), void *ctx);
+int ndx_index_set_aliases(ndx_index *ix, const ndx_alias *a, size_t n);
 int ndx_extract_html(const char *html, size_t n, const char *url, size_t nurl, ndx_article **out);
 #define NDX_STORY_BINS 64
 #define NDX_STORY_BANDS 32

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from ._ffi import DATE_UNKNOWN, ffi, lib
 from .errors import error
-from .records import (Article, Facet, Hit, IngestReport, SearchResult, SignificantTerms, Stats,
+from .records import (Alias, Article, Facet, Hit, IngestReport, SearchResult, SignificantTerms, Stats,
                       TermScore, Timeline, buckets_of, frame, text, when)
 
 _SORTS = {"relevance": lib.NDX_SORT_RELEVANCE, "date": lib.NDX_SORT_DATE,
@@ -331,6 +331,48 @@ class Index:
         raw = json.dumps(stats).encode()
         self._call(lib.ndx_index_set_stats(self._h(), raw, len(raw)))
 
+    def aliases(self, name=None):
+        """The alias table of the committed index (names glossed in two scripts), most glossed
+        first, as Alias records; with `name`, only the pairs one of whose forms it is (folded as
+        search folds it)."""
+        out = []
+
+        @ffi.callback("int(void *, const ndx_alias *)")
+        def each(_ctx, a):
+            out.append(Alias.from_c(a))
+            return 0
+
+        raw = name.encode() if name else ffi.NULL
+        self._call(lib.ndx_index_aliases(self._fresh(), raw, len(name.encode()) if name else 0,
+                                         each, ffi.NULL))
+        return out
+
+    def set_aliases(self, aliases):
+        """Expand this handle's queries with these Alias records (or (latin, cjk, articles)
+        tuples) instead of the index's own table; pairs folded alike count as one, their
+        articles added up, so the tables of several indexes may be passed together.  None
+        returns to the index's own table."""
+        if aliases is None:
+            self._call(lib.ndx_index_set_aliases(self._h(), ffi.NULL, 0))
+            return
+        keep = []
+        arr = ffi.new("ndx_alias[]", max(len(aliases), 1))
+        for i, a in enumerate(aliases):
+            if isinstance(a, Alias):
+                latin, cjk, script, n, first = a.latin, a.cjk, a.script, a.articles, a.first
+            else:
+                latin, cjk, n = a
+                script, first = "", 0
+            for attr, v in (("latin", latin), ("cjk", cjk)):
+                b = ffi.new("char[]", v.encode())
+                keep.append(b)
+                setattr(arr[i], attr, b)
+                setattr(arr[i], "n" + attr, len(b) - 1)
+            sc = ffi.new("char[]", (script or "").encode())
+            keep.append(sc)
+            arr[i].script, arr[i].articles, arr[i].first = sc, int(n), int(first)
+        self._call(lib.ndx_index_set_aliases(self._h(), arr, len(aliases)))
+
     def _id(self, key):
         if isinstance(key, int):
             return key
@@ -607,12 +649,14 @@ class Export:
 
     _END = object()
 
-    def __init__(self, path, q, body=True, shard=None):
+    def __init__(self, path, q, body=True, shard=None, aliases=None):
         self._q = queue.Queue(maxsize=64)
         self._stop = threading.Event()
         self._done = False
         self._shard = shard
         self._ix = Index(path)  # its own read handle: opened here so open errors raise here
+        if aliases is not None:  # names expanded with this table (Index.set_aliases)
+            self._ix.set_aliases(aliases)
         raw = _b(q)
         self._thread = threading.Thread(target=self._run, args=(raw, body), daemon=True)
         self._thread.start()

@@ -240,6 +240,24 @@ class IngestReport(_Record):
 
 
 @dataclass
+class Alias(_Record):
+    """A name in two scripts learnt from glosses ("Chen Quanguo (陳全國)"): the forms as first
+    written, the CJK form's ISO 15924 script, the live articles glossing the pair and the id of
+    the first of them."""
+    latin: str
+    cjk: str
+    script: str
+    articles: int
+    first: int
+
+    @classmethod
+    def from_c(cls, a):
+        return cls(latin=text(a.latin, a.nlatin), cjk=text(a.cjk, a.ncjk),
+                   script=ffi.string(a.script).decode() if a.script != ffi.NULL else "",
+                   articles=int(a.articles), first=int(a.first))
+
+
+@dataclass
 class Stats(_Record):
     documents: int
     deleted: int

@@ -50,10 +50,12 @@ TEST(aliases_counted_committed_and_listed)
     ndx_index *w = NULL, *r = NULL;
     struct listing l;
     CHECK_EQ(ndx_index_open(dir, NDX_OPEN_WRITE | NDX_OPEN_CREATE, &w, NULL), NDX_OK);
-    CHECK_EQ(add_art(w, "https://a.test/1", "Party Secretary Chen Quanguo (陳全國) met Wang Yi (王毅)."),
-             NDX_OK);
+    CHECK_EQ(
+        add_art(w, "https://a.test/1", "Party Secretary Chen Quanguo (陳全國) met Wang Yi (王毅)."),
+        NDX_OK);
     /* the same pair in simplified characters, twice in one article: counted once */
-    CHECK_EQ(add_art(w, "https://a.test/2", "陈全国（Chen Quanguo）说。Chen Quanguo (陈全国)"), NDX_OK);
+    CHECK_EQ(add_art(w, "https://a.test/2", "陈全国（Chen Quanguo）说。Chen Quanguo (陈全国)"),
+             NDX_OK);
     /* an inconsistent gloss: another spelling of the CJK form is its own pair */
     CHECK_EQ(add_art(w, "https://a.test/3", "Chen Quanguo (陈全果) spoke"), NDX_OK);
     CHECK_EQ(add_art(w, "https://a.test/4", "no gloss here"), NDX_OK);
@@ -148,13 +150,38 @@ TEST(aliases_expand_queries)
     ndx__buf_init(&b, 0);
     /* a CJK word: either script */
     CHECK_STR(expanded(w, "陈全国", &b), "(or (term \"陈全国\") (phrase \"Chen Quanguo\"))");
-    /* a phrase: every CJK spelling the name was glossed with, in its field */
-    CHECK_STR(expanded(w, "title:\"chen quanguo\"", &b),
-              "(or (phrase title \"chen quanguo\") (phrase title \"陳全國\") (phrase title \"陈全果\"))");
+    /* a phrase: every CJK spelling the name was glossed with, in its field (most glossed first,
+     * ties in an order fixed by the folded forms, wherever the pairs sit in the table) */
+    CHECK_STR(
+        expanded(w, "title:\"chen quanguo\"", &b),
+        "(or (phrase title \"chen quanguo\") (phrase title \"陈全果\") (phrase title \"陳全國\"))");
     /* adjacent words of an AND, the other words kept */
     CHECK_STR(expanded(w, "xinjiang Chen Quanguo wang", &b),
               "(and (term \"xinjiang\") (or (and (term \"Chen\") (term \"Quanguo\")) (phrase "
-              "\"陳全國\") (phrase \"陈全果\")) (term \"wang\"))");
+              "\"陈全果\") (phrase \"陳全國\")) (term \"wang\"))");
+    /* a table from outside (ndx_index_set_aliases): the same pairs in another order expand
+     * alike; a pair given twice (two shards) is one, its articles added up */
+    ndx_alias ext[] = {{"Chen Quanguo", 12, "陈全果", 9, "Hani", 1, 0},
+                       {"Wang Yi", 7, "王毅", 6, "Hani", 1, 0},
+                       {"Chen Quanguo", 12, "陳全國", 9, "Hani", 1, 0}};
+    CHECK_EQ(ndx_index_set_aliases(w, ext + 1, 2), NDX_OK);
+    CHECK_STR(expanded(w, "陈全果", &b), "(term \"陈全果\")");
+    CHECK_EQ(ndx_index_set_aliases(w, ext, 3), NDX_OK);
+    CHECK_STR(
+        expanded(w, "title:\"chen quanguo\"", &b),
+        "(or (phrase title \"chen quanguo\") (phrase title \"陈全果\") (phrase title \"陳全國\"))");
+    ndx_alias twice[] = {ext[2], ext[0], ext[2]};
+    CHECK_EQ(ndx_index_set_aliases(w, twice, 3), NDX_OK);
+    CHECK_STR(
+        expanded(w, "title:\"chen quanguo\"", &b),
+        "(or (phrase title \"chen quanguo\") (phrase title \"陳全國\") (phrase title \"陈全果\"))");
+    CHECK_EQ(ndx_index_set_aliases(w, ext, 0), NDX_OK); /* nothing */
+    CHECK_STR(expanded(w, "陈全国", &b), "(term \"陈全国\")");
+    ndx_alias bad = {"Chen", 4, " ・", 4, "", 1, 0};
+    CHECK_EQ(ndx_index_set_aliases(w, &bad, 1), NDX_EINVAL);
+    CHECK_STR(expanded(w, "陈全国", &b), "(term \"陈全国\")"); /* refused: the table kept */
+    CHECK_EQ(ndx_index_set_aliases(w, NULL, 0), NDX_OK);       /* the index's own again */
+    CHECK_STR(expanded(w, "陈全国", &b), "(or (term \"陈全国\") (phrase \"Chen Quanguo\"))");
     CHECK_STR(expanded(w, "Wang Yi OR -王毅", &b),
               "(or (or (and (term \"Wang\") (term \"Yi\")) (phrase \"王毅\")) (not (or (term "
               "\"王毅\") (phrase \"Wang Yi\"))))");

@@ -57,16 +57,35 @@ def _guard(shard, fn, *args):
         raise ShardError(shard, e.code, e.message) from None
 
 
-def _task_stats(shard, q):
+def _open(shard, aliases):
+    """A read handle on the shard that expands names with the archive's alias table."""
+    ix = Index(shard)
+    if aliases is not None:
+        ix.set_aliases(aliases)
+    return ix
+
+
+def _task_aliases(shard):
     def run():
-        with Index(shard) as ix:
+        try:
+            ix = Index(shard)
+        except NotFoundError:
+            return []
+        with ix:
+            return ix.aliases()
+    return _guard(shard, run)
+
+
+def _task_stats(shard, q, aliases=None):
+    def run():
+        with _open(shard, aliases) as ix:
             return ix.query_stats(q)
     return _guard(shard, run)
 
 
-def _task_search(shard, q, stats, opts, delay=0.0):
+def _task_search(shard, q, stats, opts, delay=0.0, aliases=None):
     def run():
-        with Index(shard) as ix:
+        with _open(shard, aliases) as ix:
             ix.set_stats(stats)
             r = ix.search(q, **opts)
         if delay:  # tests: keep the task running while its worker is killed
@@ -99,24 +118,24 @@ def _task_ingest(shard, articles, story_threshold):
     return _guard(shard, run)
 
 
-def _task_timeline(shard, queries, interval, opts):
+def _task_timeline(shard, queries, interval, opts, aliases=None):
     def run():
-        with Index(shard) as ix:
+        with _open(shard, aliases) as ix:
             return ix.timeline(queries, interval, **opts)
     return _guard(shard, run)
 
 
-def _task_related(shard, article, limit, article_id, stats):
+def _task_related(shard, article, limit, article_id, stats, aliases=None):
     def run():
-        with Index(shard) as ix:
+        with _open(shard, aliases) as ix:
             ix.set_stats(stats)
             return ix.related_article(article, limit, article_id)
     return _guard(shard, run)
 
 
-def _task_terms_fg(shard, q, stats, opts):
+def _task_terms_fg(shard, q, stats, opts, aliases=None):
     def run():
-        with Index(shard) as ix:
+        with _open(shard, aliases) as ix:
             ix.set_stats(stats)
             return ix.terms_foreground(q, **opts)
     return _guard(shard, run)
@@ -129,9 +148,9 @@ def _task_terms_bg(shard, terms, langs, bg):
     return _guard(shard, run)
 
 
-def _task_call(shard, method, args):
+def _task_call(shard, method, args, aliases=None):
     def run():
-        with Index(shard) as ix:
+        with _open(shard, aliases) as ix:
             return getattr(ix, method)(*args)
     return _guard(shard, run)
 
@@ -150,6 +169,7 @@ class ShardedArchive:
         self.manifest_path = manifest or os.path.join(os.path.dirname(self.shards[0]),
                                                       "newsdex-archive.json")
         self._manifest = {"shards": len(self.shards)}
+        self._alias_list = self._alias_data = None
         if os.path.exists(self.manifest_path):
             with open(self.manifest_path) as f:
                 m = json.load(f)
@@ -202,6 +222,26 @@ class ShardedArchive:
             return data
         return self.client.scatter([data], broadcast=True)[0]  # one future, not one an item
 
+    def _aliases(self):
+        """The archive's alias table, for the tasks: every shard's pairs one after another (the
+        library counts a pair held by several shards once, its articles added up), so a name
+        expands on every shard as in one index holding the whole archive.  Read from the shards
+        at the first query and again after each ingest through this object; call refresh()
+        when another process has written to the shards."""
+        if self._alias_data is None:
+            got, missing = self._map(_task_aliases, [(s, ()) for s in self.shards], True)
+            pairs = [(a.latin, a.cjk, a.articles) for t in got if t for a in t]
+            if missing:  # not kept: the shard's pairs are read when it can be read again
+                return self._share(pairs)
+            self._alias_list = pairs
+            self._alias_data = self._share(pairs)
+        return self._alias_data
+
+    def refresh(self):
+        """Forget what was read from the shards (their alias table): the next query reads it
+        again."""
+        self._alias_list = self._alias_data = None
+
     def _gid(self, shard_index, local):
         return local * len(self.shards) + shard_index
 
@@ -242,6 +282,7 @@ class ShardedArchive:
         # every shard gets its task, so every shard exists after the first ingest
         work = [(s, (b, story_threshold)) for s, b in zip(self.shards, batches)]
         results, _ = self._map(_task_ingest, work)
+        self.refresh()
         for i, r in enumerate(results):
             r.ids = [self._gid(i, x) for x in r.ids]
             rep.merge(r)
@@ -255,7 +296,8 @@ class ShardedArchive:
 
     def query_stats(self, q, partial=False):
         """The archive's collection statistics for q (the sum over shards)."""
-        stats, missing = self._map(_task_stats, [(s, (q,)) for s in self.shards], partial)
+        al = self._aliases()
+        stats, missing = self._map(_task_stats, [(s, (q, al)) for s in self.shards], partial)
         return merge_stats([s for s in stats if s is not None]), missing
 
     def search(self, q, limit=10, offset=0, *, sort="relevance", collapse=True, snippets=True,
@@ -275,8 +317,9 @@ class ShardedArchive:
         if facets:
             opts.update(facets=facets, facet_size=1 << 40)  # every value: merged here
         live = [s for s in self.shards if s not in missing]
-        results, more = self._map(_task_search, [(s, (q, stats, opts, _task_delay)) for s in live],
-                                  partial)
+        al = self._aliases()
+        results, more = self._map(_task_search, [(s, (q, stats, opts, _task_delay, al))
+                                                 for s in live], partial)
         hits = []
         for shard, r in zip(live, results):
             if r is None:
@@ -321,8 +364,8 @@ class ShardedArchive:
                 if any(needs_fill(bs, span) for bs in series)]
         if redo:
             anchor = anchor_query(interval, span)
-            again, _ = self._map(_task_timeline, [(s, (list(queries) + [anchor], interval, opts))
-                                                  for s in redo], partial)
+            again, _ = self._map(_task_timeline, [(s, (list(queries) + [anchor], interval, opts,
+                                                       self._aliases())) for s in redo], partial)
             fill = {s: t.buckets[:len(queries)] for s, t in zip(redo, again) if t is not None}
             per_shard = [(s, fill.get(s, series)) for s, series in per_shard]
         return [merge_buckets(interval, [series[k] for _, series in per_shard], span)
@@ -335,7 +378,9 @@ class ShardedArchive:
             queries = [queries]
         queries = list(queries)
         opts = {"date_from": date_from, "date_to": date_to}
-        got, _ = self._map(_task_timeline, [(s, (queries, interval, opts)) for s in self.shards])
+        al = self._aliases()
+        got, _ = self._map(_task_timeline, [(s, (queries, interval, opts, al))
+                                            for s in self.shards])
         done = [(s, t) for s, t in zip(self.shards, got) if t is not None]
         series = self._merge_series(queries, interval, opts,
                                     [(s, t.buckets) for s, t in done], False)
@@ -359,7 +404,8 @@ class ShardedArchive:
                               date_to=date_to)
             for h in top.hits:
                 samples[self.shards.index(h.shard)] += 1
-        work = [(s, (q, stats, dict(opts, sample=n or (1 if sample else 0))))
+        al = self._aliases()
+        work = [(s, (q, stats, dict(opts, sample=n or (1 if sample else 0)), al))
                 for s, n in zip(self.shards, samples)]
         fgs, _ = self._map(_task_terms_fg, work)
         if sample:
@@ -389,9 +435,10 @@ class ShardedArchive:
         """Every article of the archive matching q, streamed: shard by shard, each shard's in
         its index order (as Index.export), with archive ids."""
         exports = []
+        self._aliases()
         try:
             for s in self.shards:
-                exports.append(_guard(s, Export, s, q, body, s))
+                exports.append(_guard(s, Export, s, q, body, s, self._alias_list))
         except ShardError:
             for e in exports:
                 e.close()
@@ -434,9 +481,11 @@ class ShardedArchive:
         (a,), _ = self._map(_task_call, [(shard, ("show", (local,)))])
         art = {"url": a.url, "title": a.title, "body": a.body, "lang": a.lang,
                "source": a.source, "date": a.published}
-        stats, _ = self._map(_task_call, [(s, ("article_stats", (art,))) for s in self.shards])
+        al = self._aliases()
+        stats, _ = self._map(_task_call, [(s, ("article_stats", (art,), al))
+                                          for s in self.shards])
         stats = merge_stats(stats)
-        per = [(s, (art, limit, local if i == home else 0, stats))
+        per = [(s, (art, limit, local if i == home else 0, stats, al))
                for i, s in enumerate(self.shards)]
         results, _ = self._map(_task_related, per)
         hits = []
