@@ -169,7 +169,7 @@ class ShardedArchive:
         self.manifest_path = manifest or os.path.join(os.path.dirname(self.shards[0]),
                                                       "newsdex-archive.json")
         self._manifest = {"shards": len(self.shards)}
-        self._alias_list = self._alias_data = None
+        self._alias_list = None
         if os.path.exists(self.manifest_path):
             with open(self.manifest_path) as f:
                 m = json.load(f)
@@ -227,20 +227,21 @@ class ShardedArchive:
         library counts a pair held by several shards once, its articles added up), so a name
         expands on every shard as in one index holding the whole archive.  Read from the shards
         at the first query and again after each ingest through this object; call refresh()
-        when another process has written to the shards."""
-        if self._alias_data is None:
+        when another process has written to the shards.  The pairs travel in each task's
+        arguments, not as data scattered once: a worker that dies can take scattered data
+        with it (Dask may keep a single copy), and the tasks that need it would then fail."""
+        if self._alias_list is None:
             got, missing = self._map(_task_aliases, [(s, ()) for s in self.shards], True)
             pairs = [(a.latin, a.cjk, a.articles) for t in got if t for a in t]
             if missing:  # not kept: the shard's pairs are read when it can be read again
-                return self._share(pairs)
+                return pairs
             self._alias_list = pairs
-            self._alias_data = self._share(pairs)
-        return self._alias_data
+        return self._alias_list
 
     def refresh(self):
         """Forget what was read from the shards (their alias table): the next query reads it
         again."""
-        self._alias_list = self._alias_data = None
+        self._alias_list = None
 
     def _gid(self, shard_index, local):
         return local * len(self.shards) + shard_index
@@ -435,10 +436,10 @@ class ShardedArchive:
         """Every article of the archive matching q, streamed: shard by shard, each shard's in
         its index order (as Index.export), with archive ids."""
         exports = []
-        self._aliases()
+        al = self._aliases()
         try:
             for s in self.shards:
-                exports.append(_guard(s, Export, s, q, body, s, self._alias_list))
+                exports.append(_guard(s, Export, s, q, body, s, al))
         except ShardError:
             for e in exports:
                 e.close()
