@@ -4,9 +4,11 @@
  * in the builder, whose columns and stored record it writes at once (index.c).  Only the
  * analysis -- tokenising, stemming, names, the term table and the postings -- is handed to a
  * pool of threads, each with a builder of its own.  A thread takes the next queued article, so
- * each worker sees its documents in increasing order; before the segment is written the workers'
- * postings are merged term by term in document order into the writer's builder
- * (ndx__builder_absorb), which leaves the segment as one thread would have built it.
+ * each worker sees its documents in increasing order.  The segment is written from the workers'
+ * postings (ndx__pool_flush): the threads sort their terms, and encode runs of the merged term
+ * list at once, each term's postings merged in document order, which leaves the segment as one
+ * thread would have built it.  ndx__pool_finish merges the workers' postings into the writer's
+ * builder instead (ndx__builder_absorb), when the pool is stopped before a flush.
  */
 #include "index/index.h"
 
@@ -32,6 +34,10 @@ struct ndx_pool {
     size_t nthreads, started;
     pthread_t *th;
     struct ndx_builder **bld;
+    /* tasks of a flush (ndx__pool_flush): fn(arg, i) for i < ntasks, taken in turn */
+    ndx_task_fn task;
+    void *task_arg;
+    size_t ntasks, next_task, tasks_done;
 };
 
 struct worker_arg {
@@ -46,8 +52,17 @@ static void *worker(void *arg)
     ndx_free(arg);
     pthread_mutex_lock(&p->mu);
     for (;;) {
-        while (!p->stop && p->n == 0)
+        while (!p->stop && p->n == 0 && p->next_task == p->ntasks)
             pthread_cond_wait(&p->work, &p->mu);
+        if (p->next_task < p->ntasks) {
+            size_t t = p->next_task++;
+            pthread_mutex_unlock(&p->mu);
+            p->task(p->task_arg, t);
+            pthread_mutex_lock(&p->mu);
+            if (++p->tasks_done == p->ntasks)
+                pthread_cond_broadcast(&p->done);
+            continue;
+        }
         if (p->n == 0)
             break;
         struct job j = p->q[p->head];
@@ -187,12 +202,50 @@ int ndx__pool_add(struct ndx_pool *p, struct ndx_builder *b, uint64_t gid, const
     return NDX_OK;
 }
 
-int ndx__pool_finish(struct ndx_pool *p, struct ndx_builder *b)
+static void wait_idle(struct ndx_pool *p)
 {
     pthread_mutex_lock(&p->mu);
     while (p->n || p->busy)
         pthread_cond_wait(&p->done, &p->mu);
     pthread_mutex_unlock(&p->mu);
+}
+
+/* ndx_run_fn: the tasks run on the workers and on the calling thread. */
+static void run_tasks(void *ctx, ndx_task_fn fn, void *arg, size_t n)
+{
+    struct ndx_pool *p = ctx;
+    pthread_mutex_lock(&p->mu);
+    p->task = fn;
+    p->task_arg = arg;
+    p->ntasks = n;
+    p->next_task = p->tasks_done = 0;
+    pthread_cond_broadcast(&p->work);
+    while (p->next_task < p->ntasks) {
+        size_t t = p->next_task++;
+        pthread_mutex_unlock(&p->mu);
+        fn(arg, t);
+        pthread_mutex_lock(&p->mu);
+        p->tasks_done++;
+    }
+    while (p->tasks_done < p->ntasks)
+        pthread_cond_wait(&p->done, &p->mu);
+    p->ntasks = p->next_task = p->tasks_done = 0;
+    pthread_mutex_unlock(&p->mu);
+}
+
+int ndx__pool_flush(struct ndx_pool *p, struct ndx_builder *b, const char *dir, const char *name,
+                    char **errmsg)
+{
+    wait_idle(p);
+    int rc = ndx__builder_flush_with(b, p->bld, p->nthreads, run_tasks, p, dir, name, errmsg);
+    for (size_t i = 0; i < p->nthreads; i++)
+        ndx__builder_reset(p->bld[i]);
+    return rc;
+}
+
+int ndx__pool_finish(struct ndx_pool *p, struct ndx_builder *b)
+{
+    wait_idle(p);
     int rc = ndx__builder_absorb(b, p->bld, p->nthreads);
     for (size_t i = 0; i < p->nthreads; i++)
         ndx__builder_reset(p->bld[i]);

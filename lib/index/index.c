@@ -280,16 +280,12 @@ int ndx__flush_builder(ndx_index *ix)
 {
     if (!ix->bld || ndx__builder_ndocs(ix->bld) == 0)
         return NDX_OK;
-    int prc = ix->pool ? ndx__pool_finish(ix->pool, ix->bld) : NDX_OK;
-    if (prc) {
-        ndx__builder_reset(ix->bld);
-        return ndx__index_fail(ix, prc, "cannot analyse the articles: %s", ndx_strerror(prc));
-    }
     char name[40];
     snprintf(name, sizeof name, "seg-%012" PRIx64, ix->next_seg++);
     char *msg = NULL;
     uint32_t ndocs = ndx__builder_ndocs(ix->bld);
-    int rc = ndx__builder_flush(ix->bld, ix->dir, name, &msg);
+    int rc = ix->pool ? ndx__pool_flush(ix->pool, ix->bld, ix->dir, name, &msg)
+                      : ndx__builder_flush(ix->bld, ix->dir, name, &msg);
     if (rc) {
         ndx__index_fail(ix, rc, "%s", msg ? msg : ndx_strerror(rc));
         ndx_free(msg);

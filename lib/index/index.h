@@ -272,6 +272,16 @@ uint64_t ndx__builder_gid(const struct ndx_builder *b, uint32_t doc);
  * dl.  The builder is reset (empty) afterwards, on success or failure.
  */
 int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name, char **errmsg);
+/* Run fn(arg, 0) ... fn(arg, n - 1), in any order and possibly at once, and return when all ran. */
+typedef void (*ndx_task_fn)(void *arg, size_t i);
+typedef void (*ndx_run_fn)(void *ctx, ndx_task_fn fn, void *arg, size_t n);
+/* ndx__builder_flush with the postings of the analysis threads' builders w[0..nw) (when they
+ * analysed anything; b then has none of its own), encoded by nw tasks at once through run. The
+ * segment is the one b would write had it analysed every document itself.  The workers are left
+ * to reset. */
+int ndx__builder_flush_with(struct ndx_builder *b, struct ndx_builder *const *w, size_t nw,
+                            ndx_run_fn run, void *run_ctx, const char *dir, const char *name,
+                            char **errmsg);
 
 /* ---- parallel ingest (build_pool.c; worker side in segwriter.c) ---------------------------- */
 
@@ -295,6 +305,10 @@ int ndx__pool_add(struct ndx_pool *p, struct ndx_builder *b, uint64_t gid, const
 /* Wait for every queued analysis and absorb the workers into b; the workers are empty after,
  * on success or failure. */
 int ndx__pool_finish(struct ndx_pool *p, struct ndx_builder *b);
+/* Wait for every queued analysis and write b's segment (ndx__builder_flush) from the workers'
+ * postings, the encoding shared by the threads; b and the workers are empty after. */
+int ndx__pool_flush(struct ndx_pool *p, struct ndx_builder *b, const char *dir, const char *name,
+                    char **errmsg);
 
 /* ---- content normalisation (segwriter.c) -------------------------------------------------- */
 

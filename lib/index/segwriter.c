@@ -1,14 +1,12 @@
 /*
  * segwriter.c - the in-memory segment builder.  ndx__builder_add analyzes an article (title, body
  * and metadata terms), appends its postings to per-term buffers, its columns to arrays and its
- * stored text to the docstore; ndx__builder_flush sorts the terms and writes one immutable segment
- * file (format in docs/FORMAT.md) through write-temp, fsync, rename (ndx_afile, files.c).
- * Called by index.c.  The merge of the analysis threads' builders (ndx__builder_absorb, for
+ * stored text to the docstore; segflush.c writes the segment (ndx__builder_flush).  Called by
+ * index.c.  The analysis threads' side (ndx__builder_analyze, ndx__builder_absorb, for
  * build_pool.c) and the rewrite of stored records whose copies changed (ndx__builder_set_copies)
- * are here too, past 1,000 lines, because they work on the builder's private term table and
- * postings buffers.
+ * are here too, because they work on the builder's private term table and postings buffers.
  */
-#include "index/index.h"
+#include "index/builder.h"
 #include "names/names.h"
 #include "text/text.h"
 #include "dedup/dedup.h"
@@ -23,86 +21,6 @@
 /* Uncompressed bytes per docstore block (at least one doc): small blocks keep fetching one
  * article for a hit cheap. */
 #define DOCSTORE_BLOCK 16384
-
-/* Postings accumulated for one term: varint stream of (doc gap, wf, npos, position gaps...). */
-struct tacc {
-    uint32_t term_off; /* term bytes in b->terms */
-    uint32_t nterm;
-    uint32_t df;
-    uint32_t last_doc;   /* last doc written to post */
-    uint32_t cur_doc;    /* doc+1 whose positions are pending, 0 = none */
-    uint32_t head, tail; /* pending positions list in b->pend */
-    uint32_t npend;
-    uint32_t wf;   /* pending weighted frequency */
-    uint8_t *post; /* owned */
-    uint32_t npost, cappost;
-};
-
-/* A copies list set on a buffered document (ndx__builder_set_copies): bytes in ov_bytes. */
-struct copies_ov {
-    uint32_t doc, off, len;
-};
-
-struct pend {
-    uint32_t pos;
-    uint32_t next;
-};
-
-struct ndx_builder {
-    int stem;
-    int simple;
-    struct ndx_analyzer an;
-    struct ndx_buf terms; /* term bytes */
-    struct tacc *acc;     /* term accumulators */
-    uint32_t nacc;
-    size_t capacc;
-    uint64_t *table;   /* open-addressing hash: hash tag << 32 | term id */
-    uint32_t tcap;     /* table slots (power of two) */
-    struct pend *pend; /* pending positions of the current doc */
-    uint32_t npend;
-    size_t cappend;
-    uint32_t *touched; /* term ids used by the current doc */
-    uint32_t ntouched;
-    size_t captouched;
-    /* columns, one buffer per entry of NDX_COLUMNS (columns.h) */
-    struct {
-#define COLUMN_BUF(name, type, per_doc) struct ndx_buf name;
-        NDX_COLUMNS(COLUMN_BUF)
-#undef COLUMN_BUF
-    } col;
-    struct ndx_buf kwterm; /* scratch: a keyword term */
-    /* a worker builder of a parallel ingest (ndx__builder_analyze): u32 doc, dl, title_len for
-     * each document analysed, in increasing document order */
-    struct ndx_buf doclens;
-    uint32_t nanalysed;
-    /* copies lists set on buffered documents (struct copies_ov), written at the flush */
-    struct ndx_buf ov, ov_bytes;
-    /* sources dictionary */
-    struct ndx_buf src_bytes; /* concatenated */
-    struct ndx_buf src_offs;  /* u32 offsets (count+1 once finished) */
-    uint32_t nsrc;
-    uint32_t *src_table; /* hash -> ordinal+1 */
-    uint32_t src_tcap;
-    /* docstore */
-    struct ndx_buf ds_blocks; /* compressed blocks */
-    struct ndx_buf ds_idx;    /* per block: u32 first_doc, u32 ndocs, u64 off, u32 clen, u32 ulen */
-    struct ndx_buf ds_cur;    /* current uncompressed block */
-    uint32_t ds_first;        /* first doc of the current block */
-    uint32_t ds_ndocs;
-    uint32_t ndoc_blocks;
-    /* counters */
-    uint32_t ndocs;
-    uint64_t sum_dl;
-    uint64_t npostings;
-    uint64_t ntokens;
-    uint64_t text_bytes;
-    size_t post_bytes; /* bytes held in tacc.post */
-    /* per-doc state */
-    uint32_t doc; /* current doc id while adding */
-    uint32_t title_len;
-    int rc;        /* sticky error while adding */
-    ZSTD_CCtx *zc; /* compression context, reused for every docstore block */
-};
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
@@ -135,14 +53,6 @@ static inline void post_put(struct ndx_builder *b, struct tacc *t, uint64_t v)
     }
     *o++ = (uint8_t)v;
     t->npost = (uint32_t)(o - t->post);
-}
-
-/* Record a failure in the builder's sticky error; returns nonzero when rc is an error. */
-static int fail_if(struct ndx_builder *b, int rc)
-{
-    if (rc && !b->rc)
-        b->rc = rc;
-    return rc != 0;
 }
 
 #define SLOT_EMPTY UINT64_MAX
@@ -358,7 +268,7 @@ static void put_str(struct ndx_buf *o, const char *s, size_t n, int *rc)
     ndx__buf_append(o, s, n, rc);
 }
 
-static void ds_close_block(struct ndx_builder *b)
+void ndx__ds_close_block(struct ndx_builder *b)
 {
     if (b->rc || b->ds_ndocs == 0)
         return;
@@ -415,7 +325,7 @@ static void ds_add(struct ndx_builder *b, const ndx_article *a, const char *lang
     ds_encode(&b->ds_cur, a, lang, &b->rc);
     b->ds_ndocs++;
     if (b->ds_cur.n >= DOCSTORE_BLOCK)
-        ds_close_block(b);
+        ndx__ds_close_block(b);
 }
 
 /* The copies list of doc set by ndx__builder_set_copies, or NULL. */
@@ -430,7 +340,7 @@ static const struct copies_ov *find_override(const struct ndx_builder *b, uint32
 
 /* Write again the docstore blocks that hold a document whose copies list was set, the others
  * kept as they are. */
-static void ds_apply_overrides(struct ndx_builder *b)
+void ndx__ds_apply_overrides(struct ndx_builder *b)
 {
     if (b->rc || b->ov.n == 0)
         return;
@@ -484,7 +394,7 @@ static void ds_apply_overrides(struct ndx_builder *b)
             ds_encode(&b->ds_cur, &a, lang, &b->rc);
             b->ds_ndocs++;
         }
-        ds_close_block(b);
+        ndx__ds_close_block(b);
     }
     ndx__buf_free(&old_blocks);
     ndx__buf_free(&old_idx);
@@ -772,37 +682,6 @@ static int post_reserve(struct ndx_builder *b, struct tacc *t, size_t need)
     return NDX_OK;
 }
 
-/* A reading position in one worker's postings of a term: the next posting's document and the
- * bytes after its document gap. */
-struct pcur {
-    const uint8_t *p, *end;
-    uint32_t doc;
-    int live;
-};
-
-static void pcur_next(struct pcur *c, int first)
-{
-    uint64_t gap;
-    if (c->p >= c->end || ndx__get_varint(&c->p, c->end, &gap)) {
-        c->live = 0;
-        return;
-    }
-    c->doc = first ? (uint32_t)gap : c->doc + (uint32_t)gap;
-    c->live = 1;
-}
-
-/* The end of the posting whose gap pcur_next read: wf, npos, then npos position gaps. */
-static const uint8_t *posting_end(const uint8_t *p, const uint8_t *end)
-{
-    uint64_t v, npos = 0;
-    if (ndx__get_varint(&p, end, &v) || ndx__get_varint(&p, end, &npos))
-        return end;
-    for (uint64_t k = 0; k < npos && p < end; k++)
-        if (ndx__get_varint(&p, end, &v))
-            return end;
-    return p;
-}
-
 int ndx__builder_absorb(struct ndx_builder *b, struct ndx_builder *const *w, size_t nw)
 {
     if (b->rc)
@@ -997,263 +876,6 @@ int ndx__builder_doc(struct ndx_builder *b, uint32_t doc, struct ndx_buf *scratc
     }
     a->id = ndx__builder_gid(b, doc);
     return NDX_OK;
-}
-
-/* ---- flush -------------------------------------------------------------------------------- */
-
-static int cmp_terms(const void *x, const void *y, void *ctx)
-{
-    const struct ndx_builder *sort_ctx = ctx;
-    const struct tacc *a = &sort_ctx->acc[*(const uint32_t *)x];
-    const struct tacc *b = &sort_ctx->acc[*(const uint32_t *)y];
-    size_t n = NDX_MIN(a->nterm, b->nterm);
-    int c = memcmp(sort_ctx->terms.p + a->term_off, sort_ctx->terms.p + b->term_off, n);
-    if (c)
-        return c;
-    return a->nterm < b->nterm ? -1 : a->nterm > b->nterm;
-}
-
-int ndx__seg_write_version = NDX_SEG_VERSION;
-
-struct flushstate {
-    struct ndx_buf post, pos, dict, dictidx, skip, blk;
-    struct ndx_buf bpos; /* version 3: the current block's position payloads */
-    uint32_t nentries;   /* entries in the current dictionary block */
-    const uint8_t *prev_term;
-    uint32_t prev_nterm;
-    uint64_t prev_doc_off, prev_pos_off;
-    int rc;
-};
-
-static void encode_term(struct ndx_builder *b, struct flushstate *f, struct tacc *t,
-                        const uint32_t *dlcol)
-{
-    uint32_t docs[NDX_BLOCK], wfs[NDX_BLOCK];
-    uint32_t nblocks = (t->df + NDX_BLOCK - 1) / NDX_BLOCK;
-    uint64_t doc_off = f->post.n, pos_off = f->pos.n;
-    uint32_t max_wf = 0, min_dl = UINT32_MAX;
-    const uint8_t *p = t->post, *end = t->post + t->npost;
-    uint32_t doc = 0, prev_last = 0;
-    int first = 1;
-    ndx__buf_reset(&f->skip);
-    ndx__buf_reset(&f->blk);
-    for (uint32_t blk = 0; blk < nblocks && !f->rc; blk++) {
-        uint32_t n = NDX_MIN(NDX_BLOCK, t->df - blk * NDX_BLOCK);
-        uint32_t bmax = 0, bmin = UINT32_MAX;
-        uint64_t blk_pos_off = f->pos.n - pos_off;
-        uint64_t blk_doc_off = f->blk.n;
-        /* version 3: the payloads go to bpos, preceded in pos by their lengths, bit-packed */
-        uint32_t plen[NDX_BLOCK];
-        int v2 = ndx__seg_write_version >= 3;
-        struct ndx_buf *po = v2 ? &f->bpos : &f->pos;
-        ndx__buf_reset(&f->bpos);
-        for (uint32_t i = 0; i < n; i++) {
-            size_t start = po->n;
-            uint64_t gap = 0, wf = 1, npos = 0, pg = 0;
-            ndx__get_varint(&p, end, &gap);
-            ndx__get_varint(&p, end, &wf);
-            ndx__get_varint(&p, end, &npos);
-            doc = first ? (uint32_t)gap : doc + (uint32_t)gap;
-            first = 0;
-            docs[i] = doc;
-            wfs[i] = (uint32_t)wf;
-            ndx__buf_put_varint(po, npos, &f->rc);
-            for (uint64_t k = 0; k < npos; k++) {
-                ndx__get_varint(&p, end, &pg);
-                ndx__buf_put_varint(po, pg, &f->rc);
-            }
-            plen[i] = (uint32_t)(po->n - start);
-            bmax = NDX_MAX(bmax, (uint32_t)wf);
-            bmin = NDX_MIN(bmin, dlcol[doc]);
-        }
-        if (v2) {
-            unsigned bl = ndx__bits_needed(plen, n);
-            ndx__buf_putc(&f->pos, (int)bl, &f->rc);
-            ndx__pack(&f->pos, plen, n, bl, &f->rc);
-            ndx__buf_append(&f->pos, f->bpos.p, f->bpos.n, &f->rc);
-        }
-        /* gaps: first relative to prev_last+1 (0 for the first block), then doc-prev-1 */
-        uint32_t gaps[NDX_BLOCK];
-        uint32_t base = blk ? prev_last + 1 : 0;
-        for (uint32_t i = 0; i < n; i++) {
-            gaps[i] = docs[i] - base;
-            base = docs[i] + 1;
-            wfs[i] -= 1;
-        }
-        if (n == NDX_BLOCK) {
-            unsigned bd = ndx__bits_needed(gaps, n), bw = ndx__bits_needed(wfs, n);
-            ndx__buf_putc(&f->blk, (int)bd, &f->rc);
-            ndx__pack(&f->blk, gaps, n, bd, &f->rc);
-            ndx__buf_putc(&f->blk, (int)bw, &f->rc);
-            ndx__pack(&f->blk, wfs, n, bw, &f->rc);
-        } else {
-            for (uint32_t i = 0; i < n; i++) {
-                ndx__buf_put_varint(&f->blk, gaps[i], &f->rc);
-                ndx__buf_put_varint(&f->blk, wfs[i], &f->rc);
-            }
-        }
-        prev_last = docs[n - 1];
-        if (nblocks > 1) {
-            ndx__buf_put_u32(&f->skip, prev_last, &f->rc);
-            ndx__buf_put_u32(&f->skip, (uint32_t)blk_doc_off, &f->rc);
-            ndx__buf_put_u32(&f->skip, (uint32_t)blk_pos_off, &f->rc);
-            ndx__buf_put_u32(&f->skip, bmax, &f->rc);
-            ndx__buf_put_u32(&f->skip, bmin, &f->rc);
-        }
-        max_wf = NDX_MAX(max_wf, bmax);
-        min_dl = NDX_MIN(min_dl, bmin);
-    }
-    if (f->blk.n > UINT32_MAX || f->pos.n - pos_off > UINT32_MAX)
-        f->rc = NDX_ETOOBIG;
-    ndx__buf_append(&f->post, f->skip.p, f->skip.n, &f->rc);
-    ndx__buf_append(&f->post, f->blk.p, f->blk.n, &f->rc);
-    /* dictionary entry */
-    const uint8_t *term = b->terms.p + t->term_off;
-    if (f->nentries == NDX_TERMS_PER_BLOCK)
-        f->nentries = 0;
-    size_t prefix = 0;
-    if (f->nentries == 0) {
-        ndx__buf_put_u64(&f->dictidx, f->dict.n, &f->rc);
-        f->prev_doc_off = f->prev_pos_off = 0;
-    } else {
-        while (prefix < t->nterm && prefix < f->prev_nterm && term[prefix] == f->prev_term[prefix])
-            prefix++;
-    }
-    ndx__buf_put_varint(&f->dict, prefix, &f->rc);
-    ndx__buf_put_varint(&f->dict, t->nterm - prefix, &f->rc);
-    ndx__buf_append(&f->dict, term + prefix, t->nterm - prefix, &f->rc);
-    ndx__buf_put_varint(&f->dict, t->df, &f->rc);
-    ndx__buf_put_varint(&f->dict, doc_off - f->prev_doc_off, &f->rc);
-    ndx__buf_put_varint(&f->dict, pos_off - f->prev_pos_off, &f->rc);
-    ndx__buf_put_varint(&f->dict, max_wf, &f->rc);
-    ndx__buf_put_varint(&f->dict, min_dl, &f->rc);
-    f->prev_doc_off = doc_off;
-    f->prev_pos_off = pos_off;
-    f->prev_term = term;
-    f->prev_nterm = t->nterm;
-    f->nentries++;
-}
-
-int ndx__builder_flush(struct ndx_builder *b, const char *dir, const char *name, char **errmsg)
-{
-    int rc = b->rc;
-    struct flushstate f;
-    memset(&f, 0, sizeof f);
-    uint32_t *order = NULL;
-    struct ndx_afile out = {-1, NULL, NULL};
-    char *tmp = NULL, *final = NULL;
-    struct ndx_buf cols, srcs;
-    ndx__buf_init(&cols, 0);
-    ndx__buf_init(&srcs, 0);
-    if (rc)
-        goto cleanup;
-    ds_close_block(b);
-    ds_apply_overrides(b);
-    if ((rc = b->rc))
-        goto cleanup;
-    order = ndx_malloc((size_t)(b->nacc ? b->nacc : 1) * sizeof *order);
-    if (!order) {
-        rc = NDX_ENOMEM;
-        goto cleanup;
-    }
-    for (uint32_t i = 0; i < b->nacc; i++)
-        order[i] = i;
-    qsort_r(order, b->nacc, sizeof *order, cmp_terms, b);
-    const uint32_t *dlcol = (const uint32_t *)b->col.dl.p;
-    for (uint32_t i = 0; i < b->nacc && !f.rc; i++)
-        encode_term(b, &f, &b->acc[order[i]], dlcol);
-    if ((rc = f.rc))
-        goto cleanup;
-        /* columns in the order of the table (columns.h) */
-#define COLUMN_OUT(name, type, per_doc) ndx__buf_append(&cols, b->col.name.p, b->col.name.n, &rc);
-    NDX_COLUMNS(COLUMN_OUT)
-#undef COLUMN_OUT
-    ndx__buf_put_u32(&srcs, b->nsrc, &rc);
-    if (b->nsrc)
-        ndx__buf_append(&srcs, b->src_offs.p, b->src_offs.n, &rc);
-    else
-        ndx__buf_put_u32(&srcs, 0, &rc);
-    ndx__buf_append(&srcs, b->src_bytes.p, b->src_bytes.n, &rc);
-    if (rc)
-        goto cleanup;
-
-    tmp = ndx__strfmt("%s/%s.tmp", dir, name);
-    final = ndx__strfmt("%s/%s.ndx", dir, name);
-    if (!tmp || !final) {
-        rc = NDX_ENOMEM;
-        goto cleanup;
-    }
-    if ((rc = ndx__afile_create(&out, tmp, final))) {
-        if (errmsg && rc == NDX_EIO)
-            *errmsg = ndx__strfmt("cannot create %s: %s", tmp, strerror(errno));
-        goto cleanup;
-    }
-    {
-        struct ndx_buf *secs[NDX_SEC_COUNT] = {NULL,  &f.post, &f.pos,        &f.dict,   &f.dictidx,
-                                               &cols, &srcs,   &b->ds_blocks, &b->ds_idx};
-        struct ndx_buf footer;
-        ndx__buf_init(&footer, 0);
-        uint8_t header[16] = "NDXSEG01";
-        header[8] = (uint8_t)ndx__seg_write_version;
-        uint64_t off = 16;
-        rc = ndx__afile_write(&out, header, 16);
-        static const uint8_t zeros[8];
-        for (int s = 1; s < NDX_SEC_COUNT && !rc; s++) {
-            uint64_t pad = (8 - off % 8) % 8;
-            if (pad && (rc = ndx__afile_write(&out, zeros, pad)))
-                break;
-            off += pad;
-            const struct ndx_buf *sb = secs[s];
-            uint64_t h = ndx__hash64(sb->p ? sb->p : zeros, sb->n, 0);
-            ndx__buf_put_u64(&footer, off, &rc);
-            ndx__buf_put_u64(&footer, sb->n, &rc);
-            ndx__buf_put_u64(&footer, h, &rc);
-            if (!rc && sb->n)
-                rc = ndx__afile_write(&out, sb->p, sb->n);
-            off += sb->n;
-        }
-        uint64_t pad = (8 - off % 8) % 8;
-        if (!rc && pad)
-            rc = ndx__afile_write(&out, zeros, pad);
-        ndx__buf_put_u64(&footer, b->ndocs, &rc);
-        ndx__buf_put_u64(&footer, b->sum_dl, &rc);
-        ndx__buf_put_u64(&footer, b->nacc, &rc);
-        ndx__buf_put_u64(&footer, b->npostings, &rc);
-        ndx__buf_put_u64(&footer, b->ntokens, &rc);
-        ndx__buf_put_u64(&footer, b->text_bytes, &rc);
-        ndx__buf_put_u32(&footer, (uint32_t)(f.dictidx.n / 8), &rc);
-        ndx__buf_put_u32(&footer, b->nsrc, &rc);
-        ndx__buf_put_u32(&footer, b->ndoc_blocks, &rc);
-        ndx__buf_put_u32(&footer, 0, &rc);
-        if (!rc) {
-            uint64_t fh = ndx__hash64(footer.p, footer.n, 0);
-            ndx__buf_put_u64(&footer, fh, &rc);
-            ndx__buf_append(&footer, "NDXEND01", 8, &rc);
-        }
-        if (!rc)
-            rc = ndx__afile_write(&out, footer.p, footer.n);
-        ndx__buf_free(&footer);
-    }
-    if (!rc)
-        rc = ndx__afile_commit(&out);
-    if (rc && errmsg && !*errmsg)
-        *errmsg = ndx__strfmt("cannot write segment %s: %s", final, strerror(errno));
-cleanup:
-    ndx__afile_abort(&out);
-    ndx_free(tmp);
-    ndx_free(final);
-    ndx_free(order);
-    ndx__buf_free(&cols);
-    ndx__buf_free(&srcs);
-    ndx__buf_free(&f.post);
-    ndx__buf_free(&f.pos);
-    ndx__buf_free(&f.dict);
-    ndx__buf_free(&f.dictidx);
-    ndx__buf_free(&f.skip);
-    ndx__buf_free(&f.blk);
-    ndx__buf_free(&f.bpos);
-    builder_clear(b);
-    return rc;
 }
 
 /* ---- hashing of content and URLs ---------------------------------------------------------- */
