@@ -16,7 +16,9 @@
  *                                                          slimmed tags
  * Only the call loop is timed (ndx_search + ndx_results_free), never process start-up.  TOP10
  * asks for ids only (ids_only, no story counts) as the peers return ids; COUNT asks for the exact
- * total and no hits (limit 0); the snippet pass asks for full hits with snippets.
+ * total and no hits (limit 0); the snippet pass asks for full hits with snippets.  With
+ * NDX_BENCH_COLLAPSE=1 the TOP10 and snippet passes collapse copies by story and count stories
+ * (what the CLI and the API do by default).
  */
 #include "newsdex.h"
 #include "benchio.h"
@@ -184,6 +186,9 @@ static int cmd_query(const char *dir, const char *qpath, const char *out, int wa
     struct bres *r = b_res_new(nq, reps);
     char(*text)[1024] = malloc(sizeof *text * (size_t)nq);
     size_t *ntext = malloc(sizeof *ntext * (size_t)nq);
+    /* NDX_BENCH_COLLAPSE=1: TOP10 and snippets one hit per story with story counts */
+    const char *ce = getenv("NDX_BENCH_COLLAPSE");
+    int collapse = ce && !strcmp(ce, "1");
     ndx_search_opts *top = malloc(sizeof *top * (size_t)nq),
                     *cnt = malloc(sizeof *cnt * (size_t)nq),
                     *snip = malloc(sizeof *snip * (size_t)nq);
@@ -206,6 +211,10 @@ static int cmd_query(const char *dir, const char *qpath, const char *out, int wa
         snip[i] = top[i];
         snip[i].want_snippets = 1; /* full hits: stored text, snippets, teasers */
         snip[i].ids_only = 0;
+        if (collapse) { /* the CLI's and the API's default view: one hit per story, counted */
+            top[i].collapse = snip[i].collapse = 1;
+            top[i].count_stories = snip[i].count_stories = 1;
+        }
     }
     /* NDX_BENCH_ONLY=top|count|snip runs one mode only (for profiling) */
     const char *only = getenv("NDX_BENCH_ONLY");

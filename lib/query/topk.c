@@ -2,8 +2,9 @@
  * topk.c - the matching pass: every segment of the view is walked once by the query's iterator
  * tree and each live match that passes the filters goes to the collectors: the count (matches
  * and copies), the story collapse (best candidate of each story), the top-k heap, and the
- * analytics collectors (collect.c) when asked for.  Plain relevance queries that need no exact
- * count are pruned instead (MaxScore, block-max).  Entry point: ndx_search (newsdex.h).
+ * analytics collectors (collect.c) when asked for.  Relevance queries of words and ORs of words
+ * are pruned instead (MaxScore, block-max; by story when collapsed), then their matches counted
+ * without scoring.  Entry point: ndx_search (newsdex.h).
  */
 #include "query/eval.h"
 #include "query/alias_expand.h"
@@ -20,10 +21,60 @@ static int worse(const struct cand *a, const struct cand *b)
     return a->gid > b->gid;
 }
 
+/*
+ * The best `cap` candidates, worst at the root.  By story (collapse): one entry per story, its
+ * best candidate, so the root is the k-th best story; story[i] is the story of entry i, found
+ * again by a scan (small heaps) or through `where` (story -> index + 1).
+ */
 struct heap {
     struct cand *c;
     size_t n, cap;
+    uint64_t *story; /* NULL: one entry per candidate */
+    struct ndx_map where;
+    int rc; /* NDX_ENOMEM once `where` could not grow */
 };
+
+#define HEAP_SCAN_MAX 32 /* up to this many entries the stories are scanned, not hashed */
+
+static void heap_swap(struct heap *h, size_t i, size_t j)
+{
+    struct cand t = h->c[i];
+    h->c[i] = h->c[j];
+    h->c[j] = t;
+    if (!h->story)
+        return;
+    uint64_t s = h->story[i];
+    h->story[i] = h->story[j];
+    h->story[j] = s;
+    if (h->cap > HEAP_SCAN_MAX) {
+        if (ndx__map_put(&h->where, h->story[i], i + 1) ||
+            ndx__map_put(&h->where, h->story[j], j + 1))
+            h->rc = NDX_ENOMEM;
+    }
+}
+
+static void heap_down(struct heap *h, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < h->n && worse(&h->c[l], &h->c[m]))
+            m = l;
+        if (r < h->n && worse(&h->c[r], &h->c[m]))
+            m = r;
+        if (m == i)
+            return;
+        heap_swap(h, i, m);
+        i = m;
+    }
+}
+
+static void heap_up(struct heap *h, size_t i)
+{
+    while (i && worse(&h->c[i], &h->c[(i - 1) / 2])) {
+        heap_swap(h, i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+}
 
 static void heap_push(struct heap *h, const struct cand *x)
 {
@@ -33,30 +84,65 @@ static void heap_push(struct heap *h, const struct cand *x)
         if (!worse(&h->c[0], x))
             return;
         h->c[0] = *x;
-        size_t i = 0;
-        for (;;) {
-            size_t l = 2 * i + 1, r = l + 1, m = i;
-            if (l < h->n && worse(&h->c[l], &h->c[m]))
-                m = l;
-            if (r < h->n && worse(&h->c[r], &h->c[m]))
-                m = r;
-            if (m == i)
-                break;
-            struct cand t = h->c[i];
-            h->c[i] = h->c[m];
-            h->c[m] = t;
-            i = m;
+        heap_down(h, 0);
+        return;
+    }
+    h->c[h->n] = *x;
+    heap_up(h, h->n++);
+}
+
+/* Entry index + 1 of story in a heap by story, 0 when it is not there. */
+static size_t heap_find(const struct heap *h, uint64_t story)
+{
+    if (h->cap > HEAP_SCAN_MAX)
+        return (size_t)ndx__map_get(&h->where, story);
+    for (size_t i = 0; i < h->n; i++)
+        if (h->story[i] == story)
+            return i + 1;
+    return 0;
+}
+
+/* x, a candidate of story, into a heap by story: it replaces its story's entry when better. */
+static void heap_push_story(struct heap *h, const struct cand *x, uint64_t story)
+{
+    if (h->cap == 0)
+        return;
+    size_t k = heap_find(h, story);
+    if (k) {
+        if (worse(&h->c[k - 1], x)) {
+            h->c[k - 1] = *x;
+            heap_down(h, k - 1); /* better: away from the root */
         }
+        return;
+    }
+    int big = h->cap > HEAP_SCAN_MAX;
+    if (h->n == h->cap) {
+        if (!worse(&h->c[0], x))
+            return;
+        if (big)
+            ndx__map_put(&h->where, h->story[0], 0); /* the story leaves the heap */
+        h->c[0] = *x;
+        h->story[0] = story;
+        if (big && ndx__map_put(&h->where, story, 1))
+            h->rc = NDX_ENOMEM;
+        heap_down(h, 0);
         return;
     }
     size_t i = h->n++;
     h->c[i] = *x;
-    while (i && worse(&h->c[i], &h->c[(i - 1) / 2])) {
-        struct cand t = h->c[i];
-        h->c[i] = h->c[(i - 1) / 2];
-        h->c[(i - 1) / 2] = t;
-        i = (i - 1) / 2;
-    }
+    h->story[i] = story;
+    if (big && ndx__map_put(&h->where, story, i + 1))
+        h->rc = NDX_ENOMEM;
+    heap_up(h, i);
+}
+
+/* A candidate into the heap: by its story when the heap is by story. */
+static inline void heap_add(struct heap *h, const struct cand *x, const struct ndx_columns *col)
+{
+    if (h->story)
+        heap_push_story(h, x, col->story[x->doc]);
+    else
+        heap_push(h, x);
 }
 
 static int cmp_cand_best_first(const void *a, const void *b)
@@ -169,7 +255,7 @@ static void single_list(struct segctx *sc, struct termset *t, struct heap *heap,
             double score = bm25(S, t->idf, wf, col->dl[d]);
             struct cand c = {score, score, col->gid[d], gidx, d};
             (*matched)++;
-            heap_push(heap, &c);
+            heap_add(heap, &c, col);
             theta = heap_threshold(heap);
             cut = theta * (1 - 1e-9);
         }
@@ -251,7 +337,7 @@ static int maxscore_segment(struct segctx *sc, const struct cnode *root, struct 
         if (keep && !ndx__seg_deleted(ref, d)) {
             (*matched)++;
             struct cand c = {score, score, col->gid[d], gidx, d};
-            heap_push(heap, &c);
+            heap_add(heap, &c, col);
             theta = heap_threshold(heap);
             while (e < n && below(prefix[e], theta))
                 e++;
@@ -272,6 +358,54 @@ out:
     return rc;
 }
 
+/*
+ * The distinct stories of the matches, when only their number is needed: a bitmap over the ids
+ * up to the view's largest article id when the matches are expected to be many (a story id is the
+ * id of one of its articles), a hash set otherwise and for any id beyond the bitmap.
+ */
+struct storyset {
+    uint64_t *bits;
+    uint64_t nbits;
+    struct ndx_map over;
+    uint64_t n; /* distinct stories */
+    int ready;
+};
+
+/* Sized for about `est` matches, on the first segment that counts them. */
+static int storyset_init(struct storyset *s, const struct ndx_view *v, uint64_t est)
+{
+    s->ready = 1;
+    uint64_t maxid = 0;
+    for (size_t g = 0; g < v->nsegs; g++) {
+        const struct ndx_seg *seg = v->segs[g].seg;
+        if (seg->ndocs)
+            maxid = NDX_MAX(maxid, seg->col.gid[seg->ndocs - 1]);
+    }
+    /* a bitmap when it is smaller than a hash set of the expected matches (24 bytes each) */
+    if (maxid < ((uint64_t)1 << 34) && (maxid + 64) / 8 <= est * 24) {
+        s->nbits = (maxid + 64) & ~(uint64_t)63;
+        s->bits = ndx_calloc(s->nbits / 64, sizeof *s->bits);
+        if (!s->bits)
+            return NDX_ENOMEM;
+        return NDX_OK;
+    }
+    return ndx__map_reserve(&s->over, (size_t)NDX_MIN(est, (uint64_t)1 << 20));
+}
+
+static inline int storyset_add(struct storyset *s, uint64_t story)
+{
+    if (story < s->nbits) {
+        uint64_t m = (uint64_t)1 << (story & 63), *w = &s->bits[story >> 6];
+        s->n += !(*w & m);
+        *w |= m;
+        return NDX_OK;
+    }
+    if (ndx__map_get(&s->over, story))
+        return NDX_OK;
+    s->n++;
+    return ndx__map_put(&s->over, story, 1);
+}
+
 int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro, ndx_results *res)
 {
     ndx_index *ix = S->ix;
@@ -279,20 +413,30 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
     size_t want = opts->offset + opts->limit;
     if (want < opts->offset)
         return ndx__index_fail(ix, NDX_EINVAL, "offset too large");
-    struct heap heap = {NULL, 0, want};
+    struct heap heap = {NULL, 0, want, NULL, {0}, 0};
+    ndx__map_init(&heap.where);
     heap.c = ndx_malloc((want ? want : 1) * sizeof *heap.c);
     struct ndx_map story_map; /* story -> index + 1 in slots */
     ndx__map_init(&story_map);
     struct story_slot *slots = NULL;
     size_t nslots = 0, capslots = 0;
+    struct storyset counted = {NULL, 0, {0}, 0, 0}; /* the stories when only counted */
+    ndx__map_init(&counted.over);
     int rc = heap.c ? NDX_OK : NDX_ENOMEM;
     int has_from = opts->date_from != NDX_DATE_UNKNOWN, has_to = opts->date_to != NDX_DATE_UNKNOWN;
     uint64_t total = 0, copies = 0;
-    int prune = !opts->collapse && opts->sort == NDX_SORT_RELEVANCE && !has_from && !has_to &&
-                !ro && !S->coll && want > 0 && prunable(root);
+    int prune = opts->sort == NDX_SORT_RELEVANCE && !has_from && !has_to && !ro && !S->coll &&
+                want > 0 && prunable(root);
+    if (prune && opts->collapse && !rc) { /* the k best stories: the heap holds one per story */
+        heap.story = ndx_malloc(want * sizeof *heap.story);
+        if (!heap.story || (want > HEAP_SCAN_MAX && ndx__map_reserve(&heap.where, 2 * want)))
+            rc = NDX_ENOMEM;
+    }
     for (size_t g = 0; g < S->v.nsegs && !rc && prune && !S->partial; g++) {
         struct segctx sc = {S, S->v.segs[g].seg, &S->v.segs[g], 0};
         rc = maxscore_segment(&sc, root, &heap, (uint32_t)g, &total);
+        if (!rc)
+            rc = heap.rc;
         if (!rc && sc.corrupt)
             rc = ndx__index_fail(ix, NDX_ECORRUPT, "segment %s is damaged (run 'newsdex check')",
                                  S->v.segs[g].seg->name);
@@ -301,7 +445,7 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
     int stories = opts->collapse || opts->count_stories;
     /* Exact totals after a pruned pass: the matches counted again without scoring them (one
      * plain term in a segment without deletions: its document frequency). */
-    int recount = prune && (opts->want_count || stories);
+    int recount = prune && (opts->want_count || stories) && !S->partial;
     if (recount)
         total = copies = 0;
     int scoring = !prune && (want > 0 || opts->collapse);
@@ -348,10 +492,13 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
                 copies += 1 + NDX_NCOPIES(col->flags[d]);
             if (S->coll && (rc = ndx__coll_add(S->coll, ref, d)))
                 break;
-            if ((recount || !scoring) && stories && !ndx__map_get(&story_map, story)) {
-                if ((rc = ndx__map_put(&story_map, story, 1)))
+            if ((recount || !scoring) && stories) { /* counted; its best hit is not needed */
+                if (!counted.ready &&
+                    (rc = storyset_init(&counted, &S->v,
+                                        it->cost * (S->v.ndocs / NDX_MAX(ref->seg->ndocs, 1)))))
                     break;
-                nslots++; /* a story counted; its best hit is not needed (no collapse) */
+                if ((rc = storyset_add(&counted, story)))
+                    break;
             }
             if (!scoring)
                 continue;
@@ -371,6 +518,12 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
             else
                 c.key = c.score;
             if (stories) {
+                if (!story_map.cap && /* sized for the matches expected, not grown to them */
+                    (rc = ndx__map_reserve(
+                         &story_map,
+                         (size_t)NDX_MIN(it->cost * (S->v.ndocs / NDX_MAX(ref->seg->ndocs, 1)),
+                                         (uint64_t)1 << 20))))
+                    break;
                 uint64_t k = ndx__map_get(&story_map, story);
                 if (!k) {
                     if (nslots == capslots) {
@@ -405,12 +558,16 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
         copies = total;
     if (rc)
         goto out;
-    if (opts->collapse)
+    if (opts->collapse && !prune)
         for (size_t i = 0; i < nslots; i++)
             heap_push(&heap, &slots[i].best);
     qsort(heap.c, heap.n, sizeof *heap.c, cmp_cand_best_first);
-    res->total = opts->collapse ? nslots : total;
-    res->total_stories = (prune && !recount) || !stories ? 0 : nslots;
+    /* out of time in a pruned pass: the stories of the hits are those known */
+    uint64_t nstories = prune && !recount ? (opts->collapse ? heap.n : 0)
+                        : scoring         ? nslots
+                                          : counted.n;
+    res->total = opts->collapse ? nstories : total;
+    res->total_stories = stories ? nstories : 0;
     res->total_copies = copies;
     res->exact = (!prune || recount) && !S->partial;
     res->partial = S->partial;
@@ -424,8 +581,12 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
     rc = ndx__results_fill(S, root, S->keep_cands ? S->cands + from : heap.c + from, n, res);
 out:
     ndx_free(heap.c);
+    ndx_free(heap.story);
+    ndx__map_free(&heap.where);
     ndx_free(slots);
     ndx__map_free(&story_map);
+    ndx_free(counted.bits);
+    ndx__map_free(&counted.over);
     return rc;
 }
 

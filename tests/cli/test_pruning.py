@@ -55,33 +55,38 @@ def queries(df, n_docs):
     return qs
 
 
-def answer(nd, ix, q, *opts):
-    r = nd.search(ix, q, "--no-snippets", *opts)
+def answer(nd, ix, q, *opts, collapse=False):
+    r = nd.search(ix, q, "--no-snippets", *opts, collapse=collapse)
     return {"total": r["total"], "stories": r["total_stories"], "copies": r["total_copies"],
-            "hits": [(h["id"], h["score"]) for h in r["hits"]]}
+            "hits": [(h["id"], h["score"], h.get("story"), h.get("copies")) for h in r["hits"]]}
 
 
+@pytest.mark.parametrize("collapse", [False, True], ids=["articles", "stories"])
 @pytest.mark.parametrize("limit", ["1", "10", "40"])
-def test_pruned_equals_exhaustive(nd, corpus, limit):
+def test_pruned_equals_exhaustive(nd, corpus, limit, collapse):
+    """One hit per article, and one per story (the CLI's default: the best article of each of
+    the best stories, the story and copy totals)."""
     ix, n_docs, df = corpus
     qs = queries(df, n_docs)
     assert len(qs) == 90
     differ = []
     for q in qs:
-        pruned = answer(nd, ix, q, "--limit", limit)
-        full = answer(nd, ix, q, "--limit", limit, "--facet", "lang")
+        pruned = answer(nd, ix, q, "--limit", limit, collapse=collapse)
+        full = answer(nd, ix, q, "--limit", limit, "--facet", "lang", collapse=collapse)
         assert pruned["hits"], q
         if pruned != full:
             differ.append((q, pruned, full))
     assert not differ, f"{len(differ)} of {len(qs)} queries differ, first: {differ[0]}"
 
 
-def test_pruned_paging_and_story_counts(nd, corpus):
+@pytest.mark.parametrize("collapse", [False, True], ids=["articles", "stories"])
+def test_pruned_paging_and_story_counts(nd, corpus, collapse):
     """Offsets page through the same order; total_stories and total_copies stay exact."""
     ix, n_docs, df = corpus
     for q in ("the", "said OR year", "government OR market OR film"):
-        full = answer(nd, ix, q, "--limit", "30", "--facet", "lang")
-        pages = [answer(nd, ix, q, "--limit", "10", "--offset", str(o)) for o in (0, 10, 20)]
+        full = answer(nd, ix, q, "--limit", "30", "--facet", "lang", collapse=collapse)
+        pages = [answer(nd, ix, q, "--limit", "10", "--offset", str(o), collapse=collapse)
+                 for o in (0, 10, 20)]
         assert [h for p in pages for h in p["hits"]] == full["hits"], q
         for p in pages:
             assert (p["total"], p["stories"], p["copies"]) == \
