@@ -227,7 +227,7 @@ int ndx__compile(struct search *S, const struct ndx_qnode *q, struct cnode **out
             rc = NDX_ENOMEM;
             break;
         }
-        for (size_t i = 0; i < q->nkids && !rc; i++) {
+        for (size_t i = 0; i < q->nkids && !rc && !S->partial; i++) {
             rc = ndx__compile(S, q->kids[i], &c->kids[c->nkids]);
             if (!rc)
                 c->nkids++;
@@ -256,6 +256,8 @@ int ndx__compile(struct search *S, const struct ndx_qnode *q, struct cnode **out
         l->wire = q->wire;
         if (ndx__leaf_is_column(l))
             break;
+        if (ndx__out_of_time_now(S))
+            break; /* out of time: nothing to search (S->partial, no pass will run) */
         if (q->field == NDX_F_KEYWORD) {
             int known = 0;
             rc = keyword_leaf(S, q, l, &known);
@@ -302,15 +304,16 @@ int ndx__compile(struct search *S, const struct ndx_qnode *q, struct cnode **out
 
 /* ---- statistics: idf of every leaf from the view ----------------------------------------- */
 
+/* (Out of time, the remaining leaves keep idf 0: the pass does not run.) */
 void ndx__compute_idf(struct search *S, struct cnode *c)
 {
-    for (size_t i = 0; i < c->nkids; i++)
+    for (size_t i = 0; i < c->nkids && !S->partial; i++)
         ndx__compute_idf(S, c->kids[i]);
     struct leaf *l = c->leaf;
     if (!l || ndx__leaf_is_column(l))
         return;
     l->idf = 0;
-    for (size_t s = 0; s < l->nslots; s++) {
+    for (size_t s = 0; s < l->nslots && !ndx__out_of_time_now(S); s++) {
         uint64_t df = 0;
         for (size_t k = 0; k < l->slots[s].nterms; k++) {
             const char *t = l->slots[s].terms[k];

@@ -124,6 +124,20 @@ static inline int ndx__out_of_time(struct search *S)
     return 1;
 }
 
+/* The same, reading the clock at every call: for the steps of setting a query up (a leaf
+ * analysed, a word looked up in a dictionary, an iterator built), each long enough. */
+static inline int ndx__out_of_time_now(struct search *S)
+{
+    if (S->deadline == 0)
+        return 0;
+    if (S->partial)
+        return 1;
+    if (now_ms() < S->deadline)
+        return 0;
+    S->partial = 1;
+    return 1;
+}
+
 /* ---- iterators (iter.c) -------------------------------------------------------------------- */
 
 struct it;

@@ -144,10 +144,14 @@ static int add_pl(struct termset *t, size_t *cap, const struct ndx_terminfo *ti)
     return NDX_OK;
 }
 
+#define STOP_OUT_OF_TIME 1 /* on_prefix_term: the budget ran out (statuses are negative) */
+
 static int on_prefix_term(void *ctx, const char *term, size_t n, const struct ndx_terminfo *ti)
 {
     (void)term, (void)n;
     struct prefix_ctx *p = ctx;
+    if (ndx__out_of_time(p->t->sc->S))
+        return STOP_OUT_OF_TIME;
     return p->rc = add_pl(p->t, &p->cap, ti);
 }
 
@@ -162,7 +166,7 @@ struct termset *ndx__termset_new(struct segctx *sc, const struct slot *s, int pr
     t->field = field;
     t->idf = idf;
     size_t cap = 0;
-    for (size_t i = 0; i < s->nterms; i++) {
+    for (size_t i = 0; i < s->nterms && !ndx__out_of_time_now(sc->S); i++) {
         int rc;
         if (prefix) {
             struct prefix_ctx pc = {t, cap, 0};
@@ -170,6 +174,8 @@ struct termset *ndx__termset_new(struct segctx *sc, const struct slot *s, int pr
             cap = pc.cap;
             if (rc == NDX_ECORRUPT)
                 sc->corrupt = 1;
+            else if (rc == STOP_OUT_OF_TIME)
+                break;
             else if (rc) {
                 ts_free(&t->base);
                 return NULL;
@@ -513,7 +519,7 @@ static struct it *build_bool(struct segctx *sc, const struct cnode *c)
         return NULL;
     for (size_t i = 0; i < c->nkids; i++) {
         const struct cnode *k = c->kids[i];
-        if (ndx__out_of_time(sc->S))
+        if (ndx__out_of_time_now(sc->S))
             break; /* out of time: the kids built so far (the pass stops at once anyway) */
         if (k->kind == NDX_Q_NOT && is_and) {
             struct it *e = k->nkids ? ndx__build_it(sc, k->kids[0]) : none_new();

@@ -282,6 +282,8 @@ static int maxscore_segment(struct segctx *sc, const struct cnode *root, struct 
     double *part = ndx_calloc(n, sizeof *part); /* a kid's score on the current doc, or -1 */
     int rc = m && prefix && part ? NDX_OK : NDX_ENOMEM;
     for (size_t i = 0; i < n && !rc; i++) {
+        if (ndx__out_of_time_now(sc->S))
+            goto out; /* out of time while looking the words up: the pass stops */
         const struct cnode *k = prunable_leaf(root) ? root : root->kids[i];
         const struct leaf *l = k->leaf;
         m[i].k = i;
@@ -619,7 +621,7 @@ int ndx_search_analytics(ndx_index *ix, const char *query, size_t nquery,
         rc = ndx__coll_new(&S, a, &S.coll);
     if (!rc)
         rc = ndx__compile(&S, q, &root);
-    if (!rc) {
+    if (!rc) { /* out of time already (S.partial): the pass finds nothing, marked partial */
         ndx__compute_idf(&S, root);
         rc = ndx__execute(&S, root, NULL, res);
     }
