@@ -185,8 +185,10 @@ NDX_API int ndx_index_optimize(ndx_index *ix, int max_segments);
 /** Progress of merges (ndx_index_optimize, and the merges a commit starts): called now and then
  * with the work done and the work in all of the merge under way (documents and postings copied,
  * plus one step: done == total - 1 while the merged segment is being written, done == total once
- * it is).  ndx_index_check reports through it too: before each segment it checks, the documents
- * of the segments checked so far and of all of them.  NULL turns it off. */
+ * it is).  ndx_index_check reports through it too, in postings and documents checked (inside a
+ * segment as well as between segments), and so do ndx_search, ndx_search_analytics,
+ * ndx_timeline and ndx_significant_terms: the share of the call done, as done of total == 10000
+ * (never decreasing within a call).  NULL turns it off. */
 typedef void (*ndx_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 NDX_API void ndx_index_set_progress(ndx_index *ix, ndx_progress_fn fn, void *ctx);
 /** Re-read the newest commit if there is a newer one (readers: see what writers committed since

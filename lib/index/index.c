@@ -863,15 +863,16 @@ int ndx_index_check(ndx_index *ix, void (*on_problem)(void *ctx, const char *msg
     struct check_fwd f = {on_problem, ctx, 0};
     struct ndx_map seen;
     ndx__map_init(&seen);
-    uint64_t docs_done = 0, docs_total = 0; /* progress: documents of the segments checked */
+    /* progress: the postings and documents of each segment, reported inside the segment too */
+    struct ndx_check_progress prog = {ix->progress, ix->progress_ctx, 0, 0};
     for (size_t i = 0; i < ix->nsegs; i++)
-        docs_total += ix->segs[i].seg->ndocs;
+        prog.total += ix->segs[i].seg->npostings + ix->segs[i].seg->ndocs;
     for (size_t i = 0; i < ix->nsegs; i++) {
         const struct ndx_segref *r = &ix->segs[i];
         if (ix->progress)
-            ix->progress(ix->progress_ctx, docs_done, docs_total);
-        docs_done += r->seg->ndocs;
-        ndx__seg_check(r->seg, fwd_problem, &f);
+            ix->progress(ix->progress_ctx, prog.base, prog.total);
+        ndx__seg_check(r->seg, fwd_problem, &f, ix->progress ? &prog : NULL);
+        prog.base += r->seg->npostings + r->seg->ndocs;
         for (uint32_t d = 0; d < r->seg->ndocs; d++) {
             if (ndx__seg_deleted(r, d))
                 continue;
@@ -889,6 +890,8 @@ int ndx_index_check(ndx_index *ix, void (*on_problem)(void *ctx, const char *msg
         }
     }
     ndx__map_free(&seen);
+    if (ix->progress)
+        ix->progress(ix->progress_ctx, prog.total, prog.total);
     int arc = ndx__aliases_check(ix, fwd_problem, &f);
     if (arc && arc != NDX_ECORRUPT)
         return ndx__index_fail(ix, arc, "cannot recount the aliases: %s", ndx_strerror(arc));

@@ -135,8 +135,17 @@ int ndx__seg_story_docs(struct ndx_seg *s, uint64_t story, const uint32_t **docs
 /* Likewise for the docs whose id (which = 0) or URL hash (which = 1) equals key. */
 int ndx__seg_docs_with(struct ndx_seg *s, int which, uint64_t key, const uint32_t **docs,
                        size_t *n);
-/* Verify everything; problems reported through cb.  NDX_OK or NDX_ECORRUPT. */
-int ndx__seg_check(const struct ndx_seg *s, void (*cb)(void *, const char *), void *ctx);
+/* Progress of ndx_index_check: the work of a segment is its postings plus its documents,
+ * reported through fn as base + the work done, of total. */
+struct ndx_check_progress {
+    ndx_progress_fn fn;
+    void *ctx;
+    uint64_t base, total;
+};
+/* Verify everything; problems reported through cb, progress through prog (NULL: none).  NDX_OK
+ * or NDX_ECORRUPT. */
+int ndx__seg_check(const struct ndx_seg *s, void (*cb)(void *, const char *), void *ctx,
+                   const struct ndx_check_progress *prog);
 
 /* Postings iterator over one term of one segment.  Caller-allocated; no heap memory. */
 struct ndx_pl {
@@ -370,13 +379,18 @@ struct ndx_index {
     struct ndx_map copy_map;  /* gid -> index + 1 in copies */
     struct ndx_map band_map;  /* LSH band key -> gid of an article with that band */
     double dup_threshold;     /* estimated Jaccard for "same story" */
-    ndx_progress_fn progress; /* progress of merges and of ndx_index_check, or NULL */
+    ndx_progress_fn progress; /* progress of merges, ndx_index_check and long queries, or NULL */
     void *progress_ctx;
     int dirty;                   /* anything to commit */
     struct ndx_xstats *xstats;   /* external collection statistics (xstats.c), NULL = own */
     struct ndx_xstats *xrec;     /* ndx_query_stats: records the frequencies looked up */
     void *qcache;                /* query evaluation's results kept for the commit (view.qcache) */
     void (*qcache_free)(void *); /* how to free it (set by whoever fills it) */
+
+    /* progress of long queries (query/progress.h): the current pass's span of the call, the
+     * share last reported, calls since the last report */
+    double prog_lo, prog_hi, prog_last;
+    unsigned prog_tick;
 };
 
 static inline int ndx__seg_deleted(const struct ndx_segref *r, uint32_t doc)

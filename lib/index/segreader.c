@@ -741,6 +741,8 @@ struct checkctx {
     int first;
     uint32_t *pos;
     size_t cap;
+    const struct ndx_check_progress *prog;
+    uint64_t reported; /* postings when progress was last reported */
 };
 
 static void problem(struct checkctx *c, const char *fmt, const char *arg)
@@ -792,10 +794,15 @@ static int check_term(void *ctx, const char *t, size_t n, const struct ndx_termi
         problem(c, "%s: postings of term '%s' are damaged", tt);
     }
     c->postings += count;
+    if (c->prog && c->postings - c->reported >= 65536) {
+        c->reported = c->postings;
+        c->prog->fn(c->prog->ctx, c->prog->base + c->postings, c->prog->total);
+    }
     return 0;
 }
 
-int ndx__seg_check(const struct ndx_seg *s, void (*cb)(void *, const char *), void *ctx)
+int ndx__seg_check(const struct ndx_seg *s, void (*cb)(void *, const char *), void *ctx,
+                   const struct ndx_check_progress *prog)
 {
     struct checkctx c;
     memset(&c, 0, sizeof c);
@@ -803,6 +810,7 @@ int ndx__seg_check(const struct ndx_seg *s, void (*cb)(void *, const char *), vo
     c.cb = cb;
     c.ctx = ctx;
     c.first = 1;
+    c.prog = prog;
     static const char *names[] = {"",        "postings", "positions", "terms", "termidx",
                                   "columns", "sources",  "docstore",  "docidx"};
     for (int i = 1; i < NDX_SEC_COUNT; i++)
@@ -828,6 +836,8 @@ int ndx__seg_check(const struct ndx_seg *s, void (*cb)(void *, const char *), vo
         text += a.ntitle + a.nbody;
         if (s->col.source[d] >= s->nsources && s->nsources)
             problem(&c, "%s: %s", "source ordinal out of range");
+        if (prog && (d & 63) == 63) /* the stored documents, article by article */
+            prog->fn(prog->ctx, prog->base + s->npostings + d + 1, prog->total);
     }
     if (!c.bad && text != s->text_bytes)
         problem(&c, "%s: %s", "stored text size differs from the footer");

@@ -16,6 +16,7 @@
  * text).
  */
 #include "query/collect.h"
+#include "query/progress.h"
 #include "util/civil.h"
 
 #include <inttypes.h>
@@ -717,6 +718,7 @@ static int all_stories_pass(struct search *S, const struct cnode *f, int interva
         }
         const struct ndx_columns *col = &ref->seg->col;
         for (uint32_t d = it->doc; d != NDX_DOC_END; d = it_next(it)) {
+            ndx__progress_scan(S->ix, &S->v, g, d);
             int64_t pub = col->published[d];
             if (pub == NDX_DATE_UNKNOWN || ndx__seg_deleted(ref, d) ||
                 (has_from && pub < o->date_from) || (has_to && pub > o->date_to))
@@ -741,6 +743,7 @@ static int all_stories_pass(struct search *S, const struct cnode *f, int interva
             n++;
         }
         it_free(it);
+        ndx__progress_scan(S->ix, &S->v, g, UINT32_MAX);
         if (!rc && sc.corrupt)
             rc = ndx__index_fail(S->ix, NDX_ECORRUPT, "segment %s is damaged (run 'newsdex check')",
                                  ref->seg->name);

@@ -5,6 +5,7 @@
  */
 #include "query/alias_expand.h"
 #include "query/eval.h"
+#include "query/progress.h"
 
 int ndx_timeline(ndx_index *ix, const char *const *queries, const size_t *nqueries, size_t nq,
                  int interval, const ndx_search_opts *opts, ndx_results **out, size_t *errquery,
@@ -34,7 +35,9 @@ int ndx_timeline(ndx_index *ix, const char *const *queries, const size_t *nqueri
     int rc = q && roots && S ? NDX_OK : NDX_ENOMEM;
     size_t inited = 0;
     int64_t lo = INT64_MAX, hi = INT64_MIN;
+    ndx__progress_begin(ix); /* each query's pass a share, the buckets' archive counts the last */
     for (size_t i = 0; i < nq && !rc; i++) {
+        ndx__progress_span(ix, (double)i / (double)(nq + 1), (double)(i + 1) / (double)(nq + 1));
         if ((rc = ndx__parse_query(ix, queries[i], nqueries[i], &q[i], errpos))) {
             if (errquery)
                 *errquery = i;
@@ -67,8 +70,11 @@ int ndx_timeline(ndx_index *ix, const char *const *queries, const size_t *nqueri
             }
         }
     }
+    ndx__progress_span(ix, (double)nq / (double)(nq + 1), 1);
     for (size_t i = 0; i < nq && !rc; i++)
         rc = ndx__coll_histogram(S[i].coll, roots[i], lo, hi, out[i]);
+    if (!rc)
+        ndx__progress_end(ix);
     double took = now_ms() - t0;
     for (size_t i = 0; i < inited; i++) {
         ndx__coll_free(S[i].coll);

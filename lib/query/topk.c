@@ -8,6 +8,7 @@
  */
 #include "query/eval.h"
 #include "query/alias_expand.h"
+#include "query/progress.h"
 
 #include <stdlib.h>
 
@@ -439,6 +440,7 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
         rc = maxscore_segment(&sc, root, &heap, (uint32_t)g, &total);
         if (!rc)
             rc = heap.rc;
+        ndx__progress_scan(ix, &S->v, g, UINT32_MAX);
         if (!rc && sc.corrupt)
             rc = ndx__index_fail(ix, NDX_ECORRUPT, "segment %s is damaged (run 'newsdex check')",
                                  S->v.segs[g].seg->name);
@@ -476,6 +478,7 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
         for (uint32_t d = it->doc; d != NDX_DOC_END && !rc; d = it_next(it)) {
             if (ndx__out_of_time(S))
                 break;
+            ndx__progress_scan(ix, &S->v, g, d);
             if (ndx__seg_deleted(ref, d))
                 continue;
             int64_t pub = col->published[d];
@@ -550,6 +553,7 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
         }
         it_free(it);
         S->no_scores = 0;
+        ndx__progress_scan(ix, &S->v, g, UINT32_MAX);
         if (!rc && S->rc)
             rc = S->rc;
         else if (!rc && sc.corrupt)
@@ -611,6 +615,7 @@ int ndx_search_analytics(ndx_index *ix, const char *query, size_t nquery,
         rc = ndx__alias_expand(ix, &q); /* names in their other script too */
     struct search S;
     ndx__search_init(&S, ix, opts);
+    ndx__progress_begin(ix);
     if (opts->timeout_ms)
         S.deadline = t0 + opts->timeout_ms;
     struct cnode *root = NULL;
@@ -623,12 +628,15 @@ int ndx_search_analytics(ndx_index *ix, const char *query, size_t nquery,
         rc = ndx__compile(&S, q, &root);
     if (!rc) { /* out of time already (S.partial): the pass finds nothing, marked partial */
         ndx__compute_idf(&S, root);
+        if (S.coll && a->histogram) /* the matches, then the archive's stories per bucket */
+            ndx__progress_span(ix, 0, 0.5);
         rc = ndx__execute(&S, root, NULL, res);
     }
     if (!rc && S.coll) {
         int64_t lo, hi;
         rc = ndx__coll_finish(S.coll, res);
         ndx__coll_span(S.coll, &lo, &hi);
+        ndx__progress_span(ix, 0.5, 1);
         if (!rc && a->histogram)
             rc = ndx__coll_histogram(S.coll, root, lo, hi, res);
     }
@@ -644,6 +652,7 @@ int ndx_search_analytics(ndx_index *ix, const char *query, size_t nquery,
     }
     res->took_ms = now_ms() - t0;
     *out = res;
+    ndx__progress_end(ix);
     return NDX_OK;
 }
 

@@ -38,18 +38,27 @@ int parse_color(const char *cmd, const char *when);
 /* Colour for color == -1 (auto): standard output is a terminal and $NO_COLOR is unset or empty. */
 int color_auto(void);
 /*
- * A progress line on standard error, rewritten in place while it is a terminal: the share done
- * and, once it means something, the time left at the rate so far.  progress_show does nothing
- * when standard error is not a terminal or the last line is less than half a second old.
+ * A progress line on standard error: the share done, the counts (`counts`), and once it means
+ * something the time left at the rate so far.  On a terminal the line is rewritten in place, at
+ * most twice a second, and cleared at the end; with --progress (`forced`) while standard error is
+ * not a terminal, one line is written each time the whole percent done changes.  Otherwise
+ * progress_show does nothing.
  */
 struct progress {
     const char *what; /* "export", "check" */
     double t0, last;  /* start, last line printed */
-    int on, shown;    /* standard error is a terminal; a line is on screen */
+    int on, shown;    /* a line is wanted; a line is on screen */
+    int lines;        /* --progress, standard error not a terminal: whole lines */
+    int counts;       /* show "(DONE of TOTAL)" */
+    int pct;          /* the percent of the last whole line, -1 before it */
 };
-void progress_start(struct progress *p, const char *what);
+void progress_start(struct progress *p, const char *what, int forced, int counts);
 void progress_show(struct progress *p, uint64_t done, uint64_t total);
 void progress_end(struct progress *p);
+/* The library's progress callback (ndx_index_set_progress) showing p (ctx). */
+void progress_cb(void *ctx, uint64_t done, uint64_t total);
+/* Start p (the share done, no counts) and, when a line is wanted, have ix report to it. */
+void progress_attach(struct progress *p, ndx_index *ix, const char *what, int forced);
 
 /* Print "newsdex CMD: MSG" and a pointer to --help on stderr, then exit(2). */
 void die_usage(const char *cmd, const char *msg);
@@ -88,9 +97,9 @@ char *join_words(char *const *words, int n, size_t *len);
 #define QUERY_OPTIONS                                                                              \
     {"index", required_argument, 0, 'i'}, {"from", required_argument, 0, QOPT_FROM},               \
     {"to", required_argument, 0, QOPT_TO}, {"json", no_argument, 0, 'j'},                          \
-    {"help", no_argument, 0, 'h'}
+    {"progress", no_argument, 0, QOPT_PROGRESS}, {"help", no_argument, 0, 'h'}
 /* clang-format on */
-enum { QOPT_FROM = 0x101, QOPT_TO = 0x102 };
+enum { QOPT_FROM = 0x101, QOPT_TO = 0x102, QOPT_PROGRESS = 0x103 };
 struct query_cmd {
     const char *name;          /* the command, for messages */
     const struct option *opts; /* its getopt_long table, ending with QUERY_OPTIONS */
@@ -101,6 +110,7 @@ struct query_cmd {
     /* set by query_cmd_parse */
     const char *dir; /* --index, NULL when not given */
     int json;        /* --json */
+    int progress;    /* --progress */
     int64_t from;    /* --from (NDX_DATE_UNKNOWN when not given) */
     int64_t to;      /* --to, moved to the end of its day (NDX_DATE_UNKNOWN when not given) */
     char *query;     /* the query words joined with spaces (free) */

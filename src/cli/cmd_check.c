@@ -15,12 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The share of documents checked, on a terminal. */
-static void on_progress(void *ctx, uint64_t done, uint64_t total)
-{
-    progress_show(ctx, done, total);
-}
-
 /* One problem: a line on stderr, or an element of the JSON array ctx (--json). */
 static void print_problem(void *ctx, const char *msg)
 {
@@ -32,23 +26,40 @@ static void print_problem(void *ctx, const char *msg)
 
 int ndx_cmd_check(int argc, char **argv)
 {
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"json", no_argument, 0, 'j'},
+                                         {"progress", no_argument, 0, 'p'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     const char *dir = NULL;
-    int json = 0;
-    if (simple_opts(
-            argc, argv, "check",
-            "Usage: %s check [--index DIR] [--json]\n"
-            "Verify every structure of the index (checksums, postings, dictionaries,\n"
-            "stored text).  Exit status 0 if sound, 1 if damaged, 2 if it cannot open.\n"
-            "On a terminal a progress line shows the documents checked and the time left.\n"
-            "--json: {\"ok\", \"documents\", \"segments\", \"generation\", \"problems\"}.\n",
-            &dir, &json))
-        return 0;
+    int json = 0, forced = 0, c;
+    while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
+        if (c == 'i')
+            dir = optarg;
+        else if (c == 'j')
+            json = 1;
+        else if (c == 'p')
+            forced = 1;
+        else if (c == 'h') {
+            printf("Usage: %s check [--index DIR] [--json] [--progress]\n"
+                   "Verify every structure of the index (checksums, postings, dictionaries,\n"
+                   "stored text).  Exit status 0 if sound, 1 if damaged, 2 if it cannot open.\n"
+                   "On a terminal a progress line on standard error shows the share checked\n"
+                   "(postings and stored articles, inside each segment) and the time left;\n"
+                   "--progress writes it when standard error is not a terminal too, a line per\n"
+                   "percent.  --json: {\"ok\", \"documents\", \"segments\", \"generation\",\n"
+                   "\"problems\"}.\n",
+                   prog);
+            return 0;
+        } else
+            die_option("check", argv, opts);
+    }
+    if (optind < argc)
+        die_usage("check", "check takes no arguments (the index is given with --index)");
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
     json_t *problems = json ? json_array() : NULL;
     struct progress pr;
-    progress_start(&pr, "check");
-    if (pr.on)
-        ndx_index_set_progress(ix, on_progress, &pr);
+    progress_attach(&pr, ix, "check", forced);
     int rc = ndx_index_check(ix, print_problem, problems);
     progress_end(&pr);
     ndx_stats st;

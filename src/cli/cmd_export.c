@@ -63,13 +63,16 @@ static int export_one(void *ctx, const ndx_article *a)
 
 int ndx_cmd_export(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"index", required_argument, 0, 'i'},  {"query", required_argument, 0, 'q'},
-        {"format", required_argument, 0, 'f'}, {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
+                                         {"query", required_argument, 0, 'q'},
+                                         {"format", required_argument, 0, 'f'},
+                                         {"json", no_argument, 0, 'j'},
+                                         {"progress", no_argument, 0, 'p'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     const char *dir = NULL, *query = "";
     struct export_ctx e = {0};
-    int c, json = 0;
+    int c, json = 0, forced = 0;
     while ((c = getopt_long(argc, argv, "i:q:f:h", opts, NULL)) != -1) {
         if (c == 'i')
             dir = optarg;
@@ -82,12 +85,16 @@ int ndx_cmd_export(int argc, char **argv)
                 die_usage("export", "--format takes jsonl or csv");
         } else if (c == 'j') {
             json = 1;
+        } else if (c == 'p') {
+            forced = 1;
         } else if (c == 'h') {
             printf("Usage: %s export [--index DIR] [--query Q] [--format jsonl|csv] [--json]\n"
+                   "       [--progress]\n"
                    "Stream every matching article (all of them; no query = every article) with\n"
                    "id, url, source, date, title, story id, wire flag and language.  --json:\n"
                    "JSONL (the default format), errors included.  On a terminal a progress line\n"
-                   "on standard error shows the share written and the time left.\n",
+                   "on standard error shows the share written and the time left; --progress\n"
+                   "writes it when standard error is not a terminal too, a line per percent.\n",
                    prog);
             return 0;
         } else
@@ -98,7 +105,7 @@ int ndx_cmd_export(int argc, char **argv)
     if (json && e.csv)
         die_usage("export", "--json and --format csv exclude each other");
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
-    progress_start(&e.progress, "export");
+    progress_start(&e.progress, "export", forced, 1);
     if (e.progress.on) { /* the total, for the share done (a syntax error is reported below) */
         ndx_stats st;
         uint64_t copies;

@@ -37,6 +37,7 @@ struct ingest {
     int nreasons;
     unsigned long long commit_every, since_commit;
     int log_commits, quiet, tty;
+    int lines, pct; /* --progress off a terminal: a whole line per percent read; its last */
     double t0, last_progress;
     uint64_t bytes_total, bytes_done_files, bytes_file;
     size_t nfiles_total;
@@ -244,11 +245,18 @@ static void walk_problem(void *ctx, const char *path, const char *what)
 
 static void progress(struct ingest *g, int force)
 {
-    if (!g->tty || g->quiet)
+    if ((!g->tty && !g->lines) || g->quiet)
         return;
     double t = now_s();
-    if (!force && t - g->last_progress < 0.5)
+    if (g->lines && g->bytes_total) { /* as many lines whatever the speed */
+        int pct =
+            (int)(100.0 * (double)(g->bytes_done_files + g->bytes_file) / (double)g->bytes_total);
+        if (pct <= g->pct || pct > 100) /* never back, whatever a file's own count says */
+            return;
+        g->pct = pct;
+    } else if (!force && t - g->last_progress < 0.5) {
         return;
+    }
     g->last_progress = t;
     double el = t - g->t0 > 1e-6 ? t - g->t0 : 1e-6;
     unsigned long docs = ndxx_outcome_total(&g->n);
@@ -259,8 +267,12 @@ static void progress(struct ingest *g, int force)
         double left = ((double)g->bytes_total - done) / (done / el);
         snprintf(eta, sizeof eta, ", ETA %dm%02ds", (int)left / 60, (int)left % 60);
     }
-    fprintf(stderr, "\r\033[Kingest: %lu docs, %.0f docs/s, %.1f MB/s, files %lu/%zu%s", docs,
-            (double)docs / el, mbs, g->files, g->nfiles_total, eta);
+    if (g->lines && g->bytes_total)
+        fprintf(stderr, "ingest: %d%%, ", g->pct);
+    else
+        fprintf(stderr, "%singest: ", g->lines ? "" : "\r\033[K");
+    fprintf(stderr, "%lu docs, %.0f docs/s, %.1f MB/s, files %lu/%zu%s%s", docs, (double)docs / el,
+            mbs, g->files, g->nfiles_total, eta, g->lines ? "\n" : "");
 }
 
 static void on_progress(void *ctx, uint64_t bytes)
@@ -425,7 +437,9 @@ static void usage_ingest(void)
            "  --lang CODE          language of articles that name none (default: detected)\n"
            "  -v, --verbose        one line for each file that holds no article or is not read\n"
            "  -q, --quiet          no progress line, no notes, no summary unless something\n"
-           "                       was skipped\n\n"
+           "                       was skipped\n"
+           "  --progress           the progress line (on a terminal by default) also when\n"
+           "                       standard error is not one: a line per percent read\n\n"
            "In directories, hidden entries, version-control folders, README/LICENSE/CHANGES-\n"
            "style files and source code are not read (counted in the summary).  The same URL\n"
            "twice in one run: an identical text is a duplicate, another text is kept as URL#2.\n"
@@ -437,29 +451,19 @@ static void usage_ingest(void)
 
 int ndx_cmd_ingest(int argc, char **argv)
 {
-    static const struct option opts[] = {{"index", required_argument, 0, 'i'},
-                                         {"json", no_argument, 0, 'j'},
-                                         {"absolute-paths", no_argument, 0, 'a'},
-                                         {"field", required_argument, 0, 'f'},
-                                         {"format", required_argument, 0, 'F'},
-                                         {"commit-every", required_argument, 0, 'c'},
-                                         {"memory", required_argument, 0, 'm'},
-                                         {"threads", required_argument, 0, 't'},
-                                         {"no-stem", no_argument, 0, 'S'},
-                                         {"simple", no_argument, 0, 'P'},
-                                         {"drop-stubs", no_argument, 0, 'D'},
-                                         {"story-threshold", required_argument, 0, 'T'},
-                                         {"log-commits", no_argument, 0, 'L'},
-                                         {"encoding", required_argument, 0, 'E'},
-                                         {"source", required_argument, 0, 'O'},
-                                         {"lang", required_argument, 0, 'G'},
-                                         {"include", required_argument, 0, 'I'},
-                                         {"exclude", required_argument, 0, 'X'},
-                                         {"keep-listings", no_argument, 0, 'K'},
-                                         {"verbose", no_argument, 0, 'v'},
-                                         {"quiet", no_argument, 0, 'q'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"index", required_argument, 0, 'i'},    {"json", no_argument, 0, 'j'},
+        {"absolute-paths", no_argument, 0, 'a'}, {"field", required_argument, 0, 'f'},
+        {"format", required_argument, 0, 'F'},   {"commit-every", required_argument, 0, 'c'},
+        {"memory", required_argument, 0, 'm'},   {"threads", required_argument, 0, 't'},
+        {"no-stem", no_argument, 0, 'S'},        {"simple", no_argument, 0, 'P'},
+        {"drop-stubs", no_argument, 0, 'D'},     {"story-threshold", required_argument, 0, 'T'},
+        {"log-commits", no_argument, 0, 'L'},    {"encoding", required_argument, 0, 'E'},
+        {"source", required_argument, 0, 'O'},   {"lang", required_argument, 0, 'G'},
+        {"include", required_argument, 0, 'I'},  {"exclude", required_argument, 0, 'X'},
+        {"keep-listings", no_argument, 0, 'K'},  {"verbose", no_argument, 0, 'v'},
+        {"quiet", no_argument, 0, 'q'},          {"progress", no_argument, 0, 'R'},
+        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     struct ingest g;
     memset(&g, 0, sizeof g);
     const char *dir = NULL;
@@ -580,6 +584,9 @@ int ndx_cmd_ingest(int argc, char **argv)
         case 'q':
             g.quiet = 1;
             break;
+        case 'R':
+            g.lines = 1; /* kept only when standard error is not a terminal */
+            break;
         case 'h':
             usage_ingest();
             free(incl);
@@ -592,6 +599,8 @@ int ndx_cmd_ingest(int argc, char **argv)
     if (optind >= argc)
         die_usage("ingest", "no input: give files, directories or - for standard input");
     g.tty = isatty(2);
+    g.lines = g.lines && !g.tty;
+    g.pct = -1;
     g.ix = open_index(index_dir(dir), flags);
     char ixabs[PATH_MAX];
     if (!g.absolute && realpath(index_dir(dir), ixabs)) {

@@ -42,15 +42,18 @@ static void usage_search(void)
            "  --no-snippets     skip snippets and teasers\n"
            "  --timeout-ms N    stop matching after N milliseconds and show the best hits found\n"
            "                    so far, marked partial (default: no limit)\n"
-           "  --color WHEN      highlight matches: auto (default), always, never\n\n"
+           "  --color WHEN      highlight matches: auto (default), always, never\n"
+           "  --explain         print the parsed query tree, and for each hit the BM25F score of\n"
+           "                    every query word and phrase that matches it (title, body, idf)\n"
+           "  --progress        the progress line on standard error (shown on a terminal) also\n"
+           "                    when it is not one: a line per percent\n\n"
            "Analytics (counted over every match, as stories and as copies; docs/ANALYTICS.md):\n"
            "  --facet F[:PREFIX]  counts by F: source, lang, wire, year, month, or a keyword\n"
            "                    field mapped at ingest (section, topics...; repeatable);\n"
            "                    PREFIX keeps the values starting with it (source:reu)\n"
            "  --facet-size N    values per facet (default 10; the rest is summed as other)\n"
            "  --histogram I     matches over time by day, week, month or year (UTC)\n\n"
-           "  --explain         print the parsed query tree, and for each hit the BM25F score of\n"
-           "                    every query word and phrase that matches it (title, body, idf)\n",
+           "Exit status: 0 (also when nothing matches), 2 for a usage or query syntax error.\n",
            prog);
 }
 
@@ -261,7 +264,11 @@ int ndx_cmd_search(int argc, char **argv)
     size_t errpos = 0;
     for (size_t i = 0; i < an.nfacets; i++)
         facets[i].size = facet_size;
+    struct progress pr;
+    progress_attach(&pr, ix, "search", q.progress);
     int rc = ndx_search_analytics(ix, query, off, &so, &an, &res, &errpos);
+    progress_end(&pr);
+    ndx_index_set_progress(ix, NULL, NULL); /* --explain below runs other queries */
     if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG) {
         print_query_error(ix, 0, query, errpos);
         free(query);

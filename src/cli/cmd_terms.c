@@ -25,7 +25,9 @@ static void usage_terms(void)
            "  --method M      jlh (default), chi2 or mi (mutual information)\n"
            "  --from DATE     only articles published on or after DATE\n"
            "  --to DATE       only articles published on or before DATE\n"
-           "  --json          one JSON object (schema in docs/CLI.md)\n",
+           "  --json          one JSON object (schema in docs/CLI.md)\n"
+           "  --progress      the progress line on standard error (shown on a terminal) also\n"
+           "                  when it is not one: a line per percent\n",
            prog);
 }
 
@@ -78,7 +80,10 @@ int ndx_cmd_terms(int argc, char **argv)
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
     ndx_terms *t = NULL;
     size_t errpos = 0;
+    struct progress pr;
+    progress_attach(&pr, ix, "terms", q.progress);
     int rc = ndx_significant_terms(ix, query, off, &to, &t, &errpos);
+    progress_end(&pr);
     if (rc) {
         if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG)
             print_query_error(ix, 0, query, errpos);

@@ -28,7 +28,9 @@ static void usage_timeline(void)
            "  --from DATE     only articles published on or after DATE\n"
            "  --to DATE       only articles published on or before DATE\n"
            "  --csv           CSV: query,bucket,stories,copies,all_stories\n"
-           "  --json          one JSON object (schema in docs/CLI.md)\n",
+           "  --json          one JSON object (schema in docs/CLI.md)\n"
+           "  --progress      the progress line on standard error (shown on a terminal) also\n"
+           "                  when it is not one: a line per percent\n",
            prog);
 }
 
@@ -112,7 +114,10 @@ int ndx_cmd_timeline(int argc, char **argv)
     ndx_index *ix = open_index(index_dir(dir), NDX_OPEN_READ);
     ndx_results *res[MAX_SERIES];
     size_t errq = 0, errpos = 0;
+    struct progress pr;
+    progress_attach(&pr, ix, "timeline", q.progress);
     int rc = ndx_timeline(ix, queries, nqueries, nq, interval, &so, res, &errq, &errpos);
+    progress_end(&pr);
     if (rc) {
         if (rc == NDX_ESYNTAX || rc == NDX_ETOOBIG)
             print_query_error(ix, errq, queries[errq], errpos);

@@ -83,9 +83,10 @@ int color_auto(void)
     return isatty(1) && !(nc && *nc);
 }
 
-void progress_start(struct progress *p, const char *what)
+void progress_start(struct progress *p, const char *what, int forced, int counts)
 {
-    *p = (struct progress){what, now_s(), 0, isatty(2), 0};
+    int tty = isatty(2);
+    *p = (struct progress){what, now_s(), 0, tty || forced, 0, !tty && forced, counts, -1};
 }
 
 void progress_show(struct progress *p, uint64_t done, uint64_t total)
@@ -93,19 +94,29 @@ void progress_show(struct progress *p, uint64_t done, uint64_t total)
     if (!p->on)
         return;
     double t = now_s();
-    if (t - p->last < 0.5)
-        return;
-    p->last = t;
-    p->shown = 1;
     double frac = total ? (double)done / (double)total : 0, el = t - p->t0;
     if (frac > 1)
         frac = 1;
-    fprintf(stderr, "\r\033[K%s: %.0f%% (%" PRIu64 " of %" PRIu64 ")", p->what, 100 * frac, done,
-            total);
-    if (frac > 0.02 && el > 1) {
+    if (p->lines) { /* a line per whole percent: as many lines whatever the speed */
+        int pct = (int)(100 * frac);
+        if (pct == p->pct)
+            return;
+        p->pct = pct;
+    } else {
+        if (t - p->last < 0.5)
+            return;
+        p->shown = 1;
+        fprintf(stderr, "\r\033[K");
+    }
+    p->last = t;
+    fprintf(stderr, "%s: %d%%", p->what, (int)(100 * frac));
+    if (p->counts)
+        fprintf(stderr, " (%" PRIu64 " of %" PRIu64 ")", done, total);
+    if (frac > 0.02 && frac < 1 && el > 1) {
         int left = (int)(el / frac - el);
         fprintf(stderr, ", about %dm%02ds left", left / 60, left % 60);
     }
+    fputs(p->lines ? "\n" : "", stderr);
     fflush(stderr);
 }
 
@@ -114,6 +125,18 @@ void progress_end(struct progress *p)
     if (p->shown)
         fprintf(stderr, "\r\033[K");
     p->shown = 0;
+}
+
+void progress_cb(void *ctx, uint64_t done, uint64_t total)
+{
+    progress_show(ctx, done, total);
+}
+
+void progress_attach(struct progress *p, ndx_index *ix, const char *what, int forced)
+{
+    progress_start(p, what, forced, 0);
+    if (p->on)
+        ndx_index_set_progress(ix, progress_cb, p);
 }
 
 void die_usage(const char *cmd, const char *msg)
@@ -434,6 +457,9 @@ int query_cmd_parse(struct query_cmd *q, int argc, char **argv)
             break;
         case 'j':
             q->json = 1;
+            break;
+        case QOPT_PROGRESS:
+            q->progress = 1;
             break;
         case 'h':
             q->usage();

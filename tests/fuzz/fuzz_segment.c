@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct ndx_seg *s = NULL;
     char *msg = NULL;
     if (ndx__seg_open(dir, "seg-1", &s, &msg) == NDX_OK) {
-        ndx__seg_check(s, NULL, NULL);
+        ndx__seg_check(s, NULL, NULL, NULL);
         ndx__seg_terms(s, "", 0, visit, s);
         struct ndx_terminfo ti;
         ndx__seg_lookup(s, "port", 4, &ti);
