@@ -49,14 +49,15 @@ struct ingest {
     const char *cur_file;
     uint64_t *urls; /* hashes of the URLs added in this run (open addressing) */
     size_t nurls, capurls;
-    unsigned long repeated; /* URLs seen twice with different texts: both kept */
-    int json;               /* --json: the summary (and a fatal error) as JSON on stdout */
-    int absolute;           /* --absolute-paths: file:// URLs kept as the library makes them */
-    char *base;             /* the directory holding the index: local paths are relative to it */
-    char *file_prefix;      /* "file://" + the current file's resolved path, or NULL */
-    char *file_rel;         /* "file:" + that path relative to base */
-    char fatal_msg[512];    /* with --json: the fatal error, for the summary */
-    int keep_listings;      /* --keep-listings: listing pages are added, marked */
+    unsigned long repeated;     /* URLs seen twice with different texts: both kept */
+    unsigned long long no_body; /* records of collections without body text (not taken) */
+    int json;                   /* --json: the summary (and a fatal error) as JSON on stdout */
+    int absolute;               /* --absolute-paths: file:// URLs kept as the library makes them */
+    char *base;          /* the directory holding the index: local paths are relative to it */
+    char *file_prefix;   /* "file://" + the current file's resolved path, or NULL */
+    char *file_rel;      /* "file:" + that path relative to base */
+    char fatal_msg[512]; /* with --json: the fatal error, for the summary */
+    int keep_listings;   /* --keep-listings: listing pages are added, marked */
 };
 
 /* A fatal error: on stderr, and kept for the JSON summary (--json). */
@@ -206,6 +207,16 @@ static int is_no_article(const char *where, const char *what)
 static void on_problem(void *ctx, const char *where, const char *what)
 {
     struct ingest *g = ctx;
+    /* a collection's records without body text (Reuters has thousands): summed in the summary,
+     * one line per file with -v */
+    unsigned long long nobody, nrec;
+    char tail;
+    if (sscanf(what, "note: %llu of %llu records hold no body text, not taken%c", &nobody, &nrec,
+               &tail) == 2) {
+        g->no_body += nobody;
+        if (!g->verbose)
+            return;
+    }
     if (is_note(what) && g->quiet)
         return;
     if (!is_no_article(where, what) || g->verbose) {
@@ -697,6 +708,7 @@ int ndx_cmd_ingest(int argc, char **argv)
                                 json_integer((json_int_t)g.not_taken[i].count));
         json_object_set_new(o, "not_read", nr);
         json_object_set_new(o, "repeated_urls", json_integer((json_int_t)g.repeated));
+        json_object_set_new(o, "records_without_body", json_integer((json_int_t)g.no_body));
         json_object_set_new(o, "warnings", json_integer((json_int_t)g.warnings));
         json_object_set_new(o, "seconds", json_real(el));
         json_object_set_new(o, "articles", json_integer((json_int_t)held));
@@ -711,10 +723,11 @@ int ndx_cmd_ingest(int argc, char **argv)
             print_json(o);
     } else if (!g.quiet || skipped || g.fatal || stop_signal) {
         fprintf(stderr,
-                "ingest: %lu added, %lu updated, %lu duplicates, %lu unchanged, %lu skipped "
+                "ingest: %lu added, %lu updated, %lu duplicate%s, %lu unchanged, %lu skipped "
                 "in %.2fs (%.1f MB/s); index holds %" PRIu64 " article%s\n",
-                g.n.added, g.n.updated, g.n.duplicates, g.n.unchanged, skipped, el,
-                el > 0 ? (double)g.bytes_done_files / el / 1e6 : 0.0, held, held == 1 ? "" : "s");
+                g.n.added, g.n.updated, g.n.duplicates, g.n.duplicates == 1 ? "" : "s",
+                g.n.unchanged, skipped, el, el > 0 ? (double)g.bytes_done_files / el / 1e6 : 0.0,
+                held, held == 1 ? "" : "s");
         if (g.commit_failed)
             fprintf(stderr,
                     "  commit failed: the last %llu article%s read were not committed (the "
@@ -730,6 +743,10 @@ int ndx_cmd_ingest(int argc, char **argv)
         if (g.repeated)
             fprintf(stderr, "  %lu URL%s repeated with another text: both kept\n", g.repeated,
                     g.repeated == 1 ? "" : "s");
+        if (g.no_body)
+            fprintf(stderr,
+                    "  not taken %llu: collection record%s without body text (-v: per file)\n",
+                    g.no_body, g.no_body == 1 ? "" : "s");
         if (g.warnings)
             fprintf(stderr, "  %lu warning%s (see above)\n", g.warnings,
                     g.warnings == 1 ? "" : "s");

@@ -43,7 +43,7 @@ int ndx_cmd_related(int argc, char **argv)
                    "Articles related to one: more-like-this from its distinctive words and the\n"
                    "people, organisations and places it names, favouring nearby dates; never the\n"
                    "article itself or its exact copies, at most three articles of one story.\n"
-                   "Each with its teaser.\n",
+                   "Each with its teaser.  Exit status 1 when there is no such article.\n",
                    prog);
             return 0;
         } else
@@ -76,8 +76,8 @@ int ndx_cmd_related(int argc, char **argv)
             char date[32];
             format_date(h->published, date, sizeof date);
             printf("%s%.*s\n   %.*s · %s · id %" PRIu64 "\n   %.*s\n", i ? "\n" : "",
-                   (int)h->ntitle, h->title, (int)h->nsource, h->nsource ? h->source : "-", date,
-                   h->id, (int)h->nteaser, h->teaser);
+                   (int)h->ntitle, h->title, (int)(h->nsource ? h->nsource : 1),
+                   h->nsource ? h->source : "-", date, h->id, (int)h->nteaser, h->teaser);
         }
     }
     ndx_results_free(res);

@@ -337,7 +337,7 @@ int ndx_cmd_search(int argc, char **argv)
             printf("\n%zu. %s%.*s%s  [%.2f]%s\n", so.offset + i + 1, color ? "\033[1m" : "",
                    (int)h->ntitle, h->title, color ? "\033[0m" : "", h->score,
                    h->flags & NDX_ART_TEASER ? "  (teaser stub, truncated)" : "");
-            printf("   %.*s · %s · id %" PRIu64 "%s%.*s\n", (int)h->nsource,
+            printf("   %.*s · %s · id %" PRIu64 "%s%.*s\n", (int)(h->nsource ? h->nsource : 1),
                    h->nsource ? h->source : "-", date, h->id, h->nurl ? " · " : "", (int)h->nurl,
                    h->url);
             if (h->copies > 1 || h->wire) {

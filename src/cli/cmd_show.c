@@ -74,7 +74,7 @@ int ndx_cmd_show(int argc, char **argv)
     if (simple_opts(argc, argv, "show",
                     "Usage: %s show [--index DIR] [--json] ID|URL\n"
                     "Print a stored article: metadata, full text, its story's articles and the\n"
-                    "URLs of exact copies.\n",
+                    "URLs of exact copies.  Exit status 1 when there is no such article.\n",
                     &dir, &json))
         return 0;
     if (optind + 1 != argc)

@@ -188,9 +188,25 @@ static void die_unknown(const char *cmd, const char *arg, const char *const *nam
             near = names[i];
         }
     }
+    /* options a newcomer may try that name another option, or none of this command */
+    static const char *const hints[][2] = {{"--port", "--listen HOST:PORT"},
+                                           {"--host", "--listen HOST:PORT"},
+                                           {"--bind", "--listen HOST:PORT"},
+                                           {"--address", "--listen HOST:PORT"}};
+    int has_listen = 0, has_index = 0;
+    for (size_t i = 0; i < n; i++) {
+        has_listen |= !strcmp(names[i], "--listen");
+        has_index |= !strcmp(names[i], "--index");
+    }
+    for (size_t i = 0; !near && has_listen && i < sizeof hints / sizeof *hints; i++)
+        if (!strcmp(word, hints[i][0]))
+            near = hints[i][1];
     char msg[200];
     if (near)
         snprintf(msg, sizeof msg, "unknown option '%s' (did you mean %s?)", word, near);
+    else if (!strcmp(word, "--index") && !has_index)
+        snprintf(msg, sizeof msg,
+                 "unknown option '--index': %s reads the files it is given, not an index", cmd);
     else
         snprintf(msg, sizeof msg, "unknown option '%s'", word);
     die_usage(cmd, msg);

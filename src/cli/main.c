@@ -53,9 +53,13 @@ static void usage(FILE *f)
     }
     fprintf(f,
             "  %-18s %s\n\n"
-            "Every command takes --index DIR (default $NEWSDEX_INDEX or ./newsdex-index),\n"
-            "--help and, except serve, --json (errors too: one JSON object on standard\n"
-            "output, {\"error\", \"status\"}).  NO_COLOR turns colour off.  Example:\n"
+            "Every command takes --help and, except serve, --json (errors too: one JSON\n"
+            "object on standard output, {\"error\", \"status\"}); those that read an index\n"
+            "(all but extract, entities and quotes) take --index DIR (default\n"
+            "$NEWSDEX_INDEX or ./newsdex-index).  Long commands show progress on a\n"
+            "terminal (--progress: also when standard error is not one).  Exit status: 0\n"
+            "success, 1 partial (inputs skipped, damage found, an id not found), 2 usage,\n"
+            "query syntax or fatal error.  NO_COLOR turns colour off.  Example:\n"
             "  %s ingest sample/ && %s search 'port strike' --limit 5\n",
             "version", "print the version", prog, prog);
 }
