@@ -40,8 +40,9 @@ int color_auto(void);
 /*
  * A progress line on standard error: the share done, the counts (`counts`), and once it means
  * something the time left at the rate so far.  On a terminal the line is rewritten in place, at
- * most twice a second, and cleared at the end; with --progress (`forced`) while standard error is
- * not a terminal, one line is written each time the whole percent done changes.  Otherwise
+ * most twice a second, and cleared at the end; it first appears after half a second (a quick
+ * command shows none), at once with --progress (`forced`).  With --progress while standard error
+ * is not a terminal, one line is written each time the whole percent done changes.  Otherwise
  * progress_show does nothing.
  */
 struct progress {
@@ -51,6 +52,7 @@ struct progress {
     int lines;        /* --progress, standard error not a terminal: whole lines */
     int counts;       /* show "(DONE of TOTAL)" */
     int pct;          /* the percent of the last whole line, -1 before it */
+    int forced;       /* --progress */
 };
 void progress_start(struct progress *p, const char *what, int forced, int counts);
 void progress_show(struct progress *p, uint64_t done, uint64_t total);

@@ -45,10 +45,10 @@ int ndx_cmd_check(int argc, char **argv)
                    "Verify every structure of the index (checksums, postings, dictionaries,\n"
                    "stored text).  Exit status 0 if sound, 1 if damaged, 2 if it cannot open.\n"
                    "On a terminal a progress line on standard error shows the share checked\n"
-                   "(postings and stored articles, inside each segment) and the time left;\n"
-                   "--progress writes it when standard error is not a terminal too, a line per\n"
-                   "percent.  --json: {\"ok\", \"documents\", \"segments\", \"generation\",\n"
-                   "\"problems\"}.\n",
+                   "(postings and stored articles, inside each segment) and the time left,\n"
+                   "from half a second on; --progress shows it at once, and also when standard\n"
+                   "error is not a terminal, a line per percent.\n"
+                   "--json: {\"ok\", \"documents\", \"segments\", \"generation\", \"problems\"}.\n",
                    prog);
             return 0;
         } else

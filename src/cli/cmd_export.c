@@ -93,8 +93,9 @@ int ndx_cmd_export(int argc, char **argv)
                    "Stream every matching article (all of them; no query = every article) with\n"
                    "id, url, source, date, title, story id, wire flag and language.  --json:\n"
                    "JSONL (the default format), errors included.  On a terminal a progress line\n"
-                   "on standard error shows the share written and the time left; --progress\n"
-                   "writes it when standard error is not a terminal too, a line per percent.\n",
+                   "on standard error shows the share written and the time left, from half a\n"
+                   "second on; --progress shows it at once, and also when standard error is not\n"
+                   "a terminal, a line per percent.\n",
                    prog);
             return 0;
         } else

@@ -162,6 +162,8 @@ static void count_reason(struct ingest *g, const char *what)
     size_t n = strcspn(what, ":(");
     while (n && what[n - 1] == ' ')
         n--;
+    if (n > 9 && !strncmp(what + n - 9, ", skipped", 9)) /* "skipped 3: binary file" */
+        n -= 9;
     for (int i = 0; i < g->nreasons; i++)
         if (strlen(g->reasons[i].what) == n && strncmp(g->reasons[i].what, what, n) == 0) {
             g->reasons[i].count++;

@@ -29,8 +29,9 @@ static void usage_timeline(void)
            "  --to DATE       only articles published on or before DATE\n"
            "  --csv           CSV: query,bucket,stories,copies,all_stories\n"
            "  --json          one JSON object (schema in docs/CLI.md)\n"
-           "  --progress      the progress line on standard error (shown on a terminal) also\n"
-           "                  when it is not one: a line per percent\n",
+           "  --progress      the progress line on standard error at once (on a terminal it\n"
+           "                  appears after half a second), also when standard error is not a\n"
+           "                  terminal: then a line per percent\n",
            prog);
 }
 

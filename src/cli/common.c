@@ -86,7 +86,7 @@ int color_auto(void)
 void progress_start(struct progress *p, const char *what, int forced, int counts)
 {
     int tty = isatty(2);
-    *p = (struct progress){what, now_s(), 0, tty || forced, 0, !tty && forced, counts, -1};
+    *p = (struct progress){what, now_s(), 0, tty || forced, 0, !tty && forced, counts, -1, forced};
 }
 
 void progress_show(struct progress *p, uint64_t done, uint64_t total)
@@ -103,7 +103,7 @@ void progress_show(struct progress *p, uint64_t done, uint64_t total)
             return;
         p->pct = pct;
     } else {
-        if (t - p->last < 0.5)
+        if (t - p->last < 0.5 || (!p->forced && t - p->t0 < 0.5))
             return;
         p->shown = 1;
         fprintf(stderr, "\r\033[K");

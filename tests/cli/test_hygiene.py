@@ -171,14 +171,15 @@ def test_stats_names_duplicates(nd, one):
 
 
 def test_export_progress_on_a_terminal(nd, one, tmp_path):
-    seen = on_terminal([binary_path(), "export", "--index", one], stderr_only=True)
+    # on a terminal the line appears once the export has run half a second; --progress: at once
+    seen = on_terminal([binary_path(), "export", "--index", one, "--progress"], stderr_only=True)
     assert "export: 100% (1 of 1)" in seen, repr(seen)
     rc, out, err = nd("export", "--index", one)  # not a terminal: no progress line
     assert "%" not in err
 
 
 def test_check_progress_on_a_terminal(nd, one):
-    seen = on_terminal([binary_path(), "check", "--index", one], stderr_only=True)
+    seen = on_terminal([binary_path(), "check", "--index", one, "--progress"], stderr_only=True)
     # the share of the postings and stored articles checked
     assert "check: 0%" in seen, repr(seen)
     rc, out, err = nd("check", "--index", one)

@@ -59,3 +59,13 @@ def test_collection_records_without_body_are_summed(nd, tmp_path):
     rc, out, err = nd("ingest", "--index", tmp_path / "ix3", "--json", f)
     s = json.loads(out)
     assert s["records_without_body"] == nobody and s["added"] + s["duplicates"] == 1000 - nobody
+
+
+def test_summary_reasons_do_not_say_skipped_twice(nd, tmp_path):
+    (tmp_path / "bin.dat").write_bytes(bytes(range(256)) * 64)
+    rc, out, err = nd("ingest", "--index", tmp_path / "ix", tmp_path / "bin.dat")
+    assert rc == 1, err
+    assert "bin.dat: binary file, skipped" in err  # the file's line as the reader says it
+    assert "  skipped 1: binary file\n" in err, err
+    rc, out, err = nd("ingest", "--index", tmp_path / "ix", "--json", tmp_path / "bin.dat")
+    assert json.loads(out)["skipped_reasons"] == {"binary file": 1}
