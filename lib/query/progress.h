@@ -29,6 +29,14 @@ static inline void ndx__progress_span(ndx_index *ix, double lo, double hi)
     ix->prog_hi = hi;
 }
 
+/* A part [a, b] (0 to 1) of the span [lo, hi] a pass was given, for a pass made of parts. */
+static inline void ndx__progress_part(ndx_index *ix, double lo, double hi, double a, double b)
+{
+    if (hi <= lo)
+        lo = 0, hi = 1;
+    ndx__progress_span(ix, lo + (hi - lo) * a, lo + (hi - lo) * b);
+}
+
 /* The pass under way is `share` (0 to 1) done. */
 static inline void ndx__progress_at(ndx_index *ix, double share)
 {

@@ -435,6 +435,10 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
         if (!heap.story || (want > HEAP_SCAN_MAX && ndx__map_reserve(&heap.where, 2 * want)))
             rc = NDX_ENOMEM;
     }
+    /* progress: a pruned pass, then the recount of its matches, each half of the pass's span */
+    double span_lo = ix->prog_lo, span_hi = ix->prog_hi;
+    if (prune && (opts->want_count || opts->collapse || opts->count_stories))
+        ndx__progress_part(ix, span_lo, span_hi, 0, 0.5);
     for (size_t g = 0; g < S->v.nsegs && !rc && prune && !S->partial; g++) {
         struct segctx sc = {S, S->v.segs[g].seg, &S->v.segs[g], 0};
         rc = maxscore_segment(&sc, root, &heap, (uint32_t)g, &total);
@@ -450,8 +454,10 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
     /* Exact totals after a pruned pass: the matches counted again without scoring them (one
      * plain term in a segment without deletions: its document frequency). */
     int recount = prune && (opts->want_count || stories) && !S->partial;
-    if (recount)
+    if (recount) {
         total = copies = 0;
+        ndx__progress_part(ix, span_lo, span_hi, 0.5, 1);
+    }
     int scoring = !prune && (want > 0 || opts->collapse);
     for (size_t g = 0; g < S->v.nsegs && !rc && (!prune || recount) && !S->partial; g++) {
         const struct ndx_segref *ref = &S->v.segs[g];
@@ -586,6 +592,7 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
     }
     rc = ndx__results_fill(S, root, S->keep_cands ? S->cands + from : heap.c + from, n, res);
 out:
+    ndx__progress_span(ix, span_lo, span_hi); /* the caller's span again */
     ndx_free(heap.c);
     ndx_free(heap.story);
     ndx__map_free(&heap.where);
