@@ -39,7 +39,10 @@ int ndx__zdec_sniff(const uint8_t *p, size_t n)
 {
     if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
         return NDX__Z_GZIP;
-    if (n >= 6 && memcmp(p, "\xfd" "7zXZ\0", 6) == 0)
+    if (n >= 6 && memcmp(p,
+                         "\xfd"
+                         "7zXZ\0",
+                         6) == 0)
         return NDX__Z_XZ;
     if (n >= 4 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h' && p[3] >= '1' && p[3] <= '9')
         return NDX__Z_BZIP2;
@@ -228,8 +231,8 @@ int ndx__zdec_step(struct ndx__zdec *d, const uint8_t *in, size_t nin, size_t *u
         if (r == LZMA_MEM_ERROR)
             return NDX__ZS_NOMEM;
         snprintf(d->msg, sizeof d->msg, "%s",
-                 r == LZMA_FORMAT_ERROR    ? "not xz data"
-                 : r == LZMA_OPTIONS_ERROR ? "unsupported options"
+                 r == LZMA_FORMAT_ERROR     ? "not xz data"
+                 : r == LZMA_OPTIONS_ERROR  ? "unsupported options"
                  : r == LZMA_MEMLIMIT_ERROR ? "memory limit"
                                             : "data error");
         return NDX__ZS_ERROR;

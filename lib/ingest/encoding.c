@@ -4,10 +4,10 @@
  * (--encoding), a byte order mark (UTF-8, UTF-16, UTF-32), an XML declaration's encoding="...",
  * UTF-8 in the first 64 KiB (valid, or with fewer than 4 invalid bytes, or more valid multi-byte
  * sequences than invalid bytes: no conversion, the readers repair stray bytes; JSON is always
- * UTF-8), else the guess of libuchardet (Mozilla's universal charset detector).  HTML pages and feeds are not handled
- * here: the extractor and libxml2 follow their own declarations.  Conversion is iconv's, as a pull
- * source on top of the original one, so the readers see UTF-8 and files of any size stream;
- * invalid sequences become U+FFFD and are counted in one report at the end.
+ * UTF-8), else the guess of libuchardet (Mozilla's universal charset detector).  HTML pages and
+ * feeds are not handled here: the extractor and libxml2 follow their own declarations.  Conversion
+ * is iconv's, as a pull source on top of the original one, so the readers see UTF-8 and files of
+ * any size stream; invalid sequences become U+FFFD and are counted in one report at the end.
  */
 #include "ingest.h"
 
@@ -151,7 +151,7 @@ int ndx__enc_decide(const uint8_t *p, size_t n, int complete, const char *forced
     return r;
 }
 
-/* ---- conversion source ------------------------------------------------------------------------ */
+/* ---- conversion source --------------------------------------------------------------------- */
 
 struct ndx__conv {
     iconv_t cd;
@@ -268,9 +268,8 @@ void ndx__enc_close(struct ndx__conv *v, const char *charset)
     if (!v)
         return;
     if (v->nbad)
-        ndx__ingest_problem_at(v->c, v->first_bad,
-                               "invalid %s repaired (%llu byte%s, U+FFFD)", charset,
-                               (unsigned long long)v->nbad, v->nbad == 1 ? "" : "s");
+        ndx__ingest_problem_at(v->c, v->first_bad, "invalid %s repaired (%llu byte%s, U+FFFD)",
+                               charset, (unsigned long long)v->nbad, v->nbad == 1 ? "" : "s");
     iconv_close(v->cd);
     ndx_free(v);
 }

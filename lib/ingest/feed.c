@@ -652,8 +652,7 @@ static void resolve_link(const xmlNode *at, struct ndx_buf *link, const struct n
     xmlFree(base);
 }
 
-/* ---- XML feeds --------------------------------------------------------------------------------
- */
+/* ---- XML feeds ------------------------------------------------------------------------------- */
 
 struct xml_errs {
     int count;

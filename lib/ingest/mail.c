@@ -9,10 +9,9 @@
 
 #include <strings.h>
 
-static const char *const known[] = {"from",       "subject",    "date", "newsgroups",
-                                    "message-id", "path",       "xref", "to",
-                                    "received",   "return-path", "organization", "lines",
-                                    NULL};
+static const char *const known[] = {"from",         "subject", "date", "newsgroups", "message-id",
+                                    "path",         "xref",    "to",   "received",   "return-path",
+                                    "organization", "lines",   NULL};
 
 /* Length of a header name at p ("Name:" then a space, tab or end), 0 if not a header line. */
 static size_t header_name(const char *p, size_t n)
@@ -22,8 +21,7 @@ static size_t header_name(const char *p, size_t n)
         i++;
     if (i == 0 || i >= n || p[i] != ':')
         return 0;
-    return i + 1 == n || p[i + 1] == ' ' || p[i + 1] == '\t' || p[i + 1] == '\r' ||
-                   p[i + 1] == '\n'
+    return i + 1 == n || p[i + 1] == ' ' || p[i + 1] == '\t' || p[i + 1] == '\r' || p[i + 1] == '\n'
                ? i
                : 0;
 }

@@ -111,7 +111,7 @@ int ndx__sgml_sniff(const uint8_t *b, size_t n)
     }
 }
 
-/* ---- element text ----------------------------------------------------------------------------- */
+/* ---- element text ---------------------------------------------------------------------------- */
 
 /* Content of the first element `name` in rec (NULL if absent). */
 static const char *element(const char *rec, size_t n, const char *name, size_t *len)
@@ -184,8 +184,8 @@ static void text_of(const char *s, size_t n, struct ndx_buf *o, int *rc)
         if (ch == '<') {
             const char *gt = memchr(s + i, '>', n - i);
             size_t e = gt ? (size_t)(gt - s) + 1 : n;
-            if (e - i >= 3 && (s[i + 1] == 'p' || s[i + 1] == 'P' || s[i + 2] == 'p' ||
-                               s[i + 2] == 'P'))
+            if (e - i >= 3 &&
+                (s[i + 1] == 'p' || s[i + 1] == 'P' || s[i + 2] == 'p' || s[i + 2] == 'P'))
                 ndx__buf_putc(o, '\n', rc);
             else
                 ndx__buf_putc(o, ' ', rc);
@@ -266,7 +266,7 @@ void ndx__ingest_unwrap(const char *s, size_t n, struct ndx_buf *o, int *rc)
     }
 }
 
-/* ---- records ---------------------------------------------------------------------------------- */
+/* ---- records --------------------------------------------------------------------------------- */
 
 struct rd {
     struct ndx__ingest_ctx *c;
@@ -397,9 +397,9 @@ static int record(struct rd *r, const char *rec, size_t n)
                 w2++;
             while (w2 < dn && !is_sp((unsigned char)dp[w2]))
                 w2++;
-            if (dn && (ndx_parse_date(dp, dn, &d) == NDX_OK ||
-                       ndx_parse_date(dp, w2, &d) == NDX_OK ||
-                       ndx_parse_date(dp, w1, &d) == NDX_OK))
+            if (dn &&
+                (ndx_parse_date(dp, dn, &d) == NDX_OK || ndx_parse_date(dp, w2, &d) == NDX_OK ||
+                 ndx_parse_date(dp, w1, &d) == NDX_OK))
                 a.published = d;
             else if (dn)
                 ndx__ingest_problem(c, r->line, "unparseable date '%.*s'", (int)NDX_MIN(dn, 60),

@@ -45,8 +45,8 @@ static void raw_fill(struct ndx__ingest_src *s)
         return;
     }
     for (;;) {
-        ssize_t r = s->pull ? s->pull(s->pull_ctx, s->inbuf, RAW_CHUNK)
-                            : read(s->fd, s->inbuf, RAW_CHUNK);
+        ssize_t r =
+            s->pull ? s->pull(s->pull_ctx, s->inbuf, RAW_CHUNK) : read(s->fd, s->inbuf, RAW_CHUNK);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {

@@ -18,14 +18,14 @@
 
 #include <stdio.h>
 
-#define STUB_MIN_WORDS        30
-#define STUB_MAX_WORDS        250
-#define STUB_MAX_RUN          16
-#define ARTICLE_MIN_WORDS     120
-#define ARTICLE_MIN_PARAS     2
-#define OVERLAP_MAX_RUN       0.30
-#define OVERLAP_MAX_SINGLE    0.15
-#define TITLE_WORDS           12
+#define STUB_MIN_WORDS     30
+#define STUB_MAX_WORDS     250
+#define STUB_MAX_RUN       16
+#define ARTICLE_MIN_WORDS  120
+#define ARTICLE_MIN_PARAS  2
+#define OVERLAP_MAX_RUN    0.30
+#define OVERLAP_MAX_SINGLE 0.15
+#define TITLE_WORDS        12
 
 struct para {
     size_t off, len;
@@ -82,17 +82,20 @@ static int wset_add(struct wset *s, uint64_t h)
 }
 
 static const char *const stop[] = {
-    "that",    "this",  "with",  "from",  "have",  "been",   "were",  "they",   "their",  "there",
-    "would",   "could", "should", "said", "says",  "will",   "which", "what",   "when",   "where",
-    "while",   "about", "after", "before", "also", "more",   "than",  "then",   "them",   "into",
-    "over",    "some",  "such",  "only",  "other", "most",   "just",  "like",   "very",   "being",
-    "because", "those", "these", "each",  "does",  "many",   "much",  "here",   "your",   "shall",
-    "might",   "must",  "upon",  "year",  "years", "last",   "first", "week",   "today",  "told",
-    "people",  "time",  "according", "yesterday", "however", "since", "under", "against", "between",
-    "during",  "through", "without", "within", "again", "still", "even", "both", "well", "made",
-    "make",    "take",  "says",  "among", "across", "around", "whether", "although", "though",
-    "cette",   "dans",  "pour",  "avec",  "sont",  "nach",   "nicht", "eine",   "einer",  "sich",
-    "auch",    "oder",  "wird",  "werden", "sind", "haben",  "para",  "como",   "pero",   "esta",
+    "that",    "this",  "with",  "from",    "have",    "been",    "were",      "they",
+    "their",   "there", "would", "could",   "should",  "said",    "says",      "will",
+    "which",   "what",  "when",  "where",   "while",   "about",   "after",     "before",
+    "also",    "more",  "than",  "then",    "them",    "into",    "over",      "some",
+    "such",    "only",  "other", "most",    "just",    "like",    "very",      "being",
+    "because", "those", "these", "each",    "does",    "many",    "much",      "here",
+    "your",    "shall", "might", "must",    "upon",    "year",    "years",     "last",
+    "first",   "week",  "today", "told",    "people",  "time",    "according", "yesterday",
+    "however", "since", "under", "against", "between", "during",  "through",   "without",
+    "within",  "again", "still", "even",    "both",    "well",    "made",      "make",
+    "take",    "says",  "among", "across",  "around",  "whether", "although",  "though",
+    "cette",   "dans",  "pour",  "avec",    "sont",    "nach",    "nicht",     "eine",
+    "einer",   "sich",  "auch",  "oder",    "wird",    "werden",  "sind",      "haben",
+    "para",    "como",  "pero",  "esta",
 };
 
 static int is_stop(const char *w, size_t n)
@@ -111,8 +114,7 @@ static int is_cjk_lead(unsigned char c)
 
 static int word_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
 /*
@@ -189,10 +191,23 @@ static int looks_cut(const char *s, size_t n)
         return 0;
     if (ends_with(s, n, "...") || ends_with(s, n, "\xE2\x80\xA6"))
         return 1;
-    static const char *const fin[] = {".",  "!", "?", "\"", "'", ")", "]", ":",
-                                      "\xE2\x80\x9D", "\xE2\x80\x99", "\xC2\xBB",
-                                      "\xE3\x80\x82", "\xEF\xBC\x81", "\xEF\xBC\x9F",
-                                      "\xE3\x80\x8D", "\xE3\x80\x8F", "\xEF\xBC\x89"};
+    static const char *const fin[] = {".",
+                                      "!",
+                                      "?",
+                                      "\"",
+                                      "'",
+                                      ")",
+                                      "]",
+                                      ":",
+                                      "\xE2\x80\x9D",
+                                      "\xE2\x80\x99",
+                                      "\xC2\xBB",
+                                      "\xE3\x80\x82",
+                                      "\xEF\xBC\x81",
+                                      "\xEF\xBC\x9F",
+                                      "\xE3\x80\x8D",
+                                      "\xE3\x80\x8F",
+                                      "\xEF\xBC\x89"};
     for (size_t k = 0; k < NDX_ARRAY_LEN(fin); k++) {
         if (ends_with(s, n, fin[k]))
             return 0;
@@ -291,7 +306,7 @@ size_t ndx__stubs_split(const char *body, size_t n, size_t *nstubs)
     return tail[k - 1].off ? tail[k - 1].off - 1 : 0;
 }
 
-/* ---- delivery --------------------------------------------------------------------------------- */
+/* ---- delivery -------------------------------------------------------------------------------- */
 
 /* A title for a stub: its first sentence if short, else its first words and "…". */
 static void stub_title(const char *s, size_t n, struct ndx_buf *out, int *rc)
@@ -311,8 +326,8 @@ static void stub_title(const char *s, size_t n, struct ndx_buf *out, int *rc)
             return;
         }
     }
-    while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == ',' || s[cut - 1] == ';' ||
-                       s[cut - 1] == ':'))
+    while (cut > 0 &&
+           (s[cut - 1] == ' ' || s[cut - 1] == ',' || s[cut - 1] == ';' || s[cut - 1] == ':'))
         cut--;
     ndx__buf_append(out, s, cut, rc);
     ndx__buf_puts(out, "\xE2\x80\xA6", rc);

@@ -61,16 +61,27 @@ enum skip {
 };
 
 static const char *const skip_names[SK_COUNT] = {
-    "warcinfo",  "request",        "metadata",       "revisit",  "non-HTML resource",
-    "conversion", "continuation",  "other type",     "ARC file header / dns",
-    "non-HTML",  "HTTP status not 2xx", "bad HTTP header", "no article text", "too big",
+    "warcinfo",
+    "request",
+    "metadata",
+    "revisit",
+    "non-HTML resource",
+    "conversion",
+    "continuation",
+    "other type",
+    "ARC file header / dns",
+    "non-HTML",
+    "HTTP status not 2xx",
+    "bad HTTP header",
+    "no article text",
+    "too big",
 };
 
 struct wr {
     struct ndx__ingest_ctx *c;
     struct ndx__ingest_lines *l;
-    int kind;    /* 1 WARC, 2 ARC */
-    int arc_v2;  /* ARC version 2 header lines (10 fields) */
+    int kind;   /* 1 WARC, 2 ARC */
+    int arc_v2; /* ARC version 2 header lines (10 fields) */
     uint64_t records, html;
     uint64_t skipped[SK_COUNT];
     uint64_t damage;
@@ -383,8 +394,8 @@ static int http_block(struct wr *w, uint64_t rec_off, uint64_t len, int http, in
         const char *b = (const char *)w->l->buf + w->l->beg;
         size_t lim = NDX_MIN(have, want), hlen = 0;
         for (size_t i = 0; i + 1 < lim; i++) {
-            if (b[i] == '\n' && (b[i + 1] == '\n' || (b[i + 1] == '\r' && i + 2 < lim &&
-                                                      b[i + 2] == '\n'))) {
+            if (b[i] == '\n' &&
+                (b[i + 1] == '\n' || (b[i + 1] == '\r' && i + 2 < lim && b[i + 2] == '\n'))) {
                 hlen = i + (b[i + 1] == '\n' ? 2 : 3);
                 break;
             }
@@ -475,8 +486,8 @@ static int http_block(struct wr *w, uint64_t rec_off, uint64_t len, int http, in
     }
     w->html++;
     rc = ndx__ingest_html_page(w->c, (const char *)(p ? p : (const uint8_t *)""), n,
-                               charset[0] ? charset : NULL, w->url.n ? (const char *)w->url.p : NULL,
-                               w->url.n, date);
+                               charset[0] ? charset : NULL,
+                               w->url.n ? (const char *)w->url.p : NULL, w->url.n, date);
     if (rc == NDX_EFORMAT) {
         w->skipped[SK_NO_TEXT]++;
         rc = 0;
@@ -540,9 +551,9 @@ static enum skip type_skip(const char *t)
     static const struct {
         const char *name;
         enum skip s;
-    } map[] = {{"warcinfo", SK_WARCINFO},         {"request", SK_REQUEST},
-               {"metadata", SK_METADATA},         {"revisit", SK_REVISIT},
-               {"conversion", SK_CONVERSION},     {"continuation", SK_CONTINUATION}};
+    } map[] = {{"warcinfo", SK_WARCINFO},     {"request", SK_REQUEST},
+               {"metadata", SK_METADATA},     {"revisit", SK_REVISIT},
+               {"conversion", SK_CONVERSION}, {"continuation", SK_CONTINUATION}};
     for (size_t k = 0; k < NDX_ARRAY_LEN(map); k++) {
         if (!strcasecmp(t, map[k].name))
             return map[k].s;
@@ -579,8 +590,9 @@ static int read_warc(struct wr *w)
         if (r == 0)
             break;
         if (r == 2 || n < 6 || memcmp(p, "WARC/", 5)) {
-            wr_problem(w, rec_off, "corrupt WARC record (no WARC/ header line), skipped to the "
-                                   "next record");
+            wr_problem(w, rec_off,
+                       "corrupt WARC record (no WARC/ header line), skipped to the "
+                       "next record");
             w->damage++;
             if (!resync(w, "WARC/", &rc))
                 break;
@@ -829,8 +841,7 @@ int ndx__ingest_warc(struct ndx__ingest_ctx *c, struct ndx__ingest_lines *l, int
         char msg[600];
         int k = snprintf(msg, sizeof msg, "note: %llu %s records, %llu HTML pages, %llu articles",
                          (unsigned long long)w.records, kind == 2 ? "ARC" : "WARC",
-                         (unsigned long long)w.html,
-                         (unsigned long long)(c->narticles - before));
+                         (unsigned long long)w.html, (unsigned long long)(c->narticles - before));
         uint64_t total = 0;
         for (int s = 0; s < SK_COUNT; s++)
             total += w.skipped[s];
