@@ -141,6 +141,22 @@ size_t ndx__utf8_valid_prefix(const char *s, size_t n);
 void ndx__utf8_repair(const char *s, size_t n, struct ndx_buf *out, size_t *nfixed,
                       size_t *first_bad, int *rc);
 
+/* ---- ASCII case (util/ascii.c) ------------------------------------------------------------ */
+
+/* Only A-Z change: for protocol words, tag names, charset labels, hosts and codes (text is
+ * folded by lib/text).  ndx__ascii_ieq compares n bytes (NUL is a byte like any other). */
+static inline int ndx__ascii_lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+static inline bool ndx__ascii_is_alpha(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+void ndx__ascii_lower_copy(char *out, const char *s, size_t n); /* out may be s */
+bool ndx__ascii_ieq(const char *a, const char *b, size_t n);
+bool ndx__ascii_icontains(const char *hay, size_t nh, const char *needle, size_t nn);
+
 /* ---- error messages ----------------------------------------------------------------------- */
 
 /* Format a message into a freshly allocated string (NULL on OOM). */

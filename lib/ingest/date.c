@@ -28,16 +28,6 @@ static int is_digit(int c)
     return c >= '0' && c <= '9';
 }
 
-static int is_alpha(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int lower(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
 static void skip_spaces(struct dp *p)
 {
     while (p->i < p->n && (p->s[p->i] == ' ' || p->s[p->i] == '\t'))
@@ -76,10 +66,10 @@ static int lit(struct dp *p, const char *s)
 static size_t word(struct dp *p, char *w, size_t cap)
 {
     size_t k = 0;
-    while (p->i < p->n && is_alpha(p->s[p->i])) {
+    while (p->i < p->n && ndx__ascii_is_alpha(p->s[p->i])) {
         if (k + 1 >= cap)
             return 0;
-        w[k++] = (char)lower(p->s[p->i++]);
+        w[k++] = (char)ndx__ascii_lower(p->s[p->i++]);
     }
     w[k] = 0;
     return k;
@@ -197,7 +187,7 @@ static int zone(struct dp *p, int *off)
     int c = peek(p);
     if (c == '+' || c == '-')
         return numeric_zone(p, off);
-    if (is_alpha(c)) {
+    if (ndx__ascii_is_alpha(c)) {
         char w[8];
         if (!word(p, w, sizeof w) || !zone_name(w, off))
             return 0;
@@ -256,7 +246,7 @@ static int time_of_day(struct dp *p, int *secs)
     skip_spaces(p);
     char w[8];
     size_t wl = 0;
-    if (is_alpha(peek(p))) {
+    if (ndx__ascii_is_alpha(peek(p))) {
         wl = word(p, w, sizeof w);
         if (wl == 1 && (w[0] == 'a' || w[0] == 'p') && lit(p, ".m.")) {
             w[1] = 'm';
@@ -304,7 +294,7 @@ static int rest_time(struct dp *p, int *secs, int *off)
         return 1;
     if (peek(p) == 'T' || peek(p) == 't') {
         p->i++;
-    } else if (is_alpha(peek(p))) {
+    } else if (ndx__ascii_is_alpha(peek(p))) {
         size_t w0 = p->i;
         char w[4];
         if (!(word(p, w, sizeof w) && strcmp(w, "at") == 0))
@@ -391,7 +381,7 @@ int ndx_parse_date(const char *str, size_t n, int64_t *out)
 
     /* Textual month: [Weekday,] 5 March 2019 / March 5, 2019 / 26-FEB-1987 [time [zone]] */
     char w[16];
-    if (is_alpha(peek(&p))) {
+    if (ndx__ascii_is_alpha(peek(&p))) {
         size_t w0 = p.i;
         if (word(&p, w, sizeof w) && is_weekday(w)) {
             if (peek(&p) == '.')
@@ -436,7 +426,7 @@ int ndx_parse_date(const char *str, size_t n, int64_t *out)
             y += y >= 50 ? 1900 : 2000;
         else if (ny != 4)
             return NDX_EINVAL;
-    } else if (is_alpha(peek(&p))) {
+    } else if (ndx__ascii_is_alpha(peek(&p))) {
         if (!word(&p, w, sizeof w) || !(mo = month_of(w)))
             return NDX_EINVAL;
         if (peek(&p) == '.')

@@ -21,11 +21,6 @@
 
 #define CONV_IN 65536
 
-static int lc(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
 /* encoding="X" of an XML declaration at the start, into out. */
 static int xml_decl(const uint8_t *p, size_t n, char *out, size_t nout)
 {
@@ -55,9 +50,8 @@ static int xml_decl(const uint8_t *p, size_t n, char *out, size_t nout)
 static int is_utf8_name(const char *s)
 {
     char b[16];
-    size_t k = 0;
-    for (; s[k] && k + 1 < sizeof b; k++)
-        b[k] = (char)lc((unsigned char)s[k]);
+    size_t k = strnlen(s, sizeof b - 1);
+    ndx__ascii_lower_copy(b, s, k);
     b[k] = 0;
     return !strcmp(b, "utf-8") || !strcmp(b, "utf8") || !strcmp(b, "ascii") ||
            !strcmp(b, "us-ascii");

@@ -29,21 +29,12 @@
 
 /* ---- sniffing ----------------------------------------------------------------------------- */
 
-static int lc(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
 static int prefix_ci(const uint8_t *p, const uint8_t *e, const char *s)
 {
     size_t n = strlen(s);
     if ((size_t)(e - p) < n)
         return 0;
-    for (size_t i = 0; i < n; i++) {
-        if (lc(p[i]) != lc((unsigned char)s[i]))
-            return 0;
-    }
-    return 1;
+    return ndx__ascii_ieq((const char *)p, s, n);
 }
 
 static const uint8_t *find_str(const uint8_t *p, const uint8_t *e, const char *s)
@@ -417,10 +408,9 @@ static void xhtml_text(const xmlNode *n, struct ndx_buf *out, int *rc)
 static int looks_markup(const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i + 1 < n; i++) {
-        if (p[i] == '<' &&
-            (p[i + 1] == '/' || p[i + 1] == '!' || (lc(p[i + 1]) >= 'a' && lc(p[i + 1]) <= 'z')))
+        if (p[i] == '<' && (p[i + 1] == '/' || p[i + 1] == '!' || ndx__ascii_is_alpha(p[i + 1])))
             return 1;
-        if (p[i] == '&' && (p[i + 1] == '#' || (lc(p[i + 1]) >= 'a' && lc(p[i + 1]) <= 'z')))
+        if (p[i] == '&' && (p[i + 1] == '#' || ndx__ascii_is_alpha(p[i + 1])))
             return 1;
     }
     return 0;

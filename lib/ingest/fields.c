@@ -386,14 +386,13 @@ void ndx__ingest_url_host(const char *u, size_t n, struct ndx_buf *out, int *rc)
 void ndx__lang_code(struct ndx_buf *b)
 {
     size_t k = 0;
-    while (k < b->n && ((b->p[k] | 32) >= 'a' && (b->p[k] | 32) <= 'z'))
+    while (k < b->n && ndx__ascii_is_alpha(b->p[k]))
         k++;
     if (k < 2 || k > 3 || (k < b->n && b->p[k] != '-' && b->p[k] != '_')) {
         ndx__buf_reset(b);
         return;
     }
-    for (size_t i = 0; i < k; i++)
-        b->p[i] |= 32;
+    ndx__ascii_lower_copy((char *)b->p, (const char *)b->p, k);
     b->n = k;
     b->p[k] = 0;
 }

@@ -156,7 +156,7 @@ static double scan_words(const char *s, size_t n, word_fn fn, void *ctx)
         int digits = 1;
         for (size_t k = 0; k < len; k++) {
             char ch = s[b + k];
-            low[k] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+            low[k] = (char)ndx__ascii_lower(ch);
             digits &= ch >= '0' && ch <= '9';
         }
         if (digits || is_stop(low, len))

@@ -147,8 +147,7 @@ static int is_abbrev(const char *w, size_t n)
     char low[8];
     if (n >= sizeof low)
         return 0;
-    for (size_t i = 0; i < n; i++)
-        low[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
+    ndx__ascii_lower_copy(low, w, n);
     low[n] = 0;
     for (size_t k = 0; k < NDX_ARRAY_LEN(ab); k++) {
         if (!strcmp(low, ab[k]))

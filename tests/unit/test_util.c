@@ -1,4 +1,4 @@
-/* test_util.c - buffers, varints, UTF-8 repair. */
+/* test_util.c - buffers, varints, UTF-8 repair, ASCII case. */
 #include "harness.h"
 #include "ndx_int.h"
 
@@ -62,4 +62,20 @@ TEST(error_table)
     CHECK_STR(ndx_errname(NDX_ECORRUPT), "NDX_ECORRUPT");
     CHECK_STR(ndx_strerror(NDX_ENOMEM), "out of memory");
     CHECK_STR(ndx_errname(12345), "NDX_E?");
+}
+
+TEST(ascii_case_helpers)
+{
+    char out[16];
+    ndx__ascii_lower_copy(out, "AbZ@[`{9\xC3\x89", 10);
+    CHECK(!memcmp(out, "abz@[`{9\xC3\x89", 10)); /* only A-Z change; UTF-8 bytes stay */
+    CHECK(ndx__ascii_ieq("Content-TYPE", "content-type", 12));
+    CHECK(!ndx__ascii_ieq("a\0b", "a\0c", 3));
+    CHECK(ndx__ascii_ieq("[", "{", 0));
+    CHECK(!ndx__ascii_ieq("@", "`", 1)); /* 0x40 and 0x60 differ by 32 but are not letters */
+    CHECK(ndx__ascii_icontains("Breaking - NYTimes.com", 22, "nytimes", 7));
+    CHECK(!ndx__ascii_icontains("short", 5, "longer text", 11));
+    CHECK(!ndx__ascii_icontains("abc", 3, "", 0));
+    CHECK(ndx__ascii_is_alpha('a') && ndx__ascii_is_alpha('Z'));
+    CHECK(!ndx__ascii_is_alpha('@') && !ndx__ascii_is_alpha('[') && !ndx__ascii_is_alpha(0xC3));
 }
