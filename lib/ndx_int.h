@@ -157,6 +157,23 @@ void ndx__ascii_lower_copy(char *out, const char *s, size_t n); /* out may be s 
 bool ndx__ascii_ieq(const char *a, const char *b, size_t n);
 bool ndx__ascii_icontains(const char *hay, size_t nh, const char *needle, size_t nn);
 
+/* ---- URLs and source names (util/url.c) --------------------------------------------------- */
+
+/* The host of a URL ("https://user@Host.example:80/x" -> "Host.example"), borrowed from u: its
+ * length, 0 (and *host NULL) when u has no "scheme://" in its first 32 bytes. */
+size_t ndx__url_host(const char *u, size_t n, const char **host);
+/* 4 when s starts with "www." (any case) and more follows, else 0. */
+size_t ndx__url_www_len(const char *s, size_t n);
+/* Whether s is a bare host name: ASCII letters, digits, '-' and at least one inner '.'. */
+bool ndx__url_is_host(const char *s, size_t n);
+/*
+ * The source name of a host: lower-cased, a leading "www." removed (docs/INPUT.md, "Source
+ * names"), into out (reset first; h must not point into out).  ndx__url_source does the same
+ * with the host of a URL, and leaves out empty when the URL has none.
+ */
+void ndx__url_source_of_host(const char *h, size_t n, struct ndx_buf *out, int *rc);
+void ndx__url_source(const char *u, size_t n, struct ndx_buf *out, int *rc);
+
 /* ---- error messages ----------------------------------------------------------------------- */
 
 /* Format a message into a freshly allocated string (NULL on OOM). */

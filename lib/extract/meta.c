@@ -377,20 +377,6 @@ static void strip_site(struct ndx_buf *b, const char *site, size_t nsite)
 
 /* ---- main --------------------------------------------------------------------------------- */
 
-static void host_of(const char *u, size_t n, struct ndx_buf *out, int *rc)
-{
-    const char *p = memmem(u, n, "://", 3);
-    if (!p)
-        return;
-    p += 3;
-    const char *e = p;
-    while (e < u + n && *e != '/' && *e != ':' && *e != '?' && *e != '#')
-        e++;
-    if (e - p > 4 && !memcmp(p, "www.", 4))
-        p += 4;
-    ndx__buf_append(out, p, (size_t)(e - p), rc);
-}
-
 static bool is_url(const char *s, size_t n)
 {
     return (n > 7 && !memcmp(s, "http", 4)) || (n > 1 && s[0] == '/');
@@ -707,9 +693,9 @@ int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t
     else if (L.site && strlen(L.site) < 100)
         put_clean_unescaped(&e->source, L.site, strlen(L.site), &rc);
     else if (e->url.n)
-        host_of((const char *)e->url.p, e->url.n, &e->source, &rc);
+        ndx__url_source((const char *)e->url.p, e->url.n, &e->source, &rc);
     else if (url)
-        host_of(url, nurl, &e->source, &rc);
+        ndx__url_source(url, nurl, &e->source, &rc);
 
     /* title */
     ndx__buf_reset(&e->title);

@@ -819,7 +819,7 @@ static int item_article(struct feed *f, const xmlNode *item)
         a.source = (const char *)f->source.p;
         a.nsource = f->source.n;
     } else if (f->link.n) {
-        ndx__ingest_url_host((const char *)f->link.p, f->link.n, &f->tmp2, &rc);
+        ndx__url_source((const char *)f->link.p, f->link.n, &f->tmp2, &rc);
         if (f->tmp2.n && !rc) {
             a.source = (const char *)f->tmp2.p;
             a.nsource = f->tmp2.n;
@@ -885,7 +885,7 @@ int ndx__ingest_feed_xml(struct ndx__ingest_ctx *c, const char *p, size_t n)
         ndx__buf_append(&f.home, "", 0, &rc); /* NUL-terminated */
     }
     if (f.link.n)
-        ndx__ingest_url_host((const char *)f.link.p, f.link.n, &f.source, &rc);
+        ndx__url_source((const char *)f.link.p, f.link.n, &f.source, &rc);
     if (!f.source.n)
         line_text(child_core(chan, "title"), f.atom, &f.source, &f.tmp, &rc);
     const xmlNode *ln = child_el(chan, "language");
@@ -953,7 +953,7 @@ int ndx__ingest_feed_json(struct ndx__ingest_ctx *c, void *rootp)
     size_t n;
     const char *s;
     if ((s = jstr(root, "home_page_url", &n)))
-        ndx__ingest_url_host(s, n, &f.source, &rc);
+        ndx__url_source(s, n, &f.source, &rc);
     if (!f.source.n && (s = jstr(root, "title", &n)))
         ndx__ingest_clean(s, n, 0, &f.source, &rc);
     if ((s = jstr(root, "language", &n))) {

@@ -64,25 +64,27 @@ static void problem_item(struct ndx__ingest_ctx *c, uint64_t line, uint64_t item
     ndx_free(where);
 }
 
-static void url_host(const char *u, size_t n, struct ndx_buf *out, int *rc);
-
 void ndx__ingest_emit(struct ndx__ingest_ctx *c, const ndx_article *a)
 {
     ndx_article b;
-    if ((!a->nsource && (c->source || a->nurl)) || (!a->nlang && c->lang)) {
+    bool host = a->nsource && ndx__url_is_host(a->source, a->nsource);
+    if (host || (!a->nsource && (c->source || a->nurl)) || (!a->nlang && c->lang)) {
         b = *a;
         if (!b.nsource && c->source) {
             b.source = c->source;
             b.nsource = strlen(c->source);
-        } else if (!b.nsource && b.nurl > 7 &&
-                   (!strncmp(b.url, "http://", 7) || !strncmp(b.url, "https://", 8))) {
-            int rc = 0;
-            ndx__buf_reset(&c->host);
-            url_host(b.url, b.nurl, &c->host, &rc);
-            if (!rc && c->host.n) {
-                b.source = (const char *)c->host.p;
-                b.nsource = c->host.n;
-            }
+            host = ndx__url_is_host(b.source, b.nsource);
+        }
+        int rc = 0;
+        ndx__buf_reset(&c->host);
+        if (host) /* a source given as a host name follows the rule of hosts taken from URLs */
+            ndx__url_source_of_host(b.source, b.nsource, &c->host, &rc);
+        else if (!b.nsource && b.nurl > 7 &&
+                 (!strncmp(b.url, "http://", 7) || !strncmp(b.url, "https://", 8)))
+            ndx__url_source(b.url, b.nurl, &c->host, &rc);
+        if ((host || !b.nsource) && !rc && c->host.n) {
+            b.source = (const char *)c->host.p;
+            b.nsource = c->host.n;
         }
         if (!b.nlang && c->lang) {
             b.lang = c->lang;
@@ -350,39 +352,6 @@ static int all_space(const char *s, size_t n)
     return 1;
 }
 
-/* Host of a URL ("https://user@Host.example:80/x" -> "host.example"), into out. */
-static void url_host(const char *u, size_t n, struct ndx_buf *out, int *rc)
-{
-    const char *e = u + n, *p = u;
-    const char *sch = NULL;
-    for (const char *q = u; q + 2 < e && q < u + 32; q++) {
-        if (q[0] == ':' && q[1] == '/' && q[2] == '/') {
-            sch = q + 3;
-            break;
-        }
-    }
-    if (!sch)
-        return;
-    p = sch;
-    const char *h = p;
-    while (p < e && *p != '/' && *p != '?' && *p != '#')
-        p++;
-    const char *at = memchr(h, '@', (size_t)(p - h));
-    if (at)
-        h = at + 1;
-    const char *colon = memchr(h, ':', (size_t)(p - h));
-    if (colon && *h != '[')
-        p = colon;
-    ndx__buf_reset(out);
-    for (const char *q = h; q < p; q++)
-        ndx__buf_putc(out, *q >= 'A' && *q <= 'Z' ? *q + 32 : *q, rc);
-}
-
-void ndx__ingest_url_host(const char *u, size_t n, struct ndx_buf *out, int *rc)
-{
-    url_host(u, n, out, rc);
-}
-
 void ndx__lang_code(struct ndx_buf *b)
 {
     size_t k = 0;
@@ -514,7 +483,8 @@ int ndx__ingest_json_article(struct ndx__ingest_ctx *c, void *objp, uint64_t lin
         }
     }
     if (!c->f[NDX__F_SOURCE].n && c->f[NDX__F_URL].n) {
-        url_host((const char *)c->f[NDX__F_URL].p, c->f[NDX__F_URL].n, &c->f[NDX__F_SOURCE], &rc);
+        ndx__url_source((const char *)c->f[NDX__F_URL].p, c->f[NDX__F_URL].n, &c->f[NDX__F_SOURCE],
+                        &rc);
         if (rc)
             return rc;
     }

@@ -67,7 +67,7 @@ struct ndx__ingest_ctx {
     int depth;                      /* archives this input is inside of */
     const char *encoding;           /* opts->encoding: forced character encoding, or NULL */
     const char *source, *lang;      /* opts->source, opts->lang: defaults, or NULL */
-    struct ndx_buf host;            /* scratch: the URL's host as the default source */
+    struct ndx_buf host;            /* scratch: the source name made of a host */
     int converted;                  /* the source is already converted to UTF-8 */
     int child;                      /* an archive member's context: fmap borrowed */
     struct ndx_buf f[NDX__F_COUNT]; /* scratch: cleaned field values */
@@ -90,7 +90,8 @@ void ndx__ingest_problem(struct ndx__ingest_ctx *c, uint64_t line, const char *f
 void ndx__ingest_problem_at(struct ndx__ingest_ctx *c, uint64_t off, const char *fmt, ...)
     NDX_PRINTF(3, 4);
 /* Hand an article to cb->on_article (a missing source and language taken from the options, else
- * the source from the URL's host); sets c->stopped if it asks to stop. */
+ * the source from the URL's host; a source that is a host name made a source name by the rule
+ * of util/url.c); sets c->stopped if it asks to stop. */
 void ndx__ingest_emit(struct ndx__ingest_ctx *c, const ndx_article *a);
 
 /* Parse opts->field_map (NULL = news-please defaults) into c->fmap.  NDX_EINVAL (reported) on a
@@ -109,9 +110,6 @@ int ndx__ingest_json_article(struct ndx__ingest_ctx *c, void *obj, uint64_t line
 /* Build one article from a plain-text document and emit it.  NDX_EFORMAT if it holds no text. */
 int ndx__ingest_text_article(struct ndx__ingest_ctx *c, const char *s, size_t n);
 
-/* Host of a URL ("scheme://host..."), lower-cased, into out (reset first; left alone when the
- * URL has no scheme) (fields.c). */
-void ndx__ingest_url_host(const char *u, size_t n, struct ndx_buf *out, int *rc);
 /* A language tag as the articles carry it: "en", "EN", "en-US", "en_GB" -> "en" (two or three
  * letters, lower-cased, the region dropped); anything else empties b.  JSON fields and feeds. */
 void ndx__lang_code(struct ndx_buf *b);

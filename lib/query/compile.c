@@ -283,7 +283,9 @@ int ndx__compile(struct search *S, const struct ndx_qnode *q, struct cnode **out
         }
         if (q->kind == NDX_Q_PREFIX)
             l->kind = NDX_Q_TERM;
-        rc = build_slots(S, l, q->text, q->ntext);
+        /* source:www.example.com finds example.com, and old indexes' www. names (docs/INPUT.md) */
+        size_t www = q->field == NDX_F_SOURCE ? ndx__url_www_len(q->text, q->ntext) : 0;
+        rc = build_slots(S, l, q->text + www, q->ntext - www);
         if (!rc && l->meta && l->nslots > 1) {
             /* metadata words have no positions: all of them, in any order */
             l->kind = NDX_Q_PHRASE;

@@ -136,9 +136,9 @@ def test_top_n_and_other_sum_the_rest(nd, mixed):
 def test_prefix_keeps_the_values_starting_with_it(nd, mixed):
     arts = export(nd, mixed, "the")
     full = recount_facet(arts, "source")
-    want = {v: sc for v, sc in full.items() if v.lower().startswith("www.n")}
+    want = {v: sc for v, sc in full.items() if v.lower().startswith("n")}
     assert len(want) >= 2
-    r = search(nd, mixed, "the", "--facet", "source:WWW.N", "--facet-size", "1000")
+    r = search(nd, mixed, "the", "--facet", "source:N", "--facet-size", "1000")
     assert {v["value"]: (v["stories"], v["copies"]) for v in r["facets"]["source"]} == want
 
 

@@ -89,7 +89,7 @@ def test_source_and_lang_defaults(nd, tmp_path):
                              "source_domain": "own.example", "maintext": "Text two here."}) + "\n")
     ix = tmp_path / "ix"
     nd.ingest(ix, f)
-    assert nd.show(ix, "https://www.example-news.com/a/1")["source"] == "www.example-news.com"
+    assert nd.show(ix, "https://www.example-news.com/a/1")["source"] == "example-news.com"
     assert nd.show(ix, "https://x.example/2")["source"] == "own.example"
     t = tmp_path / "t.txt"
     t.write_text("Kurzmeldung\nDer Hafen bleibt eine Woche geschlossen.\n")

@@ -64,7 +64,7 @@ TEST(feed_rss2)
         CHECK_STR(c->a[0].url, "https://www.example.com/a1");
         CHECK_STR(c->a[0].body, "First paragraph.\nSecond one.");
         CHECK_STR(c->a[0].authors, "Ann Smith");
-        CHECK_STR(c->a[0].source, "www.example.com");
+        CHECK_STR(c->a[0].source, "example.com");
         CHECK_STR(c->a[0].lang, "en");
         CHECK_EQ(c->a[0].published, 1551780000);
         CHECK_EQ(c->a[0].flags, 0);

@@ -223,7 +223,7 @@ TEST(ingest_jsonl_good_bad_blank)
         CHECK(c->a[0].lang == NULL);
         CHECK_STR(c->a[1].title, "B title x");
         CHECK_STR(c->a[1].body, "Body B\npara2");
-        CHECK_STR(c->a[1].source, "www.example.com");
+        CHECK_STR(c->a[1].source, "example.com");
         CHECK_STR(c->a[1].authors, "Ann; Bob");
         CHECK_EQ(c->a[1].published, 1551780000);
         CHECK(c->a[2].title == NULL);
