@@ -228,6 +228,11 @@ bool ndx__html_page_content_wanted(int page_type, const struct ndx_page_features
     uint64_t total = f->total ? f->total : 1;
     if (page_type == NDX_PAGE_LISTING)
         return true;
+    /* the article container holds a small part of a page whose text is mostly not links: the
+     * text is spread over blocks the article rules do not join (a service page of sections, a
+     * shop's description beside its items) */
+    if (f->total >= 500 && (uint64_t)f->body * 4 < total && (uint64_t)f->links * 10 < total * 3)
+        return true;
     /* a product or a collection said so by schema.org or og:type, whose text the article
      * container holds only in part (descriptions, specifications, the items) */
     bool said = ((f->schema & (S_PRODUCT | S_LIST)) || f->og == 2) && !(f->schema & S_ARTICLE) &&

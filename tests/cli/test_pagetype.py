@@ -138,3 +138,41 @@ def test_keep_listings_keeps_them_marked(nd, tmp_path):
     rc, out, err = nd("show", "-i", ix, "--json",
                       str(ids["https://planet.example/news/2024/harbour-bridge-closes"]))
     assert "page_type" not in json.loads(out)
+
+
+SECTIONS = [
+    ("Plumbing", "We repair leaking pipes and replace old boilers and fit new bathrooms in homes "
+     "and offices across the county seven days a week."),
+    ("Heating", "Our engineers service gas and oil boilers and bleed radiators and install "
+     "underfloor heating with a written quote before any work starts."),
+    ("Electrics", "Certified electricians rewire old houses and fit new fuse boxes and sockets "
+     "and test the wiring of rented flats for their landlords."),
+    ("Roofing", "We mend slipped tiles and clear gutters and replace flat roofs and we check the "
+     "chimney stack and the flashing on every single visit we make."),
+    ("Emergencies", "Call us at any hour for a burst pipe or a boiler that will not start or a "
+     "power cut in part of the house and we will come within two hours."),
+    ("Guarantee", "Every repair we make is guaranteed for two years and if anything we fixed "
+     "goes wrong again in that time we come back and fix it again at no cost."),
+]
+
+# A service page: a lead and six sections, each in boxes of its own (as page builders write
+# them); the article rules alone take one box.
+SERVICES = (
+    '<!doctype html><html><head><title>Our services | Fixit</title></head><body>' + NAV +
+    '<div class="intro"><h1>Our services</h1><p>Fixit has looked after homes, shops, schools and '
+    'offices of the county for thirty years, from a dripping tap, a cold radiator or a noisy '
+    'boiler to a new roof, a new kitchen, a rewired house or a flooded cellar, with the same '
+    'team, the same vans and the same phone number.</p></div>' +
+    "".join('<section><div class="wrap"><div class="col"><h2>%s</h2></div><div class="col">'
+            '<div class="text">%s</div></div></div></section>' % s for s in SECTIONS) +
+    '<footer><a href="/about">About us</a></footer></body></html>')
+
+
+def test_text_spread_over_sections_is_all_extracted(nd, tmp_path):
+    o = extract_json(nd, write(tmp_path, "services.html", SERVICES))
+    assert "thirty years" in o["text"]
+    for title, text in SECTIONS:
+        assert title + "\n" in o["text"]
+        assert text in o["text"]
+    assert "About us" not in o["text"]
+    assert "Contact" not in o["text"] and "Sport" not in o["text"]

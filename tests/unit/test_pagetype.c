@@ -255,3 +255,33 @@ TEST(pagetype_rules_on_features)
     /* an article keeps the article text */
     CHECK(!ndx__html_page_content_wanted(NDX_PAGE_ARTICLE, &f));
 }
+
+/* The main content when the article rules took a small part of a page whose text is not
+ * links (tests/cli/test_pagetype.py has such a page). */
+TEST(pagetype_small_article_container_on_features)
+{
+    struct ndx_page_features f;
+    memset(&f, 0, sizeof f);
+    f.total = 4000;
+    f.body = 900;
+    f.top = 950;
+    f.links = 400;
+    f.paras = 8;
+    f.para_chars = 2800;
+    /* the article text is under a quarter of a page whose text is mostly not links: the main
+     * content, whatever the page type */
+    CHECK(ndx__html_page_content_wanted(NDX_PAGE_ARTICLE, &f));
+    CHECK(ndx__html_page_content_wanted(NDX_PAGE_OTHER, &f));
+    /* a quarter or more: the article text */
+    f.body = 1000;
+    CHECK(!ndx__html_page_content_wanted(NDX_PAGE_ARTICLE, &f));
+    /* a news page framed by columns of links (30 % of its text or more): the article text */
+    f.body = 900;
+    f.links = 1200;
+    CHECK(!ndx__html_page_content_wanted(NDX_PAGE_ARTICLE, &f));
+    /* tiny pages are left alone */
+    memset(&f, 0, sizeof f);
+    f.total = 400;
+    f.body = 60;
+    CHECK(!ndx__html_page_content_wanted(NDX_PAGE_OTHER, &f));
+}
