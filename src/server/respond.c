@@ -5,6 +5,7 @@
  * api_analytics.c, aliases.c, write.c) and the router (serve.c) answer through them.
  */
 #include "server/server.h"
+#include "cli/cli.h" /* edit_distance, for "did you mean" */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,66 @@ const char *srv_arg(struct MHD_Connection *c, const char *name, size_t *n)
     }
     *n = len;
     return v;
+}
+
+struct param_check {
+    const char *known;
+    char bad[64]; /* the first unknown parameter, "" when none */
+};
+
+static int in_list(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        size_t k = strcspn(p, " ");
+        if (k == n && !strncmp(p, name, n))
+            return 1;
+        p += k;
+        p += *p == ' ';
+    }
+    return 0;
+}
+
+static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind, (void)value;
+    struct param_check *pc = cls;
+    if (!pc->bad[0] && key && !in_list(pc->known, key))
+        snprintf(pc->bad, sizeof pc->bad, "%s", key);
+    return MHD_YES;
+}
+
+int srv_unknown_param(struct MHD_Connection *c, const char *known, srv_result *ret)
+{
+    struct param_check pc = {known, ""};
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, check_param, &pc);
+    if (!pc.bad[0])
+        return 0;
+    char near[40] = "", msg[200];
+    size_t best = strlen(pc.bad) > 4 ? 3 : 2;
+    for (const char *p = known; *p;) {
+        size_t k = strcspn(p, " ");
+        char name[40];
+        snprintf(name, sizeof name, "%.*s", (int)k, p);
+        size_t d = edit_distance(pc.bad, name);
+        if (d < best) {
+            best = d;
+            snprintf(near, sizeof near, "%s", name);
+        }
+        p += k;
+        p += *p == ' ';
+    }
+    if (!near[0] && !strcmp(pc.bad, "limit") && in_list(known, "size"))
+        snprintf(near, sizeof near, "size"); /* terms: the command line's --limit */
+    if (near[0])
+        snprintf(msg, sizeof msg, "unknown parameter '%s' (did you mean %s?)", pc.bad, near);
+    else if (!*known)
+        snprintf(msg, sizeof msg, "unknown parameter '%s' (this path takes none)", pc.bad);
+    else
+        snprintf(msg, sizeof msg, "unknown parameter '%s' (this path takes: %s)", pc.bad, known);
+    *ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST, msg, NULL);
+    return 1;
 }
 
 int srv_arg_uint(struct MHD_Connection *c, const char *name, uint64_t max, uint64_t dflt,

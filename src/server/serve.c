@@ -122,33 +122,50 @@ static srv_result route(struct server *s, struct MHD_Connection *c, const char *
         const char *key = url + sizeof doc_prefix - 1;
         size_t n = strlen(key);
         size_t ns = sizeof rel_suffix - 1;
+        srv_result ret;
         if (n > ns && !strcmp(key + n - ns, rel_suffix)) {
             if (!is_get(method))
                 return srv_send_405(c, "GET, HEAD");
+            if (srv_unknown_param(c, "limit", &ret))
+                return ret;
             return api_related(s, c, key, n - ns);
         }
         if (n == 0)
             return srv_send_error(c, MHD_HTTP_NOT_FOUND, "not found", NULL);
-        if (is_get(method))
+        if (is_get(method)) {
+            if (srv_unknown_param(c, "", &ret))
+                return ret;
             return api_doc(s, c, key, n);
+        }
         if (!strcmp(method, MHD_HTTP_METHOD_DELETE)) {
-            srv_result ret;
             if (api_check_token(s, c, &ret))
                 return ret;
             return api_delete(s, c, key, n);
         }
         return srv_send_405(c, "GET, HEAD, DELETE");
     }
+    /* each path and its query parameters (docs/API.md): any other is a 400 naming it */
     static const struct {
         const char *path;
         int id;
-    } gets[] = {{"/api/search", 1},   {"/api/stats", 2}, {"/api/health", 3}, {"/api/export", 4},
-                {"/api/timeline", 5}, {"/api/terms", 6}, {"/api/aliases", 7}};
+        const char *params;
+    } gets[] = {{"/api/search", 1,
+                 "q limit offset sort from to collapse snippets aliases timeout_ms facet "
+                 "facet_size histogram"},
+                {"/api/stats", 2, ""},
+                {"/api/health", 3, ""},
+                {"/api/export", 4, "q format text from to"},
+                {"/api/timeline", 5, "q compare by from to"},
+                {"/api/terms", 6, "q size sample method from to"},
+                {"/api/aliases", 7, "name"}};
     for (size_t i = 0; i < sizeof gets / sizeof gets[0]; i++) {
         if (strcmp(url, gets[i].path))
             continue;
         if (!is_get(method))
             return srv_send_405(c, "GET, HEAD");
+        srv_result ret;
+        if (srv_unknown_param(c, gets[i].params, &ret))
+            return ret;
         switch (gets[i].id) {
         case 1:
             return api_search(s, c);

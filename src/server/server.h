@@ -126,6 +126,10 @@ struct srv_request {
 /* ---- respond.c: request arguments and responses ---- */
 /** Query-string argument (decoded); NULL if absent.  *n receives its length. */
 const char *srv_arg(struct MHD_Connection *c, const char *name, size_t *n);
+/** 400 when the request has a query parameter not named in `known` (space-separated): the
+ * message names it and the nearest known one ("unknown parameter 'limt' (did you mean
+ * limit?)"), as the command line names an unknown option.  Returns 1 with *ret set, else 0. */
+int srv_unknown_param(struct MHD_Connection *c, const char *known, srv_result *ret);
 /** Parse an unsigned decimal argument in [0, max]; returns 0 if absent (*out = dflt), 1 if
  * valid, -1 if malformed or out of range. */
 int srv_arg_uint(struct MHD_Connection *c, const char *name, uint64_t max, uint64_t dflt,
