@@ -306,6 +306,21 @@ int ndx__compile(struct search *S, const struct ndx_qnode *q, struct cnode **out
 
 /* ---- statistics: idf of every leaf from the view ----------------------------------------- */
 
+/* Documents holding t over the view: each segment's look-up kept for the pass (the view's own
+ * function when the statistics are external or recorded, or t a prefix). */
+static uint64_t view_df(struct search *S, const char *t, size_t n, int prefix)
+{
+    if (prefix || S->v.xs || S->v.rec)
+        return ndx__view_df(&S->v, t, n, prefix);
+    uint64_t df = 0;
+    for (size_t g = 0; g < S->v.nsegs; g++) {
+        struct ndx_terminfo ti;
+        if (ndx__term_lookup(S, S->v.segs[g].seg, t, n, &ti) == NDX_OK)
+            df += ti.df;
+    }
+    return df;
+}
+
 /* (Out of time, the remaining leaves keep idf 0: the pass does not run.) */
 void ndx__compute_idf(struct search *S, struct cnode *c)
 {
@@ -319,7 +334,7 @@ void ndx__compute_idf(struct search *S, struct cnode *c)
         uint64_t df = 0;
         for (size_t k = 0; k < l->slots[s].nterms; k++) {
             const char *t = l->slots[s].terms[k];
-            df += ndx__view_df(&S->v, t, strlen(t), l->kind == NDX_Q_PREFIX);
+            df += view_df(S, t, strlen(t), l->kind == NDX_Q_PREFIX);
         }
         l->idf += idf_of(S->N, (double)df);
     }

@@ -59,6 +59,18 @@ struct cnode { /* compiled node */
 
 struct ndx_coll;
 
+/* A dictionary look-up of the search, kept: a word's idf and then its iterator, or its count,
+ * look the same word up in the same segment (ndx__term_lookup). */
+#define NDX_TCACHE      16
+#define NDX_TCACHE_TERM 72
+struct tcache_entry {
+    const struct ndx_seg *seg;
+    int rc; /* NDX_OK or NDX_ENOTFOUND */
+    uint32_t n;
+    struct ndx_terminfo ti;
+    char term[NDX_TCACHE_TERM];
+};
+
 struct search {
     ndx_index *ix; /* for error messages only: what is read comes from v */
     struct ndx_view v;
@@ -76,6 +88,8 @@ struct search {
     unsigned ticks;  /* calls of ndx__out_of_time since the clock was last read */
     int partial;     /* the budget ran out: the hits are the best found so far */
     int no_scores;   /* the pass only counts: iterators need not compute frequencies */
+    struct tcache_entry tcache[NDX_TCACHE];
+    unsigned ntcache; /* entries filled in turn, the oldest replaced */
 };
 
 /* Parse query (errors reported on ix, *errpos the offset, may be NULL). */
@@ -206,6 +220,9 @@ static inline double ts_score(struct it *it)
 struct termset *ndx__termset_new(struct segctx *sc, const struct slot *s, int prefix, int field,
                                  double idf);
 void ndx__termset_free(struct termset *t);
+/* ndx__seg_lookup through the search's cache of look-ups: NDX_OK, NDX_ENOTFOUND, NDX_ECORRUPT. */
+int ndx__term_lookup(struct search *S, const struct ndx_seg *seg, const char *t, size_t n,
+                     struct ndx_terminfo *ti);
 /* The iterator of a compiled node on one segment, positioned on its first doc; NULL when out of
  * memory. */
 struct it *ndx__build_it(struct segctx *sc, const struct cnode *c);

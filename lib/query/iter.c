@@ -144,6 +144,31 @@ static int add_pl(struct termset *t, size_t *cap, const struct ndx_terminfo *ti)
     return NDX_OK;
 }
 
+int ndx__term_lookup(struct search *S, const struct ndx_seg *seg, const char *t, size_t n,
+                     struct ndx_terminfo *ti)
+{
+    size_t m = NDX_MIN(S->ntcache, NDX_TCACHE);
+    for (size_t i = 0; i < m; i++) {
+        const struct tcache_entry *e = &S->tcache[i];
+        if (e->seg == seg && e->n == n && memcmp(e->term, t, n) == 0) {
+            if (e->rc == NDX_OK)
+                *ti = e->ti;
+            return e->rc;
+        }
+    }
+    int rc = ndx__seg_lookup(seg, t, n, ti);
+    if ((rc == NDX_OK || rc == NDX_ENOTFOUND) && n <= NDX_TCACHE_TERM) {
+        struct tcache_entry *e = &S->tcache[S->ntcache++ % NDX_TCACHE];
+        e->seg = seg;
+        e->rc = rc;
+        e->n = (uint32_t)n;
+        if (rc == NDX_OK)
+            e->ti = *ti;
+        memcpy(e->term, t, n);
+    }
+    return rc;
+}
+
 #define STOP_OUT_OF_TIME 1 /* on_prefix_term: the budget ran out (statuses are negative) */
 
 static int on_prefix_term(void *ctx, const char *term, size_t n, const struct ndx_terminfo *ti)
@@ -183,7 +208,7 @@ struct termset *ndx__termset_new(struct segctx *sc, const struct slot *s, int pr
             continue;
         }
         struct ndx_terminfo ti;
-        rc = ndx__seg_lookup(sc->seg, s->terms[i], strlen(s->terms[i]), &ti);
+        rc = ndx__term_lookup(sc->S, sc->seg, s->terms[i], strlen(s->terms[i]), &ti);
         if (rc == NDX_ENOTFOUND)
             continue;
         if (rc == NDX_ECORRUPT) {

@@ -468,7 +468,7 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
             root->leaf->slots[0].nterms == 1) {
             struct ndx_terminfo ti;
             const char *t = root->leaf->slots[0].terms[0];
-            int lr = ndx__seg_lookup(ref->seg, t, strlen(t), &ti);
+            int lr = ndx__term_lookup(S, ref->seg, t, strlen(t), &ti);
             if (lr == NDX_OK || lr == NDX_ENOTFOUND) {
                 total += lr == NDX_OK ? ti.df : 0;
                 continue;
