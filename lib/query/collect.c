@@ -710,10 +710,10 @@ static int all_stories_pass(struct search *S, const struct cnode *f, int interva
     size_t n = 0, cap = 0;
     for (size_t g = 0; g < S->v.nsegs && !rc; g++) {
         const struct ndx_segref *ref = &S->v.segs[g];
-        struct segctx sc = {S, ref->seg, ref, 0};
+        struct segctx sc = {S, ref->seg, ref};
         struct it *it = ndx__build_it(&sc, f);
         if (!it) {
-            rc = S->rc ? S->rc : NDX_ENOMEM;
+            rc = ndx__eval_status(S);
             break;
         }
         const struct ndx_columns *col = &ref->seg->col;
@@ -744,9 +744,8 @@ static int all_stories_pass(struct search *S, const struct cnode *f, int interva
         }
         it_free(it);
         ndx__progress_scan(S->ix, &S->v, g, UINT32_MAX);
-        if (!rc && sc.corrupt)
-            rc = ndx__index_fail(S->ix, NDX_ECORRUPT, "segment %s is damaged (run 'newsdex check')",
-                                 ref->seg->name);
+        if (!rc)
+            rc = ndx__eval_status(S);
     }
     if (whole) {
         if (rc || n == 0) {

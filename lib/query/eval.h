@@ -82,12 +82,14 @@ struct search {
     struct ndx_analyzer an;
     double N, avgdl;
     struct ndx_buf tmp;
-    int rc;
+    int rc; /* the first failure of the evaluation (ndx__eval_fail), the one channel for it */
     char *err;
     double deadline; /* now_ms() at which the pass stops (opts->timeout_ms), 0 = no budget */
     unsigned ticks;  /* calls of ndx__out_of_time since the clock was last read */
     int partial;     /* the budget ran out: the hits are the best found so far */
     int no_scores;   /* the pass only counts: iterators need not compute frequencies */
+    const struct ndx_seg *damaged; /* the segment of an NDX_ECORRUPT in rc */
+    int reported;                  /* rc's message set on the index (ndx__eval_status) */
     struct tcache_entry tcache[NDX_TCACHE];
     unsigned ntcache; /* entries filled in turn, the oldest replaced */
 };
@@ -152,6 +154,23 @@ static inline int ndx__out_of_time_now(struct search *S)
     return 1;
 }
 
+/* ---- failures ------------------------------------------------------------------------------
+ * Every failure while a query is evaluated goes one way: ndx__eval_fail records it in S->rc
+ * (the first one is kept), whether an allocation failed (NDX_ENOMEM) or a segment's postings or
+ * positions do not decode (NDX_ECORRUPT, seg).  An iterator that cannot be built is NULL with
+ * S->rc set; an iterator that fails later ends (NDX_DOC_END).  After a pass the caller takes
+ * ndx__eval_status(S): a failed evaluation is an error, never a shorter answer. */
+static inline void ndx__eval_fail(struct search *S, int rc, const struct ndx_seg *seg)
+{
+    if (!S->rc) {
+        S->rc = rc;
+        S->damaged = seg;
+    }
+}
+
+/* NDX_OK, or the first failure, its message set on the index (a damaged segment named). */
+int ndx__eval_status(struct search *S);
+
 /* ---- iterators (iter.c) -------------------------------------------------------------------- */
 
 struct it;
@@ -189,7 +208,6 @@ struct segctx {
     struct search *S;
     const struct ndx_seg *seg;
     const struct ndx_segref *ref;
-    int corrupt;
 };
 
 /* Term set: the union of several postings lists read as one term (stemming alternatives, prefix
@@ -216,15 +234,15 @@ static inline double ts_score(struct it *it)
 }
 
 /* The iterator of a term set (slot s: its terms, or the terms starting with them when prefix)
- * on one segment, positioned on its first doc; NULL when out of memory. */
+ * on one segment, positioned on its first doc; NULL (S->rc set) when out of memory. */
 struct termset *ndx__termset_new(struct segctx *sc, const struct slot *s, int prefix, int field,
                                  double idf);
 void ndx__termset_free(struct termset *t);
 /* ndx__seg_lookup through the search's cache of look-ups: NDX_OK, NDX_ENOTFOUND, NDX_ECORRUPT. */
 int ndx__term_lookup(struct search *S, const struct ndx_seg *seg, const char *t, size_t n,
                      struct ndx_terminfo *ti);
-/* The iterator of a compiled node on one segment, positioned on its first doc; NULL when out of
- * memory. */
+/* The iterator of a compiled node on one segment, positioned on its first doc; NULL (S->rc set)
+ * when out of memory. */
 struct it *ndx__build_it(struct segctx *sc, const struct cnode *c);
 
 /* ---- the matching pass (topk.c) ------------------------------------------------------------ */

@@ -156,12 +156,14 @@ static void walk(struct expl *e, const struct cnode *c, int negated)
         return;
     struct it *it = ndx__build_it(&e->sc, c);
     if (!it) {
-        e->rc = NDX_ENOMEM;
+        e->rc = ndx__eval_status(e->sc.S);
         return;
     }
     if (it_advance(it, e->doc) == e->doc)
         e->rc = add_part(e, l, it);
     it_free(it);
+    if (!e->rc)
+        e->rc = ndx__eval_status(e->sc.S);
 }
 
 int ndx_explain(ndx_index *ix, const char *query, size_t nquery, uint64_t id, ndx_explanation **out,
@@ -202,14 +204,15 @@ int ndx_explain(ndx_index *ix, const char *query, size_t nquery, uint64_t id, nd
         rc = ndx__index_fail(ix, NDX_ENOTFOUND, "no article %llu", (unsigned long long)id);
     if (!rc) {
         ndx__compute_idf(&S, root);
-        e.sc = (struct segctx){&S, ref->seg, ref, 0};
+        e.sc = (struct segctx){&S, ref->seg, ref};
         e.doc = doc;
         struct it *it = ndx__build_it(&e.sc, root);
         if (!it)
-            rc = NDX_ENOMEM;
+            rc = ndx__eval_status(&S);
         else {
             x->matches = it_advance(it, doc) == doc;
             it_free(it);
+            rc = ndx__eval_status(&S);
         }
     }
     if (!rc && x->matches) {

@@ -48,10 +48,10 @@ int ndx_export(ndx_index *ix, const char *query, size_t nquery, ndx_article_fn c
     ndx__buf_init(&scratch, 0);
     for (size_t g = 0; g < S.v.nsegs && !rc; g++) {
         const struct ndx_segref *ref = &S.v.segs[g];
-        struct segctx sc = {&S, ref->seg, ref, 0};
+        struct segctx sc = {&S, ref->seg, ref};
         struct it *it = ndx__build_it(&sc, root);
         if (!it) {
-            rc = NDX_ENOMEM;
+            rc = ndx__eval_status(&S);
             break;
         }
         for (uint32_t d = it->doc; d != NDX_DOC_END && !rc; d = it_next(it)) {
@@ -67,8 +67,8 @@ int ndx_export(ndx_index *ix, const char *query, size_t nquery, ndx_article_fn c
             rc = cb(ctx, &a);
         }
         it_free(it);
-        if (!rc && sc.corrupt)
-            rc = ndx__index_fail(ix, NDX_ECORRUPT, "segment %s is damaged", ref->seg->name);
+        if (!rc)
+            rc = ndx__eval_status(&S);
     }
     ndx__buf_free(&scratch);
     ndx__search_free(&S);

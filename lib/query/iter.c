@@ -24,10 +24,7 @@ static int ts_positions_upto(struct termset *t, uint32_t limit)
     if (t->npl == 1) { /* one list: decoded in place, then filtered to the field */
         int np = ndx__pl_positions_upto(&t->pls[0], &t->merged, &t->capmerged, limit);
         if (np < 0) {
-            if (np == -2)
-                t->sc->S->rc = NDX_ENOMEM;
-            else
-                t->sc->corrupt = 1;
+            ndx__eval_fail(t->sc->S, np == -2 ? NDX_ENOMEM : NDX_ECORRUPT, t->sc->seg);
             return -1;
         }
         size_t k = (size_t)np;
@@ -46,7 +43,7 @@ static int ts_positions_upto(struct termset *t, uint32_t limit)
             continue;
         int np = ndx__pl_positions(pl, &t->pos, &t->cap);
         if (np < 0) {
-            t->sc->corrupt = 1;
+            ndx__eval_fail(t->sc->S, np == -2 ? NDX_ENOMEM : NDX_ECORRUPT, t->sc->seg);
             return -1;
         }
         for (int k = 0; k < np; k++) {
@@ -57,7 +54,7 @@ static int ts_positions_upto(struct termset *t, uint32_t limit)
                 size_t c = t->capmerged ? t->capmerged * 2 : 32;
                 uint32_t *m = ndx_realloc(t->merged, c * sizeof *m);
                 if (!m) {
-                    t->sc->S->rc = NDX_ENOMEM;
+                    ndx__eval_fail(t->sc->S, NDX_ENOMEM, NULL);
                     return -1;
                 }
                 t->merged = m;
@@ -86,7 +83,7 @@ static uint32_t ts_advance(struct it *it, uint32_t target)
             if (pl->doc < target)
                 ndx__pl_advance(pl, target);
             if (pl->corrupt)
-                t->sc->corrupt = 1;
+                ndx__eval_fail(t->sc->S, NDX_ECORRUPT, t->sc->seg);
             if (pl->doc < m)
                 m = pl->doc;
         }
@@ -180,8 +177,8 @@ static int on_prefix_term(void *ctx, const char *term, size_t n, const struct nd
     return p->rc = add_pl(p->t, &p->cap, ti);
 }
 
-struct termset *ndx__termset_new(struct segctx *sc, const struct slot *s, int prefix, int field,
-                                 double idf)
+static struct termset *termset_new(struct segctx *sc, const struct slot *s, int prefix, int field,
+                                   double idf)
 {
     struct termset *t = ndx_calloc(1, sizeof *t);
     if (!t)
@@ -198,7 +195,7 @@ struct termset *ndx__termset_new(struct segctx *sc, const struct slot *s, int pr
             rc = ndx__seg_terms(sc->seg, s->terms[i], strlen(s->terms[i]), on_prefix_term, &pc);
             cap = pc.cap;
             if (rc == NDX_ECORRUPT)
-                sc->corrupt = 1;
+                ndx__eval_fail(sc->S, NDX_ECORRUPT, sc->seg);
             else if (rc == STOP_OUT_OF_TIME)
                 break;
             else if (rc) {
@@ -212,7 +209,7 @@ struct termset *ndx__termset_new(struct segctx *sc, const struct slot *s, int pr
         if (rc == NDX_ENOTFOUND)
             continue;
         if (rc == NDX_ECORRUPT) {
-            sc->corrupt = 1;
+            ndx__eval_fail(sc->S, NDX_ECORRUPT, sc->seg);
             continue;
         }
         if (add_pl(t, &cap, &ti)) {
@@ -291,7 +288,7 @@ static uint32_t phrase_advance(struct it *it, uint32_t target)
     struct phrase *p = (struct phrase *)it;
     struct search *S = p->sc->S;
     for (;;) {
-        if (ndx__out_of_time(S))
+        if (S->rc || ndx__out_of_time(S))
             return NDX_DOC_END;
         uint32_t d = it_advance(&p->slots[p->order[0]]->base, target);
         if (d == NDX_DOC_END)
@@ -536,6 +533,8 @@ static struct boolit *boolit_new(struct segctx *sc, const struct it_ops *ops, si
     return b;
 }
 
+static struct it *build_it(struct segctx *sc, const struct cnode *c);
+
 static struct it *build_bool(struct segctx *sc, const struct cnode *c)
 {
     int is_and = c->kind == NDX_Q_AND;
@@ -547,7 +546,7 @@ static struct it *build_bool(struct segctx *sc, const struct cnode *c)
         if (ndx__out_of_time_now(sc->S))
             break; /* out of time: the kids built so far (the pass stops at once anyway) */
         if (k->kind == NDX_Q_NOT && is_and) {
-            struct it *e = k->nkids ? ndx__build_it(sc, k->kids[0]) : none_new();
+            struct it *e = k->nkids ? build_it(sc, k->kids[0]) : none_new();
             if (!e)
                 goto fail;
             b->excl[b->nexcl++] = e;
@@ -555,7 +554,7 @@ static struct it *build_bool(struct segctx *sc, const struct cnode *c)
         }
         if (k->leaf && !ndx__leaf_is_column(k->leaf) && k->leaf->nslots == 0)
             continue; /* a word with nothing searchable in it ("—") is ignored */
-        struct it *e = ndx__build_it(sc, k);
+        struct it *e = build_it(sc, k);
         if (!e)
             goto fail;
         b->kids[b->n++] = e;
@@ -584,7 +583,7 @@ fail:
     return NULL;
 }
 
-struct it *ndx__build_it(struct segctx *sc, const struct cnode *c)
+static struct it *build_it(struct segctx *sc, const struct cnode *c)
 {
     if (c->kind == NDX_Q_AND || c->kind == NDX_Q_OR)
         return build_bool(sc, c);
@@ -596,7 +595,7 @@ struct it *ndx__build_it(struct segctx *sc, const struct cnode *c)
         b->ndocs = sc->seg->ndocs;
         b->base.cost = sc->seg->ndocs;
         if (c->nkids) {
-            struct it *e = ndx__build_it(sc, c->kids[0]);
+            struct it *e = build_it(sc, c->kids[0]);
             if (!e) {
                 bool_free(&b->base);
                 return NULL;
@@ -634,8 +633,7 @@ struct it *ndx__build_it(struct segctx *sc, const struct cnode *c)
         return none_new();
     int field = l->field == NDX_F_TITLE || l->field == NDX_F_BODY ? l->field : NDX_F_ANY;
     if (l->nslots == 1 && l->kind != NDX_Q_PHRASE) {
-        struct termset *t =
-            ndx__termset_new(sc, &l->slots[0], l->kind == NDX_Q_PREFIX, field, l->idf);
+        struct termset *t = termset_new(sc, &l->slots[0], l->kind == NDX_Q_PREFIX, field, l->idf);
         return t ? &t->base : NULL;
     }
     struct phrase *p = ndx_calloc(1, sizeof *p);
@@ -654,7 +652,7 @@ struct it *ndx__build_it(struct segctx *sc, const struct cnode *c)
     }
     for (size_t i = 0; i < l->nslots; i++) {
         /* a single-slot phrase leaf with slop (a "word"~N) is just the word */
-        p->slots[i] = ndx__termset_new(sc, &l->slots[i], 0, field, l->idf / (double)l->nslots);
+        p->slots[i] = termset_new(sc, &l->slots[i], 0, field, l->idf / (double)l->nslots);
         if (!p->slots[i]) {
             phrase_free(&p->base);
             return NULL;
@@ -673,6 +671,34 @@ struct it *ndx__build_it(struct segctx *sc, const struct cnode *c)
     p->base.doc = 0;
     p->base.doc = phrase_advance(&p->base, 0);
     return &p->base;
+}
+
+struct termset *ndx__termset_new(struct segctx *sc, const struct slot *s, int prefix, int field,
+                                 double idf)
+{
+    struct termset *t = termset_new(sc, s, prefix, field, idf);
+    if (!t)
+        ndx__eval_fail(sc->S, NDX_ENOMEM, NULL);
+    return t;
+}
+
+struct it *ndx__build_it(struct segctx *sc, const struct cnode *c)
+{
+    struct it *it = build_it(sc, c);
+    if (!it)
+        ndx__eval_fail(sc->S, NDX_ENOMEM, NULL);
+    return it;
+}
+
+int ndx__eval_status(struct search *S)
+{
+    if (S->rc && !S->reported) {
+        S->reported = 1;
+        if (S->rc == NDX_ECORRUPT)
+            ndx__index_fail(S->ix, NDX_ECORRUPT, "segment %s is damaged (run 'newsdex check')",
+                            S->damaged ? S->damaged->name : "?");
+    }
+    return S->rc;
 }
 
 void ndx__termset_free(struct termset *t)

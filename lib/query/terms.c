@@ -261,10 +261,10 @@ static int count_stories(struct search *S, const struct cnode *c, uint64_t *out)
     int rc = NDX_OK;
     for (size_t g = 0; g < S->v.nsegs && !rc; g++) {
         const struct ndx_segref *ref = &S->v.segs[g];
-        struct segctx sc = {S, ref->seg, ref, 0};
+        struct segctx sc = {S, ref->seg, ref};
         struct it *it = ndx__build_it(&sc, c);
         if (!it) {
-            rc = NDX_ENOMEM;
+            rc = ndx__eval_status(S);
             break;
         }
         for (uint32_t d = it->doc; d != NDX_DOC_END; d = it_next(it)) {
@@ -282,9 +282,8 @@ static int count_stories(struct search *S, const struct cnode *c, uint64_t *out)
             st[n++] = ref->seg->col.story[d];
         }
         it_free(it);
-        if (!rc && sc.corrupt)
-            rc = ndx__index_fail(S->ix, NDX_ECORRUPT, "segment %s is damaged (run 'newsdex check')",
-                                 ref->seg->name);
+        if (!rc)
+            rc = ndx__eval_status(S);
     }
     if (!rc && n > 1)
         qsort(st, n, sizeof *st, cmp_u64);

@@ -265,7 +265,7 @@ static void single_list(struct segctx *sc, struct termset *t, struct heap *heap,
         ndx__pl_next(pl);
     }
     if (pl->corrupt)
-        sc->corrupt = 1;
+        ndx__eval_fail(S, NDX_ECORRUPT, sc->seg);
 }
 
 /*
@@ -348,7 +348,7 @@ static int maxscore_segment(struct segctx *sc, const struct cnode *root, struct 
         for (size_t i = e; i < n; i++)
             if (m[i].t->base.doc == d)
                 it_next(&m[i].t->base);
-        if (sc->corrupt)
+        if (sc->S->rc)
             break;
     }
 out:
@@ -440,14 +440,13 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
     if (prune && (opts->want_count || opts->collapse || opts->count_stories))
         ndx__progress_part(ix, span_lo, span_hi, 0, 0.5);
     for (size_t g = 0; g < S->v.nsegs && !rc && prune && !S->partial; g++) {
-        struct segctx sc = {S, S->v.segs[g].seg, &S->v.segs[g], 0};
+        struct segctx sc = {S, S->v.segs[g].seg, &S->v.segs[g]};
         rc = maxscore_segment(&sc, root, &heap, (uint32_t)g, &total);
         if (!rc)
             rc = heap.rc;
         ndx__progress_scan(ix, &S->v, g, UINT32_MAX);
-        if (!rc && sc.corrupt)
-            rc = ndx__index_fail(ix, NDX_ECORRUPT, "segment %s is damaged (run 'newsdex check')",
-                                 S->v.segs[g].seg->name);
+        if (!rc)
+            rc = ndx__eval_status(S);
     }
     copies = total;
     int stories = opts->collapse || opts->count_stories;
@@ -461,7 +460,7 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
     int scoring = !prune && (want > 0 || opts->collapse);
     for (size_t g = 0; g < S->v.nsegs && !rc && (!prune || recount) && !S->partial; g++) {
         const struct ndx_segref *ref = &S->v.segs[g];
-        struct segctx sc = {S, ref->seg, ref, 0};
+        struct segctx sc = {S, ref->seg, ref};
         /* a count of one plain term in a segment without deletions is its document frequency */
         if (!scoring && !stories && !has_from && !has_to && !ro && !S->coll && ref->ndel == 0 &&
             prunable_leaf(root) && root->leaf->kind == NDX_Q_TERM &&
@@ -477,7 +476,7 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
         S->no_scores = !scoring; /* the term sets skip their frequencies */
         struct it *it = ndx__build_it(&sc, root);
         if (!it) {
-            rc = S->rc ? S->rc : NDX_ENOMEM;
+            rc = ndx__eval_status(S);
             break;
         }
         const struct ndx_columns *col = &ref->seg->col;
@@ -560,11 +559,8 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
         it_free(it);
         S->no_scores = 0;
         ndx__progress_scan(ix, &S->v, g, UINT32_MAX);
-        if (!rc && S->rc)
-            rc = S->rc;
-        else if (!rc && sc.corrupt)
-            rc = ndx__index_fail(ix, NDX_ECORRUPT, "segment %s is damaged (run 'newsdex check')",
-                                 ref->seg->name);
+        if (!rc)
+            rc = ndx__eval_status(S);
     }
     if (!stories)
         copies = total;

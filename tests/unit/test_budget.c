@@ -121,7 +121,7 @@ TEST(budget_checked_in_dictionary_lookups)
         ndx__search_init(&S, ix, &o);
         CHECK_EQ(S.v.nsegs, 1);
         S.deadline = past ? 1 : 0;
-        struct segctx sc = {&S, S.v.segs[0].seg, &S.v.segs[0], 0};
+        struct segctx sc = {&S, S.v.segs[0].seg, &S.v.segs[0]};
         struct termset *t = ndx__termset_new(&sc, &word, 0, NDX_F_ANY, 1.0);
         struct termset *p = ndx__termset_new(&sc, &prefix, 1, NDX_F_ANY, 1.0);
         CHECK(t && p);
