@@ -81,12 +81,12 @@ static void start(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c)
     s->gz = ndx__zdec_sniff(s->in, s->in_len);
 }
 
-int ndx__ingest_src_open_pull(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c,
-                              ssize_t (*pull)(void *, uint8_t *, size_t), void *ctx,
-                              uint64_t raw_size)
+/* A source reading fd (pull NULL) or pulling from pull(ctx, ...) (fd -1) through a raw buffer. */
+static int open_stream(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c, int fd,
+                       ssize_t (*pull)(void *, uint8_t *, size_t), void *ctx, uint64_t raw_size)
 {
     memset(s, 0, sizeof *s);
-    s->fd = -1;
+    s->fd = fd;
     s->pull = pull;
     s->pull_ctx = ctx;
     s->raw_size = raw_size;
@@ -98,18 +98,17 @@ int ndx__ingest_src_open_pull(struct ndx__ingest_src *s, struct ndx__ingest_ctx 
     return s->err;
 }
 
+int ndx__ingest_src_open_pull(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c,
+                              ssize_t (*pull)(void *, uint8_t *, size_t), void *ctx,
+                              uint64_t raw_size)
+{
+    return open_stream(s, c, -1, pull, ctx, raw_size);
+}
+
 int ndx__ingest_src_open_fd(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c, int fd,
                             uint64_t raw_size)
 {
-    memset(s, 0, sizeof *s);
-    s->fd = fd;
-    s->raw_size = raw_size;
-    s->inbuf = ndx_malloc(RAW_CHUNK);
-    if (!s->inbuf)
-        return NDX_ENOMEM;
-    s->in = s->inbuf;
-    start(s, c);
-    return s->err;
+    return open_stream(s, c, fd, NULL, NULL, raw_size);
 }
 
 void ndx__ingest_src_open_mem(struct ndx__ingest_src *s, struct ndx__ingest_ctx *c, const void *p,
