@@ -3,6 +3,7 @@
  * (including skips across blocks), commit/reopen, updates, exact duplicates, deletes, merges,
  * reader isolation and corruption detection.  Every index test ends with ndx_index_check().
  */
+#include "articles.h"
 #include "harness.h"
 #include "index/index.h"
 #include "text/text.h"
@@ -77,22 +78,6 @@ static int add(ndx_index *ix, const char *url, const char *title, const char *bo
     return ndx_index_add(ix, &a, outcome, NULL);
 }
 
-static uint64_t count(ndx_index *ix, const char *q)
-{
-    ndx_results *r = NULL;
-    ndx_search_opts o;
-    ndx_search_opts_init(&o);
-    o.want_snippets = 0;
-    o.limit = 5;
-    if (ndx_search(ix, q, strlen(q), &o, &r, NULL) != NDX_OK) {
-        fprintf(stderr, "search '%s' failed: %s\n", q, ndx_errmsg(ix));
-        return UINT64_MAX;
-    }
-    uint64_t n = ndx_results_total(r);
-    ndx_results_free(r);
-    return n;
-}
-
 /* Documents get words w<k> for every divisor-like rule, so expected counts are computable. */
 static void doc_text(int i, char *buf, size_t n)
 {
@@ -126,7 +111,7 @@ TEST(index_counts_match_brute_force_across_blocks_and_segments)
             CHECK_EQ(ndx_index_commit(ix), 0);
     }
     CHECK_EQ(ndx_index_commit(ix), 0);
-    CHECK_EQ(count(ix, "common"), N);
+    CHECK_EQ(ndx_test_total(ix, "common"), N);
     int e2 = 0, e3 = 0, e2and3 = 0, e2or7 = 0, e5not2 = 0;
     for (int i = 0; i < N; i++) {
         e2 += i % 2 == 0;
@@ -135,16 +120,16 @@ TEST(index_counts_match_brute_force_across_blocks_and_segments)
         e2or7 += i % 2 == 0 || i % 7 == 0;
         e5not2 += i % 5 == 0 && i % 2 != 0;
     }
-    CHECK_EQ(count(ix, "w2"), e2);
-    CHECK_EQ(count(ix, "w2 w3"), e2and3);
-    CHECK_EQ(count(ix, "w2 OR w7"), e2or7);
-    CHECK_EQ(count(ix, "w5 -w2"), e5not2);
-    CHECK_EQ(count(ix, "\"alpha beta\""), e3);
-    CHECK_EQ(count(ix, "\"beta alpha\""), (N + 1) / 3);
-    CHECK_EQ(count(ix, "\"alpha beta\"~1"), e3);                        /* one word between */
-    CHECK_EQ(count(ix, "\"alpha beta\"~2"), (N / 3) * 2 + (N % 3 > 1)); /* either order */
-    CHECK_EQ(count(ix, "doc1234"), 1);
-    CHECK_EQ(count(ix, "doc12*"), 111); /* doc12, doc120..129, doc1200..1299 */
+    CHECK_EQ(ndx_test_total(ix, "w2"), e2);
+    CHECK_EQ(ndx_test_total(ix, "w2 w3"), e2and3);
+    CHECK_EQ(ndx_test_total(ix, "w2 OR w7"), e2or7);
+    CHECK_EQ(ndx_test_total(ix, "w5 -w2"), e5not2);
+    CHECK_EQ(ndx_test_total(ix, "\"alpha beta\""), e3);
+    CHECK_EQ(ndx_test_total(ix, "\"beta alpha\""), (N + 1) / 3);
+    CHECK_EQ(ndx_test_total(ix, "\"alpha beta\"~1"), e3); /* one word between */
+    CHECK_EQ(ndx_test_total(ix, "\"alpha beta\"~2"), (N / 3) * 2 + (N % 3 > 1)); /* either order */
+    CHECK_EQ(ndx_test_total(ix, "doc1234"), 1);
+    CHECK_EQ(ndx_test_total(ix, "doc12*"), 111); /* doc12, doc120..129, doc1200..1299 */
     ndx_stats st;
     ndx_index_stats(ix, &st);
     CHECK_EQ(st.documents, N);
@@ -153,7 +138,7 @@ TEST(index_counts_match_brute_force_across_blocks_and_segments)
     CHECK_EQ(ndx_index_optimize(ix, 1), 0);
     ndx_index_stats(ix, &st);
     CHECK_EQ(st.segments, 1);
-    CHECK_EQ(count(ix, "w2 w3"), e2and3);
+    CHECK_EQ(ndx_test_total(ix, "w2 w3"), e2and3);
     CHECK_EQ(ndx_index_check(ix, NULL, NULL), 0);
     ndx_index_close(ix);
     rmrf(dir);
@@ -185,9 +170,9 @@ TEST(index_updates_duplicates_deletes_survive_reopen)
     CHECK(ix != NULL);
     if (!ix)
         return;
-    CHECK_EQ(count(ix, "receded"), 1);
-    CHECK_EQ(count(ix, "burst"), 0);
-    CHECK_EQ(count(ix, "dockers"), 1);
+    CHECK_EQ(ndx_test_total(ix, "receded"), 1);
+    CHECK_EQ(ndx_test_total(ix, "burst"), 0);
+    CHECK_EQ(ndx_test_total(ix, "dockers"), 1);
     uint64_t id = 0;
     CHECK_EQ(ndx_index_lookup(ix, "https://a.example/1", 19, &id), 0);
     ndx_article *a = NULL;
@@ -201,11 +186,11 @@ TEST(index_updates_duplicates_deletes_survive_reopen)
     CHECK_EQ(ndx_index_delete(ix, "https://nowhere", 15), NDX_ENOTFOUND);
     /* readers see the last commit until the writer commits */
     ndx_index *r = open_r(dir);
-    CHECK_EQ(count(r, "receded"), 1);
+    CHECK_EQ(ndx_test_total(r, "receded"), 1);
     CHECK_EQ(ndx_index_commit(ix), 0);
-    CHECK_EQ(count(r, "receded"), 1);
+    CHECK_EQ(ndx_test_total(r, "receded"), 1);
     CHECK_EQ(ndx_index_refresh(r), 0);
-    CHECK_EQ(count(r, "receded"), 0);
+    CHECK_EQ(ndx_test_total(r, "receded"), 0);
     ndx_index *w2 = NULL;
     CHECK_EQ(ndx_index_open(dir, NDX_OPEN_WRITE, &w2, NULL), NDX_ELOCKED);
     CHECK_EQ(ndx_index_check(r, NULL, NULL), 0);
@@ -375,7 +360,7 @@ TEST(index_block_cache_returns_the_right_articles)
     CHECK_EQ(add(w, "https://cache.example/new", "Cache article new", "freshword here", &oc), 0);
     CHECK_EQ(ndx_index_commit(w), 0);
     CHECK_EQ(ndx_index_refresh(r), 0);
-    CHECK_EQ(count(r, "freshword"), 1);
+    CHECK_EQ(ndx_test_total(r, "freshword"), 1);
     ndx_article *a = NULL;
     CHECK_EQ(ndx_index_get(r, ids[7], &a), 0);
     CHECK(a && a->ntitle == strlen("Cache article 7"));
@@ -406,14 +391,14 @@ TEST(index_refresh_sees_commits_after_quiet_periods)
         CHECK_EQ(utimensat(AT_FDCWD, dir, old, 0), 0);
         CHECK_EQ(ndx_index_refresh(r), 0); /* full check: records the old mtime */
         CHECK_EQ(ndx_index_refresh(r), 0); /* stat only */
-        CHECK_EQ(count(r, "quietword"), (uint64_t)round);
+        CHECK_EQ(ndx_test_total(r, "quietword"), (uint64_t)round);
         char url[64], body[64];
         snprintf(url, sizeof url, "https://r.example/%d", round);
         snprintf(body, sizeof body, "quietword again, round %d", round);
         CHECK_EQ(add(w, url, "Quiet more", body, &oc), 0);
         CHECK_EQ(ndx_index_commit(w), 0);
         CHECK_EQ(ndx_index_refresh(r), 0);
-        CHECK_EQ(count(r, "quietword"), (uint64_t)round + 1);
+        CHECK_EQ(ndx_test_total(r, "quietword"), (uint64_t)round + 1);
     }
     ndx_index_close(r);
     ndx_index_close(w);
