@@ -43,9 +43,7 @@ size_t ndx__sketch(const char *text, size_t n, uint16_t sig[NDX_SKETCH_BINS])
                    (*p >= 0x80 && !cjk_lead(*p))) {
             while (p < end && ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
                                (*p >= 'A' && *p <= 'Z') || (*p >= 0x80 && !cjk_lead(*p)))) {
-                uint8_t c = *p++;
-                if (c >= 'A' && c <= 'Z')
-                    c = (uint8_t)(c + 32);
+                uint8_t c = (uint8_t)ndx__ascii_lower(*p++);
                 h = (h ^ c) * 0x100000001b3ull;
             }
         } else {

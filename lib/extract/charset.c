@@ -19,15 +19,10 @@
 #include <emmintrin.h>
 #endif
 
-static int lc(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
 static bool ieq(const char *a, const char *b)
 {
     while (*a && *b)
-        if (lc((unsigned char)*a++) != lc((unsigned char)*b++))
+        if (ndx__ascii_lower((unsigned char)*a++) != ndx__ascii_lower((unsigned char)*b++))
             return false;
     return *a == *b;
 }
@@ -103,16 +98,21 @@ static bool meta_charset(const char *s, size_t n, char *out, size_t nout)
         if (!lt)
             return false;
         p = lt + 1;
-        if (e - p < 5 || lc((unsigned char)p[0]) != 'm' || lc((unsigned char)p[1]) != 'e' ||
-            lc((unsigned char)p[2]) != 't' || lc((unsigned char)p[3]) != 'a')
+        if (e - p < 5 || ndx__ascii_lower((unsigned char)p[0]) != 'm' ||
+            ndx__ascii_lower((unsigned char)p[1]) != 'e' ||
+            ndx__ascii_lower((unsigned char)p[2]) != 't' ||
+            ndx__ascii_lower((unsigned char)p[3]) != 'a')
             continue;
         const char *gt = memchr(p, '>', (size_t)NDX_MIN((size_t)(e - p), (size_t)2048));
         const char *te = gt ? gt : p + NDX_MIN((size_t)(e - p), (size_t)2048);
         for (const char *c = p + 4; c + 7 <= te; c++) {
-            if (lc((unsigned char)c[0]) != 'c' || lc((unsigned char)c[1]) != 'h' ||
-                lc((unsigned char)c[2]) != 'a' || lc((unsigned char)c[3]) != 'r' ||
-                lc((unsigned char)c[4]) != 's' || lc((unsigned char)c[5]) != 'e' ||
-                lc((unsigned char)c[6]) != 't')
+            if (ndx__ascii_lower((unsigned char)c[0]) != 'c' ||
+                ndx__ascii_lower((unsigned char)c[1]) != 'h' ||
+                ndx__ascii_lower((unsigned char)c[2]) != 'a' ||
+                ndx__ascii_lower((unsigned char)c[3]) != 'r' ||
+                ndx__ascii_lower((unsigned char)c[4]) != 's' ||
+                ndx__ascii_lower((unsigned char)c[5]) != 'e' ||
+                ndx__ascii_lower((unsigned char)c[6]) != 't')
                 continue;
             const char *k = c + 7;
             while (k < te && (*k == ' ' || *k == '\t' || *k == '\n' || *k == '\r'))

@@ -11,11 +11,6 @@
 
 #include <stdio.h>
 
-static int lc(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
 static bool is_space(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
@@ -35,7 +30,7 @@ static bool word_in(const char *const *list, size_t nlist, const void *p, size_t
         size_t m = strlen(list[k]), j = 0;
         if (m != n)
             continue;
-        while (j < m && lc(q[j]) == (uint8_t)list[k][j])
+        while (j < m && ndx__ascii_lower(q[j]) == (uint8_t)list[k][j])
             j++;
         if (j == m)
             return true;
@@ -312,20 +307,6 @@ static size_t count_words(const char *s, size_t n)
     return w;
 }
 
-static bool ci_contains(const char *hay, size_t nh, const char *needle, size_t nn)
-{
-    if (!nn || nn > nh)
-        return false;
-    for (size_t i = 0; i + nn <= nh; i++) {
-        size_t k = 0;
-        while (k < nn && lc((unsigned char)hay[i + k]) == lc((unsigned char)needle[k]))
-            k++;
-        if (k == nn)
-            return true;
-    }
-    return false;
-}
-
 /* Strip " | Site", " - Site", "Site | " from a title held in b. */
 static void strip_site(struct ndx_buf *b, const char *site, size_t nsite)
 {
@@ -355,11 +336,11 @@ static void strip_site(struct ndx_buf *b, const char *site, size_t nsite)
         const char *tail = s + best + bl;
         size_t ntail = n - best - bl;
         size_t wh = count_words(s, best), wt = count_words(tail, ntail);
-        bool tail_site = nsite && (ci_contains(tail, ntail, site, nsite) ||
-                                   (ntail >= 4 && ci_contains(site, nsite, tail, ntail)));
+        bool tail_site = nsite && (ndx__ascii_icontains(tail, ntail, site, nsite) ||
+                                   (ntail >= 4 && ndx__ascii_icontains(site, nsite, tail, ntail)));
         bool head_site = nsite &&
-                         (ci_contains(s, best, site, nsite) ||
-                          (best >= 4 && ci_contains(site, nsite, s, best))) &&
+                         (ndx__ascii_icontains(s, best, site, nsite) ||
+                          (best >= 4 && ndx__ascii_icontains(site, nsite, s, best))) &&
                          wh <= 4;
         if (tail_site || (wt <= 4 && wt * 2 < wh + 1 && wh >= 2)) {
             b->n = best;
@@ -457,7 +438,7 @@ static void clean_byline(struct ndx_buf *b)
             size_t m = strlen(pre[k]);
             if (b->n > m) {
                 size_t j = 0;
-                while (j < m && lc(b->p[j]) == pre[k][j])
+                while (j < m && ndx__ascii_lower(b->p[j]) == pre[k][j])
                     j++;
                 if (j == m) {
                     memmove(b->p, b->p + m, b->n - m);
@@ -620,7 +601,8 @@ static bool find_text_byline(const char *s, size_t n, size_t lim, struct ndx_buf
             continue;
         for (size_t m = 0; m < NDX_ARRAY_LEN(markers); m++) {
             size_t ml = strlen(markers[m].m), j = 0;
-            while (j < ml && i + j < n && lc((unsigned char)s[i + j]) == markers[m].m[j])
+            while (j < ml && i + j < n &&
+                   ndx__ascii_lower((unsigned char)s[i + j]) == markers[m].m[j])
                 j++;
             if (j < ml || i + ml >= n || !is_space((unsigned char)s[i + ml]))
                 continue;
@@ -717,7 +699,8 @@ int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t
         put_clean_unescaped(&e->title, L.headline, strlen(L.headline), &rc);
     else if ((v = kv(d, XK_TW_TITLE, &n)))
         put_clean_unescaped(&e->title, v, n, &rc);
-    else if (h1.n && tt.n && ci_contains((const char *)tt.p, tt.n, (const char *)h1.p, h1.n))
+    else if (h1.n && tt.n &&
+             ndx__ascii_icontains((const char *)tt.p, tt.n, (const char *)h1.p, h1.n))
         ndx__buf_append(&e->title, h1.p, h1.n, &rc);
     else if (tt.n)
         ndx__buf_append(&e->title, tt.p, tt.n, &rc);
@@ -728,10 +711,11 @@ int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t
     /* a title holding the page's <h1> and more ("Site | Headline", "Headline | by Author"):
      * the <h1> is the headline */
     if (!rc && h1.n && e->title.n > h1.n && count_words((const char *)h1.p, h1.n) >= 3 &&
-        ci_contains((const char *)e->title.p, e->title.n, (const char *)h1.p, h1.n) &&
+        ndx__ascii_icontains((const char *)e->title.p, e->title.n, (const char *)h1.p, h1.n) &&
         !(e->source.n &&
-          (ci_contains((const char *)h1.p, h1.n, (const char *)e->source.p, e->source.n) ||
-           ci_contains((const char *)e->source.p, e->source.n, (const char *)h1.p, h1.n)))) {
+          (ndx__ascii_icontains((const char *)h1.p, h1.n, (const char *)e->source.p, e->source.n) ||
+           ndx__ascii_icontains((const char *)e->source.p, e->source.n, (const char *)h1.p,
+                                h1.n)))) {
         ndx__buf_reset(&e->title);
         ndx__buf_append(&e->title, h1.p, h1.n, &rc);
     }
@@ -836,8 +820,8 @@ int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t
         lv = v, ln = n;
     if (lv && ln >= 2 && ((lv[0] | 32) >= 'a' && (lv[0] | 32) <= 'z') &&
         ((lv[1] | 32) >= 'a' && (lv[1] | 32) <= 'z') && (ln == 2 || lv[2] == '-' || lv[2] == '_')) {
-        ndx__buf_putc(&e->lang, lc((unsigned char)lv[0]), &rc);
-        ndx__buf_putc(&e->lang, lc((unsigned char)lv[1]), &rc);
+        ndx__buf_putc(&e->lang, ndx__ascii_lower((unsigned char)lv[0]), &rc);
+        ndx__buf_putc(&e->lang, ndx__ascii_lower((unsigned char)lv[1]), &rc);
     } else if (e->body.n) {
         char code[3];
         ndx__detect_lang((const char *)e->body.p, e->body.n, code);

@@ -35,10 +35,8 @@ void ndx__keyword_prefix(const char *name, size_t nname, struct ndx_buf *out, in
 {
     ndx__buf_putc(out, NDX_META_PREFIX, rc);
     ndx__buf_putc(out, 'K', rc);
-    for (size_t i = 0; i < nname; i++) {
-        char c = name[i];
-        ndx__buf_putc(out, c >= 'A' && c <= 'Z' ? c + 32 : c, rc);
-    }
+    for (size_t i = 0; i < nname; i++)
+        ndx__buf_putc(out, ndx__ascii_lower(name[i]), rc);
     ndx__buf_putc(out, '=', rc);
 }
 
@@ -57,7 +55,7 @@ static void put_value(const char *val, size_t nval, int fold, struct ndx_buf *ou
                 ndx__buf_putc(out, ' ', rc);
             continue;
         }
-        ndx__buf_putc(out, fold && c >= 'A' && c <= 'Z' ? c + 32 : c, rc);
+        ndx__buf_putc(out, fold ? ndx__ascii_lower(c) : c, rc);
         i++;
     }
     if (!*rc && out->n - start > NDX_KEYWORD_VALUE_MAX) {

@@ -57,7 +57,7 @@ static bool word_is(const struct qctx *c, size_t i, const char *w)
         return false;
     for (size_t k = 0; k < l; k++) {
         char ch = c->text[c->t[i].s + k];
-        if ((ch >= 'A' && ch <= 'Z' ? ch + 32 : ch) != w[k])
+        if (ndx__ascii_lower(ch) != w[k])
             return false;
     }
     return true;

@@ -509,18 +509,7 @@ static int cmp_fcount(const void *a, const void *b)
 
 static int has_prefix(const char *s, size_t n, const char *p, size_t np)
 {
-    if (np > n)
-        return 0;
-    for (size_t i = 0; i < np; i++) {
-        unsigned char a = (unsigned char)s[i], b = (unsigned char)p[i];
-        if (a >= 'A' && a <= 'Z')
-            a += 32;
-        if (b >= 'A' && b <= 'Z')
-            b += 32;
-        if (a != b)
-            return 0;
-    }
-    return 1;
+    return np <= n && ndx__ascii_ieq(s, p, np);
 }
 
 /* Facet i of the collector into *out. */

@@ -163,8 +163,7 @@ static char *lower_copy(const char *s, size_t n)
     char *p = ndx_malloc(n + 1);
     if (!p)
         return NULL;
-    for (size_t i = 0; i < n; i++)
-        p[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+    ndx__ascii_lower_copy(p, s, n);
     p[n] = 0;
     return p;
 }
