@@ -197,6 +197,13 @@ int ndx__coll_add(struct ndx_coll *c, const struct ndx_segref *ref, uint32_t doc
     size_t i = c->n - 1;
     struct crec *x = &c->r[i];
     x->story = col->story[doc];
+    /* a story below the one before it starts a run (records in story order need no sort) */
+    if (i > 0 && x->story < c->r[i - 1].story && !c->unordered) {
+        if (c->nruns < NDX_COLL_RUNS)
+            c->run[c->nruns++] = i;
+        else
+            c->unordered = 1;
+    }
     x->art = (uint32_t)(c->narts ? c->narts - 1 : 0);
     int64_t pub = col->published[doc];
     if (pub == NDX_DATE_UNKNOWN) {
@@ -278,6 +285,31 @@ static int sort_by_story(struct crec **rp, size_t n)
     return NDX_OK;
 }
 
+/* Merge the collector's runs of records in story order (c->nruns + 1 of them) into one; records
+ * of equal stories keep their order, the earlier run's first. */
+static int merge_runs(struct ndx_coll *c)
+{
+    size_t k = c->nruns + 1, head[NDX_COLL_RUNS + 1], end[NDX_COLL_RUNS + 1];
+    for (size_t i = 0; i < k; i++) {
+        head[i] = i ? c->run[i - 1] : 0;
+        end[i] = i + 1 < k ? c->run[i] : c->n;
+    }
+    struct crec *out = ndx_malloc((c->n ? c->n : 1) * sizeof *out);
+    if (!out)
+        return NDX_ENOMEM;
+    for (size_t w = 0; w < c->n; w++) {
+        size_t best = k;
+        for (size_t i = 0; i < k; i++)
+            if (head[i] < end[i] && (best == k || c->r[head[i]].story < c->r[head[best]].story))
+                best = i;
+        out[w] = c->r[head[best]++];
+    }
+    ndx_free(c->r);
+    c->r = out;
+    c->cap = c->n ? c->n : 1;
+    return NDX_OK;
+}
+
 /* ---- buckets ------------------------------------------------------------------------------- */
 
 /* Bucket number of a day: the day, the week (Monday-based: 1970-01-01 was a Thursday), the
@@ -332,15 +364,27 @@ static void fmt_date(char *buf, int64_t y, int m, int d, int parts)
     buf[k] = 0;
 }
 
-static void bucket_key(int interval, int64_t b, char *key)
+static int days_in_month(int64_t y, int m)
 {
-    int64_t y;
-    int m, d;
-    ndx__civil_from_days(bucket_day(interval, b), &y, &m, &d);
-    fmt_date(key, y, m, d,
-             interval == NDX_INTERVAL_YEAR    ? 1
-             : interval == NDX_INTERVAL_MONTH ? 2
-                                              : 3);
+    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return dm[m - 1] + (m == 2 && leap);
+}
+
+/* The first day of the bucket after the one starting on *day (civil date *y, *m, *d). */
+static void step_bucket(int interval, int64_t *day, int64_t *y, int *m, int *d)
+{
+    int step = interval == NDX_INTERVAL_DAY     ? 1
+               : interval == NDX_INTERVAL_WEEK  ? 7
+               : interval == NDX_INTERVAL_MONTH ? days_in_month(*y, *m) - *d + 1
+                                                : (int)(ndx__days_from_civil(*y + 1, 1, 1) - *day);
+    *day += step;
+    *d += step;
+    while (*d > days_in_month(*y, *m)) {
+        *d -= days_in_month(*y, *m);
+        if (++*m > 12)
+            *m = 1, ++*y;
+    }
 }
 
 /* ---- the collector ------------------------------------------------------------------------- */
@@ -466,6 +510,76 @@ static size_t nvalues(const struct ndx_coll *c, int f)
     }
 }
 
+/* Value of each day dmin..dmax for the year or month facet (value_of's numbers), or NULL when
+ * the span is too long for a table (value_of is used then). */
+#define DAY_TABLE_MAX (1u << 20)
+
+static uint32_t *day_values(const struct ndx_coll *c, int f)
+{
+    if (c->dmin > c->dmax || (uint64_t)((int64_t)c->dmax - c->dmin) >= DAY_TABLE_MAX)
+        return NULL;
+    size_t nd = (size_t)((int64_t)c->dmax - c->dmin + 1);
+    uint32_t *t = ndx_malloc(nd * sizeof *t);
+    if (!t)
+        return NULL;
+    /* the periods in order: each covers [its first day, the next one's) */
+    int64_t p0 = f == FF_YEAR ? c->y0 : c->mi0, p1 = f == FF_YEAR ? c->y1 : c->mi1;
+    for (int64_t p = p0; p <= p1; p++) {
+        int64_t a =
+            f == FF_YEAR ? ndx__days_from_civil(p, 1, 1) : bucket_day(NDX_INTERVAL_MONTH, p);
+        int64_t b = f == FF_YEAR ? ndx__days_from_civil(p + 1, 1, 1)
+                                 : bucket_day(NDX_INTERVAL_MONTH, p + 1);
+        a = a < c->dmin ? c->dmin : a;
+        b = b > (int64_t)c->dmax + 1 ? (int64_t)c->dmax + 1 : b;
+        for (int64_t d = a; d < b; d++)
+            t[d - c->dmin] = (uint32_t)(p - p0 + 1);
+    }
+    return t;
+}
+
+/* Count the records into fc[value] (copies; stories, a story once per value: the records are
+ * in story order, stamp[value] holding the last story group counted). */
+static int count_values(const struct ndx_coll *c, int f, struct fcount *fc, uint64_t *stamp)
+{
+    uint32_t *dv = f == FF_YEAR || f == FF_MONTH ? day_values(c, f) : NULL;
+    const struct crec *r = c->r;
+    uint64_t group = 0;
+    int distinct = c->groups == c->n; /* every record its own story: no stamps to look at */
+#define COUNT_LOOP(VALUE)                                                                          \
+    if (distinct) {                                                                                \
+        for (size_t j = 0; j < c->n; j++) {                                                        \
+            const struct crec *x = &r[j];                                                          \
+            uint32_t v = (VALUE);                                                                  \
+            fc[v].copies += x->copies;                                                             \
+            fc[v].stories++;                                                                       \
+        }                                                                                          \
+    } else {                                                                                       \
+        for (size_t j = 0; j < c->n; j++) {                                                        \
+            const struct crec *x = &r[j];                                                          \
+            group += j == 0 || x->story != r[j - 1].story;                                         \
+            uint32_t v = (VALUE);                                                                  \
+            fc[v].copies += x->copies;                                                             \
+            if (stamp[v] != group) {                                                               \
+                stamp[v] = group;                                                                  \
+                fc[v].stories++;                                                                   \
+            }                                                                                      \
+        }                                                                                          \
+    }
+    if (f == FF_SOURCE)
+        COUNT_LOOP(x->source)
+    else if (f == FF_LANG)
+        COUNT_LOOP(x->lang)
+    else if (f == FF_WIRE)
+        COUNT_LOOP(x->wire)
+    else if (dv)
+        COUNT_LOOP(x->day == UNDATED ? 0 : dv[x->day - c->dmin])
+    else
+        COUNT_LOOP(value_of(c, f, x))
+#undef COUNT_LOOP
+    ndx_free(dv);
+    return NDX_OK;
+}
+
 /* The text of value v (year and month texts written into buf). */
 static void value_text(const struct ndx_coll *c, int f, uint32_t v, char *buf, const char **s,
                        size_t *n)
@@ -507,6 +621,28 @@ static int cmp_fcount(const void *a, const void *b)
     return k ? k : (x->n > y->n) - (x->n < y->n);
 }
 
+/* The best `top` of fc[0..w) first, in order (cmp_fcount); the rest after them in any order. */
+static void select_top(struct fcount *fc, size_t w, size_t top)
+{
+    if (top * 4 >= w) {
+        qsort(fc, w, sizeof *fc, cmp_fcount);
+        return;
+    }
+    size_t t = 0; /* fc[0..t) holds the best so far, sorted */
+    for (size_t j = 0; j < w; j++) {
+        if (t == top && cmp_fcount(&fc[j], &fc[t - 1]) >= 0)
+            continue;
+        struct fcount x = fc[j];
+        size_t i = t < top ? t++ : t - 1;
+        fc[j] = fc[i]; /* the one pushed out (or x itself) stays among the rest */
+        while (i > 0 && cmp_fcount(&x, &fc[i - 1]) < 0) {
+            fc[i] = fc[i - 1];
+            i--;
+        }
+        fc[i] = x;
+    }
+}
+
 static int has_prefix(const char *s, size_t n, const char *p, size_t np)
 {
     return np <= n && ndx__ascii_ieq(s, p, np);
@@ -534,18 +670,8 @@ static int facet_result(struct ndx_coll *c, size_t i, ndx_facet *out)
         stamp = ndx_calloc(k ? k : 1, sizeof *stamp);
         texts = f == FF_YEAR || f == FF_MONTH ? ndx_calloc(k ? k : 1, 16) : NULL;
         rc = fc && stamp && (texts || (f != FF_YEAR && f != FF_MONTH)) ? NDX_OK : NDX_ENOMEM;
-        uint64_t group = 0;
-        for (size_t j = 0; j < c->n && !rc; j++) {
-            const struct crec *x = &c->r[j];
-            if (j == 0 || x->story != c->r[j - 1].story)
-                group++;
-            uint32_t v = value_of(c, f, x);
-            fc[v].copies += x->copies;
-            if (stamp[v] != group) {
-                stamp[v] = group;
-                fc[v].stories++;
-            }
-        }
+        if (!rc)
+            rc = count_values(c, f, fc, stamp);
     }
     size_t w = 0;
     for (size_t v = 0; v < k && !rc; v++) {
@@ -558,9 +684,9 @@ static int facet_result(struct ndx_coll *c, size_t i, ndx_facet *out)
             continue;
         fc[w++] = fc[v];
     }
-    if (!rc && w > 1)
-        qsort(fc, w, sizeof *fc, cmp_fcount);
     size_t top = NDX_MIN(w, sp->size ? sp->size : 10);
+    if (!rc && w > 1)
+        select_top(fc, w, top);
     /* the field name as the results hold it: owned (a keyword field's name is the caller's) */
     const char *fname = f == FF_KEYWORD ? sp->field : field_name(f);
     size_t nfname = f == FF_KEYWORD ? sp->nfield : strlen(fname);
@@ -614,8 +740,21 @@ static int histogram_counts(struct ndx_coll *c)
     size_t nb = (size_t)(c->hhi - c->hlo + 1);
     c->hst = ndx_calloc(nb, sizeof *c->hst);
     c->hcp = ndx_calloc(nb, sizeof *c->hcp);
+    if (!c->hst || !c->hcp)
+        return NDX_ENOMEM;
+    if (c->groups == c->n) { /* every record its own story */
+        for (size_t j = 0; j < c->n; j++) {
+            const struct crec *x = &c->r[j];
+            if (x->day == UNDATED)
+                continue;
+            size_t b = (size_t)(bucket_of(c->interval, x->day) - c->hlo);
+            c->hcp[b] += x->copies;
+            c->hst[b]++;
+        }
+        return NDX_OK;
+    }
     uint64_t *stamp = ndx_calloc(nb, sizeof *stamp);
-    int rc = c->hst && c->hcp && stamp ? NDX_OK : NDX_ENOMEM;
+    int rc = stamp ? NDX_OK : NDX_ENOMEM;
     uint64_t group = 0;
     for (size_t j = 0; j < c->n && !rc; j++) {
         const struct crec *x = &c->r[j];
@@ -634,9 +773,21 @@ static int histogram_counts(struct ndx_coll *c)
     return rc;
 }
 
+int ndx__coll_sort(struct ndx_coll *c)
+{
+    if (c->sorted)
+        return NDX_OK;
+    int rc = c->unordered ? sort_by_story(&c->r, c->n) : c->nruns ? merge_runs(c) : NDX_OK;
+    c->sorted = !rc;
+    c->groups = 0;
+    for (size_t j = 0; j < c->n && !rc; j++)
+        c->groups += j == 0 || c->r[j].story != c->r[j - 1].story;
+    return rc;
+}
+
 int ndx__coll_finish(struct ndx_coll *c, ndx_results *res)
 {
-    int rc = sort_by_story(&c->r, c->n);
+    int rc = ndx__coll_sort(c);
     date_span(c);
     if (!rc && c->nf) {
         res->facets = ndx_calloc(c->nf, sizeof *res->facets);
@@ -654,10 +805,7 @@ int ndx__coll_finish(struct ndx_coll *c, ndx_results *res)
 
 uint64_t ndx__coll_stories(const struct ndx_coll *c)
 {
-    uint64_t n = 0;
-    for (size_t j = 0; j < c->n; j++)
-        n += j == 0 || c->r[j].story != c->r[j - 1].story;
-    return n;
+    return c->groups;
 }
 
 void ndx__coll_span(const struct ndx_coll *c, int64_t *lo, int64_t *hi)
@@ -885,21 +1033,35 @@ int ndx__coll_histogram(struct ndx_coll *c, const struct cnode *root, int64_t lo
                                NDX_MAX_BUCKETS, ndx_interval_name(c->interval));
     size_t nb = (size_t)(hi - lo + 1);
     uint64_t *all = ndx_calloc(nb, sizeof *all);
-    res->buckets = ndx_calloc(nb, sizeof *res->buckets);
+    res->buckets = ndx_malloc(nb * sizeof *res->buckets); /* every field written below */
     if (!all || !res->buckets) {
         ndx_free(all);
         return NDX_ENOMEM;
     }
     int rc = all_stories(c->S, root, c->interval, lo, hi, all);
+    /* the first day of each bucket, as a day number and a civil date, stepped bucket by bucket;
+     * the key written again only when the month changes, else its day digits */
+    int iv = c->interval;
+    int64_t day = bucket_day(iv, lo), y;
+    int m, d, km = 0;
+    ndx__civil_from_days(day, &y, &m, &d);
+    int parts = iv == NDX_INTERVAL_YEAR ? 1 : iv == NDX_INTERVAL_MONTH ? 2 : 3;
+    char key[sizeof res->buckets->key] = {0};
     for (size_t i = 0; i < nb && !rc; i++) {
         ndx_bucket *b = &res->buckets[i];
         int64_t k = lo + (int64_t)i;
-        b->start = bucket_day(c->interval, k) * 86400;
-        bucket_key(c->interval, k, b->key);
-        if (k >= c->hlo && k <= c->hhi) {
-            b->stories = c->hst[k - c->hlo];
-            b->copies = c->hcp[k - c->hlo];
+        b->start = day * 86400;
+        if (parts < 3 || m != km || i == 0) {
+            fmt_date(key, y, m, d, parts);
+            km = m;
+        } else {
+            key[8] = (char)('0' + d / 10), key[9] = (char)('0' + d % 10);
         }
+        memcpy(b->key, key, sizeof key);
+        step_bucket(iv, &day, &y, &m, &d);
+        int in = k >= c->hlo && k <= c->hhi;
+        b->stories = in ? c->hst[k - c->hlo] : 0;
+        b->copies = in ? c->hcp[k - c->hlo] : 0;
         b->all_stories = all[i];
     }
     if (!rc)

@@ -22,6 +22,8 @@ void ndx__vtab_free(struct vtab *t);
 
 /* ---- records and the collector ------------------------------------------------------------- */
 
+#define NDX_COLL_RUNS 8
+
 #define UNDATED INT32_MIN
 
 struct crec {
@@ -49,6 +51,13 @@ struct ndx_coll {
     int interval;
     struct crec *r;
     size_t n, cap;
+    /* the records come as runs in story order (a segment's documents are mostly in story order):
+     * where each run starts, NDX_COLL_RUNS of them at most; more, and they are radix-sorted */
+    size_t run[NDX_COLL_RUNS];
+    size_t nruns;  /* runs after the first */
+    int unordered; /* more runs than run[] holds */
+    int sorted;    /* the records are in story order (ndx__coll_sort ran) */
+    size_t groups; /* then: distinct stories (groups == n: no story has two records) */
     struct vtab src, lang;
     const struct ndx_segref *cur; /* segment whose ordinals segsrc maps */
     uint32_t *segsrc;             /* source ordinal of cur -> index + 1 (0: not looked up yet) */

@@ -288,8 +288,10 @@ void ndx__coll_free(struct ndx_coll *c);
 int ndx__coll_add(struct ndx_coll *c, const struct ndx_segref *ref, uint32_t doc);
 /* After the pass: the facets into res, and the histogram's counts over its own span. */
 int ndx__coll_finish(struct ndx_coll *c, ndx_results *res);
-/* Distinct stories of the matches (after ndx__coll_finish). */
+/* Distinct stories of the matches (after ndx__coll_sort or ndx__coll_finish). */
 uint64_t ndx__coll_stories(const struct ndx_coll *c);
+/* Sort the records by story (once; ndx__coll_finish does it too). */
+int ndx__coll_sort(struct ndx_coll *c);
 /* The histogram's own span in bucket numbers (lo > hi: nothing dated matched). */
 void ndx__coll_span(const struct ndx_coll *c, int64_t *lo, int64_t *hi);
 /* The histogram's buckets [lo, hi] into res, with all_stories from the filters of root. */

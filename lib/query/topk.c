@@ -457,7 +457,10 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
         total = copies = 0;
         ndx__progress_part(ix, span_lo, span_hi, 0.5, 1);
     }
-    int scoring = !prune && (want > 0 || opts->collapse);
+    /* no hits to return and a collector: nothing is scored, and the collector's records (sorted
+     * by story) give the stories, so no story set is kept */
+    int coll_stories = S->coll && want == 0 && !ro;
+    int scoring = !prune && (want > 0 || (opts->collapse && !coll_stories));
     for (size_t g = 0; g < S->v.nsegs && !rc && (!prune || recount) && !S->partial; g++) {
         const struct ndx_segref *ref = &S->v.segs[g];
         struct segctx sc = {S, ref->seg, ref};
@@ -502,7 +505,8 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
                 copies += 1 + NDX_NCOPIES(col->flags[d]);
             if (S->coll && (rc = ndx__coll_add(S->coll, ref, d)))
                 break;
-            if ((recount || !scoring) && stories) { /* counted; its best hit is not needed */
+            if ((recount || !scoring) && stories && !coll_stories) { /* counted; its best hit
+                                                                       is not needed */
                 if (!counted.ready &&
                     (rc = storyset_init(&counted, &S->v,
                                         it->cost * (S->v.ndocs / NDX_MAX(ref->seg->ndocs, 1)))))
@@ -564,6 +568,9 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
     }
     if (!stories)
         copies = total;
+    uint64_t coll_n = 0;
+    if (!rc && stories && coll_stories && !(rc = ndx__coll_sort(S->coll)))
+        coll_n = ndx__coll_stories(S->coll);
     if (rc)
         goto out;
     if (opts->collapse && !prune)
@@ -573,6 +580,7 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
     /* out of time in a pruned pass: the stories of the hits are those known */
     uint64_t nstories = prune && !recount ? (opts->collapse ? heap.n : 0)
                         : scoring         ? nslots
+                        : coll_stories    ? coll_n
                                           : counted.n;
     res->total = opts->collapse ? nstories : total;
     res->total_stories = stories ? nstories : 0;

@@ -38,14 +38,41 @@ static void body_of(int story, int variant, char *out, size_t n)
     rng = save;
 }
 
-static ndx_index *build(const char *dir)
+/* One segment of 150 articles, each its own story but for `joins` of them, near copies of an
+ * earlier article (in its story: the story ids then fall joins times, giving runs). */
+static ndx_index *build_few(const char *dir, int joins)
+{
+    ndx_index *ix = NULL;
+    CHECK_EQ(ndx_index_open(dir, NDX_OPEN_WRITE | NDX_OPEN_CREATE, &ix, NULL), NDX_OK);
+    char body[2048], url[64];
+    for (int i = 0; i < 150; i++) {
+        int join = joins && i % 30 == 29 && i / 30 < joins;
+        body_of(join ? 1000 + i - 20 : 1000 + i, join ? 2 : 1, body, sizeof body);
+        const char *src = SOURCES[i % 5];
+        snprintf(url, sizeof url, "https://f.example/%d", i);
+        ndx_article a;
+        memset(&a, 0, sizeof a);
+        a.url = url, a.nurl = strlen(url);
+        a.source = src, a.nsource = strlen(src);
+        a.title = "A title", a.ntitle = 7;
+        a.body = body, a.nbody = strlen(body);
+        a.lang = "en", a.nlang = 2;
+        a.published = 1577836800 - 86400 * 5 + (int64_t)(rnd() % (86400 * 90));
+        CHECK_EQ(ndx_index_add(ix, &a, NULL, NULL), NDX_OK);
+    }
+    CHECK_EQ(ndx_index_commit(ix), NDX_OK);
+    return ix;
+}
+
+/* nseg segments of per articles each (stories shared across segments), one deleted. */
+static ndx_index *build_n(const char *dir, int nseg, int per)
 {
     ndx_index *ix = NULL;
     CHECK_EQ(ndx_index_open(dir, NDX_OPEN_WRITE | NDX_OPEN_CREATE, &ix, NULL), NDX_OK);
     char body[2048], url[64];
     int n = 0;
-    for (int seg = 0; seg < 3; seg++) {
-        for (int i = 0; i < 120; i++, n++) {
+    for (int seg = 0; seg < nseg; seg++) {
+        for (int i = 0; i < per; i++, n++) {
             int story = (int)(rnd() % 60);
             int variant = (int)(rnd() % 3); /* 0: the exact text of the story */
             body_of(story, variant, body, sizeof body);
@@ -70,6 +97,11 @@ static ndx_index *build(const char *dir)
     CHECK_EQ(ndx_index_delete(ix, "https://x.example/7", 19), NDX_OK);
     CHECK_EQ(ndx_index_commit(ix), NDX_OK);
     return ix;
+}
+
+static ndx_index *build(const char *dir)
+{
+    return build_n(dir, 3, 120);
 }
 
 /* ---- brute force over ndx_export ----------------------------------------------------------- */
@@ -261,6 +293,79 @@ TEST(collect_facets_and_histograms_equal_brute_force)
     free(b);
     ndx_index_close(ix);
     rmrf(dir);
+}
+
+/* Facets and a day histogram without hits (limit 0: nothing scored, the stories counted from the
+ * collector's records), with a top 1 of 5 sources, equal to the brute force: over 12 segments
+ * with stories across them (records out of story order: sorted), over one segment where 4
+ * articles join an earlier story (a few runs in story order: merged), and over one where every
+ * article is its own story. */
+TEST(collect_without_hits_equals_brute_force)
+{
+    for (int kind = 0; kind < 3; kind++) {
+        char *dir = tmpdir();
+        ndx_index *ix = kind == 0 ? build_n(dir, 12, 30) : build_few(dir, kind == 1 ? 4 : 0);
+        struct brute *b = calloc(1, sizeof *b);
+        CHECK_EQ(ndx_export(ix, "common", 6, on_article, b, NULL), NDX_OK);
+        ndx_facet_spec specs[3] = {
+            {"source", 6, NULL, 0, 1000}, {"month", 5, NULL, 0, 1000}, {"source", 6, NULL, 0, 1}};
+        ndx_analytics_opts a = {specs, 3, NDX_INTERVAL_DAY};
+        ndx_search_opts so;
+        ndx_search_opts_init(&so);
+        ndx_results *r = NULL, *hits = NULL;
+        for (int collapse = 0; collapse <= 1; collapse++) {
+            so.collapse = collapse;
+            so.limit = 0;
+            CHECK_EQ(ndx_search_analytics(ix, "common", 6, &so, &a, &r, NULL), NDX_OK);
+            so.limit = 1000; /* the same with hits: scored, stories from the story table */
+            CHECK_EQ(ndx_search_analytics(ix, "common", 6, &so, NULL, &hits, NULL), NDX_OK);
+            CHECK_EQ(ndx_results_count(r), 0);
+            CHECK_EQ(ndx_results_total_stories(r), ndx_results_total_stories(hits));
+            CHECK_EQ(ndx_results_total(r), ndx_results_total(hits));
+            CHECK_EQ(ndx_results_total_copies(r), ndx_results_total_copies(hits));
+            /* stories share copies, but where every article is its own */
+            CHECK(kind == 2 ? ndx_results_total_stories(r) == b->articles
+                            : ndx_results_total_stories(r) < b->articles);
+            check_facet(ndx_results_facet(r, 0), &b->source);
+            check_facet(ndx_results_facet(r, 1), &b->month);
+            /* the top 1 is the first of the full list, the rest summed into other */
+            const ndx_facet *all = ndx_results_facet(r, 0), *one = ndx_results_facet(r, 2);
+            CHECK_EQ(one->nvalues, 1);
+            CHECK_STR(one->values[0].value, all->values[0].value);
+            CHECK_EQ(one->values[0].stories, all->values[0].stories);
+            CHECK_EQ(one->other_values, all->nvalues - 1);
+            uint64_t os = 0, oc = 0;
+            for (size_t i = 1; i < all->nvalues; i++)
+                os += all->values[i].stories, oc += all->values[i].copies;
+            CHECK_EQ(one->other_stories, os);
+            CHECK_EQ(one->other_copies, oc);
+            /* days: consecutive (across 1970-01-01 and 2020-02-29), summing to the weeks */
+            uint64_t copies = 0, stories = 0;
+            for (size_t i = 0; i < ndx_results_bucket_count(r); i++) {
+                const ndx_bucket *k = ndx_results_bucket(r, i);
+                char want[24];
+                ymd(k->start, want, sizeof want, 3);
+                CHECK_STR(k->key, want);
+                if (i)
+                    CHECK_EQ(k->start - ndx_results_bucket(r, i - 1)->start, 86400);
+                copies += k->copies;
+                stories += k->stories;
+                CHECK(k->stories <= k->copies && (k->stories > 0) == (k->copies > 0));
+            }
+            /* a story dated on one day counts once there: every article its own, exactly once */
+            CHECK(kind == 2 ? stories == ndx_results_total_stories(r)
+                            : stories >= ndx_results_total_stories(r));
+            uint64_t weeks = 0;
+            for (int t = 0; t < b->week.n; t++)
+                weeks += b->week.copies[t];
+            CHECK_EQ(copies, weeks);
+            ndx_results_free(r);
+            ndx_results_free(hits);
+        }
+        free(b);
+        ndx_index_close(ix);
+        rmrf(dir);
+    }
 }
 
 TEST(collect_bucket_keys_at_calendar_edges)
