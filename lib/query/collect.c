@@ -111,6 +111,17 @@ int ndx__vtab_intern(struct vtab *t, const char *s, size_t n, uint32_t *out)
     }
 }
 
+int ndx__vtab_find(const struct vtab *t, const char *s, size_t n)
+{
+    for (uint64_t seed = 17;; seed++) {
+        uint64_t k = ndx__map_get(&t->idx, ndx__hash64(s, n, seed) | 1);
+        if (!k)
+            return 0;
+        if (t->n[k - 1] == n && memcmp(t->s[k - 1], s, n) == 0)
+            return 1;
+    }
+}
+
 void ndx__vtab_free(struct vtab *t)
 {
     for (size_t i = 0; i < t->count; i++)

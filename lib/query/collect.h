@@ -18,6 +18,7 @@ struct vtab {
 };
 
 int ndx__vtab_intern(struct vtab *t, const char *s, size_t n, uint32_t *out);
+int ndx__vtab_find(const struct vtab *t, const char *s, size_t n); /* 1: s is in t */
 void ndx__vtab_free(struct vtab *t);
 
 /* ---- records and the collector ------------------------------------------------------------- */

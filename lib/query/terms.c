@@ -5,7 +5,8 @@
  * The matching pass collapses the matches into stories and keeps the best-scoring copy of each
  * (all of them, or the best N); each copy's title and body are analysed as at ingest and every
  * term counts once per story (fg).  Words are the index's terms (stemmed as the index stems), CJK
- * text gives its bigrams; two-word phrases are adjacent words.  Stop words are the archive's own:
+ * text gives its bigrams; two-word phrases are adjacent words of one sentence.  Stop words are
+ * those of the text language's list (stopwords.c) and the archive's own:
  * a word held by more than a quarter of the documents of its language (from the index's `lang:`
  * statistics) is left out, as are numbers, words with digits and one-letter words.  For the
  * candidates most likely to score well, bg (stories of the archive holding the term) is counted
@@ -13,8 +14,9 @@
  * chi-square or mutual information.
  */
 #include "query/alias_expand.h"
-#include "query/eval.h"
+#include "query/collect.h"
 #include "query/progress.h"
+#include "query/stopwords.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -99,11 +101,21 @@ struct cterm {
     uint32_t fg;
     uint32_t last;  /* 1 + the foreground story it was last counted for */
     uint32_t first; /* 1 + the foreground story it was first seen in */
-    uint16_t lang;  /* language of the text it was first seen in */
+    uint16_t lang;  /* language of the text it was first counted in */
+    uint16_t chk;   /* 1 + the language its stop word list was last looked at for, 0: none */
+    int stop;       /* a stop word of that language's list */
     int phrase;
     double est; /* estimated score, to pick the candidates counted exactly */
     uint64_t bg;
     double score;
+};
+
+#define STOP_LANGS 16 /* languages whose stop word lists one request keeps */
+
+struct stoplist {
+    uint16_t lang;
+    int none; /* no list for the language */
+    struct vtab terms;
 };
 
 struct fgstate {
@@ -113,9 +125,18 @@ struct fgstate {
     uint32_t story; /* 1 + the current foreground story */
     uint16_t lang;
     const char *text;
+    const struct ndx_analyzer *an;
+    /* the stop word lists of the languages seen, as the analyzer makes their terms */
+    struct stoplist stops[STOP_LANGS];
+    size_t nstops;
+    const struct stoplist *cur; /* the current text's (NULL: none kept) */
+    /* where the sentences of text start, and the one the current word is in */
+    size_t *sent;
+    size_t nsent, capsent, si;
     /* the previous word, for phrases */
     int have_prev;
     uint32_t prev_pos;
+    size_t prev_sent;
     char prev[72];
     size_t nprev;
     size_t prev_start;
@@ -168,17 +189,11 @@ static char *lower_copy(const char *s, size_t n)
     return p;
 }
 
-/* Count term t (surface text[start, end)) once for the current story. */
-static int count_term(struct fgstate *f, const char *t, size_t n, int phrase, size_t start,
-                      size_t end)
+/* Count term i (surface text[start, end)) once for the current story. */
+static int count_term(struct fgstate *f, size_t i, size_t start, size_t end)
 {
-    size_t i;
-    int created;
-    int rc = term_find(f, t, n, phrase, &i, &created);
-    if (rc)
-        return rc;
     struct cterm *c = &f->t[i];
-    if (created) {
+    if (!c->surface) { /* first counted (a stop word of another language may have made it) */
         c->lang = f->lang;
         c->first = f->story;
         /* collapse runs of white space in the surface of a phrase */
@@ -203,6 +218,50 @@ static int count_term(struct fgstate *f, const char *t, size_t n, int phrase, si
     return NDX_OK;
 }
 
+static int on_stop_term(void *ctx, const char *term, size_t nterm, uint32_t pos, size_t start,
+                        size_t end, unsigned flags)
+{
+    (void)pos, (void)start, (void)end, (void)flags;
+    uint32_t v;
+    return ndx__vtab_intern(ctx, term, nterm, &v);
+}
+
+/* The stop word list of the current text's language, analysed as a text of that language (the
+ * index's terms), into f->cur: made once per request and language, before the text is analysed. */
+static int stoplist_of_text(struct fgstate *f)
+{
+    f->cur = NULL;
+    for (size_t k = 0; k < f->nstops; k++)
+        if (f->stops[k].lang == f->lang) {
+            f->cur = &f->stops[k];
+            return NDX_OK;
+        }
+    if (f->nstops == STOP_LANGS)
+        return NDX_OK; /* more languages than kept: the archive's rule alone */
+    struct stoplist *l = &f->stops[f->nstops++];
+    l->lang = f->lang;
+    ndx__map_init(&l->terms.idx);
+    char code[3];
+    const char *words = ndx__stopwords_of(f->lang, code);
+    l->none = !words;
+    f->cur = l;
+    return words ? ndx__analyze(f->an, words, strlen(words), code, 0, on_stop_term, &l->terms, NULL)
+                 : NDX_OK;
+}
+
+/* Is word i a stop word of the current text's language?  Looked up once per word and language. */
+static int listed(struct fgstate *f, size_t i)
+{
+    struct cterm *c = &f->t[i];
+    if (!f->cur || f->cur->none)
+        return 0;
+    if (c->chk != f->lang + 1u) {
+        c->chk = (uint16_t)(f->lang + 1u);
+        c->stop = ndx__vtab_find(&f->cur->terms, c->term, c->nterm);
+    }
+    return c->stop;
+}
+
 /* Any ASCII digit ("42m", "3g"): not a word worth reporting. */
 static int memchr_digit(const char *t, size_t n)
 {
@@ -222,22 +281,35 @@ static int fg_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size_
         f->have_prev = 0;
         return 0;
     }
-    if ((f->rc = count_term(f, term, nterm, 0, start, end)))
+    size_t i;
+    int created;
+    if ((f->rc = term_find(f, term, nterm, 0, &i, &created)))
+        return f->rc;
+    if (listed(f, i)) { /* a stop word: neither a term nor half a phrase */
+        f->have_prev = 0;
+        return 0;
+    }
+    if ((f->rc = count_term(f, i, start, end)))
         return f->rc;
     if (flags & NDX_TOK_CJK_BI) {
         f->have_prev = 0;
         return 0;
     }
-    if (f->have_prev && f->prev_pos + 1 == pos) {
+    while (f->si + 1 < f->nsent && f->sent[f->si + 1] <= start)
+        f->si++;
+    /* a phrase: two adjacent words of one sentence */
+    if (f->have_prev && f->prev_pos + 1 == pos && f->prev_sent == f->si) {
         char both[140];
         memcpy(both, f->prev, f->nprev);
         both[f->nprev] = 0;
         memcpy(both + f->nprev + 1, term, nterm);
-        if ((f->rc = count_term(f, both, f->nprev + 1 + nterm, 1, f->prev_start, end)))
+        if ((f->rc = term_find(f, both, f->nprev + 1 + nterm, 1, &i, &created)) ||
+            (f->rc = count_term(f, i, f->prev_start, end)))
             return f->rc;
     }
     f->have_prev = 1;
     f->prev_pos = pos;
+    f->prev_sent = f->si;
     memcpy(f->prev, term, nterm);
     f->nprev = nterm;
     f->prev_start = start;
@@ -386,6 +458,35 @@ static void fg_free(struct fgstate *f)
     }
     ndx_free(f->t);
     ndx__map_free(&f->idx);
+    for (size_t k = 0; k < f->nstops; k++)
+        ndx__vtab_free(&f->stops[k].terms);
+    ndx_free(f->sent);
+}
+
+static int on_sentence(void *ctx, size_t start, size_t end)
+{
+    (void)end;
+    struct fgstate *f = ctx;
+    if (ndx__grow(&f->sent, &f->capsent, f->nsent + 1, sizeof *f->sent, 64))
+        return NDX_ENOMEM;
+    f->sent[f->nsent++] = start;
+    return 0;
+}
+
+/* Analyse one text of the current story into f, its sentences found first (phrases stay inside
+ * one). */
+static int fg_text(struct fgstate *f, const char *text, size_t n, const char *lang)
+{
+    f->text = text ? text : "";
+    f->have_prev = 0;
+    f->nsent = 0;
+    f->si = 0;
+    int rc = stoplist_of_text(f);
+    if (!rc)
+        rc = ndx__sentences(f->text, text ? n : 0, on_sentence, f);
+    if (!rc)
+        rc = ndx__analyze(f->an, f->text, text ? n : 0, lang, 0, fg_tok, f, NULL);
+    return rc ? rc : f->rc;
 }
 
 /* One request's foreground: the query parsed and run, each kept story's best copy analysed into
@@ -486,6 +587,7 @@ static int fg_run(ndx_index *ix, const char *query, size_t nquery, const ndx_ter
     struct fgstate *f = &r->f;
     struct ndx_analyzer an = S->an;
     an.stem = S->v.stem;
+    f->an = &an;
     ndx__progress_span(ix, 0.1, 0.95);
     for (size_t i = 0; i < S->ncands && !rc; i++) {
         ndx__progress_step(ix, i, S->ncands);
@@ -500,15 +602,9 @@ static int fg_run(ndx_index *ix, const char *query, size_t nquery, const ndx_ter
         char lang[3] = {a.lang[0], a.nlang > 1 ? a.lang[1] : 0, 0};
         f->story = (uint32_t)i + 1;
         f->lang = seg->col.lang[c->doc];
-        f->text = a.title ? a.title : "";
-        f->have_prev = 0;
-        rc = ndx__analyze(&an, f->text, a.ntitle, lang, 0, fg_tok, f, NULL);
-        f->text = a.body ? a.body : "";
-        f->have_prev = 0;
+        rc = fg_text(f, a.title, a.ntitle, lang);
         if (!rc)
-            rc = ndx__analyze(&an, f->text, a.nbody, lang, 0, fg_tok, f, NULL);
-        if (!rc)
-            rc = f->rc;
+            rc = fg_text(f, a.body, a.nbody, lang);
     }
     r->F = S->ncands;
     if (!rc)
@@ -646,6 +742,8 @@ int ndx_shard_terms_foreground(ndx_index *ix, const char *query, size_t nquery,
         rc = NDX_ENOMEM;
     for (size_t i = 0; i < r.f.n && !rc; i++) {
         const struct cterm *c = &r.f.t[i];
+        if (!c->fg) /* a stop word wherever it was seen */
+            continue;
         const char *w2 = c->phrase ? c->term + strlen(c->term) + 1 : NULL;
         json_t *t =
             json_pack("[soIos#f]", c->term, w2 ? json_string(w2) : json_null(), (json_int_t)c->fg,
