@@ -4,7 +4,7 @@
  * date (published before updated), authors, and the full text (content:encoded, Atom content,
  * content_html / content_text) or else the summary / description with NDX_ART_SUMMARY.  HTML
  * content is turned into paragraphs by ndx__html_to_text (libxml2's HTML parser, SAX, no tree).
- * The source is the host of the feed's own link, else the feed title.
+ * The source is the source name of the feed's own link (util/url.c), else the feed title.
  *
  * Safety: XML is parsed with RECOVER and NONET, without entity substitution (NOENT), DTD loading
  * or XML_PARSE_HUGE, so libxml2's depth (256) and entity amplification limits apply; entity
@@ -145,9 +145,8 @@ int ndx__feed_is_jsonfeed(void *rootp)
 struct h2t {
     struct ndx_buf *out;
     int *rc;
-    int skip;     /* depth inside script/style/... */
-    int space;    /* a space is pending */
-    size_t steps; /* SAX events, bounded */
+    int skip;  /* depth inside script/style/... */
+    int space; /* a space is pending */
 };
 
 static const char *const block_tags[] = {
@@ -240,7 +239,7 @@ void ndx__html_to_text(const char *p, size_t n, struct ndx_buf *out, int *rc)
         return;
     struct ndx_buf raw;
     ndx__buf_init(&raw, 0);
-    struct h2t h = {&raw, rc, 0, 0, 0};
+    struct h2t h = {&raw, rc, 0, 0};
     htmlSAXHandler sax;
     memset(&sax, 0, sizeof sax);
     sax.startElement = h2t_start;
@@ -372,7 +371,7 @@ static void xhtml_text(const xmlNode *n, struct ndx_buf *out, int *rc)
 {
     struct ndx_buf raw;
     ndx__buf_init(&raw, 0);
-    struct h2t h = {&raw, rc, 0, 0, 0};
+    struct h2t h = {&raw, rc, 0, 0};
     const xmlNode *k = n->children;
     while (k && !*rc) {
         int down = 0;
