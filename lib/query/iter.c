@@ -73,15 +73,38 @@ static int ts_positions(struct termset *t)
     return ts_positions_upto(t, UINT32_MAX);
 }
 
+/* ndx__pl_advance, the step inside the current block inlined (most advances stay in it). */
+static inline uint32_t pl_advance_to(struct ndx_pl *pl, uint32_t target)
+{
+    if (pl->doc != NDX_DOC_END && pl->block != UINT32_MAX && pl->n &&
+        pl->docs[pl->n - 1] >= target) {
+        uint32_t i = pl->i;
+        while (pl->docs[i] < target)
+            i++;
+        pl->i = i;
+        return pl->doc = pl->docs[i];
+    }
+    return ndx__pl_advance(pl, target);
+}
+
 static uint32_t ts_advance(struct it *it, uint32_t target)
 {
     struct termset *t = (struct termset *)it;
+    if (t->npl == 1 && t->field == NDX_F_ANY) { /* one word over title and body */
+        struct ndx_pl *pl = &t->pls[0];
+        uint32_t d = pl->doc < target ? pl_advance_to(pl, target) : pl->doc;
+        if (pl->corrupt)
+            ndx__eval_fail(t->sc->S, NDX_ECORRUPT, t->sc->seg);
+        t->base.doc = d;
+        t->wf = d != NDX_DOC_END && !t->no_wf && !t->sc->S->no_scores ? ndx__pl_wf(pl) : 0;
+        return d;
+    }
     for (;;) {
         uint32_t m = NDX_DOC_END;
         for (size_t i = 0; i < t->npl; i++) {
             struct ndx_pl *pl = &t->pls[i];
             if (pl->doc < target)
-                ndx__pl_advance(pl, target);
+                pl_advance_to(pl, target);
             if (pl->corrupt)
                 ndx__eval_fail(t->sc->S, NDX_ECORRUPT, t->sc->seg);
             if (pl->doc < m)

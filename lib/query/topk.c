@@ -362,6 +362,74 @@ out:
 }
 
 /*
+ * The number of live documents of one segment matching root, a word or an OR of words (prunable),
+ * counted in a bitmap of the segment's documents: every postings list is walked block by block
+ * and its documents marked, then the marks not deleted counted.  NDX_ENOTFOUND when the lists are
+ * too short for the bitmap to pay (fewer postings than a 64th of the documents): the caller
+ * iterates then.
+ */
+static int or_count_segment(struct segctx *sc, const struct cnode *root, uint64_t *count)
+{
+    struct search *S = sc->S;
+    const struct ndx_seg *seg = sc->seg;
+    size_t n = prunable_leaf(root) ? 1 : root->nkids;
+    uint64_t postings = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct leaf *l = (prunable_leaf(root) ? root : root->kids[i])->leaf;
+        const struct slot *s = &l->slots[0];
+        for (size_t k = 0; k < s->nterms; k++) {
+            struct ndx_terminfo ti;
+            if (l->kind == NDX_Q_PREFIX)
+                postings += seg->ndocs; /* counted only when walked */
+            else if (ndx__term_lookup(S, seg, s->terms[k], strlen(s->terms[k]), &ti) == NDX_OK)
+                postings += ti.df;
+        }
+    }
+    if (postings * 64 < seg->ndocs)
+        return NDX_ENOTFOUND;
+    size_t words = ((size_t)seg->ndocs + 63) / 64;
+    uint64_t *bits = ndx_calloc(words ? words : 1, sizeof *bits);
+    if (!bits)
+        return NDX_ENOMEM;
+    for (size_t i = 0; i < n && !S->rc && !S->partial; i++) {
+        const struct leaf *l = (prunable_leaf(root) ? root : root->kids[i])->leaf;
+        struct termset *t =
+            ndx__termset_new(sc, &l->slots[0], l->kind == NDX_Q_PREFIX, NDX_F_ANY, l->idf);
+        if (!t)
+            break;
+        for (size_t k = 0; k < t->npl && !ndx__out_of_time(S); k++) {
+            struct ndx_pl *pl = &t->pls[k];
+            while (pl->doc != NDX_DOC_END && !ndx__out_of_time(S)) {
+                for (uint32_t j = pl->i; j < pl->n; j++)
+                    bits[pl->docs[j] >> 6] |= (uint64_t)1 << (pl->docs[j] & 63);
+                pl->i = pl->n - 1; /* the block's last doc: the next one starts the next block */
+                pl->doc = pl->docs[pl->i];
+                ndx__pl_next(pl);
+            }
+            if (pl->corrupt)
+                ndx__eval_fail(S, NDX_ECORRUPT, seg);
+        }
+        ndx__termset_free(t);
+    }
+    uint64_t c = 0;
+    const uint8_t *del = sc->ref->ndel ? sc->ref->del : NULL;
+    size_t dbytes = ((size_t)seg->ndocs + 7) / 8;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t x = bits[w];
+        if (del && x) {
+            uint64_t d = 0; /* deletion bits of docs 64w.. (byte d>>3, bit d&7) */
+            for (size_t b = 0; b < 8 && w * 8 + b < dbytes; b++)
+                d |= (uint64_t)del[w * 8 + b] << (8 * b);
+            x &= ~d;
+        }
+        c += (uint64_t)__builtin_popcountll(x);
+    }
+    ndx_free(bits);
+    *count = c;
+    return NDX_OK;
+}
+
+/*
  * The distinct stories of the matches, when only their number is needed: a bitmap over the ids
  * up to the view's largest article id when the matches are expected to be many (a story id is the
  * id of one of its articles), a hash set otherwise and for any id beyond the bitmap.
@@ -477,6 +545,22 @@ int ndx__execute(struct search *S, struct cnode *root, const struct run_opts *ro
             }
         }
         S->no_scores = !scoring; /* the term sets skip their frequencies */
+        if (!scoring && !stories && !has_from && !has_to && !ro && !S->coll && prunable(root)) {
+            uint64_t c = 0;
+            int cr = or_count_segment(&sc, root, &c);
+            S->no_scores = 0;
+            if (cr == NDX_OK) {
+                total += c;
+                if ((rc = ndx__eval_status(S)))
+                    break;
+                continue;
+            }
+            if (cr != NDX_ENOTFOUND) {
+                rc = cr;
+                break;
+            }
+            S->no_scores = 1;
+        }
         struct it *it = ndx__build_it(&sc, root);
         if (!it) {
             rc = ndx__eval_status(S);
