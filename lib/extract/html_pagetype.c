@@ -210,7 +210,9 @@ int ndx__html_page_type(const struct ndx_page_features *f)
     bool teasers = (uint64_t)f->teaser_chars * 2 >= total ||
                    ((uint64_t)f->links * 2 >= total && f->title_links >= 8 && f->longest < 300 &&
                     f->paras <= 3);
-    if ((teasers && !text) || (list_schema && !art_schema && f->paras <= 3))
+    /* five or more <article> elements (cards, each a teaser of its own) and little running text */
+    bool cards = f->articles >= 5 && f->paras <= 5;
+    if (((teasers || cards) && !text) || (list_schema && !art_schema && f->paras <= 3))
         return NDX_PAGE_LISTING;
     /* said to be an article (schema.org, og:type, or a slug or a date in the URL, a weak sign)
      * and holding paragraphs; or mostly paragraphs of running text */
@@ -232,6 +234,10 @@ bool ndx__html_page_content_wanted(int page_type, const struct ndx_page_features
      * text is spread over blocks the article rules do not join (a service page of sections, a
      * shop's description beside its items) */
     if (f->total >= 500 && (uint64_t)f->body * 4 < total && (uint64_t)f->links * 10 < total * 3)
+        return true;
+    /* ... or under 40 % of a page that is mostly paragraphs of running text, with few links */
+    if (f->total >= 500 && (uint64_t)f->body * 10 < total * 4 && (uint64_t)f->links * 10 < total &&
+        (uint64_t)f->para_chars * 2 >= total)
         return true;
     /* a product or a collection said so by schema.org or og:type, whose text the article
      * container holds only in part (descriptions, specifications, the items) */

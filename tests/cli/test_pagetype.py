@@ -176,3 +176,39 @@ def test_text_spread_over_sections_is_all_extracted(nd, tmp_path):
         assert text in o["text"]
     assert "About us" not in o["text"]
     assert "Contact" not in o["text"] and "Sport" not in o["text"]
+
+
+SUMMARIES = [
+    "The council meets on Tuesday to decide on the repairs, and the ferry operator has promised "
+    "two more boats for the crossing.",
+    "Fares on every crossing go up by a tenth, the first rise in four years, the operator said on "
+    "Monday, blaming the price of fuel.",
+    "The new line will run every ten minutes from the station to the terminal, with six stops on "
+    "the way and a depot by the river.",
+    "Every pupil in the city will get a free lunch from the autumn term, the education office "
+    "said, paid for by the regional budget.",
+    "Snow ploughs worked through the night but two passes stay closed until the wind drops "
+    "again, the road authority said today.",
+    "The building work took two years and cost twice the first estimate, but readers queued in "
+    "the rain to see the new reading room.",
+]
+
+# A section front of cards, each an <article> with its headline linked and a summary longer than
+# the headline (so that no card is mostly link text).
+CARDS = (
+    '<!doctype html><html><head><title>City | Daily Planet</title></head><body>' + NAV +
+    '<main><h1>City</h1><div class="grid">' +
+    "".join('<article class="card"><h2><a href="/n/%d">%s</a></h2><p>%s</p></article>'
+            % (i, HEADS[i], s) for i, s in enumerate(SUMMARIES)) +
+    '</div></main></body></html>')
+
+
+def test_page_of_article_cards_is_a_listing(nd, tmp_path):
+    o = extract_json(nd, write(tmp_path, "cards.html", CARDS))
+    assert o["page_type"] == "listing"
+    # its text is the cards: headlines and summaries
+    for h, s in zip(HEADS, SUMMARIES):
+        assert h + "\n" in o["text"]
+        assert s in o["text"]
+    # an article of several paragraphs with a box of teasers stays an article
+    assert extract_json(nd, write(tmp_path, "bridge.html", ARTICLE))["page_type"] == "article"

@@ -231,6 +231,29 @@ TEST(pagetype_rules_on_features)
     /* schema.org says CollectionPage and there is little running text: a listing */
     f.schema = S_LIST;
     CHECK_EQ(ndx__html_page_type(&f), NDX_PAGE_LISTING);
+    /* five <article> cards around a container that is not an article's text, and little
+     * running text: a listing */
+    memset(&f, 0, sizeof f);
+    f.total = 1500;
+    f.links = 300;
+    f.body = 1000;
+    f.top = 1200;
+    f.top_links = 300;
+    f.longest = 130;
+    f.articles = 5;
+    CHECK_EQ(ndx__html_page_type(&f), NDX_PAGE_LISTING);
+    f.articles = 4;
+    CHECK(ndx__html_page_type(&f) != NDX_PAGE_LISTING);
+    /* ... not when the container holds an article's text (few links, running text) */
+    f.articles = 8;
+    f.top_links = 100;
+    CHECK(ndx__html_page_type(&f) != NDX_PAGE_LISTING);
+    /* ... nor with six paragraphs of running text */
+    f.top_links = 300;
+    f.paras = 6;
+    CHECK(ndx__html_page_type(&f) != NDX_PAGE_LISTING);
+    f.paras = 0;
+    CHECK_EQ(ndx__html_page_type(&f), NDX_PAGE_LISTING);
     /* schema.org says Product: not an article, whatever the paragraphs */
     memset(&f, 0, sizeof f);
     f.total = 4000;
@@ -278,6 +301,19 @@ TEST(pagetype_small_article_container_on_features)
     /* a news page framed by columns of links (30 % of its text or more): the article text */
     f.body = 900;
     f.links = 1200;
+    CHECK(!ndx__html_page_content_wanted(NDX_PAGE_ARTICLE, &f));
+    /* under 40 % of a page that is mostly paragraphs of running text with few links (a forum
+     * thread whose posts sit in boxes of their own): the main content */
+    f.body = 1400;
+    f.links = 300;
+    CHECK(ndx__html_page_content_wanted(NDX_PAGE_ARTICLE, &f));
+    f.para_chars = 1800;
+    CHECK(!ndx__html_page_content_wanted(NDX_PAGE_ARTICLE, &f));
+    f.para_chars = 2800;
+    f.links = 500;
+    CHECK(!ndx__html_page_content_wanted(NDX_PAGE_ARTICLE, &f));
+    f.links = 300;
+    f.body = 1700;
     CHECK(!ndx__html_page_content_wanted(NDX_PAGE_ARTICLE, &f));
     /* tiny pages are left alone */
     memset(&f, 0, sizeof f);
