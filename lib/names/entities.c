@@ -290,7 +290,8 @@ static bool apposition_after(const struct ectx *c, size_t b)
         unsigned w = wf(c, j);
         if ((w & LW_ROLE) && is_lower(c, j))
             return true;
-        if (w & LW_REPORT)
+        /* ", signed as a solo artist": a clause, not a noun phrase naming the person */
+        if ((w & LW_REPORT) || ((w & LW_STOP) && !(w & LW_DET)))
             return false;
     }
     return false;
@@ -678,6 +679,11 @@ static void process_run(struct ectx *c, size_t a, size_t b)
             }
         if (x < b) {
             size_t y = x + 1;
+            /* "Mayor of Brampton", "President of the Republic": the title's domain, no person */
+            size_t of = y;
+            while (of < b && is_lower(c, of) && (wf(c, of) & LW_OFCONN))
+                of++;
+            bool domain = of > y && tok_is(c, y, "of") && of < b && !(wf(c, of) & LW_PORTFOLIO);
             while (y < b && (wf(c, y) & (LW_PORTFOLIO | LW_TITLEMOD | LW_TITLE | LW_OFCONN)))
                 y++;
             while (y < b && !is_cap(c, y))
@@ -688,7 +694,7 @@ static void process_run(struct ectx *c, size_t a, size_t b)
             if (h > a)
                 classify(c, a, h, 0);
             if (y < b)
-                classify(c, y, b, STRONG);
+                classify(c, y, b, domain && y == of ? 0 : STRONG);
             return;
         }
         /* a run made only of title words ("Prime Minister") names nobody */

@@ -139,6 +139,10 @@ TEST(entities_initials_directions_and_abbreviations)
               "ORG:Orvik S.A. | ORG:Brenlow Publishing");
     CHECK_STR(ents(&g, "The team trained at the Varnholm Skating Rink all winter."),
               "LOC:Varnholm Skating Rink");
+    /* a title's domain after "of" is no person; a clause after a comma is no apposition */
+    CHECK_STR(ents(&g, "The Mayor of Toronto opened it."), "LOC:Toronto");
+    CHECK_STR(ents(&g, "She is a singer from Liverpool, signed as a solo artist to a label."),
+              "LOC:Liverpool");
 }
 
 TEST(entities_runs_are_bounded)
