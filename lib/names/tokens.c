@@ -94,17 +94,16 @@ static const unsigned char k_ascii_alnum[256] = {
 static size_t scan_word(const char *text, size_t n, size_t i, unsigned *flags, bool *poss)
 {
     size_t j = i;
+    /* the non-ASCII letters are counted as they come; the ASCII ones at the end, and only for
+     * a word that does not start with a lower-case letter (no other can be all capitals or an
+     * initial), so that the loop over a word's ASCII letters does nothing but find its end */
     int letters = 0, uppers = 0, lowers = 0, dots = 0;
     bool cjk = false;
     *poss = false;
     while (j < n) {
         if (!cjk) { /* ASCII letters and digits: one table look-up a byte */
-            unsigned k;
-            while (j < n && (k = k_ascii_alnum[(unsigned char)text[j]]) != 0) {
-                lowers += k & A_LOWER;
-                uppers += (k & A_UPPER) >> 1;
+            while (j < n && k_ascii_alnum[(unsigned char)text[j]])
                 j++;
-            }
             if (j >= n)
                 break;
         }
@@ -181,13 +180,21 @@ static size_t scan_word(const char *text, size_t n, size_t i, unsigned *flags, b
         }
         break;
     }
-    letters += lowers + uppers; /* the cased letters; letters held the uncased ones */
     unsigned f = 0;
     if (cjk) {
         *flags = 0;
         return j;
     }
     unsigned char b0 = (unsigned char)text[i];
+    if (k_ascii_alnum[b0] != A_LOWER)
+        for (size_t k = i; k < j; k++) {
+            unsigned a = k_ascii_alnum[(unsigned char)text[k]];
+            lowers += a & A_LOWER;
+            uppers += (a & A_UPPER) >> 1;
+        }
+    else
+        lowers++;               /* the first letter: enough to rule both out */
+    letters += lowers + uppers; /* the cased letters; letters held the uncased ones */
     if (b0 < 0x80) {
         f |= b0 >= 'A' && b0 <= 'Z' ? NTF_CAP : b0 >= 'a' && b0 <= 'z' ? NTF_LOWER : NTF_DIGIT;
     } else {
