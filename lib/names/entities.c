@@ -523,7 +523,8 @@ static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
         if ((w & LW_NEVER) && ntok == 1)
             return;
         /* "A Beautiful Lie", "F-86 Sabre", "North Korean": titles of works, models, adjectives */
-        if ((is_cap(c, i) && (w & LW_STOP)) || (c->t[i].f & NTF_DIGIT) || (nw & LN_DEMONYM) ||
+        if ((is_cap(c, i) && (w & LW_STOP) && !(c->t[i].f & NTF_INITIAL)) ||
+            (c->t[i].f & NTF_DIGIT) || (nw & LN_DEMONYM) ||
             strpbrk_n(c->text + c->t[i].s, c->t[i].e - c->t[i].s, "0123456789"))
             not_name = true;
     }
@@ -677,6 +678,11 @@ static void process_run(struct ectx *c, size_t a, size_t b)
                 x = i;
                 break;
             }
+        /* "Damian King", "Carole King": a given name and a title word ending the run is a
+         * surname, not a title that names nobody */
+        if (x == b - 1 && x > a && !(wf(c, x - 1) & (LW_TITLE | LW_TITLEMOD)) &&
+            (nf1(c, a) & LN_PROPER) && !(nf1(c, a) & (LN_PLACE | LN_DEMONYM)) && b - a <= 3)
+            x = b;
         if (x < b) {
             size_t y = x + 1;
             /* "Mayor of Brampton", "President of the Republic": the title's domain, no person */
@@ -767,6 +773,12 @@ static void scan_window(struct ectx *c)
             if (is_lower(c, j) && (wf(c, j) & LW_CONN) && is_cap(c, j + 1) &&
                 !(wf(c, j + 1) & LW_NEVER)) {
                 j++;
+                continue;
+            }
+            /* two particles: "Joaquin de la Pezuela", "Rogier van der Weyden" */
+            if (is_lower(c, j) && (wf(c, j) & LW_CONN) && is_lower(c, j + 1) &&
+                (wf(c, j + 1) & LW_CONN) && is_cap(c, j + 2) && !(wf(c, j + 2) & LW_NEVER)) {
+                j += 2;
                 continue;
             }
             if (is_lower(c, j) && of_joins(c, last, j)) {

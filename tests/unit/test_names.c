@@ -143,6 +143,10 @@ TEST(entities_initials_directions_and_abbreviations)
     CHECK_STR(ents(&g, "The Mayor of Toronto opened it."), "LOC:Toronto");
     CHECK_STR(ents(&g, "She is a singer from Liverpool, signed as a solo artist to a label."),
               "LOC:Liverpool");
+    /* "A." is an initial, not the article; two particles; a title word as a surname */
+    CHECK_STR(ents(&g, "Guests included Richard A. Tessby and Joaquin de la Varnholm."),
+              "PER:Richard A. Tessby | PER:Joaquin de la Varnholm");
+    CHECK_STR(ents(&g, "He lost the final to Damian King."), "PER:Damian King");
 }
 
 TEST(entities_runs_are_bounded)
