@@ -82,7 +82,10 @@ void print_json(json_t *j);
 double now_s(void);
 /* A non-negative decimal number; -1 when s is not one. */
 int parse_size(const char *s, unsigned long long *out);
-/* A date option (--from/--to); end_of_day moves a bare YYYY-MM-DD to 23:59:59. */
+/* A date bound of n bytes: any date ndx_parse_date reads, or a bare YYYY or YYYY-MM (its start;
+ * with end, its last second); with end a bare YYYY-MM-DD is moved to 23:59:59.  0 or -1. */
+int date_bound(const char *s, size_t n, int end, int64_t *out);
+/* A date option (--from/--to): date_bound with end = end_of_day. */
 int parse_date_opt(const char *s, int64_t *out, int end_of_day);
 /* Move known options before a "--" so that query words starting with '-' reach the query. */
 char **split_query_args(int argc, char **argv, const char *const *valued, const char *const *flags,

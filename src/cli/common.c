@@ -305,13 +305,37 @@ int parse_size(const char *s, unsigned long long *out)
     return 0;
 }
 
-int parse_date_opt(const char *s, int64_t *out, int end_of_day)
+int date_bound(const char *s, size_t n, int end, int64_t *out)
 {
-    if (ndx_parse_date(s, strlen(s), out) != NDX_OK)
+    int y = 0, m = 0, k = 0;
+    char buf[32];
+    /* a bare year or year-month, as date:1987 reads it: its first second, or with end its last */
+    if ((n == 4 || (n == 7 && s[4] == '-')) && sscanf(s, "%4d%n", &y, &k) == 1 && k == 4 &&
+        (n == 4 || (sscanf(s + 5, "%2d%n", &m, &k) == 1 && k == 2 && m >= 1 && m <= 12))) {
+        int ny = y, nm = m ? m : 1;
+        if (end) { /* the start of the next year or month, less one second */
+            if (m == 0 || m == 12)
+                ny++, nm = 1;
+            else
+                nm++;
+        }
+        snprintf(buf, sizeof buf, "%04d-%02d-01", ny, nm);
+        if (ndx_parse_date(buf, strlen(buf), out) != NDX_OK)
+            return -1;
+        if (end)
+            *out -= 1;
+        return 0;
+    }
+    if (ndx_parse_date(s, n, out) != NDX_OK)
         return -1;
-    if (end_of_day && strlen(s) == 10)
+    if (end && n == 10)
         *out += 86399;
     return 0;
+}
+
+int parse_date_opt(const char *s, int64_t *out, int end_of_day)
+{
+    return date_bound(s, strlen(s), end_of_day, out);
 }
 
 /*
@@ -465,11 +489,11 @@ int query_cmd_parse(struct query_cmd *q, int argc, char **argv)
             break;
         case QOPT_FROM:
             if (parse_date_opt(optarg, &q->from, 0))
-                die_usage(q->name, "--from takes a date such as 2019-03-01");
+                die_usage(q->name, "--from takes a date such as 2019-03-01, 2019-03 or 2019");
             break;
         case QOPT_TO:
             if (parse_date_opt(optarg, &q->to, 1))
-                die_usage(q->name, "--to takes a date such as 2019-06-30");
+                die_usage(q->name, "--to takes a date such as 2019-06-30, 2019-06 or 2019");
             break;
         case 'j':
             q->json = 1;

@@ -78,23 +78,21 @@ static int date_arg(struct MHD_Connection *c, const char *name, int end_of_day, 
     const char *v = srv_arg(c, name, &n);
     if (!v || n == 0)
         return 0;
-    if (n > 64 || ndx_parse_date(v, n, out) != NDX_OK)
+    if (n > 64 || date_bound(v, n, end_of_day, out))
         return -1;
-    if (end_of_day && n == 10)
-        *out += 86399;
     return 1;
 }
 
 int api_date_args(struct MHD_Connection *c, int64_t *from, int64_t *to, srv_result *ret)
 {
     if (date_arg(c, "from", 0, from) < 0) {
-        *ret =
-            srv_send_error(c, MHD_HTTP_BAD_REQUEST, "from must be a date such as 2019-03-01", NULL);
+        *ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST,
+                              "from must be a date such as 2019-03-01, 2019-03 or 2019", NULL);
         return -1;
     }
     if (date_arg(c, "to", 1, to) < 0) {
-        *ret =
-            srv_send_error(c, MHD_HTTP_BAD_REQUEST, "to must be a date such as 2019-06-30", NULL);
+        *ret = srv_send_error(c, MHD_HTTP_BAD_REQUEST,
+                              "to must be a date such as 2019-06-30, 2019-06 or 2019", NULL);
         return -1;
     }
     return 0;

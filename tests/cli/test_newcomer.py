@@ -69,3 +69,25 @@ def test_summary_reasons_do_not_say_skipped_twice(nd, tmp_path):
     assert "  skipped 1: binary file\n" in err, err
     rc, out, err = nd("ingest", "--index", tmp_path / "ix", "--json", tmp_path / "bin.dat")
     assert json.loads(out)["skipped_reasons"] == {"binary file": 1}
+
+
+@pytest.mark.skipif(not REUTERS.is_dir(), reason="shared corpora not present")
+def test_from_and_to_take_a_bare_year_or_month_as_date_does(nd, tmp_path):
+    ix = tmp_path / "ix"
+    nd.ingest(ix, REUTERS / "reut2-000.sgm", REUTERS / "reut2-001.sgm")
+
+    def stories(*args):
+        rc, out, err = nd("search", "--index", ix, "--json", "--limit", "0", *args)
+        assert rc == 0, err
+        return json.loads(out)["total_stories"]
+
+    march = stories("oil date:1987-03")
+    assert march > 0
+    assert stories("oil", "--from", "1987-03", "--to", "1987-03") == march
+    assert stories("oil", "--from", "1987-03-01", "--to", "1987-03-31") == march
+    assert stories("oil", "--from", "1987", "--to", "1987") == stories("oil date:1987")
+    rc, out, err = nd("search", "--index", ix, "oil", "--from", "1987-13")
+    assert rc == 2 and "--from takes a date such as 2019-03-01, 2019-03 or 2019" in err
+    rc, out, err = nd("timeline", "--index", ix, "--json", "oil", "--from", "1987-03", "--to",
+                      "1987-03")
+    assert rc == 0 and json.loads(out)["series"][0]["total_stories"] == march

@@ -79,3 +79,17 @@ def test_unknown_parameter_is_named(server, url, bad, near):
 def test_unknown_parameter_of_a_path_with_few(server, url):
     j = server.json(url, expect=400)
     assert j["error"].startswith("unknown parameter '"), j
+
+
+def test_from_and_to_take_a_bare_year_or_month(server):
+    hits = server.json("/api/search?q=strike&limit=50&sort=date")["hits"]
+    dated = [h["date"] for h in hits if h["date"]]
+    assert dated
+    year, month = dated[0][:4], dated[0][:7]
+    for span, q in ((year, f"strike%20date:{year}"), (month, f"strike%20date:{month}")):
+        want = server.json(f"/api/search?q={q}&limit=0")["total"]
+        assert want > 0
+        got = server.json(f"/api/search?q=strike&limit=0&from={span}&to={span}")["total"]
+        assert got == want, (span, got, want)
+    j = server.json("/api/search?q=strike&from=1900-13", expect=400)
+    assert j["error"] == "from must be a date such as 2019-03-01, 2019-03 or 2019", j
