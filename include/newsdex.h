@@ -147,6 +147,13 @@ NDX_API int ndx_index_set_memory_limit(ndx_index *ix, size_t bytes);
  */
 NDX_API int ndx_index_set_threads(ndx_index *ix, unsigned n);
 /**
+ * After ndx_index_set_threads(ix, n > 1): the next article an analysis thread failed on (out of
+ * memory, too big).  ndx_index_add had accepted it; it was left out of the index, as if deleted,
+ * when its segment was written (by ndx_index_commit or the memory limit), and the other articles
+ * went on.  Returns 1 with its id and error code (NDX_E*), 0 when there is none left to report.
+ */
+NDX_API int ndx_index_next_failure(ndx_index *ix, uint64_t *id, int *error);
+/**
  * Set the budget in bytes of the handle's cache of decompressed stored text (default 32 MiB for
  * read handles, 0 for writers; 0 turns it off).  Articles read again (result lists, article pages,
  * related stories) then skip decompression.  Drops what the cache held.

@@ -70,7 +70,8 @@ static void *worker(void *arg)
         p->n--;
         p->busy++;
         pthread_mutex_unlock(&p->mu);
-        /* a failure stays in the worker's builder and is reported by ndx__pool_finish */
+        /* a failed article is recorded in the worker's builder (ndx__pool_failures); a failure
+         * that is not the article's stays there and fails the flush */
         (void)ndx__builder_analyze(p->bld[i], j.doc, &j.a, j.lang);
         ndx_free(j.buf);
         pthread_mutex_lock(&p->mu);
@@ -231,6 +232,19 @@ static void run_tasks(void *ctx, ndx_task_fn fn, void *arg, size_t n)
         pthread_cond_wait(&p->done, &p->mu);
     p->ntasks = p->next_task = p->tasks_done = 0;
     pthread_mutex_unlock(&p->mu);
+}
+
+int ndx__pool_failures(struct ndx_pool *p, int (*fn)(void *ctx, uint32_t doc, int error), void *ctx)
+{
+    wait_idle(p);
+    for (size_t i = 0; i < p->nthreads; i++) {
+        uint32_t doc;
+        int err, rc;
+        for (size_t k = 0; k < ndx__builder_failures(p->bld[i], k, &doc, &err); k++)
+            if ((rc = fn(ctx, doc, err)))
+                return rc;
+    }
+    return NDX_OK;
 }
 
 int ndx__pool_flush(struct ndx_pool *p, struct ndx_builder *b, const char *dir, const char *name,

@@ -63,6 +63,8 @@ struct ndx_builder {
      * each document analysed, in increasing document order */
     struct ndx_buf doclens;
     uint32_t nanalysed;
+    /* the documents whose analysis failed (ndx__builder_analyze): u32 doc, u32 error code */
+    struct ndx_buf failed;
     /* copies lists set on buffered documents (struct copies_ov), written at the flush */
     struct ndx_buf ov, ov_bytes;
     /* sources dictionary */

@@ -170,6 +170,7 @@ void ndx_index_close(ndx_index *ix)
     ndx__aliases_free(ix->xaliases);
     ndx__dcache_free(&ix->dc);
     ndx__pool_free(ix->pool);
+    ndx__buf_free(&ix->failed);
     ndx__builder_free(ix->bld);
     ndx_free(ix->bld_del);
     ndx__map_free(&ix->url_map);
@@ -195,6 +196,8 @@ int ndx_index_set_memory_limit(ndx_index *ix, size_t bytes)
     return NDX_OK;
 }
 
+static int take_failures(ndx_index *ix);
+
 int ndx_index_set_threads(ndx_index *ix, unsigned n)
 {
     if (!ix->bld)
@@ -205,7 +208,9 @@ int ndx_index_set_threads(ndx_index *ix, unsigned n)
     }
     if (n > 64)
         return ndx__index_fail(ix, NDX_EINVAL, "at most 64 threads");
-    int rc = ix->pool ? ndx__pool_finish(ix->pool, ix->bld) : NDX_OK;
+    int rc = ix->pool ? take_failures(ix) : NDX_OK;
+    if (!rc && ix->pool)
+        rc = ndx__pool_finish(ix->pool, ix->bld);
     ndx__pool_free(ix->pool);
     ix->pool = NULL;
     if (rc) {
@@ -276,10 +281,51 @@ int ndx_index_refresh(ndx_index *ix)
 
 /* ---- adding ------------------------------------------------------------------------------- */
 
+static int delete_loc(ndx_index *ix, uint64_t gid, uint64_t loc);
+
+/* An article an analysis thread failed on: left out as if deleted, kept for
+ * ndx_index_next_failure. */
+static int on_failure(void *ctx, uint32_t doc, int error)
+{
+    ndx_index *ix = ctx;
+    uint64_t gid = ndx__builder_gid(ix->bld, doc), loc = (uint64_t)NDX_LOC_BUILDER << 32 | doc;
+    int rc = NDX_OK;
+    if (ndx__map_get(&ix->gid_map, gid) == loc && (rc = delete_loc(ix, gid, loc)))
+        return rc;
+    ndx__buf_put_u64(&ix->failed, gid, &rc);
+    ndx__buf_put_u32(&ix->failed, (uint32_t)error, &rc);
+    return rc;
+}
+
+static int take_failures(ndx_index *ix)
+{
+    return ndx__pool_failures(ix->pool, on_failure, ix);
+}
+
+int ndx_index_next_failure(ndx_index *ix, uint64_t *id, int *error)
+{
+    if (!ix || ix->failed_at >= ix->failed.n)
+        return 0;
+    *id = ndx__rd_u64(ix->failed.p + ix->failed_at);
+    *error = (int)ndx__rd_u32(ix->failed.p + ix->failed_at + 8);
+    ix->failed_at += 12;
+    if (ix->failed_at == ix->failed.n) {
+        ndx__buf_reset(&ix->failed);
+        ix->failed_at = 0;
+    }
+    return 1;
+}
+
 int ndx__flush_builder(ndx_index *ix)
 {
     if (!ix->bld || ndx__builder_ndocs(ix->bld) == 0)
         return NDX_OK;
+    if (ix->pool) {
+        int frc = take_failures(ix);
+        if (frc)
+            return ndx__index_fail(ix, frc, "cannot leave out a failed article: %s",
+                                   ndx_strerror(frc));
+    }
     char name[40];
     snprintf(name, sizeof name, "seg-%012" PRIx64, ix->next_seg++);
     char *msg = NULL;
@@ -650,6 +696,12 @@ int ndx_index_delete(ndx_index *ix, const char *key, size_t nkey)
     if (!loc)
         return ndx__index_fail(ix, NDX_ENOTFOUND, "no article with id or URL '%.*s'",
                                (int)NDX_MIN(nkey, 200), key);
+    return delete_loc(ix, gid, loc);
+}
+
+/* Delete the live article gid, at loc. */
+static int delete_loc(ndx_index *ix, uint64_t gid, uint64_t loc)
+{
     struct ndx_buf scratch;
     ndx__buf_init(&scratch, 0);
     ndx_article a;

@@ -298,6 +298,9 @@ int ndx__builder_flush_with(struct ndx_builder *b, struct ndx_builder *const *w,
  * stored record (put with dl 0).  Documents must come in increasing order. */
 int ndx__builder_analyze(struct ndx_builder *b, uint32_t doc, const ndx_article *a,
                          const char *lang);
+/* The articles a worker builder failed on: doc and error of the i-th (when i < the count
+ * returned).  A failed article leaves nothing in the builder, which goes on with the next. */
+size_t ndx__builder_failures(const struct ndx_builder *b, size_t i, uint32_t *doc, int *rc);
 /* Move the postings and document lengths of the worker builders w[0..nw) into b, whose
  * documents they analysed; each term's postings end up in document order, as ndx__builder_add
  * would have left them.  b must have no postings of its own.  The workers are left to reset. */
@@ -311,6 +314,10 @@ void ndx__pool_free(struct ndx_pool *p);
  * its analysis to the pool. */
 int ndx__pool_add(struct ndx_pool *p, struct ndx_builder *b, uint64_t gid, const ndx_article *a,
                   const char *lang, const struct ndx_docmeta *m);
+/* Wait for every queued analysis; then fn(ctx, doc, error) for each article a thread failed on
+ * (stopping at fn's first nonzero return, returned). */
+int ndx__pool_failures(struct ndx_pool *p, int (*fn)(void *ctx, uint32_t doc, int error),
+                       void *ctx);
 /* Wait for every queued analysis and absorb the workers into b; the workers are empty after,
  * on success or failure. */
 int ndx__pool_finish(struct ndx_pool *p, struct ndx_builder *b);
@@ -369,6 +376,8 @@ struct ndx_index {
     /* writer state */
     struct ndx_builder *bld;
     struct ndx_pool *pool;      /* analysis threads (ndx_index_set_threads), or NULL */
+    struct ndx_buf failed;      /* articles the threads failed on: u64 id, u32 error */
+    size_t failed_at;           /* bytes of failed given by ndx_index_next_failure */
     uint8_t *bld_del;           /* deletions among buffered docs */
     size_t bld_del_cap;         /* bytes */
     struct ndx_map url_map;     /* url hash -> gid */

@@ -216,6 +216,10 @@ static int merge_terms(struct fjob *j)
         return NDX_ENOMEM;
     size_t at[64] = {0};
     for (;;) {
+        /* a term whose only documents failed in analysis has none: left out */
+        for (size_t s = 0; s < j->nsrc; s++)
+            while (at[s] < j->src[s]->nacc && !j->src[s]->acc[j->order[s][at[s]]].df)
+                at[s]++;
         const uint8_t *least = NULL;
         uint32_t nleast = 0;
         for (size_t s = 0; s < j->nsrc; s++) {

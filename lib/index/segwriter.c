@@ -484,8 +484,9 @@ static void builder_clear(struct ndx_builder *b)
 #define COLUMN_FREE(name, type, per_doc) ndx__buf_free(&b->col.name);
     NDX_COLUMNS(COLUMN_FREE)
 #undef COLUMN_FREE
-    struct ndx_buf *bufs[] = {&b->terms,  &b->src_bytes, &b->src_offs, &b->ds_blocks, &b->ds_idx,
-                              &b->ds_cur, &b->kwterm,    &b->doclens,  &b->ov,        &b->ov_bytes};
+    struct ndx_buf *bufs[] = {&b->terms,  &b->src_bytes, &b->src_offs, &b->ds_blocks,
+                              &b->ds_idx, &b->ds_cur,    &b->kwterm,   &b->doclens,
+                              &b->ov,     &b->ov_bytes,  &b->failed};
     for (size_t i = 0; i < NDX_ARRAY_LEN(bufs); i++)
         ndx__buf_free(bufs[i]);
     int stem = b->stem, simple = b->simple;
@@ -577,6 +578,8 @@ static int put_doc(struct ndx_builder *b, uint64_t gid, const ndx_article *a, co
     return NDX_OK;
 }
 
+static int post_reserve(struct ndx_builder *b, struct tacc *t, size_t need);
+
 /* Analyse the text and metadata of doc b->doc into the postings; *dl and *title_len as put_doc
  * takes them. */
 static int analyze_doc(struct ndx_builder *b, const ndx_article *a, const char *lang, uint32_t *dl,
@@ -608,6 +611,12 @@ static int analyze_doc(struct ndx_builder *b, const ndx_article *a, const char *
         b->rc = r;
     if (b->rc)
         return b->rc;
+    /* room for every posting of this doc first, so that a failure leaves none of them written */
+    for (uint32_t k = 0; k < b->ntouched; k++) {
+        struct tacc *t = &b->acc[b->touched[k]];
+        if (post_reserve(b, t, 5 * ((size_t)t->npend + 3)))
+            return b->rc;
+    }
     /* flush pending postings of this doc */
     for (uint32_t k = 0; k < b->ntouched; k++) {
         struct tacc *t = &b->acc[b->touched[k]];
@@ -654,8 +663,21 @@ int ndx__builder_analyze(struct ndx_builder *b, uint32_t doc, const ndx_article 
         return fail_if(b, NDX_EINVAL), b->rc;
     b->doc = doc;
     uint32_t dl, title_len;
-    if (analyze_doc(b, a, lang, &dl, &title_len))
-        return b->rc;
+    uint64_t ntokens = b->ntokens;
+    int rc = ndx__buf_reserve(&b->doclens, 12);
+    if (rc || analyze_doc(b, a, lang, &dl, &title_len)) {
+        /* this article fails alone: nothing of it was written (its terms new to the builder
+         * stay, with no documents), it is recorded for the writer and the next one goes on */
+        rc = rc ? rc : b->rc;
+        b->rc = 0;
+        b->ntokens = ntokens;
+        for (uint32_t k = 0; k < b->ntouched; k++)
+            b->acc[b->touched[k]].cur_doc = 0;
+        b->ntouched = 0;
+        ndx__buf_put_u32(&b->failed, doc, &b->rc);
+        ndx__buf_put_u32(&b->failed, (uint32_t)rc, &b->rc);
+        return rc;
+    }
     ndx__buf_put_u32(&b->doclens, doc, &b->rc);
     ndx__buf_put_u32(&b->doclens, dl, &b->rc);
     ndx__buf_put_u32(&b->doclens, title_len, &b->rc);
@@ -680,6 +702,16 @@ static int post_reserve(struct ndx_builder *b, struct tacc *t, size_t need)
     t->post = p;
     t->cappost = cap;
     return NDX_OK;
+}
+
+size_t ndx__builder_failures(const struct ndx_builder *b, size_t i, uint32_t *doc, int *rc)
+{
+    size_t n = b->failed.n / 8;
+    if (i < n) {
+        *doc = ndx__rd_u32(b->failed.p + i * 8);
+        *rc = (int)ndx__rd_u32(b->failed.p + i * 8 + 4);
+    }
+    return n;
 }
 
 int ndx__builder_absorb(struct ndx_builder *b, struct ndx_builder *const *w, size_t nw)
@@ -717,6 +749,8 @@ int ndx__builder_absorb(struct ndx_builder *b, struct ndx_builder *const *w, siz
     for (size_t i = 0; i < nw && !b->rc; i++) {
         struct ndx_builder *x = w[i];
         for (uint32_t t = 0; t < x->nacc; t++) {
+            if (!x->acc[t].df)
+                continue; /* only in an article that failed */
             uint32_t id =
                 term_id(b, (const char *)x->terms.p + x->acc[t].term_off, x->acc[t].nterm);
             if (id == UINT32_MAX)

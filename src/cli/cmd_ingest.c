@@ -27,6 +27,14 @@ struct reason {
     unsigned long count;
 };
 
+/* An article added since the last commit, to name it if an analysis thread fails on it. */
+struct added {
+    uint64_t id;
+    const char *file;
+    unsigned long record; /* 1 for the file's first article */
+    int outcome;
+};
+
 struct ingest {
     ndx_index *ix;
     ndx_reader_opts ropts;
@@ -58,6 +66,10 @@ struct ingest {
     char *file_rel;      /* "file:" + that path relative to base */
     char fatal_msg[512]; /* with --json: the fatal error, for the summary */
     int keep_listings;   /* --keep-listings: listing pages are added, marked */
+    struct added *added; /* the articles added since the last commit */
+    size_t nadded, capadded;
+    const char *rec_file; /* the file whose records rec counts */
+    unsigned long rec;
 };
 
 /* A fatal error: on stderr, and kept for the JSON summary (--json). */
@@ -305,6 +317,30 @@ static int do_commit(struct ingest *g)
         g->commit_failed = 1;
         return rc;
     }
+    /* articles an analysis thread failed on: left out of the commit, the others kept */
+    uint64_t id;
+    int err;
+    while (ndx_index_next_failure(g->ix, &id, &err)) {
+        size_t k = g->nadded;
+        while (k && g->added[k - 1].id != id)
+            k--;
+        clear_progress(g);
+        if (k) {
+            struct added *a = &g->added[k - 1];
+            fprintf(stderr, "%s: record %lu: not indexed: %s\n", a->file, a->record,
+                    ndx_strerror(err));
+            if (a->outcome == NDX_ADDED && g->n.added)
+                g->n.added--;
+            else if (a->outcome == NDX_UPDATED && g->n.updated)
+                g->n.updated--;
+        } else {
+            fprintf(stderr, "%s: article %" PRIu64 ": not indexed: %s\n", prog, id,
+                    ndx_strerror(err));
+        }
+        g->warnings++;
+        count_reason(g, "failed in analysis (not indexed)");
+    }
+    g->nadded = 0;
     g->since_commit = 0;
     g->uncommitted = 0;
     g->last_segs = ndx_index_segment_count(g->ix);
@@ -324,6 +360,9 @@ static int on_article(void *ctx, const ndx_article *a)
     uint64_t id;
     if (stop_signal)
         return 1; /* SIGINT / SIGTERM: stop after the article before */
+    if (g->rec_file != g->cur_file)
+        g->rec_file = g->cur_file, g->rec = 0;
+    g->rec++;
     if ((a->flags & NDX_ART_LISTING) && !g->keep_listings) {
         /* a section front, tag or category page: its text is teasers of other pages */
         if (g->verbose) {
@@ -386,6 +425,15 @@ static int on_article(void *ctx, const ndx_article *a)
     }
     free(alt);
     ndxx_outcome_count(&g->n, outcome);
+    if (outcome == NDX_ADDED || outcome == NDX_UPDATED) {
+        if (g->nadded == g->capadded) {
+            g->capadded = g->capadded ? 2 * g->capadded : 1024;
+            if (!(g->added = realloc(g->added, g->capadded * sizeof *g->added)))
+                exit(2);
+        }
+        g->added[g->nadded++] =
+            (struct added){id, g->cur_file ? g->cur_file : "-", g->rec, outcome};
+    }
     g->uncommitted++;
     /* commit whenever a segment was written (its cost is paid), or every N articles if asked */
     if (ndx_index_segment_count(g->ix) > g->last_segs && do_commit(g))
@@ -761,6 +809,7 @@ int ndx_cmd_ingest(int argc, char **argv)
     set_file_prefix(&g, "-");
     free(g.base);
     free(g.urls);
+    free(g.added);
     free(incl);
     free(excl);
     ndx_index_close(g.ix);
