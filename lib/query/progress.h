@@ -13,9 +13,13 @@
 
 #define NDX_PROGRESS_PARTS 10000
 
-/* The start of a call: nothing done yet, the whole call [0, 1] as the span. */
+/* The start of a call: nothing done yet, the whole call [0, 1] as the span.  Without a callback
+ * nothing here writes to the handle, so that readers sharing one handle (the server's threads)
+ * never touch these fields. */
 static inline void ndx__progress_begin(ndx_index *ix)
 {
+    if (!ix->progress)
+        return;
     ix->prog_lo = 0;
     ix->prog_hi = 1;
     ix->prog_last = 0;
@@ -25,6 +29,8 @@ static inline void ndx__progress_begin(ndx_index *ix)
 /* The share of the call the next pass covers. */
 static inline void ndx__progress_span(ndx_index *ix, double lo, double hi)
 {
+    if (!ix->progress)
+        return;
     ix->prog_lo = lo;
     ix->prog_hi = hi;
 }
@@ -53,6 +59,8 @@ static inline void ndx__progress_at(ndx_index *ix, double share)
 /* The call is done (when it succeeded). */
 static inline void ndx__progress_end(ndx_index *ix)
 {
+    if (!ix->progress)
+        return;
     ix->prog_lo = 0;
     ix->prog_hi = 1;
     ndx__progress_at(ix, 1);
