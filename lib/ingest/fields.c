@@ -102,12 +102,12 @@ void ndx__ingest_emit(struct ndx__ingest_ctx *c, const ndx_article *a)
 static const char *const field_names[NDX__F_COUNT] = {"url",  "source", "title", "authors",
                                                       "body", "lang",   "date"};
 
-static const char *const defaults[NDX__F_COUNT][4] = {
+static const char *const defaults[NDX__F_COUNT][NDX__FMAP_ALTS + 1] = {
     [NDX__F_URL] = {"url", NULL},
     [NDX__F_SOURCE] = {"source_domain", "source", NULL},
     [NDX__F_TITLE] = {"title", NULL},
     [NDX__F_AUTHORS] = {"authors", NULL},
-    [NDX__F_BODY] = {"maintext", "text", "description", NULL},
+    [NDX__F_BODY] = {"maintext", "text", "body", "content", "article", "description", NULL},
     [NDX__F_LANG] = {"language", NULL},
     [NDX__F_DATE] = {"date_publish", "date", "published", NULL},
 };

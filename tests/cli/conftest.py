@@ -168,7 +168,7 @@ def first_nonempty(obj, names):
 
 def json_article(obj):
     """news-please object -> (url, title, body) after the documented field mapping."""
-    body = first_nonempty(obj, ("maintext", "text", "description"))
+    body = first_nonempty(obj, ("maintext", "text", "body", "content", "article", "description"))
     body = "\n".join(l.strip() for l in body.split("\n") if l.strip())
     title = " ".join(first_nonempty(obj, ("title",)).split())
     url = obj.get("url") or ""
