@@ -23,6 +23,8 @@ ShardError naming it (or, with partial=True, is left out and named in the result
 import json
 import os
 import time
+import uuid
+from collections import OrderedDict
 
 from ..errors import NewsdexError, NotFoundError
 from ..index import Export, Index, read_articles
@@ -133,11 +135,41 @@ def _task_related(shard, article, limit, article_id, stats, aliases=None):
     return _guard(shard, run)
 
 
-def _task_terms_fg(shard, q, stats, opts, aliases=None):
+_FOREGROUNDS = OrderedDict()  # (token, shard) -> once-seen terms of a first round
+_FOREGROUND_TERMS = 1 << 20   # kept at most, all entries together (the oldest go first)
+
+
+def _worker_address():
+    try:
+        from distributed import get_worker
+        return get_worker().address
+    except (ImportError, ValueError):
+        return None
+
+
+def _task_terms_fg(shard, q, stats, opts, aliases=None, token=None, want=None):
+    """The shard's foreground, its terms seen once sent as keys only (terms.compact), the
+    worker keeping them for the second round; with `want`, those of its once-seen terms whose
+    keys are asked for, in full (computed again if this worker does not hold them)."""
     def run():
+        if want is not None:
+            once = _FOREGROUNDS.pop((token, shard), None)
+            if once is not None:
+                return sig.pick_once(once, want)
         with _open(shard, aliases) as ix:
             ix.set_stats(stats)
-            return ix.terms_foreground(q, **opts)
+            fg = ix.terms_foreground(q, **opts)
+        if want is not None:
+            return sig.pick_once(sig.split_once(fg)[1], want)
+        full, once = sig.split_once(fg)
+        if token is not None and once:
+            _FOREGROUNDS[(token, shard)] = once
+            held = sum(len(v) for v in _FOREGROUNDS.values())
+            while held > _FOREGROUND_TERMS and len(_FOREGROUNDS) > 1:
+                held -= len(_FOREGROUNDS.popitem(last=False)[1])
+        out = sig.compact(full, once)
+        out["worker"] = _worker_address()
+        return out
     return _guard(shard, run)
 
 
@@ -188,9 +220,10 @@ class ShardedArchive:
 
     # ---- running tasks ---------------------------------------------------------------------
 
-    def _map(self, fn, per_shard, partial=False):
+    def _map(self, fn, per_shard, partial=False, workers=None):
         """fn(shard, *args) for every (shard, args) pair; results in order.  With partial, a
-        shard that fails gives None and is listed in the second value."""
+        shard that fails gives None and is listed in the second value.  workers: for each
+        pair, the worker preferred to run it (None: any)."""
         if self.client is None:
             out, missing = [], []
             for shard, args in per_shard:
@@ -202,7 +235,10 @@ class ShardedArchive:
                     out.append(None)
                     missing.append(shard)
             return out, missing
-        futs = [self.client.submit(fn, shard, *args, pure=False) for shard, args in per_shard]
+        workers = workers or [None] * len(per_shard)
+        futs = [self.client.submit(fn, shard, *args, pure=False,
+                                   **({"workers": [w], "allow_other_workers": True} if w else {}))
+                for (shard, args), w in zip(per_shard, workers)]
         out, missing = [], []
         for (shard, _), f in zip(per_shard, futs):
             try:
@@ -405,14 +441,22 @@ class ShardedArchive:
                               date_to=date_to)
             for h in top.hits:
                 samples[self.shards.index(h.shard)] += 1
-        al = self._aliases()
-        work = [(s, (q, stats, dict(opts, sample=n or (1 if sample else 0)), al))
+        al, token = self._aliases(), uuid.uuid4().hex
+        work = [(s, (q, stats, dict(opts, sample=n or (1 if sample else 0)), al, token))
                 for s, n in zip(self.shards, samples)]
         fgs, _ = self._map(_task_terms_fg, work)
         if sample:
             for f, n in zip(fgs, samples):
                 if not n:  # none of its stories is among the best: it examines none
-                    f["stories"], f["terms"] = 0, []
+                    f["stories"], f["terms"], f["once"] = 0, [], b""
+        wants = sig.wanted_once(fgs)  # terms seen once on a shard but held elsewhere too
+        asked = [i for i, w in enumerate(wants) if w]
+        if asked:
+            more, _ = self._map(_task_terms_fg, [(work[i][0], work[i][1] + (wants[i],))
+                                                 for i in asked],
+                                workers=[fgs[i].get("worker") for i in asked])
+            for i, m in zip(asked, more):
+                fgs[i]["terms"] += m["terms"]
         F, B, total, terms = sig.merge_foregrounds(fgs)
         cands = sig.candidates(F, terms)
         langs = sorted({terms[k][1] for k in cands})

@@ -7,7 +7,12 @@ sums in place of its own counts:
 
 1. every shard reports every term of its foreground with fg (ndx_shard_terms_foreground), and
    F (stories examined) and B (stories of the archive); the coordinator adds fg, F and B up.  A
-   term's surface and language are those of the best-scoring story it was seen in;
+   term's surface and language are those of the best-scoring story it was seen in.  Most terms
+   of a large foreground are seen in one story only, and only a term in two stories can be a
+   candidate: a shard sends its terms seen once as 8-byte keys (compact) and keeps them, and
+   is asked again for those whose key another shard holds too (wanted_once; the task goes to
+   the same worker, which computes the foreground again only if it no longer holds it), so the
+   coordinator reads the few terms that can count, not every word pair of every story;
 2. terms with fg >= 2 (>= 1 when F < 3) are candidates; every shard reports their document
    frequencies and the documents of their languages (ndx_shard_terms_background), added up:
    a word held by more than a quarter of its language's documents is a stop word, and the
@@ -19,7 +24,10 @@ sums in place of its own counts:
 With sample=N the foreground is the archive's best N stories: a search over the archive (with
 its statistics) finds them, and each shard examines as many of its own best as are among them.
 """
+import hashlib
 import math
+from array import array
+from collections import Counter
 
 from ..records import SignificantTerms, TermScore
 
@@ -53,6 +61,47 @@ def score_of(method, fg, F, bg, B):
         if x > 0:
             mi += x / N * math.log2(N * x / (r * k))
     return mi
+
+
+def term_key(w1, w2):
+    """A term's key, the same in every process (str hashes are not)."""
+    raw = (w1 + "\x00" + w2).encode() if w2 is not None else w1.encode()
+    return int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "little")
+
+
+def split_once(fg):
+    """A shard's foreground (Index.terms_foreground) as (the foreground with only its terms
+    seen in two stories or more, the terms seen once).  A shard that examined fewer than 3
+    stories keeps everything in the first: with F < 3 every term is a candidate, and F is the
+    archive's sum."""
+    if fg["stories"] < 3:
+        return fg, []
+    full = [t for t in fg["terms"] if t[2] >= 2]
+    once = [t for t in fg["terms"] if t[2] < 2]
+    return dict(fg, terms=full), once
+
+
+def compact(full, once):
+    """What a shard sends first: split_once's foreground, and its once-seen terms as packed
+    64-bit keys in "once"."""
+    return dict(full, once=array("Q", (term_key(t[0], t[1]) for t in once)).tobytes())
+
+
+def pick_once(once, want):
+    """The second answer: the once-seen terms whose keys are in `want` (packed keys)."""
+    keys = set(array("Q", want))
+    return {"terms": [t for t in once if term_key(t[0], t[1]) in keys]}
+
+
+def wanted_once(fgs):
+    """For each shard (compact foregrounds, in shard order), the packed keys of its once-seen
+    terms that another shard holds too (once or more): only those can reach fg >= 2.  A key
+    shared by two different terms asks for a term that cannot count; the sums stay exact."""
+    onces = [array("Q", f.get("once") or b"") for f in fgs]
+    seen = Counter(k for a in onces for k in a)
+    for f in fgs:
+        seen.update(term_key(t[0], t[1]) for t in f["terms"])
+    return [array("Q", (k for k in a if seen[k] >= 2)).tobytes() for a in onces]
 
 
 def merge_foregrounds(fgs):
