@@ -38,6 +38,20 @@ static void body_of(int story, int variant, char *out, size_t n)
     rng = save;
 }
 
+static void add_article(ndx_index *ix, const char *url, const char *src, const char *body,
+                        const char *lang, int64_t published)
+{
+    ndx_article a;
+    memset(&a, 0, sizeof a);
+    a.url = url, a.nurl = strlen(url);
+    a.source = src, a.nsource = strlen(src);
+    a.title = "A title", a.ntitle = 7;
+    a.body = body, a.nbody = strlen(body);
+    a.lang = lang, a.nlang = 2;
+    a.published = published;
+    CHECK_EQ(ndx_index_add(ix, &a, NULL, NULL), NDX_OK);
+}
+
 /* One segment of 150 articles, each its own story but for `joins` of them, near copies of an
  * earlier article (in its story: the story ids then fall joins times, giving runs). */
 static ndx_index *build_few(const char *dir, int joins)
@@ -48,17 +62,9 @@ static ndx_index *build_few(const char *dir, int joins)
     for (int i = 0; i < 150; i++) {
         int join = joins && i % 30 == 29 && i / 30 < joins;
         body_of(join ? 1000 + i - 20 : 1000 + i, join ? 2 : 1, body, sizeof body);
-        const char *src = SOURCES[i % 5];
         snprintf(url, sizeof url, "https://f.example/%d", i);
-        ndx_article a;
-        memset(&a, 0, sizeof a);
-        a.url = url, a.nurl = strlen(url);
-        a.source = src, a.nsource = strlen(src);
-        a.title = "A title", a.ntitle = 7;
-        a.body = body, a.nbody = strlen(body);
-        a.lang = "en", a.nlang = 2;
-        a.published = 1577836800 - 86400 * 5 + (int64_t)(rnd() % (86400 * 90));
-        CHECK_EQ(ndx_index_add(ix, &a, NULL, NULL), NDX_OK);
+        add_article(ix, url, SOURCES[i % 5], body, "en",
+                    1577836800 - 86400 * 5 + (int64_t)(rnd() % (86400 * 90)));
     }
     CHECK_EQ(ndx_index_commit(ix), NDX_OK);
     return ix;
@@ -78,19 +84,13 @@ static ndx_index *build_n(const char *dir, int nseg, int per)
             body_of(story, variant, body, sizeof body);
             const char *src = SOURCES[rnd() % 5];
             snprintf(url, sizeof url, "https://x.example/%d", n);
-            ndx_article a;
-            memset(&a, 0, sizeof a);
-            a.url = url, a.nurl = strlen(url);
-            a.source = src, a.nsource = strlen(src);
-            a.title = "A title", a.ntitle = 7;
-            a.body = body, a.nbody = strlen(body);
-            a.lang = rnd() % 4 ? "en" : "de", a.nlang = 2;
+            const char *lang = rnd() % 4 ? "en" : "de";
             /* dates 1969-12 .. 1970-01 and 2019-12 .. 2020-03 (a leap day), some undated */
             uint32_t r = rnd() % 10;
-            a.published = r == 0  ? NDX_DATE_UNKNOWN
-                          : r < 3 ? -86400 * 10 + (int64_t)(rnd() % (86400 * 20))
-                                  : 1577836800 - 86400 * 5 + (int64_t)(rnd() % (86400 * 90));
-            CHECK_EQ(ndx_index_add(ix, &a, NULL, NULL), NDX_OK);
+            add_article(ix, url, src, body, lang,
+                        r == 0  ? NDX_DATE_UNKNOWN
+                        : r < 3 ? -86400 * 10 + (int64_t)(rnd() % (86400 * 20))
+                                : 1577836800 - 86400 * 5 + (int64_t)(rnd() % (86400 * 90)));
         }
         CHECK_EQ(ndx_index_commit(ix), NDX_OK);
     }
