@@ -753,7 +753,8 @@ static void scan_window(struct ectx *c)
 {
     size_t i = 0;
     while (i < c->nt && !c->rc) {
-        bool ord = is_cap(c, i + 1) && is_ordinal(c, i);
+        /* is_ordinal asks for a capital or a digit first: most tokens are neither */
+        bool ord = (c->t[i].f & (NTF_CAP | NTF_DIGIT)) && is_cap(c, i + 1) && is_ordinal(c, i);
         if (!ord && (!is_cap(c, i) || (wf(c, i) & LW_NEVER && !(c->t[i].f & NTF_ALLCAPS)))) {
             i++;
             continue;
