@@ -72,3 +72,46 @@ def unnamed_files():
 
 def test_readme_source_walk_names_every_file():
     assert unnamed_files() == []
+
+
+def readme_example():
+    """The commands of the README's opening example and the lines it shows for each."""
+    text = (ROOT / "README.md").read_text()
+    block = text[text.index("```\n$ newsdex") + 4:]
+    block = block[:block.index("```")]
+    steps = []
+    for line in block.splitlines():
+        if line.startswith("$ newsdex "):
+            steps.append((line[len("$ newsdex "):], []))
+        elif line.strip():
+            steps[-1][1].append(line)
+    return steps
+
+
+TIMING = re.compile(r"\d+(\.\d+)? ?(ms|s|MB/s)\b")
+
+
+def same_line(shown, printed):
+    """A README line matches what was printed but for timings; a line the README ends with "…"
+    (cut to the page's width) only as a prefix."""
+    shown, printed = TIMING.sub("T", shown), TIMING.sub("T", printed)
+    if shown.endswith("…"):
+        return printed.startswith(shown[:-1].rstrip("…"))
+    return shown == printed
+
+
+def test_readme_opening_example_prints_what_it_shows(tmp_path, nd):
+    import shlex
+    import shutil
+    shutil.copytree(ROOT / "sample", tmp_path / "sample")
+    steps = readme_example()
+    assert [s[0].split()[0] for s in steps] == ["ingest", "search"]
+    for command, shown in steps:
+        argv = shlex.split(command)
+        argv[1:1] = ["--index", str(tmp_path / "newsdex-index")]
+        rc, out, err = nd(*argv, cwd=tmp_path)
+        assert rc == 0, err
+        printed = [l for l in (err + out).splitlines() if l.strip()]
+        assert len(printed) == len(shown), (command, printed)
+        for s, p in zip(shown, printed):
+            assert same_line(s, p), (command, s, p)
