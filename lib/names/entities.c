@@ -895,19 +895,12 @@ int ndx_entities(const char *text, size_t n, ndx_entity **out, size_t *count)
     struct ectx c = {.text = text, .n = n};
     struct ndx_tokbuf tb = {0};
     size_t pos = 0;
-    while (pos < n && !c.rc) {
-        size_t next;
-        c.rc = ndx__tokens_grow(text, n, pos, &tb, &next);
-        if (c.rc)
-            break;
+    while (!c.rc && ndx__tokens_next(text, n, &pos, &tb, &c.rc)) {
         c.t = tb.t;
         c.nt = tb.n;
         c.wcache = tb.aux;
         memset(c.wcache, 0, c.nt * sizeof *c.wcache);
         scan_window(&c);
-        if (next <= pos)
-            break;
-        pos = next;
     }
     ndx__tokbuf_free(&tb);
     if (!c.rc)

@@ -99,6 +99,11 @@ struct ndx_tokbuf {
 };
 /* Tokenize the next paragraph (or window) from `from` into tb, growing it as needed. */
 int ndx__tokens_grow(const char *text, size_t n, size_t from, struct ndx_tokbuf *tb, size_t *next);
+/* The paragraphs (or windows) of a text in turn: tokenizes the one at *pos into tb and moves *pos
+ * on; false at the end of the text, or on a failure, which it leaves in *rc:
+ *     size_t pos = 0;
+ *     while (!rc && ndx__tokens_next(text, n, &pos, &tb, &rc)) { ... tb.t, tb.n ... } */
+bool ndx__tokens_next(const char *text, size_t n, size_t *pos, struct ndx_tokbuf *tb, int *rc);
 void ndx__tokbuf_free(struct ndx_tokbuf *tb);
 /* LW_ flags of a word token (its trailing abbreviation dot ignored); 0 for other tokens. */
 unsigned ndx__tok_word(const char *text, const struct ndx_tok *t);

@@ -379,11 +379,7 @@ int ndx_quotes(const char *text, size_t n, ndx_quote **out, size_t *count)
     uint32_t pend_mark = 0;
     struct cue pend_cue = {{0, 0}, {0, 0}};
     size_t pos = 0;
-    while (pos < n && !c.rc) {
-        size_t next;
-        c.rc = ndx__tokens_grow(text, n, pos, &tb, &next);
-        if (c.rc)
-            break;
+    while (!c.rc && ndx__tokens_next(text, n, &pos, &tb, &c.rc)) {
         c.t = tb.t;
         c.nt = tb.n;
         size_t i = 0;
@@ -434,9 +430,6 @@ int ndx_quotes(const char *text, size_t n, ndx_quote **out, size_t *count)
             pend_start_sent = start_sent;
             pend_mark = mark;
         }
-        if (next <= pos)
-            break;
-        pos = next;
     }
     if (pending)
         add_quote(&c, pend_start, pend_end, pend_cue_ok ? &pend_cue : NULL, pend_start_sent);

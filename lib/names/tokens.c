@@ -345,6 +345,21 @@ int ndx__tokens_grow(const char *text, size_t n, size_t from, struct ndx_tokbuf 
     }
 }
 
+bool ndx__tokens_next(const char *text, size_t n, size_t *pos, struct ndx_tokbuf *tb, int *rc)
+{
+    if (*pos >= n)
+        return false;
+    size_t next;
+    int r = ndx__tokens_grow(text, n, *pos, tb, &next);
+    if (r) {
+        *rc = r;
+        return false;
+    }
+    /* a window that does not move on is the last */
+    *pos = next > *pos ? next : n;
+    return true;
+}
+
 void ndx__tokbuf_free(struct ndx_tokbuf *tb)
 {
     ndx_free(tb->t);
