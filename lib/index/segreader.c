@@ -179,8 +179,12 @@ static int dict_next(const uint8_t **p, const uint8_t *end, struct dentry *e)
     return NDX_OK;
 }
 
-static int block_span(const struct ndx_seg *s, uint32_t blk, const uint8_t **p, const uint8_t **end)
+/* Opens dictionary block blk: [*p, *end) are its bytes and e is ready for its first entry. */
+static int block_open(const struct ndx_seg *s, uint32_t blk, const uint8_t **p, const uint8_t **end,
+                      struct dentry *e)
 {
+    e->nterm = 0;
+    e->ti.doc_off = e->ti.pos_off = 0;
     const struct ndx_section *d = &s->sec[NDX_SEC_TERMS];
     const uint8_t *idx = s->sec[NDX_SEC_TERMIDX].p;
     uint64_t off = ndx__rd_u64(idx + (size_t)blk * 8);
@@ -208,9 +212,7 @@ static int find_block(const struct ndx_seg *s, const char *t, size_t n, uint32_t
         uint32_t mid = lo + (hi - lo) / 2;
         const uint8_t *p = NULL, *end = NULL;
         struct dentry e;
-        e.nterm = 0;
-        e.ti.doc_off = e.ti.pos_off = 0;
-        if (block_span(s, mid, &p, &end) || dict_next(&p, end, &e))
+        if (block_open(s, mid, &p, &end, &e) || dict_next(&p, end, &e))
             return NDX_CORRUPT;
         if (cmp_term(e.term, e.nterm, t, n) <= 0)
             lo = mid;
@@ -238,11 +240,9 @@ int ndx__seg_lookup(const struct ndx_seg *s, const char *t, size_t n, struct ndx
     if (rc)
         return rc;
     const uint8_t *p = NULL, *end = NULL;
-    if (block_span(s, blk, &p, &end))
-        return NDX_CORRUPT;
     struct dentry e;
-    e.nterm = 0;
-    e.ti.doc_off = e.ti.pos_off = 0;
+    if (block_open(s, blk, &p, &end, &e))
+        return NDX_CORRUPT;
     while (p < end) {
         if (dict_next(&p, end, &e))
             return NDX_CORRUPT;
@@ -270,11 +270,9 @@ int ndx__seg_terms(const struct ndx_seg *s, const char *prefix, size_t nprefix, 
         return rc;
     for (; blk < s->nterm_blocks; blk++) {
         const uint8_t *p = NULL, *end = NULL;
-        if (block_span(s, blk, &p, &end))
-            return NDX_CORRUPT;
         struct dentry e;
-        e.nterm = 0;
-        e.ti.doc_off = e.ti.pos_off = 0;
+        if (block_open(s, blk, &p, &end, &e))
+            return NDX_CORRUPT;
         while (p < end) {
             if (dict_next(&p, end, &e))
                 return NDX_CORRUPT;
