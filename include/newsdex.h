@@ -597,7 +597,9 @@ NDX_API int ndx_query_stats(ndx_index *ix, const char *query, size_t nquery, cha
  * Score this handle's searches with external collection statistics (JSON as ndx_query_stats
  * gives, summed over indexes) instead of the index's own: documents, lengths, languages and
  * document frequencies (a term the statistics do not name counts as in no document).  Holds until
- * the next call; json NULL returns to the index's own.  NDX_EINVAL if malformed.
+ * the next call; json NULL returns to the index's own.  NDX_EINVAL if malformed.  Meanwhile a
+ * facet on a keyword field this index does not hold is empty rather than an error (the other
+ * indexes may hold it).
  */
 NDX_API int ndx_index_set_stats(ndx_index *ix, const char *json, size_t n);
 

@@ -461,9 +461,14 @@ def _c_article(d, where, problems):
     if isinstance(v["authors"], (list, tuple)):
         v["authors"] = "; ".join(v["authors"])
     v["parent"] = d.get("found_on")
+    try:
+        v["fields"] = _field_lines(d.get("fields"))
+    except TypeError as e:
+        v["fields"] = None
+        problems.append((where, f"fields left out: {e}"))
     a = ffi.new("ndx_article *")
     keep = []
-    for k in ("url", "source", "title", "authors", "body", "lang", "parent"):
+    for k in ("url", "source", "title", "authors", "body", "lang", "parent", "fields"):
         if v[k] is not None:
             raw = _b(str(v[k]))
             c = ffi.new("char[]", raw)
@@ -478,6 +483,33 @@ def _c_article(d, where, problems):
         a.published = DATE_UNKNOWN
         problems.append((where, f"unparseable date {v['date']!r}: {e.message}"))
     return a, keep
+
+
+def _field_lines(fields):
+    """The "name\tvalue\n" lines of ndx_article.fields for a dict's keyword fields ({name: value
+    or list of values}, as read_articles gives them); None when there are none."""
+    if not fields:
+        return None
+    if not isinstance(fields, Mapping):
+        raise TypeError("not a dict of field name to a value or a list of values")
+    clean = lambda x: " ".join(str(x).split())  # noqa: E731  (no tab or newline inside)
+    lines = []
+    for name, vals in fields.items():
+        for val in ([vals] if isinstance(vals, (str, bytes, int, float)) else vals):
+            if isinstance(val, bytes):
+                val = val.decode("utf-8", "replace")
+            lines.append(f"{clean(name)}\t{clean(val)}\n")
+    return "".join(lines) or None
+
+
+def _fields_of(a):
+    """{name: [values]} of an ndx_article's keyword field lines ({} when it has none)."""
+    out = {}
+    for line in (text(a.fields, a.nfields) or "").split("\n"):
+        name, tab, val = line.partition("\t")
+        if tab and name and val:
+            out.setdefault(name, []).append(val)
+    return out
 
 
 def article_keys(d):
@@ -620,7 +652,7 @@ def read_articles(source, *, fields=None, format=None, drop_stubs=False):
                     "authors": text(a.authors, a.nauthors), "body": art.body, "lang": art.lang,
                     "date": None if a.published == DATE_UNKNOWN else a.published,
                     "truncated": art.truncated, "summary_only": art.summary_only,
-                    "found_on": art.found_on})
+                    "found_on": art.found_on, "fields": _fields_of(a)})
 
     for item in source:
         for path in _walk(os.fspath(item), rep):

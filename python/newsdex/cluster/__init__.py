@@ -26,11 +26,12 @@ import time
 import uuid
 from collections import OrderedDict
 
-from ..errors import NewsdexError, NotFoundError
+from .._ffi import lib
+from ..errors import InvalidArgumentError, NewsdexError, NotFoundError, error
 from ..index import Export, Index, read_articles
 from ..records import IngestReport, SearchResult, Timeline
-from .merge import (anchor_query, merge_buckets, merge_facets, merge_stats, needs_fill,
-                    span_of)
+from .merge import (BUILTIN_FACETS, anchor_query, merge_buckets, merge_facets, merge_stats,
+                    needs_fill, span_of)
 from . import terms as sig
 from .placement import Batch, route, shard_of_url
 
@@ -78,11 +79,25 @@ def _task_aliases(shard):
     return _guard(shard, run)
 
 
-def _task_stats(shard, q, aliases=None):
+def _task_stats(shard, q, aliases=None, fields=()):
+    """The shard's statistics for q; with fields (keyword facet names), also those it holds."""
     def run():
         with _open(shard, aliases) as ix:
-            return ix.query_stats(q)
+            st = ix.query_stats(q)
+            return (st, [f for f in fields if _holds_field(ix, f)]) if fields else st
     return _guard(shard, run)
+
+
+NO_MATCH = 'url:"newsdex:none"'  # a query no article matches, answered from one hash look-up
+
+
+def _holds_field(ix, name):
+    """Whether the index holds keyword field `name` (a facet on a field it lacks is refused)."""
+    try:
+        ix.search(NO_MATCH, limit=0, snippets=False, count=False, facets=[name])
+        return True
+    except InvalidArgumentError:
+        return False
 
 
 def _task_search(shard, q, stats, opts, delay=0.0, aliases=None):
@@ -347,7 +362,20 @@ class ShardedArchive:
         partial=True leaves out shards that cannot be read and names them in
         result.missing_shards."""
         t0 = time.monotonic()
-        stats, missing = self.query_stats(q, partial)
+        keyword = sorted({f.partition(":")[0] for f in facets or ()} - set(BUILTIN_FACETS))
+        if keyword:  # statistics, and which shards hold the keyword fields (one index refuses
+            al = self._aliases()  # a facet on a field it does not hold)
+            got, missing = self._map(_task_stats, [(s, (q, al, keyword)) for s in self.shards],
+                                     partial)
+            got = [g for g in got if g is not None]
+            stats = merge_stats([st for st, _ in got])
+            held = {f for _, fs in got for f in fs}
+            for f in keyword:
+                if f not in held:
+                    raise error(lib.NDX_EINVAL, f"unknown facet '{f}' (source, lang, wire, year, "
+                                "month, or a keyword field of the index)")
+        else:
+            stats, missing = self.query_stats(q, partial)
         opts = dict(limit=offset + limit, offset=0, sort=sort, collapse=collapse,
                     snippets=snippets, count=count, date_from=date_from, date_to=date_to,
                     highlight=highlight, histogram=histogram)

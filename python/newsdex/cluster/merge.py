@@ -35,16 +35,31 @@ def merge_stats(stats):
     return out
 
 
+BUILTIN_FACETS = ("source", "lang", "wire", "year", "month")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def merge_facets(field, facets, size):
-    """One Facet from the shards' Facets of `field` (each holding every value)."""
-    counts = {}
+    """One Facet from the shards' Facets of `field` (each holding every value).
+
+    A keyword field's values are one value whatever their ASCII case, as in one index, and each
+    shard shows a value as the first article holding it there wrote it ("Sport" on one shard,
+    "sport" on another): they are added up under the folded value, ranked by it on equal counts
+    as one index ranks them, and shown as the shard holding most of its copies writes it (the
+    lower shard on a tie; one index shows its first article's form, which no shard can tell)."""
+    keyword = field.split(":", 1)[0] not in BUILTIN_FACETS
+    counts, shown = {}, {}
     for f in facets:
         for v in f.values:
-            st, cp = counts.get(v.value, (0, 0))
-            counts[v.value] = (st + v.stories, cp + v.copies)
+            key = v.value.translate(_ASCII_LOWER) if keyword else v.value
+            st, cp = counts.get(key, (0, 0))
+            counts[key] = (st + v.stories, cp + v.copies)
+            if key not in shown or v.copies > shown[key][0]:
+                shown[key] = (v.copies, v.value)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
     rest = ranked[size:]
-    return Facet(field=field, values=[FacetValue(k, st, cp) for k, (st, cp) in ranked[:size]],
+    return Facet(field=field,
+                 values=[FacetValue(shown[k][1], st, cp) for k, (st, cp) in ranked[:size]],
                  other_values=len(rest), other_stories=sum(x[1][0] for x in rest),
                  other_copies=sum(x[1][1] for x in rest))
 
