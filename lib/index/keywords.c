@@ -8,8 +8,9 @@
 #include "index/index.h"
 
 /* Names the query language or the facets give another meaning. */
-static const char *const reserved[] = {"title",  "body", "source", "url",  "lang", "date",
-                                       "person", "org",  "place",  "wire", "year", "month"};
+static const char *const reserved[] = {"title", "body",   "source", "url",    "lang",
+                                       "date",  "person", "org",    "place",  "wire",
+                                       "year",  "month",  "quote",  "speaker"};
 
 int ndx__keyword_name_ok(const char *s, size_t n)
 {

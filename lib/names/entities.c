@@ -951,6 +951,33 @@ const char *ndx_entity_type_name(int type)
     }
 }
 
+/* May the text hold a quotation: a straight or curly double quotation mark, or a guillemet? */
+static bool has_quote_mark(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"')
+            return true;
+        if (ch == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+            ((unsigned char)s[i + 2] == 0x9C || (unsigned char)s[i + 2] == 0x9E))
+            return true;
+        if (ch == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xAB)
+            return true;
+    }
+    return false;
+}
+
+/* cb(kind, s, n) unless that (kind, text) was given before. */
+static int name_term_once(struct ndx_map *seen, char kind, const char *s, size_t n,
+                          int (*cb)(void *ctx, char kind, const char *s, size_t n), void *ctx)
+{
+    uint64_t key = ndx__hash64(s, n, (uint64_t)(unsigned char)kind);
+    if (!n || !key || ndx__map_get(seen, key))
+        return 0;
+    int rc = ndx__map_put(seen, key, 1);
+    return rc ? rc : cb(ctx, kind, s, n);
+}
+
 int ndx__entity_names(const char *body, size_t n,
                       int (*cb)(void *ctx, char kind, const char *s, size_t n), void *ctx)
 {
@@ -964,15 +991,24 @@ int ndx__entity_names(const char *body, size_t n,
     rc = ndx__map_reserve(&seen, k);
     for (size_t i = 0; i < k && !rc; i++) {
         static const char kinds[] = {0, 'P', 'O', 'G'};
-        const char *s = body + e[i].name_start;
-        size_t len = e[i].name_end - e[i].name_start;
-        uint64_t key = ndx__hash64(s, len, (uint64_t)e[i].type);
-        if (!key || ndx__map_get(&seen, key))
-            continue;
-        rc = ndx__map_put(&seen, key, 1);
-        if (!rc)
-            rc = cb(ctx, kinds[e[i].type], s, len);
+        rc = name_term_once(&seen, kinds[e[i].type], body + e[i].name_start,
+                            e[i].name_end - e[i].name_start, cb, ctx);
     }
+    /* quotations: their words (quote:) and who said them (speaker:) */
+    ndx_quote *q = NULL;
+    size_t nq = 0;
+    if (!rc && has_quote_mark(body, n))
+        rc = ndx__quotes_of(body, n, e, k, &q, &nq);
+    for (size_t i = 0; i < nq && !rc; i++) {
+        rc = cb(ctx, 'Q', body + q[i].start, q[i].end - q[i].start);
+        if (!rc)
+            rc = name_term_once(&seen, 'W', body + q[i].speaker_start,
+                                q[i].speaker_end - q[i].speaker_start, cb, ctx);
+        if (!rc)
+            rc = name_term_once(&seen, 'W', body + q[i].name_start, q[i].name_end - q[i].name_start,
+                                cb, ctx);
+    }
+    ndx_free(q);
     ndx__map_free(&seen);
     ndx_free(e);
     return rc;

@@ -129,9 +129,17 @@ void ndx__lexcache_write(const struct ndx_map *m, uint64_t stamp);
 /* Longest name span, in words; a longer capitalised run is not a name (headline case, shouting). */
 #define NDX_NAME_MAX_WORDS 8
 
-/* Index terms of a body's entities: cb(kind, name, n) once per distinct (type, full name), kind
- * 'P' person, 'O' organisation, 'G' place (the letters of the person:, org: and place: fields).
- * Returns a status (NDX_ENOMEM); a nonzero return of cb stops and is returned. */
+/* ---- quotes (names/quotes.c) ----------------------------------------------------------------- */
+
+/* ndx_quotes with the text's entities (ndx_entities) already found. */
+int ndx__quotes_of(const char *text, size_t n, const ndx_entity *ents, size_t nents,
+                   ndx_quote **out, size_t *count);
+
+/* Index terms of a body's names and quotations: cb(kind, s, n) once per distinct (type, full
+ * name), kind 'P' person, 'O' organisation, 'G' place (the letters of the person:, org: and
+ * place: fields); then for each quotation its words, kind 'Q' (quote:), and its speaker as
+ * written and the name it stands for, kind 'W' (speaker:).  Returns a status (NDX_ENOMEM); a
+ * nonzero return of cb stops and is returned. */
 int ndx__entity_names(const char *body, size_t n,
                       int (*cb)(void *ctx, char kind, const char *s, size_t n), void *ctx);
 

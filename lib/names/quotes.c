@@ -130,8 +130,8 @@ static struct span np_forward(const struct qctx *c, size_t s)
     size_t e = s;
     /* "said Richard and Judy executive producer Amanda Ross" */
     while (e < c->nt && e - s < 10 &&
-           (np_word(c, e) || (e > s && (word_is(c, e, "and") || (c->t[e].kind == NT_PUNCT &&
-                                                                  c->t[e].cp == '&')))) &&
+           (np_word(c, e) ||
+            (e > s && (word_is(c, e, "and") || (c->t[e].kind == NT_PUNCT && c->t[e].cp == '&')))) &&
            !(e > s && (wfl(c, e) & LW_DET) && !(c->t[e].f & NTF_CAP)))
         e++;
     while (e > s && (word_is(c, e - 1, "and") || c->t[e - 1].kind == NT_PUNCT))
@@ -369,8 +369,17 @@ int ndx_quotes(const char *text, size_t n, ndx_quote **out, size_t *count)
     ndx_entity *ents = NULL;
     size_t nents = 0;
     int rc = ndx_entities(text, n, &ents, &nents);
-    if (rc)
-        return rc;
+    if (!rc)
+        rc = ndx__quotes_of(text, n, ents, nents, out, count);
+    ndx_free(ents);
+    return rc;
+}
+
+int ndx__quotes_of(const char *text, size_t n, const ndx_entity *ents, size_t nents,
+                   ndx_quote **out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
     struct qctx c = {.text = text, .n = n, .ents = ents, .nents = nents};
     struct ndx_tokbuf tb = {0};
     /* a quotation left open at the end of a paragraph */
@@ -434,7 +443,6 @@ int ndx_quotes(const char *text, size_t n, ndx_quote **out, size_t *count)
     if (pending)
         add_quote(&c, pend_start, pend_end, pend_cue_ok ? &pend_cue : NULL, pend_start_sent);
     ndx__tokbuf_free(&tb);
-    ndx_free(ents);
     if (c.rc) {
         ndx_free(c.q);
         return c.rc;

@@ -108,7 +108,7 @@ static bool expandable(const struct ndx_qnode *q)
 {
     return (q->kind == NDX_Q_TERM || (q->kind == NDX_Q_PHRASE && q->slop == 0)) &&
            (q->field == NDX_F_ANY || q->field == NDX_F_TITLE || q->field == NDX_F_BODY ||
-            entity_field(q->field));
+            entity_field(q->field) || q->field == NDX_F_SPEAKER);
 }
 
 /* The field an alternative form is searched in.  The name fields hold only the names the rules

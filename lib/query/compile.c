@@ -245,13 +245,15 @@ int ndx__compile(struct search *S, const struct ndx_qnode *q, struct cnode **out
         l->slop = q->slop;
         l->from = q->date_from;
         l->to = q->date_to;
-        char meta = q->field == NDX_F_SOURCE   ? 'S'
-                    : q->field == NDX_F_URL    ? 'U'
-                    : q->field == NDX_F_LANG   ? 'L'
-                    : q->field == NDX_F_PERSON ? 'P'
-                    : q->field == NDX_F_ORG    ? 'O'
-                    : q->field == NDX_F_PLACE  ? 'G'
-                                               : 0;
+        char meta = q->field == NDX_F_SOURCE    ? 'S'
+                    : q->field == NDX_F_URL     ? 'U'
+                    : q->field == NDX_F_LANG    ? 'L'
+                    : q->field == NDX_F_PERSON  ? 'P'
+                    : q->field == NDX_F_ORG     ? 'O'
+                    : q->field == NDX_F_PLACE   ? 'G'
+                    : q->field == NDX_F_QUOTE   ? 'Q'
+                    : q->field == NDX_F_SPEAKER ? 'W'
+                                                : 0;
         l->meta = meta;
         l->wire = q->wire;
         if (ndx__leaf_is_column(l))

@@ -48,10 +48,10 @@ struct kidvec {
 };
 
 static const char *const field_names[] = {
-    [NDX_F_ANY] = NULL,          [NDX_F_TITLE] = "title", [NDX_F_BODY] = "body",
-    [NDX_F_SOURCE] = "source",   [NDX_F_URL] = "url",     [NDX_F_LANG] = "lang",
-    [NDX_F_PERSON] = "person",   [NDX_F_ORG] = "org",     [NDX_F_PLACE] = "place",
-    [NDX_F_KEYWORD] = "keyword",
+    [NDX_F_ANY] = NULL,        [NDX_F_TITLE] = "title",     [NDX_F_BODY] = "body",
+    [NDX_F_SOURCE] = "source", [NDX_F_URL] = "url",         [NDX_F_LANG] = "lang",
+    [NDX_F_PERSON] = "person", [NDX_F_ORG] = "org",         [NDX_F_PLACE] = "place",
+    [NDX_F_QUOTE] = "quote",   [NDX_F_SPEAKER] = "speaker", [NDX_F_KEYWORD] = "keyword",
 };
 
 /* ---- errors ------------------------------------------------------------------------------- */
@@ -299,10 +299,11 @@ static bool starts_operand(enum tok t)
 /* Known field `s[i..e)` (case-insensitive): enum ndx_qfield, F_DATE, F_WIRE, or -2 if none. */
 static int field_lookup(const struct parser *p, size_t i, size_t e)
 {
-    static const char *const all[] = {"title", "body",   "source", "url",   "lang",
-                                      "date",  "person", "org",    "place", "wire"};
-    static const int ids[] = {NDX_F_TITLE, NDX_F_BODY,   NDX_F_SOURCE, NDX_F_URL,   NDX_F_LANG,
-                              F_DATE,      NDX_F_PERSON, NDX_F_ORG,    NDX_F_PLACE, F_WIRE};
+    static const char *const all[] = {"title",  "body", "source", "url",  "lang",  "date",
+                                      "person", "org",  "place",  "wire", "quote", "speaker"};
+    static const int ids[] = {NDX_F_TITLE, NDX_F_BODY, NDX_F_SOURCE, NDX_F_URL,
+                              NDX_F_LANG,  F_DATE,     NDX_F_PERSON, NDX_F_ORG,
+                              NDX_F_PLACE, F_WIRE,     NDX_F_QUOTE,  NDX_F_SPEAKER};
     for (size_t k = 0; k < NDX_ARRAY_LEN(all); k++) {
         size_t len = strlen(all[k]);
         if (e - i != len)

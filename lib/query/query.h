@@ -63,6 +63,8 @@ enum ndx_qfield {
     NDX_F_PERSON, /* entity names of the body (lib/names): index terms "\x01P", "\x01O", "\x01G" */
     NDX_F_ORG,
     NDX_F_PLACE,
+    NDX_F_QUOTE,   /* words inside the body's quotations: "\x01Q" */
+    NDX_F_SPEAKER, /* who said them, as written and the name meant: "\x01W" */
     NDX_F_KEYWORD, /* a keyword field mapped at ingest: text "name:value" (index/keywords.c) */
 };
 

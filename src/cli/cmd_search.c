@@ -26,6 +26,7 @@ static void usage_search(void)
            "  \"european envoys\"      exact phrase;  \"china envoys\"~3  within 3 words\n"
            "  title:xinjiang         field: title body source url lang\n"
            "  person:\"Chen Quanguo\"  names found in the body: person: org: place:\n"
+           "  speaker:\"Wang Yi\"      who is quoted; quote:camps  words inside quotations\n"
            "  wire:yes               wire stories (wire:no the others)\n"
            "  section:sport          a keyword field mapped at ingest (--field); Reuters\n"
            "                         collections give topics: and places:\n"

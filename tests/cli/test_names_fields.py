@@ -37,6 +37,40 @@ def test_fields_find_the_names(nd, seed_ix):
     assert urls(nd, seed_ix, "person:chen place:xinjiang") == ["news-page.txt"]
 
 
+def test_quote_and_speaker_fields(nd, seed_ix):
+    # quote: searches the words inside quotations only
+    assert urls(nd, seed_ix, "quote:puzzled") == ["news-page.txt"]
+    assert urls(nd, seed_ix, 'quote:"big country"') == ["news-page.txt"]
+    assert urls(nd, seed_ix, "quote:family") == ["news-page.txt#teaser-1"]
+    assert urls(nd, seed_ix, "quote:carelessness") == ["news-page.txt#teaser-3"]
+    assert urls(nd, seed_ix, "puzzled") == ["news-page.txt"]
+    assert urls(nd, seed_ix, "quote:diplomats") == []  # in the text, in no quotation
+    # speaker: the speaker as written and the name it stands for
+    assert urls(nd, seed_ix, 'speaker:"Ministry of Foreign Affairs"') == ["news-page.txt"]
+    assert urls(nd, seed_ix, "speaker:ministry") == ["news-page.txt"]
+    assert urls(nd, seed_ix, "speaker:statement") == ["news-page.txt"]
+    assert urls(nd, seed_ix, 'speaker:"one diplomat"') == ["news-page.txt"]
+    assert urls(nd, seed_ix, "speaker:they") == ["news-page.txt"]
+    assert urls(nd, seed_ix, 'speaker:"US Department of State"') == ["news-page.txt"]
+    assert urls(nd, seed_ix, 'speaker:"Wang Yi"') == ["news-page.txt"]
+    assert urls(nd, seed_ix, 'speaker:"Jimmy Sham"') == ["news-page.txt#teaser-1"]
+    assert urls(nd, seed_ix, "speaker:kcna") == ["news-page.txt#teaser-3"]
+    # named but quoted by nobody
+    assert urls(nd, seed_ix, 'speaker:"Chen Quanguo"') == []
+    assert urls(nd, seed_ix, 'person:"Chen Quanguo"') == ["news-page.txt"]
+    assert urls(nd, seed_ix, "quote:xinjiang speaker:ministry") == ["news-page.txt"]
+    assert urls(nd, seed_ix, "quote:family speaker:ministry") == []
+
+
+def test_speaker_through_aliases(nd, seed_ix):
+    # "Wang Yi (王毅)" is glossed: 王毅 finds what Wang said, in either script
+    assert urls(nd, seed_ix, "speaker:王毅") == ["news-page.txt"]
+    assert urls(nd, seed_ix, "speaker:王毅 quote:country") == ["news-page.txt"]
+    rc, out, err = nd("search", "--index", seed_ix, "--json", "--no-aliases", "speaker:王毅")
+    assert rc in (0, 1), err
+    assert json.loads(out)["hits"] == []
+
+
 def test_show_lists_names_and_quotes(nd, seed_ix):
     rc, out, err = nd("search", "--index", seed_ix, "--json", 'person:"Chen Quanguo"')
     doc_id = json.loads(out)["hits"][0]["id"]
