@@ -643,6 +643,17 @@ typedef struct ndx_reader_cb {
 } ndx_reader_cb;
 
 /**
+ * Why a file of this name (its last path component) is never read as articles when a directory
+ * is walked, or NULL: "README, LICENSE, change log or similar file" (README.md, LICENSE-MIT,
+ * CHANGES.txt, ...) or "source code, schema or configuration file" (.c, .py, .dtd, .yml,
+ * Makefile, ...).  `newsdex ingest` and the Python package skip such files and count them.
+ */
+NDX_API const char *ndx_not_article_name(const char *name);
+/** Whether a folder of this name is a version-control folder a directory walk leaves out (CVS,
+ * _darcs, RCS, SCCS; hidden folders such as .git are left out anyway). */
+NDX_API int ndx_vcs_dir_name(const char *name);
+
+/**
  * Read articles from one file (`path` "-" = stdin; gzip, xz, bzip2 and zstd content, recognised by
  * its magic bytes, decompressed; tar and zip archives read member by member).  The format is
  * detected by content unless opts->input_format forces it; see docs/INPUT.md.  Each article goes

@@ -130,6 +130,8 @@ typedef struct ndx_reader_cb {
     void *ctx;
 } ndx_reader_cb;
 int ndx_read_file(const char *path, const ndx_reader_opts *opts, const ndx_reader_cb *cb);
+const char *ndx_not_article_name(const char *name);
+int ndx_vcs_dir_name(const char *name);
 int ndx_read_mem(const void *data, size_t n, const char *name, const ndx_reader_opts *opts,
                  const ndx_reader_cb *cb);
 int ndx_parse_date(const char *s, size_t n, int64_t *out);

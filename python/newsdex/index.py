@@ -661,7 +661,9 @@ def read_articles(source, *, fields=None, format=None, drop_stubs=False):
 
 
 def _walk(path, rep):
-    """Files under path, sorted, hidden entries skipped (as newsdex ingest walks)."""
+    """Files under path, sorted, as newsdex ingest walks a directory: hidden entries and
+    version-control folders left out, and files that are never articles (README, LICENSE,
+    source code: ndx_not_article_name) counted in rep.not_read with the reason."""
     if path == "-" or not os.path.isdir(path):
         yield path
         return
@@ -672,8 +674,19 @@ def _walk(path, rep):
         rep.problems.append((path, e.strerror))
         return
     for name in names:
-        if not name.startswith("."):
-            yield from _walk(os.path.join(path, name), rep)
+        if name.startswith("."):
+            continue
+        child = os.path.join(path, name)
+        raw = _b(name)
+        if os.path.isdir(child):
+            if not lib.ndx_vcs_dir_name(raw):
+                yield from _walk(child, rep)
+            continue
+        why = lib.ndx_not_article_name(raw)
+        if why != ffi.NULL:
+            rep.not_read.append((child, ffi.string(why).decode()))
+        else:
+            yield child
 
 
 class Export:

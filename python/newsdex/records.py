@@ -230,12 +230,15 @@ class IngestReport(_Record):
     skipped: int = 0  # articles or files that gave nothing (see problems)
     ids: List[int] = field(default_factory=list)  # id of every article taken, in input order
     problems: List[Tuple[str, str]] = field(default_factory=list)  # (where, what)
+    # files of a directory never read, as newsdex ingest counts them: (path, why)
+    not_read: List[Tuple[str, str]] = field(default_factory=list)
 
     def merge(self, other):
         for f in ("added", "updated", "duplicates", "unchanged", "skipped"):
             setattr(self, f, getattr(self, f) + getattr(other, f))
         self.ids += other.ids
         self.problems += other.problems
+        self.not_read += other.not_read
         return self
 
 

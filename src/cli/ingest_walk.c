@@ -6,6 +6,7 @@
  * Paths given on the command line are always read.
  */
 #include "cli/ingest_walk.h"
+#include "newsdex.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -46,48 +47,6 @@ void pathlist_free(struct pathlist *l)
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Folders of version-control systems that do not start with a dot. */
-static int vcs_dir(const char *name)
-{
-    return !strcmp(name, "CVS") || !strcmp(name, "_darcs") || !strcmp(name, "RCS") ||
-           !strcmp(name, "SCCS");
-}
-
-const char *walk_not_article(const char *name)
-{
-    static const char *const docs[] = {
-        "readme",   "license",         "licence",      "copying",      "changes", "changelog",
-        "history",  "authors",         "contributors", "contributing", "notice",  "install",
-        "manifest", "code_of_conduct", "security",     "todo",         NULL};
-    static const char *const code[] = {"dtd",  "xsd", "xsl",  "xslt", "css",   "js",  "py",
-                                       "c",    "h",   "cc",   "cpp",  "sh",    "pl",  "rb",
-                                       "go",   "rs",  "java", "sql",  "ipynb", "yml", "yaml",
-                                       "toml", "cfg", "ini",  NULL};
-    /* the stem: the name up to its first dot ("README.md", "LICENSE-MIT", "CHANGES.txt") */
-    char stem[32];
-    size_t k = 0;
-    for (; name[k] && name[k] != '.' && name[k] != '-' && name[k] != '_' && k + 1 < sizeof stem;
-         k++)
-        stem[k] = (char)tolower((unsigned char)name[k]);
-    stem[k] = 0;
-    if (!strcasecmp(name, "code_of_conduct.md"))
-        return "README, LICENSE, change log or similar file";
-    for (int i = 0; docs[i]; i++) {
-        if (!strcmp(stem, docs[i]))
-            return "README, LICENSE, change log or similar file";
-    }
-    const char *dot = strrchr(name, '.');
-    if (dot && dot != name) {
-        for (int i = 0; code[i]; i++) {
-            if (!strcasecmp(dot + 1, code[i]))
-                return "source code, schema or configuration file";
-        }
-    }
-    if (!strcasecmp(name, "Makefile") || !strcasecmp(name, "Dockerfile"))
-        return "source code, schema or configuration file";
-    return NULL;
 }
 
 /* A glob with a '/' matches the path under the root argument, else the file's name. */
@@ -148,10 +107,10 @@ static void walk_dir(const char *path, size_t root_len, struct pathlist *out,
         if (stat(child, &st) != 0) {
             o->on_problem(o->ctx, child, strerror(errno));
         } else if (S_ISDIR(st.st_mode)) {
-            if (!vcs_dir(names[i]))
+            if (!ndx_vcs_dir_name(names[i]))
                 walk_dir(child, root_len, out, o, depth + 1);
         } else if (selected(o, rel, names[i])) {
-            const char *why = walk_not_article(names[i]);
+            const char *why = ndx_not_article_name(names[i]);
             if (why)
                 o->on_skip(o->ctx, child, why);
             else

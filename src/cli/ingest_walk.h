@@ -27,7 +27,5 @@ void pathlist_free(struct pathlist *l);
 /* The resolved absolute path abs written relative to the resolved directory base ("../data/bbc";
  * "." for base itself), malloc'd, NULL when out of memory. */
 char *walk_relative_path(const char *abs, const char *base);
-/* Why a file of this name is never an article (README, LICENSE, source code...), or NULL. */
-const char *walk_not_article(const char *name);
 
 #endif

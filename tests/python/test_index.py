@@ -1,11 +1,13 @@
 """newsdex.Index against the command: the same index gives the same answers through both."""
 import gzip
+import os
+import subprocess
 from datetime import datetime, timezone
 
 import pytest
 
 import newsdex
-from conftest import cli, cli_json
+from conftest import BUILD, cli, cli_json
 
 
 def test_search_matches_the_command(sample_index):
@@ -141,6 +143,33 @@ def test_ingest_paths_and_dicts(tmp_path):
     # the command sees what the package wrote
     out = cli_json("search", "--index", tmp_path / "ix", "--json", "flood")
     assert {h["url"] for h in out["hits"]} == {"https://news.example/1", "https://news.example/2"}
+
+
+def test_directory_walked_as_the_command_walks_it(tmp_path):
+    """README-style files, source code and version-control folders are passed over and counted,
+    by the same rules as newsdex ingest (ndx_not_article_name, ndx_vcs_dir_name)."""
+    d = tmp_path / "pile"
+    for sub in ("2024", "CVS", ".git"):
+        (d / sub).mkdir(parents=True)
+    story = "Harbour cranes stand idle\nDock workers in Marrowhaven walked out on {}.\n"
+    (d / "2024" / "a.txt").write_text(story.format("Monday"))
+    (d / "2024" / "b.txt").write_text(story.format("Tuesday after a long night of talks"))
+    (d / "CVS" / "Entries.txt").write_text(story.format("Wednesday, said the log"))
+    (d / ".git" / "c.txt").write_text(story.format("Thursday, in a hidden folder"))
+    for name in ("README.md", "LICENSE-MIT", "CHANGES.txt", "fetch.py"):
+        (d / name).write_text("Not an article\nThis file describes the pile.\n")
+    with newsdex.Index(tmp_path / "ix", write=True) as ix:
+        rep = ix.ingest(d)
+    assert rep.added == 2 and rep.skipped == 0
+    assert sorted(os.path.basename(p) for p, _ in rep.not_read) == \
+        ["CHANGES.txt", "LICENSE-MIT", "README.md", "fetch.py"]
+    assert dict((os.path.basename(p), w) for p, w in rep.not_read)["fetch.py"] == \
+        "source code, schema or configuration file"
+    arts, rep2 = newsdex.read_articles(d)
+    assert len(arts) == 2 and rep2.not_read == rep.not_read
+    err = subprocess.run([str(BUILD / "newsdex"), "ingest", "--index", str(tmp_path / "cli"),
+                          str(d)], capture_output=True, text=True).stderr
+    assert "2 added" in err and "not read 3: README" in err and "not read 1: source code" in err
 
 
 def test_reader_sees_new_commits(tmp_path):
