@@ -248,7 +248,8 @@ void ndx__html_page_features(const struct ndx_xdoc *d, const char *url, size_t n
 int ndx__html_page_type(const struct ndx_page_features *f);
 /* Whether the page's main content (everything kept in its <main> or <body>) is to replace the
  * article text: listings; products and collections whose article container holds under 80 % of
- * the page's text; any page whose article text is under a quarter of a text mostly not links. */
+ * the page's text; any page whose article text is under a quarter of a text mostly not links, or
+ * under 250 on a page holding more than twice as much. */
 bool ndx__html_page_content_wanted(int page_type, const struct ndx_page_features *f);
 
 #endif

@@ -230,6 +230,10 @@ bool ndx__html_page_content_wanted(int page_type, const struct ndx_page_features
     uint64_t total = f->total ? f->total : 1;
     if (page_type == NDX_PAGE_LISTING)
         return true;
+    /* the article rules found next to nothing (under 250, the bound of the fallbacks) on a page
+     * holding more than twice as much: a page of links, boxes or cards */
+    if (f->body < 250 && (uint64_t)f->total > (uint64_t)f->body * 2)
+        return true;
     /* the article container holds a small part of a page whose text is mostly not links: the
      * text is spread over blocks the article rules do not join (a service page of sections, a
      * shop's description beside its items) */

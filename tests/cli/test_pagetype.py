@@ -212,3 +212,25 @@ def test_page_of_article_cards_is_a_listing(nd, tmp_path):
         assert s in o["text"]
     # an article of several paragraphs with a box of teasers stays an article
     assert extract_json(nd, write(tmp_path, "bridge.html", ARTICLE))["page_type"] == "article"
+
+
+COURSES = ["Pottery for beginners", "French conversation", "Watercolour painting",
+           "Family history", "Creative writing", "Italian cooking", "Guitar for adults",
+           "Digital photography", "Yoga and stretching", "Local birdwatching",
+           "Spanish for travel", "Woodwork basics"]
+
+# A page of short links under one line of introduction: the article rules find next to nothing.
+COURSE_LIST = (
+    '<!doctype html><html><head><title>Courses | Town library</title></head><body>' + NAV +
+    '<main><h1>Courses</h1><p>Evening classes at the town library, every autumn and spring, for '
+    'adults of every age.</p><ul>' +
+    "".join('<li><a href="/c/%d">%s</a></li>' % (i, c) for i, c in enumerate(COURSES)) +
+    '</ul></main></body></html>')
+
+
+def test_page_of_links_gives_its_main_content(nd, tmp_path):
+    o = extract_json(nd, write(tmp_path, "courses.html", COURSE_LIST))
+    assert "Evening classes" in o["text"]
+    for c in COURSES:
+        assert c + "\n" in o["text"] + "\n"
+    assert "Sport" not in o["text"]

@@ -315,9 +315,57 @@ TEST(pagetype_small_article_container_on_features)
     f.links = 300;
     f.body = 1700;
     CHECK(!ndx__html_page_content_wanted(NDX_PAGE_ARTICLE, &f));
-    /* tiny pages are left alone */
+    /* small pages are left alone by the share rules */
     memset(&f, 0, sizeof f);
     f.total = 400;
-    f.body = 60;
+    f.body = 200;
     CHECK(!ndx__html_page_content_wanted(NDX_PAGE_OTHER, &f));
+}
+
+/* The article rules found next to nothing on a page holding more: its main content. */
+TEST(pagetype_next_to_nothing_gives_the_main_content_on_features)
+{
+    struct ndx_page_features f;
+    memset(&f, 0, sizeof f);
+    f.total = 3000;
+    f.links = 2000; /* a page of links: the share rules leave it */
+    f.body = 240;
+    f.paras = 0;
+    CHECK(ndx__html_page_content_wanted(NDX_PAGE_ARTICLE, &f));
+    CHECK(ndx__html_page_content_wanted(NDX_PAGE_OTHER, &f));
+    /* 250 or more: the article text */
+    f.body = 250;
+    CHECK(!ndx__html_page_content_wanted(NDX_PAGE_OTHER, &f));
+    /* the page holds no more than twice the article text */
+    f.body = 200;
+    f.total = 400;
+    CHECK(!ndx__html_page_content_wanted(NDX_PAGE_OTHER, &f));
+    f.total = 401;
+    CHECK(ndx__html_page_content_wanted(NDX_PAGE_OTHER, &f));
+}
+
+/* A page of short links under a line of introduction: the article rules keep the line alone, the
+ * main content holds the links too. */
+TEST(pagetype_next_to_nothing_gives_the_main_content)
+{
+    static const char *const COURSES[] = {
+        "Pottery for beginners", "French conversation", "Watercolour painting",
+        "Family history",        "Creative writing",    "Italian cooking",
+        "Guitar for adults",     "Digital photography", "Yoga and stretching",
+        "Local birdwatching",    "Spanish for travel",  "Woodwork basics",
+    };
+    struct page pg = {0};
+    head(&pg, "Courses", "");
+    add(&pg, "<main><h1>Courses</h1><p>Evening classes at the town library, every autumn and "
+             "spring, for adults of every age.</p><ul>");
+    for (size_t i = 0; i < NDX_ARRAY_LEN(COURSES); i++)
+        add(&pg, "<li><a href=\"/c/%zu\">%s</a></li>", i, COURSES[i]);
+    add(&pg, "</ul></main></body></html>");
+    struct ndx_extract e;
+    CHECK_EQ(page_type_of(&pg, &e), NDX_OK);
+    CHECK(strstr((const char *)e.body.p, "Evening classes") != NULL);
+    for (size_t i = 0; i < NDX_ARRAY_LEN(COURSES); i++)
+        CHECK(strstr((const char *)e.body.p, COURSES[i]) != NULL);
+    CHECK(strstr((const char *)e.body.p, "Sport") == NULL);
+    ndx__extract_free(&e);
 }
