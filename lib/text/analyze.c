@@ -465,6 +465,29 @@ static inline bool simple_is_diacritic(uint32_t cp)
     return (bits[k >> 3] >> (k & 7)) & 1;
 }
 
+/* Steps *i over ASCII separators and bytes that do not decode, to the next character that may
+ * start a word: returns its length (its code point in *cp, the byte itself for ASCII), 0 at the
+ * end of the text.  The caller judges a character beyond ASCII. */
+static inline size_t next_candidate(const uint8_t *s, size_t n, size_t *i, uint32_t *cp)
+{
+    while (*i < n) {
+        uint8_t c = s[*i];
+        if (c < 0x80) {
+            if (is_alnum(c)) {
+                *cp = c;
+                return 1;
+            }
+            ++*i;
+            continue;
+        }
+        size_t len = ndx__text_decode(s + *i, n - *i, cp);
+        if (len)
+            return len;
+        ++*i;
+    }
+    return 0;
+}
+
 /* Letters, numbers and private-use characters, marks not (the simple analysis). */
 static inline bool simple_is_wordchar(uint32_t cp)
 {
@@ -483,25 +506,13 @@ static int analyze_simple(const struct ndx_analyzer *an, const uint8_t *s, size_
     size_t i = 0;
     int rc = 0;
 
-    while (i < n) {
-        uint8_t c = s[i];
-        uint32_t cp;
-        size_t len;
-        if (c < 0x80) {
-            if (!is_alnum(c)) {
-                i++;
-                continue;
-            }
-        } else {
-            len = ndx__text_decode(s + i, n - i, &cp);
-            if (!len) {
-                i++;
-                continue;
-            }
-            if (!simple_is_wordchar(cp)) {
-                i += len;
-                continue;
-            }
+    uint32_t cp;
+    size_t len;
+    while ((len = next_candidate(s, n, &i, &cp))) {
+        uint8_t c;
+        if (cp >= 0x80 && !simple_is_wordchar(cp)) {
+            i += len;
+            continue;
         }
         /* a word starts at i: lower-case it into sc up to the first separator */
         size_t ws = i, k = 0;
@@ -571,21 +582,11 @@ int ndx__analyze(const struct ndx_analyzer *an, const char *text, size_t ntext, 
     uint32_t pos = pos0;
     int rc = 0;
 
-    while (i < n) {
-        uint8_t c = s[i];
-        uint32_t cp;
-        size_t len;
-        if (c < 0x80) {
-            if (!is_alnum(c)) {
-                i++;
-                continue;
-            }
-        } else {
-            len = ndx__text_decode(s + i, n - i, &cp);
-            if (!len) {
-                i++;
-                continue;
-            }
+    uint32_t cp;
+    size_t len;
+    while ((len = next_candidate(s, n, &i, &cp))) {
+        uint8_t c;
+        if (cp >= 0x80) {
             if (ndx__text_is_cjk(cp)) {
                 rc = scan_cjk(&nm, s, n, &i, &pos, cb, ctx);
                 if (rc)
