@@ -44,28 +44,33 @@ static int dash_len(const char *p)
     return *p == '-' ? 1 : 3;
 }
 
+/* A leading dateline: up to ~80 bytes of upper-case place (and optional date), a credit and a
+ * dash ("LISBON (AP) — "), all in the first 120 bytes of the first line.  Returns where the dash
+ * starts, NULL when there is none. */
+static const char *dateline_dash(const char *body, size_t n)
+{
+    const char *lim = body + NDX_MIN(n, (size_t)120);
+    for (const char *p = body; p < lim && *p != '\n'; p++) {
+        if (*p == '(' && paren_credit(p, lim)) {
+            const char *q = memchr(p, ')', (size_t)(lim - p));
+            if (!q)
+                return NULL;
+            q++;
+            while (q < lim && *q == ' ')
+                q++;
+            return q < lim && is_dash(q, lim) ? q : NULL;
+        }
+    }
+    return NULL;
+}
+
 int ndx__wire_signal(const char *body, size_t n)
 {
     if (!body || n < 10)
         return 0;
     const char *e = body + n;
-    /* dateline: up to ~80 bytes of upper-case place (and optional date), a credit, a dash */
-    const char *lim = body + NDX_MIN(n, (size_t)120);
-    for (const char *p = body; p < lim; p++) {
-        if (*p == '(' && paren_credit(p, lim)) {
-            const char *q = memchr(p, ')', (size_t)(lim - p));
-            if (!q)
-                break;
-            q++;
-            while (q < lim && *q == ' ')
-                q++;
-            if (q < lim && is_dash(q, lim))
-                return 1;
-            break;
-        }
-        if (*p == '\n')
-            break;
-    }
+    if (dateline_dash(body, n))
+        return 1;
     /* a closing credit line in the last ~200 bytes */
     const char *tail = n > 200 ? e - 200 : body;
     const char *last = e;
@@ -77,7 +82,8 @@ int ndx__wire_signal(const char *body, size_t n)
     size_t ll = (size_t)(last - ls);
     if (ll >= 3 && ll < 160) {
         if ((ll > 12 && strncmp(ls, "Reporting by", 12) == 0) ||
-            (ll > 11 && strncmp(ls, "Writing by", 10) == 0) || (ll > 11 && strncmp(ls, "Editing by", 10) == 0))
+            (ll > 11 && strncmp(ls, "Writing by", 10) == 0) ||
+            (ll > 11 && strncmp(ls, "Editing by", 10) == 0))
             return 1;
         if (paren_credit(ls, last) && memchr(ls, ')', ll) == last - 1)
             return 1;
@@ -124,8 +130,9 @@ static size_t count_words(const char *p, const char *e)
 static int credit_line(const char *ls, const char *last)
 {
     size_t ll = (size_t)(last - ls);
-    if (ll >= 12 && (strncmp(ls, "Reporting by", 12) == 0 || strncmp(ls, "Writing by", 10) == 0 ||
-                     strncmp(ls, "Editing by", 10) == 0 || strncmp(ls, "Additional reporting", 20) == 0))
+    if (ll >= 12 &&
+        (strncmp(ls, "Reporting by", 12) == 0 || strncmp(ls, "Writing by", 10) == 0 ||
+         strncmp(ls, "Editing by", 10) == 0 || strncmp(ls, "Additional reporting", 20) == 0))
         return 1;
     if (paren_credit(ls, last) && last[-1] == ')')
         return 1;
@@ -140,23 +147,12 @@ void ndx__sketch_core(const char *body, size_t n, size_t *start, size_t *end)
         return;
     const char *b = body, *e = body + n;
     /* leading dateline with a credit and a dash */
-    const char *lim = b + NDX_MIN(n, (size_t)120);
-    for (const char *p = b; p < lim && *p != '\n'; p++) {
-        if (*p == '(' && paren_credit(p, lim)) {
-            const char *q = memchr(p, ')', (size_t)(lim - p));
-            if (!q)
-                break;
+    const char *q = dateline_dash(b, n);
+    if (q) {
+        q += dash_len(q);
+        while (q < e && *q == ' ')
             q++;
-            while (q < lim && *q == ' ')
-                q++;
-            if (q < lim && is_dash(q, lim)) {
-                q += dash_len(q);
-                while (q < e && *q == ' ')
-                    q++;
-                b = q;
-            }
-            break;
-        }
+        b = q;
     }
     /* a short first paragraph (byline, kicker) when more follow */
     const char *nl = b < e ? memchr(b, '\n', (size_t)(e - b)) : NULL;
