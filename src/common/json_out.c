@@ -328,36 +328,18 @@ static void tx_str(struct ndxx_text *t, const char *s, size_t n)
             continue;
         }
         tx_put(t, (const char *)p + run, i - run);
-        char esc[8];
-        switch (c) {
-        case '"':
-            tx_put(t, "\\\"", 2);
-            break;
-        case '\\':
-            tx_put(t, "\\\\", 2);
-            break;
-        case '\n':
-            tx_put(t, "\\n", 2);
-            break;
-        case '\r':
-            tx_put(t, "\\r", 2);
-            break;
-        case '\t':
-            tx_put(t, "\\t", 2);
-            break;
-        case '\b':
-            tx_put(t, "\\b", 2);
-            break;
-        case '\f':
-            tx_put(t, "\\f", 2);
-            break;
-        default:
-            if (c == 0 || c >= 0x80) {
-                tx_put(t, "\xEF\xBF\xBD", 3);
-            } else {
-                snprintf(esc, sizeof esc, "\\u%04X", c);
-                tx_put(t, esc, 6);
-            }
+        /* the two-character escapes, then U+FFFD for NUL and bytes that do not decode */
+        static const char from[] = "\"\\\n\r\t\b\f", to[] = "\"\\nrtbf";
+        const char *e = c ? memchr(from, c, sizeof from - 1) : NULL;
+        if (e) {
+            char two[2] = {'\\', to[e - from]};
+            tx_put(t, two, 2);
+        } else if (c == 0 || c >= 0x80) {
+            tx_put(t, "\xEF\xBF\xBD", 3);
+        } else {
+            char esc[8];
+            snprintf(esc, sizeof esc, "\\u%04X", c);
+            tx_put(t, esc, 6);
         }
         i++;
         run = i;
