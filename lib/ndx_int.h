@@ -125,6 +125,12 @@ static inline uint64_t ndx__rd_u64(const uint8_t *p)
 /* ---- hashing (util/hash.c, xxhash) -------------------------------------------------------- */
 
 uint64_t ndx__hash64(const void *p, size_t n, uint64_t seed);
+/* Bytes in pieces: *out is ndx__hash64 of the k pieces' concatenation.  NDX_OK or NDX_ENOMEM. */
+struct ndx_piece {
+    const void *p;
+    size_t n;
+};
+int ndx__hash64_pieces(const struct ndx_piece *pc, size_t k, uint64_t seed, uint64_t *out);
 
 /* ---- UTF-8 (util/utf8.c) ------------------------------------------------------------------ */
 

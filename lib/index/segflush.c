@@ -164,29 +164,29 @@ static void write_dict(const struct fterm *t, size_t n, struct ndx_buf *dict,
 
 /*
  * The terms of a flush come from the builder itself (one source) or from the analysis threads'
- * builders (one source each, build_pool.c).  Each source's terms are sorted, the sorted lists
- * merged into one list of distinct terms, and the list cut into chunks that are encoded in
- * parallel (a term several sources hold has its postings merged in document order first); the
- * chunks' postings and positions are then joined and the dictionary written with the offsets in
- * the joined sections.  The result is the segment one builder holding every posting would write.
+ * builders (one source each, build_pool.c).  Each source's terms are sorted; the term space is
+ * cut into ranges of about equal postings bytes, and each range is merged (the distinct terms of
+ * every source in order) and encoded on its own, in parallel (a term several sources hold has its
+ * postings merged in document order first).  The ranges' postings and positions are written one
+ * after the other as the sections, and the dictionary with the offsets in them.  The result is
+ * the segment one builder holding every posting would write.
  */
 struct fchunk {
     struct flushstate f;
-    size_t lo, hi;         /* terms */
+    uint32_t lo[64], hi[64]; /* per source: the range's terms in its sorted order */
+    struct fterm *terms;     /* the range's distinct terms, in order */
+    uint32_t *ids; /* terms[i]'s id in source s: ids[i * nsrc + s], UINT32_MAX if absent */
+    size_t nterms, capterms, capids;
     struct ndx_buf merged; /* postings of a term merged from several sources */
 };
 
 struct fjob {
     struct ndx_builder *const *src;
     size_t nsrc;
-    uint32_t **order;    /* per source, its term ids sorted */
-    struct fterm *terms; /* distinct terms in order */
-    uint32_t *ids;       /* terms[i]'s id in source s: ids[i * nsrc + s], UINT32_MAX if absent */
-    size_t nterms;
+    uint32_t **order; /* per source, its term ids sorted */
     struct fchunk *chunks;
     size_t nchunks;
     const uint32_t *dlcol;
-    int rc;
 };
 
 static void sort_source(void *arg, size_t s)
@@ -204,27 +204,37 @@ static int cmp_bytes(const uint8_t *a, uint32_t na, const uint8_t *b, uint32_t n
     return c ? c : na < nb ? -1 : na > nb;
 }
 
-/* Merge the sources' sorted terms into j->terms and j->ids. */
-static int merge_terms(struct fjob *j)
+/* The first position of source b's sorted terms (order) not below term t. */
+static uint32_t lower_bound(const struct ndx_builder *b, const uint32_t *order, const uint8_t *t,
+                            uint32_t nt)
 {
-    size_t total = 0;
-    for (size_t s = 0; s < j->nsrc; s++)
-        total += j->src[s]->nacc;
-    j->terms = ndx_malloc((total ? total : 1) * sizeof *j->terms);
-    j->ids = ndx_malloc((total ? total : 1) * j->nsrc * sizeof *j->ids);
-    if (!j->terms || !j->ids)
-        return NDX_ENOMEM;
-    size_t at[64] = {0};
+    uint32_t lo = 0, hi = b->nacc;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const struct tacc *a = &b->acc[order[mid]];
+        if (cmp_bytes(b->terms.p + a->term_off, a->nterm, t, nt) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Merge the sources' sorted terms of chunk ch into ch->terms and ch->ids. */
+static int merge_terms(struct fjob *j, struct fchunk *ch)
+{
+    uint32_t at[64];
+    memcpy(at, ch->lo, sizeof at);
     for (;;) {
         /* a term whose only documents failed in analysis has none: left out */
         for (size_t s = 0; s < j->nsrc; s++)
-            while (at[s] < j->src[s]->nacc && !j->src[s]->acc[j->order[s][at[s]]].df)
+            while (at[s] < ch->hi[s] && !j->src[s]->acc[j->order[s][at[s]]].df)
                 at[s]++;
         const uint8_t *least = NULL;
         uint32_t nleast = 0;
         for (size_t s = 0; s < j->nsrc; s++) {
             const struct ndx_builder *b = j->src[s];
-            if (at[s] == b->nacc)
+            if (at[s] == ch->hi[s])
                 continue;
             const struct tacc *t = &b->acc[j->order[s][at[s]]];
             const uint8_t *term = b->terms.p + t->term_off;
@@ -233,15 +243,18 @@ static int merge_terms(struct fjob *j)
         }
         if (!least)
             break;
-        struct fterm *ft = &j->terms[j->nterms];
-        uint32_t *ids = &j->ids[j->nterms * j->nsrc];
+        if (ndx__grow(&ch->terms, &ch->capterms, ch->nterms + 1, sizeof *ch->terms, 1024) ||
+            ndx__grow(&ch->ids, &ch->capids, (ch->nterms + 1) * j->nsrc, sizeof *ch->ids, 1024))
+            return NDX_ENOMEM;
+        struct fterm *ft = &ch->terms[ch->nterms];
+        uint32_t *ids = &ch->ids[ch->nterms * j->nsrc];
         memset(ft, 0, sizeof *ft);
         ft->term = least;
         ft->nterm = nleast;
         for (size_t s = 0; s < j->nsrc; s++) {
             const struct ndx_builder *b = j->src[s];
             ids[s] = UINT32_MAX;
-            if (at[s] == b->nacc)
+            if (at[s] == ch->hi[s])
                 continue;
             uint32_t id = j->order[s][at[s]];
             const struct tacc *t = &b->acc[id];
@@ -250,17 +263,18 @@ static int merge_terms(struct fjob *j)
                 at[s]++;
             }
         }
-        j->nterms++;
+        ch->nterms++;
     }
     return NDX_OK;
 }
 
-/* The postings of term i merged from every source that has it, in document order. */
-static void merge_postings(struct fjob *j, size_t i, struct ndx_buf *out, uint32_t *df, int *rc)
+/* The postings of the chunk's term i merged from every source that has it, in document order. */
+static void merge_postings(struct fjob *j, const uint32_t *ids, struct ndx_buf *out, uint32_t *df,
+                           int *rc)
 {
     struct pcur cur[64];
     for (size_t s = 0; s < j->nsrc; s++) {
-        uint32_t id = j->ids[i * j->nsrc + s];
+        uint32_t id = ids[s];
         cur[s].live = 0;
         if (id == UINT32_MAX)
             continue;
@@ -298,24 +312,25 @@ static void encode_chunk(void *arg, size_t c)
 {
     struct fjob *j = arg;
     struct fchunk *ch = &j->chunks[c];
-    for (size_t i = ch->lo; i < ch->hi && !ch->f.rc; i++) {
+    if ((ch->f.rc = merge_terms(j, ch)))
+        return;
+    for (size_t i = 0; i < ch->nterms && !ch->f.rc; i++) {
+        const uint32_t *ids = &ch->ids[i * j->nsrc];
         const struct tacc *only = NULL;
         size_t have = 0;
-        for (size_t s = 0; s < j->nsrc; s++) {
-            uint32_t id = j->ids[i * j->nsrc + s];
-            if (id != UINT32_MAX)
-                have++, only = &j->src[s]->acc[id];
-        }
+        for (size_t s = 0; s < j->nsrc; s++)
+            if (ids[s] != UINT32_MAX)
+                have++, only = &j->src[s]->acc[ids[s]];
         if (have == 1) {
-            encode_term(&ch->f, only->post, only->npost, only->df, j->dlcol, &j->terms[i]);
+            encode_term(&ch->f, only->post, only->npost, only->df, j->dlcol, &ch->terms[i]);
             continue;
         }
         uint32_t df = 0;
-        merge_postings(j, i, &ch->merged, &df, &ch->f.rc);
+        merge_postings(j, ids, &ch->merged, &df, &ch->f.rc);
         if (ch->merged.n > UINT32_MAX)
             ch->f.rc = NDX_ETOOBIG;
         if (!ch->f.rc)
-            encode_term(&ch->f, ch->merged.p, (uint32_t)ch->merged.n, df, j->dlcol, &j->terms[i]);
+            encode_term(&ch->f, ch->merged.p, (uint32_t)ch->merged.n, df, j->dlcol, &ch->terms[i]);
     }
 }
 
@@ -345,107 +360,150 @@ static int take_doclens(struct ndx_builder *b, struct ndx_builder *const *w, siz
     return NDX_OK;
 }
 
-/* Encode the postings of the sources' terms into f.post and f.pos and the dictionary; the
- * chunks run through run (nthreads at once). */
-static int encode_terms(struct ndx_builder *const *src, size_t nsrc, const uint32_t *dlcol,
-                        ndx_run_fn run, void *run_ctx, size_t nthreads, struct ndx_buf *post,
-                        struct ndx_buf *pos, struct ndx_buf *dict, struct ndx_buf *dictidx,
-                        uint64_t *nterms)
+static void free_chunks(struct fjob *j)
 {
-    struct fjob j;
-    memset(&j, 0, sizeof j);
-    j.src = src;
-    j.nsrc = nsrc;
-    j.dlcol = dlcol;
-    int rc = NDX_OK;
-    if (nsrc > 64 || !(j.order = ndx_calloc(nsrc, sizeof *j.order)))
-        return NDX_ENOMEM;
-    for (size_t s = 0; s < nsrc && !rc; s++)
-        if (!(j.order[s] = ndx_malloc((src[s]->nacc ? src[s]->nacc : 1) * sizeof **j.order)))
-            rc = NDX_ENOMEM;
-    if (!rc) {
-        run(run_ctx, sort_source, &j, nsrc);
-        rc = merge_terms(&j);
-    }
-    /* chunks of about equal postings bytes, a few per thread so that a slow one evens out */
-    size_t want = nthreads > 1 ? 4 * nthreads : 1;
-    uint64_t bytes = 0;
-    for (size_t s = 0; s < nsrc; s++)
-        for (uint32_t t = 0; t < src[s]->nacc; t++)
-            bytes += src[s]->acc[t].npost;
-    if (!rc && !(j.chunks = ndx_calloc(want, sizeof *j.chunks)))
-        rc = NDX_ENOMEM;
-    if (!rc) {
-        uint64_t acc = 0;
-        size_t lo = 0;
-        for (size_t i = 0; i < j.nterms; i++) {
-            for (size_t s = 0; s < nsrc; s++) {
-                uint32_t id = j.ids[i * nsrc + s];
-                if (id != UINT32_MAX)
-                    acc += src[s]->acc[id].npost;
-            }
-            if (j.nchunks + 1 < want && acc * want >= bytes * (j.nchunks + 1)) {
-                j.chunks[j.nchunks].lo = lo;
-                j.chunks[j.nchunks++].hi = lo = i + 1;
-            }
-        }
-        j.chunks[j.nchunks].lo = lo;
-        j.chunks[j.nchunks++].hi = j.nterms;
-        run(run_ctx, encode_chunk, &j, j.nchunks);
-    }
-    /* join the chunks: the first one's buffers become the sections */
-    for (size_t c = 0; c < j.nchunks && !rc; c++) {
-        struct fchunk *ch = &j.chunks[c];
-        if ((rc = ch->f.rc))
-            break;
-        for (size_t i = ch->lo; i < ch->hi; i++) {
-            j.terms[i].doc_off += post->n;
-            j.terms[i].pos_off += pos->n;
-        }
-        if (c == 0) {
-            *post = ch->f.post;
-            *pos = ch->f.pos;
-            ndx__buf_init(&ch->f.post, 0);
-            ndx__buf_init(&ch->f.pos, 0);
-        } else {
-            ndx__buf_append(post, ch->f.post.p, ch->f.post.n, &rc);
-            ndx__buf_append(pos, ch->f.pos.p, ch->f.pos.n, &rc);
-        }
-    }
-    if (!rc)
-        write_dict(j.terms, j.nterms, dict, dictidx, &rc);
-    *nterms = j.nterms;
-    for (size_t c = 0; j.chunks && c < j.nchunks; c++) {
-        struct flushstate *f = &j.chunks[c].f;
-        struct ndx_buf *bufs[] = {&f->post, &f->pos,  &f->skip,
-                                  &f->blk,  &f->bpos, &j.chunks[c].merged};
+    for (size_t c = 0; j->chunks && c < j->nchunks; c++) {
+        struct fchunk *ch = &j->chunks[c];
+        struct ndx_buf *bufs[] = {&ch->f.post, &ch->f.pos,  &ch->f.skip,
+                                  &ch->f.blk,  &ch->f.bpos, &ch->merged};
         for (size_t k = 0; k < NDX_ARRAY_LEN(bufs); k++)
             ndx__buf_free(bufs[k]);
+        ndx_free(ch->terms);
+        ndx_free(ch->ids);
     }
+    ndx_free(j->chunks);
+    j->chunks = NULL;
+    j->nchunks = 0;
+}
+
+/* Cut the sources' sorted terms into at most want ranges of about equal postings bytes: the
+ * boundaries are terms of the source with the most terms, found by their bytes in that source,
+ * and the same terms bound the ranges of the other sources. */
+static int cut_chunks(struct fjob *j, size_t want)
+{
+    if (!(j->chunks = ndx_calloc(want, sizeof *j->chunks)))
+        return NDX_ENOMEM;
+    size_t big = 0;
+    for (size_t s = 1; s < j->nsrc; s++)
+        if (j->src[s]->nacc > j->src[big]->nacc)
+            big = s;
+    const struct ndx_builder *b = j->src[big];
+    uint64_t bytes = 0, acc = 0;
+    for (uint32_t t = 0; t < b->nacc; t++)
+        bytes += b->acc[t].npost;
+    uint32_t cut[64 * 4];
+    size_t ncut = 0;
+    for (uint32_t i = 0; want > 1 && i < b->nacc; i++) {
+        acc += b->acc[j->order[big][i]].npost;
+        if (ncut + 1 < want && acc * want >= bytes * (ncut + 1) && i + 1 < b->nacc)
+            cut[ncut++] = i + 1;
+    }
+    j->nchunks = ncut + 1;
+    for (size_t c = 0; c < j->nchunks; c++)
+        for (size_t s = 0; s < j->nsrc; s++) {
+            struct fchunk *ch = &j->chunks[c];
+            if (c == 0)
+                ch->lo[s] = 0;
+            else
+                ch->lo[s] = j->chunks[c - 1].hi[s];
+            if (c == ncut) {
+                ch->hi[s] = j->src[s]->nacc;
+            } else if (s == big) {
+                ch->hi[s] = cut[c];
+            } else {
+                const struct tacc *t = &b->acc[j->order[big][cut[c]]];
+                ch->hi[s] = lower_bound(j->src[s], j->order[s], b->terms.p + t->term_off, t->nterm);
+            }
+        }
+    return NDX_OK;
+}
+
+/* Encode the postings of the sources' terms into j's chunks and the dictionary (offsets in the
+ * chunks' postings and positions taken one after the other); the chunks run through run
+ * (nthreads at once). */
+static int encode_terms(struct fjob *j, struct ndx_builder *const *src, size_t nsrc,
+                        const uint32_t *dlcol, ndx_run_fn run, void *run_ctx, size_t nthreads,
+                        struct ndx_buf *dict, struct ndx_buf *dictidx, uint64_t *nterms)
+{
+    memset(j, 0, sizeof *j);
+    j->src = src;
+    j->nsrc = nsrc;
+    j->dlcol = dlcol;
+    int rc = NDX_OK;
+    if (nsrc > 64 || !(j->order = ndx_calloc(nsrc, sizeof *j->order)))
+        return NDX_ENOMEM;
+    for (size_t s = 0; s < nsrc && !rc; s++)
+        if (!(j->order[s] = ndx_malloc((src[s]->nacc ? src[s]->nacc : 1) * sizeof **j->order)))
+            rc = NDX_ENOMEM;
+    if (!rc)
+        run(run_ctx, sort_source, j, nsrc);
+    /* ranges of about equal postings bytes, a few per thread so that a slow one evens out */
+    if (!rc)
+        rc = cut_chunks(j, nthreads > 1 ? 4 * NDX_MIN(nthreads, 64) : 1);
+    if (!rc)
+        run(run_ctx, encode_chunk, j, j->nchunks);
+    uint64_t post_off = 0, pos_off = 0;
+    *nterms = 0;
+    for (size_t c = 0; c < j->nchunks && !rc; c++) {
+        struct fchunk *ch = &j->chunks[c];
+        if ((rc = ch->f.rc))
+            break;
+        for (size_t i = 0; i < ch->nterms; i++) {
+            ch->terms[i].doc_off += post_off;
+            ch->terms[i].pos_off += pos_off;
+        }
+        post_off += ch->f.post.n;
+        pos_off += ch->f.pos.n;
+        *nterms += ch->nterms;
+    }
+    /* the dictionary over the chunks' terms taken in turn (its blocks span chunks) */
+    struct fterm *all = NULL;
+    if (!rc && !(all = ndx_malloc((*nterms ? *nterms : 1) * sizeof *all)))
+        rc = NDX_ENOMEM;
+    for (size_t c = 0, k = 0; c < j->nchunks && !rc; c++) {
+        memcpy(all + k, j->chunks[c].terms, j->chunks[c].nterms * sizeof *all);
+        k += j->chunks[c].nterms;
+    }
+    if (!rc)
+        write_dict(all, *nterms, dict, dictidx, &rc);
+    ndx_free(all);
     for (size_t s = 0; s < nsrc; s++)
-        ndx_free(j.order[s]);
-    ndx_free(j.order);
-    ndx_free(j.terms);
-    ndx_free(j.ids);
-    ndx_free(j.chunks);
+        ndx_free(j->order[s]);
+    ndx_free(j->order);
+    j->order = NULL;
     return rc;
 }
+
+/* The columns in the order of the table (columns.h), one piece each. */
+static size_t column_pieces(const struct ndx_builder *b, struct ndx_piece *pc)
+{
+    size_t k = 0;
+#define COLUMN_PIECE(name, type, per_doc)                                                          \
+    pc[k++] = (struct ndx_piece){b->col.name.p, b->col.name.n};
+    NDX_COLUMNS(COLUMN_PIECE)
+#undef COLUMN_PIECE
+    return k;
+}
+
+#define COLUMN_COUNT1(name, type, per_doc) +1
+enum { NCOLUMNS = 0 NDX_COLUMNS(COLUMN_COUNT1) };
+#undef COLUMN_COUNT1
 
 int ndx__builder_flush_with(struct ndx_builder *b, struct ndx_builder *const *w, size_t nw,
                             ndx_run_fn run, void *run_ctx, const char *dir, const char *name,
                             char **errmsg)
 {
     int rc = b->rc;
-    struct flushstate f;
-    memset(&f, 0, sizeof f);
+    struct fjob j;
+    memset(&j, 0, sizeof j);
     struct ndx_buf dict, dictidx;
     ndx__buf_init(&dict, 0);
     ndx__buf_init(&dictidx, 0);
     struct ndx_afile out = {-1, NULL, NULL};
     char *tmp = NULL, *final = NULL;
-    struct ndx_buf cols, srcs;
-    ndx__buf_init(&cols, 0);
+    struct ndx_buf srcs;
     ndx__buf_init(&srcs, 0);
+    struct ndx_piece *pieces = NULL;
     /* the terms: the analysis threads' if they analysed anything, else the builder's own */
     int workers = 0;
     for (size_t i = 0; i < nw && !rc; i++) {
@@ -464,15 +522,10 @@ int ndx__builder_flush_with(struct ndx_builder *b, struct ndx_builder *const *w,
         goto cleanup;
     struct ndx_builder *self[1] = {b};
     uint64_t nterms = 0;
-    rc = encode_terms(workers ? w : self, workers ? nw : 1, (const uint32_t *)b->col.dl.p,
-                      run ? run : run_inline, run_ctx, run ? nw : 1, &f.post, &f.pos, &dict,
-                      &dictidx, &nterms);
+    rc = encode_terms(&j, workers ? w : self, workers ? nw : 1, (const uint32_t *)b->col.dl.p,
+                      run ? run : run_inline, run_ctx, run ? nw : 1, &dict, &dictidx, &nterms);
     if (rc)
         goto cleanup;
-        /* columns in the order of the table (columns.h) */
-#define COLUMN_OUT(name, type, per_doc) ndx__buf_append(&cols, b->col.name.p, b->col.name.n, &rc);
-    NDX_COLUMNS(COLUMN_OUT)
-#undef COLUMN_OUT
     ndx__buf_put_u32(&srcs, b->nsrc, &rc);
     if (b->nsrc)
         ndx__buf_append(&srcs, b->src_offs.p, b->src_offs.n, &rc);
@@ -481,6 +534,36 @@ int ndx__builder_flush_with(struct ndx_builder *b, struct ndx_builder *const *w,
     ndx__buf_append(&srcs, b->src_bytes.p, b->src_bytes.n, &rc);
     if (rc)
         goto cleanup;
+    /* each section in pieces, written and hashed in turn: the postings and positions of every
+     * chunk, the columns one by one, the others whole */
+    size_t npieces = 2 * j.nchunks + NCOLUMNS + 5;
+    size_t first[NDX_SEC_COUNT + 1];
+    if (!(pieces = ndx_malloc(npieces * sizeof *pieces))) {
+        rc = NDX_ENOMEM;
+        goto cleanup;
+    }
+    {
+        size_t k = 0;
+        first[NDX_SEC_POSTINGS] = k;
+        for (size_t c = 0; c < j.nchunks; c++)
+            pieces[k++] = (struct ndx_piece){j.chunks[c].f.post.p, j.chunks[c].f.post.n};
+        first[NDX_SEC_POSITIONS] = k;
+        for (size_t c = 0; c < j.nchunks; c++)
+            pieces[k++] = (struct ndx_piece){j.chunks[c].f.pos.p, j.chunks[c].f.pos.n};
+        first[NDX_SEC_TERMS] = k;
+        pieces[k++] = (struct ndx_piece){dict.p, dict.n};
+        first[NDX_SEC_TERMIDX] = k;
+        pieces[k++] = (struct ndx_piece){dictidx.p, dictidx.n};
+        first[NDX_SEC_COLUMNS] = k;
+        k += column_pieces(b, pieces + k);
+        first[NDX_SEC_SOURCES] = k;
+        pieces[k++] = (struct ndx_piece){srcs.p, srcs.n};
+        first[NDX_SEC_DOCSTORE] = k;
+        pieces[k++] = (struct ndx_piece){b->ds_blocks.p, b->ds_blocks.n};
+        first[NDX_SEC_DOCIDX] = k;
+        pieces[k++] = (struct ndx_piece){b->ds_idx.p, b->ds_idx.n};
+        first[NDX_SEC_COUNT] = k;
+    }
 
     tmp = ndx__strfmt("%s/%s.tmp", dir, name);
     final = ndx__strfmt("%s/%s.ndx", dir, name);
@@ -494,8 +577,6 @@ int ndx__builder_flush_with(struct ndx_builder *b, struct ndx_builder *const *w,
         goto cleanup;
     }
     {
-        struct ndx_buf *secs[NDX_SEC_COUNT] = {NULL,  &f.post, &f.pos,        &dict,     &dictidx,
-                                               &cols, &srcs,   &b->ds_blocks, &b->ds_idx};
         struct ndx_buf footer;
         ndx__buf_init(&footer, 0);
         uint8_t header[16] = "NDXSEG01";
@@ -508,14 +589,20 @@ int ndx__builder_flush_with(struct ndx_builder *b, struct ndx_builder *const *w,
             if (pad && (rc = ndx__afile_write(&out, zeros, pad)))
                 break;
             off += pad;
-            const struct ndx_buf *sb = secs[s];
-            uint64_t h = ndx__hash64(sb->p ? sb->p : zeros, sb->n, 0);
+            const struct ndx_piece *pc = pieces + first[s];
+            size_t np = first[s + 1] - first[s];
+            uint64_t n = 0, h;
+            for (size_t i = 0; i < np; i++)
+                n += pc[i].n;
+            if ((rc = ndx__hash64_pieces(pc, np, 0, &h)))
+                break;
             ndx__buf_put_u64(&footer, off, &rc);
-            ndx__buf_put_u64(&footer, sb->n, &rc);
+            ndx__buf_put_u64(&footer, n, &rc);
             ndx__buf_put_u64(&footer, h, &rc);
-            if (!rc && sb->n)
-                rc = ndx__afile_write(&out, sb->p, sb->n);
-            off += sb->n;
+            for (size_t i = 0; i < np && !rc; i++)
+                if (pc[i].n)
+                    rc = ndx__afile_write(&out, pc[i].p, pc[i].n);
+            off += n;
         }
         uint64_t pad = (8 - off % 8) % 8;
         if (!rc && pad)
@@ -547,15 +634,11 @@ cleanup:
     ndx__afile_abort(&out);
     ndx_free(tmp);
     ndx_free(final);
-    ndx__buf_free(&cols);
+    ndx_free(pieces);
     ndx__buf_free(&srcs);
-    ndx__buf_free(&f.post);
-    ndx__buf_free(&f.pos);
+    free_chunks(&j);
     ndx__buf_free(&dict);
     ndx__buf_free(&dictidx);
-    ndx__buf_free(&f.skip);
-    ndx__buf_free(&f.blk);
-    ndx__buf_free(&f.bpos);
     ndx__builder_reset(b);
     return rc;
 }

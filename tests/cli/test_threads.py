@@ -94,6 +94,13 @@ def test_same_export_and_articles(nd, indexes):
         assert show(nd, indexes[2], str(key)) == show(nd, indexes[1], str(key))
 
 
+def test_segments_written_from_the_threads_pass_check(nd, indexes):
+    # each thread's range of terms is written and hashed as a piece of the postings and positions
+    for n in (2, 3):
+        rc, out, err = nd.check(indexes[n])
+        assert rc == 0, out + err
+
+
 def test_same_after_optimize(nd, indexes, tmp_path):
     for n in (1, 2):
         rc, out, err = nd("optimize", "--index", indexes[n])

@@ -79,3 +79,29 @@ TEST(ascii_case_helpers)
     CHECK(ndx__ascii_is_alpha('a') && ndx__ascii_is_alpha('Z'));
     CHECK(!ndx__ascii_is_alpha('@') && !ndx__ascii_is_alpha('[') && !ndx__ascii_is_alpha(0xC3));
 }
+
+TEST(hash_of_pieces_is_hash_of_their_concatenation)
+{
+    char text[3000];
+    for (size_t i = 0; i < sizeof text; i++)
+        text[i] = (char)('a' + (i * 7 + i / 13) % 26);
+    /* cuts of every kind: empty pieces, one byte, across XXH3's 64-byte stripes and 1 KB blocks */
+    const size_t cuts[][4] = {{0, 0, 0, 3000}, {1, 1, 1, 2997}, {63, 65, 900, 1972},
+                              {1024, 1024, 0, 952}, {2999, 0, 1, 0}};
+    for (uint64_t seed = 0; seed < 3; seed++)
+        for (size_t c = 0; c < NDX_ARRAY_LEN(cuts); c++) {
+            struct ndx_piece pc[4];
+            size_t off = 0;
+            for (size_t k = 0; k < 4; k++) {
+                pc[k].p = text + off;
+                pc[k].n = cuts[c][k];
+                off += cuts[c][k];
+            }
+            CHECK_EQ(off, sizeof text);
+            uint64_t h = 0;
+            CHECK_EQ(ndx__hash64_pieces(pc, 4, seed, &h), NDX_OK);
+            CHECK(h == ndx__hash64(text, sizeof text, seed));
+            CHECK_EQ(ndx__hash64_pieces(pc, 1, seed, &h), NDX_OK);
+            CHECK(h == ndx__hash64(text, cuts[c][0], seed));
+        }
+}
