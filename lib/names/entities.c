@@ -39,7 +39,7 @@ struct ent {
     unsigned place; /* LN_* of the span */
 };
 
-enum { C_LOCPREP = 1, C_REPORT = 2, C_PROPER = 4 };
+enum { C_LOCPREP = 1, C_REPORT = 2, C_PROPER = 4, C_ORGCTX = 8 };
 
 struct ectx {
     const char *text;
@@ -413,6 +413,32 @@ static bool org_abbr(const struct ectx *c, size_t i)
     return false;
 }
 
+/* "played for X", "signed with X", "joined X", "against X", "released by X": a verb or
+ * preposition before a name that says a team, a band's label or a company comes next. */
+static bool org_context(const struct ectx *c, size_t a)
+{
+    if (a == 0 || !is_lower(c, a - 1))
+        return false;
+    static const char *const direct[] = {"joined",  "joining", "against", "defeated", "beat",
+                                         "beating", "vs",      "vs.",     "versus"};
+    for (size_t k = 0; k < NDX_ARRAY_LEN(direct); k++)
+        if (tok_is(c, a - 1, direct[k]))
+            return true;
+    if (a < 2 || !is_lower(c, a - 2))
+        return false;
+    static const char *const pairs[][2] = {
+        {"played", "for"},  {"playing", "for"},   {"plays", "for"},      {"play", "for"},
+        {"signed", "for"},  {"signed", "with"},   {"signing", "with"},   {"signs", "with"},
+        {"released", "by"}, {"released", "on"},   {"owned", "by"},       {"acquired", "by"},
+        {"bought", "by"},   {"contract", "with"}, {"deal", "with"},      {"drafted", "by"},
+        {"traded", "to"},   {"loan", "to"},       {"transferred", "to"},
+    };
+    for (size_t k = 0; k < NDX_ARRAY_LEN(pairs); k++)
+        if (tok_is(c, a - 1, pairs[k][1]) && tok_is(c, a - 2, pairs[k][0]))
+            return true;
+    return false;
+}
+
 static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
 {
     while (a < b && !is_cap(c, a))
@@ -463,6 +489,12 @@ static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
         struct ent *e = emit(c, a, b, NDX_ENT_ORG, STRONG);
         if (e)
             e->last_key = key_bytes(c->text + c->t[b - 1].s, c->t[b - 1].e - c->t[b - 1].s);
+        return;
+    }
+    bool orgctx = per_cue != STRONG && org_context(c, a);
+    /* "played for Footscray", "against Coburg": a town's team */
+    if (orgctx && (nf & LN_CITY) && !(nf & (LN_COUNTRY | LN_REGION))) {
+        emit(c, a, b, NDX_ENT_ORG, WEAK);
         return;
     }
     /* 3. places (a city that is also a common word needs "in" or "near" before it) */
@@ -548,6 +580,13 @@ static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
     }
     /* 6. a candidate, resolved across the text */
 candidate:;
+    /* "The Ramones", "The Phantom Horns": a plural name opened by a capitalised "The" inside a
+     * sentence is a band or a team (a singular one is as often a work: "The Game") */
+    if (ntok >= 2 && tok_is(c, a, "The") && !(c->t[a].f & NTF_START) && is_cap(c, a + 1) &&
+        !(wf(c, a + 1) & LW_STOP) && plural_name(c, b - 1)) {
+        emit(c, a, b, NDX_ENT_ORG, WEAK);
+        return;
+    }
     struct ent *e = emit(c, a, b, 0, 0);
     if (e) {
         if (a > 0 && is_lower(c, a - 1) && (wf(c, a - 1) & LW_LOCPREP))
@@ -556,6 +595,8 @@ candidate:;
             e->cue |= C_REPORT;
         if (first_nf & LN_PROPER)
             e->cue |= C_PROPER;
+        if (orgctx)
+            e->cue |= C_ORGCTX;
     }
 }
 
@@ -865,7 +906,9 @@ static int resolve(struct ectx *c)
                 e->type = same->type;
                 continue;
             }
-            if (!e->type && e->ntok == 1 && (e->cue & C_LOCPREP) && (e->cue & C_PROPER))
+            if (!e->type && (e->cue & C_ORGCTX))
+                e->type = NDX_ENT_ORG; /* "signed with Soleilmoon", "joined Interpol" */
+            else if (!e->type && e->ntok == 1 && (e->cue & C_LOCPREP) && (e->cue & C_PROPER))
                 e->type = NDX_ENT_LOC;
             else if (!e->type && (e->cue & C_LOCPREP))
                 e->type = NDX_ENT_LOC; /* "in Bandarlapalle", "near Hazeby Lane" */

@@ -107,6 +107,14 @@ TEST(entities_teams_units_and_nicknames)
     /* two names on either side of "for the": the second a team with "St." as "Saint" */
     CHECK_STR(ents(&g, "He left the National Hockey League for the St. Louis Eagles in 1935."),
               "ORG:National Hockey League | ORG:St. Louis Eagles");
+    /* what comes after "played for", "signed with", "beat" is a team or a company; a town
+     * is a place again where nothing says otherwise */
+    CHECK_STR(ents(&g, "He played for Brindlewick before they beat Geelong in the final. "
+                       "Later Mr Tam moved to Geelong."),
+              "ORG:Brindlewick | ORG:Geelong | PER:Tam | LOC:Geelong");
+    CHECK_STR(ents(&g, "In 1998 the band signed with Harrowgate and toured with The Quiet "
+                       "Lanterns."),
+              "ORG:Harrowgate | ORG:The Quiet Lanterns");
     /* a person, not a team: the plural is a surname */
     CHECK_STR(ents(&g, "Gary Jones said it was over."), "PER:Gary Jones");
     /* a number before a unit; an organisation head inside a name; a title before a head */
