@@ -469,9 +469,19 @@ typedef struct ndx_bucket {
 NDX_API size_t ndx_results_facet_count(const ndx_results *r);
 NDX_API const ndx_facet *ndx_results_facet(const ndx_results *r, size_t i);
 /** Histogram buckets, earliest first, empty ones included (0 when none was asked for or nothing
- * dated matched). */
+ * dated matched).  The first ndx_results_bucket call builds the list of every bucket; NULL past
+ * the end. */
 NDX_API size_t ndx_results_bucket_count(const ndx_results *r);
 NDX_API const ndx_bucket *ndx_results_bucket(const ndx_results *r, size_t i);
+/**
+ * The histogram's buckets holding a match (copies > 0), earliest first, read without building
+ * the list of every bucket (a day histogram over decades of a rare word holds few): how many
+ * there are, and the k-th copied into *out with its index among every bucket in *index (may be
+ * NULL).  NDX_ERANGE for k past the end.
+ */
+NDX_API size_t ndx_results_match_bucket_count(const ndx_results *r);
+NDX_API int ndx_results_match_bucket(const ndx_results *r, size_t k, ndx_bucket *out,
+                                     size_t *index);
 NDX_API int ndx_results_interval(const ndx_results *r); /**< enum ndx_interval */
 
 /**

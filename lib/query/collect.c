@@ -321,83 +321,6 @@ static int merge_runs(struct ndx_coll *c)
     return NDX_OK;
 }
 
-/* ---- buckets ------------------------------------------------------------------------------- */
-
-/* Bucket number of a day: the day, the week (Monday-based: 1970-01-01 was a Thursday), the
- * month (y * 12 + m - 1) or the year. */
-static int64_t bucket_of(int interval, int64_t day)
-{
-    int64_t y;
-    int m, d;
-    switch (interval) {
-    case NDX_INTERVAL_DAY:
-        return day;
-    case NDX_INTERVAL_WEEK:
-        return day + 3 >= 0 ? (day + 3) / 7 : -((-(day + 3) + 6) / 7);
-    case NDX_INTERVAL_MONTH:
-        ndx__civil_from_days(day, &y, &m, &d);
-        return y * 12 + m - 1;
-    default:
-        ndx__civil_from_days(day, &y, &m, &d);
-        return y;
-    }
-}
-
-/* First day of bucket b. */
-static int64_t bucket_day(int interval, int64_t b)
-{
-    switch (interval) {
-    case NDX_INTERVAL_DAY:
-        return b;
-    case NDX_INTERVAL_WEEK:
-        return b * 7 - 3;
-    case NDX_INTERVAL_MONTH: {
-        int64_t y = b >= 0 ? b / 12 : -((-b + 11) / 12);
-        return ndx__days_from_civil(y, (int)(b - y * 12) + 1, 1);
-    }
-    default:
-        return ndx__days_from_civil(b, 1, 1);
-    }
-}
-
-/* "YYYY", "YYYY-MM" or "YYYY-MM-DD" (parts 1, 2, 3) into buf (11 bytes); years clamped to
- * 0..9999 (stored dates lie in 1800..2200). */
-static void fmt_date(char *buf, int64_t y, int m, int d, int parts)
-{
-    int yy = y < 0 ? 0 : y > 9999 ? 9999 : (int)y;
-    buf[0] = (char)('0' + yy / 1000), buf[1] = (char)('0' + yy / 100 % 10);
-    buf[2] = (char)('0' + yy / 10 % 10), buf[3] = (char)('0' + yy % 10);
-    size_t k = 4;
-    if (parts >= 2)
-        buf[k++] = '-', buf[k++] = (char)('0' + m / 10), buf[k++] = (char)('0' + m % 10);
-    if (parts >= 3)
-        buf[k++] = '-', buf[k++] = (char)('0' + d / 10), buf[k++] = (char)('0' + d % 10);
-    buf[k] = 0;
-}
-
-static int days_in_month(int64_t y, int m)
-{
-    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return dm[m - 1] + (m == 2 && leap);
-}
-
-/* The first day of the bucket after the one starting on *day (civil date *y, *m, *d). */
-static void step_bucket(int interval, int64_t *day, int64_t *y, int *m, int *d)
-{
-    int step = interval == NDX_INTERVAL_DAY     ? 1
-               : interval == NDX_INTERVAL_WEEK  ? 7
-               : interval == NDX_INTERVAL_MONTH ? days_in_month(*y, *m) - *d + 1
-                                                : (int)(ndx__days_from_civil(*y + 1, 1, 1) - *day);
-    *day += step;
-    *d += step;
-    while (*d > days_in_month(*y, *m)) {
-        *d -= days_in_month(*y, *m);
-        if (++*m > 12)
-            *m = 1, ++*y;
-    }
-}
-
 /* ---- the collector ------------------------------------------------------------------------- */
 
 /* Does a segment of the view hold keyword field `name`?  Under external statistics (a shard of
@@ -541,9 +464,9 @@ static uint32_t *day_values(const struct ndx_coll *c, int f)
     int64_t p0 = f == FF_YEAR ? c->y0 : c->mi0, p1 = f == FF_YEAR ? c->y1 : c->mi1;
     for (int64_t p = p0; p <= p1; p++) {
         int64_t a =
-            f == FF_YEAR ? ndx__days_from_civil(p, 1, 1) : bucket_day(NDX_INTERVAL_MONTH, p);
+            f == FF_YEAR ? ndx__days_from_civil(p, 1, 1) : ndx__bucket_day(NDX_INTERVAL_MONTH, p);
         int64_t b = f == FF_YEAR ? ndx__days_from_civil(p + 1, 1, 1)
-                                 : bucket_day(NDX_INTERVAL_MONTH, p + 1);
+                                 : ndx__bucket_day(NDX_INTERVAL_MONTH, p + 1);
         a = a < c->dmin ? c->dmin : a;
         b = b > (int64_t)c->dmax + 1 ? (int64_t)c->dmax + 1 : b;
         for (int64_t d = a; d < b; d++)
@@ -615,10 +538,10 @@ static void value_text(const struct ndx_coll *c, int f, uint32_t v, char *buf, c
             return;
         }
         if (f == FF_YEAR) {
-            fmt_date(buf, c->y0 + v - 1, 0, 0, 1);
+            ndx__fmt_date(buf, c->y0 + v - 1, 0, 0, 1);
         } else {
             int64_t mi = c->mi0 + v - 1;
-            fmt_date(buf, mi / 12, (int)(mi % 12) + 1, 0, 2);
+            ndx__fmt_date(buf, mi / 12, (int)(mi % 12) + 1, 0, 2);
         }
         *s = buf, *n = strlen(buf);
     }
@@ -746,8 +669,8 @@ static int histogram_counts(struct ndx_coll *c)
         c->hlo = 1, c->hhi = 0;
         return NDX_OK;
     }
-    c->hlo = bucket_of(c->interval, c->dmin);
-    c->hhi = bucket_of(c->interval, c->dmax);
+    c->hlo = ndx__bucket_of(c->interval, c->dmin);
+    c->hhi = ndx__bucket_of(c->interval, c->dmax);
     if (c->hhi - c->hlo + 1 > NDX_MAX_BUCKETS)
         return ndx__index_fail(c->S->ix, NDX_ERANGE,
                                "the matches span more than %d %ss: ask for a coarser interval",
@@ -762,7 +685,7 @@ static int histogram_counts(struct ndx_coll *c)
             const struct crec *x = &c->r[j];
             if (x->day == UNDATED)
                 continue;
-            size_t b = (size_t)(bucket_of(c->interval, x->day) - c->hlo);
+            size_t b = (size_t)(ndx__bucket_of(c->interval, x->day) - c->hlo);
             c->hcp[b] += x->copies;
             c->hst[b]++;
         }
@@ -777,7 +700,7 @@ static int histogram_counts(struct ndx_coll *c)
             group++;
         if (x->day == UNDATED)
             continue;
-        size_t b = (size_t)(bucket_of(c->interval, x->day) - c->hlo);
+        size_t b = (size_t)(ndx__bucket_of(c->interval, x->day) - c->hlo);
         c->hcp[b] += x->copies;
         if (stamp[b] != group) {
             stamp[b] = group;
@@ -855,8 +778,8 @@ static int all_stories_pass(struct search *S, const struct cnode *f, int interva
     int whole = lo > hi;
     const ndx_search_opts *o = S->o;
     int has_from = o->date_from != NDX_DATE_UNKNOWN, has_to = o->date_to != NDX_DATE_UNKNOWN;
-    int64_t dlo = whole ? INT64_MIN : bucket_day(interval, lo);
-    int64_t dhi = whole ? INT64_MAX : bucket_day(interval, hi + 1) - 1;
+    int64_t dlo = whole ? INT64_MIN : ndx__bucket_day(interval, lo);
+    int64_t dhi = whole ? INT64_MAX : ndx__bucket_day(interval, hi + 1) - 1;
     int64_t bmin = INT64_MAX, bmax = INT64_MIN;
     struct crec *r = NULL;
     size_t n = 0, cap = 0;
@@ -887,7 +810,7 @@ static int all_stories_pass(struct search *S, const struct cnode *f, int interva
                 }
                 r = p;
             }
-            int64_t b = bucket_of(interval, day);
+            int64_t b = ndx__bucket_of(interval, day);
             r[n].story = col->story[d];
             r[n].day = whole ? (int32_t)day : (int32_t)(b - lo);
             bmin = b < bmin ? b : bmin;
@@ -907,7 +830,7 @@ static int all_stories_pass(struct search *S, const struct cnode *f, int interva
         }
         lo = *plo = bmin, hi = *phi = bmax;
         for (size_t j = 0; j < n; j++)
-            r[j].day = (int32_t)(bucket_of(interval, r[j].day) - lo);
+            r[j].day = (int32_t)(ndx__bucket_of(interval, r[j].day) - lo);
         if (!(*pall = ndx_calloc((size_t)(hi - lo + 1), sizeof **pall)))
             rc = NDX_ENOMEM;
     }
@@ -1047,40 +970,31 @@ int ndx__coll_histogram(struct ndx_coll *c, const struct cnode *root, int64_t lo
                                "the matches span more than %d %ss: ask for a coarser interval",
                                NDX_MAX_BUCKETS, ndx_interval_name(c->interval));
     size_t nb = (size_t)(hi - lo + 1);
-    uint64_t *all = ndx_calloc(nb, sizeof *all);
-    res->buckets = ndx_malloc(nb * sizeof *res->buckets); /* every field written below */
-    if (!all || !res->buckets) {
-        ndx_free(all);
+    struct ndx_hist *h = ndx_calloc(1, sizeof *h);
+    if (!h)
         return NDX_ENOMEM;
-    }
-    int rc = all_stories(c->S, root, c->interval, lo, hi, all);
-    /* the first day of each bucket, as a day number and a civil date, stepped bucket by bucket;
-     * the key written again only when the month changes, else its day digits */
-    int iv = c->interval;
-    int64_t day = bucket_day(iv, lo), y;
-    int m, d, km = 0;
-    ndx__civil_from_days(day, &y, &m, &d);
-    int parts = iv == NDX_INTERVAL_YEAR ? 1 : iv == NDX_INTERVAL_MONTH ? 2 : 3;
-    char key[sizeof res->buckets->key] = {0};
-    for (size_t i = 0; i < nb && !rc; i++) {
-        ndx_bucket *b = &res->buckets[i];
-        int64_t k = lo + (int64_t)i;
-        b->start = day * 86400;
-        if (parts < 3 || m != km || i == 0) {
-            fmt_date(key, y, m, d, parts);
-            km = m;
-        } else {
-            key[8] = (char)('0' + d / 10), key[9] = (char)('0' + d % 10);
+    res->hist = h;
+    h->interval = c->interval;
+    h->lo = lo;
+    h->nb = nb;
+    /* the buckets of the collector's own span [hlo, hhi] holding a match */
+    size_t nm = 0;
+    for (int64_t k = c->hlo; k <= c->hhi; k++)
+        nm += c->hcp[k - c->hlo] != 0;
+    h->mi = ndx_malloc((nm ? nm : 1) * sizeof *h->mi);
+    h->mst = ndx_malloc((nm ? nm : 1) * sizeof *h->mst);
+    h->mcp = ndx_malloc((nm ? nm : 1) * sizeof *h->mcp);
+    h->all = ndx_calloc(nb, sizeof *h->all);
+    if (!h->mi || !h->mst || !h->mcp || !h->all)
+        return NDX_ENOMEM;
+    for (int64_t k = c->hlo; k <= c->hhi; k++)
+        if (c->hcp[k - c->hlo]) {
+            h->mi[h->nm] = (uint32_t)(k - lo);
+            h->mst[h->nm] = c->hst[k - c->hlo];
+            h->mcp[h->nm++] = c->hcp[k - c->hlo];
         }
-        memcpy(b->key, key, sizeof key);
-        step_bucket(iv, &day, &y, &m, &d);
-        int in = k >= c->hlo && k <= c->hhi;
-        b->stories = in ? c->hst[k - c->hlo] : 0;
-        b->copies = in ? c->hcp[k - c->hlo] : 0;
-        b->all_stories = all[i];
-    }
+    int rc = all_stories(c->S, root, c->interval, lo, hi, h->all);
     if (!rc)
         res->nbuckets = nb;
-    ndx_free(all);
     return rc;
 }

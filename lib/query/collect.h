@@ -21,6 +21,28 @@ int ndx__vtab_intern(struct vtab *t, const char *s, size_t n, uint32_t *out);
 int ndx__vtab_find(const struct vtab *t, const char *s, size_t n); /* 1: s is in t */
 void ndx__vtab_free(struct vtab *t);
 
+/* ---- buckets and the results' histogram (histogram.c) --------------------------------------- */
+
+/* Bucket number of a day: the day, the week (Monday-based: 1970-01-01 was a Thursday), the
+ * month (y * 12 + m - 1) or the year. */
+int64_t ndx__bucket_of(int interval, int64_t day);
+/* First day of bucket b. */
+int64_t ndx__bucket_day(int interval, int64_t b);
+/* "YYYY", "YYYY-MM" or "YYYY-MM-DD" (parts 1, 2, 3) into buf (11 bytes); years clamped to
+ * 0..9999 (stored dates lie in 1800..2200). */
+void ndx__fmt_date(char *buf, int64_t y, int m, int d, int parts);
+
+/* A result set's histogram: nb buckets from bucket number lo; the nm holding a match, by index
+ * (ascending) with their stories and copies; all_stories of every bucket. */
+struct ndx_hist {
+    int interval;
+    int64_t lo;
+    size_t nb, nm;
+    uint32_t *mi;
+    uint64_t *mst, *mcp;
+    uint64_t *all;
+};
+
 /* ---- records and the collector ------------------------------------------------------------- */
 
 #define NDX_COLL_RUNS 8

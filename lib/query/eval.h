@@ -271,9 +271,11 @@ struct ndx_results {
     size_t nhits;
     ndx_facet *facets; /* analytics (collect.c) */
     size_t nfacets;
-    ndx_bucket *buckets;
+    ndx_bucket *buckets; /* every bucket: built from hist on the first ndx_results_bucket */
     size_t nbuckets;
     int interval;
+    struct ndx_hist *hist; /* the histogram as counted (histogram.c) */
+    ndx_bucket one;        /* a bucket returned when the list could not be built */
 };
 
 /* Evaluate root on every segment of the view: counts, collapse, top hits into res. */
@@ -297,6 +299,7 @@ void ndx__coll_span(const struct ndx_coll *c, int64_t *lo, int64_t *hi);
 /* The histogram's buckets [lo, hi] into res, with all_stories from the filters of root. */
 int ndx__coll_histogram(struct ndx_coll *c, const struct cnode *root, int64_t lo, int64_t hi,
                         ndx_results *res);
+void ndx__hist_free(struct ndx_hist *h);
 
 /* ---- highlighting (highlight.c) ------------------------------------------------------------ */
 

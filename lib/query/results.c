@@ -46,14 +46,6 @@ const ndx_facet *ndx_results_facet(const ndx_results *r, size_t i)
 {
     return i < r->nfacets ? &r->facets[i] : NULL;
 }
-size_t ndx_results_bucket_count(const ndx_results *r)
-{
-    return r->nbuckets;
-}
-const ndx_bucket *ndx_results_bucket(const ndx_results *r, size_t i)
-{
-    return i < r->nbuckets ? &r->buckets[i] : NULL;
-}
 int ndx_results_interval(const ndx_results *r)
 {
     return r->interval;
@@ -81,6 +73,7 @@ void ndx_results_free(ndx_results *r)
     }
     ndx_free(r->facets);
     ndx_free(r->buckets);
+    ndx__hist_free(r->hist);
     ndx_free(r);
 }
 

@@ -352,6 +352,27 @@ TEST(collect_without_hits_equals_brute_force)
                 stories += k->stories;
                 CHECK(k->stories <= k->copies && (k->stories > 0) == (k->copies > 0));
             }
+            /* the buckets holding a match, read without the list: those of the list with
+             * copies, in order, each at its index */
+            size_t nm = ndx_results_match_bucket_count(r), m = 0;
+            CHECK(nm > 0);
+            for (size_t i = 0; i < ndx_results_bucket_count(r); i++) {
+                const ndx_bucket *k = ndx_results_bucket(r, i);
+                if (!k->copies)
+                    continue;
+                ndx_bucket got;
+                size_t at = 0;
+                CHECK_EQ(ndx_results_match_bucket(r, m++, &got, &at), NDX_OK);
+                CHECK_EQ(at, i);
+                CHECK_STR(got.key, k->key);
+                CHECK_EQ(got.start, k->start);
+                CHECK_EQ(got.stories, k->stories);
+                CHECK_EQ(got.copies, k->copies);
+                CHECK_EQ(got.all_stories, k->all_stories);
+            }
+            CHECK_EQ(m, nm);
+            ndx_bucket past;
+            CHECK_EQ(ndx_results_match_bucket(r, nm, &past, NULL), NDX_ERANGE);
             /* a story dated on one day counts once there: every article its own, exactly once */
             CHECK(kind == 2 ? stories == ndx_results_total_stories(r)
                             : stories >= ndx_results_total_stories(r));
