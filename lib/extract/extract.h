@@ -19,7 +19,12 @@ struct ndx_extract {
     struct ndx_buf source; /* site name (og:site_name) or host of the url */
     int64_t published;     /* NDX_DATE_UNKNOWN if none */
     int page_type;         /* NDX_PAGE_* */
+    struct ndx_buf metas;  /* "name\tcontent\n" of the page's <meta> tags with a name or
+                              property (lower-cased) and a content: NDX_EXTRACT_METAS at most */
 };
+
+#define NDX_EXTRACT_METAS     256  /* <meta> tags of a page kept in ndx_extract.metas, at most */
+#define NDX_EXTRACT_META_SIZE 1024 /* bytes of a content kept there, at most */
 
 /* What kind of page an HTML page is (html_pagetype.c). */
 enum {
@@ -125,6 +130,8 @@ struct ndx_xdoc {
     struct ndx_buf attr;   /* lower-cased class/id strings, metadata values */
     struct ndx_buf title;  /* <title> */
     struct ndx_buf ldjson; /* application/ld+json scripts, each followed by a NUL */
+    struct ndx_buf metas;  /* ndx_extract.metas, gathered by the tree builder */
+    uint32_t nmetas;
     uint32_t kv_off[XK_COUNT], kv_len[XK_COUNT];
     bool kv_set[XK_COUNT];
     uint32_t author_nodes[8], nauthor_nodes; /* rel/itemprop/class author, byline */

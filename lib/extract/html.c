@@ -52,6 +52,7 @@ void ndx__extract_init(struct ndx_extract *e)
     ndx__buf_init(&e->body, 0);
     ndx__buf_init(&e->lang, 0);
     ndx__buf_init(&e->source, 0);
+    ndx__buf_init(&e->metas, 0);
     e->published = NDX_DATE_UNKNOWN;
 }
 
@@ -63,6 +64,7 @@ void ndx__extract_free(struct ndx_extract *e)
     ndx__buf_free(&e->body);
     ndx__buf_free(&e->lang);
     ndx__buf_free(&e->source);
+    ndx__buf_free(&e->metas);
     ndx__extract_init(e);
 }
 
@@ -73,6 +75,7 @@ static void xdoc_free(struct ndx_xdoc *d)
     ndx__buf_free(&d->attr);
     ndx__buf_free(&d->title);
     ndx__buf_free(&d->ldjson);
+    ndx__buf_free(&d->metas);
     memset(d, 0, sizeof *d);
 }
 
@@ -166,6 +169,7 @@ static int extract_pass(const char *html, size_t n, const char *charset, const c
     ndx__buf_init(&d.attr, 0);
     ndx__buf_init(&d.title, 0);
     ndx__buf_init(&d.ldjson, 0);
+    ndx__buf_init(&d.metas, 0);
     rc = ndx__html_parse(page ? page : "", npage, &d);
     ndx__buf_free(&u8);
     if (rc) {

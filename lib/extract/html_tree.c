@@ -115,6 +115,32 @@ static bool ieq(const char *a, const char *b)
     return *a == *b;
 }
 
+/* A "name\tcontent\n" line of ndx_extract.metas: the name lower-cased, tabs, line breaks and
+ * other control bytes made spaces, the content cut at NDX_EXTRACT_META_SIZE bytes (on a
+ * character boundary). */
+static void keep_meta(struct ndx_xdoc *d, const char *name, const char *content)
+{
+    size_t nn = strlen(name), nc = strlen(content);
+    if (!nn || nn > 100 || d->nmetas >= NDX_EXTRACT_METAS)
+        return;
+    if (nc > NDX_EXTRACT_META_SIZE) {
+        nc = NDX_EXTRACT_META_SIZE;
+        while (nc && ((unsigned char)content[nc] & 0xC0) == 0x80)
+            nc--;
+    }
+    d->nmetas++;
+    for (size_t i = 0; i < nn; i++) {
+        unsigned char c = (unsigned char)name[i];
+        ndx__buf_putc(&d->metas, c < 0x20 ? ' ' : (char)lcase(c), &d->rc);
+    }
+    ndx__buf_putc(&d->metas, '\t', &d->rc);
+    for (size_t i = 0; i < nc; i++) {
+        unsigned char c = (unsigned char)content[i];
+        ndx__buf_putc(&d->metas, c < 0x20 ? ' ' : (char)c, &d->rc);
+    }
+    ndx__buf_putc(&d->metas, '\n', &d->rc);
+}
+
 static void handle_meta(struct ndx_xdoc *d, const char **atts)
 {
     const char *name = NULL, *prop = NULL, *content = NULL, *itemprop = NULL, *equiv = NULL;
@@ -135,6 +161,10 @@ static void handle_meta(struct ndx_xdoc *d, const char **atts)
     }
     if (!content)
         return;
+    if (name)
+        keep_meta(d, name, content);
+    if (prop && !(name && ieq(name, prop)))
+        keep_meta(d, prop, content);
     const char *keys[3] = {name, prop, itemprop};
     for (int j = 0; j < 3; j++) {
         const char *k = keys[j];

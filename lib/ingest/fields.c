@@ -376,13 +376,9 @@ static int64_t epoch_of(double v)
     return (int64_t)floor(v);
 }
 
-/* One "name\tvalue" line for a string (white space made single spaces; control bytes and
- * invalid UTF-8 cleaned). */
-static void keyword_line(struct ndx__ingest_ctx *c, const char *name, json_t *v,
-                         struct ndx_buf *out, int *rc)
+void ndx__ingest_keyword_line(struct ndx__ingest_ctx *c, const char *name, const char *s, size_t n,
+                              struct ndx_buf *out, int *rc)
 {
-    const char *s = json_string_value(v);
-    size_t n = json_string_length(v);
     ndx__buf_reset(&c->kwv);
     ndx__utf8_repair(s, n, &c->kwv, NULL, NULL, rc);
     size_t start = out->n;
@@ -405,6 +401,12 @@ static void keyword_line(struct ndx__ingest_ctx *c, const char *name, json_t *v,
         return;
     }
     ndx__buf_putc(out, '\n', rc);
+}
+
+static void keyword_line(struct ndx__ingest_ctx *c, const char *name, json_t *v,
+                         struct ndx_buf *out, int *rc)
+{
+    ndx__ingest_keyword_line(c, name, json_string_value(v), json_string_length(v), out, rc);
 }
 
 /* The keyword fields of the field map found in obj, as lines into out (reset first): a string
