@@ -3,30 +3,10 @@
  * span lies inside the input and splits no valid character, spans are ordered and never overlap, a
  * mention's full name is a span of the input, and a second run gives the same answer.
  */
+#include "fuzz.h"
 #include "names/names.h"
 
 #include <stdlib.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static int is_cont(uint8_t b)
-{
-    return (b & 0xC0) == 0x80;
-}
-
-/* Does offset i fall inside a valid UTF-8 character?  (A stray continuation byte of invalid
- * input is a character of its own.) */
-static int splits_char(const uint8_t *data, size_t size, size_t i)
-{
-    if (i == 0 || i >= size || !is_cont(data[i]))
-        return 0;
-    size_t p = i;
-    while (p > 0 && i - p < 4 && is_cont(data[p]))
-        p--;
-    size_t len = data[p] >= 0xF0 ? 4 : data[p] >= 0xE0 ? 3 : data[p] >= 0xC0 ? 2 : 1;
-    return p + len > i && p + len <= size &&
-           ndx__utf8_valid_prefix((const char *)data + p, len) == len;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -39,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (e[i].start >= e[i].end || e[i].end > size || e[i].name_start >= e[i].name_end ||
             e[i].name_end > size)
             abort();
-        if (splits_char(data, size, e[i].start) || splits_char(data, size, e[i].end))
+        if (fuzz_mid_char(data, size, e[i].start) || fuzz_mid_char(data, size, e[i].end))
             abort();
         if (i && e[i - 1].end > e[i].start)
             abort();

@@ -3,31 +3,17 @@
  * lies inside the input on character boundaries, quotations are ordered and do not overlap, a
  * speaker and its name are spans of the input or empty, and a second run gives the same answer.
  */
+#include "fuzz.h"
 #include "names/names.h"
 
 #include <stdlib.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Does pos fall inside a valid multi-byte character? */
-static int mid_char(const uint8_t *d, size_t size, size_t pos)
-{
-    for (size_t k = 1; k <= 3 && k <= pos; k++) {
-        uint8_t b = d[pos - k];
-        size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-        if (len > k && pos - k + len <= size &&
-            ndx__utf8_valid_prefix((const char *)d + pos - k, len) == len)
-            return 1;
-    }
-    return 0;
-}
 
 static void check_span(const uint8_t *d, size_t size, size_t s, size_t e, int may_be_empty)
 {
     if (s > e || e > size || (!may_be_empty && s == e))
         abort();
     /* on character boundaries (a span may hold invalid bytes of the input) */
-    if (s < e && (mid_char(d, size, s) || mid_char(d, size, e)))
+    if (s < e && (fuzz_mid_char(d, size, s) || fuzz_mid_char(d, size, e)))
         abort();
 }
 

@@ -58,8 +58,8 @@ static void setup(void)
 
 static void search_all(void)
 {
-    static const char *queries[] = {"harbour strike", "harb*", "\"port workers\"", "hafen OR streik",
-                                    "strike -north"};
+    static const char *queries[] = {"harbour strike", "harb*", "\"port workers\"",
+                                    "hafen OR streik", "strike -north"};
     for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
         ndx_results *r;
         if (ndx_search(ix, queries[i], strlen(queries[i]), NULL, &r, NULL))
