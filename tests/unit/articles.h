@@ -1,5 +1,5 @@
-/* articles.h - a one-line article for the index tests (url, body, language; title "t"), and the
- * number of matches of a query. */
+/* articles.h - articles for the index tests (ndx_test_article; ndx_test_add: url, body and
+ * language, title "t"), and the number of matches of a query. */
 #ifndef NDX_TEST_ARTICLES_H
 #define NDX_TEST_ARTICLES_H
 
@@ -9,19 +9,27 @@
 #include <stdio.h>
 #include <string.h>
 
-static inline int ndx_test_add(ndx_index *ix, const char *url, const char *body, const char *lang)
+/* An article with url and title (either may be NULL) and body, undated, everything else absent: the
+ * caller sets what its test needs on the copy. */
+static inline ndx_article ndx_test_article(const char *url, const char *title, const char *body)
 {
     ndx_article a;
     memset(&a, 0, sizeof a);
     a.url = url;
-    a.nurl = strlen(url);
-    a.title = "t";
-    a.ntitle = 1;
+    a.nurl = url ? strlen(url) : 0;
+    a.title = title;
+    a.ntitle = title ? strlen(title) : 0;
     a.body = body;
     a.nbody = strlen(body);
+    a.published = NDX_DATE_UNKNOWN;
+    return a;
+}
+
+static inline int ndx_test_add(ndx_index *ix, const char *url, const char *body, const char *lang)
+{
+    ndx_article a = ndx_test_article(url, "t", body);
     a.lang = lang;
     a.nlang = strlen(lang);
-    a.published = NDX_DATE_UNKNOWN;
     return ndx_index_add(ix, &a, NULL, NULL);
 }
 

@@ -5,6 +5,7 @@
  * with a deadline already past (no wall clock is measured): it must stop at once and leave the
  * search marked partial, where the same step without a budget does all of its work.
  */
+#include "articles.h"
 #include "harness.h"
 #include "query/eval.h"
 #include "tmpdir.h"
@@ -24,15 +25,7 @@ static ndx_index *small_index(const char *dir)
                  "the ships of the line for %d hours.",
                  i, i + 1);
         snprintf(url, sizeof url, "https://example.org/%d", i);
-        ndx_article a;
-        memset(&a, 0, sizeof a);
-        a.url = url;
-        a.nurl = strlen(url);
-        a.title = "Port news";
-        a.ntitle = 9;
-        a.body = body;
-        a.nbody = strlen(body);
-        a.published = NDX_DATE_UNKNOWN;
+        ndx_article a = ndx_test_article(url, "Port news", body);
         CHECK_EQ(ndx_index_add(ix, &a, NULL, NULL), 0);
     }
     CHECK_EQ(ndx_index_commit(ix), 0);

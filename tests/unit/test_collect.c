@@ -4,6 +4,7 @@
  * segments with exact copies from other sources, near copies (stories), deletions and dates on
  * both sides of 1970; bucket keys at week, month and year edges; bad requests.
  */
+#include "articles.h"
 #include "harness.h"
 #include "index/index.h"
 #include "tmpdir.h"
@@ -41,12 +42,8 @@ static void body_of(int story, int variant, char *out, size_t n)
 static void add_article(ndx_index *ix, const char *url, const char *src, const char *body,
                         const char *lang, int64_t published)
 {
-    ndx_article a;
-    memset(&a, 0, sizeof a);
-    a.url = url, a.nurl = strlen(url);
+    ndx_article a = ndx_test_article(url, "A title", body);
     a.source = src, a.nsource = strlen(src);
-    a.title = "A title", a.ntitle = 7;
-    a.body = body, a.nbody = strlen(body);
     a.lang = lang, a.nlang = 2;
     a.published = published;
     CHECK_EQ(ndx_index_add(ix, &a, NULL, NULL), NDX_OK);
@@ -401,10 +398,7 @@ TEST(collect_bucket_keys_at_calendar_edges)
         char url[32], body[64];
         snprintf(url, sizeof url, "https://e.example/%d", i);
         snprintf(body, sizeof body, "edge text number %d here", i);
-        ndx_article a;
-        memset(&a, 0, sizeof a);
-        a.url = url, a.nurl = strlen(url);
-        a.body = body, a.nbody = strlen(body);
+        ndx_article a = ndx_test_article(url, NULL, body);
         a.published = dates[i];
         CHECK_EQ(ndx_index_add(ix, &a, NULL, NULL), NDX_OK);
     }

@@ -5,26 +5,14 @@
  * matches by day, the export), for every N; each search must then either fail with NDX_ENOMEM or
  * return exactly the answer of a run without failures.
  */
+#include "failalloc.h"
+#include "articles.h"
 #include "harness.h"
 #include "ndx_int.h"
 #include "text/text.h"
 #include "tmpdir.h"
 
 #include <stdlib.h>
-
-static long fail_at, count;
-
-static void *failing_alloc(void *ud, void *ptr, size_t size)
-{
-    (void)ud;
-    if (size == 0) {
-        free(ptr);
-        return NULL;
-    }
-    if (++count == fail_at)
-        return NULL;
-    return realloc(ptr, size);
-}
 
 static const char *queries[] = {
     "port",
@@ -111,14 +99,7 @@ TEST(eval_allocation_failure_is_an_error)
                  i, i + 1, i % 3 ? "" : " and the strike spread to the docks of Lisbon",
                  i % 2 ? "the morning" : "Lisbon");
         snprintf(url, sizeof url, "https://example.org/%d", i);
-        ndx_article a;
-        memset(&a, 0, sizeof a);
-        a.url = url;
-        a.nurl = strlen(url);
-        a.title = i % 4 ? "Port news" : "Harbour news";
-        a.ntitle = strlen(a.title);
-        a.body = body;
-        a.nbody = strlen(body);
+        ndx_article a = ndx_test_article(url, i % 4 ? "Port news" : "Harbour news", body);
         a.published = 1600000000 + (int64_t)(i % 9) * 86400;
         CHECK_EQ(ndx_index_add(ix, &a, NULL, NULL), 0);
         if (i == 20)
@@ -130,16 +111,14 @@ TEST(eval_allocation_failure_is_an_error)
     CHECK_EQ(ndx_index_open(dir, NDX_OPEN_READ, &ix, NULL), 0);
     static char want[1 << 16], got[1 << 16];
     int failures = 0;
-    ndx_set_allocator(failing_alloc, NULL);
+    ndx_set_allocator(ndx_test_failing_alloc, NULL);
     for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++) {
-        fail_at = -1;
-        count = 0;
+        ndx_test_fail_nth(-1);
         CHECK_EQ(answers(ix, qi, want, sizeof want), 0);
-        long total = count;
+        long total = ndx_test_allocs;
         CHECK(total > 20);
         for (long n = 1; n <= total; n++) {
-            fail_at = n;
-            count = 0;
+            ndx_test_fail_nth(n);
             int rc = answers(ix, qi, got, sizeof got);
             if (rc == NDX_ENOMEM) {
                 failures++;

@@ -64,17 +64,9 @@ static ndx_index *open_r(const char *dir)
 
 static int add(ndx_index *ix, const char *url, const char *title, const char *body, int *outcome)
 {
-    ndx_article a;
-    memset(&a, 0, sizeof a);
-    a.url = url;
-    a.nurl = url ? strlen(url) : 0;
-    a.title = title;
-    a.ntitle = strlen(title);
-    a.body = body;
-    a.nbody = strlen(body);
+    ndx_article a = ndx_test_article(url, title, body);
     a.lang = "en";
     a.nlang = 2;
-    a.published = NDX_DATE_UNKNOWN;
     return ndx_index_add(ix, &a, outcome, NULL);
 }
 

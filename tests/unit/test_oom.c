@@ -6,26 +6,14 @@
  * so files are removed after each commit and after the merge.  Leaks are caught by LeakSanitizer in
  * the sanitizer build.
  */
+#include "failalloc.h"
+#include "articles.h"
 #include "harness.h"
 #include "ndx_int.h"
 #include "text/text.h"
 
 #include <stdlib.h>
 #include <unistd.h>
-
-static long fail_at, count;
-
-static void *failing_alloc(void *ud, void *ptr, size_t size)
-{
-    (void)ud;
-    if (size == 0) {
-        free(ptr);
-        return NULL;
-    }
-    if (++count == fail_at)
-        return NULL;
-    return realloc(ptr, size);
-}
 
 /* The snippets of a search with words, a prefix and a phrase: a run that succeeds must give the
  * same as a run without failures (an allocation failure in highlighting is an error, not fewer
@@ -47,14 +35,7 @@ static int workload(const char *dir)
                  "梁文浩 visited Lisbon on day %d.",
                  i, i);
         snprintf(url, sizeof url, "https://example.org/%d", i);
-        ndx_article a;
-        memset(&a, 0, sizeof a);
-        a.url = url;
-        a.nurl = strlen(url);
-        a.title = "Port news";
-        a.ntitle = 9;
-        a.body = body;
-        a.nbody = strlen(body);
+        ndx_article a = ndx_test_article(url, "Port news", body);
         a.published = i % 4 ? 1600000000 + i * 86400 * 3 : NDX_DATE_UNKNOWN;
         a.source = i % 3 ? "a.example" : "b.example";
         a.nsource = 9;
@@ -118,11 +99,10 @@ TEST(oom_every_allocation_of_ingest_and_commit)
     /* count the allocations of one clean run */
     char sub[64];
     snprintf(sub, sizeof sub, "%s/probe", dir);
-    fail_at = -1;
-    count = 0;
-    ndx_set_allocator(failing_alloc, NULL);
+    ndx_test_fail_nth(-1);
+    ndx_set_allocator(ndx_test_failing_alloc, NULL);
     CHECK_EQ(workload(sub), 0);
-    long total = count;
+    long total = ndx_test_allocs;
     char want[sizeof snippets];
     memcpy(want, snippets, sizeof want);
     CHECK(strstr(want, "<mark>Dockers</mark>") && strstr(want, "<mark>port strike</mark>"));
@@ -130,9 +110,8 @@ TEST(oom_every_allocation_of_ingest_and_commit)
     int failures_seen = 0;
     for (long n = 1; n <= total; n += (total > 3000 ? 7 : 1)) {
         snprintf(sub, sizeof sub, "%s/run%ld", dir, n);
-        fail_at = n;
-        count = 0;
-        ndx_set_allocator(failing_alloc, NULL);
+        ndx_test_fail_nth(n);
+        ndx_set_allocator(ndx_test_failing_alloc, NULL);
         int rc = workload(sub);
         ndx_set_allocator(NULL, NULL);
         if (!rc && strcmp(snippets, want) != 0) {

@@ -4,6 +4,7 @@
  * it must equal the count the iterators give (the same search with a facet asked for, which walks
  * every match) on two segments with deleted documents, for words, prefixes and ORs of them.
  */
+#include "articles.h"
 #include "harness.h"
 #include "ndx_int.h"
 #include "tmpdir.h"
@@ -52,15 +53,7 @@ TEST(or_count_equals_iterated_count)
                 k += (size_t)snprintf(body + k, sizeof body - k, "%s ", words[w]);
         k += (size_t)snprintf(body + k, sizeof body - k, "doc%d", i);
         snprintf(url, sizeof url, "https://example.org/%d", i);
-        ndx_article a;
-        memset(&a, 0, sizeof a);
-        a.url = url;
-        a.nurl = strlen(url);
-        a.title = "t";
-        a.ntitle = 1;
-        a.body = body;
-        a.nbody = k;
-        a.published = NDX_DATE_UNKNOWN;
+        ndx_article a = ndx_test_article(url, "t", body);
         CHECK_EQ(ndx_index_add(ix, &a, NULL, NULL), 0);
         if (i == 1700)
             CHECK_EQ(ndx_index_commit(ix), 0);

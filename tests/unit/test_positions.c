@@ -4,6 +4,7 @@
  * answering every phrase, proximity, field and word query alike, before and after a merge
  * rewrites the old segments in the new layout.
  */
+#include "articles.h"
 #include "harness.h"
 #include "index/index.h"
 #include "text/text.h"
@@ -80,17 +81,9 @@ static ndx_index *build(const char *dir, int version, int ndocs)
         }
         snprintf(title, sizeof title, "w%u w%u headline", rnd() % 4, rnd() % 6);
         snprintf(url, sizeof url, "https://example.org/p/%d", i);
-        ndx_article a;
-        memset(&a, 0, sizeof a);
-        a.url = url;
-        a.nurl = strlen(url);
-        a.title = title;
-        a.ntitle = strlen(title);
-        a.body = body;
-        a.nbody = off;
+        ndx_article a = ndx_test_article(url, title, body);
         a.lang = "en";
         a.nlang = 2;
-        a.published = NDX_DATE_UNKNOWN;
         CHECK_EQ(ndx_index_add(ix, &a, NULL, NULL), 0);
         if (i % 700 == 699)
             CHECK_EQ(ndx_index_commit(ix), 0);

@@ -4,6 +4,7 @@
  * ndx_related_article, ndx_shard_terms_foreground and ndx_shard_terms_background; on a writer and
  * a reader, with malformed requests.  The suite runs them under ASan with leak checking.
  */
+#include "articles.h"
 #include "harness.h"
 
 #include "newsdex.h"
@@ -27,13 +28,8 @@ static void body_of(int story, char *out, size_t n)
 
 static ndx_article art(const char *url, const char *title, const char *body)
 {
-    ndx_article a;
-    memset(&a, 0, sizeof a);
-    a.url = url, a.nurl = strlen(url);
-    a.title = title, a.ntitle = strlen(title);
-    a.body = body, a.nbody = strlen(body);
+    ndx_article a = ndx_test_article(url, title, body);
     a.lang = "en", a.nlang = 2;
-    a.published = NDX_DATE_UNKNOWN;
     return a;
 }
 

@@ -61,14 +61,9 @@ TEST(source_name_host_shapes)
 
 static void add(ndx_index *ix, const char *url, const char *source)
 {
-    ndx_article a;
-    memset(&a, 0, sizeof a);
-    a.url = url, a.nurl = strlen(url);
+    ndx_article a = ndx_test_article(url, "Port strike", url); /* a text of its own: no copies */
     a.source = source, a.nsource = strlen(source);
-    a.title = "Port strike", a.ntitle = 11;
-    a.body = url, a.nbody = strlen(url); /* a text of its own: no copies */
     a.lang = "en", a.nlang = 2;
-    a.published = NDX_DATE_UNKNOWN;
     CHECK_EQ(ndx_index_add(ix, &a, NULL, NULL), NDX_OK);
 }
 

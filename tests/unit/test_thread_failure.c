@@ -45,11 +45,7 @@ static void add(ndx_index *ix, int i, uint64_t *id)
              i, i, i * 7, i * 13);
     snprintf(url, sizeof url, "https://example.org/harbour/%d", i);
     snprintf(title, sizeof title, "Harbour day %d", i);
-    ndx_article a;
-    memset(&a, 0, sizeof a);
-    a.url = url, a.nurl = strlen(url);
-    a.title = title, a.ntitle = strlen(title);
-    a.body = body, a.nbody = strlen(body);
+    ndx_article a = ndx_test_article(url, title, body);
     a.lang = "en", a.nlang = 2;
     a.published = 1600000000 + i * 86400;
     int outcome = 0;
