@@ -6,13 +6,16 @@ seed page live next to the repository (<root>/../shared).  The binary is $NEWSDE
 a signal or when a sanitizer reported an error, whatever the exit status.
 """
 import json
-import os
 import re
 import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from newsdex_proc import binary_path, child_env, newsdex_bin, sanitizer_report  # noqa: E402,F401
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
@@ -24,29 +27,10 @@ SAMPLE_PAGES = SAMPLE / "pages"
 BBC = CORPORA / "text" / "bbc-news-2225" / "bbc"
 GIVEME = CORPORA / "text" / "giveme5w1h-dev" / "data_raw"
 
-SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer",
-                     "AddressSanitizer:DEADLYSIGNAL")
-
-
-def binary_path():
-    p = os.environ.get("NEWSDEX_BIN")
-    return Path(p) if p else ROOT / "build" / "newsdex"
-
-
-def child_env():
-    env = dict(os.environ)
-    env.pop("NEWSDEX_INDEX", None)
-    env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
-    env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
-    env["LC_ALL"] = "C.UTF-8"
-    return env
-
-
 def check_process(args, rc, err):
     """Fail on a signal exit or a sanitizer report."""
-    for m in SANITIZER_MARKERS:
-        if m in err:
-            pytest.fail(f"sanitizer report running {args!r}:\n{err[-6000:]}")
+    if sanitizer_report(err):
+        pytest.fail(f"sanitizer report running {args!r}:\n{err[-6000:]}")
     if rc < 0:
         pytest.fail(f"{args!r} died from signal {-rc}; stderr:\n{err[-3000:]}")
 
@@ -100,14 +84,6 @@ class Runner:
         rc, out, err = self("show", "--index", index, "--json", key)
         assert rc == expect_rc, f"show {key} rc={rc} {err}"
         return json.loads(out) if rc == 0 else None
-
-
-@pytest.fixture(scope="session")
-def newsdex_bin():
-    b = binary_path()
-    if not b.is_file() or not os.access(b, os.X_OK):
-        pytest.fail(f"newsdex binary not found at {b}; build it or set NEWSDEX_BIN")
-    return b
 
 
 @pytest.fixture(scope="session")

@@ -13,41 +13,27 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from newsdex_proc import binary_path, child_env, newsdex_bin, sanitizer_report  # noqa: E402,F401
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample"
 SAMPLE_JSONL = SAMPLE / "articles.jsonl"
 SAMPLE_PAGES = SAMPLE / "pages"
 TOKEN = "s3cret-test-token"
-SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer",
-                     "AddressSanitizer:DEADLYSIGNAL")
 STARTUP_RE = re.compile(r"newsdex: serving (.*) on http://([0-9.]+):(\d+)/")
 
 
-def binary_path():
-    p = os.environ.get("NEWSDEX_BIN")
-    return Path(p) if p else ROOT / "build" / "newsdex"
-
-
-def child_env():
-    env = dict(os.environ)
-    env.pop("NEWSDEX_INDEX", None)
-    env.pop("NEWSDEX_WRITE_TOKEN", None)
-    env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
-    env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
-    env["LC_ALL"] = "C.UTF-8"
-    return env
-
-
 def check_stderr(what, err):
-    for m in SANITIZER_MARKERS:
-        if m in err:
-            pytest.fail(f"sanitizer report from {what}:\n{err[-8000:]}")
+    if sanitizer_report(err):
+        pytest.fail(f"sanitizer report from {what}:\n{err[-8000:]}")
 
 
 def run_cli(*args, input=None, timeout=300):
@@ -134,14 +120,6 @@ class Server:
         check_stderr("newsdex serve", err)
         assert self.proc.returncode == 0, f"serve exited {self.proc.returncode}: {err[-3000:]}"
         return err
-
-
-@pytest.fixture(scope="session")
-def newsdex_bin():
-    b = binary_path()
-    if not b.is_file() or not os.access(b, os.X_OK):
-        pytest.fail(f"newsdex binary not found at {b}; build it or set NEWSDEX_BIN")
-    return b
 
 
 @pytest.fixture(scope="session")
