@@ -439,6 +439,75 @@ static bool org_context(const struct ectx *c, size_t a)
     return false;
 }
 
+/* A common noun that says what kind of organisation a name is: "the band X", "record label X",
+ * "X is a company". */
+static bool org_noun(const struct ectx *c, size_t i)
+{
+    static const char *const nouns[] = {
+        "band",        "label",     "group",        "journal",      "magazine",     "newspaper",
+        "company",     "firm",      "club",         "team",         "network",      "channel",
+        "broadcaster", "party",     "retailer",     "airline",      "carrier",      "manufacturer",
+        "maker",       "publisher", "charity",      "organization", "organisation", "outfit",
+        "franchise",   "brand",     "conglomerate", "corporation",  "startup",      "supermarket",
+        "chain",       "duo",       "trio",         "quartet",      "quintet",      "orchestra",
+        "newspapers",  "bands",     "companies",    "clubs",        "teams",        "labels",
+    };
+    if (!is_lower(c, i))
+        return false;
+    for (size_t k = 0; k < NDX_ARRAY_LEN(nouns); k++)
+        if (tok_is(c, i, nouns[k]))
+            return true;
+    return false;
+}
+
+/* "the band Van Canto", "record label, Soleilmoon Recordings", "bands like New Order". */
+static bool org_noun_before(const struct ectx *c, size_t a)
+{
+    if (a >= 1 && org_noun(c, a - 1))
+        return true;
+    if (a >= 2 && (is_punct(c, a - 1, ',') || tok_is(c, a - 1, "like") || tok_is(c, a - 1, "as")) &&
+        org_noun(c, a - 2))
+        return true;
+    return false;
+}
+
+/* "Crazyhead are an English punk band", "Bilje is a village": what the name is, said by "is a"
+ * and a noun within five words: NDX_ENT_ORG, NDX_ENT_LOC or 0 ("X is a singer" is left to the
+ * person rules). */
+static int definition_after(const struct ectx *c, size_t b)
+{
+    size_t i = b;
+    if (is_punct(c, i, '(')) { /* "Ervenik ( Serbian Cyrillic : ... ) is a village" */
+        size_t k = i + 1;
+        while (k < c->nt && k < i + 12 && !is_punct(c, k, ')'))
+            k++;
+        if (!is_punct(c, k, ')'))
+            return 0;
+        i = k + 1;
+    }
+    if (!(tok_is(c, i, "is") || tok_is(c, i, "are") || tok_is(c, i, "was") || tok_is(c, i, "were")))
+        return 0;
+    i++;
+    if (!(tok_is(c, i, "a") || tok_is(c, i, "an") || tok_is(c, i, "the")))
+        return 0;
+    for (size_t k = i + 1; k < c->nt && k <= i + 5; k++) {
+        if (c->t[k].kind == NT_PUNCT && c->t[k].cp != '-')
+            return 0;
+        if (c->t[k].kind != NT_WORD)
+            return 0;
+        if (!is_lower(c, k))
+            continue; /* "an English punk band" */
+        unsigned w = wf(c, k);
+        if (org_noun(c, k))
+            return NDX_ENT_ORG;
+        if (w & LW_PLACENOUN || tok_is(c, k, "commune") || tok_is(c, k, "parish"))
+            return NDX_ENT_LOC;
+        if (w & (LW_STOP | LW_REPORT | LW_ROLE))
+            return 0;
+    }
+    return 0;
+}
+
 static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
 {
     while (a < b && !is_cap(c, a))
@@ -492,6 +561,19 @@ static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
         return;
     }
     bool orgctx = per_cue != STRONG && org_context(c, a);
+    /* "the band Van Canto", "record label, Soleilmoon Recordings" */
+    if (per_cue != STRONG && !(nf & (LN_COUNTRY | LN_REGION)) && org_noun_before(c, a)) {
+        emit(c, a, b, NDX_ENT_ORG, STRONG);
+        return;
+    }
+    /* "Crazyhead are an English punk band", "Bilje is a village", opening a sentence */
+    int def = per_cue != STRONG && !(nf & LN_COUNTRY) && (c->t[a].f & (NTF_START | NTF_PARA))
+                  ? definition_after(c, b)
+                  : 0;
+    if (def) {
+        emit(c, a, b, def, STRONG);
+        return;
+    }
     /* "played for Footscray", "against Coburg": a town's team */
     if (orgctx && (nf & LN_CITY) && !(nf & (LN_COUNTRY | LN_REGION))) {
         emit(c, a, b, NDX_ENT_ORG, WEAK);

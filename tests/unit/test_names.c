@@ -115,6 +115,13 @@ TEST(entities_teams_units_and_nicknames)
     CHECK_STR(ents(&g, "In 1998 the band signed with Harrowgate and toured with The Quiet "
                        "Lanterns."),
               "ORG:Harrowgate | ORG:The Quiet Lanterns");
+    /* "is a village", "are a band" opening a sentence, and "the record label X", "the band X",
+     * say what a name is; a later mention takes that type */
+    CHECK_STR(ents(&g, "Tarnvale are an English punk band from Leeds. They signed to the record "
+                       "label Moth Harbour and toured with the band Grey Ossory. Kelbrook is a "
+                       "small village in Lancashire. In 2004 Kelbrook won."),
+              "ORG:Tarnvale | LOC:Leeds | ORG:Moth Harbour | ORG:Grey Ossory | LOC:Kelbrook | "
+              "LOC:Lancashire | LOC:Kelbrook");
     /* a person, not a team: the plural is a surname */
     CHECK_STR(ents(&g, "Gary Jones said it was over."), "PER:Gary Jones");
     /* a number before a unit; an organisation head inside a name; a title before a head */
