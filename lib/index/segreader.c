@@ -156,20 +156,30 @@ struct dentry {
     struct ndx_terminfo ti;
 };
 
+/* A varint of the dictionary: one byte inline (most values), longer ones through
+ * ndx__get_varint. */
+static inline int dict_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+    if (*p < end && **p < 0x80) {
+        *v = *(*p)++;
+        return 0;
+    }
+    return ndx__get_varint(p, end, v);
+}
+
 /* Decode the next entry of a dictionary block into e (which holds the previous term). */
 static int dict_next(const uint8_t **p, const uint8_t *end, struct dentry *e)
 {
     uint64_t prefix, suffix, df, doff, poff, mwf, mdl;
-    if (ndx__get_varint(p, end, &prefix) || ndx__get_varint(p, end, &suffix) || prefix > e->nterm ||
+    if (dict_varint(p, end, &prefix) || dict_varint(p, end, &suffix) || prefix > e->nterm ||
         prefix + suffix > sizeof e->term || suffix > (uint64_t)(end - *p))
         return NDX_CORRUPT;
     memcpy(e->term + prefix, *p, suffix);
     *p += suffix;
     e->nterm = prefix + suffix;
-    if (ndx__get_varint(p, end, &df) || ndx__get_varint(p, end, &doff) ||
-        ndx__get_varint(p, end, &poff) || ndx__get_varint(p, end, &mwf) ||
-        ndx__get_varint(p, end, &mdl) || df == 0 || df > UINT32_MAX || mwf > UINT32_MAX ||
-        mdl > UINT32_MAX)
+    if (dict_varint(p, end, &df) || dict_varint(p, end, &doff) || dict_varint(p, end, &poff) ||
+        dict_varint(p, end, &mwf) || dict_varint(p, end, &mdl) || df == 0 || df > UINT32_MAX ||
+        mwf > UINT32_MAX || mdl > UINT32_MAX)
         return NDX_CORRUPT;
     e->ti.df = (uint32_t)df;
     e->ti.doc_off += doff;
@@ -204,17 +214,32 @@ static int cmp_term(const uint8_t *a, size_t na, const char *b, size_t nb)
     return na < nb ? -1 : na > nb;
 }
 
+/* The first term of block blk, in place (a block's first entry shares no prefix). */
+static int block_first(const struct ndx_seg *s, uint32_t blk, const uint8_t **t, size_t *n)
+{
+    const uint8_t *p = NULL, *end = NULL;
+    struct dentry e;
+    uint64_t prefix, suffix;
+    if (block_open(s, blk, &p, &end, &e) || dict_varint(&p, end, &prefix) ||
+        dict_varint(&p, end, &suffix) || prefix != 0 || suffix > sizeof e.term ||
+        suffix > (uint64_t)(end - p))
+        return NDX_CORRUPT;
+    *t = p;
+    *n = (size_t)suffix;
+    return NDX_OK;
+}
+
 /* Index of the last block whose first term is <= t (0 if none). */
 static int find_block(const struct ndx_seg *s, const char *t, size_t n, uint32_t *blk)
 {
     uint32_t lo = 0, hi = s->nterm_blocks;
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
-        const uint8_t *p = NULL, *end = NULL;
-        struct dentry e;
-        if (block_open(s, mid, &p, &end, &e) || dict_next(&p, end, &e))
+        const uint8_t *first;
+        size_t nfirst;
+        if (block_first(s, mid, &first, &nfirst))
             return NDX_CORRUPT;
-        if (cmp_term(e.term, e.nterm, t, n) <= 0)
+        if (cmp_term(first, nfirst, t, n) <= 0)
             lo = mid;
         else
             hi = mid;
@@ -231,6 +256,20 @@ static int check_ti(const struct ndx_seg *s, const struct ndx_terminfo *ti)
     return NDX_OK;
 }
 
+/* Bytes a and b share at the start (at most n). */
+static inline size_t common_len(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    size_t k = 0;
+    while (k < n && a[k] == b[k])
+        k++;
+    return k;
+}
+
+/* The entry of t in one dictionary block.  Entries are not copied out: m, the bytes the entry
+ * before shares with t, and each entry's prefix (the bytes it shares with the entry before)
+ * say which entries can equal t.  Every entry before is below t, so an entry sharing more than
+ * m bytes with the one before is below t too, one sharing fewer is above it (the dictionary is
+ * sorted; `newsdex check` verifies the order), and only one sharing exactly m is compared. */
 int ndx__seg_lookup(const struct ndx_seg *s, const char *t, size_t n, struct ndx_terminfo *ti)
 {
     if (s->nterm_blocks == 0)
@@ -243,17 +282,44 @@ int ndx__seg_lookup(const struct ndx_seg *s, const char *t, size_t n, struct ndx
     struct dentry e;
     if (block_open(s, blk, &p, &end, &e))
         return NDX_CORRUPT;
+    const uint8_t *want = (const uint8_t *)t;
+    uint64_t doc_off = 0, pos_off = 0;
+    size_t m = 0, nprev = 0;
+    int first = 1;
     while (p < end) {
-        if (dict_next(&p, end, &e))
+        uint64_t prefix, suffix, df, doff, poff, mwf, mdl;
+        if (dict_varint(&p, end, &prefix) || dict_varint(&p, end, &suffix) || prefix > nprev ||
+            prefix + suffix > 256 || suffix > (uint64_t)(end - p) || (first && prefix))
             return NDX_CORRUPT;
-        int c = cmp_term(e.term, e.nterm, t, n);
-        if (c == 0) {
-            if (check_ti(s, &e.ti))
+        const uint8_t *suf = p;
+        p += suffix;
+        size_t len = (size_t)(prefix + suffix);
+        nprev = len;
+        if (dict_varint(&p, end, &df) || dict_varint(&p, end, &doff) ||
+            dict_varint(&p, end, &poff) || dict_varint(&p, end, &mwf) || dict_varint(&p, end, &mdl))
+            return NDX_CORRUPT;
+        doc_off += doff;
+        pos_off += poff;
+        if (!first && prefix > m)
+            continue; /* below t, like the entry before */
+        if (!first && prefix < m)
+            break; /* above t */
+        first = 0;
+        /* shares exactly m bytes with t: compare the rest */
+        size_t k = n > m ? common_len(suf, want + m, NDX_MIN((size_t)suffix, n - m)) : 0;
+        m += k;
+        if (m == len && m == n) {
+            if (df == 0 || df > UINT32_MAX || mwf > UINT32_MAX || mdl > UINT32_MAX)
                 return NDX_CORRUPT;
-            *ti = e.ti;
-            return NDX_OK;
+            ti->df = (uint32_t)df;
+            ti->doc_off = doc_off;
+            ti->pos_off = pos_off;
+            ti->max_wf = (uint32_t)mwf;
+            ti->min_dl = (uint32_t)mdl;
+            return check_ti(s, ti) ? NDX_CORRUPT : NDX_OK;
         }
-        if (c > 0)
+        /* the entry is above t when t ends first or has the smaller byte at m */
+        if (m == n || (m < len && suf[m - (size_t)prefix] > want[m]))
             break;
     }
     return NDX_ENOTFOUND;
