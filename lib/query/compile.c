@@ -377,4 +377,5 @@ void ndx__search_free(struct search *S)
 {
     ndx__buf_free(&S->tmp);
     ndx_free(S->cands);
+    ndx_free(S->hl_pos);
 }

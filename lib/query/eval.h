@@ -92,6 +92,8 @@ struct search {
     int reported;                  /* rc's message set on the index (ndx__eval_status) */
     struct tcache_entry tcache[NDX_TCACHE];
     unsigned ntcache; /* entries filled in turn, the oldest replaced */
+    uint32_t *hl_pos; /* positions read while highlighting (highlight.c) */
+    size_t hl_cap;
 };
 
 /* Parse query (errors reported on ix, *errpos the offset, may be NULL). */
@@ -314,15 +316,20 @@ struct hlset {
     uint8_t first[256]; /* first bytes of every term above (ndx_analyzer.stem_first) */
     int any_first;      /* an empty term or prefix: no first-letter filter */
     int rc;             /* NDX_ENOMEM once collecting failed (the set is then incomplete) */
+    const char **words; /* the distinct terms of terms and phrase_first, as strings */
+    size_t nwords;
+    uint32_t reach; /* positions a phrase spans past its first word, slop included (most) */
 };
 
 /* The words to highlight for the query root (negated and title-only leaves left out); h->rc
  * tells whether every word could be kept. */
 void ndx__hl_collect(struct hlset *h, const struct cnode *c, int negated);
 void ndx__hl_free(struct hlset *h);
-/* Highlight spans of the query in text (analysed in lang); *out freed by the caller. */
-int ndx__hl_spans(struct search *S, const struct hlset *hl, const char *text, size_t n,
-                  const char *lang, struct ndx_span **out, size_t *nout);
+/* Highlight spans of the query in text (analysed in lang), the body of document doc of segment
+ * seg (seg NULL: not known); *out freed by the caller. */
+int ndx__hl_spans(struct search *S, const struct hlset *hl, const struct ndx_seg *seg, uint32_t doc,
+                  const char *text, size_t n, const char *lang, struct ndx_span **out,
+                  size_t *nout);
 
 /* ---- hits (results.c) ---------------------------------------------------------------------- */
 

@@ -11,6 +11,21 @@
 /* ---- words to highlight -------------------------------------------------------------------------
  */
 
+/* Keep t among the distinct words whose occurrences are highlights (hash h, not yet in either
+ * map). */
+static void hl_word(struct hlset *h, const char *t, uint64_t hash)
+{
+    if (ndx__map_get(&h->terms, hash) || ndx__map_get(&h->phrase_first, hash))
+        return;
+    const char **w = ndx_realloc(h->words, (h->nwords + 1) * sizeof *w);
+    if (!w) {
+        h->rc = NDX_ENOMEM;
+        return;
+    }
+    h->words = w;
+    h->words[h->nwords++] = t;
+}
+
 static void hl_first(struct hlset *h, const char *t)
 {
     uint8_t c = (uint8_t)t[0];
@@ -44,9 +59,15 @@ void ndx__hl_collect(struct hlset *h, const struct cnode *c, int negated)
         }
         for (size_t k = 0; l->nslots && k < l->slots[0].nterms; k++) {
             const char *t = l->slots[0].terms[k];
-            if (ndx__map_put(&h->phrase_first, ndx__hash64(t, strlen(t), 11), 1))
+            uint64_t hash = ndx__hash64(t, strlen(t), 11);
+            hl_word(h, t, hash);
+            if (ndx__map_put(&h->phrase_first, hash, 1))
                 h->rc = NDX_ENOMEM;
         }
+        uint64_t reach = (l->nslots ? l->slots[l->nslots - 1].rel : 0) +
+                         (uint64_t)(l->slop == UINT32_MAX ? 0 : l->slop);
+        if (reach > h->reach)
+            h->reach = reach > UINT32_MAX ? UINT32_MAX : (uint32_t)reach;
         for (size_t s = 0; s < l->nslots; s++)
             for (size_t k = 0; k < l->slots[s].nterms; k++)
                 hl_first(h, l->slots[s].terms[k]);
@@ -64,8 +85,11 @@ void ndx__hl_collect(struct hlset *h, const struct cnode *c, int negated)
                 } else {
                     h->rc = NDX_ENOMEM;
                 }
-            } else if (ndx__map_put(&h->terms, ndx__hash64(t, strlen(t), 11), 1)) {
-                h->rc = NDX_ENOMEM;
+            } else {
+                uint64_t hash = ndx__hash64(t, strlen(t), 11);
+                hl_word(h, t, hash);
+                if (ndx__map_put(&h->terms, hash, 1))
+                    h->rc = NDX_ENOMEM;
             }
         }
 }
@@ -86,6 +110,7 @@ struct dtoks {
     size_t ncalled;  /* tokens passed to doc_tok */
     size_t skipped;  /* tokens the analyzer only counted (ndx_analyzer.skipped) */
     size_t last_hit; /* token count (ncalled + skipped) at the last of them */
+    size_t enough;   /* highlights after which (and a tail) the rest is not analysed */
     int stopped;     /* analysis ended early: enough to choose passages from */
 };
 
@@ -95,7 +120,44 @@ struct dtoks {
 /* Enough highlights, and the ntok-th token lies past the tail kept after the last one. */
 static inline bool past_tail(const struct dtoks *d, size_t ntok)
 {
-    return d->hits >= HL_ENOUGH_HITS && ntok - d->last_hit > HL_TAIL_TOKENS;
+    return d->hits >= d->enough && ntok - d->last_hit > HL_TAIL_TOKENS;
+}
+
+#define HL_COUNT_BYTES 512 /* body bytes per query word above which its occurrences are counted */
+
+/* Occurrences in the body of document doc of the highlighted words (the index's positions from
+ * the title's length on), or SIZE_MAX when not known.  Every highlight is such an occurrence: the
+ * text is analysed as at ingest, so once the last one is seen (and the tokens a phrase starting
+ * there may need) nothing is left to find. */
+static size_t body_occurrences(struct search *S, const struct hlset *hl, const struct ndx_seg *seg,
+                               uint32_t doc, size_t nbody)
+{
+    if (!seg || hl->any_first || hl->nprefixes || hl->rc || hl->reach >= HL_TAIL_TOKENS / 3 ||
+        nbody < HL_COUNT_BYTES * (hl->nwords + 1) || doc >= seg->ndocs)
+        return SIZE_MAX;
+    uint32_t tl = seg->col.title_len[doc];
+    size_t total = 0;
+    for (size_t i = 0; i < hl->nwords; i++) {
+        struct ndx_terminfo ti;
+        int rc = ndx__term_lookup(S, seg, hl->words[i], strlen(hl->words[i]), &ti);
+        if (rc == NDX_ENOTFOUND)
+            continue;
+        if (rc)
+            return SIZE_MAX;
+        struct ndx_pl pl;
+        ndx__pl_init(&pl, seg, &ti);
+        if (ndx__pl_advance(&pl, doc) != doc) {
+            if (pl.corrupt)
+                return SIZE_MAX;
+            continue;
+        }
+        int np = ndx__pl_positions(&pl, &S->hl_pos, &S->hl_cap);
+        if (np < 0)
+            return SIZE_MAX;
+        for (int k = 0; k < np; k++)
+            total += S->hl_pos[k] >= tl;
+    }
+    return total;
 }
 
 static int doc_tok(void *ctx, const char *term, size_t nterm, uint32_t pos, size_t start,
@@ -171,14 +233,17 @@ static int cmp_span(const void *a, const void *b)
                                  : (x->end > y->end) - (x->end < y->end);
 }
 
-int ndx__hl_spans(struct search *S, const struct hlset *hl, const char *text, size_t n,
-                  const char *lang, struct ndx_span **out, size_t *nout)
+int ndx__hl_spans(struct search *S, const struct hlset *hl, const struct ndx_seg *seg, uint32_t doc,
+                  const char *text, size_t n, const char *lang, struct ndx_span **out, size_t *nout)
 {
     *out = NULL;
     *nout = 0;
     struct dtoks d;
     memset(&d, 0, sizeof d);
     d.hl = hl;
+    d.enough = NDX_MIN(body_occurrences(S, hl, seg, doc, n), (size_t)HL_ENOUGH_HITS);
+    if (d.enough == 0)
+        return NDX_OK; /* none of the words in the body: nothing to highlight */
     d.cap = NDX_MIN(n / 5 + 16, (size_t)8192); /* ~ a token per 5-6 bytes: rarely regrown */
     if (!hl->any_first)
         d.cap = NDX_MIN(d.cap, (size_t)512); /* only words that may match are kept */
@@ -250,4 +315,5 @@ void ndx__hl_free(struct hlset *h)
     ndx__map_free(&h->phrase_first);
     ndx_free(h->prefixes);
     ndx_free(h->phrases);
+    ndx_free(h->words);
 }

@@ -128,7 +128,8 @@ static int make_hit(struct search *S, const struct hlset *hl, const struct cand 
     char lang[3] = {a.lang[0], a.lang[1], 0};
     struct ndx_span *spans;
     size_t nspans;
-    if ((rc = ndx__hl_spans(S, hl, a.body ? a.body : "", a.nbody, lang, &spans, &nspans)))
+    if ((rc = ndx__hl_spans(S, hl, seg, c->doc, a.body ? a.body : "", a.nbody, lang, &spans,
+                            &nspans)))
         return rc;
     struct ndx_buf out;
     ndx__buf_init(&out, 0);

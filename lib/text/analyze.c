@@ -514,8 +514,32 @@ static int analyze_simple(const struct ndx_analyzer *an, const uint8_t *s, size_
             i += len;
             continue;
         }
-        /* a word starts at i: lower-case it into sc up to the first separator */
         size_t ws = i, k = 0;
+        c = s[i];
+        if (an->stem_first && c < 0x80 && !an->stem_first[c | 0x20]) {
+            /* cannot be a looked-for term (no stemming here: the first letter stays): found to
+             * its end, then counted, or passed on as it stands */
+            for (i++; i < n;) {
+                c = s[i];
+                if (c < 0x80) {
+                    if (!is_alnum(c))
+                        break;
+                    i++;
+                    continue;
+                }
+                len = ndx__text_decode(s + i, n - i, &cp);
+                if (!len || !(simple_is_wordchar(cp) || simple_is_diacritic(cp)))
+                    break;
+                i += len;
+            }
+            if (an->skipped)
+                ++*an->skipped;
+            else if ((rc = cb(ctx, (const char *)s + ws, i - ws, pos, ws, i, 0)))
+                goto out;
+            pos++;
+            continue;
+        }
+        /* a word starts at i: lower-case it into sc up to the first separator */
         bool digits = true;
         while (i < n) {
             c = s[i];

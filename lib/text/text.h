@@ -43,7 +43,8 @@ struct ndx_analyzer {
                             nor stemmed (same position as otherwise).  Only applied in languages
                             whose Snowball stemmer strips suffixes alone: there stemming never
                             changes the first letter of an ASCII word, so such a word cannot
-                            become one of the looked-for terms. */
+                            become one of the looked-for terms.  In simple mode (no stemming)
+                            every word whose first character is ASCII and not flagged. */
     size_t *skipped;           /* with stem_first: if not NULL, such words are not passed to the
                                   callback at all, only counted here (their positions are still used) */
     int no_han_fold;           /* 1: Han characters are not folded to simplified (indexes made
