@@ -6,6 +6,10 @@
  *                                                          one JSON line (wall, cpu, rss, docs)
  *   ndx_bench query INDEX_DIR queries.tsv OUT.tsv WARMUP REPS
  *                                                          TOP10, COUNT and TOP10+snippets passes
+ *   ndx_bench hits INDEX_DIR queries.tsv OUT               the hits of every query as the CLI
+ *                                                          shows them (one per story, snippets and
+ *                                                          teasers), one line each: to compare
+ *                                                          two builds' answers
  *   ndx_bench micro docs.tsv MB                            tokenizer MB/s (both modes) and postings
  *                                                          block decode integers/s
  *   ndx_bench html LIST                                    HTML extraction by stage over the pages
@@ -239,6 +243,54 @@ static int cmd_query(const char *dir, const char *qpath, const char *out, int wa
     return 0;
 }
 
+/* Every query's total and hits with snippets and teasers, as the CLI asks for them, and again one
+ * hit per article: "qid view total" then per hit "id score title snippet teaser". */
+static int cmd_hits(const char *dir, const char *qpath, const char *out)
+{
+    ndx_index *ix;
+    char *err = NULL;
+    if (ndx_index_open(dir, NDX_OPEN_READ, &ix, &err)) {
+        fprintf(stderr, "open %s: %s\n", dir, err ? err : "failed");
+        return 1;
+    }
+    int nq;
+    struct bquery *qs = b_read_queries(qpath, &nq);
+    FILE *f = fopen(out, "w");
+    if (!f) {
+        perror(out);
+        return 2;
+    }
+    char text[1024];
+    for (int i = 0; i < nq; i++) {
+        size_t n = make_query(&qs[i], text, sizeof text);
+        for (int view = 0; view < 2; view++) {
+            ndx_search_opts o;
+            ndx_search_opts_init(&o);
+            o.collapse = view == 0;
+            if (qs[i].from || qs[i].to) {
+                o.date_from = qs[i].from;
+                o.date_to = qs[i].to;
+            }
+            ndx_results *res = NULL;
+            if (ndx_search(ix, text, n, &o, &res, NULL)) {
+                fprintf(f, "%s %d error %s\n", qs[i].qid, view, ndx_errmsg(ix));
+                continue;
+            }
+            fprintf(f, "%s %d %llu\n", qs[i].qid, view, (unsigned long long)ndx_results_total(res));
+            for (size_t k = 0; k < ndx_results_count(res); k++) {
+                const ndx_hit *h = ndx_results_hit(res, k);
+                fprintf(f, "  %llu %.9g %.*s\n    %.*s\n    %.*s\n", (unsigned long long)h->id,
+                        h->score, (int)h->ntitle, h->title, (int)h->nsnippet, h->snippet,
+                        (int)h->nteaser, h->teaser);
+            }
+            ndx_results_free(res);
+        }
+    }
+    fclose(f);
+    ndx_index_close(ix);
+    return 0;
+}
+
 /* ---- micro-benchmarks ---------------------------------------------------------------------- */
 
 static int count_tok(void *ctx, const char *t, size_t n, uint32_t pos, size_t s, size_t e,
@@ -405,12 +457,15 @@ int main(int argc, char **argv)
         return cmd_build(argv[2], argv[3], !strcmp(argv[4], "simple"));
     if (argc >= 7 && !strcmp(argv[1], "query"))
         return cmd_query(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]));
+    if (argc >= 5 && !strcmp(argv[1], "hits"))
+        return cmd_hits(argv[2], argv[3], argv[4]);
     if (argc >= 4 && !strcmp(argv[1], "micro"))
         return cmd_micro(argv[2], atof(argv[3]));
     if (argc >= 3 && !strcmp(argv[1], "html"))
         return cmd_html(argv[2]);
     fprintf(stderr, "usage: ndx_bench build DIR docs.tsv simple|default\n"
                     "       ndx_bench query DIR queries.tsv out.tsv WARMUP REPS\n"
+                    "       ndx_bench hits DIR queries.tsv out.txt\n"
                     "       ndx_bench micro docs.tsv MB\n"
                     "       ndx_bench html pages.list\n");
     return 2;
