@@ -240,12 +240,7 @@ json_t *ndxx_quotes_json(const char *text, size_t n)
 
 json_t *ndxx_export_json(const ndx_article *a)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_integer((json_int_t)a->id));
-    json_object_set_new(o, "url", ndxx_jstr(a->url, a->nurl));
-    json_object_set_new(o, "source", ndxx_jstr(a->source, a->nsource));
-    json_object_set_new(o, "date", ndxx_json_date(a->published));
-    json_object_set_new(o, "title", ndxx_jstr(a->title, a->ntitle));
+    json_t *o = ndxx_member_json(a); /* id, url, source, date, title, then the export's own */
     json_object_set_new(o, "story", json_integer((json_int_t)a->story));
     json_object_set_new(o, "wire", json_boolean(a->flags & NDX_ART_WIRE));
     json_object_set_new(o, "lang", ndxx_jstr(a->lang, a->nlang));
