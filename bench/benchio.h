@@ -151,6 +151,37 @@ static inline size_t b_phrase_or(const struct bquery *q, char *out, size_t cap, 
     return k;
 }
 
+/* How an engine writes a query: its words joined by `and` (`or` for an "or" query), each word
+ * between two `quote`s, each NOT word after `not` (and between quotes too); a phrase, or the
+ * phrases of a "phraseor" query, in double quotes as newsdex and SQLite FTS5 both write them.
+ * Writes the query into out (cap bytes) and returns its length. */
+struct b_syntax {
+    const char *and_, *or_, *quote, *not_;
+};
+
+static inline size_t b_query_text(const struct bquery *q, const struct b_syntax *sx, char *out,
+                                  size_t cap)
+{
+    size_t k = 0;
+#define BPUT(...) k += (size_t)snprintf(out + k, k < cap ? cap - k : 0, __VA_ARGS__)
+    if (!strcmp(q->op, "phrase")) {
+        BPUT("\"");
+        for (int i = 0; i < q->nterms; i++)
+            BPUT("%s%s", i ? " " : "", q->terms[i]);
+        BPUT("\"");
+    } else if (!strcmp(q->op, "phraseor")) {
+        k = b_phrase_or(q, out, cap, k);
+    } else {
+        const char *sep = !strcmp(q->op, "or") ? sx->or_ : sx->and_;
+        for (int i = 0; i < q->nterms; i++)
+            BPUT("%s%s%s%s", i ? sep : "", sx->quote, q->terms[i], sx->quote);
+    }
+    for (int i = 0; i < q->nnot; i++)
+        BPUT("%s%s%s%s", sx->not_, sx->quote, q->nots[i], sx->quote);
+#undef BPUT
+    return k < cap ? k : cap - 1;
+}
+
 /* Read all queries of a file. */
 static inline struct bquery *b_read_queries(const char *path, int *nq)
 {

@@ -115,25 +115,11 @@ static int cmd_build(const char *dir, const char *docs, int simple)
     return added == ndoc ? 0 : 3;
 }
 
+/* newsdex's query syntax: words ANDed by a space, NOT as a leading '-'. */
 static size_t make_query(const struct bquery *q, char *out, size_t cap)
 {
-    size_t k = 0;
-#define PUT(...) k += (size_t)snprintf(out + k, k < cap ? cap - k : 0, __VA_ARGS__)
-    if (!strcmp(q->op, "phrase")) {
-        PUT("\"");
-        for (int i = 0; i < q->nterms; i++)
-            PUT("%s%s", i ? " " : "", q->terms[i]);
-        PUT("\"");
-    } else if (!strcmp(q->op, "phraseor")) {
-        k = b_phrase_or(q, out, cap, k);
-    } else {
-        for (int i = 0; i < q->nterms; i++)
-            PUT("%s%s", i ? (!strcmp(q->op, "or") ? " OR " : " ") : "", q->terms[i]);
-    }
-    for (int i = 0; i < q->nnot; i++)
-        PUT(" -%s", q->nots[i]);
-#undef PUT
-    return k < cap ? k : cap - 1;
+    static const struct b_syntax sx = {" ", " OR ", "", " -"};
+    return b_query_text(q, &sx, out, cap);
 }
 
 /* Document number of a hit: from its URL ("bench:N"), fetched when the hit carries only ids. */

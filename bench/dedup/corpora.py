@@ -12,7 +12,9 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
+import sys
 import tarfile
 from collections import Counter, defaultdict
 
@@ -229,6 +231,21 @@ def pair_lists(pred, truth, items):
 
 
 # ---- the CLI -------------------------------------------------------------------------------
+
+def drop_scratch(tmp, keep):
+    """Remove an evaluation's scratch directory, or with --keep say where it stays."""
+    if keep:
+        print("kept", tmp, file=sys.stderr)
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_result(path, result):
+    """An evaluation's result as indented JSON (its directory made as needed)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(result, f, indent=1, ensure_ascii=False)
+
 
 def newsdex_path(arg=None):
     p = arg or os.environ.get("NEWSDEX") or os.path.join(REPO, "build-dedup", "newsdex")

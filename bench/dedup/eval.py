@@ -13,7 +13,6 @@ import json
 import os
 import random
 import re
-import shutil
 import struct
 import subprocess
 import sys
@@ -400,13 +399,8 @@ def main():
             result["real_duplicates"] = real
         result["runtime_s"] = round(time.time() - t_start, 1)
     finally:
-        if a.keep:
-            print("kept", tmp, file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    os.makedirs(os.path.dirname(a.out), exist_ok=True)
-    with open(a.out, "w") as f:
-        json.dump(result, f, indent=1, ensure_ascii=False)
+        C.drop_scratch(tmp, a.keep)
+    C.write_result(a.out, result)
     g = result["generated_set"]
     print("generated: newsdex %s | exact %s" % (g["newsdex"], g["exact_hash_baseline"]))
     print("sketch+LSH %.0f articles/cpu-s; ingest %s docs/cpu-s" %

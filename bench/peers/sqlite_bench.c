@@ -85,24 +85,11 @@ static int cmd_build(const char *path, const char *docs)
     return 0;
 }
 
+/* FTS5's MATCH syntax: every word quoted, AND and NOT spelled out. */
 static void match_expr(const struct bquery *q, char *out, size_t cap)
 {
-    size_t k = 0;
-#define PUT(...) k += (size_t)snprintf(out + k, k < cap ? cap - k : 0, __VA_ARGS__)
-    if (!strcmp(q->op, "phrase")) {
-        PUT("\"");
-        for (int i = 0; i < q->nterms; i++)
-            PUT("%s%s", i ? " " : "", q->terms[i]);
-        PUT("\"");
-    } else if (!strcmp(q->op, "phraseor")) {
-        k = b_phrase_or(q, out, cap, k);
-    } else {
-        for (int i = 0; i < q->nterms; i++)
-            PUT("%s\"%s\"", i ? (!strcmp(q->op, "or") ? " OR " : " AND ") : "", q->terms[i]);
-    }
-    for (int i = 0; i < q->nnot; i++)
-        PUT(" NOT \"%s\"", q->nots[i]);
-#undef PUT
+    static const struct b_syntax sx = {" AND ", " OR ", "\"", " NOT "};
+    b_query_text(q, &sx, out, cap);
 }
 
 static sqlite3_stmt *prep(const char *sql)

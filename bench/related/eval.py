@@ -9,7 +9,6 @@ import json
 import math
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -140,13 +139,8 @@ def main():
             for r in per if r["related_same_event"] < r["baseline_same_event"]][:15]
         res["per_query"] = per
     finally:
-        if a.keep:
-            print("kept", tmp, file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    os.makedirs(os.path.dirname(a.out), exist_ok=True)
-    with open(a.out, "w") as f:
-        json.dump(res, f, indent=1, ensure_ascii=False)
+        C.drop_scratch(tmp, a.keep)
+    C.write_result(a.out, res)
     print(json.dumps({k: res[k] for k in ("queries", "newsdex_related", "bm25_mlt_baseline", "by_event_size",
                                           "queries_without_own_story_same_event",
                                           "queries_with_same_event_articles_in_own_story")}))
