@@ -4,6 +4,10 @@
  * with iconv here, a lying <meta charset>), hostile input (deep nesting, a 20 MB page, binary
  * junk), and a few real pages of the shared newspaper3k corpus (first and last sentence of the
  * expected text must be found).
+ *
+ * Why one file of about 1,150 lines: every test reads pages through the same helpers (repo_path,
+ * slurp, extract_file); the slim SAX layer's event comparison with libxml2 (sax_events, at the
+ * end) is the part to move out, with those helpers in a header, when it grows.
  */
 #include "harness.h"
 
