@@ -96,8 +96,9 @@ typedef struct ndx_article {
     const char *parent; /**< NDX_ART_TEASER: URL of the page the teaser was found on */
     size_t nparent;
     uint64_t story;     /**< output: story cluster id (the id of its first article) */
-    const char *fields; /**< keyword fields an input carries (Reuters TOPICS and PLACES): lines
-                             "name\tvalue\n", several values per name allowed (from readers) */
+    const char *fields; /**< keyword fields an input carries (Reuters TOPICS and PLACES, mapped
+                             members and metas): lines "name\tvalue\n", several values per
+                             name allowed (from readers; stored, as ndx_index_get gives back) */
     size_t nfields;
 } ndx_article;
 

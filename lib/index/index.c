@@ -809,7 +809,7 @@ int ndx_index_get(ndx_index *ix, uint64_t id, ndx_article **out)
     }
     /* one allocation: the struct followed by the strings */
     size_t total = sizeof(ndx_article) + a.nurl + a.nsource + a.ntitle + a.nauthors + a.nbody +
-                   a.nlang + a.ncopies + a.nparent + 8;
+                   a.nlang + a.ncopies + a.nparent + a.nfields + 9;
     ndx_article *r = ndx_malloc(total);
     if (!r) {
         ndx__buf_free(&scratch);
@@ -833,6 +833,7 @@ int ndx_index_get(ndx_index *ix, uint64_t id, ndx_article **out)
     COPY_FIELD(lang, nlang);
     COPY_FIELD(copies, ncopies);
     COPY_FIELD(parent, nparent);
+    COPY_FIELD(fields, nfields);
 #undef COPY_FIELD
     ndx__buf_free(&scratch);
     *out = r;

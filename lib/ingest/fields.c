@@ -387,14 +387,15 @@ void ndx__ingest_keyword_line(struct ndx__ingest_ctx *c, const char *name, const
     size_t vstart = out->n;
     for (size_t i = 0; i < c->kwv.n && !*rc; i++) {
         unsigned char ch = c->kwv.p[i];
-        ndx__buf_putc(out, ch < 0x20 ? ' ' : ch, rc);
+        ch = ch < 0x20 ? ' ' : ch;
+        if (ch != ' ' || out->n > vstart) /* leading white space left out */
+            ndx__buf_putc(out, ch, rc);
     }
     if (*rc)
         return;
-    size_t k = vstart;
-    while (k < out->n && out->p[k] == ' ')
-        k++;
-    if (k == out->n) { /* nothing but spaces: no value */
+    while (out->n > vstart && out->p[out->n - 1] == ' ') /* and trailing */
+        out->n--;
+    if (out->n == vstart) { /* nothing but spaces: no value */
         out->n = start;
         if (out->p)
             out->p[start] = 0;

@@ -105,7 +105,8 @@ int ndx__ingest_parse_fmap(struct ndx__ingest_ctx *c, const char *map);
  * Returns NDX_OK (also when the object was skipped with a report) or NDX_ENOMEM.
  */
 /* Append the "name\tvalue\n" line of a keyword field's value (s, n bytes) to out: invalid UTF-8
- * repaired, control bytes made spaces; nothing for a value of white space only (fields.c). */
+ * repaired, control bytes made spaces, white space at either end left out; nothing for a value
+ * of white space only (fields.c). */
 void ndx__ingest_keyword_line(struct ndx__ingest_ctx *c, const char *name, const char *s, size_t n,
                               struct ndx_buf *out, int *rc);
 int ndx__ingest_json_article(struct ndx__ingest_ctx *c, void *obj, uint64_t line, uint64_t item,

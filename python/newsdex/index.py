@@ -502,16 +502,6 @@ def _field_lines(fields):
     return "".join(lines) or None
 
 
-def _fields_of(a):
-    """{name: [values]} of an ndx_article's keyword field lines ({} when it has none)."""
-    out = {}
-    for line in (text(a.fields, a.nfields) or "").split("\n"):
-        name, tab, val = line.partition("\t")
-        if tab and name and val:
-            out.setdefault(name, []).append(val)
-    return out
-
-
 def article_keys(d):
     """(keys, url_hash, content_hash): the keys the library compares an article dict by (the
     bytes of an ndx_article_keys: URL hash, content hash, near-duplicate sketch)."""
@@ -652,7 +642,7 @@ def read_articles(source, *, fields=None, format=None, drop_stubs=False):
                     "authors": text(a.authors, a.nauthors), "body": art.body, "lang": art.lang,
                     "date": None if a.published == DATE_UNKNOWN else a.published,
                     "truncated": art.truncated, "summary_only": art.summary_only,
-                    "found_on": art.found_on, "fields": _fields_of(a)})
+                    "found_on": art.found_on, "fields": art.fields})
 
     for item in source:
         for path in _walk(os.fspath(item), rep):

@@ -73,6 +73,7 @@ class Article(_Record):
     found_on: Optional[str]
     copies: List[Tuple[str, str]] = field(default_factory=list)  # exact copies: (url, source)
     shard: Optional[str] = None
+    fields: Dict[str, List[str]] = field(default_factory=dict)  # keyword fields: name -> values
 
     @classmethod
     def from_c(cls, a, with_body=True):
@@ -91,7 +92,17 @@ class Article(_Record):
                    wire=bool(a.flags & lib.NDX_ART_WIRE),
                    truncated=bool(a.flags & lib.NDX_ART_TEASER),
                    summary_only=bool(a.flags & lib.NDX_ART_SUMMARY),
-                   found_on=text(a.parent, a.nparent), copies=copies)
+                   found_on=text(a.parent, a.nparent), copies=copies, fields=fields_of(a))
+
+
+def fields_of(a):
+    """{name: [values]} of an ndx_article's keyword field lines ({} when it has none)."""
+    out = {}
+    for line in (text(a.fields, a.nfields) or "").split("\n"):
+        name, tab, val = line.partition("\t")
+        if tab and name and val:
+            out.setdefault(name, []).append(val)
+    return out
 
 
 def frame(records):

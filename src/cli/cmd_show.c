@@ -105,6 +105,19 @@ int ndx_cmd_show(int argc, char **argv)
             printf("page type: %s\n", ndxx_page_type(a->flags));
         if (a->nauthors)
             printf("by %s\n", a->authors);
+        if (a->nfields) {
+            json_t *f = ndxx_fields_json(a->fields, a->nfields);
+            const char *name;
+            json_t *vals;
+            json_object_foreach(f, name, vals)
+            {
+                printf("%s:", name);
+                for (size_t k = 0; k < json_array_size(vals); k++)
+                    printf("%s %s", k ? ";" : "", json_string_value(json_array_get(vals, k)));
+                printf("\n");
+            }
+            json_decref(f);
+        }
         printf("\n%s\n", a->body);
         print_names(a);
         if (json_array_size(story) > 1) {

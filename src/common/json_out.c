@@ -149,6 +149,29 @@ const char *ndxx_page_type(unsigned flags)
                                           : "article";
 }
 
+json_t *ndxx_fields_json(const char *p, size_t n)
+{
+    json_t *o = json_object();
+    const char *end = p + n;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p)), *tab;
+        nl = nl ? nl : end;
+        tab = memchr(p, '\t', (size_t)(nl - p));
+        if (tab && tab > p && tab + 1 < nl) {
+            char name[128];
+            size_t nn = (size_t)(tab - p) < sizeof name ? (size_t)(tab - p) : sizeof name - 1;
+            memcpy(name, p, nn);
+            name[nn] = 0;
+            json_t *vals = json_object_get(o, name);
+            if (!vals)
+                json_object_set_new(o, name, vals = json_array());
+            json_array_append_new(vals, ndxx_jstr(tab + 1, (size_t)(nl - tab - 1)));
+        }
+        p = nl + 1;
+    }
+    return o;
+}
+
 json_t *ndxx_article_json(ndx_index *ix, const ndx_article *a)
 {
     json_t *o = json_object();
@@ -175,6 +198,8 @@ json_t *ndxx_article_json(ndx_index *ix, const ndx_article *a)
     if (a->flags & (NDX_ART_LISTING | NDX_ART_OTHER_PAGE))
         json_object_set_new(o, "page_type", json_string(ndxx_page_type(a->flags)));
     json_object_set_new(o, "copies", copies_json(a));
+    if (a->nfields)
+        json_object_set_new(o, "fields", ndxx_fields_json(a->fields, a->nfields));
     json_object_set_new(o, "entities", ndxx_entities_json(a->body, a->nbody));
     json_object_set_new(o, "quotes", ndxx_quotes_json(a->body, a->nbody));
     return o;

@@ -23,6 +23,8 @@ json_t *ndxx_hit_json(const ndx_hit *h, int snippets);
  * [page_type: listing or other, for an HTML page that is not an article], copies, entities, quotes
  * (of the text, as ndxx_entities_json and ndxx_quotes_json). */
 json_t *ndxx_article_json(ndx_index *ix, const ndx_article *a);
+/* {"name": ["value", ...]} of an article's keyword field lines ("name\tvalue\n"). */
+json_t *ndxx_fields_json(const char *p, size_t n);
 /* "listing", "other" or "article": the page type of an article's flags (NDX_ART_LISTING,
  * NDX_ART_OTHER_PAGE). */
 const char *ndxx_page_type(unsigned flags);

@@ -43,7 +43,14 @@ def test_meta_tags_become_keyword_fields(tmp_path, nd):
     assert facet(nd, ix, "tags") == {"football": 1, "cup final": 1, "Wembley": 1,
                                      "football;replay": 1}
     rc, out, err = nd("search", "--index", ix, "--json", "section:SPORT", "tags:wembley")
-    assert [h["title"] for h in json.loads(out)["hits"]] == ["Cup final ends in a draw"]
+    (hit,) = json.loads(out)["hits"]
+    assert hit["title"] == "Cup final ends in a draw"
+    # show gives the fields back as stored: values trimmed, in the page's order
+    rc, out, err = nd("show", "--index", ix, "--json", str(hit["id"]))
+    assert json.loads(out)["fields"] == {"section": ["Sport"],
+                                         "tags": ["football", "cup final", "Wembley"]}
+    rc, out, err = nd("show", "--index", ix, str(hit["id"]))
+    assert "\nsection: Sport\ntags: football; cup final; Wembley\n" in out
 
 
 def test_meta_fields_of_a_warc_response_and_hostile_metas(tmp_path, nd):

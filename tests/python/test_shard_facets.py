@@ -41,6 +41,9 @@ def test_dicts_carry_keyword_fields(tmp_path):
     assert ix.search("section:sport", limit=0).total == 4
     (v,) = [v for v in ix.search("section:sport", facets=["section"]).facets["section"].values]
     assert (v.value, v.stories, v.copies) == ("Sport", 4, 4)
+    assert ix.show("https://n.example/1").fields == {"section": ["sport"]}
+    assert ix.show("https://n.example/x").fields == {}
+    assert [a.fields for a in ix.export("section:politics")] == [{"section": ["Politics"]}]
 
 
 @pytest.mark.parametrize("shards", [[0, 1, 2, 3, 1], [0, 1, 1, 0, 1]])
