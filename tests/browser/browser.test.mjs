@@ -111,6 +111,35 @@ test('without facets, timeline and terms the page still shows the results', asyn
   await page.context().close();
 });
 
+test('an article lists the people, places and quotations it names; a name is a search', async () => {
+  const page = await newPage();
+  await page.goto(h.base + '/#/search?q=' + encodeURIComponent('dravik wins presidency'));
+  await page.waitForSelector('#hits li.hit');
+  const title = 'Reformist Dravik wins Lestovia presidency in narrow upset';
+  await page.locator('#hits li.hit h3 a', { hasText: title }).first().click();
+  await page.waitForSelector('#doc:not([hidden]) #doc-names dd');
+  const names = async (field) => page.locator(`#doc-names dd[data-field="${field}"] a`).allTextContents();
+  const people = await names('person');
+  // each person once, a later "Dravik" under the full name it stands for
+  assert.deepEqual(people.filter((p) => /Dravik|Hadek/.test(p)), ['Ana Dravik', 'Miroslav Hadek']);
+  assert.ok((await names('org')).includes('Central Electoral Commission'));
+  assert.ok((await names('place')).includes('Republic Square'));
+  const quotes = await page.locator('#doc-quotes li').allTextContents();
+  assert.ok(quotes.some((q) => q.startsWith('“Tonight the people of Lestovia')), quotes.join('|'));
+  const id = page.url().match(/#\/doc\/(\d+)/)[1];
+  await page.screenshot({ path: join(outDir, 'article-names.png'), fullPage: true });
+  await page.locator('#doc-names dd[data-field="person"] a', { hasText: 'Ana Dravik' }).click();
+  await page.waitForSelector('#results:not([hidden]) #hits li.hit');
+  assert.equal(await page.inputValue('#q'), 'person:"Ana Dravik"');
+  // the page lists one hit per story: the article's story is among them
+  const doc = await (await fetch(`${h.base}/api/doc/${id}`)).json();
+  const api = await (await fetch(`${h.base}/api/search?limit=10&q=${encodeURIComponent('person:"Ana Dravik"')}`)).json();
+  assert.ok(api.hits.some((x) => x.story === doc.story), JSON.stringify(api.hits.map((x) => x.story)));
+  const shown = await page.locator('#hits li.hit h3 a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(shown, api.hits.map((x) => `#/doc/${x.id}`));
+  await page.context().close();
+});
+
 test('no script errors or CSP violations', () => {
   assert.deepEqual(h.pageErrors, []);
 });

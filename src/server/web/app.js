@@ -490,6 +490,51 @@ function linkOrText(url, text) {
   return a;
 }
 
+// A search for one value of a field: person:"Ana Dravik", section:"Sport".
+function fieldLink(field, value) {
+  const a = el('a', null, value);
+  a.href = searchHash(newSearch(`${field}:"${value.replace(/"/g, ' ')}"`));
+  return a;
+}
+
+const NAME_KINDS = [['PER', 'person', 'People'], ['ORG', 'org', 'Organisations'],
+                    ['LOC', 'place', 'Places']];
+
+// The people, organisations and places an article names (a later "Dravik" under "Ana Dravik"),
+// its keyword fields, each a link to a search, and its quotations with their speakers.
+function showNames(d) {
+  const dl = $('doc-names');
+  dl.textContent = '';
+  const row = (label, field, values) => {
+    if (!values.length) return;
+    dl.appendChild(el('dt', null, label));
+    const dd = el('dd');
+    dd.dataset.field = field;
+    for (const v of values) dd.appendChild(fieldLink(field, v));
+    dl.appendChild(dd);
+  };
+  for (const [type, field, label] of NAME_KINDS) {
+    const seen = [];
+    for (const e of d.entities || []) {
+      const v = e.type === type ? (e.name || e.text) : '';
+      if (v && !seen.includes(v)) seen.push(v);
+    }
+    row(label, field, seen);
+  }
+  for (const [name, values] of Object.entries(d.fields || {})) row(name, name, values);
+  $('doc-names-sec').hidden = !dl.childElementCount;
+
+  const ql = $('doc-quotes');
+  ql.textContent = '';
+  for (const q of d.quotes || []) {
+    const li = el('li', null, `“${q.text.replace(/[,.]$/, '')}”`);
+    const who = q.name || q.speaker;
+    li.appendChild(el('span', 'muted', who ? ` — ${who}` : ' — speaker not found'));
+    ql.appendChild(li);
+  }
+  $('doc-quotes-sec').hidden = !ql.childElementCount;
+}
+
 async function openDoc(id) {
   let d;
   try {
@@ -522,6 +567,8 @@ async function openDoc(id) {
   const text = $('doc-text');
   text.textContent = '';
   for (const para of (d.text || '').split('\n')) if (para.trim()) text.appendChild(el('p', null, para));
+
+  showNames(d);
 
   const copies = $('doc-copies');
   copies.textContent = '';
