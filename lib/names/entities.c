@@ -1081,22 +1081,6 @@ const char *ndx_entity_type_name(int type)
     }
 }
 
-/* May the text hold a quotation: a straight or curly double quotation mark, or a guillemet? */
-static bool has_quote_mark(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '"')
-            return true;
-        if (ch == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-            ((unsigned char)s[i + 2] == 0x9C || (unsigned char)s[i + 2] == 0x9E))
-            return true;
-        if (ch == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xAB)
-            return true;
-    }
-    return false;
-}
-
 /* cb(kind, s, n) unless that (kind, text) was given before. */
 static int name_term_once(struct ndx_map *seen, char kind, const char *s, size_t n,
                           int (*cb)(void *ctx, char kind, const char *s, size_t n), void *ctx)
@@ -1127,7 +1111,7 @@ int ndx__entity_names(const char *body, size_t n,
     /* quotations: their words (quote:) and who said them (speaker:) */
     ndx_quote *q = NULL;
     size_t nq = 0;
-    if (!rc && has_quote_mark(body, n))
+    if (!rc)
         rc = ndx__quotes_of(body, n, e, k, &q, &nq);
     for (size_t i = 0; i < nq && !rc; i++) {
         rc = cb(ctx, 'Q', body + q[i].start, q[i].end - q[i].start);

@@ -107,6 +107,8 @@ bool ndx__tokens_next(const char *text, size_t n, size_t *pos, struct ndx_tokbuf
 void ndx__tokbuf_free(struct ndx_tokbuf *tb);
 /* LW_ flags of a word token (its trailing abbreviation dot ignored); 0 for other tokens. */
 unsigned ndx__tok_word(const char *text, const struct ndx_tok *t);
+/* Does [s, s+n) hold a double quotation mark (straight, “ or „) or a guillemet («)? */
+bool ndx__has_quote_mark(const char *s, size_t n);
 /* Opening or closing quotation mark?  (" counts as both.) */
 bool ndx__is_open_quote(uint32_t cp);
 bool ndx__is_close_quote(uint32_t cp);

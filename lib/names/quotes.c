@@ -388,7 +388,23 @@ int ndx__quotes_of(const char *text, size_t n, const ndx_entity *ents, size_t ne
     uint32_t pend_mark = 0;
     struct cue pend_cue = {{0, 0}, {0, 0}};
     size_t pos = 0;
-    while (!c.rc && ndx__tokens_next(text, n, &pos, &tb, &c.rc)) {
+    while (!c.rc) {
+        /* a paragraph with no quotation mark is not tokenized: it only ends a pending one */
+        while (pos < n && (text[pos] == '\n' || text[pos] == ' ' || text[pos] == '\t' ||
+                           text[pos] == '\r' || text[pos] == '\f' || text[pos] == '\v'))
+            pos++;
+        const char *nl = pos < n ? memchr(text + pos, '\n', n - pos) : NULL;
+        size_t pe = nl ? (size_t)(nl - text) : n;
+        if (pos < n && !ndx__has_quote_mark(text + pos, pe - pos)) {
+            if (pending)
+                add_quote(&c, pend_start, pend_end, pend_cue_ok ? &pend_cue : NULL,
+                          pend_start_sent);
+            pending = false;
+            pos = pe;
+            continue;
+        }
+        if (!ndx__tokens_next(text, n, &pos, &tb, &c.rc))
+            break;
         c.t = tb.t;
         c.nt = tb.n;
         size_t i = 0;

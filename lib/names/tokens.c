@@ -360,6 +360,21 @@ bool ndx__tokens_next(const char *text, size_t n, size_t *pos, struct ndx_tokbuf
     return true;
 }
 
+bool ndx__has_quote_mark(const char *s, size_t n)
+{
+    if (memchr(s, '"', n))
+        return true;
+    /* “ E2 80 9C, „ E2 80 9E; « C2 AB */
+    for (const char *p = s, *e = s + n; (p = memchr(p, 0xE2, (size_t)(e - p))); p++)
+        if (e - p >= 3 && (unsigned char)p[1] == 0x80 &&
+            ((unsigned char)p[2] == 0x9C || (unsigned char)p[2] == 0x9E))
+            return true;
+    for (const char *p = s, *e = s + n; (p = memchr(p, 0xC2, (size_t)(e - p))); p++)
+        if (e - p >= 2 && (unsigned char)p[1] == 0xAB)
+            return true;
+    return false;
+}
+
 void ndx__tokbuf_free(struct ndx_tokbuf *tb)
 {
     ndx_free(tb->t);

@@ -81,6 +81,11 @@ TEST(quotes_continued_over_paragraphs)
               "[We tried hard. \"We failed, though.] Tomas Bek (Tomas Bek)");
     /* an unclosed quotation ends with its paragraph */
     CHECK_STR(quotes(&g, "\"Climate change and\nThe end."), "[Climate change and] - (-)");
+    /* paragraphs with no mark are skipped, but a blank line between keeps a quotation open, and
+     * a mark after a paragraph without one opens a new quotation */
+    CHECK_STR(quotes(&g, "Ora Venn said: \"We stay.\n \t\n\"We build,\" she added.\nNo more.\n"
+                         "\"Later,\" Venn said."),
+              "[We stay.\n \t\n\"We build,] she (Ora Venn) | [Later,] Venn (Ora Venn)");
 }
 
 TEST(quotes_hostile_input)
