@@ -237,6 +237,7 @@ struct ndx_page_features {
     uint8_t schema;             /* S_* of html_pagetype.c */
     uint8_t og;                 /* og:type: 0 none, 1 article, 2 product, 3 website, 4 other */
     uint8_t url_known, url_date, query;
+    uint8_t url_list; /* a path segment naming a list ("/category/", "/c/", a last "/news") */
     uint32_t depth, last_len, last_hyphens; /* URL path segments; the last one */
 };
 

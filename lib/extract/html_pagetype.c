@@ -81,6 +81,22 @@ static uint8_t schema_types(const struct ndx_xdoc *d)
     return m;
 }
 
+/* Path segments that name a list of pages: a category, a shop's collection, a tag ("/c/",
+ * "/category/", "/collections/", "/tag/"), anywhere in the path; and the last segments of
+ * section fronts ("/news", "/blog"). */
+static const char *const LIST_SEGMENTS[] = {"c",           "cat",    "category", "categories",
+                                            "collections", "browse", "tag",      "tags"};
+static const char *const FRONT_SEGMENTS[] = {"news",   "blog",    "articles", "stories",
+                                             "latest", "archive", "archives"};
+
+static bool segment_in(const char *s, size_t n, const char *const *list, size_t nlist)
+{
+    for (size_t i = 0; i < nlist; i++)
+        if (strlen(list[i]) == n && !strncasecmp(list[i], s, n))
+            return true;
+    return false;
+}
+
 void ndx__html_page_features(const struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t top,
                              size_t body_weight, struct ndx_page_features *f)
 {
@@ -177,12 +193,19 @@ void ndx__html_page_features(const struct ndx_xdoc *d, const char *url, size_t n
                 break;
             }
         f->url_known = 1;
+        bool list_seg = false, last_list = false, ext = false;
         for (const char *c = path; c && c < ue; c++) {
             if (*c == '/')
                 continue;
             const char *z = c;
             while (z < ue && *z != '/')
                 z++;
+            size_t k = (size_t)(z - c);
+            last_list = segment_in(c, k, LIST_SEGMENTS, NDX_ARRAY_LEN(LIST_SEGMENTS)) ||
+                        segment_in(c, k, FRONT_SEGMENTS, NDX_ARRAY_LEN(FRONT_SEGMENTS));
+            list_seg |= segment_in(c, k, LIST_SEGMENTS, NDX_ARRAY_LEN(LIST_SEGMENTS)) && z < ue;
+            const char *dot = memrchr(c, '.', k);
+            ext = dot && dot > c && z - dot <= 5; /* "story.html", "item.php" */
             f->depth++;
             f->last_len = (uint32_t)(z - c);
             f->last_hyphens = 0;
@@ -195,6 +218,7 @@ void ndx__html_page_features(const struct ndx_xdoc *d, const char *url, size_t n
                 f->url_date = 1;
             c = z - 1;
         }
+        f->url_list = (list_seg || last_list) && !ext && !f->url_date && f->last_hyphens < 3;
     }
 }
 
@@ -213,6 +237,10 @@ int ndx__html_page_type(const struct ndx_page_features *f)
     /* five or more <article> elements (cards, each a teaser of its own) and little running text */
     bool cards = f->articles >= 5 && f->paras <= 5;
     if (((teasers || cards) && !text) || (list_schema && !art_schema && f->paras <= 3))
+        return NDX_PAGE_LISTING;
+    /* the address names a list ("/category/...", "/c/...", ".../news") and the page holds at
+     * most 2 paragraphs of running text and is not said to be an article */
+    if (f->url_list && f->paras <= 2 && !art_schema && f->og != 1)
         return NDX_PAGE_LISTING;
     /* said to be an article (schema.org, og:type, or a slug or a date in the URL, a weak sign)
      * and holding paragraphs; or mostly paragraphs of running text */

@@ -234,3 +234,26 @@ def test_page_of_links_gives_its_main_content(nd, tmp_path):
     for c in COURSES:
         assert c + "\n" in o["text"] + "\n"
     assert "Sport" not in o["text"]
+
+
+def shop_page(canonical, meta=""):
+    """Three boxes of a shop: too few to be teasers by themselves."""
+    return ('<!doctype html><html><head><title>Running shoes | Shoe shop</title>%s'
+            '<link rel="canonical" href="%s"></head><body>' % (meta, canonical) + NAV +
+            '<main><h1>Running shoes</h1>' +
+            "".join('<div class="box"><h2><a href="/p/%d">%s</a></h2><p>From $%d.99, in four '
+                    'colours, with free returns within a month.</p></div>' % (i, h, 40 + i)
+                    for i, h in enumerate(HEADS[:3])) + '</main></body></html>')
+
+
+def test_address_naming_a_list_makes_a_listing(nd, tmp_path):
+    o = extract_json(nd, write(tmp_path, "a.html",
+                               shop_page("https://shop.example/collections/running-shoes")))
+    assert o["page_type"] == "listing"
+    assert HEADS[2] in o["text"]
+    o = extract_json(nd, write(tmp_path, "b.html", shop_page("https://shop.example/p/running")))
+    assert o["page_type"] == "other"
+    o = extract_json(nd, write(tmp_path, "c.html",
+                               shop_page("https://shop.example/collections/running-shoes",
+                                         '<meta property="og:type" content="article">')))
+    assert o["page_type"] != "listing"

@@ -70,14 +70,19 @@ static void add(struct page *pg, const char *fmt, ...)
     pg->n += (size_t)k;
 }
 
-static int page_type_of(struct page *pg, struct ndx_extract *e)
+static int page_type_at(struct page *pg, const char *url, struct ndx_extract *e)
 {
     ndx__extract_init(e);
-    int rc = ndx__extract_html(pg->p, pg->n, NULL, NULL, 0, e);
+    int rc = ndx__extract_html(pg->p, pg->n, NULL, url, url ? strlen(url) : 0, e);
     free(pg->p);
     pg->p = NULL;
     pg->n = pg->cap = 0;
     return rc;
+}
+
+static int page_type_of(struct page *pg, struct ndx_extract *e)
+{
+    return page_type_at(pg, NULL, e);
 }
 
 static void head(struct page *pg, const char *title, const char *extra)
@@ -368,4 +373,68 @@ TEST(pagetype_next_to_nothing_gives_the_main_content)
         CHECK(strstr((const char *)e.body.p, COURSES[i]) != NULL);
     CHECK(strstr((const char *)e.body.p, "Sport") == NULL);
     ndx__extract_free(&e);
+}
+
+/* Three boxes of a shop: too few for teasers; a listing when the address names a list. */
+static void shop_boxes(struct page *pg, const char *meta)
+{
+    head(pg, "Running shoes", meta);
+    add(pg, "<main><h1>Running shoes</h1>");
+    for (size_t i = 0; i < 3; i++)
+        add(pg,
+            "<div class=\"box\"><h2><a href=\"/p/%zu\">%s</a></h2><p>From $%zu.99, in four "
+            "colours, with free returns within a month.</p></div>",
+            i, HEADS[i], 40 + i);
+    add(pg, "</main></body></html>");
+}
+
+TEST(pagetype_address_naming_a_list)
+{
+    struct ndx_extract e;
+    struct page pg = {0};
+    shop_boxes(&pg, "");
+    CHECK_EQ(page_type_at(&pg, "https://shop.example/products/running", &e), NDX_OK);
+    CHECK_EQ(e.page_type, NDX_PAGE_OTHER);
+    ndx__extract_free(&e);
+    static const char *const LISTS[] = {
+        "https://shop.example/collections/running-shoes",
+        "https://shop.example/c/running-shoes/",
+        "https://shop.example/shoes/category/running?page=2",
+        "https://planet.example/city/news",
+        "https://planet.example/tag/bridges/",
+    };
+    for (size_t i = 0; i < NDX_ARRAY_LEN(LISTS); i++) {
+        shop_boxes(&pg, "");
+        CHECK_EQ(page_type_at(&pg, LISTS[i], &e), NDX_OK);
+        CHECK_EQ(e.page_type, NDX_PAGE_LISTING);
+        CHECK(strstr((const char *)e.body.p, HEADS[2]) != NULL);
+        ndx__extract_free(&e);
+    }
+    /* not when the address is an article's (a slug, a year, a file), nor when the page says it
+     * is an article */
+    static const char *const NOT_LISTS[] = {
+        "https://shop.example/c/how-to-choose-running-shoes",
+        "https://planet.example/news/2024/bridge",
+        "https://planet.example/category/bridge.html",
+    };
+    for (size_t i = 0; i < NDX_ARRAY_LEN(NOT_LISTS); i++) {
+        shop_boxes(&pg, "");
+        CHECK_EQ(page_type_at(&pg, NOT_LISTS[i], &e), NDX_OK);
+        CHECK(e.page_type != NDX_PAGE_LISTING);
+        ndx__extract_free(&e);
+    }
+    shop_boxes(&pg, "<meta property=\"og:type\" content=\"article\">");
+    CHECK_EQ(page_type_at(&pg, LISTS[0], &e), NDX_OK);
+    CHECK(e.page_type != NDX_PAGE_LISTING);
+    ndx__extract_free(&e);
+    /* ... nor when it holds three paragraphs of running text */
+    struct ndx_page_features f;
+    memset(&f, 0, sizeof f);
+    f.total = 3000;
+    f.body = 2000;
+    f.url_list = 1;
+    f.paras = 2;
+    CHECK_EQ(ndx__html_page_type(&f), NDX_PAGE_LISTING);
+    f.paras = 3;
+    CHECK(ndx__html_page_type(&f) != NDX_PAGE_LISTING);
 }
