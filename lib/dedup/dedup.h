@@ -1,5 +1,6 @@
 /*
- * dedup.h - near-duplicate sketches (dedup/sketch.c) and wire-copy signals (dedup/wire.c).
+ * dedup.h - near-duplicate sketches (dedup/sketch.c), wire-copy signals (dedup/wire.c) and the
+ * hashes that find exact copies (dedup/exact.c).
  *
  * A sketch is a one-permutation MinHash of an article's word 4-shingles: NDX_SKETCH_BINS bins of
  * 16 bits each.  Two sketches agree in a fraction of bins that estimates the Jaccard similarity
@@ -15,12 +16,13 @@
 
 #include "ndx_int.h"
 
-#define NDX_SKETCH_BINS 64
+#define NDX_SKETCH_BINS  64
 #define NDX_SKETCH_BANDS 32
-#define NDX_SKETCH_ROWS 2
-#define NDX_SKETCH_MIN_SHINGLES 30  /* shorter texts get no sketch (all-zero): short templated
-                                       items (dividend notices) look alike without being copies */
-#define NDX_DUP_THRESHOLD 0.4       /* default estimated Jaccard for "same story" */
+#define NDX_SKETCH_ROWS  2
+/* shorter texts get no sketch (all-zero): short templated items (dividend notices) look alike
+ * without being copies */
+#define NDX_SKETCH_MIN_SHINGLES 30
+#define NDX_DUP_THRESHOLD       0.4 /* default estimated Jaccard for "same story" */
 
 /* Compute the sketch of text into sig.  Returns the number of shingles (0: sig is all zero, the
  * text is too short to compare). */
@@ -39,5 +41,13 @@ void ndx__sketch_core(const char *body, size_t n, size_t *start, size_t *end);
 /* 1 if the text carries a wire-service dateline or credit: "LISBON (AP) —", "(Reuters) -",
  * "— AFP", "Reporting by ...", "(Continental Press)" at the start or end of the body. */
 int ndx__wire_signal(const char *body, size_t n);
+
+/* ---- exact copies (dedup/exact.c) ----------------------------------------------------------- */
+
+/* Hash of the normalised article text (its body, else its title: ASCII case folded, white space
+ * collapsed), never 0. */
+uint64_t ndx__content_hash(const ndx_article *a);
+/* Hash of a URL as given; 0 for none (n == 0), else never 0. */
+uint64_t ndx__url_hash(const char *url, size_t n);
 
 #endif

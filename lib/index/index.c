@@ -25,10 +25,6 @@
 #define DEFAULT_MEMORY     (256u << 20)
 #define DEFAULT_READ_CACHE (32u << 20) /* decompressed stored-text blocks of a read handle */
 
-#define DEFAULT_MEMORY (256u << 20)
-
-#define DEFAULT_READ_CACHE (32u << 20) /* decompressed stored-text blocks of a read handle */
-
 int ndx__index_fail(ndx_index *ix, int rc, const char *fmt, ...)
 {
     va_list ap;

@@ -326,12 +326,6 @@ int ndx__pool_finish(struct ndx_pool *p, struct ndx_builder *b);
 int ndx__pool_flush(struct ndx_pool *p, struct ndx_builder *b, const char *dir, const char *name,
                     char **errmsg);
 
-/* ---- content normalisation (segwriter.c) -------------------------------------------------- */
-
-/* Hash of the normalised article text (case-folded ASCII, collapsed white space). */
-uint64_t ndx__content_hash(const ndx_article *a);
-uint64_t ndx__url_hash(const char *url, size_t n);
-
 /* ---- the index handle (index.c) ---------------------------------------------------------- */
 
 #include "util/map.h"
