@@ -280,6 +280,10 @@ static int phrase_match(struct phrase *p)
     }
     uint32_t freq = 0;
     const struct termset *first = p->slots[0];
+    /* each slot's first position >= lo: lo rises with p0, so for up to 16 slots a cursor per
+     * slot steps forward through its positions (one pass each), beyond by binary search */
+    size_t cur[16] = {0};
+    int step = p->n <= NDX_ARRAY_LEN(cur);
     for (size_t a = 0; a < first->nmerged; a++) {
         uint64_t p0 = first->merged[a];
         int ok = 1;
@@ -288,20 +292,29 @@ static int phrase_match(struct phrase *p)
             uint64_t want = p0 + p->rel[i];
             uint64_t lo = want > p->slop ? want - p->slop : 0, hi = want + p->slop;
             ok = 0;
-            /* binary search for the first position >= lo */
             size_t l = 0, h = t->nmerged;
-            while (l < h) {
-                size_t m = (l + h) / 2;
-                if (t->merged[m] < lo)
-                    l = m + 1;
-                else
-                    h = m;
+            if (step) {
+                l = cur[i];
+                while (l < h && t->merged[l] < lo)
+                    l++;
+                cur[i] = l;
+                if (l == h)
+                    goto done; /* no position of slot i left: no later anchor matches either */
+            } else {
+                while (l < h) {
+                    size_t m = (l + h) / 2;
+                    if (t->merged[m] < lo)
+                        l = m + 1;
+                    else
+                        h = m;
+                }
             }
             if (l < t->nmerged && t->merged[l] <= hi)
                 ok = 1;
         }
         freq += ok;
     }
+done:
     p->freq = freq;
     return freq > 0;
 }

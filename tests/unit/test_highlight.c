@@ -1,7 +1,9 @@
 /*
  * test_highlight.c - highlights in the snippets of long articles whose query words are few and far
  * apart: the first word of the body and the last are both marked (with no title, with the last
- * word in the title too, a phrase at the very end, stemmed forms), in simple and default analysis.
+ * word in the title too, a phrase at the very end, stemmed forms), in simple and default analysis;
+ * the simple analysis of highlighting (words of other first letters only counted); and a phrase's
+ * frequency ordering its hits.
  */
 #include "harness.h"
 #include "newsdex.h"
@@ -171,4 +173,60 @@ TEST(simple_analysis_skips_words_of_other_first_letters)
     CHECK_EQ(ndx__analyze(&an, text, sizeof text - 1, "en", 5, on_tok, &raw, NULL), 0);
     CHECK(strstr(raw.line, "6:6-10:beta ") != NULL);
     CHECK(strstr(raw.line, "7:12-17:GAMMA ") != NULL);
+}
+
+/* A phrase's frequency in a document orders its hits: of articles of one length, the one holding
+ * the phrase most often comes first (the matching of each slot's positions is counted, not only
+ * found), with and without slop. */
+TEST(phrase_frequency_orders_hits)
+{
+    char dir[] = "/tmp/ndx-phf-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    ndx_index *ix = NULL;
+    char *msg = NULL;
+    int rc = ndx_index_open(dir, NDX_OPEN_WRITE | NDX_OPEN_CREATE | NDX_OPEN_SIMPLE, &ix, &msg);
+    ndx_free(msg);
+    CHECK_EQ(rc, 0);
+    if (rc)
+        return;
+    enum { K = 6 };
+    for (int k = 1; k <= K; k++) { /* k times "alpha beta gamma", K - k times "gamma beta alpha",
+                                     three other words after each */
+        char body[1024], url[64];
+        size_t n = 0;
+        for (int i = 0; i < K; i++)
+            n += (size_t)snprintf(body + n, sizeof body - n, "%s zz zz zz ",
+                                  (i + k) % K < k ? "alpha beta gamma" : "gamma beta alpha");
+        snprintf(url, sizeof url, "https://example.org/%d", k);
+        add(ix, url, "", body);
+    }
+    CHECK_EQ(ndx_index_commit(ix), 0);
+    static const char *const qs[] = {"\"alpha beta\"", "\"alpha gamma\"~1", "\"alpha beta gamma\""};
+    for (size_t q = 0; q < NDX_ARRAY_LEN(qs); q++) {
+        ndx_search_opts o;
+        ndx_search_opts_init(&o);
+        o.collapse = 0;
+        o.want_snippets = 0;
+        ndx_results *r = NULL;
+        CHECK_EQ(ndx_search(ix, qs[q], strlen(qs[q]), &o, &r, NULL), 0);
+        if (!r)
+            continue;
+        CHECK_EQ(ndx_results_count(r), (size_t)K);
+        for (size_t i = 0; i < ndx_results_count(r); i++) {
+            const ndx_hit *h = ndx_results_hit(r, i);
+            char want[64];
+            snprintf(want, sizeof want, "https://example.org/%d", K - (int)i);
+            CHECK_STR(h->url, want);
+            if (strcmp(h->url, want))
+                fprintf(stderr, "  %s\n", qs[q]);
+            if (i)
+                CHECK(h->score < ndx_results_hit(r, i - 1)->score);
+        }
+        ndx_results_free(r);
+    }
+    ndx_index_close(ix);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK_EQ(system(cmd), 0);
+    ndx__text_thread_cleanup();
 }
