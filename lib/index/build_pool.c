@@ -247,13 +247,18 @@ int ndx__pool_failures(struct ndx_pool *p, int (*fn)(void *ctx, uint32_t doc, in
     return NDX_OK;
 }
 
+/* ndx_task_fn: empty worker i's builder (its many postings buffers freed on any thread). */
+static void reset_task(void *arg, size_t i)
+{
+    ndx__builder_reset(((struct ndx_pool *)arg)->bld[i]);
+}
+
 int ndx__pool_flush(struct ndx_pool *p, struct ndx_builder *b, const char *dir, const char *name,
                     char **errmsg)
 {
     wait_idle(p);
     int rc = ndx__builder_flush_with(b, p->bld, p->nthreads, run_tasks, p, dir, name, errmsg);
-    for (size_t i = 0; i < p->nthreads; i++)
-        ndx__builder_reset(p->bld[i]);
+    run_tasks(p, reset_task, p, p->nthreads);
     return rc;
 }
 

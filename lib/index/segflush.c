@@ -308,6 +308,19 @@ static void merge_postings(struct fjob *j, const uint32_t *ids, struct ndx_buf *
     *df = n;
 }
 
+/* The accumulated postings of a term once encoded: nothing reads them before the builder is
+ * reset, so the flush holds a posting either as accumulated or as encoded, not both. */
+static void drop_postings(struct fjob *j, const uint32_t *ids)
+{
+    for (size_t s = 0; s < j->nsrc; s++)
+        if (ids[s] != UINT32_MAX) {
+            struct tacc *t = &j->src[s]->acc[ids[s]];
+            ndx_free(t->post);
+            t->post = NULL;
+            t->npost = t->cappost = 0;
+        }
+}
+
 static void encode_chunk(void *arg, size_t c)
 {
     struct fjob *j = arg;
@@ -323,14 +336,16 @@ static void encode_chunk(void *arg, size_t c)
                 have++, only = &j->src[s]->acc[ids[s]];
         if (have == 1) {
             encode_term(&ch->f, only->post, only->npost, only->df, j->dlcol, &ch->terms[i]);
-            continue;
+        } else {
+            uint32_t df = 0;
+            merge_postings(j, ids, &ch->merged, &df, &ch->f.rc);
+            if (ch->merged.n > UINT32_MAX)
+                ch->f.rc = NDX_ETOOBIG;
+            if (!ch->f.rc)
+                encode_term(&ch->f, ch->merged.p, (uint32_t)ch->merged.n, df, j->dlcol,
+                            &ch->terms[i]);
         }
-        uint32_t df = 0;
-        merge_postings(j, ids, &ch->merged, &df, &ch->f.rc);
-        if (ch->merged.n > UINT32_MAX)
-            ch->f.rc = NDX_ETOOBIG;
-        if (!ch->f.rc)
-            encode_term(&ch->f, ch->merged.p, (uint32_t)ch->merged.n, df, j->dlcol, &ch->terms[i]);
+        drop_postings(j, ids);
     }
 }
 
@@ -435,6 +450,19 @@ static int encode_terms(struct fjob *j, struct ndx_builder *const *src, size_t n
     for (size_t s = 0; s < nsrc && !rc; s++)
         if (!(j->order[s] = ndx_malloc((src[s]->nacc ? src[s]->nacc : 1) * sizeof **j->order)))
             rc = NDX_ENOMEM;
+    /* the term tables and the per-document scratch are not needed to write the segment */
+    for (size_t s = 0; s < nsrc; s++) {
+        struct ndx_builder *b = src[s];
+        ndx_free(b->table);
+        ndx_free(b->pend);
+        ndx_free(b->touched);
+        b->table = NULL;
+        b->pend = NULL;
+        b->touched = NULL;
+        b->tcap = 0;
+        b->cappend = b->captouched = 0;
+        b->npend = b->ntouched = 0;
+    }
     if (!rc)
         run(run_ctx, sort_source, j, nsrc);
     /* ranges of about equal postings bytes, a few per thread so that a slow one evens out */
