@@ -12,8 +12,11 @@
 
 #include <zstd.h>
 
-/* Postings accumulated for one term: varint stream of (doc gap, wf, npos, position gaps...). */
+/* Postings accumulated for one term: varint stream of (doc gap, wf, npos, position gaps...).
+ * 64 bytes, one cache line of an aligned array: a term table look-up that finds a term of up to
+ * 8 bytes reads its slot and this, not the term bytes. */
 struct tacc {
+    uint64_t head8;    /* the term's first 8 bytes, zero-padded (term_head8) */
     uint32_t term_off; /* term bytes in b->terms */
     uint32_t nterm;
     uint32_t df;
@@ -41,7 +44,8 @@ struct ndx_builder {
     int simple;
     struct ndx_analyzer an;
     struct ndx_buf terms; /* term bytes */
-    struct tacc *acc;     /* term accumulators */
+    struct tacc *acc;     /* term accumulators, 64-byte aligned in acc_mem */
+    void *acc_mem;
     uint32_t nacc;
     size_t capacc;
     uint64_t *table;   /* open-addressing hash: hash tag << 32 | term id */

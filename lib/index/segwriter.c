@@ -77,6 +77,37 @@ static int table_resize(struct ndx_builder *b, uint32_t cap)
     return NDX_OK;
 }
 
+/* The first 8 bytes of a term, zero-padded. */
+static inline uint64_t term_head8(const char *term, size_t n)
+{
+    uint64_t v = 0;
+    memcpy(&v, term, n < 8 ? n : 8);
+    return v;
+}
+
+/* Room for need accumulators, the array kept on a 64-byte boundary (one cache line each). */
+static int acc_reserve(struct ndx_builder *b, size_t need)
+{
+    if (need <= b->capacc)
+        return NDX_OK;
+    size_t cap = b->capacc ? b->capacc * 2 : 64;
+    while (cap < need)
+        cap *= 2;
+    if (cap > SIZE_MAX / sizeof *b->acc - 1)
+        return NDX_ENOMEM;
+    void *mem = ndx_malloc((cap + 1) * sizeof *b->acc);
+    if (!mem)
+        return NDX_ENOMEM;
+    struct tacc *acc = (struct tacc *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
+    if (b->nacc)
+        memcpy(acc, b->acc, (size_t)b->nacc * sizeof *acc);
+    ndx_free(b->acc_mem);
+    b->acc_mem = mem;
+    b->acc = acc;
+    b->capacc = cap;
+    return NDX_OK;
+}
+
 /* Term id of term (created if new); UINT32_MAX on error (b->rc set). */
 static uint32_t term_id(struct ndx_builder *b, const char *term, size_t n)
 {
@@ -84,20 +115,21 @@ static uint32_t term_id(struct ndx_builder *b, const char *term, size_t n)
         return UINT32_MAX;
     uint64_t h = ndx__hash64(term, n, 0);
     uint32_t s = (uint32_t)h & (b->tcap - 1);
-    uint64_t tag = h >> 32;
+    uint64_t tag = h >> 32, head8 = term_head8(term, n);
     for (;;) {
         uint64_t slot = b->table[s];
         if (slot == SLOT_EMPTY)
             break;
         if (slot >> 32 == tag) {
             uint32_t id = (uint32_t)slot;
-            struct tacc *a = &b->acc[id];
-            if (a->nterm == n && memcmp(b->terms.p + a->term_off, term, n) == 0)
+            const struct tacc *a = &b->acc[id];
+            if (a->head8 == head8 && a->nterm == n &&
+                (n <= 8 || memcmp(b->terms.p + a->term_off + 8, term + 8, n - 8) == 0))
                 return id;
         }
         s = (s + 1) & (b->tcap - 1);
     }
-    if (fail_if(b, ndx__grow(&b->acc, &b->capacc, b->nacc + 1, sizeof *b->acc, 64)))
+    if (fail_if(b, acc_reserve(b, (size_t)b->nacc + 1)))
         return UINT32_MAX;
     if (b->terms.n + n > UINT32_MAX) {
         b->rc = NDX_ETOOBIG;
@@ -106,6 +138,7 @@ static uint32_t term_id(struct ndx_builder *b, const char *term, size_t n)
     uint32_t id = b->nacc++;
     struct tacc *a = &b->acc[id];
     memset(a, 0, sizeof *a);
+    a->head8 = head8;
     a->term_off = (uint32_t)b->terms.n;
     a->nterm = (uint32_t)n;
     ndx__buf_append(&b->terms, term, n, &b->rc);
@@ -476,7 +509,7 @@ static void builder_clear(struct ndx_builder *b)
 {
     for (uint32_t i = 0; i < b->nacc; i++)
         ndx_free(b->acc[i].post);
-    ndx_free(b->acc);
+    ndx_free(b->acc_mem);
     ndx_free(b->table);
     ndx_free(b->pend);
     ndx_free(b->touched);

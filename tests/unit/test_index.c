@@ -136,6 +136,39 @@ TEST(index_counts_match_brute_force_across_blocks_and_segments)
     rmrf(dir);
 }
 
+/* The term table compares a term's first 8 bytes, then its length and the rest: words that
+ * share their first 8 bytes, a length or both are each a term of their own, with and without
+ * analysis threads. */
+TEST(index_terms_sharing_a_head_stay_apart)
+{
+    static const char *words[] = {"abcdefgh",          "abcdefgh1", "abcdefgh2",
+                                  "abcdefghi1",        "abcdefg",   "abcdefgh12345678x",
+                                  "abcdefgh12345678y", "ab",        "abc"};
+    const int NW = (int)NDX_ARRAY_LEN(words);
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        char *dir = tmpdir();
+        ndx_index *ix = open_w(dir, NDX_OPEN_NOSTEM);
+        CHECK(ix != NULL);
+        if (!ix)
+            return;
+        CHECK_EQ(ndx_index_set_threads(ix, threads), 0);
+        char url[64], body[64];
+        /* word k in 1 + k documents */
+        for (int k = 0; k < NW; k++)
+            for (int d = 0; d <= k; d++) {
+                snprintf(url, sizeof url, "https://example.org/%d/%d", k, d);
+                snprintf(body, sizeof body, "%s filler%d", words[k], d);
+                CHECK_EQ(add(ix, url, "t", body, NULL), 0);
+            }
+        CHECK_EQ(ndx_index_commit(ix), 0);
+        for (int k = 0; k < NW; k++)
+            CHECK_EQ(ndx_test_total(ix, words[k]), k + 1);
+        CHECK_EQ(ndx_index_check(ix, NULL, NULL), 0);
+        ndx_index_close(ix);
+        rmrf(dir);
+    }
+}
+
 TEST(index_updates_duplicates_deletes_survive_reopen)
 {
     char *dir = tmpdir();
