@@ -193,11 +193,185 @@ static int copy_records(struct ndx_coll *c, const struct ndx_segref *ref, uint32
     return NDX_OK;
 }
 
+/* ---- direct counts -------------------------------------------------------------------------- */
+
+/* A match whose story no other article of the view holds counts as one story under each of its
+ * values, whatever else matches: no record is needed to find its story's other copies.  The
+ * commit's shared-story bitmaps (shared_stories, kept on the handle) say which articles may share
+ * their story; the others, once the collector holds NDX_COLL_DIRECT_AFTER records (small sets of
+ * matches stay records, cheaper to count), are counted straight into arrays: copies and stories
+ * per source ordinal of the segment (folded into source values when the segment changes), per
+ * language, wire, and per day in chunks of 256 days allocated when a match falls in them.  An
+ * article with exact copies under other sources, when sources are faceted, stays a record. */
+
+static int shared_stories(struct search *S, const uint8_t *const **out);
+
+#define DAY_BASE (-116877) /* 1650-01-01 */
+
+/* The source counts of the segment dseg into the source values. */
+static int fold_sources(struct ndx_coll *c)
+{
+    for (size_t o = 0; o < c->ndsrc; o++) {
+        if (!c->dsrc[o])
+            continue;
+        uint32_t si;
+        int rc = source_index(c, c->dseg, (uint32_t)o, &si);
+        if (rc)
+            return rc;
+        if (si >= c->ngsrc) {
+            size_t n = NDX_MAX((size_t)si + 1, c->src.count);
+            uint64_t *st = ndx_realloc(c->gsrc_st, n * sizeof *st);
+            if (!st)
+                return NDX_ENOMEM;
+            c->gsrc_st = st;
+            uint64_t *cp = ndx_realloc(c->gsrc_cp, n * sizeof *cp);
+            if (!cp)
+                return NDX_ENOMEM;
+            c->gsrc_cp = cp;
+            memset(st + c->ngsrc, 0, (n - c->ngsrc) * sizeof *st);
+            memset(cp + c->ngsrc, 0, (n - c->ngsrc) * sizeof *cp);
+            c->ngsrc = n;
+        }
+        c->gsrc_st[si] += c->dsrc_st[o];
+        c->gsrc_cp[si] += c->dsrc[o];
+        c->dsrc[o] = c->dsrc_st[o] = 0;
+    }
+    return NDX_OK;
+}
+
+/* Counts per source ordinal of segment ref from now on. */
+static int direct_segment(struct ndx_coll *c, const struct ndx_segref *ref)
+{
+    int rc = c->dseg ? fold_sources(c) : NDX_OK;
+    if (rc)
+        return rc;
+    size_t n = ref->seg->nsources;
+    if (n > c->ndsrc) {
+        ndx_free(c->dsrc);
+        ndx_free(c->dsrc_st);
+        c->dsrc = ndx_calloc(n, sizeof *c->dsrc);
+        c->dsrc_st = ndx_calloc(n, sizeof *c->dsrc_st);
+        c->ndsrc = n;
+        if (!c->dsrc || !c->dsrc_st) {
+            c->ndsrc = 0;
+            return NDX_ENOMEM;
+        }
+    }
+    c->ndsrc = n; /* the rest were zeroed by the fold */
+    c->dseg = ref;
+    return NDX_OK;
+}
+
+/* Count doc of ref directly when it can be: *done 1 (else it needs a record). */
+static int direct_add(struct ndx_coll *c, const struct ndx_segref *ref, uint32_t doc, int *done)
+{
+    const struct ndx_columns *col = &ref->seg->col;
+    *done = 0;
+    size_t g = (size_t)(ref - c->S->v.segs);
+    uint32_t fl = col->flags[doc];
+    if (c->shared[g][doc >> 3] >> (doc & 7) & 1 || (c->need_source && NDX_NCOPIES(fl)) ||
+        (c->need_source && col->source[doc] >= ref->seg->nsources))
+        return NDX_OK;
+    int64_t pub = col->published[doc];
+    int64_t day = pub == NDX_DATE_UNKNOWN ? 0 : ndx__day_of(pub);
+    if (pub != NDX_DATE_UNKNOWN &&
+        (day < DAY_BASE || day >= DAY_BASE + 256 * (int64_t)NDX_COLL_DAY_CHUNKS))
+        return NDX_OK;
+    int rc;
+    if (c->need_source && ref != c->dseg && (rc = direct_segment(c, ref)))
+        return rc;
+    uint32_t li = 0;
+    if (c->need_lang) {
+        uint16_t code = col->lang[doc];
+        if (!c->last_lang || code != c->last_code) {
+            char l[2] = {(char)(code & 0xff), (char)(code >> 8)};
+            if ((rc = ndx__vtab_intern(&c->lang, l, l[1] ? 2 : l[0] ? 1 : 0, &li)))
+                return rc;
+            c->last_code = code;
+            c->last_lang = li + 1;
+        }
+        li = c->last_lang - 1;
+        if (li >= c->ndlang) {
+            size_t n = NDX_MAX((size_t)li + 1, 2 * c->ndlang);
+            uint64_t *st = ndx_realloc(c->dlang_st, n * sizeof *st);
+            if (!st)
+                return NDX_ENOMEM;
+            c->dlang_st = st;
+            uint64_t *cp = ndx_realloc(c->dlang_cp, n * sizeof *cp);
+            if (!cp)
+                return NDX_ENOMEM;
+            c->dlang_cp = cp;
+            memset(st + c->ndlang, 0, (n - c->ndlang) * sizeof *st);
+            memset(cp + c->ndlang, 0, (n - c->ndlang) * sizeof *cp);
+            c->ndlang = n;
+        }
+    }
+    struct dchunk *ch = NULL;
+    size_t k = 0;
+    if (pub != NDX_DATE_UNKNOWN) {
+        if (!c->dday && !(c->dday = ndx_calloc(NDX_COLL_DAY_CHUNKS, sizeof *c->dday)))
+            return NDX_ENOMEM;
+        k = (size_t)(day - DAY_BASE);
+        if (!(ch = c->dday[k >> 8]) && !(ch = c->dday[k >> 8] = ndx_calloc(1, sizeof *ch)))
+            return NDX_ENOMEM;
+    }
+    /* every allocation made: count */
+    uint32_t cp = 1 + NDX_NCOPIES(fl);
+    if (ch) {
+        ch->st[k & 255]++;
+        ch->cp[k & 255] += cp;
+        if (day < c->dmin)
+            c->dmin = (int32_t)day;
+        if (day > c->dmax)
+            c->dmax = (int32_t)day;
+    } else {
+        c->dund_st++;
+        c->dund_cp += cp;
+    }
+    int w = (fl & NDX_ART_WIRE) != 0;
+    c->dwire_st[w]++;
+    c->dwire_cp[w] += cp;
+    if (c->need_lang) {
+        c->dlang_st[li]++;
+        c->dlang_cp[li] += cp;
+    }
+    if (c->need_source) {
+        uint32_t o = col->source[doc];
+        c->dsrc_st[o]++;
+        c->dsrc[o] += cp;
+    }
+    c->ndirect++;
+    *done = 1;
+    return NDX_OK;
+}
+
+/* Each day holding direct counts, in order: fn(ctx, day, stories, copies). */
+#define FOR_DIRECT_DAYS(c, DAY, ST, CP, BODY)                                                      \
+    for (size_t k_ = 0; (c)->dday && k_ < NDX_COLL_DAY_CHUNKS; k_++) {                             \
+        const struct dchunk *ch_ = (c)->dday[k_];                                                  \
+        for (size_t j_ = 0; ch_ && j_ < 256; j_++) {                                               \
+            if (!ch_->cp[j_])                                                                      \
+                continue;                                                                          \
+            int64_t DAY = DAY_BASE + (int64_t)(k_ * 256 + j_);                                     \
+            uint64_t ST = ch_->st[j_], CP = ch_->cp[j_];                                           \
+            BODY                                                                                   \
+        }                                                                                          \
+    }
+
 int ndx__coll_add(struct ndx_coll *c, const struct ndx_segref *ref, uint32_t doc)
 {
     const struct ndx_columns *col = &ref->seg->col;
-    int rc = push(c);
-    if (rc)
+    int rc;
+    if (c->shared) {
+        int done;
+        if ((rc = direct_add(c, ref, doc, &done)) || done)
+            return rc;
+    } else if (c->direct_ok && c->n >= NDX_COLL_DIRECT_AFTER) {
+        c->direct_ok = 0; /* asked once */
+        if ((rc = shared_stories(c->S, &c->shared)))
+            return rc;
+    }
+    if ((rc = push(c)))
         return rc;
     if (c->need_arts) {
         if (c->narts >= UINT32_MAX ||
@@ -323,13 +497,9 @@ static int merge_runs(struct ndx_coll *c)
 
 /* ---- the collector ------------------------------------------------------------------------- */
 
-/* Does a segment of the view hold keyword field `name`?  Under external statistics (a shard of
- * an archive, ndx_index_set_stats) every field is: one the shard lacks is an empty facet there,
- * and whether the archive holds it at all is the caller's to say. */
+/* Does a segment of the view hold keyword field `name`? */
 static int keyword_known(struct search *S, const char *name, size_t n)
 {
-    if (S->v.xs)
-        return 1;
     struct ndx_buf b;
     int rc = 0;
     ndx__buf_init(&b, 0);
@@ -372,6 +542,7 @@ int ndx__coll_new(struct search *S, const ndx_analytics_opts *a, struct ndx_coll
         c->need_arts |= c->field[i] == FF_KEYWORD;
     }
     c->interval = a->histogram;
+    c->direct_ok = !c->need_arts;
     c->dmin = INT32_MAX;
     c->dmax = INT32_MIN;
     ndx__map_init(&c->src.idx);
@@ -393,6 +564,15 @@ void ndx__coll_free(struct ndx_coll *c)
     ndx_free(c->hcp);
     ndx__buf_free(&c->scratch);
     ndx_free(c->arts);
+    ndx_free(c->dsrc);
+    ndx_free(c->dsrc_st);
+    ndx_free(c->gsrc_st);
+    ndx_free(c->gsrc_cp);
+    ndx_free(c->dlang_st);
+    ndx_free(c->dlang_cp);
+    for (size_t k = 0; c->dday && k < NDX_COLL_DAY_CHUNKS; k++)
+        ndx_free(c->dday[k]);
+    ndx_free(c->dday);
     ndx_free(c);
 }
 
@@ -430,6 +610,17 @@ static uint32_t value_of(const struct ndx_coll *c, int f, const struct crec *x)
             return (uint32_t)(y - c->y0 + 1);
         return (uint32_t)(y * 12 + m - 1 - c->mi0 + 1);
     }
+}
+
+/* value_of for the year or month facet of a dated day. */
+static uint32_t day_value(const struct ndx_coll *c, int f, int64_t day)
+{
+    int64_t y;
+    int m, d;
+    ndx__civil_from_days(day, &y, &m, &d);
+    if (f == FF_YEAR)
+        return (uint32_t)(y - c->y0 + 1);
+    return (uint32_t)(y * 12 + m - 1 - c->mi0 + 1);
 }
 
 static size_t nvalues(const struct ndx_coll *c, int f)
@@ -514,6 +705,24 @@ static int count_values(const struct ndx_coll *c, int f, struct fcount *fc, uint
     else
         COUNT_LOOP(value_of(c, f, x))
 #undef COUNT_LOOP
+    /* the direct counts: each match its own story */
+    if (f == FF_SOURCE) {
+        for (size_t v = 0; v < c->ngsrc; v++)
+            fc[v].stories += c->gsrc_st[v], fc[v].copies += c->gsrc_cp[v];
+    } else if (f == FF_LANG) {
+        for (size_t v = 0; v < c->ndlang && v < c->lang.count; v++)
+            fc[v].stories += c->dlang_st[v], fc[v].copies += c->dlang_cp[v];
+    } else if (f == FF_WIRE) {
+        for (size_t v = 0; v < 2; v++)
+            fc[v].stories += c->dwire_st[v], fc[v].copies += c->dwire_cp[v];
+    } else if (c->ndirect) {
+        fc[0].stories += c->dund_st, fc[0].copies += c->dund_cp;
+        FOR_DIRECT_DAYS(c, day, st, cp, {
+            uint32_t v = dv ? dv[day - c->dmin] : day_value(c, f, day);
+            fc[v].stories += st;
+            fc[v].copies += cp;
+        })
+    }
     ndx_free(dv);
     return NDX_OK;
 }
@@ -680,6 +889,11 @@ static int histogram_counts(struct ndx_coll *c)
     c->hcp = ndx_calloc(nb, sizeof *c->hcp);
     if (!c->hst || !c->hcp)
         return NDX_ENOMEM;
+    FOR_DIRECT_DAYS(c, day, st, cp, {
+        size_t b = (size_t)(ndx__bucket_of(c->interval, day) - c->hlo);
+        c->hcp[b] += cp;
+        c->hst[b] += st;
+    })
     if (c->groups == c->n) { /* every record its own story */
         for (size_t j = 0; j < c->n; j++) {
             const struct crec *x = &c->r[j];
@@ -726,6 +940,8 @@ int ndx__coll_sort(struct ndx_coll *c)
 int ndx__coll_finish(struct ndx_coll *c, ndx_results *res)
 {
     int rc = ndx__coll_sort(c);
+    if (!rc && c->dseg)
+        rc = fold_sources(c);
     date_span(c);
     if (!rc && c->nf) {
         res->facets = ndx_calloc(c->nf, sizeof *res->facets);
@@ -743,7 +959,7 @@ int ndx__coll_finish(struct ndx_coll *c, ndx_results *res)
 
 uint64_t ndx__coll_stories(const struct ndx_coll *c)
 {
-    return c->groups;
+    return c->groups + c->ndirect;
 }
 
 void ndx__coll_span(const struct ndx_coll *c, int64_t *lo, int64_t *hi)
@@ -877,7 +1093,20 @@ struct qcache_entry {
 struct qcache {
     struct qcache_entry e[QCACHE_ENTRIES];
     size_t next; /* entry replaced next */
+    /* shared_stories of commit sgen (nshared segments; NULL: not made) */
+    uint8_t **shared;
+    size_t nshared;
+    uint64_t sgen;
 };
+
+static void free_shared(struct qcache *c)
+{
+    for (size_t g = 0; c->shared && g < c->nshared; g++)
+        ndx_free(c->shared[g]);
+    ndx_free(c->shared);
+    c->shared = NULL;
+    c->nshared = 0;
+}
 
 static void qcache_free(void *p)
 {
@@ -886,16 +1115,92 @@ static void qcache_free(void *p)
         return;
     for (size_t i = 0; i < QCACHE_ENTRIES; i++)
         ndx_free(c->e[i].all);
+    free_shared(c);
     ndx_free(c);
 }
 
-static int archive_counts(struct search *S, int interval, const struct qcache_entry **out)
+/* The handle's cache into *out, made when there is none; NDX_EINVAL when the slot holds
+ * something else. */
+static int qcache_get(struct search *S, struct qcache **out)
 {
     struct qcache *c = *S->v.qcache;
     if (c && *S->v.qcache_free != qcache_free)
         return NDX_EINVAL; /* the slot holds something else: not ours to use */
+    if (!c) {
+        if (!(c = ndx_calloc(1, sizeof *c)))
+            return NDX_ENOMEM;
+        *S->v.qcache = c;
+        *S->v.qcache_free = qcache_free;
+    }
+    *out = c;
+    return NDX_OK;
+}
+
+/* Per segment of the view, a bitmap of the articles that may share their story with another
+ * article (the others are alone in theirs): an article whose story is not its own id joined
+ * one, and an article whose id is a story some other article joined leads one.  Made once per
+ * commit and kept on the handle; deletions since only make it cautious.  *out NULL when the
+ * handle's cache is not ours. */
+static int shared_stories(struct search *S, const uint8_t *const **out)
+{
+    *out = NULL;
+    struct qcache *c;
+    int rc = qcache_get(S, &c);
+    if (rc)
+        return rc == NDX_EINVAL ? NDX_OK : rc;
+    const struct ndx_view *v = &S->v;
+    if (c->shared && c->sgen == v->gen && c->nshared == v->nsegs) {
+        *out = (const uint8_t *const *)c->shared;
+        return NDX_OK;
+    }
+    free_shared(c);
+    struct ndx_map joined; /* stories some article joined -> 1 */
+    ndx__map_init(&joined);
+    uint8_t **sh = ndx_calloc(v->nsegs ? v->nsegs : 1, sizeof *sh);
+    rc = sh ? NDX_OK : NDX_ENOMEM;
+    for (size_t g = 0; g < v->nsegs && !rc; g++) {
+        const struct ndx_seg *seg = v->segs[g].seg;
+        if (!(sh[g] = ndx_calloc(seg->ndocs / 8 + 1, 1))) {
+            rc = NDX_ENOMEM;
+            break;
+        }
+        const uint64_t *story = seg->col.story, *gid = seg->col.gid;
+        for (uint32_t d = 0; d < seg->ndocs && !rc; d++)
+            if (story[d] != gid[d] || story[d] == 0) {
+                sh[g][d >> 3] |= (uint8_t)(1u << (d & 7));
+                if (story[d])
+                    rc = ndx__map_put(&joined, story[d], 1);
+            }
+    }
+    for (size_t g = 0; g < v->nsegs && !rc && joined.n; g++) {
+        const struct ndx_seg *seg = v->segs[g].seg;
+        const uint64_t *gid = seg->col.gid;
+        for (uint32_t d = 0; d < seg->ndocs; d++)
+            if (ndx__map_get(&joined, gid[d]))
+                sh[g][d >> 3] |= (uint8_t)(1u << (d & 7));
+    }
+    ndx__map_free(&joined);
+    if (rc) {
+        for (size_t g = 0; sh && g < v->nsegs; g++)
+            ndx_free(sh[g]);
+        ndx_free(sh);
+        return rc;
+    }
+    c->shared = sh;
+    c->nshared = v->nsegs;
+    c->sgen = v->gen;
+    *out = (const uint8_t *const *)sh;
+    return NDX_OK;
+}
+
+static int archive_counts(struct search *S, int interval, const struct qcache_entry **out)
+{
+    struct qcache *c;
+    int rc = qcache_get(S, &c);
+    if (rc)
+        return rc;
     const ndx_search_opts *o = S->o;
-    for (size_t i = 0; c && i < QCACHE_ENTRIES; i++) {
+    for (size_t i = 0; i < QCACHE_ENTRIES; i++) {
         const struct qcache_entry *e = &c->e[i];
         if (e->valid && e->gen == S->v.gen && e->interval == interval && e->from == o->date_from &&
             e->to == o->date_to) {
@@ -903,19 +1208,13 @@ static int archive_counts(struct search *S, int interval, const struct qcache_en
             return NDX_OK;
         }
     }
-    if (!c) {
-        if (!(c = ndx_calloc(1, sizeof *c)))
-            return NDX_ENOMEM;
-        *S->v.qcache = c;
-        *S->v.qcache_free = qcache_free;
-    }
     struct qcache_entry *e = &c->e[c->next];
     c->next = (c->next + 1) % QCACHE_ENTRIES;
     ndx_free(e->all);
     memset(e, 0, sizeof *e);
     struct cnode everything = {NDX_Q_NOT, NULL, NULL, 0};
     e->lo = 1, e->hi = 0;
-    int rc = all_stories_pass(S, &everything, interval, &e->lo, &e->hi, &e->all);
+    rc = all_stories_pass(S, &everything, interval, &e->lo, &e->hi, &e->all);
     if (rc)
         return rc;
     e->valid = 1;
@@ -952,8 +1251,9 @@ static int all_stories(struct search *S, const struct cnode *root, int interval,
     } else {
         const struct qcache_entry *e = NULL;
         rc = archive_counts(S, interval, &e);
-        for (int64_t b = lo; !rc && b <= hi; b++)
-            all[b - lo] = e->lo <= e->hi && b >= e->lo && b <= e->hi ? e->all[b - e->lo] : 0;
+        int64_t a = rc ? 1 : NDX_MAX(lo, e->lo), b = rc ? 0 : hi < e->hi ? hi : e->hi;
+        if (a <= b) /* all[] holds zeros */
+            memcpy(all + (a - lo), e->all + (a - e->lo), (size_t)(b - a + 1) * sizeof *all);
     }
     ndx_free(conj.kids);
     return rc;
@@ -977,10 +1277,10 @@ int ndx__coll_histogram(struct ndx_coll *c, const struct cnode *root, int64_t lo
     h->interval = c->interval;
     h->lo = lo;
     h->nb = nb;
-    /* the buckets of the collector's own span [hlo, hhi] holding a match */
-    size_t nm = 0;
-    for (int64_t k = c->hlo; k <= c->hhi; k++)
-        nm += c->hcp[k - c->hlo] != 0;
+    /* the buckets of the collector's own span [hlo, hhi] holding a match: at most one a record
+     * or a match counted directly */
+    size_t nm = c->hlo <= c->hhi ? (size_t)(c->hhi - c->hlo + 1) : 0;
+    nm = (uint64_t)nm < c->n + c->ndirect ? nm : (size_t)(c->n + c->ndirect);
     h->mi = ndx_malloc((nm ? nm : 1) * sizeof *h->mi);
     h->mst = ndx_malloc((nm ? nm : 1) * sizeof *h->mst);
     h->mcp = ndx_malloc((nm ? nm : 1) * sizeof *h->mcp);

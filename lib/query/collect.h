@@ -41,6 +41,12 @@ struct ndx_hist {
     uint32_t *mi;
     uint64_t *mst, *mcp;
     uint64_t *all;
+    struct ndx_hist_at { /* the bucket read last by ndx_results_match_bucket */
+        int valid;
+        int64_t day, y;
+        int m, d;
+        char key[12];
+    } at;
 };
 
 /* ---- records and the collector ------------------------------------------------------------- */
@@ -97,6 +103,31 @@ struct ndx_coll {
     int need_arts;
     struct art *arts;
     size_t narts, caparts;
+    /* direct counts (collect.c, "Direct counts"): past NDX_COLL_DIRECT_AFTER records, a match
+     * whose story no other article of the view shares, and that needs no record per exact copy,
+     * is counted straight into per-value arrays instead of a record */
+    int direct_ok;                 /* may be used (no keyword facet; the handle's cache is ours) */
+    const uint8_t *const *shared;  /* the commit's shared-story bitmaps, per segment; NULL: none */
+    uint64_t ndirect;              /* matches counted directly, each its own story */
+    const struct ndx_segref *dseg; /* segment whose source ordinals dsrc counts */
+    uint64_t *dsrc;                /* copies per source ordinal of dseg (stories: dsrc_st) */
+    uint64_t *dsrc_st;
+    size_t ndsrc;
+    uint64_t *gsrc_st, *gsrc_cp; /* per source index, folded from dsrc */
+    size_t ngsrc;
+    uint64_t *dlang_st, *dlang_cp; /* per language index */
+    size_t ndlang;
+    uint64_t dwire_st[2], dwire_cp[2];
+    uint64_t dund_st, dund_cp; /* undated */
+    struct dchunk **dday;      /* NDX_COLL_DAY_CHUNKS chunks of 256 days, allocated when met */
+};
+
+#define NDX_COLL_DIRECT_AFTER 1024
+#define NDX_COLL_DAY_CHUNKS   1024 /* 262,144 days from 1650-01-01: past 2300 */
+
+/* Stories (each its own) and copies of 256 days of direct counts. */
+struct dchunk {
+    uint64_t st[256], cp[256];
 };
 
 /* One value of a facet as counted. */

@@ -136,15 +136,27 @@ size_t ndx_results_bucket_count(const ndx_results *r)
     return r->nbuckets;
 }
 
-/* Bucket i of h, with the k-th bucket holding a match when that is bucket i, into *out. */
-static void one_bucket(const struct ndx_hist *h, size_t i, size_t k, ndx_bucket *out)
+/* Bucket i of h, with the k-th bucket holding a match when that is bucket i, into *out.  The
+ * date of the bucket read before is kept (h->at): a later bucket of the same month takes its
+ * key with other day digits. */
+static void one_bucket(struct ndx_hist *h, size_t i, size_t k, ndx_bucket *out)
 {
-    int64_t day = ndx__bucket_day(h->interval, h->lo + (int64_t)i), y;
-    int m, d;
-    ndx__civil_from_days(day, &y, &m, &d);
+    int64_t day = ndx__bucket_day(h->interval, h->lo + (int64_t)i);
+    struct ndx_hist_at *a = &h->at;
+    int parts = key_parts(h->interval);
     memset(out, 0, sizeof *out);
     out->start = day * 86400;
-    ndx__fmt_date(out->key, y, m, d, key_parts(h->interval));
+    if (a->valid && parts == 3 && day >= a->day && day - a->day < 31 &&
+        a->d + (day - a->day) <= days_in_month(a->y, a->m)) {
+        a->d += (int)(day - a->day);
+        a->key[8] = (char)('0' + a->d / 10), a->key[9] = (char)('0' + a->d % 10);
+    } else {
+        ndx__civil_from_days(day, &a->y, &a->m, &a->d);
+        ndx__fmt_date(a->key, a->y, a->m, a->d, parts);
+        a->valid = 1;
+    }
+    a->day = day;
+    memcpy(out->key, a->key, sizeof out->key);
     if (k < h->nm && h->mi[k] == i) {
         out->stories = h->mst[k];
         out->copies = h->mcp[k];
@@ -170,7 +182,7 @@ const ndx_bucket *ndx_results_bucket(const ndx_results *r, size_t i)
         else
             hi = mid;
     }
-    one_bucket(h, i, lo, &w->one);
+    one_bucket(w->hist, i, lo, &w->one);
     return &w->one;
 }
 
@@ -181,7 +193,7 @@ size_t ndx_results_match_bucket_count(const ndx_results *r)
 
 int ndx_results_match_bucket(const ndx_results *r, size_t k, ndx_bucket *out, size_t *index)
 {
-    const struct ndx_hist *h = r->hist;
+    struct ndx_hist *h = r->hist; /* its cursor moves (one thread at a time) */
     if (!h || k >= h->nm)
         return NDX_ERANGE;
     one_bucket(h, h->mi[k], k, out);

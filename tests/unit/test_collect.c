@@ -386,6 +386,93 @@ TEST(collect_without_hits_equals_brute_force)
     }
 }
 
+/* Three segments of 1,200 articles each, most of them alone in their story, every 40th a near
+ * copy of the article 20 before (a story across segments), every 60th an exact copy of one under
+ * another source; some undated, some before 1970, in two languages; one deleted.  Enough matches
+ * for the collector to count the lone stories directly, beside records for the others. */
+static ndx_index *build_big(const char *dir)
+{
+    ndx_index *ix = NULL;
+    CHECK_EQ(ndx_index_open(dir, NDX_OPEN_WRITE | NDX_OPEN_CREATE, &ix, NULL), NDX_OK);
+    char body[2048], url[64];
+    int n = 0;
+    for (int seg = 0; seg < 3; seg++) {
+        for (int i = 0; i < 1200; i++, n++) {
+            int near = n % 40 == 39, exact = n % 60 == 59;
+            body_of(near || exact ? 5000 + n - 20 : 5000 + n, near ? 2 : 1, body, sizeof body);
+            snprintf(url, sizeof url, "https://big.example/%d", n);
+            uint32_t r = rnd() % 20;
+            add_article(ix, url, SOURCES[rnd() % 5], body, rnd() % 5 ? "en" : "de",
+                        r == 0  ? NDX_DATE_UNKNOWN
+                        : r < 3 ? -86400 * 40 + (int64_t)(rnd() % (86400 * 60))
+                                : 1262304000 + (int64_t)(rnd() % (86400 * 3000)));
+        }
+        CHECK_EQ(ndx_index_commit(ix), NDX_OK);
+    }
+    CHECK_EQ(ndx_index_delete(ix, "https://big.example/100", 23), NDX_OK);
+    CHECK_EQ(ndx_index_commit(ix), NDX_OK);
+    return ix;
+}
+
+/* Facets and histograms of many matches, lone stories counted directly, equal to the brute
+ * force; with and without hits, and the same again after a commit that makes a lone story shared.
+ */
+TEST(collect_many_matches_equal_brute_force)
+{
+    char *dir = tmpdir();
+    ndx_index *ix = build_big(dir);
+    for (int round = 0; round < 2; round++) {
+        struct brute *b = calloc(1, sizeof *b);
+        CHECK_EQ(ndx_export(ix, "common", 6, on_article, b, NULL), NDX_OK);
+        CHECK(b->articles > 3000);
+        ndx_facet_spec specs[4] = {{"source", 6, NULL, 0, 1000},
+                                   {"lang", 4, NULL, 0, 1000},
+                                   {"month", 5, NULL, 0, 1000},
+                                   {"wire", 4, NULL, 0, 10}};
+        ndx_analytics_opts a = {specs, 4, NDX_INTERVAL_WEEK};
+        ndx_search_opts so;
+        ndx_search_opts_init(&so);
+        for (int limit = 0; limit <= 5; limit += 5) {
+            so.limit = (size_t)limit;
+            ndx_results *r = NULL;
+            CHECK_EQ(ndx_search_analytics(ix, "common", 6, &so, &a, &r, NULL), NDX_OK);
+            check_facet(ndx_results_facet(r, 0), &b->source);
+            check_facet(ndx_results_facet(r, 1), &b->lang);
+            check_facet(ndx_results_facet(r, 2), &b->month);
+            const ndx_facet *w = ndx_results_facet(r, 3);
+            uint64_t wst = 0, wcp = 0;
+            for (size_t i = 0; i < w->nvalues; i++)
+                wst += w->values[i].stories, wcp += w->values[i].copies;
+            CHECK_EQ(wcp, ndx_results_total_copies(r));
+            CHECK_EQ(wst, ndx_results_total_stories(r)); /* a story is wire or not */
+            CHECK(ndx_results_total_stories(r) < b->articles);
+            int seen = 0;
+            for (size_t i = 0; i < ndx_results_bucket_count(r); i++) {
+                const ndx_bucket *k = ndx_results_bucket(r, i);
+                int t = tally_find(&b->week, k->key, strlen(k->key));
+                if (t < 0) {
+                    CHECK_EQ(k->copies, 0);
+                    continue;
+                }
+                seen++;
+                CHECK_EQ(k->stories, b->week.stories[t]);
+                CHECK_EQ(k->copies, b->week.copies[t]);
+                CHECK_EQ(k->all_stories, k->stories);
+            }
+            CHECK_EQ(seen, b->week.n);
+            ndx_results_free(r);
+        }
+        free(b);
+        /* a near copy of an article that was alone in its story, in a new segment */
+        char body[2048];
+        body_of(5000 + 2500, 3, body, sizeof body);
+        add_article(ix, "https://big.example/late", "late.example", body, "en", 1262304000);
+        CHECK_EQ(ndx_index_commit(ix), NDX_OK);
+    }
+    ndx_index_close(ix);
+    rmrf(dir);
+}
+
 TEST(collect_bucket_keys_at_calendar_edges)
 {
     char *dir = tmpdir();
