@@ -152,22 +152,20 @@ const char *ndxx_page_type(unsigned flags)
 json_t *ndxx_fields_json(const char *p, size_t n)
 {
     json_t *o = json_object();
-    const char *end = p + n;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p)), *tab;
-        nl = nl ? nl : end;
-        tab = memchr(p, '\t', (size_t)(nl - p));
-        if (tab && tab > p && tab + 1 < nl) {
-            char name[128];
-            size_t nn = (size_t)(tab - p) < sizeof name ? (size_t)(tab - p) : sizeof name - 1;
-            memcpy(name, p, nn);
-            name[nn] = 0;
-            json_t *vals = json_object_get(o, name);
-            if (!vals)
-                json_object_set_new(o, name, vals = json_array());
-            json_array_append_new(vals, ndxx_jstr(tab + 1, (size_t)(nl - tab - 1)));
-        }
-        p = nl + 1;
+    const char *end = p + n, *f, *v;
+    size_t nf, nv;
+    /* "name\tvalue" lines, read as the copies' "url\tsource" lines are */
+    while (ndx_copies_next(&p, end, &f, &nf, &v, &nv)) {
+        if (!v || !nf || !nv)
+            continue;
+        char name[128];
+        size_t nn = nf < sizeof name ? nf : sizeof name - 1;
+        memcpy(name, f, nn);
+        name[nn] = 0;
+        json_t *vals = json_object_get(o, name);
+        if (!vals)
+            json_object_set_new(o, name, vals = json_array());
+        json_array_append_new(vals, ndxx_jstr(v, nv));
     }
     return o;
 }
