@@ -10,7 +10,6 @@
 #include "text/text.h"
 #include "dedup/dedup.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -425,10 +424,11 @@ static void norm_lang(const ndx_article *a, char lang[3])
 {
     lang[0] = lang[1] = 0;
     lang[2] = 0;
-    if (a->nlang >= 2 && isalpha((unsigned char)a->lang[0]) && isalpha((unsigned char)a->lang[1]) &&
-        (a->nlang == 2 || !isalpha((unsigned char)a->lang[2]))) {
-        lang[0] = (char)tolower((unsigned char)a->lang[0]);
-        lang[1] = (char)tolower((unsigned char)a->lang[1]);
+    /* an ISO 639-1 code, alone or before a region ("pt-BR"); else detected */
+    if (a->nlang >= 2 && ndx__ascii_is_alpha(a->lang[0]) && ndx__ascii_is_alpha(a->lang[1]) &&
+        (a->nlang == 2 || !ndx__ascii_is_alpha(a->lang[2]))) {
+        lang[0] = (char)ndx__ascii_lower(a->lang[0]);
+        lang[1] = (char)ndx__ascii_lower(a->lang[1]);
         return;
     }
     const char *t = a->nbody ? a->body : a->title;
