@@ -79,10 +79,29 @@ static void xdoc_free(struct ndx_xdoc *d)
     memset(d, 0, sizeof *d);
 }
 
+/* Boxes of customer reviews inside root (class or id naming them, "reviews", "product-review")
+ * holding under 60 % of its text are left out: like reader comments, they are not the page's
+ * content (the article rules leave them out as comments or by their weight). */
+static void drop_reviews(struct ndx_xdoc *d, uint32_t root)
+{
+    uint64_t total = d->n[root].chars;
+    for (uint32_t i = root + 1; i < d->n[root].end; i++) {
+        struct ndx_xnode *x = &d->n[i];
+        if (x->tag == TX || !x->len || (x->flags & F_REMOVED))
+            continue;
+        if (memmem(d->attr.p + x->off, x->len, "review", 6) &&
+            (uint64_t)x->chars * 10 < total * 6) {
+            x->flags |= F_REMOVED;
+            i = x->end - 1;
+        }
+    }
+}
+
 /*
  * The main content of a page that is not an article (a listing, a product): everything kept
- * (boilerplate marked as for articles) inside the page's <main>, else its <body>, links included:
- * a listing's main content is its teasers.  Returns the text weight written to out.
+ * (boilerplate marked as for articles, customer reviews left out) inside the page's <main>, else
+ * its <body>, links included: a listing's main content is its teasers.  Returns the text weight
+ * written to out.
  */
 static size_t extract_page_content(struct ndx_xdoc *d, struct ndx_buf *out, int *rc)
 {
@@ -98,6 +117,7 @@ static size_t extract_page_content(struct ndx_xdoc *d, struct ndx_buf *out, int 
         root = body;
     if (!root)
         return 0;
+    drop_reviews(d, root);
     ndx__html_emit_body(d, root, false, out, rc);
     return text_weight((const char *)out->p, out->n);
 }

@@ -257,3 +257,30 @@ def test_address_naming_a_list_makes_a_listing(nd, tmp_path):
                                shop_page("https://shop.example/collections/running-shoes",
                                          '<meta property="og:type" content="article">')))
     assert o["page_type"] != "listing"
+
+
+REVIEWS = ["Comfortable from the first run, and the grip on wet stones is better than my old pair.",
+           "They run half a size small, so order one size up; otherwise a fine shoe for the trail.",
+           "The laces came undone on every run until I changed them for flat ones from the shop."]
+
+# A product page: a description, specifications and a box of customer reviews.
+PRODUCT_REVIEWS = (
+    '<!doctype html><html><head><title>Trail runner 2 | Shoe shop</title>'
+    '<script type="application/ld+json">{"@type":"Product","name":"Trail runner 2"}</script>'
+    '</head><body>' + NAV + '<main><h1>Trail runner 2</h1><div class="description"><p>A light '
+    'shoe for long runs on rough ground, with a sole that grips on wet rock and a mesh upper that '
+    'dries quickly after a river crossing.</p><p>The tongue is padded and sewn to the sides, so '
+    'that no grit gets in, and the heel cup holds the foot on steep descents without rubbing.</p>'
+    '</div><ul class="specs"><li>Weight: 280 g</li><li>Drop: 8 mm</li><li>Sole: rubber, 5 mm '
+    'lugs</li></ul><div class="product-reviews"><h2>Customer reviews</h2>' +
+    "".join('<div class="review"><span class="stars">4 of 5</span><p>%s</p><span>Anna, March'
+            '</span></div>' % r for r in REVIEWS) + '</div></main></body></html>')
+
+
+def test_product_page_keeps_description_and_specifications_not_reviews(nd, tmp_path):
+    o = extract_json(nd, write(tmp_path, "shoe.html", PRODUCT_REVIEWS))
+    assert o["page_type"] == "other"
+    assert "heel cup" in o["text"] and "Weight: 280 g" in o["text"]
+    for r in REVIEWS:
+        assert r not in o["text"]
+    assert "Customer reviews" not in o["text"]

@@ -438,3 +438,37 @@ TEST(pagetype_address_naming_a_list)
     f.paras = 3;
     CHECK(ndx__html_page_type(&f) != NDX_PAGE_LISTING);
 }
+
+/* The main content of a product page leaves out boxes of customer reviews, unless they hold
+ * most of its text. */
+static void product_reviews(struct page *pg, size_t nreviews)
+{
+    head(pg, "Trail runner 2",
+         "<script type=\"application/ld+json\">{\"@type\":\"Product\"}</script>");
+    add(pg,
+        "<main><h1>Trail runner 2</h1><div "
+        "class=\"description\"><p>%s</p><p>%s</p></div><ul><li>Weight: 280 g</li>"
+        "<li>Drop: 8 mm</li></ul><div class=\"reviews\"><h2>Reviews</h2>",
+        PARAS[0], PARAS[1]);
+    for (size_t i = 0; i < nreviews; i++)
+        add(pg, "<div class=\"review\"><p>%s</p><span>Anna, March</span></div>", HEADS[i]);
+    add(pg, "</div></main></body></html>");
+}
+
+TEST(pagetype_product_content_without_reviews)
+{
+    struct ndx_extract e;
+    struct page pg = {0};
+    product_reviews(&pg, 3);
+    CHECK_EQ(page_type_of(&pg, &e), NDX_OK);
+    CHECK_EQ(e.page_type, NDX_PAGE_OTHER);
+    CHECK(strstr((const char *)e.body.p, "Weight: 280 g") != NULL);
+    CHECK(strstr((const char *)e.body.p, HEADS[0]) == NULL);
+    CHECK(strstr((const char *)e.body.p, "Anna") == NULL);
+    ndx__extract_free(&e);
+    /* reviews holding most of the page's text stay */
+    product_reviews(&pg, 12);
+    CHECK_EQ(page_type_of(&pg, &e), NDX_OK);
+    CHECK(strstr((const char *)e.body.p, HEADS[11]) != NULL);
+    ndx__extract_free(&e);
+}
