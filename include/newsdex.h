@@ -736,6 +736,8 @@ typedef struct ndx_quote {
                                             "Jimmy Sham" for "Sham", the nearest person for "he" */
     size_t cue_start, cue_end;         /**< the reporting verb: "said", "told", "quoted" */
     int speaker_type;                  /**< enum ndx_entity_type of the name; 0 when none */
+    size_t via_start, via_end;         /**< who passes the words on: "the diplomat" of "the
+                                            diplomat quoted Wang as saying"; equal when nobody */
 } ndx_quote;
 
 /**

@@ -25,7 +25,7 @@ struct span {
 };
 
 struct cue {
-    struct span np, verb;
+    struct span np, verb, via; /* via: "the diplomat" of "the diplomat quoted Wang" */
 };
 
 struct qctx {
@@ -166,11 +166,15 @@ static bool cue_after(const struct qctx *c, size_t ci, struct cue *out)
             continue;
         }
         out->verb = (struct span){c->t[v].s, c->t[v].e};
+        out->via = (struct span){0, 0};
         if (word_is(c, v, "quoted")) {
-            /* "the diplomat quoted Wang as saying": the one quoted spoke */
+            /* "the diplomat quoted Wang as saying": the one quoted spoke, the diplomat says so */
             out->np = np_forward(c, v + 1);
-            if (out->np.e > out->np.s)
+            if (out->np.e > out->np.s) {
+                if (v > k)
+                    out->via = np_back(c, v, k);
                 return true;
+            }
         }
         if (v == k) { /* “…,” said X */
             out->np = np_forward(c, v + 1);
@@ -200,6 +204,7 @@ static bool cue_before(const struct qctx *c, size_t oi, struct cue *out)
         while (s > lo && !ends_sentence_tok(c, s - 1) && s > v - NDX_MIN(v, (size_t)8))
             s--;
         out->verb = (struct span){c->t[v].s, c->t[v].e};
+        out->via = (struct span){0, 0};
         out->np = np_back(c, v, s);
         if (out->np.e <= out->np.s && v + 1 < oi) /* "said X:" */
             out->np = np_forward(c, v + 1);
@@ -325,6 +330,8 @@ static void add_quote(struct qctx *c, size_t start, size_t end, const struct cue
         q->speaker_end = cue->np.e;
         q->cue_start = cue->verb.s;
         q->cue_end = cue->verb.e;
+        q->via_start = cue->via.s;
+        q->via_end = cue->via.e;
         resolve_speaker(c, q);
     } else if (sentence_start && c->nq >= 2) {
         /* a quotation with no cue that opens a sentence goes on with the previous speaker */
@@ -335,6 +342,8 @@ static void add_quote(struct qctx *c, size_t start, size_t end, const struct cue
         q->name_end = prev->name_end;
         q->cue_start = prev->cue_start;
         q->cue_end = prev->cue_end;
+        q->via_start = prev->via_start;
+        q->via_end = prev->via_end;
         q->speaker_type = prev->speaker_type;
     }
 }

@@ -57,12 +57,13 @@ static void print_names(const ndx_article *a)
     {
         const char *sp = json_string_value(json_object_get(x, "speaker"));
         const char *nm = json_string_value(json_object_get(x, "name"));
+        const char *via = json_string_value(json_object_get(x, "quoted_by"));
         if (i == 0)
             printf("\nQuotes:\n");
-        printf("  \xe2\x80\x9c%s\xe2\x80\x9d \xe2\x80\x94 %s%s%s%s\n",
+        printf("  \xe2\x80\x9c%s\xe2\x80\x9d \xe2\x80\x94 %s%s%s%s%s%s\n",
                json_string_value(json_object_get(x, "text")), sp ? sp : "?",
                nm && sp && strcmp(nm, sp) ? " (" : "", nm && sp && strcmp(nm, sp) ? nm : "",
-               nm && sp && strcmp(nm, sp) ? ")" : "");
+               nm && sp && strcmp(nm, sp) ? ")" : "", via ? ", quoted by " : "", via ? via : "");
     }
     json_decref(qs);
 }

@@ -255,6 +255,7 @@ json_t *ndxx_quotes_json(const char *text, size_t n)
                             q[i].speaker_type ? json_string(ndx_entity_type_name(q[i].speaker_type))
                                               : json_null());
         json_object_set_new(x, "cue", span_or_null(text, q[i].cue_start, q[i].cue_end));
+        json_object_set_new(x, "quoted_by", span_or_null(text, q[i].via_start, q[i].via_end));
         json_array_append_new(arr, x);
     }
     ndx_free(q);

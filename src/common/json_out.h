@@ -37,7 +37,8 @@ json_t *ndxx_export_json(const ndx_article *a);
  * (ndx_entities; an empty array if it fails). */
 json_t *ndxx_entities_json(const char *text, size_t n);
 /* The quotations of a body text: [{"text","start","end","speaker","speaker_start","speaker_end",
- * "name","type","cue"}] (ndx_quotes; null members when not found; empty array if it fails). */
+ * "name","type","cue","quoted_by"}] (ndx_quotes; null members when not found; empty array if it
+ * fails). */
 json_t *ndxx_quotes_json(const char *text, size_t n);
 /* `stats --json`. */
 json_t *ndxx_stats_json(const ndx_stats *st);

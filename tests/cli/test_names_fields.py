@@ -85,3 +85,4 @@ def test_show_lists_names_and_quotes(nd, seed_ix):
     assert "People: Chen Quanguo; Wang Yi; Li Keqiang" in out
     assert "Places: China; Xinjiang; Beijing; Brussels; Hungary; Greece" in out
     assert "— the ministry (Ministry of Foreign Affairs)" in out
+    assert "“big country,” — Wang (Wang Yi), quoted by the diplomat\n" in out

@@ -28,6 +28,9 @@ def test_quotes_seed_page_every_quotation_has_its_speaker(nd):
     assert by_start["There’s"]["speaker"] == "one diplomat"
     assert by_start["since"]["speaker"] == "US Department of State"
     assert by_start["big"]["name"] == "Wang Yi"          # the diplomat quoted Wang as saying
+    assert by_start["big"]["cue"] == "quoted"
+    assert by_start["big"]["quoted_by"] == "the diplomat"
+    assert [q["quoted_by"] for q in main if q is not by_start["big"]] == [None] * 8
     assert by_start["He"]["speaker"] == "they"
     assert by_start["sounding"]["speaker"] == "one source"
     assert by_start["not"]["speaker"] == "One EU diplomat"
@@ -64,5 +67,8 @@ def test_quotes_text_output_and_errors(nd, tmp_path):
     rc, out, err = nd("quotes", src, tmp_path / "missing.txt")
     assert rc == 1 and "missing.txt" in err
     assert "“We are ready,”" in out and "— Ali Neumann" in out
+    assert "quoted by" not in out
+    rc, out, err = nd("quotes", SEED)
+    assert "— Wang (Wang Yi), quoted by the diplomat\n" in out
     rc, out, err = nd("quotes", "--help")
     assert rc == 0 and "--json" in out
