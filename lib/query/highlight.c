@@ -2,7 +2,9 @@
  * highlight.c - which words of a stored text to highlight for a query: the query's words, prefix
  * matches and phrases (not negated, not title-only), found by analysing the text as at ingest;
  * words that cannot match are skipped unstemmed, and a long text stops being analysed once
- * enough highlights (and some text after them) were found.
+ * enough highlights (and some text after them) were found: enough is at most 12, or all of the
+ * body's occurrences of the words, which a long body's postings count beforehand (none: the
+ * body is not analysed).
  */
 #include "query/eval.h"
 
@@ -123,7 +125,8 @@ static inline bool past_tail(const struct dtoks *d, size_t ntok)
     return d->hits >= d->enough && ntok - d->last_hit > HL_TAIL_TOKENS;
 }
 
-#define HL_COUNT_BYTES 512 /* body bytes per query word above which its occurrences are counted */
+#define HL_COUNT_BYTES 2048 /* body bytes per query word above which its occurrences are counted   \
+                             */
 
 /* Occurrences in the body of document doc of the highlighted words (the index's positions from
  * the title's length on), or SIZE_MAX when not known.  Every highlight is such an occurrence: the

@@ -76,10 +76,10 @@ static void run(unsigned mode)
     CHECK_EQ(rc, 0);
     if (rc)
         return;
-    char *b1 = long_body("alpha starts", 700, "and zeta ends");
-    char *b2 = long_body("alpha here", 700, "but zeta at the end");
-    char *b3 = long_body("omega first", 700, "then omega alpha closes");
-    char *b4 = long_body("running early", 700, "it runs late");
+    char *b1 = long_body("alpha starts", 3000, "and zeta ends");
+    char *b2 = long_body("alpha here", 3000, "but zeta at the end");
+    char *b3 = long_body("omega first", 3000, "then omega alpha closes");
+    char *b4 = long_body("running early", 3000, "it runs late");
     add(ix, "https://example.org/1", "", b1);
     add(ix, "https://example.org/2", "zeta in the title", b2);
     add(ix, "https://example.org/3", "", b3);
