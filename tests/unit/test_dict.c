@@ -4,6 +4,7 @@
  * the last byte changed, a prefix) finds exactly those that are terms too; words of many shared
  * prefixes and lengths, across dictionary blocks.
  */
+#include "articles.h"
 #include "harness.h"
 #include "index/index.h"
 #include "text/text.h"
@@ -79,14 +80,10 @@ static void probe(const struct ndx_seg *s, const struct dscan *d, const char *t,
 
 TEST(dictionary_lookup_agrees_with_a_scan)
 {
-    char dir[] = "/tmp/ndx-dict-XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
-    ndx_index *ix = NULL;
-    char *msg = NULL;
-    int rc = ndx_index_open(dir, NDX_OPEN_WRITE | NDX_OPEN_CREATE | NDX_OPEN_SIMPLE, &ix, &msg);
-    ndx_free(msg);
-    CHECK_EQ(rc, 0);
-    if (rc)
+    char dir[64];
+    ndx_index *ix = ndx_test_new_index(NDX_OPEN_SIMPLE, dir);
+    CHECK(ix != NULL);
+    if (!ix)
         return;
     /* words over a 3-letter alphabet, 1 to 9 letters: long shared prefixes, words that are
      * prefixes of others, thousands of dictionary blocks */
@@ -161,8 +158,6 @@ TEST(dictionary_lookup_agrees_with_a_scan)
     if (dd)
         closedir(dd);
     CHECK(nseg > 0);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK_EQ(system(cmd), 0);
+    rmrf(dir);
     ndx__text_thread_cleanup();
 }

@@ -5,6 +5,7 @@
  * the simple analysis of highlighting (words of other first letters only counted); and a phrase's
  * frequency ordering its hits.
  */
+#include "articles.h"
 #include "harness.h"
 #include "newsdex.h"
 #include "text/text.h"
@@ -67,14 +68,10 @@ static int marks(ndx_index *ix, const char *q, const char *url, const char *want
 
 static void run(unsigned mode)
 {
-    char dir[] = "/tmp/ndx-hl-XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
-    ndx_index *ix = NULL;
-    char *msg = NULL;
-    int rc = ndx_index_open(dir, NDX_OPEN_WRITE | NDX_OPEN_CREATE | mode, &ix, &msg);
-    ndx_free(msg);
-    CHECK_EQ(rc, 0);
-    if (rc)
+    char dir[64];
+    ndx_index *ix = ndx_test_new_index(mode, dir);
+    CHECK(ix != NULL);
+    if (!ix)
         return;
     char *b1 = long_body("alpha starts", 3000, "and zeta ends");
     char *b2 = long_body("alpha here", 3000, "but zeta at the end");
@@ -103,9 +100,7 @@ static void run(unsigned mode)
     free(b2);
     free(b3);
     free(b4);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK_EQ(system(cmd), 0);
+    rmrf(dir);
     ndx__text_thread_cleanup();
 }
 
@@ -180,14 +175,10 @@ TEST(simple_analysis_skips_words_of_other_first_letters)
  * found), with and without slop. */
 TEST(phrase_frequency_orders_hits)
 {
-    char dir[] = "/tmp/ndx-phf-XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
-    ndx_index *ix = NULL;
-    char *msg = NULL;
-    int rc = ndx_index_open(dir, NDX_OPEN_WRITE | NDX_OPEN_CREATE | NDX_OPEN_SIMPLE, &ix, &msg);
-    ndx_free(msg);
-    CHECK_EQ(rc, 0);
-    if (rc)
+    char dir[64];
+    ndx_index *ix = ndx_test_new_index(NDX_OPEN_SIMPLE, dir);
+    CHECK(ix != NULL);
+    if (!ix)
         return;
     enum { K = 6 };
     for (int k = 1; k <= K; k++) { /* k times "alpha beta gamma", K - k times "gamma beta alpha",
@@ -225,8 +216,6 @@ TEST(phrase_frequency_orders_hits)
         ndx_results_free(r);
     }
     ndx_index_close(ix);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK_EQ(system(cmd), 0);
+    rmrf(dir);
     ndx__text_thread_cleanup();
 }
