@@ -64,7 +64,20 @@ def search_opts(limit=10, offset=0, sort="relevance", collapse=True, snippets=Tr
     return o, [buf, hl]
 
 
-class Index:
+class _Closes:
+    """A context manager over close(), which also runs when the object is collected."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        self.close()
+
+
+class Index(_Closes):
     """An index directory.  `Index(path)` opens it for reading (it must exist); `Index(path,
     write=True)` for writing, creating it if missing (`stem=False`: exact word forms;
     `simple=True`: simple analysis; both only when creating).  Use it as a context manager, or
@@ -93,15 +106,6 @@ class Index:
         if getattr(self, "_ix", None) is not None:
             lib.ndx_index_close(self._ix)
             self._ix = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        self.close()
 
     def __repr__(self):
         return f"newsdex.Index({self.path!r}{', write=True' if self.writable else ''})"
@@ -679,7 +683,7 @@ def _walk(path, rep):
             yield child
 
 
-class Export:
+class Export(_Closes):
     """Streaming iterator over ndx_export: a thread runs the export into a small queue."""
 
     _END = object()
@@ -757,15 +761,6 @@ class Export:
                 except queue.Empty:
                     pass
             self._thread.join()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        self.close()
 
     def to_pandas(self):
         return frame(self)
