@@ -8,12 +8,15 @@
  * read from the segment's columns; an article carrying exact copies from other sources adds one
  * record per copy when sources are faceted.  Afterwards the records are radix-sorted by story, so
  * that the copies of a story are adjacent: a value (or bucket) then counts a story once by
- * remembering the last story group it was counted for.  Everything is linear in the matches; no
- * hash table is touched per match but for new source strings and languages.
+ * remembering the last story group it was counted for.  Past NDX_COLL_DIRECT_AFTER records, a
+ * match alone in its story (the commit's shared-story bitmap says which) is counted straight into
+ * per-value and per-day arrays instead ("Direct counts" below).  Everything is linear in the
+ * matches; no hash table is touched per match but for new source strings and languages.
  *
  * The `all_stories` of a histogram's buckets come from a second pass over the query's filters
  * alone (its top-level date:, wire:, source:, url:, lang: and keyword conditions, without the
- * text).
+ * text), or for a query without filters from the archive's counts kept for the commit.  Bucket
+ * numbers, keys and the results' histogram are in histogram.c.
  */
 #include "query/collect.h"
 #include "query/progress.h"
