@@ -470,8 +470,8 @@ typedef struct ndx_bucket {
 NDX_API size_t ndx_results_facet_count(const ndx_results *r);
 NDX_API const ndx_facet *ndx_results_facet(const ndx_results *r, size_t i);
 /** Histogram buckets, earliest first, empty ones included (0 when none was asked for or nothing
- * dated matched).  The first ndx_results_bucket call builds the list of every bucket; NULL past
- * the end. */
+ * dated matched).  The first ndx_results_bucket call builds the list of every bucket (so one
+ * result set is read by one thread at a time); NULL past the end. */
 NDX_API size_t ndx_results_bucket_count(const ndx_results *r);
 NDX_API const ndx_bucket *ndx_results_bucket(const ndx_results *r, size_t i);
 /**
