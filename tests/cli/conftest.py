@@ -91,6 +91,20 @@ def nd(newsdex_bin):
     return Runner(newsdex_bin)
 
 
+def export_rows(nd, index, query=None):
+    """The rows `newsdex export` writes (of the articles matching query), as dicts."""
+    rc, out, err = nd("export", "--index", index, *(["--query", query] if query else []))
+    assert rc == 0, err
+    return [json.loads(l) for l in out.splitlines()]
+
+
+def search_json(nd, index, query, *opts):
+    """`newsdex search --json --no-snippets` as a dict (copies collapsed, as by default)."""
+    rc, out, err = nd("search", "--index", index, "--json", "--no-snippets", *opts, "--", query)
+    assert rc == 0, err
+    return json.loads(out)
+
+
 # ---- independent re-implementations used to compute expected answers -------------------------
 
 SUMMARY_RE = re.compile(r"ingest: (\d+) added, (\d+) updated, (\d+) duplicates?, (\d+) unchanged, "

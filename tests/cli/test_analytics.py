@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 
-from conftest import BBC, CORPORA, GIVEME
+from conftest import BBC, CORPORA, GIVEME, export_rows
 
 LIVEDOOR = CORPORA / "text" / "livedoor-news-ja" / "text"
 FACETS = ("source", "lang", "wire", "year", "month")
@@ -21,13 +21,6 @@ def mixed(nd, tmp_path_factory):
     nd.ingest(d, GIVEME, BBC, LIVEDOOR / "dokujo-tsushin", LIVEDOOR / "it-life-hack",
               expect_rc=None)
     return d
-
-
-def export(nd, index, query=None):
-    args = ["export", "--index", index] + (["--query", query] if query else [])
-    rc, out, err = nd(*args)
-    assert rc == 0, err
-    return [json.loads(l) for l in out.splitlines()]
 
 
 def day_of(a):
@@ -100,7 +93,7 @@ def search(nd, index, query, *opts):
 @pytest.mark.parametrize("query", ["the", "trump", "korea OR japan", "-the", "lang:ja",
                                    "date:2017 korea", "source:cnn"])
 def test_facets_equal_a_recount_from_export(nd, mixed, query):
-    arts = export(nd, mixed, query)
+    arts = export_rows(nd, mixed, query)
     assert arts, query
     opts = []
     for f in FACETS:
@@ -118,7 +111,7 @@ def test_facets_equal_a_recount_from_export(nd, mixed, query):
 
 
 def test_top_n_and_other_sum_the_rest(nd, mixed):
-    arts = export(nd, mixed, "the")
+    arts = export_rows(nd, mixed, "the")
     full = recount_facet(arts, "source")
     r = search(nd, mixed, "the", "--facet", "source", "--facet-size", "3")
     top = r["facets"]["source"]
@@ -134,7 +127,7 @@ def test_top_n_and_other_sum_the_rest(nd, mixed):
 
 
 def test_prefix_keeps_the_values_starting_with_it(nd, mixed):
-    arts = export(nd, mixed, "the")
+    arts = export_rows(nd, mixed, "the")
     full = recount_facet(arts, "source")
     want = {v: sc for v, sc in full.items() if v.lower().startswith("n")}
     assert len(want) >= 2
@@ -147,7 +140,7 @@ def test_prefix_keeps_the_values_starting_with_it(nd, mixed):
                                             ("source:cnn OR source:nytimes", "month"),
                                             ("lang:ja iphone", "month"), ("-korea", "week")])
 def test_histogram_equals_a_recount_from_export(nd, mixed, query, interval):
-    arts = export(nd, mixed, query)
+    arts = export_rows(nd, mixed, query)
     stories, copies = recount_buckets(arts, interval)
     r = search(nd, mixed, query, "--histogram", interval)
     h = r["histogram"]
@@ -160,7 +153,7 @@ def test_histogram_equals_a_recount_from_export(nd, mixed, query, interval):
     filters = " ".join(w for w in query.split() if w.startswith(("date:", "source:", "lang:")))
     if " OR " in query:
         filters = query  # a query made only of filters is its own background
-    background = export(nd, mixed, filters or None)
+    background = export_rows(nd, mixed, filters or None)
     all_stories, _ = recount_buckets(background, interval)
     for b in h["buckets"]:
         k = b["key"]
@@ -199,7 +192,7 @@ def test_timeline_series_share_one_span(nd, mixed):
     assert keys[0] == keys[1] == keys[2]
     firsts = []
     for s in t["series"]:
-        arts = export(nd, mixed, s["query"])
+        arts = export_rows(nd, mixed, s["query"])
         stories, copies = recount_buckets(arts, "month")
         firsts.append(min(stories))
         assert s["total_stories"] == len({a["story"] for a in arts})

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 
-from conftest import CORPORA
+from conftest import CORPORA, export_rows, search_json
 
 REUTERS = CORPORA / "text" / "reuters21578" / "sgm-data" / "reut2-000.sgm"
 
@@ -65,18 +65,6 @@ def mapped(nd, tmp_path_factory):
     return d / "ix"
 
 
-def export(nd, index, query=None):
-    rc, out, err = nd("export", "--index", index, *(["--query", query] if query else []))
-    assert rc == 0, err
-    return [json.loads(l) for l in out.splitlines()]
-
-
-def search(nd, index, query, *opts):
-    rc, out, err = nd("search", "--index", index, "--json", "--no-snippets", *opts, "--", query)
-    assert rc == 0, err
-    return json.loads(out)
-
-
 def recount(arts, fields_of, field):
     stories, copies = defaultdict(set), defaultdict(int)
     for a in arts:
@@ -91,54 +79,54 @@ def facet_map(res, field):
 
 
 def test_filter_finds_the_articles_holding_the_value(nd, mapped):
-    hits = search(nd, mapped, "section:sport")["hits"]
+    hits = search_json(nd, mapped, "section:sport")["hits"]
     assert sorted(h["url"] for h in hits) == ["http://a.example/1", "http://a.example/3"]
-    hits = search(nd, mapped, 'tags:"premier league"')["hits"]
+    hits = search_json(nd, mapped, 'tags:"premier league"')["hits"]
     assert [h["url"] for h in hits] == ["http://a.example/1"]
-    hits = search(nd, mapped, "football -section:sport")["hits"]
+    hits = search_json(nd, mapped, "football -section:sport")["hits"]
     assert [h["url"] for h in hits] == ["http://a.example/4"]
-    hits = search(nd, mapped, "tags:budg*")["hits"]
+    hits = search_json(nd, mapped, "tags:budg*")["hits"]
     assert [h["url"] for h in hits] == ["http://a.example/2"]
     # a field the index does not hold: the word is searched as text, as before
-    assert search(nd, mapped, "colour:football")["total"] == 0
+    assert search_json(nd, mapped, "colour:football")["total"] == 0
 
 
 @pytest.mark.parametrize("query", ["football", "the", "section:sport", "-tags:tax"])
 def test_keyword_facets_equal_a_recount_from_export(nd, mapped, query):
     by_url = {a[0]: values(a) for a in ARTICLES}
-    arts = export(nd, mapped, query)
-    res = search(nd, mapped, query, "--limit", "0", "--facet", "section", "--facet", "tags")
+    arts = export_rows(nd, mapped, query)
+    res = search_json(nd, mapped, query, "--limit", "0", "--facet", "section", "--facet", "tags")
     for field in ("section", "tags"):
         assert facet_map(res, field) == recount(arts, lambda u: by_url[u], field), field
 
 
 def test_copies_count_under_the_original_values(nd, mapped):
-    res = search(nd, mapped, "section:sport", "--limit", "0", "--facet", "section")
+    res = search_json(nd, mapped, "section:sport", "--limit", "0", "--facet", "section")
     assert facet_map(res, "section") == {"Sport": (2, 3)}
 
 
 def test_prefix_and_top_n(nd, mapped):
-    res = search(nd, mapped, "the", "--limit", "0", "--facet", "tags:foot", "--facet-size", "5")
+    res = search_json(nd, mapped, "the", "--limit", "0", "--facet", "tags:foot", "--facet-size", "5")
     assert [v["value"] for v in res["facets"]["tags"]] == ["Football"]
-    res = search(nd, mapped, "the", "--limit", "0", "--facet", "tags", "--facet-size", "1")
+    res = search_json(nd, mapped, "the", "--limit", "0", "--facet", "tags", "--facet-size", "1")
     assert len(res["facets"]["tags"]) == 1
     other = res["facets_other"]["tags"]
     assert other["values"] >= 1 and other["stories"] >= 1
 
 
 def test_values_shown_as_first_written_and_matched_in_any_case(nd, mapped):
-    res = search(nd, mapped, "football OR budget", "--limit", "0", "--facet", "section",
+    res = search_json(nd, mapped, "football OR budget", "--limit", "0", "--facet", "section",
                  "--facet", "tags")
     assert facet_map(res, "section") == {"Sport": (2, 3), "Politics": (1, 1)}
     assert {v["value"] for v in res["facets"]["tags"]} == {"Football", "Premier League",
                                                            "Budget", "Tax"}
     # the value as the facet shows it, lower-cased or upper-cased: the same articles
-    want = sorted(h["url"] for h in search(nd, mapped, "section:sport")["hits"])
+    want = sorted(h["url"] for h in search_json(nd, mapped, "section:sport")["hits"])
     for q in ("section:Sport", "section:SPORT", 'tags:"Premier League"', 'tags:"PREMIER league"'):
-        got = sorted(h["url"] for h in search(nd, mapped, q)["hits"])
+        got = sorted(h["url"] for h in search_json(nd, mapped, q)["hits"])
         assert got == (want if q.startswith("section") else ["http://a.example/1"]), q
     # the prefix filter of a facet ignores case too
-    res = search(nd, mapped, "the", "--limit", "0", "--facet", "tags:PREM")
+    res = search_json(nd, mapped, "the", "--limit", "0", "--facet", "tags:PREM")
     assert [v["value"] for v in res["facets"]["tags"]] == ["Premier League"]
 
 
@@ -152,11 +140,11 @@ def test_first_written_form_skips_deleted_articles(nd, tmp_path):
     ix = tmp_path / "ix"
     rc, out, err = nd("ingest", "--index", ix, "--field", "section=meta.section", f)
     assert rc == 0, err
-    res = search(nd, ix, "football", "--limit", "0", "--facet", "section")
+    res = search_json(nd, ix, "football", "--limit", "0", "--facet", "section")
     assert facet_map(res, "section") == {"SPORT": (2, 2)}
     rc, out, err = nd("delete", "--index", ix, "http://x.example/1")
     assert rc == 0, err
-    res = search(nd, ix, "football", "--limit", "0", "--facet", "section")
+    res = search_json(nd, ix, "football", "--limit", "0", "--facet", "section")
     assert facet_map(res, "section") == {"Sport": (1, 1)}
 
 
@@ -193,9 +181,9 @@ def reuters(nd, tmp_path_factory):
 @pytest.mark.parametrize("query", ["oil", "the", "topics:grain", "places:usa -topics:earn"])
 def test_reuters_topics_and_places_are_facets(nd, reuters, query):
     fields = reuters_fields()
-    arts = export(nd, reuters, query)
+    arts = export_rows(nd, reuters, query)
     assert arts
-    res = search(nd, reuters, query, "--limit", "0", "--facet", "topics", "--facet", "places",
+    res = search_json(nd, reuters, query, "--limit", "0", "--facet", "topics", "--facet", "places",
                  "--facet-size", "1000")
     for field in ("topics", "places"):
         want = recount(arts, lambda u: fields[u.rsplit("#", 1)[1]], field)
@@ -204,7 +192,7 @@ def test_reuters_topics_and_places_are_facets(nd, reuters, query):
 
 def test_reuters_topic_filter_equals_the_input(nd, reuters):
     fields = reuters_fields()
-    arts = export(nd, reuters, "topics:crude")
+    arts = export_rows(nd, reuters, "topics:crude")
     got = {a["url"].rsplit("#", 1)[1] for a in arts}
-    every = {a["url"].rsplit("#", 1)[1] for a in export(nd, reuters)}
+    every = {a["url"].rsplit("#", 1)[1] for a in export_rows(nd, reuters)}
     assert got and got == {k for k in every if "crude" in fields[k]["topics"]}

@@ -46,6 +46,20 @@ def run_cli(*args, input=None, timeout=300):
     return p.returncode, p.stdout.decode("utf-8", "replace"), err
 
 
+def cli_json(*args):
+    """The JSON that `newsdex ARGS` prints (it must succeed)."""
+    rc, out, err = run_cli(*args)
+    assert rc == 0, err
+    return json.loads(out)
+
+
+def strip_took(j):
+    """A response without its timing, for comparing answers."""
+    j = dict(j)
+    j.pop("took_ms", None)
+    return j
+
+
 def build_sample_index(d):
     rc, out, err = run_cli("ingest", "-q", "--index", d, SAMPLE_JSONL, SAMPLE_PAGES)
     assert rc in (0, 1), err

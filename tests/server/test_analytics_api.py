@@ -6,23 +6,11 @@ import urllib.parse
 
 import pytest
 
-from conftest import run_cli
+from conftest import cli_json, strip_took
 
 
 def url(path, params):
     return path + "?" + urllib.parse.urlencode(params, doseq=True)
-
-
-def cli_json(*args):
-    rc, out, err = run_cli(*args)
-    assert rc == 0, err
-    return json.loads(out)
-
-
-def strip_took(j):
-    j = dict(j)
-    j.pop("took_ms", None)
-    return j
 
 
 @pytest.mark.parametrize("query", ["strike", "port OR budget", "date:2021 marrowhaven"])

@@ -13,26 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import (TOKEN, Hammer, Server, binary_path, child_env, check_stderr, run_cli,
-                      synthetic_articles)
+from conftest import (TOKEN, Hammer, Server, binary_path, child_env, check_stderr, cli_json,
+                      run_cli, strip_took, synthetic_articles)
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def q(path, **params):
     return path + "?" + urllib.parse.urlencode(params)
-
-
-def cli_json(*args):
-    rc, out, err = run_cli(*args)
-    assert rc == 0, err
-    return json.loads(out)
-
-
-def strip_took(j):
-    j = dict(j)
-    j.pop("took_ms", None)
-    return j
 
 
 # ---- startup and static files -------------------------------------------------------------
