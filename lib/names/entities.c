@@ -571,6 +571,14 @@ static void classify(struct ectx *c, size_t a, size_t b, int per_cue)
         emit(c, a, b, NDX_ENT_ORG, STRONG);
         return;
     }
+    /* "Caloi was founded in 1898", "the band was formed": what is founded and is no place */
+    if (!(nf & LN_PLACE) && per_cue != STRONG && (tok_is(c, b, "was") || tok_is(c, b, "were")) &&
+        (tok_is(c, b + 1, "founded") || tok_is(c, b + 1, "formed") ||
+         tok_is(c, b + 1, "incorporated") || tok_is(c, b + 1, "disbanded") ||
+         tok_is(c, b + 1, "acquired") || tok_is(c, b + 1, "listed"))) {
+        emit(c, a, b, NDX_ENT_ORG, STRONG);
+        return;
+    }
     /* "Crazyhead are an English punk band", "Bilje is a village", opening a sentence */
     int def = per_cue != STRONG && !(nf & LN_COUNTRY) && (c->t[a].f & (NTF_START | NTF_PARA))
                   ? definition_after(c, b)

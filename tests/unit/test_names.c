@@ -122,6 +122,9 @@ TEST(entities_teams_units_and_nicknames)
                        "small village in Lancashire. In 2004 Kelbrook won."),
               "ORG:Tarnvale | LOC:Leeds | ORG:Moth Harbour | ORG:Grey Ossory | LOC:Kelbrook | "
               "LOC:Lancashire | LOC:Kelbrook");
+    /* founded, formed or acquired: an organisation, also where its founder's name is its name */
+    CHECK_STR(ents(&g, "The firm of Luiz Tarvani sold bicycles. Tarvani was founded in 1898."),
+              "PER:Luiz Tarvani | ORG:Tarvani");
     /* a person, not a team: the plural is a surname */
     CHECK_STR(ents(&g, "Gary Jones said it was over."), "PER:Gary Jones");
     /* a number before a unit; an organisation head inside a name; a title before a head */
