@@ -1,7 +1,8 @@
 /*
  * collect.h - the internals the analytics collectors share: collect.c (records, value tables,
- * facets, histograms) and keyfacet.c (keyword field facets from the terms' postings).  The
- * interface the matching pass calls is in eval.h (ndx__coll_*).
+ * facets, histograms), allstories.c (a histogram's all_stories, the per-commit cache) and
+ * keyfacet.c (keyword field facets from the terms' postings).  The interface the matching pass
+ * calls is in eval.h (ndx__coll_*).
  */
 #ifndef NDX_COLLECT_H
 #define NDX_COLLECT_H
@@ -137,6 +138,12 @@ struct fcount {
     const char *s;
     size_t n;
 };
+
+/* Sort n records by story (collect.c; *rp may be replaced). */
+int ndx__coll_sort_records(struct crec **rp, size_t n);
+/* The commit's shared-story bitmaps, one per segment of the view, kept on the handle for the
+ * commit (allstories.c). */
+int ndx__coll_shared_stories(struct search *S, const uint8_t *const **out);
 
 /* Count the values of keyword facet i (keyfacet.c): *pfc receives *pk counts, one per value
  * interned in vals (its text in s, n). */
