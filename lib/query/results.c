@@ -257,7 +257,8 @@ int ndx__results_fill(struct search *S, const struct cnode *root, const struct c
         goto out;
     }
     hl.root = root;
-    ndx__hl_collect(&hl, root, 0);
+    if (n && !opts->ids_only && opts->want_snippets) /* the words to highlight, when any is */
+        ndx__hl_collect(&hl, root, 0);
     if ((rc = hl.rc))
         goto out;
     for (size_t i = 0; i < n && !rc; i++) {
