@@ -395,7 +395,7 @@ int ndx__quotes_of(const char *text, size_t n, const ndx_entity *ents, size_t ne
     bool pending = false, pend_cue_ok = false, pend_start_sent = false;
     size_t pend_start = 0, pend_end = 0;
     uint32_t pend_mark = 0;
-    struct cue pend_cue = {{0, 0}, {0, 0}};
+    struct cue pend_cue = {{0, 0}, {0, 0}, {0, 0}};
     size_t pos = 0;
     while (!c.rc) {
         /* a paragraph with no quotation mark is not tokenized: it only ends a pending one */
@@ -420,7 +420,7 @@ int ndx__quotes_of(const char *text, size_t n, const ndx_entity *ents, size_t ne
         bool open = false, cue_ok = false, start_sent = false;
         size_t qstart = 0;
         uint32_t mark = 0;
-        struct cue cue = {{0, 0}, {0, 0}};
+        struct cue cue = {{0, 0}, {0, 0}, {0, 0}};
         if (pending) {
             if (c.nt && c.t[0].kind == NT_PUNCT && is_open(c.t[0].cp)) {
                 open = true; /* continued over the paragraph break */
