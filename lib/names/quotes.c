@@ -6,7 +6,7 @@
  * mark (the news convention), else the quotation ends with its paragraph.  The speaker is found,
  * in this order:
  *  1. after the quotation, in its sentence: `“…,” the ministry said`, `“…,” said Jimmy Sham`,
- *     `…, the diplomat quoted Wang as saying`;
+ *     `“…,” Dravik, 46, told` (over an apposition), `…, the diplomat quoted Wang as saying`;
  *  2. before it, in its sentence: `X said: “…”`, `X said that … “…”`, `X called it a “…”`;
  *  3. a quotation that opens a sentence with no cue continues the previous quotation's speaker.
  * The speaker as written (a noun phrase: "the ministry", "one EU diplomat", "they") is resolved
@@ -123,6 +123,48 @@ static struct span np_back(const struct qctx *c, size_t e, size_t lo)
     return (struct span){c->t[s].s, c->t[e - 1].e};
 }
 
+static size_t ent_lower(const struct qctx *c, size_t pos);
+
+/* Does a person's name lie within bytes [s, e)? */
+static bool has_person(const struct qctx *c, size_t s, size_t e)
+{
+    for (size_t i = ent_lower(c, s); i < c->nents && c->ents[i].start < e; i++)
+        if (c->ents[i].type == NDX_ENT_PER && c->ents[i].end <= e)
+            return true;
+    return false;
+}
+
+static bool is_comma(const struct qctx *c, size_t i)
+{
+    return c->t[i].kind == NT_PUNCT && c->t[i].cp == ',';
+}
+
+/* The speaker before verb token v (not before lo): the noun phrase ending at v, or, when a comma
+ * comes first, the one before an apposition set off by commas ("Dravik, 46, told", "Jimmy Sham,
+ * a spokesman for the group, said"): up to 8 words or numbers between the commas, none of
+ * them a reporting verb.  A role before a name is the other way round ("the play's organiser
+ * in Uganda, Sarah Mukasa, told"): when the apposition is capitalised words naming a person and
+ * the phrase before names none, the apposition is the speaker. */
+static struct span np_before_verb(const struct qctx *c, size_t v, size_t lo)
+{
+    struct span np = np_back(c, v, lo);
+    if (np.e > np.s || v < lo + 2 || !is_comma(c, v - 1))
+        return np;
+    size_t a = v - 1;
+    while (a > lo && v - 1 - a < 8 && c->t[a - 1].kind == NT_WORD && !is_verb(c, a - 1))
+        a--;
+    if (a == v - 1 || a == lo || !is_comma(c, a - 1))
+        return np;
+    struct span front = np_back(c, a - 1, lo);
+    bool named = true;
+    for (size_t i = a; i + 1 < v && named; i++)
+        named = (c->t[i].f & NTF_CAP) != 0;
+    if (named && front.e > front.s && has_person(c, c->t[a].s, c->t[v - 2].e) &&
+        !has_person(c, front.s, front.e))
+        return np_back(c, v - 1, a);
+    return front;
+}
+
 /* The noun phrase opening at token s: a capitalised run (with "of"), or a determiner and up to
  * three words ("a spokesman", "the ministry's statement"). */
 static struct span np_forward(const struct qctx *c, size_t s)
@@ -180,10 +222,8 @@ static bool cue_after(const struct qctx *c, size_t ci, struct cue *out)
             out->np = np_forward(c, v + 1);
             return out->np.e > out->np.s;
         }
-        out->np = np_back(c, v, k);
-        if (out->np.e > out->np.s)
-            return true;
-        return false;
+        out->np = np_before_verb(c, v, k);
+        return out->np.e > out->np.s;
     }
     return false;
 }

@@ -47,6 +47,18 @@ TEST(quotes_cue_after)
               "[Let me rest,] Orr (Dana Orr)");
     CHECK_STR(quotes(&g, "\xe2\x80\x9cThere is no point,\xe2\x80\x9d one diplomat said."),
               "[There is no point,] one diplomat (-)");
+    /* an apposition between the speaker and the verb: an age, a role */
+    CHECK_STR(quotes(&g, "Reformist lawyer Ana Dravik has won. \xe2\x80\x9cTonight we chose to "
+                         "open the windows,\xe2\x80\x9d Dravik, 46, told a crowd of thousands."),
+              "[Tonight we chose to open the windows,] Dravik (Ana Dravik)");
+    CHECK_STR(quotes(&g, "\"We will appeal,\" Jimmy Sham, a spokesman for the group, said on "
+                         "Monday."),
+              "[We will appeal,] Jimmy Sham (Jimmy Sham)");
+    CHECK_STR(quotes(&g, "\"I'm outraged,\" the play's organiser in Uganda, Sarah Mukasa, told "
+                         "the BBC."),
+              "[I'm outraged,] Sarah Mukasa (Sarah Mukasa)");
+    /* a comma before the verb that closes no apposition gives no speaker */
+    CHECK_STR(quotes(&g, "\"We will appeal,\" in short, said."), "[We will appeal,] - (-)");
 }
 
 TEST(quotes_cue_before_and_pronouns)
