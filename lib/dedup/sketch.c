@@ -39,8 +39,8 @@ size_t ndx__sketch(const char *text, size_t n, uint16_t sig[NDX_SKETCH_BINS])
         if (*p >= 0x80 && cjk_lead(*p) && end - p >= 3) {
             h = (h ^ p[0] ^ (uint64_t)p[1] << 8 ^ (uint64_t)p[2] << 16) * 0x100000001b3ull;
             p += 3;
-        } else if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                   (*p >= 0x80 && !cjk_lead(*p))) {
+        } else if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+                   (*p >= 'A' && *p <= 'Z') || (*p >= 0x80 && !cjk_lead(*p))) {
             while (p < end && ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
                                (*p >= 'A' && *p <= 'Z') || (*p >= 0x80 && !cjk_lead(*p)))) {
                 uint8_t c = (uint8_t)ndx__ascii_lower(*p++);

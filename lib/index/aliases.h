@@ -10,22 +10,22 @@
 #include "index/index.h"
 
 struct ndx_alias_ent {
-    char *latin, *cjk;       /* display forms as first written, NUL-terminated, owned */
+    char *latin, *cjk; /* display forms as first written, NUL-terminated, owned */
     uint32_t nlatin, ncjk;
-    uint8_t script;          /* enum ndx_gloss_script */
-    uint8_t refirst;         /* `first` left the index: found again at commit */
-    uint64_t count;          /* live articles glossing the pair */
-    uint64_t first;          /* lowest id among them */
-    uint64_t key;            /* hash of the folded forms (ndx__alias_key) */
-    uint64_t lhash, chash;   /* hashes of the folded Latin and CJK forms (ndx__alias_form_hash) */
+    uint8_t script;        /* enum ndx_gloss_script */
+    uint8_t refirst;       /* `first` left the index: found again at commit */
+    uint64_t count;        /* live articles glossing the pair */
+    uint64_t first;        /* lowest id among them */
+    uint64_t key;          /* hash of the folded forms (ndx__alias_key) */
+    uint64_t lhash, chash; /* hashes of the folded Latin and CJK forms (ndx__alias_form_hash) */
 };
 
 struct ndx_aliases {
     struct ndx_alias_ent *e;
     size_t n, cap;
-    struct ndx_map by_key;   /* key -> index + 1 */
-    char file[40];           /* the committed file ("" = none) */
-    int dirty;               /* changed since the last commit */
+    struct ndx_map by_key; /* key -> index + 1 */
+    char file[40];         /* the committed file ("" = none) */
+    int dirty;             /* changed since the last commit */
 };
 
 void ndx__aliases_free(struct ndx_aliases *al);

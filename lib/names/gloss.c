@@ -74,8 +74,7 @@ static bool latin_letter(uint32_t cp, bool *upper)
         *upper = cp >= 'A' && cp <= 'Z';
         return *upper || (cp >= 'a' && cp <= 'z');
     }
-    if (!((cp >= 0xC0 && cp < 0x250) || (cp >= 0x1E00 && cp < 0x1F00)) || cp == 0xD7 ||
-        cp == 0xF7)
+    if (!((cp >= 0xC0 && cp < 0x250) || (cp >= 0x1E00 && cp < 0x1F00)) || cp == 0xD7 || cp == 0xF7)
         return false;
     utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
     *upper = c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;

@@ -125,8 +125,9 @@ static inline bool past_tail(const struct dtoks *d, size_t ntok)
     return d->hits >= d->enough && ntok - d->last_hit > HL_TAIL_TOKENS;
 }
 
-#define HL_COUNT_BYTES 2048 /* body bytes per query word above which its occurrences are counted   \
-                             */
+#define HL_COUNT_BYTES                                                                             \
+    2048 /* body bytes per query word above which its occurrences are counted                      \
+          */
 
 /* Occurrences in the body of document doc of the highlighted words (the index's positions from
  * the title's length on), or SIZE_MAX when not known.  Every highlight is such an occurrence: the

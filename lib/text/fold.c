@@ -2,10 +2,11 @@
  * fold.c - simplified and traditional Chinese as one script for search.  Han characters are
  * folded to their simplified form with OpenCC's tables (Debian's libopencc-data): Hong Kong
  * variants to standard traditional (hk2t), then traditional phrases and characters to
- * simplified (t2s), so 陳全國, 陈全国, 臺灣, 台灣 and 台湾, 衞/衛/卫, 裡/裏/里 each fold to one form.
- * (tw2s is not used: its Taiwan-variant step turns the simplified 么 of 什么 into 幺, so folded
- * text would not fold to itself.)  The folded characters become the index terms; the text itself is stored, shown and
- * highlighted as written (token offsets still point at the original characters).
+ * simplified (t2s), so 陳全國, 陈全国, 臺灣, 台灣 and 台湾, 衞/衛/卫, 裡/裏/里 each fold to one
+ * form. (tw2s is not used: its Taiwan-variant step turns the simplified 么 of 什么 into 幺, so
+ * folded text would not fold to itself.)  The folded characters become the index terms; the text
+ * itself is stored, shown and highlighted as written (token offsets still point at the original
+ * characters).
  *
  * Cost: most Han text (simplified, Japanese) needs nothing.  Each character is first looked up in
  * a per-process table of single-character folds (filled on first sight, one OpenCC call per

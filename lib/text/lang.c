@@ -62,10 +62,10 @@ static const char *const latin_words[] = {
 };
 
 #define TABLE_SLOTS 2048
-#define WORD_MAX 20
+#define WORD_MAX    20
 
 struct word_slot {
-    const char *w;   /* points into latin_words (not NUL-terminated there) */
+    const char *w; /* points into latin_words (not NUL-terminated there) */
     uint8_t n;
     uint16_t mask;
 };
@@ -117,13 +117,24 @@ static unsigned word_mask(const uint8_t *w, size_t n)
     return 0;
 }
 
-enum script { S_LATIN, S_HAN, S_KANA, S_HANGUL, S_CYR, S_GREEK, S_ARABIC, S_HEBREW, S_THAI,
-              S_DEVA, S_NSCRIPTS };
+enum script {
+    S_LATIN,
+    S_HAN,
+    S_KANA,
+    S_HANGUL,
+    S_CYR,
+    S_GREEK,
+    S_ARABIC,
+    S_HEBREW,
+    S_THAI,
+    S_DEVA,
+    S_NSCRIPTS
+};
 
 static int script_of(uint32_t cp)
 {
     if (cp < 0x250)
-        return S_LATIN;   /* caller checks it is a letter */
+        return S_LATIN; /* caller checks it is a letter */
     if (cp >= 0x4E00 && cp <= 0x9FFF)
         return S_HAN;
     if (cp >= 0xAC00 && cp <= 0xD7A3)
@@ -197,8 +208,8 @@ void ndx__detect_lang(const char *text, size_t ntext, char out[3])
             if (sc == S_CYR && (cp == 0x452 || cp == 0x45B || cp == 0x45F || cp == 0x459 ||
                                 cp == 0x45A || cp == 0x458))
                 sr++;
-            if (sc == S_ARABIC && (cp == 0x67E || cp == 0x686 || cp == 0x698 || cp == 0x6AF ||
-                                   cp == 0x6CC))
+            if (sc == S_ARABIC &&
+                (cp == 0x67E || cp == 0x686 || cp == 0x698 || cp == 0x6AF || cp == 0x6CC))
                 fa++;
             if (sc == S_LATIN) {
                 uint32_t lc = cp < 0x80 ? (cp | 0x20) : (uint32_t)utf8proc_tolower((int32_t)cp);
@@ -213,7 +224,7 @@ void ndx__detect_lang(const char *text, size_t ntext, char out[3])
                 continue;
             }
         } else if (cp >= 0x300 && cp < 0x370 && nw > 0) {
-            continue;   /* combining accent inside a Latin word (not NFC) */
+            continue; /* combining accent inside a Latin word (not NFC) */
         }
         if (nw > 0 || wlong) {
             words++;

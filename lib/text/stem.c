@@ -14,39 +14,39 @@ static const struct {
     const char *iso;
     const char *algo;
 } stem_langs[] = {
-    {"en", "english"},    {"de", "german"},     {"fr", "french"},     {"es", "spanish"},
-    {"it", "italian"},    {"pt", "portuguese"}, {"nl", "dutch"},      {"ru", "russian"},
-    {"sv", "swedish"},    {"no", "norwegian"},  {"nb", "norwegian"},  {"nn", "norwegian"},
-    {"da", "danish"},     {"fi", "finnish"},    {"hu", "hungarian"},  {"ro", "romanian"},
-    {"tr", "turkish"},    {"ar", "arabic"},     {"el", "greek"},      {"id", "indonesian"},
-    {"ga", "irish"},      {"lt", "lithuanian"}, {"ne", "nepali"},     {"sr", "serbian"},
-    {"ta", "tamil"},      {"hy", "armenian"},   {"eu", "basque"},     {"ca", "catalan"},
-    {"hi", "hindi"},      {"yi", "yiddish"},
+    {"en", "english"}, {"de", "german"},     {"fr", "french"},    {"es", "spanish"},
+    {"it", "italian"}, {"pt", "portuguese"}, {"nl", "dutch"},     {"ru", "russian"},
+    {"sv", "swedish"}, {"no", "norwegian"},  {"nb", "norwegian"}, {"nn", "norwegian"},
+    {"da", "danish"},  {"fi", "finnish"},    {"hu", "hungarian"}, {"ro", "romanian"},
+    {"tr", "turkish"}, {"ar", "arabic"},     {"el", "greek"},     {"id", "indonesian"},
+    {"ga", "irish"},   {"lt", "lithuanian"}, {"ne", "nepali"},    {"sr", "serbian"},
+    {"ta", "tamil"},   {"hy", "armenian"},   {"eu", "basque"},    {"ca", "catalan"},
+    {"hi", "hindi"},   {"yi", "yiddish"},
 };
 #define NLANGS NDX_ARRAY_LEN(stem_langs)
 
 static const char *const stem_isos[] = {
-    "en", "de", "fr", "es", "it", "pt", "nl", "ru", "sv", "no", "nb", "nn", "da", "fi", "hu",
-    "ro", "tr", "ar", "el", "id", "ga", "lt", "ne", "sr", "ta", "hy", "eu", "ca", "hi", "yi", NULL,
+    "en", "de", "fr", "es", "it", "pt", "nl", "ru", "sv", "no", "nb", "nn", "da", "fi", "hu", "ro",
+    "tr", "ar", "el", "id", "ga", "lt", "ne", "sr", "ta", "hy", "eu", "ca", "hi", "yi", NULL,
 };
 
-#define MEMO_SLOTS 16384  /* per language; 64 bytes each (1 MiB) */
-#define MEMO_MAX 31       /* longest word (and stem) memoised, bytes */
+#define MEMO_SLOTS 16384 /* per language; 64 bytes each (1 MiB) */
+#define MEMO_MAX   31    /* longest word (and stem) memoised, bytes */
 
 struct memo_slot {
-    uint8_t nkey, nval;   /* nkey 0 = empty */
+    uint8_t nkey, nval; /* nkey 0 = empty */
     uint8_t key[MEMO_MAX];
     uint8_t val[MEMO_MAX];
 };
 
 struct ndx__stemmer {
     struct sb_stemmer *sb;
-    struct memo_slot *memo;   /* MEMO_SLOTS, 64-byte aligned, or NULL (no memo) */
-    void *memo_mem;           /* the allocation memo points into */
+    struct memo_slot *memo; /* MEMO_SLOTS, 64-byte aligned, or NULL (no memo) */
+    void *memo_mem;         /* the allocation memo points into */
 };
 
 static _Thread_local struct ndx__stemmer *tls_stemmers[NLANGS];
-static _Thread_local bool tls_failed[NLANGS];   /* sb_stemmer_new failed: don't retry per word */
+static _Thread_local bool tls_failed[NLANGS]; /* sb_stemmer_new failed: don't retry per word */
 
 /* A thread that made stemmers frees them when it exits (the key's destructor runs then). */
 static pthread_key_t tls_key;
@@ -92,7 +92,7 @@ struct ndx__stemmer *ndx__stemmer_get(const char *lang)
         tls_failed[i] = true;
         return NULL;
     }
-    st->memo_mem = ndx_calloc(MEMO_SLOTS + 1, sizeof *st->memo);   /* optional */
+    st->memo_mem = ndx_calloc(MEMO_SLOTS + 1, sizeof *st->memo); /* optional */
     if (st->memo_mem)
         st->memo = (struct memo_slot *)(((uintptr_t)st->memo_mem + 63) & ~(uintptr_t)63);
     tls_stemmers[i] = st;

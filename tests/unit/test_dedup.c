@@ -21,8 +21,7 @@ TEST(sketch_identical_and_edited_copies_are_similar)
     CHECK(ndx__sketch_sim(a, b) == 1.0);
     /* a wire copy: dateline added, last sentence trimmed, one word changed */
     char copy[2048];
-    snprintf(copy, sizeof copy, "MARROWHAVEN, England (CP) — %.*s", (int)(strlen(base) - 95),
-             base);
+    snprintf(copy, sizeof copy, "MARROWHAVEN, England (CP) — %.*s", (int)(strlen(base) - 95), base);
     char *w = strstr(copy, "standstill");
     memcpy(w, "halt      ", 10);
     ndx__sketch(copy, strlen(copy), b);
@@ -74,8 +73,10 @@ TEST(sketch_short_and_cjk_texts)
     CHECK_EQ(ndx__sketch("too short", 9, a), 0);
     CHECK(ndx__sketch_empty(a));
     CHECK(ndx__sketch_sim(a, a) == 0);
-    const char *zh = "商务部副部长梁文浩访问葡萄牙，双方签署五项合作文件，涉及风电、水果出口和港口物流。";
-    const char *zh2 = "【本报讯】商务部副部长梁文浩访问葡萄牙，双方签署五项合作文件，涉及风电、水果出口和港口物流。";
+    const char *zh =
+        "商务部副部长梁文浩访问葡萄牙，双方签署五项合作文件，涉及风电、水果出口和港口物流。";
+    const char *zh2 = "【本报讯】商务部副部长梁文浩访问葡萄牙，双方签署五项合作文件，涉及风电、水果"
+                      "出口和港口物流。";
     CHECK(ndx__sketch(zh, strlen(zh), a) > 20);
     ndx__sketch(zh2, strlen(zh2), b);
     CHECK(ndx__sketch_sim(a, b) >= NDX_DUP_THRESHOLD);

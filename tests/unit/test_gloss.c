@@ -70,11 +70,11 @@ TEST(gloss_cjk_then_latin)
 TEST(gloss_not_glosses)
 {
     struct gl t;
-    CHECK_STR(glosses(&t, "the party (共产党) said"), "");              /* no capitalised name */
+    CHECK_STR(glosses(&t, "the party (共产党) said"), "");                /* no capitalised name */
     CHECK_STR(glosses(&t, "Chen Quanguo (陳全國, the party chief)"), ""); /* more than a name */
     CHECK_STR(glosses(&t, "Chen Quanguo (a) and (陳) and (Chen)"), "");
-    CHECK_STR(glosses(&t, "Chen Quanguo (陳全國"), "");                  /* never closed */
-    CHECK_STR(glosses(&t, "Chen (陳全國 (x))"), "");                      /* nested */
+    CHECK_STR(glosses(&t, "Chen Quanguo (陳全國"), ""); /* never closed */
+    CHECK_STR(glosses(&t, "Chen (陳全國 (x))"), "");    /* nested */
     CHECK_STR(glosses(&t, "the (Reuters) report"), "");
     CHECK_STR(glosses(&t, "Moon Jae (문재인)"), ""); /* two parts, three syllables */
     CHECK_STR(glosses(&t, "Chen Quan\xff (陳全國)"), "");

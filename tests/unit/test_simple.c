@@ -52,17 +52,26 @@ TEST(simple_unicode)
     struct stoks tk;
     /* accents kept, case lowered character by character, no NFKC */
     CHECK_STR(S("Café CAFÉ Straße"), "café@0[Café] café@1[CAFÉ] straße@2[Straße]");
-    CHECK_STR(S("\xEF\xBC\xA1\xEF\xBC\xA2"), "\xEF\xBD\x81\xEF\xBD\x82@0[\xEF\xBC\xA1\xEF\xBC\xA2]");
+    CHECK_STR(S("\xEF\xBC\xA1\xEF\xBC\xA2"),
+              "\xEF\xBD\x81\xEF\xBD\x82@0[\xEF\xBC\xA1\xEF\xBC\xA2]");
     CHECK_STR(S("ΣΊΣΥΦΟΣ"), "σίσυφοσ@0[ΣΊΣΥΦΟΣ]");
     CHECK_STR(S("İstanbul"), "İstanbul@0[İstanbul]");
     /* letters, numbers (Nd, Nl, No) and private use are word characters; symbols are not */
-    CHECK_STR(S("x\xC2\xB2 \xC2\xBD \xE2\x91\xA0"), "x\xC2\xB2@0[x\xC2\xB2] \xC2\xBD@1[\xC2\xBD] \xE2\x91\xA0@2[\xE2\x91\xA0]");
-    CHECK_STR(S("a\xF0\x9F\x98\x80" "b"), "a@0[a] b@1[b]");
-    CHECK_STR(S("ab\xC2\xAD" "cd"), "ab@0[ab] cd@1[cd]");   /* soft hyphen separates */
+    CHECK_STR(S("x\xC2\xB2 \xC2\xBD \xE2\x91\xA0"),
+              "x\xC2\xB2@0[x\xC2\xB2] \xC2\xBD@1[\xC2\xBD] \xE2\x91\xA0@2[\xE2\x91\xA0]");
+    CHECK_STR(S("a\xF0\x9F\x98\x80"
+                "b"),
+              "a@0[a] b@1[b]");
+    CHECK_STR(S("ab\xC2\xAD"
+                "cd"),
+              "ab@0[ab] cd@1[cd]"); /* soft hyphen separates */
     /* a listed combining diacritic continues a word but does not start one */
-    CHECK_STR(S("cafe\xCC\x81 \xCC\x81" "abc"), "cafe\xCC\x81@0[cafe\xCC\x81] abc@1[abc]");
+    CHECK_STR(S("cafe\xCC\x81 \xCC\x81"
+                "abc"),
+              "cafe\xCC\x81@0[cafe\xCC\x81] abc@1[abc]");
     /* other marks separate (Devanagari virama) */
-    CHECK_STR(S("\xE0\xA4\x95\xE0\xA5\x8D\xE0\xA4\xB7"), "\xE0\xA4\x95@0[\xE0\xA4\x95] \xE0\xA4\xB7@1[\xE0\xA4\xB7]");
+    CHECK_STR(S("\xE0\xA4\x95\xE0\xA5\x8D\xE0\xA4\xB7"),
+              "\xE0\xA4\x95@0[\xE0\xA4\x95] \xE0\xA4\xB7@1[\xE0\xA4\xB7]");
 }
 
 TEST(simple_cjk_run_is_one_word)
@@ -86,16 +95,21 @@ TEST(simple_positions_truncation_invalid)
     /* max_term cuts at a character boundary; the offsets still cover the whole word */
     CHECK_STR(stoks(&tk, "abcdéf", 5, NULL), "abcd@0[abcdéf]");
     /* invalid bytes separate */
-    CHECK_STR(S("ab\xFF" "cd\xC3"), "ab@0[ab] cd@1[cd]");
+    CHECK_STR(S("ab\xFF"
+                "cd\xC3"),
+              "ab@0[ab] cd@1[cd]");
     /* a long word spills to the heap */
     char big[3001];
     for (size_t i = 0; i < 3000; i += 3)
-        memcpy(big + i, "A\xC3\x89", 3);   /* "AÉ" x 1000 */
+        memcpy(big + i, "A\xC3\x89", 3); /* "AÉ" x 1000 */
     big[3000] = 0;
     memset(&tk, 0, sizeof tk);
     tk.text = big;
     struct ndx_analyzer an2 = {.simple = 1, .max_term = 2000};
     CHECK_EQ(ndx__analyze(&an2, big, strlen(big), NULL, 0, scollect, &tk, &next), 0);
-    CHECK(strncmp(tk.s, "a\xC3\xA9" "a\xC3\xA9", 6) == 0);
+    CHECK(strncmp(tk.s,
+                  "a\xC3\xA9"
+                  "a\xC3\xA9",
+                  6) == 0);
     CHECK_EQ(next, 1);
 }

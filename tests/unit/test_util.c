@@ -86,8 +86,11 @@ TEST(hash_of_pieces_is_hash_of_their_concatenation)
     for (size_t i = 0; i < sizeof text; i++)
         text[i] = (char)('a' + (i * 7 + i / 13) % 26);
     /* cuts of every kind: empty pieces, one byte, across XXH3's 64-byte stripes and 1 KB blocks */
-    const size_t cuts[][4] = {{0, 0, 0, 3000}, {1, 1, 1, 2997}, {63, 65, 900, 1972},
-                              {1024, 1024, 0, 952}, {2999, 0, 1, 0}};
+    const size_t cuts[][4] = {{0, 0, 0, 3000},
+                              {1, 1, 1, 2997},
+                              {63, 65, 900, 1972},
+                              {1024, 1024, 0, 952},
+                              {2999, 0, 1, 0}};
     for (uint64_t seed = 0; seed < 3; seed++)
         for (size_t c = 0; c < NDX_ARRAY_LEN(cuts); c++) {
             struct ndx_piece pc[4];
