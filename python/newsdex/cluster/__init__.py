@@ -80,11 +80,10 @@ def _task_aliases(shard):
 
 
 def _task_stats(shard, q, aliases=None, fields=()):
-    """The shard's statistics for q; with fields (keyword facet names), also those it holds."""
+    """The shard's statistics for q, and which of the keyword fields `fields` it holds."""
     def run():
         with _open(shard, aliases) as ix:
-            st = ix.query_stats(q)
-            return (st, [f for f in fields if _holds_field(ix, f)]) if fields else st
+            return ix.query_stats(q), [f for f in fields if _holds_field(ix, f)]
     return _guard(shard, run)
 
 
@@ -348,9 +347,16 @@ class ShardedArchive:
 
     def query_stats(self, q, partial=False):
         """The archive's collection statistics for q (the sum over shards)."""
-        al = self._aliases()
-        stats, missing = self._map(_task_stats, [(s, (q, al)) for s in self.shards], partial)
-        return merge_stats([s for s in stats if s is not None]), missing
+        stats, _, missing = self._stats(q, partial)
+        return stats, missing
+
+    def _stats(self, q, partial, fields=()):
+        """(statistics for q summed over the shards, the keyword fields of `fields` some shard
+        holds, the shards left out)."""
+        got, missing = self._map(_task_stats, [(s, (q, self._aliases(), fields))
+                                               for s in self.shards], partial)
+        got = [g for g in got if g is not None]
+        return merge_stats([st for st, _ in got]), {f for _, fs in got for f in fs}, missing
 
     def search(self, q, limit=10, offset=0, *, sort="relevance", collapse=True, snippets=True,
                count=True, date_from=None, date_to=None, highlight=("<mark>", "</mark>"),
@@ -362,20 +368,13 @@ class ShardedArchive:
         partial=True leaves out shards that cannot be read and names them in
         result.missing_shards."""
         t0 = time.monotonic()
+        # one index refuses a facet on a keyword field it does not hold: so does the archive
         keyword = sorted({f.partition(":")[0] for f in facets or ()} - set(BUILTIN_FACETS))
-        if keyword:  # statistics, and which shards hold the keyword fields (one index refuses
-            al = self._aliases()  # a facet on a field it does not hold)
-            got, missing = self._map(_task_stats, [(s, (q, al, keyword)) for s in self.shards],
-                                     partial)
-            got = [g for g in got if g is not None]
-            stats = merge_stats([st for st, _ in got])
-            held = {f for _, fs in got for f in fs}
-            for f in keyword:
-                if f not in held:
-                    raise error(lib.NDX_EINVAL, f"unknown facet '{f}' (source, lang, wire, year, "
-                                "month, or a keyword field of the index)")
-        else:
-            stats, missing = self.query_stats(q, partial)
+        stats, held, missing = self._stats(q, partial, keyword)
+        for f in keyword:
+            if f not in held:
+                raise error(lib.NDX_EINVAL, f"unknown facet '{f}' (source, lang, wire, year, "
+                            "month, or a keyword field of the index)")
         opts = dict(limit=offset + limit, offset=0, sort=sort, collapse=collapse,
                     snippets=snippets, count=count, date_from=date_from, date_to=date_to,
                     highlight=highlight, histogram=histogram)
