@@ -211,6 +211,23 @@ static int copy_records(struct ndx_coll *c, const struct ndx_segref *ref, uint32
 
 #define DAY_BASE (-116877) /* 1650-01-01 */
 
+/* Stories and copies counters st, cp (*n entries each) grown to n2 entries, the new ones zero. */
+static int grow_counts(uint64_t **st, uint64_t **cp, size_t *n, size_t n2)
+{
+    uint64_t *a = ndx_realloc(*st, n2 * sizeof *a);
+    if (!a)
+        return NDX_ENOMEM;
+    *st = a;
+    uint64_t *b = ndx_realloc(*cp, n2 * sizeof *b);
+    if (!b)
+        return NDX_ENOMEM;
+    *cp = b;
+    memset(a + *n, 0, (n2 - *n) * sizeof *a);
+    memset(b + *n, 0, (n2 - *n) * sizeof *b);
+    *n = n2;
+    return NDX_OK;
+}
+
 /* The source counts of the segment dseg into the source values. */
 static int fold_sources(struct ndx_coll *c)
 {
@@ -221,20 +238,9 @@ static int fold_sources(struct ndx_coll *c)
         int rc = source_index(c, c->dseg, (uint32_t)o, &si);
         if (rc)
             return rc;
-        if (si >= c->ngsrc) {
-            size_t n = NDX_MAX((size_t)si + 1, c->src.count);
-            uint64_t *st = ndx_realloc(c->gsrc_st, n * sizeof *st);
-            if (!st)
-                return NDX_ENOMEM;
-            c->gsrc_st = st;
-            uint64_t *cp = ndx_realloc(c->gsrc_cp, n * sizeof *cp);
-            if (!cp)
-                return NDX_ENOMEM;
-            c->gsrc_cp = cp;
-            memset(st + c->ngsrc, 0, (n - c->ngsrc) * sizeof *st);
-            memset(cp + c->ngsrc, 0, (n - c->ngsrc) * sizeof *cp);
-            c->ngsrc = n;
-        }
+        if (si >= c->ngsrc && (rc = grow_counts(&c->gsrc_st, &c->gsrc_cp, &c->ngsrc,
+                                                NDX_MAX((size_t)si + 1, c->src.count))))
+            return rc;
         c->gsrc_st[si] += c->dsrc_st[o];
         c->gsrc_cp[si] += c->dsrc[o];
         c->dsrc[o] = c->dsrc_st[o] = 0;
@@ -294,20 +300,9 @@ static int direct_add(struct ndx_coll *c, const struct ndx_segref *ref, uint32_t
             c->last_lang = li + 1;
         }
         li = c->last_lang - 1;
-        if (li >= c->ndlang) {
-            size_t n = NDX_MAX((size_t)li + 1, 2 * c->ndlang);
-            uint64_t *st = ndx_realloc(c->dlang_st, n * sizeof *st);
-            if (!st)
-                return NDX_ENOMEM;
-            c->dlang_st = st;
-            uint64_t *cp = ndx_realloc(c->dlang_cp, n * sizeof *cp);
-            if (!cp)
-                return NDX_ENOMEM;
-            c->dlang_cp = cp;
-            memset(st + c->ndlang, 0, (n - c->ndlang) * sizeof *st);
-            memset(cp + c->ndlang, 0, (n - c->ndlang) * sizeof *cp);
-            c->ndlang = n;
-        }
+        if (li >= c->ndlang && (rc = grow_counts(&c->dlang_st, &c->dlang_cp, &c->ndlang,
+                                                 NDX_MAX((size_t)li + 1, 2 * c->ndlang))))
+            return rc;
     }
     struct dchunk *ch = NULL;
     size_t k = 0;
