@@ -654,8 +654,10 @@ int ndx__extract_meta(struct ndx_xdoc *d, const char *url, size_t nurl, uint32_t
 {
     (void)top;
     int rc = 0;
-    ndx__buf_reset(&e->metas);
-    ndx__buf_append(&e->metas, d->metas.p, d->metas.n, &rc);
+    struct ndx_buf metas = e->metas; /* the page's metas handed over, not copied */
+    e->metas = d->metas;
+    d->metas = metas;
+    ndx__buf_reset(&d->metas);
     struct ndx_ld L;
     ndx__ld_parse(d, &L);
     size_t n;

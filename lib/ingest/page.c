@@ -28,33 +28,27 @@ static int meta_fields(struct ndx__ingest_ctx *c, const struct ndx_buf *metas, s
     int rc = 0;
     ndx__buf_reset(out);
     const struct ndx__ingest_fmap *fm = &c->fmap;
-    const char *all = (const char *)metas->p, *end = all + metas->n;
+    const char *end = (const char *)metas->p + metas->n;
     for (size_t j = 0; j < fm->nkw && !rc; j++) {
         for (int k = 0; fm->kw_keys[j][k]; k++) {
             const char *want = fm->kw_keys[j][k];
             if (strncmp(want, "meta.", 5) != 0 || !want[5])
                 continue;
             want += 5;
-            size_t nw = strlen(want), before = out->n;
-            for (const char *p = all; p < end && !rc;) {
-                const char *nl = memchr(p, '\n', (size_t)(end - p)), *tab;
-                nl = nl ? nl : end;
-                tab = memchr(p, '\t', (size_t)(nl - p));
-                if (tab && (size_t)(tab - p) == nw && ndx__ascii_ieq(p, want, nw)) {
-                    const char *v = tab + 1;
-                    if (!meta_list(want, nw)) {
-                        ndx__ingest_keyword_line(c, fm->kw_name[j], v, (size_t)(nl - v), out, &rc);
-                    } else {
-                        while (v < nl && !rc) {
-                            const char *comma = memchr(v, ',', (size_t)(nl - v));
-                            comma = comma ? comma : nl;
-                            ndx__ingest_keyword_line(c, fm->kw_name[j], v, (size_t)(comma - v), out,
-                                                     &rc);
-                            v = comma + 1;
-                        }
-                    }
+            size_t nw = strlen(want), before = out->n, nname, nval;
+            const char *p = (const char *)metas->p, *name, *val;
+            while (!rc && ndx_copies_next(&p, end, &name, &nname, &val, &nval)) {
+                if (!val || nname != nw || !ndx__ascii_ieq(name, want, nw))
+                    continue;
+                const char *ve = val + nval, *comma;
+                for (; !rc; val = comma + 1) { /* a list is split at commas */
+                    comma = meta_list(want, nw) ? memchr(val, ',', (size_t)(ve - val)) : NULL;
+                    comma = comma ? comma : ve;
+                    ndx__ingest_keyword_line(c, fm->kw_name[j], val, (size_t)(comma - val), out,
+                                             &rc);
+                    if (comma == ve)
+                        break;
                 }
-                p = nl + 1;
             }
             if (out->n > before)
                 break;
